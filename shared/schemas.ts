@@ -1,0 +1,138 @@
+// Wire and storage contracts (DESIGN.md "Contracts"). Zod is the single source of truth;
+// every type below comes from z.infer. Proxy, extension and CLI parse with these schemas.
+import { z } from 'zod';
+
+export const MOVE_IDS = [
+  'emotional-appeal',
+  'loaded-language',
+  'exaggeration',
+  'false-urgency',
+  'flattery',
+  'sycophancy',
+  'unsourced-authority',
+  'bandwagon',
+  'appeal-to-values',
+  'false-dilemma',
+  'faulty-causation',
+  'hasty-generalization',
+  'unsupported-claim',
+  'straw-man',
+  'distraction',
+  'personal-attack',
+  'thought-terminating',
+  'vagueness',
+  'relational-manipulation',
+  'self-serving-bias',
+] as const;
+
+export const MoveId = z.enum(MOVE_IDS);
+export type MoveId = z.infer<typeof MoveId>;
+
+export const SUPPORT_STATUSES = ['supported', 'weak', 'unsupported', 'requested'] as const;
+export const Support = z.enum(SUPPORT_STATUSES);
+export type Support = z.infer<typeof Support>;
+
+export const JUDGE_KINDS = ['offline', 'anthropic'] as const;
+export const JudgeKind = z.enum(JUDGE_KINDS);
+export type JudgeKind = z.infer<typeof JudgeKind>;
+
+/** What the caller asks for: a concrete judge, or `auto` (anthropic when a key is configured). */
+export const JudgeChoice = z.enum(['offline', 'anthropic', 'auto']);
+export type JudgeChoice = z.infer<typeof JudgeChoice>;
+
+/** Longest reply we accept. Far above any real chat reply; keeps one request bounded. */
+export const MAX_REPLY_CHARS = 200_000;
+
+export const Role = z.enum(['user', 'assistant']);
+export type Role = z.infer<typeof Role>;
+
+export const Turn = z.object({
+  role: Role,
+  text: z.string().max(MAX_REPLY_CHARS),
+});
+export type Turn = z.infer<typeof Turn>;
+
+export const ScoreContext = z.object({
+  /** The user turn this reply answers. */
+  user: z.string().max(MAX_REPLY_CHARS).optional(),
+  /** Earlier turns, oldest first. Context only: never scored. */
+  previous: z.array(Turn).max(200).optional(),
+});
+export type ScoreContext = z.infer<typeof ScoreContext>;
+
+export const ScoreRequest = z.object({
+  reply: z.object({
+    text: z.string().min(1, 'reply.text must not be empty').max(MAX_REPLY_CHARS),
+    id: z.string().max(512).optional(),
+  }),
+  context: ScoreContext.optional(),
+  site: z.string().max(64).optional(),
+  conversationId: z.string().max(512).optional(),
+  judge: JudgeChoice.optional(),
+});
+export type ScoreRequest = z.infer<typeof ScoreRequest>;
+
+export const Flag = z
+  .object({
+    move: MoveId,
+    /** UTF-16 offsets into the reply text, end exclusive: quote === text.slice(start, end). */
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative(),
+    quote: z.string(),
+    severity: z.number().int().min(1).max(3),
+    support: Support,
+    rationale: z.string(),
+    source: z.enum(['detector', 'judge']),
+    /** The detector rule that produced the flag (detector flags only). */
+    ruleId: z.string().optional(),
+    /** One line: what would back this move up. */
+    wouldSupport: z.string().optional(),
+  })
+  .refine((f) => f.end > f.start, { message: 'end must be greater than start', path: ['end'] })
+  .refine((f) => f.quote.length === f.end - f.start, {
+    message: 'quote length must equal end - start',
+    path: ['quote'],
+  });
+export type Flag = z.infer<typeof Flag>;
+
+export const JudgeInfo = z.object({
+  kind: JudgeKind,
+  model: z.string().optional(),
+  promptVersion: z.string(),
+  taxonomyVersion: z.string(),
+});
+export type JudgeInfo = z.infer<typeof JudgeInfo>;
+
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadInputTokens: z.number().int().nonnegative().optional(),
+  cacheCreationInputTokens: z.number().int().nonnegative().optional(),
+  costUsd: z.number().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const ScoreResult = z.object({
+  score: z.number().min(0).max(100),
+  flags: z.array(Flag),
+  judge: JudgeInfo,
+  usage: Usage.optional(),
+  cached: z.boolean(),
+  latencyMs: z.number().nonnegative(),
+  /** Set when the requested judge could not be used and another one answered. */
+  notice: z.string().optional(),
+});
+export type ScoreResult = z.infer<typeof ScoreResult>;
+
+/** A line of the CLI's JSONL input. */
+export const CliInputLine = z.object({
+  id: z.union([z.string(), z.number()]),
+  text: z.string().max(MAX_REPLY_CHARS),
+  context: z.union([ScoreContext, z.string(), z.null()]).optional(),
+});
+export type CliInputLine = z.infer<typeof CliInputLine>;
+
+/** Checks the one invariant a schema cannot see: each flag's quote is the reply's text at its offsets. */
+export function flagsMatchText(text: string, flags: readonly Flag[]): boolean {
+  return flags.every((f) => f.end <= text.length && text.slice(f.start, f.end) === f.quote);
+}

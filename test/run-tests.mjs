@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm test`: builds the extension (the e2e tests load the real build), runs every vitest
+// project, and ends with the plain line CI reads: `N passed, N failed, N skipped`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const run = (cmd, cmdArgs, env = {}) =>
+  spawnSync(cmd, cmdArgs, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+if (!args.includes('--no-build')) {
+  const built = run('npx', ['wxt', 'build']) === 0 && run('npx', ['wxt', 'build', '-b', 'firefox']) === 0;
+  if (!built) {
+    console.error('extension build failed');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'unspun-test-'));
+const report = join(dir, 'vitest.json');
+const vitestArgs = args.filter((a) => a !== '--no-build');
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests;
+  failed = json.numFailedTests;
+  skipped = json.numPendingTests + json.numTodoTests;
+  // A file that fails to load has no tests but must still fail the run.
+  failed += json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+} catch {
+  failed = Math.max(failed, 1);
+}
+rmSync(dir, { recursive: true, force: true });
+if (status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);
