@@ -1,0 +1,254 @@
+// Proxy configuration, resolved once at start from argv + env (DESIGN.md "Environment").
+// Bad values fail fast with one ConfigError whose message is a single line saying what to fix.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { JudgeChoice } from '#shared/schemas';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+/** Bodies above this are refused with 413. A reply is at most 200k chars; context turns add more. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Same alphabet as RFC 6750 bearer tokens minus padding, so any token fits an Authorization header. */
+const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+$/;
+const MIN_TOKEN_CHARS = 16;
+/** Flags `npm start` passes through to us; accepted and ignored here so the launcher can share argv. */
+const LAUNCHER_FLAGS = new Set(['--no-browser', '--open']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface AnthropicSettings {
+  apiKey: string;
+  baseURL?: string;
+  model?: string;
+}
+
+export interface JudgeSettings {
+  /** What UNSPUN_JUDGE (or --judge) asked for. */
+  judge: JudgeChoice;
+  /** Present only when ANTHROPIC_API_KEY is set: we decide "is a key configured" ourselves (STACK.md). */
+  anthropic: AnthropicSettings | null;
+}
+
+export interface ProxyConfig extends JudgeSettings {
+  host: string;
+  /** 0 asks the OS for a free port (tests). */
+  port: number;
+  configDir: string;
+  token: string;
+  tokenSource: 'env' | 'file' | 'created';
+  /** Where the token is stored; null when UNSPUN_TOKEN overrides it. */
+  tokenFile: string | null;
+  /** Host header values accepted besides the loopback names on our port; see isAllowedHost. */
+  allowedHosts: string[];
+  maxBodyBytes: number;
+  version: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Resolves the whole proxy config, creating the token file on first start. Throws ConfigError. */
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): ProxyConfig {
+  const args = parseArgs(argv);
+  const port = parsePort(args.port ?? env.UNSPUN_PORT, args.port !== undefined ? '--port' : 'UNSPUN_PORT');
+  const host = parseHost(args.host ?? env.UNSPUN_HOST, args.host !== undefined ? '--host' : 'UNSPUN_HOST');
+  const configDir = resolveConfigDir(env, args.configDir);
+  const judgeSettings = resolveJudgeSettings(env, args.judge);
+
+  let token: string;
+  let tokenSource: ProxyConfig['tokenSource'];
+  let tokenFile: string | null;
+  const envToken = nonEmpty(env.UNSPUN_TOKEN);
+  if (envToken !== undefined) {
+    token = checkToken(envToken, 'UNSPUN_TOKEN');
+    tokenSource = 'env';
+    tokenFile = null;
+  } else {
+    const ensured = ensureToken(configDir);
+    token = ensured.token;
+    tokenSource = ensured.created ? 'created' : 'file';
+    tokenFile = ensured.path;
+  }
+
+  return {
+    host,
+    port,
+    configDir,
+    token,
+    tokenSource,
+    tokenFile,
+    ...judgeSettings,
+    allowedHosts: [],
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    version: readVersion(),
+  };
+}
+
+/**
+ * The judge part of the config alone (the CLI needs no port or token).
+ * `anthropic` without a key fails fast; `auto` quietly means offline when there is no key.
+ */
+export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string): JudgeSettings {
+  const raw = judgeArg ?? nonEmpty(env.UNSPUN_JUDGE) ?? 'auto';
+  const parsed = JudgeChoice.safeParse(raw);
+  const source = judgeArg !== undefined ? '--judge' : 'UNSPUN_JUDGE';
+  if (!parsed.success) {
+    throw new ConfigError(`${source}=${JSON.stringify(raw)} is not a judge: use offline, anthropic or auto`);
+  }
+  const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
+  if (parsed.data === 'anthropic' && apiKey === undefined) {
+    throw new ConfigError(
+      `${source}=anthropic needs ANTHROPIC_API_KEY: set the key, or set ${source} to offline or auto`,
+    );
+  }
+  let anthropic: AnthropicSettings | null = null;
+  if (apiKey !== undefined) {
+    anthropic = { apiKey };
+    const baseURL = nonEmpty(env.ANTHROPIC_BASE_URL);
+    if (baseURL !== undefined) anthropic.baseURL = parseBaseUrl(baseURL);
+    const model = nonEmpty(env.UNSPUN_MODEL);
+    if (model !== undefined) anthropic.model = model;
+  }
+  return { judge: parsed.data, anthropic };
+}
+
+export interface EnsuredToken {
+  token: string;
+  path: string;
+  created: boolean;
+}
+
+/**
+ * Returns the token stored in `<configDir>/token`, creating it (crypto random, url-safe, 32 bytes)
+ * on first use. The dir is kept 0700 and the file 0600, fixing looser permissions left by others.
+ */
+export function ensureToken(configDir: string): EnsuredToken {
+  const path = join(configDir, 'token');
+  try {
+    mkdirSync(configDir, { recursive: true, mode: 0o700 });
+    tightenMode(configDir, 0o700);
+    if (existsSync(path)) {
+      tightenMode(path, 0o600);
+      const token = readFileSync(path, 'utf8').trim();
+      return { token: checkToken(token, path), path, created: false };
+    }
+    const token = randomBytes(32).toString('base64url');
+    // 'wx' so two proxies starting at once cannot overwrite each other's token.
+    writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    tightenMode(path, 0o600);
+    return { token, path, created: true };
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return ensureToken(configDir);
+    throw new ConfigError(
+      `Cannot use the token file ${path} (${code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`,
+    );
+  }
+}
+
+/** The package version, for /health and the start banner. */
+export function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+interface ParsedArgs {
+  port?: string;
+  host?: string;
+  judge?: string;
+  configDir?: string;
+}
+
+const VALUE_FLAGS: Record<string, keyof ParsedArgs> = {
+  '--port': 'port',
+  '--host': 'host',
+  '--judge': 'judge',
+  '--config-dir': 'configDir',
+};
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const out: ParsedArgs = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (LAUNCHER_FLAGS.has(arg)) continue;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = VALUE_FLAGS[name];
+    if (key === undefined) {
+      throw new ConfigError(`Unknown option ${name}: use --port, --host, --judge or --config-dir`);
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new ConfigError(`${name} needs a value`);
+    out[key] = value;
+  }
+  return out;
+}
+
+function parsePort(raw: string | undefined, source: string): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return DEFAULT_PORT;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`${source}=${JSON.stringify(value)} is not a port: use a whole number from 0 to 65535`);
+  }
+  return Number(value);
+}
+
+function parseHost(raw: string | undefined, source: string): string {
+  const value = nonEmpty(raw);
+  if (value === undefined) return DEFAULT_HOST;
+  // Accept names and IP literals (IPv6 with or without brackets); nothing with spaces, ports or paths.
+  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  if (!/^[A-Za-z0-9.-]+$/.test(bare) && !/^[0-9A-Fa-f:.]+$/.test(bare)) {
+    throw new ConfigError(`${source}=${JSON.stringify(value)} is not a host name or IP address`);
+  }
+  return bare;
+}
+
+function resolveConfigDir(env: Env, fromArg: string | undefined): string {
+  const explicit = fromArg ?? nonEmpty(env.UNSPUN_CONFIG_DIR);
+  if (explicit !== undefined) return explicit;
+  const xdg = nonEmpty(env.XDG_CONFIG_HOME);
+  return join(xdg ?? join(nonEmpty(env.HOME) ?? homedir(), '.config'), 'unspun');
+}
+
+function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`ANTHROPIC_BASE_URL=${JSON.stringify(value)} is not a URL: use e.g. http://127.0.0.1:11434`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`ANTHROPIC_BASE_URL must be an http:// or https:// URL, not ${url.protocol}`);
+  }
+  return value;
+}
+
+function checkToken(token: string, source: string): string {
+  if (token.length < MIN_TOKEN_CHARS || !TOKEN_PATTERN.test(token)) {
+    throw new ConfigError(
+      `The token from ${source} must be at least ${MIN_TOKEN_CHARS} characters of A-Z a-z 0-9 . _ ~ + / -` +
+        (source === 'UNSPUN_TOKEN' ? '' : ': delete the file to get a new one'),
+    );
+  }
+  return token;
+}
+
+function tightenMode(path: string, mode: number): void {
+  // Only on POSIX: Windows has no meaningful mode bits.
+  if (process.platform === 'win32') return;
+  if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
