@@ -1,0 +1,209 @@
+// The proxy's HTTP surface as a plain Hono app: everything it needs (config, judges, clock, logger,
+// pages) is injected, so tests drive it through app.request() with no port and no files.
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type JudgeChoice, type JudgeKind, ScoreRequest, ScoreResult } from '#shared/schemas';
+import { MOVES, taxonomyVersion } from '#shared/taxonomy';
+import { type Judge, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
+import { bearerToken } from './middleware/bearer-token.ts';
+import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
+import { localOnly } from './middleware/local-only.ts';
+import { requestLog } from './middleware/request-log.ts';
+
+export interface Logger {
+  info(line: string): void;
+  warn(line: string): void;
+  error(line: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** The part of ProxyConfig the app reads; ProxyConfig satisfies it. */
+export interface AppConfig {
+  token: string;
+  /** The port clients reach us on (the real one when listening on port 0). */
+  port: number;
+  /** The address we are bound to; default 127.0.0.1. */
+  host?: string;
+  /** Default judge when a request names none; default auto. */
+  judge?: JudgeChoice;
+  version?: string;
+  /** Extra accepted Host names besides the loopback ones. */
+  allowedHosts?: readonly string[];
+  maxBodyBytes?: number;
+}
+
+export type PageName = 'demo' | 'pair';
+
+export interface AppDeps {
+  config: AppConfig;
+  judges: Judges;
+  /** Milliseconds from any fixed origin; injected so latency is testable. */
+  now?: () => number;
+  logger?: Logger;
+  /** Returns the page's HTML, or null when it is not there. Default: read proxy/pages/<name>.html. */
+  loadPage?: (name: PageName) => Promise<string | null>;
+}
+
+const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const { config, judges } = deps;
+  const now = deps.now ?? (() => performance.now());
+  const logger = deps.logger ?? silentLogger;
+  const loadPage = deps.loadPage ?? readPageFile;
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const defaultChoice: JudgeChoice = config.judge ?? 'auto';
+
+  const app = new Hono();
+  app.onError(createOnError({ logError: (line) => logger.error(line) }));
+  app.notFound(notFound);
+
+  app.use(requestLog((line) => logger.info(line), now));
+  app.use(async (c, next) => {
+    await next();
+    // Scores quote the user's conversations: nothing here belongs in a cache.
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
+  app.use(localOnly({ port: config.port, host: config.host ?? '127.0.0.1', allowedHosts: config.allowedHosts ?? [] }));
+  app.use(bearerToken({ token: config.token, publicPaths: PUBLIC_PATHS }));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `The request body is larger than ${formatBytes(maxBodyBytes)}: send one reply per request and trim older context turns.`,
+        );
+      },
+    }),
+  );
+
+  app.get('/health', (c) =>
+    c.json({
+      ok: true,
+      service: 'unspun',
+      version: config.version ?? '0.0.0',
+      judge: defaultJudgeKind(judges, defaultChoice),
+      judges: availableJudges(judges),
+      taxonomyVersion,
+    }),
+  );
+
+  app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: MOVES }));
+
+  app.post('/v1/score', async (c) => {
+    const request = parseScoreRequest(await c.req.text());
+    const judge = pickJudge(judges, request.judge ?? defaultChoice);
+    const started = now();
+    let verdict;
+    try {
+      verdict = await judge.score(request, c.req.raw.signal);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      logger.error(`the ${judge.kind} judge failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ApiError(502, 'judge_failed', `The ${judge.kind} judge failed; the details are in the proxy log. Try again, or ask for judge "offline".`);
+    }
+    const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
+    if (dropped > 0) {
+      // A quote that is not the reply's text at its offsets would highlight the wrong words.
+      logger.warn(`dropped ${dropped} flag(s) from the ${judge.kind} judge whose quote did not match the reply text`);
+      c.header('X-Unspun-Dropped-Flags', String(dropped));
+    }
+    const result = ScoreResult.safeParse({
+      score: verdict.score,
+      flags,
+      judge: verdict.judge,
+      ...(verdict.usage ? { usage: verdict.usage } : {}),
+      cached: false,
+      latencyMs: Math.max(0, Math.round(now() - started)),
+      ...(verdict.notice ? { notice: verdict.notice } : {}),
+    });
+    if (!result.success) {
+      logger.error(`the ${judge.kind} judge returned an invalid result: ${zodIssues(result.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      throw new ApiError(502, 'invalid_judge_output', `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`);
+    }
+    return c.json(result.data);
+  });
+
+  app.all('/v1/score', (c) => {
+    throw new ApiError(405, 'method_not_allowed', `${c.req.method} /v1/score is not supported: use POST with a ScoreRequest body.`, {
+      headers: { Allow: 'POST' },
+    });
+  });
+
+  for (const name of ['demo', 'pair'] as const) {
+    app.get(`/${name}`, async (c) => {
+      const html = await loadPage(name);
+      if (html === null) {
+        throw new ApiError(404, 'page_missing', `proxy/pages/${name}.html is missing from this install: restore it (git checkout proxy/pages) and reload.`);
+      }
+      if (name === 'pair') {
+        // The token rides in the URL fragment; keep it out of referrers, caches and frames.
+        c.header('Referrer-Policy', 'no-referrer');
+        c.header('Cache-Control', 'no-store');
+        c.header('X-Frame-Options', 'DENY');
+      }
+      return c.html(html);
+    });
+  }
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+function parseScoreRequest(raw: string): ScoreRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (error) {
+    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send a ScoreRequest such as {"reply":{"text":"..."}}.`);
+  }
+  const parsed = ScoreRequest.safeParse(body);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new ApiError(400, 'invalid_request', `The ScoreRequest is invalid: ${summary}.`, { issues });
+  }
+  return parsed.data;
+}
+
+function pickJudge(judges: Judges, choice: JudgeChoice): Judge {
+  try {
+    return selectJudge(judges, choice);
+  } catch (error) {
+    if (error instanceof JudgeUnavailableError) throw new ApiError(503, 'judge_unavailable', error.message);
+    throw error;
+  }
+}
+
+function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | JudgeChoice {
+  try {
+    return selectJudge(judges, choice).kind;
+  } catch {
+    return choice;
+  }
+}
+
+function availableJudges(judges: Judges): JudgeKind[] {
+  return judges.anthropic ? ['offline', 'anthropic'] : ['offline'];
+}
+
+async function readPageFile(name: PageName): Promise<string | null> {
+  try {
+    return await readFile(new URL(`./pages/${name}.html`, import.meta.url), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

@@ -1,0 +1,76 @@
+// `npm run proxy`: load the config, start the server, print how to reach and pair with it.
+// Start-up errors print one line and exit 1; SIGINT/SIGTERM close the server cleanly.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from './app.ts';
+import { loadConfig, type ProxyConfig } from './config.ts';
+import { consoleLogger, type RunningServer, startServer } from './server.ts';
+
+export interface RunProxyOptions {
+  env?: Record<string, string | undefined>;
+  argv?: readonly string[];
+  /** Where the banner goes; default stdout. */
+  print?: (line: string) => void;
+  logger?: Logger;
+  /** Close on SIGINT/SIGTERM and exit 0 (default true). Launchers that own signals pass false. */
+  handleSignals?: boolean;
+}
+
+export interface RunningProxy extends RunningServer {
+  config: ProxyConfig;
+  pairUrl: string;
+  demoUrl: string;
+}
+
+/** Starts the proxy and prints its URL, token and pairing link. Rejects with a one-line Error. */
+export async function runProxy(options: RunProxyOptions = {}): Promise<RunningProxy> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const config = loadConfig(options.env ?? process.env, options.argv ?? process.argv.slice(2));
+  const server = await startServer({ config, logger: options.logger ?? consoleLogger });
+  const pairUrl = `${server.url}/pair#${server.token}`;
+  const demoUrl = `${server.url}/demo`;
+
+  const judgeKind = config.judge === 'auto' ? `auto → offline` : config.judge;
+  print(`Unspun proxy ${config.version} listening on ${server.url} (judge: ${judgeKind})`);
+  print(`Token: ${server.token}`);
+  print(
+    config.tokenFile
+      ? `       ${config.tokenSource === 'created' ? 'created and stored' : 'stored'} in ${config.tokenFile}`
+      : '       from UNSPUN_TOKEN (not stored)',
+  );
+  print(`Pair the extension by opening: ${pairUrl}`);
+  print(`Demo chat page: ${demoUrl}`);
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    print('Warning: listening on every network interface; anyone who can reach this machine and has the token can use the proxy.');
+  }
+
+  if (options.handleSignals ?? true) {
+    const stop = () => {
+      print('Stopping the Unspun proxy.');
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  return { ...server, config, pairUrl, demoUrl };
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  runProxy().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,118 @@
+// The app on a real port (@hono/node-server). Start-up failures reject with a one-line Error that
+// says what to do; the request log is one line per request, never bodies or tokens.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { type App, createApp, type Logger } from './app.ts';
+import type { ProxyConfig } from './config.ts';
+import type { Judges } from './judges/judge.ts';
+import { createOfflineJudge } from './judges/offline.ts';
+
+export interface StartServerOptions {
+  config: ProxyConfig;
+  judges?: Judges;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface RunningServer {
+  /** Base URL clients use, e.g. http://127.0.0.1:8787 (no trailing slash). */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const consoleLogger: Logger = {
+  info: (line) => console.log(line),
+  warn: (line) => console.warn(line),
+  error: (line) => console.error(line),
+};
+
+/** The judges this config allows. The anthropic judge is not built yet, so `auto` means offline. */
+export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic'>): Judges {
+  const judges: Judges = { offline: createOfflineJudge() };
+  if (config.judge === 'anthropic' && !judges.anthropic) {
+    throw new Error(
+      'UNSPUN_JUDGE=anthropic, but this build has no anthropic judge yet: set UNSPUN_JUDGE=offline or auto',
+    );
+  }
+  return judges;
+}
+
+export function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = options.logger ?? consoleLogger;
+  let judges: Judges;
+  try {
+    judges = options.judges ?? createJudges(config);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+
+  return new Promise((resolve, reject) => {
+    // The app needs the real port for its Host check, known only once we listen (port 0 in tests).
+    let app: App | undefined;
+    const server = serve({
+      fetch: (request, env) => {
+        if (!app) return new Response('starting', { status: 503 });
+        return app.fetch(request, env);
+      },
+      hostname: config.host,
+      port: config.port,
+    }) as Server;
+
+    const onStartError = (error: NodeJS.ErrnoException) => {
+      server.close();
+      reject(new Error(describeListenError(error, config.host, config.port)));
+    };
+    server.once('error', onStartError);
+    server.once('listening', () => {
+      server.off('error', onStartError);
+      server.on('error', (error) => logger.error(`server error: ${error.message}`));
+      const port = (server.address() as AddressInfo).port;
+      app = createApp({
+        config: { ...config, port },
+        judges,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+      resolve({
+        url: `http://${urlHost(config.host)}:${port}`,
+        port,
+        token: config.token,
+        close: () => closeServer(server),
+      });
+    });
+  });
+}
+
+function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `Port ${port} on ${host} is already in use: stop the other process or set UNSPUN_PORT`;
+    case 'EACCES':
+      return `Not allowed to listen on port ${port} on ${host}: use a port above 1023 with UNSPUN_PORT`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `Cannot listen on ${host}: it is not an address of this machine; set UNSPUN_HOST (default 127.0.0.1)`;
+    default:
+      return `Cannot listen on ${host}:${port} (${error.code ?? error.message}): check UNSPUN_HOST and UNSPUN_PORT`;
+  }
+}
+
+/** A host as it goes in a URL: wildcard binds are reached through loopback, IPv6 in brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive connections would hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}
