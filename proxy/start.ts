@@ -1,0 +1,129 @@
+// `npm start`: the whole product on one command, offline by default.
+// Builds the extension when its sources are newer than the build, starts the proxy, and opens a
+// Chromium with the extension loaded on the pairing link and the demo page. Without a usable
+// browser (or with --no-browser) it prints how to load the extension by hand.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const extensionDir = join(root, '.output', 'chrome-mv3');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsStale(): boolean {
+  const manifest = join(extensionDir, 'manifest.json');
+  if (!existsSync(manifest)) return true;
+  const built = statSync(manifest).mtimeMs;
+  const sources = [join(root, 'extension'), join(root, 'shared')].map(newestMtime);
+  return Math.max(statSync(join(root, 'wxt.config.ts')).mtimeMs, ...sources) > built;
+}
+
+/** Chromium-family browsers that still honour --load-extension (branded Chrome ≥ 137 does not). */
+function findBrowser(): string | undefined {
+  const fromEnv = process.env.UNSPUN_BROWSER;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  const candidates = [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/snap/bin/chromium',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  ];
+  return candidates.find((path) => existsSync(path));
+}
+
+function hasDisplay(): boolean {
+  if (process.platform !== 'linux') return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+function printManualSteps(pairLink: string, reason: string): void {
+  console.log(`
+${reason}
+Load the extension by hand:
+  Chrome/Chromium: open chrome://extensions, turn on "Developer mode", "Load unpacked",
+                   choose ${extensionDir}
+  Firefox:         open about:debugging#/runtime/this-firefox, "Load Temporary Add-on...",
+                   choose ${join(root, '.output', 'firefox-mv3', 'manifest.json')}
+                   (build it first with: npm run build:firefox)
+Then open the pairing link in that browser:
+  ${pairLink}`);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const noBrowser = argv.includes('--no-browser');
+  const config = loadConfig(process.env, argv.filter((a) => a !== '--no-browser'));
+
+  if (buildIsStale()) {
+    console.log('Building the extension (.output/chrome-mv3)...');
+    const build = spawnSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) {
+      console.error('The extension build failed; see the output above.');
+      process.exit(1);
+    }
+  }
+
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ config });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  const pairLink = `${server.url}/pair#${server.token}`;
+  const demoUrl = `${server.url}/demo`;
+  console.log(`Unspun proxy on ${server.url} (judge: ${config.judge})`);
+  console.log(`Pairing link: ${pairLink}`);
+  console.log(`Demo chat:    ${demoUrl}`);
+
+  let browser: ReturnType<typeof spawn> | undefined;
+  const browserPath = findBrowser();
+  if (noBrowser) {
+    printManualSteps(pairLink, 'Started without a browser (--no-browser).');
+  } else if (!browserPath) {
+    printManualSteps(pairLink, 'No Chromium found (set UNSPUN_BROWSER to its path to have it opened).');
+  } else if (!hasDisplay()) {
+    printManualSteps(pairLink, `Found ${browserPath}, but there is no display to open it on.`);
+  } else {
+    // A profile of our own, so the user's everyday profile is untouched.
+    const profile = join(config.configDir, 'browser-profile');
+    mkdirSync(profile, { recursive: true });
+    browser = spawn(
+      browserPath,
+      [
+        `--user-data-dir=${profile}`,
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        '--no-first-run',
+        '--no-default-browser-check',
+        pairLink,
+        demoUrl,
+      ],
+      { stdio: 'ignore' },
+    );
+    browser.on('error', (error) => printManualSteps(pairLink, `Could not open ${browserPath}: ${error.message}`));
+    console.log(`Opened ${browserPath} with the extension, the pairing link and the demo page.`);
+  }
+  console.log('Press Ctrl+C to stop.');
+
+  const stop = async () => {
+    browser?.kill();
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();
