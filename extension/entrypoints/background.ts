@@ -1,1 +1,43 @@
-export default defineBackground(() => {});
+// Thin entrypoint: wires the background service to the browser (messages, alarms, storage).
+import { createBackgroundService } from '../background/service.ts';
+import { createDb } from '../db/schema.ts';
+import { loadSettings, saveSettings } from '../settings.ts';
+import { RETRY_ALARM_MINUTES } from '../scoring/retry.ts';
+
+const RETRY_ALARM = 'unspun-retry';
+
+export default defineBackground(() => {
+  const service = createBackgroundService({
+    db: createDb(),
+    loadSettings,
+    saveSettings,
+    sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message),
+  });
+
+  browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
+    if (sender.id !== browser.runtime.id) return false;
+    service.handleMessage(raw, sender).then(
+      (response) => sendResponse(response),
+      (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
+    );
+    return true; // answer asynchronously
+  });
+
+  // Backstop for the in-memory backoff timer, which dies with the service worker.
+  void browser.alarms.create(RETRY_ALARM, { periodInMinutes: RETRY_ALARM_MINUTES });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === RETRY_ALARM) void service.queue.drain();
+  });
+
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && ('token' in changes || 'proxyUrl' in changes || 'enabled' in changes)) {
+      void service.queue.drain({ force: true });
+    }
+  });
+
+  // The worker just woke up: anything left pending by a previous life is due.
+  void service.queue.drain();
+
+  // Small query helpers for the e2e tests and for debugging from the service worker console.
+  Object.assign(globalThis, { unspun: { db: service.db, queries: service.queries, drain: service.queue.drain } });
+});

@@ -1,0 +1,175 @@
+// What the background does, with its I/O injected: the entrypoint wires it to the browser.
+import type { Browser } from 'wxt/browser';
+import * as queries from '../db/queries.ts';
+import type { UnspunDb } from '../db/schema.ts';
+import {
+  ToBackground,
+  type CaptureResponse,
+  type ConnectionReport,
+  type PairResponse,
+  type ReplyCaptured,
+  type ScoreReady,
+  type StatusResponse,
+} from '../messages.ts';
+import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
+import { createScoringQueue, type ScoreUpdate } from '../scoring/queue.ts';
+import { isLocalProxyUrl, type Settings } from '../settings.ts';
+import type { MessageRecord } from '#shared/records';
+
+export interface BackgroundDeps {
+  db: UnspunDb;
+  loadSettings(): Promise<Settings>;
+  saveSettings(patch: Partial<Settings>): Promise<void>;
+  /** Sends a message to a tab's content scripts; rejects when the tab is gone. */
+  sendToTab(tabId: number, message: ScoreReady): Promise<unknown>;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+type Sender = Pick<Browser.runtime.MessageSender, 'tab' | 'url' | 'id'>;
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createBackgroundService(deps: BackgroundDeps) {
+  const now = deps.now ?? (() => Date.now());
+  const { db } = deps;
+
+  async function notify(message: MessageRecord, update: ScoreUpdate): Promise<void> {
+    if (message.tabId === undefined) return;
+    const latest = await queries.getMessage(db, message.key);
+    const tabId = latest?.tabId ?? message.tabId;
+    const payload: ScoreReady = {
+      type: 'score-ready',
+      site: message.site,
+      conversationId: message.conversationId,
+      messageId: message.messageId,
+      status: update.status,
+      ...(update.result ? { result: update.result } : {}),
+      ...(update.error ? { error: update.error } : {}),
+    };
+    // The tab may be closed or navigated away: the score is stored either way.
+    await deps.sendToTab(tabId, payload).catch(() => undefined);
+  }
+
+  const queue = createScoringQueue({
+    db,
+    getSettings: deps.loadSettings,
+    notify,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    now,
+  });
+
+  const client = (proxyUrl: string, token: string, timeoutMs = 5_000) =>
+    createProxyClient({ proxyUrl, token, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+
+  async function onReplyCaptured(message: ReplyCaptured, sender: Sender): Promise<CaptureResponse> {
+    const settings = await deps.loadSettings();
+    if (!settings.enabled) return { status: 'disabled' };
+    const tabId = sender.tab?.id;
+    // Store first: whatever happens to the proxy, the reply is in the archive.
+    const { message: stored, created } = await queries.recordCapture(
+      db,
+      {
+        site: message.site,
+        conversationId: message.conversationId,
+        messageId: message.messageId,
+        text: message.text,
+        ...(message.userTurn !== undefined ? { userTurn: message.userTurn } : {}),
+        previous: message.previous,
+        ...(message.url ? { url: message.url } : {}),
+        ...(tabId !== undefined ? { tabId } : {}),
+      },
+      now(),
+    );
+    if (!created && stored.status === 'scored') {
+      const score = await queries.getScore(db, stored.key);
+      if (score) {
+        const { messageKey: _key, scoredAt: _at, ...result } = score;
+        return { status: 'scored', result };
+      }
+    }
+    if (stored.status === 'failed') return { status: 'failed', ...(stored.lastError ? { error: stored.lastError } : {}) };
+    // A new capture is a good moment to retry everything still waiting.
+    void queue.drain({ force: true });
+    return { status: 'pending' };
+  }
+
+  async function onPair(proxyUrl: string, token: string, sender: Sender): Promise<PairResponse> {
+    if (!isLocalProxyUrl(proxyUrl)) return { ok: false, error: 'Unspun pairs only with a proxy on 127.0.0.1 or localhost.' };
+    // Only the pairing page served by that same proxy may pair with it.
+    if (sender.url) {
+      const from = new URL(sender.url);
+      if (from.origin !== new URL(proxyUrl).origin || !from.pathname.startsWith('/pair')) {
+        return { ok: false, error: 'Pairing requests must come from the proxy’s own pairing page.' };
+      }
+    }
+    try {
+      await client(proxyUrl, token).taxonomy();
+    } catch (error) {
+      const status = error instanceof ProxyError ? error.status : undefined;
+      const reason = status === 401 || status === 403 ? 'the proxy did not accept this token' : errorText(error);
+      return { ok: false, error: `Could not pair: ${reason}.` };
+    }
+    await deps.saveSettings({ proxyUrl: new URL(proxyUrl).origin, token });
+    void queue.drain({ force: true });
+    return { ok: true };
+  }
+
+  async function testConnection(proxyUrl: string, token: string): Promise<ConnectionReport> {
+    if (!isLocalProxyUrl(proxyUrl)) {
+      const detail = 'The proxy must run on 127.0.0.1 or localhost.';
+      return { health: { ok: false, detail }, auth: { ok: false, detail } };
+    }
+    const c = client(proxyUrl, token);
+    let health: ConnectionReport['health'];
+    try {
+      const h = await c.health();
+      health = { ok: true, detail: `Proxy reachable${typeof h.version === 'string' ? ` (version ${h.version})` : ''}.` };
+    } catch (error) {
+      health = { ok: false, detail: errorText(error) };
+    }
+    let auth: ConnectionReport['auth'];
+    if (!token) auth = { ok: false, detail: 'No token: open the pairing link the proxy printed, or paste its token.' };
+    else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
+    else {
+      try {
+        await c.taxonomy();
+        auth = { ok: true, detail: 'Token accepted.' };
+      } catch (error) {
+        const status = error instanceof ProxyError ? error.status : undefined;
+        auth = { ok: false, detail: status === 401 ? 'The proxy rejected this token.' : errorText(error) };
+      }
+    }
+    return { health, auth };
+  }
+
+  async function status(): Promise<StatusResponse> {
+    const settings = await deps.loadSettings();
+    void queue.drain({ force: true }); // a popup open is a retry moment too
+    const [counts, report] = await Promise.all([queries.countByStatus(db), testConnection(settings.proxyUrl, settings.token)]);
+    const paired = Boolean(settings.token) && report.auth.ok;
+    const detail = !report.health.ok ? report.health.detail : !settings.token ? 'Not paired yet.' : report.auth.detail;
+    return { enabled: settings.enabled, paired, proxyUrl: settings.proxyUrl, reachable: report.health.ok, detail, counts };
+  }
+
+  /** Routes one runtime message. Returns undefined for messages that are not ours. */
+  async function handleMessage(raw: unknown, sender: Sender): Promise<unknown> {
+    const parsed = ToBackground.safeParse(raw);
+    if (!parsed.success) return undefined;
+    const message = parsed.data;
+    switch (message.type) {
+      case 'reply-captured':
+        return onReplyCaptured(message, sender);
+      case 'pair':
+        return onPair(message.proxyUrl, message.token, sender);
+      case 'get-status':
+        return status();
+      case 'test-connection':
+        return testConnection(message.proxyUrl, message.token);
+    }
+  }
+
+  return { handleMessage, queue, db, queries };
+}
+
+export type BackgroundService = ReturnType<typeof createBackgroundService>;

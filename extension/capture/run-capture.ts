@@ -1,0 +1,302 @@
+// The capture-and-draw loop for one chat site, on the content script's lifecycle: every
+// listener, observer and timer hangs off `ctx`, so an invalidated script leaves nothing behind.
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { browser } from 'wxt/browser';
+import type { Flag, ScoreResult, Turn } from '#shared/schemas';
+import { sendToBackground, type CaptureResponse, type ScoreReady } from '../messages.ts';
+import { rangeForOffsets } from '../sites/extract.ts';
+import { queryFirst } from '../sites/query.ts';
+import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
+import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
+import { createFlagCard } from '../ui/card.ts';
+import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
+import { createReplyTracker } from './reply-tracker.ts';
+
+/** How many earlier turns go along as context. */
+const MAX_PREVIOUS_TURNS = 20;
+const THREAD_POLL_MS = 500;
+const SCAN_DEBOUNCE_MS = 120;
+const RESEND_AFTER_MS = 2_000;
+
+interface ReplyState {
+  badge: Badge;
+  state: BadgeState;
+  result?: ScoreResult;
+}
+
+const log = (...args: unknown[]) => console.debug('[unspun]', ...args);
+
+/** Where a flag sits in the current text: its own offsets when they still hold, else its quote. */
+export function locateFlag(text: string, flag: Flag): { start: number; end: number } | null {
+  if (text.slice(flag.start, flag.end) === flag.quote) return { start: flag.start, end: flag.end };
+  const at = flag.quote ? text.indexOf(flag.quote) : -1;
+  return at >= 0 ? { start: at, end: at + flag.quote.length } : null;
+}
+
+export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter): void {
+  const tracker = createReplyTracker();
+  const layer = isHighlightSupported() ? createHighlightLayer() : null;
+  const card = createFlagCard();
+  const replies = new Map<string, ReplyState>();
+  let thread: Element | null = null;
+  let observer: MutationObserver | null = null;
+  let scanTimer: number | null = null;
+  let conversationId: string | null = null;
+
+  const currentConversationId = (): string | null => {
+    try {
+      return adapter.conversationId(new URL(location.href), document);
+    } catch (error) {
+      log('conversationId failed', error);
+      return null;
+    }
+  };
+
+  const parse = (): ParsedTurn[] => {
+    if (!thread) return [];
+    try {
+      return adapter.parse(thread);
+    } catch (error) {
+      // One failing adapter step must not kill the script: log and try again on the next change.
+      log('parse failed', error);
+      return [];
+    }
+  };
+
+  function scheduleScan(ms = SCAN_DEBOUNCE_MS): void {
+    if (scanTimer !== null) clearTimeout(scanTimer);
+    scanTimer = ctx.setTimeout(() => {
+      scanTimer = null;
+      scan();
+    }, ms);
+  }
+
+  function attach(): void {
+    if (thread?.isConnected) return;
+    observer?.disconnect();
+    observer = null;
+    thread = queryFirst(document, adapter.selectors.thread);
+    if (!thread) return;
+    // Watch the conversation container only, never the whole body.
+    observer = new MutationObserver(() => scheduleScan());
+    observer.observe(thread, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-streaming', 'aria-busy', 'data-is-streaming'] });
+    scheduleScan(0);
+  }
+
+  function scan(): void {
+    if (ctx.isInvalid || !thread) return;
+    const id = currentConversationId();
+    if (id !== conversationId) resetConversation(id);
+    if (!conversationId) return;
+    const turns = parse();
+    const now = Date.now();
+    let recheck = Infinity;
+    turns.forEach((turn, index) => {
+      if (turn.role !== 'assistant') return;
+      const state = replies.get(turn.id);
+      if (state && !state.badge.host.isConnected) turn.element.append(state.badge.host); // site re-rendered the turn
+      let done: boolean | undefined;
+      try {
+        done = adapter.isDone(turn.element);
+      } catch (error) {
+        log('isDone failed', error);
+      }
+      const decision = tracker.observe({ id: turn.id, text: turn.text, done }, now);
+      if (decision.action === 'capture') {
+        tracker.markSent(turn.id);
+        void capture(turns, index, conversationId!);
+      } else if (decision.action === 'wait' && decision.recheckInMs !== undefined) {
+        recheck = Math.min(recheck, decision.recheckInMs);
+      }
+    });
+    if (recheck !== Infinity) scheduleScan(recheck + 20);
+  }
+
+  async function capture(turns: ParsedTurn[], index: number, convId: string): Promise<void> {
+    const reply = turns[index]!;
+    let userIndex = -1;
+    for (let i = index - 1; i >= 0; i--) {
+      if (turns[i]!.role === 'user') {
+        userIndex = i;
+        break;
+      }
+    }
+    const before = turns.slice(0, userIndex >= 0 ? userIndex : index);
+    const previous: Turn[] = before.slice(-MAX_PREVIOUS_TURNS).map((t) => ({ role: t.role, text: t.text }));
+    const userTurn = userIndex >= 0 ? turns[userIndex]!.text : undefined;
+    let response: CaptureResponse | undefined;
+    try {
+      response = await sendToBackground({
+        type: 'reply-captured',
+        site: adapter.id,
+        conversationId: convId,
+        messageId: reply.id,
+        text: reply.text,
+        ...(userTurn !== undefined ? { userTurn } : {}),
+        previous,
+        url: location.origin + location.pathname,
+      });
+    } catch (error) {
+      if (ctx.isInvalid) return;
+      log('capture not delivered, will resend', error);
+      tracker.unmarkSent(reply.id);
+      scheduleScan(RESEND_AFTER_MS);
+      return;
+    }
+    if (ctx.isInvalid || convId !== conversationId || !response) return;
+    if (response.status === 'disabled') return;
+    apply(reply.id, response.status, response.result, response.error);
+  }
+
+  function apply(messageId: string, status: 'pending' | 'scored' | 'failed', result?: ScoreResult, error?: string): void {
+    const turn = parse().find((t) => t.id === messageId && t.role === 'assistant');
+    if (!turn) return;
+    let reply = replies.get(messageId);
+    // A late "pending" answer must not overwrite a score that already arrived.
+    if (reply?.state.kind === 'scored' && status !== 'scored') return;
+    const state: BadgeState = status === 'scored' && result ? { kind: 'scored', result, drawn: 0 } : status === 'failed' ? { kind: 'failed', ...(error ? { error } : {}) } : { kind: 'pending' };
+    if (!reply) {
+      const badge = createBadge((anchor) => {
+        const r = replies.get(messageId)?.result;
+        if (r) card.showSummary(r, anchor.getBoundingClientRect(), (flag) => focusFlag(messageId, flag));
+      });
+      badge.host.dataset.messageId = messageId;
+      reply = { badge, state };
+      replies.set(messageId, reply);
+    }
+    reply.state = state;
+    if (result) reply.result = result;
+    if (!reply.badge.host.isConnected) turn.element.append(reply.badge.host);
+    if (state.kind === 'scored') state.drawn = draw(turn, state.result);
+    reply.badge.update(state);
+  }
+
+  function draw(turn: ParsedTurn, result: ScoreResult): number {
+    if (!layer) return 0;
+    const drawn: DrawnFlag[] = [];
+    for (const flag of result.flags) {
+      const at = locateFlag(turn.text, flag);
+      if (!at) continue; // a quote we cannot find is never shown
+      const spot = rangeForOffsets(turn.textMap, at.start, at.end);
+      if (!spot) continue;
+      try {
+        const range = document.createRange();
+        range.setStart(spot.startNode, spot.startOffset);
+        range.setEnd(spot.endNode, spot.endOffset);
+        drawn.push({ flag, range, messageId: turn.id });
+      } catch (error) {
+        log('range failed', error);
+      }
+    }
+    layer.set(turn.id, drawn);
+    return drawn.length;
+  }
+
+  function focusFlag(messageId: string, flag: Flag): void {
+    const turn = parse().find((t) => t.id === messageId);
+    if (!turn || !layer) return;
+    const at = locateFlag(turn.text, flag);
+    const spot = at && rangeForOffsets(turn.textMap, at.start, at.end);
+    if (!spot) return;
+    const range = document.createRange();
+    range.setStart(spot.startNode, spot.startOffset);
+    range.setEnd(spot.endNode, spot.endOffset);
+    layer.setActive(range);
+    card.showFlag(flag, range.getBoundingClientRect(), { pin: true });
+  }
+
+  function resetConversation(id: string | null): void {
+    conversationId = id;
+    tracker.reset();
+    for (const [messageId, reply] of replies) {
+      reply.badge.remove();
+      layer?.clear(messageId);
+    }
+    replies.clear();
+    card.hide(true);
+  }
+
+  // ---- hover and click on highlighted text ----------------------------------------------------
+  const flagAtPoint = (x: number, y: number): DrawnFlag | undefined => {
+    if (!layer || layer.count() === 0) return undefined;
+    let node: Node | null = null;
+    let offset = 0;
+    const doc = document as Document & { caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null };
+    if (typeof doc.caretPositionFromPoint === 'function') {
+      const pos = doc.caretPositionFromPoint(x, y);
+      if (pos) ({ offsetNode: node, offset } = pos);
+    } else {
+      const r = document.caretRangeFromPoint?.(x, y);
+      if (r) ({ startContainer: node, startOffset: offset } = r);
+    }
+    if (!node) return undefined;
+    const hit = layer.at(node, offset);
+    // The caret snaps to the nearest text: only count it when the pointer is really over the flag.
+    if (hit && Array.from(hit.range.getClientRects()).some((r) => x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1)) return hit;
+    return undefined;
+  };
+
+  let hoverFrame: number | null = null;
+  let hovered: DrawnFlag | undefined;
+  ctx.addEventListener(document, 'mousemove', (event) => {
+    if (hoverFrame !== null) return;
+    const { clientX, clientY } = event;
+    hoverFrame = ctx.requestAnimationFrame(() => {
+      hoverFrame = null;
+      if (event.composedPath().includes(card.host)) return;
+      const hit = flagAtPoint(clientX, clientY);
+      if (hit === hovered) return;
+      hovered = hit;
+      if (card.pinned) return;
+      layer?.setActive(hit?.range ?? null);
+      if (hit) card.showFlag(hit.flag, hit.range.getBoundingClientRect());
+      else card.hide();
+    });
+  });
+  ctx.addEventListener(document, 'click', (event) => {
+    if (event.composedPath().includes(card.host)) return;
+    const hit = flagAtPoint(event.clientX, event.clientY);
+    if (hit) {
+      layer?.setActive(hit.range);
+      card.showFlag(hit.flag, hit.range.getBoundingClientRect(), { pin: true });
+    } else if (card.isOpen) {
+      layer?.setActive(null);
+      card.hide(true);
+    }
+  });
+  ctx.addEventListener(document, 'keydown', (event) => {
+    if (event.key === 'Escape' && card.isOpen) {
+      layer?.setActive(null);
+      card.hide(true);
+    }
+  });
+  ctx.addEventListener(window, 'scroll', () => {
+    if (card.isOpen && !card.pinned) card.hide();
+  }, { passive: true, capture: true });
+
+  // ---- background → content -------------------------------------------------------------------
+  const onMessage = (raw: unknown): undefined => {
+    const message = raw as Partial<ScoreReady> | null;
+    if (!message || message.type !== 'score-ready' || message.site !== adapter.id) return undefined;
+    if (message.conversationId !== conversationId || typeof message.messageId !== 'string' || !message.status) return undefined;
+    apply(message.messageId, message.status, message.result, message.error);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    thread = null;
+    attach();
+    scheduleScan(0);
+  });
+  ctx.onInvalidated(() => {
+    browser.runtime.onMessage.removeListener(onMessage);
+    observer?.disconnect();
+    for (const reply of replies.values()) reply.badge.remove();
+    layer?.dispose();
+    card.remove();
+  });
+
+  attach();
+  ctx.setInterval(attach, THREAD_POLL_MS);
+}

@@ -1,0 +1,47 @@
+import { sendToBackground, type CheckOutcome } from '../../messages.ts';
+import { isLocalProxyUrl, loadSettings, saveSettings } from '../../settings.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const proxyUrl = $<HTMLInputElement>('proxyUrl');
+const token = $<HTMLInputElement>('token');
+const enabled = $<HTMLInputElement>('enabled');
+const saved = $('saved');
+const report = $('report');
+
+function line(label: string, outcome: CheckOutcome): HTMLParagraphElement {
+  const p = document.createElement('p');
+  p.className = outcome.ok ? 'ok' : 'bad';
+  p.textContent = `${outcome.ok ? '✓' : '✗'} ${label}: ${outcome.detail}`;
+  return p;
+}
+
+async function load(): Promise<void> {
+  const s = await loadSettings();
+  proxyUrl.value = s.proxyUrl;
+  token.value = s.token;
+  enabled.checked = s.enabled;
+}
+
+$('form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const url = proxyUrl.value.trim().replace(/\/+$/, '');
+  if (!isLocalProxyUrl(url)) {
+    saved.textContent = 'The proxy must be on 127.0.0.1 or localhost.';
+    return;
+  }
+  await saveSettings({ proxyUrl: url, token: token.value.trim(), enabled: enabled.checked });
+  saved.textContent = 'Saved.';
+  setTimeout(() => (saved.textContent = ''), 2000);
+});
+
+$('test').addEventListener('click', async () => {
+  report.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Testing…' }));
+  try {
+    const r = await sendToBackground({ type: 'test-connection', proxyUrl: proxyUrl.value.trim(), token: token.value.trim() });
+    report.replaceChildren(line('Proxy (/health)', r.health), line('Token (/v1/taxonomy)', r.auth));
+  } catch (error) {
+    report.replaceChildren(line('Test', { ok: false, detail: error instanceof Error ? error.message : String(error) }));
+  }
+});
+
+void load();

@@ -1,0 +1,43 @@
+import { sendToBackground } from '../../messages.ts';
+import { saveSettings } from '../../settings.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function refresh(): Promise<void> {
+  const status = $('status');
+  try {
+    const s = await sendToBackground({ type: 'get-status' });
+    $<HTMLInputElement>('enabled').checked = s.enabled;
+    $('pending').textContent = String(s.counts.pending);
+    $('scored').textContent = String(s.counts.scored);
+    $('failed').textContent = String(s.counts.failed);
+    if (!s.enabled) {
+      status.textContent = 'Switched off.';
+      status.dataset.state = 'bad';
+    } else if (s.reachable && s.paired) {
+      status.textContent = `Connected and paired with ${s.proxyUrl}.`;
+      status.dataset.state = 'ok';
+    } else if (s.reachable) {
+      status.textContent = `Proxy reachable at ${s.proxyUrl}, not paired.`;
+      status.dataset.state = 'bad';
+    } else {
+      status.textContent = `Proxy not reachable at ${s.proxyUrl}. Replies are kept and scored when it is back.`;
+      status.dataset.state = 'bad';
+    }
+    $('detail').textContent = s.detail;
+  } catch (error) {
+    status.textContent = `Could not ask the extension: ${error instanceof Error ? error.message : String(error)}`;
+    status.dataset.state = 'bad';
+  }
+}
+
+$<HTMLInputElement>('enabled').addEventListener('change', async (event) => {
+  await saveSettings({ enabled: (event.target as HTMLInputElement).checked });
+  await refresh();
+});
+$('options').addEventListener('click', (event) => {
+  event.preventDefault();
+  void browser.runtime.openOptionsPage();
+});
+
+void refresh();

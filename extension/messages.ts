@@ -1,0 +1,98 @@
+// Messages between the parts of the extension, named by direction. Payloads are parsed with zod
+// on arrival: a content script runs inside a web page, so the background never trusts its shape.
+import { z } from 'zod';
+import { browser } from 'wxt/browser';
+import { MAX_REPLY_CHARS, ScoreResult, Turn } from '#shared/schemas';
+import { MessageStatus } from '#shared/records';
+
+// ---- content → background -------------------------------------------------------------------
+
+export const ReplyCaptured = z.object({
+  type: z.literal('reply-captured'),
+  site: z.string().min(1).max(64),
+  conversationId: z.string().min(1).max(512),
+  messageId: z.string().min(1).max(512),
+  text: z.string().min(1).max(MAX_REPLY_CHARS),
+  userTurn: z.string().max(MAX_REPLY_CHARS).optional(),
+  previous: z.array(Turn).max(200),
+  url: z.string().max(4096).optional(),
+});
+export type ReplyCaptured = z.infer<typeof ReplyCaptured>;
+
+export const PairRequest = z.object({
+  type: z.literal('pair'),
+  proxyUrl: z.string().url(),
+  token: z.string().min(1).max(512),
+});
+export type PairRequest = z.infer<typeof PairRequest>;
+
+// ---- popup / options → background -----------------------------------------------------------
+
+export const GetStatus = z.object({ type: z.literal('get-status') });
+export type GetStatus = z.infer<typeof GetStatus>;
+
+export const TestConnection = z.object({
+  type: z.literal('test-connection'),
+  proxyUrl: z.string().url(),
+  token: z.string().max(512),
+});
+export type TestConnection = z.infer<typeof TestConnection>;
+
+export const ToBackground = z.discriminatedUnion('type', [ReplyCaptured, PairRequest, GetStatus, TestConnection]);
+export type ToBackground = z.infer<typeof ToBackground>;
+
+// ---- background → content -------------------------------------------------------------------
+
+export interface ScoreReady {
+  type: 'score-ready';
+  site: string;
+  conversationId: string;
+  messageId: string;
+  status: MessageStatus;
+  result?: ScoreResult;
+  error?: string;
+}
+
+// ---- responses ------------------------------------------------------------------------------
+
+export interface CaptureResponse {
+  status: MessageStatus | 'disabled';
+  result?: ScoreResult;
+  error?: string;
+}
+
+export interface PairResponse {
+  ok: boolean;
+  error?: string;
+}
+
+export interface CheckOutcome {
+  ok: boolean;
+  detail: string;
+}
+
+export interface ConnectionReport {
+  health: CheckOutcome;
+  auth: CheckOutcome;
+}
+
+export interface StatusResponse {
+  enabled: boolean;
+  paired: boolean;
+  proxyUrl: string;
+  reachable: boolean;
+  detail: string;
+  counts: { pending: number; scored: number; failed: number };
+}
+
+export interface ResponseFor {
+  'reply-captured': CaptureResponse;
+  pair: PairResponse;
+  'get-status': StatusResponse;
+  'test-connection': ConnectionReport;
+}
+
+/** Typed wrapper over runtime.sendMessage for messages to the background. */
+export async function sendToBackground<M extends ToBackground>(message: M): Promise<ResponseFor[M['type']]> {
+  return (await browser.runtime.sendMessage(message)) as ResponseFor[M['type']];
+}

@@ -1,0 +1,9 @@
+// The registry of site adapters. Typed by SiteId, so a missing adapter is a compile error.
+import { demo } from './demo.ts';
+import type { SiteAdapter, SiteId } from './types.ts';
+
+export const SITES: Record<SiteId, SiteAdapter> = {
+  demo,
+};
+
+export type { SiteAdapter, SiteId } from './types.ts';

@@ -1,0 +1,62 @@
+// The small score badge on a reply, in its own shadow root.
+import type { ScoreResult } from '#shared/schemas';
+import { createShadowHost, h, scoreTone } from './dom.ts';
+
+const BADGE_CSS = `
+:host { all: initial; display: block; margin-top: 6px; }
+button { font: 600 12px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid transparent; border-radius: 999px; padding: 4px 10px; cursor: pointer; display: inline-flex; gap: 6px; align-items: center; }
+button:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
+.brand { font-weight: 700; letter-spacing: .02em; }
+.low { background: #dcfce7; color: #14532d; border-color: #86efac; }
+.mid { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
+.high { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
+.pending, .failed { background: #f3f4f6; color: #374151; border-color: #d1d5db; cursor: default; }
+`;
+
+export type BadgeState =
+  | { kind: 'pending' }
+  | { kind: 'failed'; error?: string }
+  | { kind: 'scored'; result: ScoreResult; drawn: number };
+
+export function createBadge(onOpen: (anchor: HTMLElement) => void) {
+  const { host, root } = createShadowHost('unspun-badge', BADGE_CSS);
+  const button = h('button', { attrs: { type: 'button', part: 'badge' } });
+  root.append(button);
+  let clickable = false;
+  button.addEventListener('click', (event) => {
+    event.stopPropagation();
+    if (clickable) onOpen(button);
+  });
+
+  return {
+    host,
+    update(state: BadgeState): void {
+      button.replaceChildren(h('span', { class: 'brand', text: 'Unspun' }));
+      clickable = state.kind === 'scored';
+      host.dataset.state = state.kind;
+      if (state.kind === 'pending') {
+        button.className = 'pending';
+        button.append(h('span', { text: 'waiting to be scored…' }));
+        button.title = 'Stored. Unspun scores it as soon as the proxy answers.';
+      } else if (state.kind === 'failed') {
+        button.className = 'failed';
+        button.append(h('span', { text: 'could not be scored' }));
+        button.title = state.error ?? '';
+      } else {
+        const { result } = state;
+        const score = Math.round(result.score);
+        host.dataset.score = String(score);
+        button.className = scoreTone(score);
+        const n = result.flags.length;
+        button.append(h('span', { class: 'score', text: String(score) }), h('span', { text: n === 0 ? 'no moves found' : `${n} move${n === 1 ? '' : 's'}` }));
+        button.title = 'Show what this reply does to persuade';
+        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}. Show details.`);
+      }
+    },
+    remove(): void {
+      host.remove();
+    },
+  };
+}
+
+export type Badge = ReturnType<typeof createBadge>;
