@@ -2,6 +2,7 @@
 // Bad values fail fast with one ConfigError whose message is a single line saying what to fix.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JudgeChoice } from '#shared/schemas';
@@ -206,7 +207,7 @@ function parseHost(raw: string | undefined, source: string): string {
   if (value === undefined) return DEFAULT_HOST;
   // Accept names and IP literals (IPv6 with or without brackets); nothing with spaces, ports or paths.
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (!/^[A-Za-z0-9.-]+$/.test(bare) && !/^[0-9A-Fa-f:.]+$/.test(bare)) {
+  if (isIP(bare) === 0 && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(bare)) {
     throw new ConfigError(`${source}=${JSON.stringify(value)} is not a host name or IP address`);
   }
   return bare;

@@ -1,0 +1,151 @@
+// The proxy over a real port (port 0): start-up errors, token file, Host checks and the request log.
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScoreResult } from '#shared/schemas';
+import { loadConfig } from '../../proxy/config.ts';
+import { startServer } from '../../proxy/server.ts';
+import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
+
+const running: TestProxy[] = [];
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.close()));
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(options: Parameters<typeof startTestProxy>[0] = {}): Promise<TestProxy> {
+  const proxy = await startTestProxy(options);
+  running.push(proxy);
+  return proxy;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'unspun-server-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A raw GET with a chosen Host header (fetch will not let us forge one). */
+function getWithHost(port: number, path: string, host: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { ...headers, host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('startServer', () => {
+  it('listens on a free port and answers /health and /v1/score', async () => {
+    const proxy = await start();
+    expect(proxy.port).toBeGreaterThan(0);
+    expect(proxy.url).toBe(`http://127.0.0.1:${proxy.port}`);
+    const health = await proxy.request('/health', { auth: false });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, service: 'unspun', judge: 'offline' });
+
+    const res = await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: 'Everyone agrees: act now!' } }) });
+    expect(res.status).toBe(200);
+    expect(ScoreResult.safeParse(await res.json()).success).toBe(true);
+  });
+
+  it.each([
+    ['no token', false, undefined, 401],
+    ['token', true, undefined, 200],
+    ['token + web Origin', true, 'https://evil.example', 403],
+    ['token + extension Origin', true, 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', 200],
+  ] as const)('/v1/taxonomy with %s → %s', async (_name, auth, origin, status) => {
+    const proxy = await start();
+    const res = await proxy.request('/v1/taxonomy', { auth, headers: origin ? { origin } : {} });
+    expect(res.status).toBe(status);
+  });
+
+  it.each([
+    ['127.0.0.1', (port: number) => `127.0.0.1:${port}`, 200],
+    ['localhost', (port: number) => `localhost:${port}`, 200],
+    ['a rebinding name', (port: number) => `attacker.example:${port}`, 403],
+    ['the default port instead of ours', () => '127.0.0.1:8787', 403],
+  ])('checks the Host header over the wire: %s', async (_name, host, status) => {
+    const proxy = await start();
+    expect(await getWithHost(proxy.port, '/health', host(proxy.port))).toBe(status);
+  });
+
+  it('a second server on the same port rejects with one clear line', async () => {
+    const first = await start();
+    const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: String(first.port) }, []);
+    const error = await startServer({ config, logger: { info() {}, warn() {}, error() {} } }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(`Port ${first.port} on 127.0.0.1 is already in use: stop the other process or set UNSPUN_PORT`);
+    // The first one is unharmed.
+    expect((await first.request('/health', { auth: false })).status).toBe(200);
+  });
+
+  it('a host that is not ours rejects with one clear line', async () => {
+    const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: '0', UNSPUN_HOST: '203.0.113.7' }, []);
+    const error = await startServer({ config }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^Cannot listen on 203\.0\.113\.7: .*UNSPUN_HOST/);
+    expect(error?.message).not.toContain('\n');
+  });
+
+  it('creates the token file 0600 on first start and reuses it on the next', async () => {
+    const configDir = tempDir();
+    const first = await start({ configDir });
+    const tokenPath = join(configDir, 'token');
+    expect(statSync(tokenPath).mode & 0o777).toBe(0o600);
+    expect(first.config.tokenSource).toBe('created');
+    const token = first.token;
+    await first.close();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await start({ configDir });
+    expect(second.token).toBe(token);
+    expect(second.config.tokenSource).toBe('file');
+    expect((await second.request('/v1/taxonomy')).status).toBe(200);
+  });
+
+  it('UNSPUN_TOKEN overrides the stored token', async () => {
+    const configDir = tempDir();
+    const stored = await start({ configDir });
+    const storedToken = stored.token;
+    await stored.close();
+    running.splice(running.indexOf(stored), 1);
+
+    const proxy = await start({ configDir, env: { UNSPUN_TOKEN: 'override-token-0123456789' } });
+    expect(proxy.token).toBe('override-token-0123456789');
+    expect((await proxy.request('/v1/taxonomy')).status).toBe(200);
+    const withStored = await proxy.request('/v1/taxonomy', { auth: false, headers: { authorization: `Bearer ${storedToken}` } });
+    expect(withStored.status).toBe(401);
+  });
+
+  it('logs one line per request without query strings, tokens or bodies', async () => {
+    const lines: string[] = [];
+    const logger = { info: (l: string) => lines.push(l), warn: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
+    const proxy = await start({ logger });
+    await proxy.request(`/pair?token=${proxy.token}`, { auth: false });
+    await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: 'my private reply' } }) });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^GET \/pair (200|404) \d+ms$/);
+    expect(lines[1]).toMatch(/^POST \/v1\/score 200 \d+ms$/);
+    expect(lines.join('\n')).not.toContain(proxy.token);
+    expect(lines.join('\n')).not.toContain('private');
+  });
+
+  it('close() returns promptly even with a keep-alive connection open', async () => {
+    const proxy = await startTestProxy();
+    await fetch(`${proxy.url}/health`, { headers: { connection: 'keep-alive' } });
+    const started = Date.now();
+    await proxy.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(fetch(`${proxy.url}/health`)).rejects.toThrow();
+  });
+});
