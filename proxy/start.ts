@@ -6,8 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './config.ts';
-import { startServer } from './server.ts';
+import { runProxy } from './main.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const extensionDir = join(root, '.output', 'chrome-mv3');
@@ -63,7 +62,6 @@ Then open the pairing link in that browser:
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const noBrowser = argv.includes('--no-browser');
-  const config = loadConfig(process.env, argv.filter((a) => a !== '--no-browser'));
 
   if (buildIsStale()) {
     console.log('Building the extension (.output/chrome-mv3)...');
@@ -74,18 +72,14 @@ async function main(): Promise<void> {
     }
   }
 
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let proxy: Awaited<ReturnType<typeof runProxy>>;
   try {
-    server = await startServer({ config });
+    proxy = await runProxy({ argv, handleSignals: false });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
-  const pairLink = `${server.url}/pair#${server.token}`;
-  const demoUrl = `${server.url}/demo`;
-  console.log(`Unspun proxy on ${server.url} (judge: ${config.judge})`);
-  console.log(`Pairing link: ${pairLink}`);
-  console.log(`Demo chat:    ${demoUrl}`);
+  const { pairUrl: pairLink, demoUrl } = proxy;
 
   let browser: ReturnType<typeof spawn> | undefined;
   const browserPath = findBrowser();
@@ -97,7 +91,7 @@ async function main(): Promise<void> {
     printManualSteps(pairLink, `Found ${browserPath}, but there is no display to open it on.`);
   } else {
     // A profile of our own, so the user's everyday profile is untouched.
-    const profile = join(config.configDir, 'browser-profile');
+    const profile = join(proxy.config.configDir, 'browser-profile');
     mkdirSync(profile, { recursive: true });
     browser = spawn(
       browserPath,
@@ -119,7 +113,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     browser?.kill();
-    await server.close();
+    await proxy.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
