@@ -1,8 +1,19 @@
 // The offline detector: text -> flags with exact offsets, and a reply-level score 0..100.
-// Pure, synchronous, fast. (Placeholder until the rules land.)
+// Pure, synchronous, fast. Rules are data (detect/rules.ts); this file runs them:
+//   1. every rule's regex over the raw text (cheap prefilter: no match, no parse);
+//   2. compromise tokenises only the paragraphs that matched; spans snap to whole terms;
+//   3. each flag gets a support status from its sentence and the next (detect/support.ts);
+//   4. the reply score weighs unsupported moves most (detect/score.ts).
+// Only `text` is scored; the context only decides whether persuasion was requested.
 import type { Flag, ScoreContext } from './schemas.ts';
+import { compilePattern } from './detect/pattern.ts';
+import { RULES, WOULD_SUPPORT, type Rule } from './detect/rules.ts';
+import { createSegmenter } from './detect/segment.ts';
+import { supportFor } from './detect/support.ts';
+import { isPersuasionRequested } from './detect/requested.ts';
+import { scoreFlags } from './detect/score.ts';
 
-export const detectorVersion = 'detector-0';
+export const detectorVersion = 'detector-1';
 
 export interface DetectOptions {
   context?: ScoreContext;
@@ -13,6 +24,91 @@ export interface Detection {
   score: number;
 }
 
-export function detect(_text: string, _options: DetectOptions = {}): Detection {
-  return { flags: [], score: 0 };
+interface CompiledRule {
+  rule: Rule;
+  pattern: RegExp;
+  unless?: RegExp;
+}
+
+let compiled: CompiledRule[] | undefined;
+
+/** Compiles the rule table once, on first use (keeps module load cheap in the extension). */
+function compiledRules(): CompiledRule[] {
+  compiled ??= RULES.map((rule) => ({
+    rule,
+    pattern: compilePattern(rule.pattern),
+    ...(rule.unless ? { unless: compilePattern(rule.unless, 'i', false) } : {}),
+  }));
+  return compiled;
+}
+
+interface RawMatch {
+  c: CompiledRule;
+  start: number;
+  end: number;
+}
+
+function findMatches(text: string): RawMatch[] {
+  const out: RawMatch[] = [];
+  for (const c of compiledRules()) {
+    const re = c.pattern;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      out.push({ c, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
+}
+
+/** Same move, overlapping spans: keep the stronger (higher severity, then longer) flag. */
+function dedupe(flags: Flag[]): Flag[] {
+  flags.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Flag[] = [];
+  for (const f of flags) {
+    const clash = kept.findIndex((k) => k.move === f.move && f.start < k.end && k.start < f.end);
+    if (clash < 0) {
+      kept.push(f);
+      continue;
+    }
+    const k = kept[clash]!;
+    if (f.severity > k.severity || (f.severity === k.severity && f.end - f.start > k.end - k.start)) kept[clash] = f;
+  }
+  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+export function detect(text: string, options: DetectOptions = {}): Detection {
+  const matches = findMatches(text);
+  if (matches.length === 0) return { flags: [], score: 0 };
+  const seg = createSegmenter(text);
+  const requested = isPersuasionRequested(options.context);
+  const flags: Flag[] = [];
+  for (const { c, start, end } of matches) {
+    const sentence = seg.sentenceAt(start);
+    if (c.unless) {
+      c.unless.lastIndex = 0;
+      if (c.unless.test(text.slice(sentence.start, Math.max(sentence.end, end)))) continue;
+    }
+    const span = seg.snap(start, end);
+    if (span.end <= span.start) continue;
+    const next = seg.nextSentence(start);
+    const window = text.slice(sentence.start, next ? next.end : Math.max(sentence.end, end));
+    flags.push({
+      move: c.rule.move,
+      start: span.start,
+      end: span.end,
+      quote: text.slice(span.start, span.end),
+      severity: c.rule.severity,
+      support: supportFor(c.rule.support, window, requested),
+      rationale: c.rule.reason,
+      source: 'detector',
+      ruleId: c.rule.id,
+      wouldSupport: WOULD_SUPPORT[c.rule.move],
+    });
+  }
+  const kept = dedupe(flags);
+  return { flags: kept, score: scoreFlags(kept) };
 }

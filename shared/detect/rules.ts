@@ -1,0 +1,499 @@
+// The detector's rules, as data. Each rule names the move it signals, a pattern (see pattern.ts
+// for the syntax), a reader-facing reason, and one example that must fire it and one
+// counter-example that must not (test/unit/detect.test.ts runs both for every rule).
+//
+// Rules were shaped by looking at what works on the dev sets in ../shared/eval, but every
+// pattern is general English: no phrase is copied from those texts.
+import type { MoveId } from '../schemas.ts';
+import { alt } from './pattern.ts';
+import { LOADED_WORDS, PEJORATIVE_LABELS } from './lexicon.ts';
+
+/**
+ * How a flag's support is judged.
+ * - `evidence`: a checkable source, number or link near the move makes it supported; a hedge makes it weak.
+ * - `reason`: a stated reason ("because ...") near the move makes it supported.
+ * - `none`: nothing in the text can back this move (flattery, guilt): it is unsupported unless requested.
+ */
+export type SupportCheck = 'evidence' | 'reason' | 'none';
+
+export interface Rule {
+  /** Stable id, `<move>/<what it catches>`; flags carry it as `ruleId`. */
+  id: string;
+  move: MoveId;
+  /** Regex source: a space matches any whitespace, `'` matches ' and ’; word-bounded on both ends. */
+  pattern: string;
+  severity: 1 | 2 | 3;
+  /** Short reader-facing reason, shown as the flag's rationale. */
+  reason: string;
+  example: string;
+  counterExample: string;
+  support: SupportCheck;
+  /** Veto: when this (same syntax, not word-bounded) matches the sentence holding the match, no flag. */
+  unless?: string;
+}
+
+/** Only types its argument: keeps the rule table checked without a build step. */
+export function defineRules(rules: Rule[]): readonly Rule[] {
+  return rules;
+}
+
+/** One line per move: what would back the move up (Flag.wouldSupport). */
+export const WOULD_SUPPORT: Record<MoveId, string> = {
+  'emotional-appeal': 'Evidence that the feared or hoped-for outcome is real and likely.',
+  'loaded-language': 'Neutral wording plus the facts that would justify the judgement.',
+  exaggeration: 'A figure or source showing the size of the effect.',
+  'false-urgency': 'A real deadline or cost of waiting, stated concretely.',
+  flattery: 'Nothing: praise of the reader is not a reason for the answer.',
+  sycophancy: 'An independent reason to agree, or a candid note of what is wrong.',
+  'unsourced-authority': 'A named, checkable source: who found it, where, when.',
+  bandwagon: 'A reason the view is right, not how many hold it (or a survey, if popularity matters).',
+  'appeal-to-values': 'An argument that the practice is good, not just old, natural or patriotic.',
+  'false-dilemma': 'Evidence that no other option exists, or a fair list of the options.',
+  'faulty-causation': 'Evidence for each causal step, not only sequence or fear.',
+  'hasty-generalization': 'Data across many cases, not one story.',
+  'unsupported-claim': 'A source, figure or argument for the claim.',
+  'straw-man': 'The other side’s view in its own words.',
+  distraction: 'An answer to the point actually raised.',
+  'personal-attack': 'A response to the argument, not the person.',
+  'thought-terminating': 'The reasoning the phrase stands in for.',
+  vagueness: 'Who exactly, how much, and where it was reported.',
+  'relational-manipulation': 'Nothing: the relationship is not a reason to act.',
+  'self-serving-bias': 'A fair comparison with alternatives, including ones that do not benefit the speaker.',
+};
+
+const LOADED = alt([...LOADED_WORDS]);
+const LABELS = alt([...PEJORATIVE_LABELS]);
+const PEOPLE =
+  '(?:people|folks|women|men|kids|children|teenagers|teens|students|parents|immigrants|foreigners|americans|' +
+  'muslims|christians|jews|liberals|conservatives|democrats|republicans|politicians|lawyers|doctors|cops|police|' +
+  'millennials|boomers|gamers|rich people|poor people|old people|young people|men and women|girls|boys|' +
+  '[a-z]+ists|[a-z]+ers)';
+const AUTHORITIES =
+  '(?:experts?|scientists?|researchers?|doctors?|physicians|economists?|psychologists?|specialists?|professionals|' +
+  'scholars|academics|analysts|authorities|officials|nutritionists|dietitians|historians|engineers|studies|' +
+  'research|science|a (?:recent |new |major )?(?:study|survey|report|poll))';
+const NEAR_SUBJ = '(?:we|you|they|he|she|it|people|the government|society|our country|this country)';
+
+export const RULES: readonly Rule[] = defineRules([
+  // ---- flattery -------------------------------------------------------------------------------
+  {
+    id: 'flattery/praises-the-question',
+    move: 'flattery',
+    pattern:
+      "(?:(?:what|such) an? |that's an? |that is an? |this is an? |it's an? |you(?:'ve| have) (?:asked|raised|made|hit on) an? )?(?:really |very |truly |such an? )?(?:great|excellent|fantastic|wonderful|brilliant|insightful|thoughtful|smart|amazing|terrific|superb|astute|fascinating|perceptive|profound|sharp|clever|good) (?:question|observation|insight|catch|instinct)s?",
+    severity: 1,
+    reason: 'Praises the question before answering it; the praise adds nothing to the answer.',
+    example: 'Great question! The boiling point drops as altitude rises.',
+    counterExample: 'The question is whether the boiling point drops as altitude rises.',
+    support: 'none',
+    unless: "\\b(?:is|are|was|remains|becomes) (?:a |an |the )?(?:really |very )?(?:good|great) question (?:for|of|about|whether)|(?:ask|asking) (?:a |an )?(?:good|great) question",
+  },
+  {
+    id: 'flattery/what-a-great-idea',
+    move: 'flattery',
+    pattern:
+      "(?:what|such) an? (?:great|excellent|fantastic|wonderful|brilliant|lovely|smart|clever|thoughtful|inspiring|amazing) (?:idea|point|plan|project|goal|approach|thing to (?:ask|do)|way to)",
+    severity: 1,
+    reason: 'Opens with praise of the reader’s idea, which can lower the guard for what follows.',
+    example: 'What a wonderful idea to start a garden with your kids!',
+    counterExample: 'A garden is a good place to start growing herbs.',
+    support: 'none',
+  },
+  {
+    id: 'flattery/praises-the-reader',
+    move: 'flattery',
+    pattern:
+      "(?:you(?:'re| are)|you(?:'ve| have) (?:clearly |obviously )?(?:got|shown)) (?:clearly |obviously |so |very |truly |incredibly |remarkably |really |exceptionally |such an? )*(?:smart|brilliant|intelligent|insightful|perceptive|thoughtful|talented|gifted|wise|sharp|clever|savvy|astute|ahead of (?:the curve|your time)|a natural|a genius|a visionary|(?:a )?(?:great|keen|sharp|good) (?:eye|instinct|mind|intuition)s?)|you clearly (?:know|understand|have a (?:deep|strong|great|keen))|(?:it's|it is) (?:clear|obvious) (?:that )?you (?:really )?(?:know|understand|have (?:a (?:deep|strong|great|keen)|thought))|your (?:keen|sharp|brilliant|impressive|remarkable|deep|exceptional|incredible) (?:insight|eye|understanding|intuition|intellect|mind|instinct|taste|thinking)|(?:someone|a person) (?:as|so) (?:smart|thoughtful|talented|perceptive|capable) as you|you(?:'re| are) (?:one of the|among the) (?:few|rare)|(?:most|few) people (?:wouldn't|don't|would never|never|rarely) (?:think|notice|ask|see|realize) (?:to |of |that|this)",
+    severity: 2,
+    reason: 'Compliments the reader’s intelligence or taste; flattery, not a reason.',
+    example: "You're clearly very insightful, so you'll see why this works.",
+    counterExample: 'This works because the cache is invalidated on every write.',
+    support: 'none',
+    unless: '\\bif you(?:\\x27re| are)',
+  },
+  // ---- sycophancy -----------------------------------------------------------------------------
+  {
+    id: 'sycophancy/you-are-absolutely-right',
+    move: 'sycophancy',
+    pattern:
+      "(?<!(?:if|whether|think|unless) )you(?:'re| are) (?:absolutely|completely|totally|entirely|so|exactly|100%|quite|perfectly|right to be|spot on|dead) ?(?:right|correct|on point)?|you(?:'re| are) right(?= ?[,.!—–-] ?(?:I|my|and|that|thank|good|it|this|sorry|apolog))|(?:^|[.!?] )you(?:'re| are) right\\b",
+    severity: 2,
+    reason: 'Agrees emphatically with the reader rather than checking the claim.',
+    example: "You're absolutely right, and that settles it.",
+    counterExample: 'If you are right about the dates, the schedule still works.',
+    support: 'reason',
+  },
+  {
+    id: 'sycophancy/strong-agreement',
+    move: 'sycophancy',
+    pattern:
+      "I (?:completely|totally|fully|wholeheartedly|absolutely|100%|entirely) agree|(?:I )?couldn't agree more|(?:great|excellent|fantastic|fair|good|brilliant|valid) point|you(?:'ve| have)? nailed it|spot on|exactly right|you hit the nail on the head|I love (?:this|your|that) (?:idea|plan|approach|thinking|take|question|perspective)",
+    severity: 2,
+    reason: 'Signals strong agreement before (or instead of) weighing the point.',
+    example: "I couldn't agree more with your plan.",
+    counterExample: 'I agree with two parts of your plan, but the budget is too tight.',
+    support: 'reason',
+    unless: "\\b(?:but|however|though|although)\\b",
+  },
+  {
+    id: 'sycophancy/validates-the-work',
+    move: 'sycophancy',
+    pattern:
+      "your (?:idea|plan|business plan|essay|work|code|poem|writing|draft|story|design|proposal|reasoning|analysis|logic|argument|thinking|approach|instincts?) (?:is|are|was|sounds|looks|seems) (?:really |truly |absolutely |incredibly |so )?(?:brilliant|amazing|excellent|fantastic|perfect|flawless|genius|incredible|outstanding|exceptional|phenomenal|spot[- ]on|impeccable)",
+    severity: 2,
+    reason: 'Praises the reader’s work in sweeping terms with no critique.',
+    example: 'Your business plan is absolutely brilliant.',
+    counterExample: 'Your business plan needs a cash-flow forecast for year two.',
+    support: 'reason',
+  },
+  {
+    id: 'sycophancy/caves-with-apology',
+    move: 'sycophancy',
+    pattern:
+      "(?:I|my) (?:sincerely |deeply )?(?:apologi[sz]e|apologies)(?: for (?:the|my) (?:confusion|mistake|error|oversight))?[,.!]? (?:you(?:'re| are) (?:absolutely |completely |totally )?(?:right|correct))|you(?:'re| are) (?:absolutely |completely |totally )?(?:right|correct)[,.!—-]? (?:I|and I) (?:apologi[sz]e|was wrong|stand corrected|made a mistake)",
+    severity: 2,
+    reason: 'Concedes and apologises at once, which can mean giving in rather than re-checking.',
+    example: "I apologize for the confusion, you're absolutely right.",
+    counterExample: 'I re-ran the calculation and the total is 42.',
+    support: 'reason',
+  },
+  // ---- false urgency --------------------------------------------------------------------------
+  {
+    id: 'false-urgency/act-now',
+    move: 'false-urgency',
+    pattern:
+      "act (?:now|fast|quickly|today|immediately)|don't (?:wait|delay|hesitate)|before it's too late|(?:time is|we're|you're) running out(?: of time)?|last chance|limited[- ]time|only \\d+ (?:left|remaining|spots?|seats?)|offer ends|expires? (?:soon|today|tonight|at midnight)|now or never|hurry(?: up)?|while (?:supplies|stocks?) last|don't miss (?:out|this)|there's no time to (?:lose|waste)|every (?:second|minute|day|moment) (?:counts|matters|you wait)|the clock is ticking|(?:the )?window is closing|before it's gone|(?:you|we) (?:need|must|have) to (?:act|decide|move|start|buy|sign up|do (?:it|this)|commit) (?:now|today|immediately|right away|asap|right now|before)|(?:do|start|buy|order|book|sign up|call|apply|decide|commit) (?:it |this )?(?:right now|today|immediately|right away|asap) before",
+    severity: 2,
+    reason: 'Pushes to act quickly without showing why waiting would cost anything.',
+    example: "Don't wait: sign up today before it's too late.",
+    counterExample: 'You can sign up whenever suits you; the course runs all year.',
+    support: 'evidence',
+    unless: "\\b(?:no|not any) (?:need|rush|hurry)|take your time",
+  },
+  // ---- unsourced authority --------------------------------------------------------------------
+  {
+    id: 'unsourced-authority/studies-show',
+    move: 'unsourced-authority',
+    pattern: `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|suggests?|demonstrates?|demonstrated|backs?|supports?|is clear|are clear|consensus)`,
+    severity: 2,
+    reason: 'Leans on unnamed experts or studies; nothing here lets you check who said it.',
+    example: 'Studies show that this diet works for everyone.',
+    counterExample: 'I tried this diet for a month and lost two pounds.',
+    support: 'evidence',
+  },
+  {
+    id: 'unsourced-authority/according-to-experts',
+    move: 'unsourced-authority',
+    pattern: `according to (?:(?:many|most|leading|top|the|some|numerous|all) )?(?:experts?|scientists|researchers|doctors|studies|research|science|specialists|professionals|authorities|insiders|sources)|(?:it (?:has been|is|was) )(?:scientifically |medically |clinically )?proven|science says|(?:trust|listen to|ask) (?:the )?(?:experts|science|scientists|doctors)|(?:experts|doctors|scientists) (?:would |will )?tell you|(?:any|every) (?:expert|doctor|scientist|economist|professional) (?:will|would|knows)|(?:clinically|scientifically) (?:proven|tested|shown)`,
+    severity: 2,
+    reason: 'Cites authority in general terms instead of a checkable source.',
+    example: 'According to experts, this supplement is safe.',
+    counterExample: 'According to the label, this supplement contains 50 mg of zinc.',
+    support: 'evidence',
+  },
+  {
+    id: 'unsourced-authority/personal-authority',
+    move: 'unsourced-authority',
+    pattern:
+      "my (?:father|dad|mother|mom|mum|boss|teacher|professor|doctor|uncle|aunt|grandfather|grandma|grandpa|grandmother|brother|sister|husband|wife|friend|coach|pastor|priest|neighbou?r|cousin) (?:\\w+ )?(?:says?|said|told me|thinks|believes|knows|always says|swears)|(?:he|she|they)(?:'s| is| are| was) (?:a |an )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|leading|top|expert|doctor|professor|scientist|phd|nobel)|(?:a |an |the )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|popular|successful) (?:\\w+ )?(?:scientist|doctor|expert|professor|economist|author|actor|actress|celebrity|athlete|singer|businessman|billionaire|entrepreneur|ceo|influencer|physicist|philosopher) (?:\\w+ )?(?:\\w+ )?(?:says?|said|claims?|believes?|thinks|recommends?|endorses?|supports?|uses?|agrees?)|(?:he|she|they) (?:should|would|must) know(?: best| what (?:he|she|they)(?:'s| is| are) talking about)?|(?:he|she) has (?:a )?(?:phd|doctorate|degree|years of experience)|(?:as|being) an? (?:expert|doctor|professor|scientist|specialist),? (?:I|he|she)",
+    severity: 2,
+    reason: 'Rests the claim on who said it (a relative, a celebrity, a title) rather than on evidence.',
+    example: 'My uncle is a doctor and he says vaccines are unnecessary.',
+    counterExample: 'My uncle drove me to the airport yesterday.',
+    support: 'evidence',
+  },
+  // ---- bandwagon ------------------------------------------------------------------------------
+  {
+    id: 'bandwagon/everyone-does-it',
+    move: 'bandwagon',
+    pattern:
+      "(?:everyone|everybody|all my friends|all of my friends|all (?:the )?(?:cool|smart) (?:kids|people)|most people|the majority of (?:people|americans|the (?:public|population|country|people)|voters|users|experts)|millions of (?:people|users|americans|customers)|billions of people|so many people|thousands of (?:people|users|customers)) (?:(?:already|else|now|nowadays|these days|around (?:me|you)) )*(?:is|are|does|do|has|have|agrees?|believes?|thinks?|knows?|uses?|loves?|likes?|wants?|says?|supports?|buys?|owns?|doing|switching|switched|trusts?|prefers?|chooses?|(?:can't|cannot) (?:all )?be wrong|is doing|are doing|has one|have one)",
+    severity: 2,
+    reason: 'Treats how many people do or believe something as a reason it is right.',
+    example: 'Everyone is switching to this app, so you should too.',
+    counterExample: 'Anyone can install this app; it is free.',
+    support: 'evidence',
+    unless: "\\b(?:not everyone|not everybody|does everyone|do most people)\\b",
+  },
+  {
+    id: 'bandwagon/join-the-crowd',
+    move: 'bandwagon',
+    pattern:
+      "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:everyone|everybody|the majority|most people|all (?:my|your|our) friends) (?:else )?|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|common knowledge|(?:best|top)[- ]selling|(?:most|more) popular",
+    severity: 2,
+    reason: 'Appeals to popularity or the majority instead of giving a reason.',
+    example: 'Since everybody else has one, you should get one too.',
+    counterExample: 'You should get one because it halves your commute.',
+    support: 'evidence',
+  },
+  // ---- appeal to values (nature, tradition, flag) ---------------------------------------------
+  {
+    id: 'appeal-to-values/natural',
+    move: 'appeal-to-values',
+    pattern:
+      "(?:is|it's|that's|are|being|as) (?:only |perfectly |completely |entirely |totally |simply |just |purely |100% )?(?:natural|unnatural)|(?:un)?natural (?:for|to|that|way|order|instinct|law|state|part|balance|remedy|remedies|products?|ingredients?|cure)|(?:against|goes against|defies|part of|law of|laws of|the way of|mother|in our|human|animal) nature|nature (?:intended|designed|made|has|gave|is|knows)|(?:the way|how|as) (?:god|nature) (?:intended|designed|made)|(?:all[- ]natural|chemical[- ]free|organic and natural)|(?:humans|we|people|animals) (?:have always|are (?:meant|designed|built|made) to|evolved to)|(?:other|many|wild) (?:animals|species) (?:do|eat|kill|have)",
+    severity: 1,
+    reason: 'Argues that something is good or bad because it is (un)natural.',
+    example: "It's only natural for people to want more.",
+    counterExample: 'Natural gas prices rose in the winter.',
+    support: 'reason',
+    unless: 'natural (?:gas|language|number|resources?|selection|disasters?|history|science|log)',
+  },
+  {
+    id: 'appeal-to-values/tradition',
+    move: 'appeal-to-values',
+    pattern:
+      "traditions?|traditional(?:ly)?|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia|ages)|since the (?:dawn|beginning) of (?:time|mankind|humanity|civilization|history)|(?:our|my|their) (?:ancestors|forefathers|forebears|grandparents|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done|had|used|eaten|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
+    severity: 1,
+    reason: 'Argues from custom or long practice rather than from reasons.',
+    example: 'We have always done it this way, so there is no need to change.',
+    counterExample: 'We changed the process last year after the audit.',
+    support: 'reason',
+  },
+  {
+    id: 'appeal-to-values/flag-waving',
+    move: 'appeal-to-values',
+    pattern:
+      "the american people|(?:our|this) (?:great |beloved |glorious )?(?:country|nation|homeland|motherland|fatherland)|patriot(?:s|ic|ism)?|un-american|unpatriotic|(?:our|american|christian|western|family|traditional|core|shared) values|god bless|national (?:pride|identity|interest|sovereignty)|(?:our|the) (?:flag|constitution|heritage|way of life|sovereignty)|make america great|america first|(?:true|real) (?:americans|patriots|believers|christians)|(?:our|the) (?:freedoms?|liberty|liberties)|(?:love|defend|protect) (?:our|this|the) (?:country|nation|freedom)",
+    severity: 1,
+    reason: 'Appeals to patriotism or group values instead of the merits.',
+    example: 'Any true patriot would support this bill.',
+    counterExample: 'The bill funds road repairs in three counties.',
+    support: 'reason',
+  },
+  // ---- false dilemma --------------------------------------------------------------------------
+  {
+    id: 'false-dilemma/either-or',
+    move: 'false-dilemma',
+    pattern:
+      "(?:(?:you|we|they|it|he|she|people|one|i) (?:can |must |have to |will |should |are |is )?)?either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b)[^.!?\\n]{2,120}?,? or (?:else )?(?!not\\b)",
+    severity: 2,
+    reason: 'Presents two options as the only ones.',
+    example: 'Either we ban cars downtown or the city will choke on smog.',
+    counterExample: 'You can take either route; both reach the station.',
+    support: 'evidence',
+    unless: "\\b(?:neither|both|either way|either of|or both|or neither)\\b|(?:isn't|is not|aren't|are not|not) (?:simply |just |necessarily )?(?:an? )?either",
+  },
+  {
+    id: 'false-dilemma/only-two-options',
+    move: 'false-dilemma',
+    pattern:
+      "(?:there (?:are|is)|we have|you have|leaves? (?:us|you)(?: with)?|comes down to) (?:only |just |really only )?(?:two|2) (?:options|choices|ways|possibilities|paths|outcomes|kinds of people|sides|types of people)|only (?:two|2) (?:options|choices|ways|possibilities)|the only (?:option|choice|way|alternative|solution|answer|path|hope)(?: left)? (?:is|was)|(?:there is|there's|we have|you have|there are) no (?:other )?(?:options?|choice|alternatives?|middle ground|other way)|no (?:other )?(?:option|choice|alternative) (?:but|except|than)|with us or against us|(?:you're|you are|they're|they are) (?:either )?(?:with|for) us or|would you rather|(?:it's|it is) (?:this|that|us|them|me) or (?:nothing|them|us|chaos|the highway)|you (?:can't|cannot) have it both ways|(?:you|we) (?:must|have to|need to) (?:choose|pick|decide) between|(?:choose|pick) (?:one|a side)|if you (?:don't|do not|aren't|are not|won't|refuse to) [^.!?\\n]{1,60}?,? (?:then )?you(?:'re| are| must| have to| obviously| clearly)|(?:or else|or we'll|or we will|or you'll|or you will) (?:all )?(?:die|lose|suffer|be|regret|face|pay)",
+    severity: 2,
+    reason: 'Frames the choice as all-or-nothing, leaving out middle options.',
+    example: 'There are only two options: raise taxes or close the schools.',
+    counterExample: 'There are several options, from small fee changes to new grants.',
+    support: 'evidence',
+    unless: "\\bnot the only\\b|\\b(?:isn't|is not) the only\\b|\\b(?:many|several|other|more) (?:options|choices|ways)\\b",
+  },
+  // ---- faulty causation -----------------------------------------------------------------------
+  {
+    id: 'faulty-causation/slippery-slope',
+    move: 'faulty-causation',
+    pattern:
+      "slippery slope|(?:will|would|could|can|may|might|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately|directly) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )?to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:end up|snowball|spiral|escalate)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch",
+    severity: 2,
+    reason: 'Claims one step will set off a chain of bad outcomes without showing each link.',
+    example: 'If we allow this, next thing you know everyone will be doing it.',
+    counterExample: 'If we allow this, we should review it after six months.',
+    support: 'evidence',
+  },
+  {
+    id: 'faulty-causation/single-cause',
+    move: 'faulty-causation',
+    pattern:
+      "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:because|since|ever since) (?:of )?(?:him|her|them|this|that|they|he|she)(?:[, ]|$)[^.!?\\n]{0,60}?(?:has|have|got|went|became|is|are) |every time (?:i|we|you) [^.!?\\n]{1,60}?(?:it|the|i|we|you) |(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|that's (?:exactly )?why|which is why|(?:caused|triggered|sparked) (?:by|the)|thanks to (?:him|her|them|this|the)|(?:bad|good) luck|lucky (?:charm|socks?|shirt|number)|(?:cause|causes|causing) (?:the|all|every)",
+    severity: 1,
+    reason: 'Pins an outcome on one cause, or on mere sequence, without evidence of the link.',
+    example: 'Crime went up after the new mayor took office, which is why we must vote her out.',
+    counterExample: 'Crime rose 4% last year; analysts cite several factors including unemployment.',
+    support: 'evidence',
+  },
+  // ---- hasty generalisation -------------------------------------------------------------------
+  {
+    id: 'hasty-generalization/all-of-a-group',
+    move: 'hasty-generalization',
+    pattern: `(?:all|every single|every|no|most) ${PEOPLE} (?:are|is|do|does|can't|cannot|will|won't|never|always|just|only|hate|love|want|think|like|lie|cheat|steal)|(?:they|those people|these people|people like (?:that|them|you|him|her)|those ${PEOPLE}|these ${PEOPLE}) (?:are )?(?:all|always|never) |${PEOPLE} (?:are|is) (?:all|always|never|just|naturally|inherently|by nature) |(?:typical|classic) ${PEOPLE}`,
+    severity: 2,
+    reason: 'Generalises about a whole group of people.',
+    example: 'All politicians are liars.',
+    counterExample: 'Some politicians have been caught lying, and a few were charged.',
+    support: 'evidence',
+    unless: "\\bnot all\\b",
+  },
+  {
+    id: 'hasty-generalization/from-one-case',
+    move: 'hasty-generalization',
+    pattern:
+      "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)",
+    severity: 2,
+    reason: 'Draws a broad conclusion from one or a few cases.',
+    example: 'My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.',
+    counterExample: 'My neighbour got sick after the shot; her doctor is looking into it.',
+    support: 'evidence',
+  },
+  {
+    id: 'hasty-generalization/always-never',
+    move: 'hasty-generalization',
+    pattern:
+      "(?:always|never|invariably) (?:works|fails|happens|ends (?:badly|well)|turns out)|(?:without|with no) exception|every (?:single )?(?:time|one of them)|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
+    severity: 1,
+    reason: 'Uses always/never/everyone language where the evidence covers only some cases.',
+    example: 'Diets like this always fail.',
+    counterExample: 'Diets like this fail for many people in the first year.',
+    support: 'evidence',
+  },
+  // ---- unsupported claim ----------------------------------------------------------------------
+  {
+    id: 'unsupported-claim/obviously',
+    move: 'unsupported-claim',
+    pattern:
+      "obviously|undeniabl[ey]|unquestionabl[ey]|indisputabl[ey]|incontrovertibl[ey]|irrefutabl[ey]|without (?:a|any) (?:doubt|question)|(?:there is|there's) no (?:doubt|question|denying)|it is (?:a )?(?:fact|certain|undeniable|obvious|clear|indisputable|self-evident) that|(?:it's|it is) (?:a )?(?:simple |plain |basic )?fact(?: that)?|the (?:simple |plain |hard )?(?:truth|fact|reality) is|(?:everyone|everybody|we all) knows?(?: that)?|it goes without saying|needless to say|make no mistake|let's be (?:honest|clear|real)|no one can (?:deny|argue)|you can't (?:deny|argue with)|(?:I can )?(?:assure|guarantee) you|rest assured|(?:it's|it is|that's|this is) (?:just |simply )?common sense|(?:is|are) (?:simply |just )?(?:true|false|wrong|right),? (?:period|full stop)|(?:beyond|without) (?:any )?(?:doubt|dispute)|clearly",
+    severity: 1,
+    reason: 'Asserts the claim is certain instead of showing why.',
+    example: 'Obviously, this is the best framework for every project.',
+    counterExample: 'This framework suits small projects; for large ones, consider the alternatives.',
+    support: 'evidence',
+  },
+  {
+    id: 'unsupported-claim/circular',
+    move: 'unsupported-claim',
+    pattern:
+      "(?:is|are) (?:right|true|correct|good|bad|wrong|the best) because (?:it|they|he|she) (?:is|are|says?|said) (?:right|true|correct|good|bad|wrong|the best|so)|because (?:I|the (?:bible|book|law|rules?)) (?:said|says) so|(?:it's|it is) true because",
+    severity: 2,
+    reason: 'The reason given restates the conclusion (circular reasoning).',
+    example: 'The book is true because the book says it is true.',
+    counterExample: 'The book is accurate because its dates match the parish records.',
+    support: 'none',
+  },
+  // ---- exaggeration ---------------------------------------------------------------------------
+  {
+    id: 'exaggeration/superlative-ever',
+    move: 'exaggeration',
+    pattern:
+      "(?:the )?(?:best|worst|greatest|biggest|largest|most \\w+|deadliest|worst-ever) (?:\\w+ ){0,3}(?:ever|in (?:history|the world|human history|living memory|the history of)|of all time|on (?:earth|the planet))|(?:ever|in history|of all time)(?= ?[.!])|(?:100|one hundred) ?(?:%|percent) (?:guaranteed|sure|certain|effective|safe|natural|proven)|never fails|always works|guaranteed to|absolutely (?:no|nothing|everything|every|all|none|zero|the worst|the best)|literally (?:everyone|everybody|nothing|everything|millions|the worst|the best|killing|dying|destroying)|(?:completely|totally|utterly|entirely) (?:destroyed|ruined|useless|worthless|failed|transformed|revolutioni[sz]ed|changed everything|broken|insane)|unprecedented|revolutionary|game[- ]?chang(?:er|ing)|life[- ]chang(?:er|ing)|mind[- ]?blowing|earth[- ]?shattering|nothing short of|beyond (?:belief|words|imagination|comprehension)|(?:of )?(?:epic|biblical|historic|astronomical|staggering|colossal|monumental) (?:proportions|scale|levels?|amounts?)|(?:the )?(?:single )?most important (?:thing|decision|issue|step)|(?:a |an )?(?:million|billion|thousand) times|countless|(?:massive|huge|enormous|tremendous|gigantic|immense)(?:ly)?|no one (?:in history|ever)|(?:unmatched|unrivall?ed|unparalleled|unbeatable|second to none)|(?:perfect|flawless|miracle|magic) (?:solution|cure|choice|answer|product|pill|bullet)",
+    severity: 1,
+    reason: 'Inflates the claim beyond what is shown (superlatives, absolutes).',
+    example: 'This is the greatest invention in history and it never fails.',
+    counterExample: 'This invention cut assembly time by a third in two factories.',
+    support: 'evidence',
+  },
+  // ---- emotional appeal -----------------------------------------------------------------------
+  {
+    id: 'emotional-appeal/fear-and-pity',
+    move: 'emotional-appeal',
+    pattern:
+      "(?:just )?imagine (?:if|how|what|your|the|a|being|losing|waking)|think (?:of|about) (?:the|your|our|all the) (?:children|kids|victims|families|babies|future|grandchildren|loved ones|parents|elderly|poor)|(?:your|our) (?:children|kids|families|family|loved ones|babies|grandchildren|lives) (?:will|could|would|are|might|deserve|depend)|heartbreaking|heart-wrenching|gut-wrenching|tragic(?:ally)?|terrifying|horrifying|frightening|devastat(?:ed|ing)|innocent (?:children|people|lives|victims|civilians|babies|families)|(?:helpless|defenseless|vulnerable) (?:children|people|animals|victims|families|elderly)|how would you feel|(?:don't|do not|doesn't) you (?:care|want)|blood on (?:your|their|our) hands|(?:lives|people|children|kids|babies) (?:will|could|would|are going to) (?:die|suffer|be killed|be hurt)|(?:live|living) in fear|(?:you'll|you will|you'd) (?:regret|be sorry)|(?:won't|will not) (?:someone|somebody|anybody|anyone) (?:please )?think|(?:fear|afraid|scared|terrified|frightened) (?:of|that|for)|(?:threat|danger) to (?:our|your|the) (?:children|families|lives|way of life|safety|survival)|(?:suffering|agony|misery|anguish|despair)|(?:deadly|lethal|killer) (?:threat|virus|disease|danger)|(?:die|dying|death) (?:of|from)|(?:at|in) (?:grave )?(?:risk|danger)|(?:warn|warned|warning)s? (?:that|of)|(?:pandemic|epidemic|plague|outbreak)s? (?:could|will|may|threatens)|(?:every|one) (?:child|person|family) (?:who|that) (?:dies|suffers)",
+    severity: 2,
+    reason: 'Tries to move you through fear, guilt or pity rather than evidence.',
+    example: 'Imagine how you would feel if your children got sick because you waited.',
+    counterExample: 'Children under five should get the vaccine at 12 months.',
+    support: 'evidence',
+  },
+  // ---- loaded language ------------------------------------------------------------------------
+  {
+    id: 'loaded-language/charged-words',
+    move: 'loaded-language',
+    pattern: LOADED,
+    severity: 1,
+    reason: 'Uses charged wording that passes a verdict instead of describing.',
+    example: 'The council’s outrageous, disgraceful decision was a sham.',
+    counterExample: 'The council voted 5 to 2 to approve the new budget.',
+    support: 'none',
+  },
+  // ---- personal attack ------------------------------------------------------------------------
+  {
+    id: 'personal-attack/name-calling',
+    move: 'personal-attack',
+    pattern: `(?:(?:is|are|was|were|be|being|you|they|he|she|these|those|the|a|an|bunch of|like a|such an?|total|complete|absolute|utter|typical|so-called|radical|corrupt|crooked|lying|dishonest|stupid|ignorant|pathetic|disgraced?|useless) )${LABELS}|${LABELS}(?= (?:like|such as|who|that|in|at|of) )`,
+    severity: 2,
+    reason: 'Labels people instead of answering what they say.',
+    example: 'Only a complete idiot would believe the senator.',
+    counterExample: 'The senator’s figures leave out last year’s deficit.',
+    support: 'none',
+    unless: "\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b",
+  },
+  {
+    id: 'personal-attack/attacks-the-person',
+    move: 'personal-attack',
+    pattern:
+      "what (?:do|would|does|could) (?:you|he|she|they|a \\w+|someone like (?:you|him|her)) (?:even )?know about|(?:you|he|she|they)(?:'re| are| is) (?:not|never|hardly) (?:qualified|an expert|a (?:doctor|scientist|expert))|(?:coming|comes) from (?:someone|a person|a guy|a man|a woman|you|him|her|a (?:known|convicted|failed|lying))|how (?:can|could) (?:you|we|anyone) (?:trust|believe|listen to) (?:someone|a man|a woman|a person|a guy|him|her|anyone|them|people) (?:who|that|like)|(?:can't|cannot|shouldn't|should not) be trusted|(?:don't|never) (?:listen to|trust|believe) (?:him|her|them|anything (?:he|she|they) says?)|(?:his|her|their) (?:credibility|character|motives|integrity|honesty) (?:is|are)|(?:obviously|clearly) (?:doesn't|does not|don't|do not) (?:know|understand|care)|(?:he|she|they)(?:'s| is| are) just (?:jealous|bitter|angry|a shill|paid|biased|bought)|(?:you|he|she|they) (?:would|only) say that because|(?:has|have) (?:no|zero) (?:credibility|idea what)|(?:doesn't|don't) know what (?:he's|she's|they're|you're|he is|she is|they are|you are) talking about|(?:is|are) (?:a )?(?:known|notorious|convicted|serial) (?:liar|fraud|criminal|cheat)|(?:questionable|dubious) (?:character|motives|past|record|credibility)|(?:fat|ugly|old|dumb|lazy|crazy|bald) (?:man|woman|guy|person|people)",
+    severity: 2,
+    reason: 'Goes after the speaker’s character or standing instead of the argument.',
+    example: 'What does a college dropout even know about economics?',
+    counterExample: 'The economist’s model leaves out interest rates.',
+    support: 'none',
+  },
+  // ---- straw man ------------------------------------------------------------------------------
+  {
+    id: 'straw-man/so-you-are-saying',
+    move: 'straw-man',
+    pattern:
+      "so (?:what )?you(?:'re| are) (?:really |basically |actually )?saying|so (?:you|they|he|she) (?:think|believe|want)s?|what (?:you're|you are|they're|they are) really saying|(?:in other words|basically|essentially),? (?:you|they|he|she) (?:think|believe|want|are saying|is saying)|(?:you|they|he|she|opponents|critics|liberals|conservatives|democrats|republicans|the left|the right|environmentalists|activists|vegans) (?:just |simply |really |apparently )?(?:wants?|want to|wants to) (?:to )?(?:ban|destroy|take away|abolish|get rid of|eliminate|end|outlaw|kill|shut down|open) (?:all|every|our|the|everything|anything)|(?:they|you|he|she) (?:apparently )?(?:think|thinks|believe|believes) (?:that )?(?:we|everyone|all|nobody) should|(?:according to (?:them|him|her|you)|by (?:their|his|her|your) logic),? (?:we|everyone|all|nobody)|(?:you|they) (?:must|probably) (?:think|believe|want)",
+    severity: 2,
+    reason: 'Restates the other side in a more extreme form than they put it.',
+    example: "So you're saying we should just let criminals walk free?",
+    counterExample: 'You said the sentence was too long; I think 3 years is fair.',
+    support: 'none',
+  },
+  // ---- distraction ----------------------------------------------------------------------------
+  {
+    id: 'distraction/worse-problems',
+    move: 'distraction',
+    pattern:
+      "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:is|isn't|it's not|that's not) (?:really )?(?:a|that) (?:big|real) (?:deal|problem|issue)|(?:the )?real (?:problem|issue|question|enemy) (?:here )?is|(?:but|and|yet) what about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|worse)|(?:at least|compared to|next to) (?:we|it|they|I|what)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|(?:more|less) (?:important|pressing|urgent) (?:than|issues)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
+    severity: 2,
+    reason: 'Shifts attention to another issue instead of answering this one.',
+    example: 'Why worry about plastic straws when there are bigger problems like war?',
+    counterExample: 'Plastic straws are a small share of ocean plastic, about 0.03% by weight.',
+    support: 'none',
+  },
+  // ---- thought-terminating --------------------------------------------------------------------
+  {
+    id: 'thought-terminating/cliche',
+    move: 'thought-terminating',
+    pattern:
+      "it is what it is|end of (?:story|discussion|debate|conversation)|enough said|nuff said|period\\.|full stop\\.|(?:that's|that is) (?:just )?(?:the way|how) (?:it is|it goes|things are|the world works|life is)|everything happens for a reason|don't overthink (?:it|this)|who (?:cares|knows)\\b|at the end of the day|when all is said and done|(?:let's|lets) (?:just )?agree to disagree|(?:you|we) (?:can't|cannot) argue with (?:that|results|facts|success)|(?:facts|the truth|reality) (?:don't|doesn't) care|boys will be boys|(?:it's|that's) (?:just|only) (?:politics|business|human nature|how it is|the way it is)|(?:the )?(?:science|debate|matter) is settled|mark my words|no (?:ifs,? )?(?:ands,? )?(?:or )?buts|trust the process|deal with it|get over it|(?:just )?think positive|(?:stop|quit) (?:asking|questioning|overthinking)|(?:it's|it is) (?:god's|gods) (?:will|plan)|(?:god|allah) (?:wills|willing)|(?:drain the swamp|lock (?:her|him|them) up|build the wall|make america great again|america first|yes we can|no justice,? no peace|not my president|fake news|witch hunt)|(?:it|that|this) (?:speaks|goes) for itself|(?:what|whatever) will be,? will be|(?:that's|it's) life|(?:such is|c'est la) (?:life|vie)|(?:rules|the law|a deal) (?:is|are) (?:the rules|the law|a deal)|(?:because|cause) I said so|(?:you|we)(?:'ll| will) (?:just )?have to trust",
+    severity: 2,
+    reason: 'A stock phrase that ends the discussion instead of giving a reason.',
+    example: 'It is what it is, so there is no point debating it.',
+    counterExample: 'The policy is fixed until March, when the board reviews it.',
+    support: 'none',
+  },
+  // ---- vagueness ------------------------------------------------------------------------------
+  {
+    id: 'vagueness/some-say',
+    move: 'vagueness',
+    pattern:
+      "some (?:people|folks|say|believe|argue|claim|critics|sources|observers|commentators|would (?:say|argue))|(?:many|some|a lot of) (?:people|believe|argue) (?:say|believe|think|argue|feel|claim)|it is (?:said|believed|thought|widely believed|often said|argued|rumou?red|claimed)|(?:certain|some) (?:people|circles|sources|groups|forces|quarters|elements)|(?:in a|in some) (?:sense|way)|to (?:some|a certain) (?:extent|degree)|(?:questions|concerns) (?:have been|are being) raised|(?:people|they|folks) are (?:saying|talking)|(?:sources|insiders) (?:say|said|claim|suggest)|(?:various|numerous|several|multiple) (?:studies|reports|sources|experts|people)|(?:things|stuff) like that|and (?:so on|so forth|stuff)|one could (?:say|argue)|(?:some|many) (?:have|would) (?:said|argued|suggested)",
+    severity: 1,
+    reason: 'Vague attribution or wording that cannot be checked.',
+    example: 'Some people say the new policy has problems.',
+    counterExample: 'The auditor’s report lists three problems with the new policy.',
+    support: 'evidence',
+  },
+  // ---- relational manipulation ----------------------------------------------------------------
+  {
+    id: 'relational-manipulation/always-here-for-you',
+    move: 'relational-manipulation',
+    pattern:
+      "I(?:'m| am| will| 'll|'ll) (?:always |truly |really )?(?:be )?(?:here for you|there for you|on your side|by your side|in your corner)|I(?:'ll| will) always be (?:here|there)|you (?:can )?(?:always )?(?:count on|rely on|lean on|talk to) me|(?:only|just) I (?:can|understand|truly|really|get)|no one (?:else )?(?:understands|gets|knows|cares about) you (?:like|better than|the way|as much as) (?:I|me)|you (?:don't|do not) need (?:them|anyone else|anybody else|other people|your friends|therapy|a therapist)|(?:our|this) (?:special |unique |deep )?(?:bond|connection|relationship|friendship) (?:is|means)|I (?:really |truly |genuinely )?(?:care|worry) (?:about|for) you|(?:you'd|you would|it would|that would|it'd) (?:really )?(?:hurt|disappoint|upset|sadden) me|after (?:everything|all) (?:I've|I have|we've|we have) (?:done|been through)|you owe (?:me|it to me)|don't (?:leave|go)(?: me)?|I(?:'ll| will) (?:miss you|be (?:sad|lonely|hurt))|I (?:feel|felt) (?:hurt|sad|betrayed|abandoned) (?:that|when|because) you|if you (?:really|truly) (?:cared|loved|trusted|valued)|(?:just )?between (?:you and me|us)|I(?:'ve| have)? (?:never|rarely) (?:felt|met|talked to|connected with) (?:anyone|someone) like you|you(?:'re| are) (?:so )?special to me|trust me|(?:you should|you'll|you will|you'd) feel (?:guilty|ashamed|bad|terrible)|how could you|I(?:'m| am) (?:so |very )?disappointed in you|(?:you'd|you would|you'll|you will|you're|you are) (?:be )?(?:letting|let) (?:everyone|them|me|us|your family) down|(?:we|you and I) (?:have|share) something special|I(?:'m| am) the only one who",
+    severity: 3,
+    reason: 'Leans on a relationship or guilt to sway you, not on reasons.',
+    example: "I'm always here for you, and no one understands you like I do.",
+    counterExample: 'A counsellor or a friend you trust may also help you decide.',
+    support: 'none',
+  },
+  // ---- self-serving bias ----------------------------------------------------------------------
+  {
+    id: 'self-serving-bias/promotes-itself',
+    move: 'self-serving-bias',
+    pattern:
+      "(?:upgrade|subscribe|sign up) (?:to|for) (?:premium|pro|plus|our|a paid|the paid)|(?:try|use|consider|choose|recommend) (?:our|my) (?:own )?(?:product|service|platform|app|premium|pro|plan|tool|company|brand)|as an ai (?:developed|created|made|built|trained) by|(?:I(?:'m| am)|this assistant is|I am) (?:the best|better than|more (?:accurate|reliable|capable|helpful) than|superior to) (?:other|any|all)|unlike (?:other|lesser|competing) (?:ais|assistants|chatbots|models|tools|products|services)|(?:our|my) (?:product|service|platform|company|team|model|app) (?:is|are) (?:the best|the leading|superior|unmatched|industry-leading|trusted by|second to none|the (?:only|most))|(?:the )?(?:best|only) (?:ai|assistant|chatbot|model) (?:you need|for the job|on the market)",
+    severity: 2,
+    reason: 'Promotes the speaker’s own product or standing.',
+    example: 'Unlike other assistants, I never make mistakes, so upgrade to premium.',
+    counterExample: 'Several assistants can do this; compare their prices and limits.',
+    support: 'evidence',
+  },
+]);
