@@ -11,7 +11,7 @@ export interface NodeLike {
   readonly childNodes: ArrayLike<NodeLike>;
 }
 
-/** A run of output text copied verbatim from one text node. */
+/** A run of output text copied from one text node (verbatim, except a collapsed whitespace run → ' '). */
 export interface Segment<N> {
   node: N;
   /** Offset in the node's data. */
@@ -77,7 +77,8 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
 
   const append = (node: N, nodeStart: number, chunk: string): void => {
     const last = segments[segments.length - 1];
-    if (last && last.node === node && last.nodeStart + last.length === nodeStart && last.start + last.length === text.length) {
+    const verbatim = (node.nodeValue ?? '').startsWith(chunk, nodeStart);
+    if (verbatim && last && last.node === node && last.nodeStart + last.length === nodeStart && last.start + last.length === text.length) {
       last.length += chunk.length;
     } else {
       segments.push({ node, nodeStart, start: text.length, length: chunk.length });
@@ -105,7 +106,9 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
     const token = /\s+|\S+/g;
     for (let m = token.exec(data); m; m = token.exec(data)) {
       if (/^\s/.test(m[0])) {
-        pendingSpace ??= { node, offset: m.index };
+        // Map the collapsed space to a real space in the run when there is one (identity mapping).
+        const space = m[0].indexOf(' ');
+        pendingSpace ??= { node, offset: m.index + Math.max(0, space) };
       } else {
         flush();
         append(node, m.index, m[0]);
