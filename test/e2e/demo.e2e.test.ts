@@ -1,0 +1,300 @@
+// The real extension in real Chromium against the real proxy (offline judge) and its demo page:
+// pairing, capture, storage, scoring, drawing, and the queue surviving a proxy outage.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../proxy/app.ts';
+import { loadConfig, type ProxyConfig } from '../../proxy/config.ts';
+import { startServer, type RunningServer } from '../../proxy/server.ts';
+import type { ConversationRecord, MessageRecord, ScoreRecord } from '../../shared/records.ts';
+
+const EXTENSION_DIR = resolve('.output/chrome-mv3');
+const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
+const RESULTS = resolve('test-results');
+const DEMO_MOVES = ['flattery', 'unsourced-authority', 'bandwagon', 'false-urgency', 'false-dilemma', 'relational-manipulation'];
+
+let configDir: string;
+let userDataDir: string;
+let config: ProxyConfig;
+let server: RunningServer | null = null;
+let context: BrowserContext;
+let sw: Worker;
+
+interface Archive {
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+  scores: ScoreRecord[];
+}
+
+/** Reads the extension's Dexie DB inside the service worker (real IndexedDB). */
+async function archive(): Promise<Archive> {
+  return sw.evaluate(async () => {
+    const { db } = (globalThis as unknown as { unspun: { db: { conversations: { toArray(): Promise<unknown[]> }; messages: { toArray(): Promise<unknown[]> }; scores: { toArray(): Promise<unknown[]> } } } }).unspun;
+    return {
+      conversations: await db.conversations.toArray(),
+      messages: await db.messages.toArray(),
+      scores: await db.scores.toArray(),
+    } as never;
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Snapshots every assistant body the moment the page marks it finished, before Unspun can draw. */
+const SNAPSHOT_SCRIPT = () => {
+  const w = window as unknown as { __snap: Record<string, { text: string; html: string }> };
+  w.__snap = {};
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target as Element;
+      if (r.type === 'attributes' && el.getAttribute('data-streaming') === 'false') {
+        const body = el.querySelector('[data-message-body]')!;
+        w.__snap[el.getAttribute('data-message-id')!] = { text: body.textContent ?? '', html: body.innerHTML };
+      }
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-streaming'] });
+};
+
+/** Number of ranges in Unspun's highlights (read in the page's main world). */
+const highlightCount = (page: Page) =>
+  page.evaluate(() => {
+    let n = 0;
+    for (const [name, highlight] of CSS.highlights) if (name.startsWith('unspun-sev-')) n += highlight.size;
+    return n;
+  });
+
+async function startProxy(port = 0): Promise<RunningServer> {
+  return startServer({ config: { ...config, port }, logger: silentLogger });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    // `npm test` builds first; a bare `vitest run` may not have.
+    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+    if (built.status !== 0 || !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+      throw new Error(`No extension build at ${EXTENSION_DIR} and \`npx wxt build\` failed: build it first.`);
+    }
+  }
+  mkdirSync(RESULTS, { recursive: true });
+  configDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-config-'));
+  userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
+  config = loadConfig({ UNSPUN_PORT: '0', UNSPUN_HOST: '127.0.0.1', UNSPUN_CONFIG_DIR: configDir, UNSPUN_JUDGE: 'offline' }, []);
+  server = await startProxy();
+  context = await chromium.launchPersistentContext(userDataDir, {
+    headless: true,
+    executablePath: CHROMIUM,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+  sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  for (const dir of [configDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Unspun in Chromium', () => {
+  it('loads as an extension with a service worker', () => {
+    const url = new URL(sw.url());
+    expect(url.protocol).toBe('chrome-extension:');
+    expect(url.host).toMatch(/^[a-p]{32}$/);
+  });
+
+  it('pairs through the pairing link and takes the token out of the URL', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server!.url}/pair#${server!.token}`);
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('true');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Paired/);
+    expect(page.url()).not.toContain(server!.token);
+    expect(page.url()).not.toContain('#');
+    const stored = await sw.evaluate(() => chrome.storage.local.get(['proxyUrl', 'token']));
+    expect(stored).toEqual({ proxyUrl: server!.url, token: server!.token });
+    await page.close();
+  });
+
+  it('refuses a wrong token and keeps the good pairing', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server!.url}/pair#not-the-token-0123456789`);
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
+    expect(await page.locator('#status').textContent()).toMatch(/did not accept/);
+    expect(await sw.evaluate(() => chrome.storage.local.get('token'))).toEqual({ token: server!.token });
+    await page.close();
+  });
+
+  it('captures the streamed demo replies, scores them, and draws without touching the page text', async () => {
+    const page = await context.newPage();
+    await page.addInitScript(SNAPSHOT_SCRIPT);
+    await page.goto(`${server!.url}/demo?c=e2e-1&ms=25`);
+    const a1 = 'e2e-1-a1';
+    const a2 = 'e2e-1-a2';
+
+    // The flagged reply: badge with a score, highlights over the page's own text.
+    const badge = page.locator(`unspun-badge[data-message-id="${a1}"][data-state="scored"]`);
+    await badge.waitFor({ timeout: 20_000 });
+    expect(Number(await badge.getAttribute('data-score'))).toBeGreaterThanOrEqual(40);
+    await expect.poll(() => highlightCount(page)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
+    await expect.poll(() => badge.locator('button').textContent()).toMatch(/Unspun\s*\d+\s*\d+ moves/);
+
+    // The clean reply is captured and scored too.
+    await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 20_000 });
+    const clean = page.locator(`unspun-badge[data-message-id="${a2}"][data-state="scored"]`);
+    await clean.waitFor({ timeout: 10_000 });
+
+    // Stored in the background: conversation, both messages, both scores.
+    const stored = await until('both demo replies scored in the archive', async () => {
+      const a = await archive();
+      return a.scores.filter((s) => s.messageKey.startsWith('demo:e2e-1:')).length === 2 ? a : undefined;
+    });
+    expect(stored.conversations.find((c) => c.key === 'demo:e2e-1')).toMatchObject({ site: 'demo', conversationId: 'e2e-1' });
+    const m1 = stored.messages.find((m) => m.messageId === a1)!;
+    const m2 = stored.messages.find((m) => m.messageId === a2)!;
+    expect(m1).toMatchObject({ status: 'scored', site: 'demo', conversationId: 'e2e-1', role: 'assistant' });
+    expect(m1.text.startsWith('Great question!')).toBe(true);
+    expect(m1.userTurn).toMatch(/savings/);
+    expect(m2).toMatchObject({ status: 'scored' });
+    expect(m2.previous.map((t) => t.role)).toEqual(['user', 'assistant']);
+    const s1 = stored.scores.find((s) => s.messageKey === m1.key)!;
+    const s2 = stored.scores.find((s) => s.messageKey === m2.key)!;
+    expect(s1.judge.kind).toBe('offline');
+    const moves = new Set(s1.flags.map((f) => f.move));
+    for (const move of DEMO_MOVES) expect(moves, `demo reply should be flagged for ${move}`).toContain(move);
+    for (const f of s1.flags) expect(m1.text.slice(f.start, f.end)).toBe(f.quote);
+    expect(s2.score).toBeLessThanOrEqual(15);
+    expect(s2.score).toBeLessThan(s1.score);
+    expect(Number(await clean.getAttribute('data-score'))).toBe(Math.round(s2.score));
+
+    // Each reply stored and scored once, even though the page kept mutating while it streamed.
+    expect(stored.messages.filter((m) => m.conversationId === 'e2e-1')).toHaveLength(2);
+
+    // The page's own DOM is untouched: same text, same markup as when streaming finished.
+    const now = await page.evaluate(() =>
+      Object.fromEntries(Array.from(document.querySelectorAll('[data-turn="assistant"]')).map((el) => {
+        const body = el.querySelector('[data-message-body]')!;
+        return [el.getAttribute('data-message-id'), { text: body.textContent ?? '', html: body.innerHTML }];
+      })),
+    );
+    const snap = await page.evaluate(() => (window as unknown as { __snap: object }).__snap);
+    expect(Object.keys(snap).sort()).toEqual([a1, a2]);
+    expect(now).toEqual(snap);
+
+    await page.screenshot({ path: join(RESULTS, 'demo-flagged-reply.png') });
+
+    // Hover a highlight → card with the move, the quote and the reason.
+    const spot = await page.evaluate(() => {
+      const body = document.querySelector('[data-message-id="e2e-1-a1"] [data-message-body]')!;
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.nodeValue!.indexOf('before it');
+        if (at >= 0) {
+          const range = document.createRange();
+          range.setStart(n, at + 2);
+          range.setEnd(n, at + 4);
+          const r = range.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+      }
+      return null;
+    });
+    expect(spot).not.toBeNull();
+    await page.mouse.move(spot!.x, spot!.y);
+    const card = page.locator('unspun-card');
+    await card.locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await card.getAttribute('data-kind')).toBe('flag');
+    expect(await card.locator('.card').getAttribute('data-move')).toBe('false-urgency');
+    expect(await card.locator('blockquote').textContent()).toMatch(/too late/);
+    expect((await card.locator('p').first().textContent())?.length).toBeGreaterThan(10);
+    await page.mouse.click(spot!.x, spot!.y); // pin it
+    await page.screenshot({ path: join(RESULTS, 'demo-flag-card.png') });
+
+    // Badge click → summary of every move in the reply.
+    await badge.locator('button').click();
+    await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
+    expect(await card.locator('li').count()).toBe(s1.flags.length);
+    await page.screenshot({ path: join(RESULTS, 'demo-summary-card.png') });
+    await page.keyboard.press('Escape');
+    await card.locator('.card').waitFor({ state: 'hidden', timeout: 5_000 });
+
+    // A reload captures the same replies again: the archive dedups, and the stored score is redrawn.
+    await page.reload();
+    await page.locator(`unspun-badge[data-message-id="${a1}"][data-state="scored"]`).waitFor({ timeout: 20_000 });
+    expect((await archive()).messages.filter((m) => m.conversationId === 'e2e-1')).toHaveLength(2);
+    await page.close();
+  });
+
+  it('keeps replies captured while the proxy is down and scores them when it is back', async () => {
+    const port = server!.port;
+    await server!.close();
+    server = null;
+
+    // The demo page is served by the proxy; while it is down, the browser gets the same page from a
+    // route at the same URL (content scripts inject by URL, so the real match patterns still apply).
+    const html = readFileSync(resolve('proxy/pages/demo.html'), 'utf8');
+    await context.route(`http://127.0.0.1:${port}/demo*`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+
+    const offline = await context.newPage();
+    await offline.goto(`http://127.0.0.1:${port}/demo?c=e2e-2&ms=10`);
+    const key = 'demo:e2e-2:e2e-2-a1';
+    const pending = await until('the reply stored as pending after a failed attempt', async () => {
+      const m = (await archive()).messages.find((x) => x.key === key);
+      return m && m.attempts >= 1 ? m : undefined;
+    });
+    expect(pending.status).toBe('pending');
+    expect(pending.lastError).toMatch(/unreachable/);
+    expect((await archive()).scores.find((s) => s.messageKey === key)).toBeUndefined();
+    await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="pending"]').waitFor({ timeout: 5_000 });
+    expect(await highlightCount(offline)).toBe(0);
+    await offline.screenshot({ path: join(RESULTS, 'demo-pending-reply.png') });
+
+    // Back on the same port with the same token: the queue retries on its own.
+    const restartedAt = Date.now();
+    server = await startProxy(port);
+    expect(server.token).toBe(config.token);
+    const scored = await until('the pending reply to be scored after the proxy came back', async () => {
+      const m = (await archive()).messages.find((x) => x.key === key);
+      return m?.status === 'scored' ? m : undefined;
+    }, 20_000);
+    expect(scored.attempts).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - restartedAt).toBeLessThan(20_000);
+    await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="scored"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => highlightCount(offline)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
+    await offline.screenshot({ path: join(RESULTS, 'demo-scored-after-outage.png') });
+    await context.unroute(`http://127.0.0.1:${port}/demo*`);
+    await offline.close();
+  });
+
+  it('popup reports the proxy reachable and paired, with counts', async () => {
+    const id = new URL(sw.url()).host;
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${id}/popup.html`);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/Connected and paired/);
+    expect(Number(await page.locator('#scored').textContent())).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('#pending').textContent()).toBe('0');
+    await page.close();
+  });
+});
