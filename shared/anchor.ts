@@ -229,10 +229,12 @@ function toOriginal(t: Normalized, a: number, b: number): Span {
 // normalised search, including quotes that elide with "..."
 
 function findNormalized(t: Normalized, q: string, near: number | undefined): Span | null {
-  const direct = allOccurrences(t.text, q)
-    .filter((a) => !splitsPair(t.text, a) && !splitsPair(t.text, a + q.length))
-    .map((a) => toOriginal(t, a, a + q.length));
-  if (direct.length > 0) return pickNearest(direct, near);
+  for (const variant of quoteVariants(q)) {
+    const direct = allOccurrences(t.text, variant)
+      .filter((a) => !splitsPair(t.text, a) && !splitsPair(t.text, a + variant.length))
+      .map((a) => toOriginal(t, a, a + variant.length));
+    if (direct.length > 0) return pickNearest(direct, near);
+  }
 
   // "...the rest of the sentence" or "First part ... last part": the dots mark an omission.
   if (!q.includes('...')) return null;
@@ -257,6 +259,19 @@ function findNormalized(t: Normalized, q: string, near: number | undefined): Spa
     if (ok) spans.push(toOriginal(t, a, end));
   }
   return pickNearest(spans, near);
+}
+
+/**
+ * The quote as given, then without the quotation marks a judge wraps it in, then without its
+ * closing punctuation ("Act now!" for "Act now."). Each drops only what is not the passage itself.
+ */
+function quoteVariants(q: string): string[] {
+  const out = [q];
+  const unwrapped = q.replace(/^(["'])(.+)\1$/s, '$2').trim();
+  if (unwrapped !== q && unwrapped.length > 0) out.push(unwrapped);
+  const bare = unwrapped.replace(/[.!?,;:]+$/, '').trim();
+  if (bare !== unwrapped && bare.length > 0) out.push(bare);
+  return out;
 }
 
 function allOccurrences(haystack: string, needle: string): number[] {
