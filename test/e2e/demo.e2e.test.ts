@@ -41,6 +41,14 @@ async function archive(): Promise<Archive> {
   });
 }
 
+/** What the extension keeps in storage.local (read in the service worker). */
+function storedSettings(keys: string[]): Promise<Record<string, unknown>> {
+  return sw.evaluate((k) => {
+    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(keys: string[]): Promise<Record<string, unknown>> } } } };
+    return chrome.storage.local.get(k);
+  }, keys);
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -132,7 +140,7 @@ describe('Unspun in Chromium', () => {
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/Paired/);
     expect(page.url()).not.toContain(server!.token);
     expect(page.url()).not.toContain('#');
-    const stored = await sw.evaluate(() => chrome.storage.local.get(['proxyUrl', 'token']));
+    const stored = await storedSettings(['proxyUrl', 'token']);
     expect(stored).toEqual({ proxyUrl: server!.url, token: server!.token });
     await page.close();
   });
@@ -143,7 +151,7 @@ describe('Unspun in Chromium', () => {
     await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
     expect(await page.locator('#status').textContent()).toMatch(/did not accept/);
-    expect(await sw.evaluate(() => chrome.storage.local.get('token'))).toEqual({ token: server!.token });
+    expect(await storedSettings(['token'])).toEqual({ token: server!.token });
     await page.close();
   });
 
