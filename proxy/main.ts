@@ -30,7 +30,7 @@ export async function runProxy(options: RunProxyOptions = {}): Promise<RunningPr
   const pairUrl = `${server.url}/pair#${server.token}`;
   const demoUrl = `${server.url}/demo`;
 
-  const judgeKind = config.judge === 'auto' ? `auto → offline` : config.judge;
+  const judgeKind = config.judge === 'auto' ? `auto → ${server.judge}` : server.judge;
   print(`Unspun proxy ${config.version} listening on ${server.url} (judge: ${judgeKind})`);
   print(`Token: ${server.token}`);
   print(

@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { type App, createApp, type Logger } from './app.ts';
 import type { ProxyConfig } from './config.ts';
-import type { Judges } from './judges/judge.ts';
+import type { JudgeKind } from '#shared/schemas';
+import { type Judges, selectJudge } from './judges/judge.ts';
 import { createOfflineJudge } from './judges/offline.ts';
 
 export interface StartServerOptions {
@@ -20,6 +21,8 @@ export interface RunningServer {
   url: string;
   port: number;
   token: string;
+  /** The judge a request that names none gets (config judge resolved against the judges we have). */
+  judge: JudgeKind;
   close(): Promise<void>;
 }
 
@@ -44,8 +47,10 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
   const { config } = options;
   const logger = options.logger ?? consoleLogger;
   let judges: Judges;
+  let judge: JudgeKind;
   try {
     judges = options.judges ?? createJudges(config);
+    judge = selectJudge(judges, config.judge).kind;
   } catch (error) {
     return Promise.reject(error);
   }
@@ -81,6 +86,7 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
         url: `http://${urlHost(config.host)}:${port}`,
         port,
         token: config.token,
+        judge,
         close: () => closeServer(server),
       });
     });

@@ -75,6 +75,47 @@ describe('startServer', () => {
     expect(await getWithHost(proxy.port, '/health', host(proxy.port))).toBe(status);
   });
 
+  it('reports the default judge it resolved', async () => {
+    expect((await start()).judge).toBe('offline');
+  });
+
+  it.each([
+    ['with Content-Length', false],
+    ['chunked (no Content-Length)', true],
+  ])('an oversized body sent %s → 413 JSON over the wire', async (_name, chunked) => {
+    const proxy = await start();
+    const payload = JSON.stringify({ reply: { text: 'x'.repeat(1_100_000) } });
+    const body = chunked
+      ? new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < payload.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(payload.slice(i, i + 64 * 1024)));
+            controller.close();
+          },
+        })
+      : payload;
+    const res = await proxy.request('/v1/score', { method: 'POST', body, ...(chunked ? { duplex: 'half' } : {}) } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+
+  it('malformed JSON over the wire → 400 invalid_json', async () => {
+    const proxy = await start();
+    const res = await proxy.request('/v1/score', { method: 'POST', body: '{"reply":' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+  });
+
+  it('refuses to start with judge anthropic when no anthropic judge exists', async () => {
+    const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: '0', UNSPUN_JUDGE: 'anthropic', ANTHROPIC_API_KEY: 'sk-test' }, []);
+    const error = await startServer({ config }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/UNSPUN_JUDGE/);
+    expect(error?.message).not.toContain('\n');
+    expect(error?.message).not.toContain('sk-test');
+  });
+
   it('a second server on the same port rejects with one clear line', async () => {
     const first = await start();
     const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: String(first.port) }, []);
