@@ -121,6 +121,9 @@ function fold(cp: number, ch: string): string {
   if (DOUBLE_QUOTES.has(cp)) return '"';
   if (DASHES.has(cp)) return '-';
   if (cp === 0x2026) return '...';
+  // Full case folding where lower-casing alone disagrees with upper-casing: STRASSE = straße.
+  if (cp === 0x00df || cp === 0x1e9e) return 'ss';
+  if (cp === 0x03c2) return 'σ';
   if (WHITESPACE.test(ch)) return ' ';
   // NFKD per code point makes composed and decomposed accents, full-width forms and ligatures agree.
   return ch.normalize('NFKD').toLowerCase();

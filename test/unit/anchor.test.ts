@@ -225,6 +225,8 @@ const hits: Hit[] = [
     slice: 'caf\u00e9 owner',
     method: 'normalized',
   },
+  { name: 'full case folding: ß', text: 'Die Straße ist frei.', quote: 'STRASSE', start: 4, end: 10, slice: 'Straße', method: 'normalized' },
+  { name: 'Greek final sigma', text: 'Ο ΛΟΓΟΣ είναι σαφής.', quote: 'ο λογος', start: 0, end: 7, slice: 'Ο ΛΟΓΟΣ', method: 'normalized' },
   {
     name: 'CJK with full-width Latin',
     text: '请使用ＡＩ助手来完成任务。',
@@ -475,5 +477,47 @@ describe('fuzzy threshold', () => {
   });
   it('rejects one edit over the budget', () => {
     expect(anchorQuote(text, damage(budget + 1))).toBeNull();
+  });
+});
+
+describe('anchorQuote: generated replies', () => {
+  // Deterministic generator: words from several scripts joined by assorted whitespace.
+  let seed = 20261123;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const WORDS = ['Experts', 'agree', 'you', 'MUST', 'act', 'now', '🎉', '👍🏽', '专家', '认为', 'café', 'naïve', 'über', 'ÉLAN', 'it’s', '“great”', 'x_y', 'Straße', 'λόγος'];
+  const GAPS = [' ', ' ', ' ', '  ', '\n', '\n\n', '\u00a0', '\t'];
+  const collapse = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
+  const splits = (s: string, i: number) => /[\ud800-\udbff]/.test(s[i - 1] ?? '') && /[\udc00-\udfff]/.test(s[i] ?? '');
+
+  const cases = Array.from({ length: 150 }, () => {
+    const words = Array.from({ length: 30 + rand(60) }, () => WORDS[rand(WORDS.length)]!);
+    let text = '';
+    const starts: number[] = [];
+    const ends: number[] = [];
+    words.forEach((w, i) => {
+      if (i > 0) text += GAPS[rand(GAPS.length)]!;
+      starts.push(text.length);
+      text += w;
+      ends.push(text.length);
+    });
+    const a = rand(words.length - 3);
+    const b = a + 2 + rand(Math.min(8, words.length - a - 2));
+    const passage = text.slice(starts[a], ends[b]);
+    // What a judge would send back: whitespace collapsed, case changed.
+    const quote = passage.replace(/\s+/g, ' ')[rand(2) ? 'toUpperCase' : 'toLowerCase']();
+    return { text, quote, passage };
+  });
+
+  it.each(cases.map((c, i) => [i, c] as const))('case %i finds an equivalent passage, never splitting a character', (_i, { text, quote, passage }) => {
+    const got = anchorQuote(text, quote);
+    expect(got).not.toBeNull();
+    const { start, end } = got!;
+    expect(start).toBeLessThan(end);
+    expect(splits(text, start) || splits(text, end)).toBe(false);
+    // The passage found reads the same as the one quoted (it may be an earlier repeat).
+    expect(collapse(text.slice(start, end))).toBe(collapse(passage));
   });
 });
