@@ -7,6 +7,8 @@ const BADGE_CSS = `
 button { font: 600 12px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid transparent; border-radius: 999px; padding: 4px 10px; cursor: pointer; display: inline-flex; gap: 6px; align-items: center; }
 button:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
 .brand { font-weight: 700; letter-spacing: .02em; }
+.score { font-variant-numeric: tabular-nums; padding-left: 6px; border-left: 1px solid currentColor; }
+.sep { opacity: .6; }
 .low { background: #dcfce7; color: #14532d; border-color: #86efac; }
 .mid { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
 .high { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
@@ -48,7 +50,11 @@ export function createBadge(onOpen: (anchor: HTMLElement) => void) {
         host.dataset.score = String(score);
         button.className = scoreTone(score);
         const n = result.flags.length;
-        button.append(h('span', { class: 'score', text: String(score) }), h('span', { text: n === 0 ? 'no moves found' : `${n} move${n === 1 ? '' : 's'}` }));
+        button.append(
+          h('span', { class: 'score', text: String(score) }),
+          h('span', { class: 'sep', text: '·', attrs: { 'aria-hidden': 'true' } }),
+          h('span', { text: n === 0 ? 'no moves found' : `${n} move${n === 1 ? '' : 's'}` }),
+        );
         button.title = 'Show what this reply does to persuade';
         button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}. Show details.`);
       }

@@ -31,11 +31,18 @@ li button:focus-visible { outline: 2px solid #6366f1; }
 
 const present = (...nodes: (Node | null)[]): Node[] => nodes.filter((n): n is Node => n !== null);
 
-function placeNear(host: HTMLElement, anchor: DOMRect): void {
-  const width = Math.min(360, window.innerWidth - 16);
-  const left = Math.max(8, Math.min(anchor.left, window.innerWidth - width - 8));
-  const below = anchor.bottom + 8;
-  const top = below + 240 > window.innerHeight && anchor.top > 260 ? Math.max(8, anchor.top - 8 - 260) : below;
+/** Below the anchor when the card fits there, else above it, always inside the viewport. */
+function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void {
+  const margin = 8;
+  const width = card.offsetWidth || Math.min(360, window.innerWidth - 2 * margin);
+  const height = card.offsetHeight;
+  const left = Math.max(margin, Math.min(anchor.left, window.innerWidth - width - margin));
+  const spaceBelow = window.innerHeight - anchor.bottom - margin;
+  const spaceAbove = anchor.top - margin;
+  let top: number;
+  if (height + margin <= spaceBelow) top = anchor.bottom + margin;
+  else if (height + margin <= spaceAbove) top = anchor.top - margin - height;
+  else top = Math.max(margin, window.innerHeight - height - margin);
   host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
 }
 
@@ -87,7 +94,7 @@ export function createFlagCard(doc: Document = document) {
       card.dataset.move = flag.move;
       host.dataset.kind = 'flag';
       host.hidden = false;
-      placeNear(host, anchor);
+      placeNear(host, card, anchor);
     },
     showSummary(result: ScoreResult, anchor: DOMRect, onPick: (flag: Flag) => void): void {
       mount();
@@ -109,7 +116,7 @@ export function createFlagCard(doc: Document = document) {
       delete card.dataset.move;
       host.dataset.kind = 'summary';
       host.hidden = false;
-      placeNear(host, anchor);
+      placeNear(host, card, anchor);
     },
     hide(force = false): void {
       if (pinned && !force) return;

@@ -167,7 +167,7 @@ describe('Unspun in Chromium', () => {
     await badge.waitFor({ timeout: 20_000 });
     expect(Number(await badge.getAttribute('data-score'))).toBeGreaterThanOrEqual(40);
     await expect.poll(() => highlightCount(page)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
-    await expect.poll(() => badge.locator('button').textContent()).toMatch(/Unspun\s*\d+\s*\d+ moves/);
+    await expect.poll(() => badge.locator('button').textContent()).toMatch(/Unspun\s*\d+\s*·\s*\d+ moves/);
 
     // The clean reply is captured and scored too.
     await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 20_000 });
