@@ -5,23 +5,38 @@ export interface NumberedLine {
   /** 1-based, counting blank lines too, so errors point at the right line in an editor. */
   number: number;
   text: string;
+  /** Set (and text left empty) when the line was longer than maxLineChars and was skipped unread. */
+  tooLong?: true;
 }
 
+/** Far above any valid input line (a 200k-char reply plus context); stops one runaway line eating memory. */
+export const DEFAULT_MAX_LINE_CHARS = 64 * 1024 * 1024;
+
 /** Splits a stream of text chunks into lines (LF or CRLF), without holding more than one line. */
-export async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<NumberedLine> {
+export async function* splitLines(chunks: AsyncIterable<string>, maxLineChars = DEFAULT_MAX_LINE_CHARS): AsyncGenerator<NumberedLine> {
   let pending = '';
   let number = 0;
+  let skipping = false;
   for await (const chunk of chunks) {
     pending += chunk;
     let from = 0;
     let newline: number;
     while ((newline = pending.indexOf('\n', from)) >= 0) {
-      yield { number: ++number, text: stripCr(pending.slice(from, newline)) };
+      number++;
+      if (skipping || newline - from > maxLineChars) yield { number, text: '', tooLong: true };
+      else yield { number, text: stripCr(pending.slice(from, newline)) };
+      skipping = false;
       from = newline + 1;
     }
     pending = pending.slice(from);
+    if (pending.length > maxLineChars) {
+      // Drop what we have of this line and remember to report it when its end arrives.
+      skipping = true;
+      pending = '';
+    }
   }
-  if (pending.length > 0) yield { number: ++number, text: stripCr(pending) };
+  if (skipping) yield { number: ++number, text: '', tooLong: true };
+  else if (pending.length > 0) yield { number: ++number, text: stripCr(pending) };
 }
 
 /** Re-emits chunks already read ahead of the rest of the stream. */

@@ -11,7 +11,7 @@ import { resolveJudgeSettings } from '../config.ts';
 import { type Judge, type Judges, keepAnchoredFlags, selectJudge } from '../judges/judge.ts';
 import { createJudges } from '../server.ts';
 import { parseScoreArgs, USAGE, UsageError } from './args.ts';
-import { type NumberedLine, orderedPool, prepend, splitLines } from './lines.ts';
+import { DEFAULT_MAX_LINE_CHARS, type NumberedLine, orderedPool, prepend, splitLines } from './lines.ts';
 import { formatReport } from './report.ts';
 
 export interface ScoreCliIo {
@@ -127,12 +127,13 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
 }
 
 async function* filterBlank(lines: AsyncIterable<NumberedLine>): AsyncGenerator<NumberedLine> {
-  for await (const line of lines) if (line.text.trim() !== '') yield line;
+  for await (const line of lines) if (line.tooLong || line.text.trim() !== '') yield line;
 }
 
 /** Never rejects: every problem becomes a message naming the line. */
 async function scoreLine(line: NumberedLine, judge: Judge, say: (text: string) => void): Promise<LineOutcome> {
   const where = `line ${line.number}`;
+  if (line.tooLong) return { ok: false, message: `${where}: longer than the ${DEFAULT_MAX_LINE_CHARS / (1024 * 1024)}M characters a line may have; skipped` };
   let raw: unknown;
   try {
     raw = JSON.parse(line.text);

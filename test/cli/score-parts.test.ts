@@ -62,6 +62,19 @@ describe('splitLines', () => {
   });
 });
 
+describe('splitLines with a line-length cap', () => {
+  it.each([
+    ['a long line in one chunk', ['ok\n', 'x'.repeat(20), '\nafter\n'], [['ok', false], ['', true], ['after', false]]],
+    ['a long line across chunks', ['ok\nxxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'x\nafter'], [['ok', false], ['', true], ['after', false]]],
+    ['a long last line with no newline', ['ok\n', 'x'.repeat(11), 'x'.repeat(11)], [['ok', false], ['', true]]],
+    ['a line exactly at the cap is kept', ['x'.repeat(10), '\n'], [['x'.repeat(10), false]]],
+  ] as const)('%s', async (_name, chunks, expected) => {
+    const lines = await collect(splitLines(chunksOf(...chunks), 10));
+    expect(lines.map((l) => [l.text, Boolean(l.tooLong)])).toEqual(expected);
+    expect(lines.map((l) => l.number)).toEqual(expected.map((_, i) => i + 1));
+  });
+});
+
 describe('orderedPool', () => {
   it.each([1, 3, 10])('emits in input order with concurrency %i even when later items finish first', async (concurrency) => {
     const emitted: number[] = [];
