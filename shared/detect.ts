@@ -6,7 +6,7 @@
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
 import type { Flag, ScoreContext } from './schemas.ts';
-import { compilePattern } from './detect/pattern.ts';
+import { compilePattern, isGluedToPrevious } from './detect/pattern.ts';
 import { RULES, WOULD_SUPPORT, type Rule } from './detect/rules.ts';
 import { createSegmenter } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
@@ -58,6 +58,7 @@ function findMatches(text: string): RawMatch[] {
         re.lastIndex++;
         continue;
       }
+      if (isGluedToPrevious(text, m.index)) continue;
       out.push({ c, start: m.index, end: m.index + m[0].length });
     }
   }

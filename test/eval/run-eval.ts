@@ -20,7 +20,8 @@ function arg(name: string): string | undefined {
 interface Metrics {
   binary: { f1: number };
   per_move_avg: { micro: { f1: number; precision: number; recall: number }; macro: { f1: number } };
-  spans: { f1?: number; overall?: { f1: number } } | null;
+  spans: { technique_agnostic: { f1: number } } | null;
+  per_move: { move: string; support: number; n_pred: number; tp: number; precision: number; recall: number; f1: number }[];
 }
 
 function score(gold: string, pred: string): Metrics {
@@ -33,7 +34,7 @@ function score(gold: string, pred: string): Metrics {
 
 function spanF1(m: Metrics): number | undefined {
   if (!m.spans) return undefined;
-  return m.spans.f1 ?? m.spans.overall?.f1;
+  return m.spans.technique_agnostic.f1;
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? '   —  ' : n.toFixed(3).padStart(6));
@@ -92,6 +93,14 @@ async function main(): Promise<void> {
         console.log(
           `  ${label.padEnd(10)}  ${fmt(m.binary.f1)}    ${fmt(mi.f1)}  (${mi.precision.toFixed(2)} / ${mi.recall.toFixed(2)})  ${fmt(m.per_move_avg.macro.f1)}   ${fmt(spanF1(m))}`,
         );
+      }
+      if (process.argv.includes('--moves')) {
+        for (const pm of d.per_move) {
+          const bm = b.per_move.find((x) => x.move === pm.move);
+          console.log(
+            `    ${pm.move.padEnd(24)} gold ${String(pm.support).padStart(5)}  pred ${String(pm.n_pred).padStart(5)}  tp ${String(pm.tp).padStart(5)}  F1 ${fmt(pm.f1)}  (baseline ${fmt(bm?.f1)})`,
+          );
+        }
       }
       summary.push(`${name}: ${ahead ? 'ahead' : 'BEHIND'} (${d.per_move_avg.micro.f1.toFixed(3)} vs ${b.per_move_avg.micro.f1.toFixed(3)})`);
     }
