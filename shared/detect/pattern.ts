@@ -15,7 +15,10 @@ export function compilePattern(source: string, flags = 'gi', bounded = true): Re
     }
     if (ch === '[') inClass = true;
     else if (ch === ']') inClass = false;
-    if (!inClass && ch === ' ') out += '\\s+';
+    if (!inClass && ch === ' ' && source[i + 1] === '?') {
+      out += '\\s*'; // "a ?b": optional whitespace
+      i++;
+    } else if (!inClass && ch === ' ') out += '\\s+';
     else if (!inClass && ch === "'") out += "['\u2019]";
     else out += ch;
   }

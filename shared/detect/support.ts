@@ -16,17 +16,26 @@ const EVIDENCE = compilePattern(
     'www\\.\\S+',
     'doi:? ?\\S+',
     '\\[\\d+\\]',
-    '\\([A-Z][A-Za-z-]+(?: et al\\.?| and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d\\d[a-z]?\\)',
-    '[A-Z][A-Za-z-]+ et al\\.?',
-    '(?:published|reported|appeared) in (?:the )?[A-Z][\\w&-]+',
-    '(?:journal|proceedings|lancet|nature|science|bmj|jama|nejm|cochrane|meta-analysis|systematic review|randomi[sz]ed (?:controlled )?trial|peer-reviewed)',
-    '(?:university|institute|department|ministry|agency|bureau|office|administration|academy|foundation|organi[sz]ation|commission) of [A-Z]\\w+',
-    '(?:WHO|CDC|NIH|NHS|FDA|EPA|IPCC|OECD|IMF|UN|UNICEF|NASA|NOAA|BLS|ONS|Pew|Gallup|Eurostat)',
+    '\\b(?:journal|proceedings|lancet|bmj|jama|nejm|cochrane|meta-analysis|systematic review|randomi[sz]ed (?:controlled )?trial|peer-reviewed|survey of \\d)',
     '\\d+(?:[.,]\\d+)? ?(?:%|percent|per cent|per \\d+|times|fold)',
-    '(?:in|since|by|from) (?:19|20)\\d\\d',
-    '(?:n ?= ?\\d+|\\d[\\d,]* (?:participants|patients|subjects|respondents|adults|children|people|cases))',
-    'according to (?:the )?[A-Z][\\w-]+(?: [A-Z][\\w-]+)*',
-    '(?:see|source|sources|ref|reference|cited in):',
+    '\\b(?:in|since|by|from|of) (?:19|20)\\d\\d\\b',
+    '\\b(?:19|20)\\d\\d (?:study|review|report|survey|trial|paper|analysis|census)',
+    '\\b(?:n ?= ?\\d+|\\d[\\d,]* (?:participants|patients|subjects|respondents|adults|children|people|cases|trials|studies))',
+    '\\b(?:see|source|sources|ref|reference|cited in):',
+  ].join('|'),
+  'gi',
+  false,
+);
+
+/** Named sources: case matters here (an acronym, a capitalised name). */
+const NAMED_SOURCE = compilePattern(
+  [
+    '\\([A-Z][A-Za-z-]+(?: et al\\.?| and [A-Z][A-Za-z-]+)?,? (?:19|20)\\d\\d[a-z]?\\)',
+    '\\b[A-Z][A-Za-z-]+ et al\\.?',
+    '\\b(?:published|reported|appeared) in (?:the )?[A-Z][\\w&-]+',
+    '\\b(?:University|Institute|Department|Ministry|Agency|Bureau|Academy|Foundation|Commission) (?:of|for) [A-Z]\\w+',
+    '\\b(?:WHO|CDC|NIH|NHS|FDA|EPA|IPCC|OECD|IMF|UNICEF|NASA|NOAA|BLS|ONS|Pew|Gallup|Eurostat|Nature|Science|Lancet)\\b',
+    '\\baccording to (?:the )?[A-Z][\\w-]+',
   ].join('|'),
   'g',
   false,
@@ -53,8 +62,9 @@ function has(re: RegExp, text: string): boolean {
 export function supportFor(check: SupportCheck, window: string, requested: boolean): Support {
   if (requested) return 'requested';
   if (check === 'none') return 'unsupported';
-  if (check === 'evidence' && has(EVIDENCE, window)) return 'supported';
-  if (check === 'reason' && (has(REASON, window) || has(EVIDENCE, window))) return 'supported';
+  const checkable = has(EVIDENCE, window) || has(NAMED_SOURCE, window);
+  if (check === 'evidence' && checkable) return 'supported';
+  if (check === 'reason' && (checkable || has(REASON, window))) return 'supported';
   if (has(HEDGE, window)) return 'weak';
   return 'unsupported';
 }

@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { detect, detectorVersion } from '#shared/detect';
+import { RULES } from '#shared/detect/rules';
+import { Flag, MOVE_IDS } from '#shared/schemas';
+import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from '../eval/predict.ts';
+
+function movesIn(text: string, context?: Parameters<typeof detect>[1]): Set<string> {
+  return new Set(detect(text, context).flags.map((f) => f.move));
+}
+
+function expectValidFlags(text: string, flags: readonly Flag[]): void {
+  let lastStart = -1;
+  for (const f of flags) {
+    expect(Flag.safeParse(f).success, JSON.stringify(f)).toBe(true);
+    expect(f.quote).toBe(text.slice(f.start, f.end));
+    expect(f.source).toBe('detector');
+    expect(f.ruleId).toBeTruthy();
+    expect(f.rationale.length).toBeGreaterThan(10);
+    expect(f.start).toBeGreaterThanOrEqual(lastStart);
+    lastStart = f.start;
+  }
+}
+
+describe('rules (driven by the rule table)', () => {
+  it('has unique ids of the form <move>/<name>', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of RULES) expect(r.id.startsWith(`${r.move}/`), r.id).toBe(true);
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: example fires ${rule.move}`, () => {
+      const { flags } = detect(rule.example);
+      expectValidFlags(rule.example, flags);
+      expect(flags.some((f) => f.move === rule.move && f.ruleId === rule.id), JSON.stringify(flags)).toBe(true);
+    });
+    it(`${rule.id}: counter-example does not fire ${rule.move}`, () => {
+      expect(movesIn(rule.counterExample).has(rule.move)).toBe(false);
+    });
+  }
+
+  it('covers at least 12 of the 20 moves, including the chat-assistant moves', () => {
+    const covered = new Set(RULES.map((r) => r.move));
+    expect(covered.size).toBeGreaterThanOrEqual(12);
+    for (const m of [
+      'flattery',
+      'sycophancy',
+      'false-urgency',
+      'unsourced-authority',
+      'bandwagon',
+      'false-dilemma',
+      'relational-manipulation',
+    ] as const) {
+      expect(covered.has(m), m).toBe(true);
+    }
+    for (const m of covered) expect(MOVE_IDS).toContain(m);
+  });
+});
+
+describe('support status', () => {
+  const supportOf = (text: string, move = 'unsourced-authority') =>
+    detect(text).flags.find((f) => f.move === move)?.support;
+
+  it('"studies show" with nothing checkable nearby is unsupported', () => {
+    expect(supportOf('Studies show that cold showers boost your immune system.')).toBe('unsupported');
+  });
+  it('with a citation, a figure or a link it is supported', () => {
+    expect(supportOf('Studies show that cold showers cut sick days (Buijze et al., 2016).')).toBe('supported');
+    expect(supportOf('Studies show that cold showers cut sick days by 29%.')).toBe('supported');
+    expect(supportOf('Research shows this works. See https://example.org/trial for the trial.')).toBe('supported');
+  });
+  it('a source in the next sentence counts too', () => {
+    expect(supportOf('Experts agree this is safe. The 2019 Cochrane review pooled 14 trials.')).toBe('supported');
+  });
+  it('hedged is weak', () => {
+    expect(supportOf('Some studies suggest cold showers might help a little.')).toBe('weak');
+  });
+  it('flattery can never be supported', () => {
+    expect(supportOf('Great question! Water boils at 100 °C at sea level (NIST, 2020).', 'flattery')).toBe('unsupported');
+  });
+});
+
+describe('requested persuasion', () => {
+  const pitch = "Don't wait: our app is the best thing ever, and everyone is switching to it. Act now!";
+
+  it('marks every flag requested when the user asked for a pitch', () => {
+    const asked = detect(pitch, { context: { user: 'Write me a punchy sales pitch for my budgeting app.' } });
+    expect(asked.flags.length).toBeGreaterThan(0);
+    for (const f of asked.flags) expect(f.support).toBe('requested');
+    const unasked = detect(pitch, { context: { user: 'Which budgeting app should I use?' } });
+    expect(unasked.flags.some((f) => f.support === 'unsupported')).toBe(true);
+    expect(asked.score).toBeLessThan(unasked.score);
+  });
+
+  it('reads earlier user turns and other persuasion asks', () => {
+    for (const user of ['Give me a pep talk before my exam', 'Convince me to go running', 'Argue for the pro side of this debate']) {
+      const r = detect("You're brilliant and you've got this, don't wait!", { context: { user } });
+      expect(r.flags.every((f) => f.support === 'requested'), user).toBe(true);
+    }
+    const r = detect('Act now before it is too late!', {
+      context: { previous: [{ role: 'user', text: 'I need persuasive copy for a charity drive.' }] },
+    });
+    expect(r.flags.every((f) => f.support === 'requested')).toBe(true);
+  });
+
+  it('never scores the context itself', () => {
+    const r = detect('Water boils at 100 °C at sea level.', { context: { user: 'Studies show everyone agrees, act now!' } });
+    expect(r.flags).toEqual([]);
+  });
+});
+
+describe('offsets', () => {
+  it('quote === text.slice(start, end), also after emoji and other astral characters', () => {
+    const text = '😀🎉 Hi! 𝒳 Great question 👍 — studies show that “everyone is switching”. Act now!!';
+    const { flags } = detect(text);
+    expect(flags.length).toBeGreaterThanOrEqual(3);
+    expectValidFlags(text, flags);
+    expect(flags.map((f) => f.quote)).toContain('Great question');
+  });
+
+  it('spans are whole terms, without surrounding quotes or punctuation', () => {
+    const text = 'He said: "Don\'t wait!" and left.';
+    const f = detect(text).flags.find((x) => x.move === 'false-urgency');
+    expect(f?.quote).toBe("Don't wait");
+  });
+
+  it('handles CRLF, curly apostrophes and empty input', () => {
+    expect(detect('').flags).toEqual([]);
+    const text = 'Intro line.\r\n\r\nYou’re absolutely right, I apologize.';
+    const { flags } = detect(text);
+    expectValidFlags(text, flags);
+    expect(flags.some((f) => f.move === 'sycophancy')).toBe(true);
+  });
+});
+
+describe('reply score', () => {
+  it('is 0 for a neutral factual reply', () => {
+    const r = detect(
+      'Water boils at 100 °C at sea level. At higher altitude the air pressure is lower, so it boils at a lower temperature; in Denver it is about 95 °C.',
+    );
+    expect(r.flags).toEqual([]);
+    expect(r.score).toBe(0);
+  });
+
+  it('is high for a manipulative reply and stays within 0..100', () => {
+    const r = detect(
+      "What a brilliant question — you're clearly smarter than most people. Experts agree this is the only way: either you buy now or you'll regret it forever. Everyone is switching. Don't wait! I'm always here for you.",
+    );
+    expect(r.score).toBeGreaterThan(70);
+    expect(r.score).toBeLessThanOrEqual(100);
+    expect(new Set(r.flags.map((f) => f.move)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('weighs a sourced claim less than the same claim unsourced', () => {
+    const bare = detect('Studies show that this diet works.');
+    const sourced = detect('Studies show that this diet works (Hall et al., 2019, n = 20).');
+    expect(sourced.score).toBeLessThan(bare.score);
+  });
+
+  it('has a version', () => {
+    expect(detectorVersion).toMatch(/^detector-\d+/);
+  });
+});
+
+// Regression guard: on a fixed sample of each dev set, the detector must stay ahead of the
+// keyword baseline on per-move micro-F1 (the full comparison is `npm run eval`).
+const EVAL_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'eval');
+const DATA_DIR = join(EVAL_DIR, 'data');
+const SAMPLE = 400;
+const hasData = existsSync(DATA_DIR) && existsSync(join(EVAL_DIR, 'score.mjs'));
+
+describe.skipIf(!hasData)('eval sample (../shared/eval present)', () => {
+  const files = hasData ? readdirSync(DATA_DIR).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  for (const file of files) {
+    it(`beats the baseline on a ${SAMPLE}-unit sample of ${file}`, async () => {
+      const baseline = (await import(pathToFileURL(join(EVAL_DIR, 'baseline.mjs')).href)) as {
+        detect: (t: string) => { move: string; start: number; end: number }[];
+      };
+      const lines = readFileSync(join(DATA_DIR, file), 'utf8').split('\n').filter(Boolean);
+      const stride = Math.max(1, Math.floor(lines.length / SAMPLE));
+      const sample = lines.filter((_, i) => i % stride === 0).slice(0, SAMPLE);
+      const units = sample.map((l) => JSON.parse(l) as GoldUnit);
+      const tmp = mkdtempSync(join(tmpdir(), 'unspun-detect-test-'));
+      try {
+        // The scorer finds covered moves by the gold file's name, so the sample keeps it.
+        const gold = join(tmp, basename(file));
+        writeFileSync(gold, sample.join('\n') + '\n');
+        const micro = (preds: unknown[], name: string) => {
+          const pred = join(tmp, name);
+          writeFileSync(pred, toJsonl(preds));
+          const out = execFileSync(process.execPath, [join(EVAL_DIR, 'score.mjs'), '--gold', gold, '--pred', pred, '--json'], {
+            encoding: 'utf8',
+          });
+          return (JSON.parse(out) as { per_move_avg: { micro: { f1: number } } }).per_move_avg.micro.f1;
+        };
+        const ours = micro(predictDetector(units), 'detector.jsonl');
+        const base = micro(predictBaseline(units, baseline.detect), 'baseline.jsonl');
+        expect(ours, `detector ${ours.toFixed(3)} vs baseline ${base.toFixed(3)}`).toBeGreaterThan(base);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+if (!hasData) {
+  describe('eval sample', () => {
+    it.skip(`skipped: no eval data at ${DATA_DIR}`, () => {});
+  });
+}
