@@ -22,10 +22,14 @@ export const FUZZY_THRESHOLD = 0.85;
 /** Below this many normalised chars a fuzzy hit is too likely to be a different passage. */
 const FUZZY_MIN_CHARS = 12;
 /** Above this, fuzzy verification (quadratic in the quote) is not worth it; judges quote short spans. */
-const FUZZY_MAX_CHARS = 4000;
+const FUZZY_MAX_CHARS = 2000;
 const QGRAM = 4;
-/** How many candidate regions fuzzy verification looks at. */
+/** A q-gram repeated more often than this in the quote ("----", "aaaa") stops voting: keeps voting linear. */
+const QGRAM_MAX_POSTINGS = 32;
+/** How many candidate regions fuzzy verification looks at ... */
 const FUZZY_CANDIDATES = 8;
+/** ... within this many edit-distance cells (~20-60 ms), so repetitive text cannot stall a reply. */
+const FUZZY_CELL_BUDGET = 16_000_000;
 /** Word snapping never grows a boundary by more than this (long URLs, base64 ...). */
 const SNAP_LIMIT = 40;
 /** Largest gap an elided quote ("A ... B") may skip, in normalised chars. */
@@ -300,14 +304,17 @@ function findFuzzy(t: Normalized, q: string, near: number | undefined): Span | n
 
   // q-gram lemma: a match with <= k edits shares >= (m - q + 1) - k*q q-grams with the quote,
   // all on diagonals (text pos - quote pos) within k of its start.
-  const needed = m - QGRAM + 1 - k * QGRAM;
   const grams = new Map<string, number[]>();
+  let silenced = 0;
   for (let j = 0; j + QGRAM <= m; j++) {
     const g = q.slice(j, j + QGRAM);
     const list = grams.get(g);
-    if (list) list.push(j);
-    else grams.set(g, [j]);
+    if (!list) grams.set(g, [j]);
+    else if (list.length < QGRAM_MAX_POSTINGS) list.push(j);
+    else silenced++;
   }
+  // Each silenced quote position could have been one of the shared q-grams: lower the bar by it.
+  const needed = Math.max(1, m - QGRAM + 1 - k * QGRAM - silenced);
   const votes = new Int32Array(n + m + 1); // index = diagonal + m
   for (let i = 0; i + QGRAM <= n; i++) {
     const js = grams.get(t.text.slice(i, i + QGRAM));
@@ -332,9 +339,12 @@ function findFuzzy(t: Normalized, q: string, near: number | undefined): Span | n
 
   let best: FuzzyHit | null = null;
   const hits: FuzzyHit[] = [];
+  let cells = 0;
   for (const center of chosen) {
     const lo = Math.max(0, center - 2 * k - 1);
     const hi = Math.min(n, center + m + 2 * k + 1);
+    cells += (hi - lo) * m;
+    if (best && cells > FUZZY_CELL_BUDGET) break;
     // Once a match is known, later candidates only need to equal it (ties go to `near`).
     const hit = align(t.text, q, lo, hi, best ? best.distance : k);
     if (hit) {

@@ -456,6 +456,20 @@ describe('anchorQuote: long reply', () => {
   });
 });
 
+describe('anchorQuote: degenerate input stays bounded', () => {
+  it.each([
+    { name: 'one letter repeated, long quote', text: 'a'.repeat(20_000), quote: `${'a'.repeat(1_000)}b${'a'.repeat(999)}` },
+    { name: 'markdown table rules', text: '| --- | --- | --- |\n'.repeat(1_000), quote: '| --- | --- | -x- | --- | --- |' },
+    { name: 'brackets and stars', text: `${'['.repeat(8_000)}${'](*_'.repeat(3_000)}`, quote: 'hello world, this is absent' },
+  ])('$name', ({ text, quote }) => {
+    const started = performance.now();
+    const got = anchorQuote(text, quote);
+    // Measured 3-140 ms here; an unbounded candidate loop took seconds.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    if (got) expect(got.end).toBeLessThanOrEqual(text.length);
+  });
+});
+
 describe('fuzzy threshold', () => {
   // 40 normalised chars: the budget is floor(40 * (1 - threshold)) edits.
   const text = 'Before that. The committee approved the budget on Monday. After that.';
