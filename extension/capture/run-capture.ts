@@ -10,6 +10,7 @@ import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
 import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
 import { createFlagCard } from '../ui/card.ts';
 import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
+import { locateFlag } from '../ui/locate.ts';
 import { createReplyTracker } from './reply-tracker.ts';
 
 /** How many earlier turns go along as context. */
@@ -25,13 +26,6 @@ interface ReplyState {
 }
 
 const log = (...args: unknown[]) => console.debug('[unspun]', ...args);
-
-/** Where a flag sits in the current text: its own offsets when they still hold, else its quote. */
-export function locateFlag(text: string, flag: Flag): { start: number; end: number } | null {
-  if (text.slice(flag.start, flag.end) === flag.quote) return { start: flag.start, end: flag.end };
-  const at = flag.quote ? text.indexOf(flag.quote) : -1;
-  return at >= 0 ? { start: at, end: at + flag.quote.length } : null;
-}
 
 export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter): void {
   const tracker = createReplyTracker();
@@ -95,6 +89,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       if (turn.role !== 'assistant') return;
       const state = replies.get(turn.id);
       if (state && !state.badge.host.isConnected) turn.element.append(state.badge.host); // site re-rendered the turn
+      if (state?.state.kind === 'scored' && layer?.isStale(turn.id)) state.state.drawn = draw(turn, state.state.result);
       let done: boolean | undefined;
       try {
         done = adapter.isDone(turn.element);
@@ -284,6 +279,14 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   };
   browser.runtime.onMessage.addListener(onMessage);
 
+  // Switched off: take everything down at once. Switched on: capture again (stored scores come back).
+  const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area !== 'local' || !('enabled' in changes)) return;
+    resetConversation(conversationId);
+    if (changes.enabled?.newValue !== false) scheduleScan(0);
+  };
+  browser.storage.onChanged.addListener(onStorage);
+
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     thread = null;
     attach();
@@ -291,6 +294,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   });
   ctx.onInvalidated(() => {
     browser.runtime.onMessage.removeListener(onMessage);
+    browser.storage.onChanged.removeListener(onStorage);
     observer?.disconnect();
     for (const reply of replies.values()) reply.badge.remove();
     layer?.dispose();

@@ -75,6 +75,10 @@ export function createHighlightLayer(doc: Document = document) {
       }
       return best;
     },
+    /** True when the site re-rendered a drawn reply and its ranges now point at detached nodes. */
+    isStale(messageId: string): boolean {
+      return (byMessage.get(messageId) ?? []).some((d) => !d.range.startContainer.isConnected || !d.range.endContainer.isConnected);
+    },
     setActive(range: Range | null): void {
       layers.active.clear();
       if (range) layers.active.add(range);

@@ -268,12 +268,14 @@ describe('Unspun in Chromium', () => {
     const offline = await context.newPage();
     await offline.goto(`http://127.0.0.1:${port}/demo?c=e2e-2&ms=10`);
     const key = 'demo:e2e-2:e2e-2-a1';
-    const pending = await until('the reply stored as pending after a failed attempt', async () => {
-      const m = (await archive()).messages.find((x) => x.key === key);
-      return m && m.attempts >= 1 ? m : undefined;
+    // Wait for both replies, so no new capture can trigger the retry: only the backoff timer can.
+    await offline.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 15_000 });
+    const [pending] = await until('both replies stored as pending after failed attempts', async () => {
+      const ms = (await archive()).messages.filter((x) => x.conversationId === 'e2e-2');
+      return ms.length === 2 && ms.every((m) => m.status === 'pending' && m.attempts >= 1) ? ms.sort((a, b) => a.capturedAt - b.capturedAt) : undefined;
     });
-    expect(pending.status).toBe('pending');
-    expect(pending.lastError).toMatch(/unreachable/);
+    expect(pending!.key).toBe(key);
+    expect(pending!.lastError).toMatch(/unreachable/);
     expect((await archive()).scores.find((s) => s.messageKey === key)).toBeUndefined();
     await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="pending"]').waitFor({ timeout: 5_000 });
     expect(await highlightCount(offline)).toBe(0);
@@ -283,9 +285,9 @@ describe('Unspun in Chromium', () => {
     const restartedAt = Date.now();
     server = await startProxy(port);
     expect(server.token).toBe(config.token);
-    const scored = await until('the pending reply to be scored after the proxy came back', async () => {
-      const m = (await archive()).messages.find((x) => x.key === key);
-      return m?.status === 'scored' ? m : undefined;
+    const scored = await until('the pending replies to be scored after the proxy came back', async () => {
+      const ms = (await archive()).messages.filter((x) => x.conversationId === 'e2e-2');
+      return ms.every((m) => m.status === 'scored') ? ms.find((m) => m.key === key) : undefined;
     }, 20_000);
     expect(scored.attempts).toBeGreaterThanOrEqual(2);
     expect(Date.now() - restartedAt).toBeLessThan(20_000);
@@ -294,6 +296,26 @@ describe('Unspun in Chromium', () => {
     await offline.screenshot({ path: join(RESULTS, 'demo-scored-after-outage.png') });
     await context.unroute(`http://127.0.0.1:${port}/demo*`);
     await offline.close();
+  });
+
+  it('switching off takes the drawing down; switching on brings the stored scores back', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server!.url}/demo?c=e2e-1&ms=5`);
+    const badge = page.locator('unspun-badge[data-message-id="e2e-1-a1"][data-state="scored"]');
+    await badge.waitFor({ timeout: 15_000 });
+    await expect.poll(() => highlightCount(page)).toBeGreaterThan(0);
+    const setEnabled = (enabled: boolean) =>
+      sw.evaluate((value) => {
+        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } };
+        return chrome.storage.local.set({ enabled: value });
+      }, enabled);
+    await setEnabled(false);
+    await expect.poll(() => highlightCount(page)).toBe(0);
+    await expect.poll(() => page.locator('unspun-badge').count()).toBe(0);
+    await setEnabled(true);
+    await badge.waitFor({ timeout: 10_000 });
+    await expect.poll(() => highlightCount(page)).toBeGreaterThan(0);
+    await page.close();
   });
 
   it('popup reports the proxy reachable and paired, with counts', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractText, offsetForNode, rangeForOffsets, type NodeLike } from '../../extension/sites/extract.ts';
+import { locateFlag } from '../../extension/ui/locate.ts';
 
 // A tiny fake DOM: just what extractText reads.
 interface FakeNode extends NodeLike {
@@ -99,5 +100,24 @@ describe('text map', () => {
   it('maps a DOM position back to a text offset', () => {
     expect(offsetForNode(map, item2, 5)).toBe(map.text.indexOf('are lower'));
     expect(offsetForNode(map, t('elsewhere'), 0)).toBe(-1);
+  });
+});
+
+describe('locateFlag (drawing a stored flag on the page as it is now)', () => {
+  const text = 'Great question! Experts agree that “it works”.';
+  const flag = { start: 16, end: 29, quote: 'Experts agree' };
+
+  it('keeps offsets that still hold', () => {
+    expect(locateFlag(text, flag)).toEqual({ start: 16, end: 29 });
+  });
+  it('finds the quote again when the text moved', () => {
+    expect(locateFlag(`Hello. ${text}`, flag)).toEqual({ start: 23, end: 36 });
+  });
+  it('finds a quote with other quote marks or spacing', () => {
+    const at = locateFlag(text, { start: 0, end: 10, quote: 'that "it  works"' });
+    expect(at && text.slice(at.start, at.end)).toMatch(/^that “it works”/);
+  });
+  it('draws nothing when the quote is gone', () => {
+    expect(locateFlag('Something else entirely, with no such words here.', flag)).toBeNull();
   });
 });
