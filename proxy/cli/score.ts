@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { CliInputLine, MAX_REPLY_CHARS, type ScoreContext, type ScoreRequest } from '#shared/schemas';
 import { resolveJudgeSettings } from '../config.ts';
@@ -72,14 +73,32 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
   }
   input.setEncoding('utf8');
 
-  let outputBroken = false;
-  output.on('error', () => {
-    // A closed pipe (e.g. `| head`) ends the run; there is nobody left to write to.
-    outputBroken = true;
+  // A closed pipe (e.g. `| head`) ends the run quietly; any other write error is reported.
+  let outputError: NodeJS.ErrnoException | null = null;
+  output.on('error', (error: NodeJS.ErrnoException) => {
+    outputError ??= error;
   });
   const write = async (text: string) => {
-    if (outputBroken) return;
-    if (!output.write(text)) await Promise.race([once(output, 'drain'), once(output, 'error')]);
+    if (outputError) return;
+    if (!output.write(text)) {
+      await new Promise<void>((resolveWrite) => {
+        const done = () => {
+          output.off('drain', done);
+          output.off('error', done);
+          output.off('close', done);
+          resolveWrite();
+        };
+        output.on('drain', done);
+        output.on('error', done);
+        output.on('close', done);
+      });
+    }
+  };
+  const writeFailed = (): number | null => {
+    if (!outputError) return null;
+    if (outputError.code === 'EPIPE') return 0;
+    say(`Cannot write the output: ${outputError.message}`);
+    return 1;
   };
 
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<string>;
@@ -98,7 +117,7 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
     if (seen.length > 0 && !seen.startsWith('{')) {
       const code = await scorePlainText(prepend(head, chunks), judge, write, say);
       await finish(output, io.stdout);
-      return code;
+      return writeFailed() ?? code;
     }
     lines = splitLines(prepend(head, chunks));
   } else {
@@ -107,7 +126,7 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
 
   let total = 0;
   let failed = 0;
-  const nonBlank = filterBlank(lines);
+  const nonBlank = filterBlank(lines, () => outputError !== null);
   await orderedPool(
     nonBlank,
     concurrency,
@@ -122,12 +141,18 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
     },
   );
   await finish(output, io.stdout);
+  const broken = writeFailed();
+  if (broken !== null) return broken;
   if (failed > 0) say(`${failed} of ${total} line${total === 1 ? '' : 's'} failed and were skipped (see above).`);
   return failed > 0 ? 1 : 0;
 }
 
-async function* filterBlank(lines: AsyncIterable<NumberedLine>): AsyncGenerator<NumberedLine> {
-  for await (const line of lines) if (line.tooLong || line.text.trim() !== '') yield line;
+/** Non-blank lines, until `stop()` says nobody is reading the output any more. */
+async function* filterBlank(lines: AsyncIterable<NumberedLine>, stop: () => boolean): AsyncGenerator<NumberedLine> {
+  for await (const line of lines) {
+    if (stop()) return;
+    if (line.tooLong || line.text.trim() !== '') yield line;
+  }
 }
 
 /** Never rejects: every problem becomes a message naming the line. */
@@ -222,7 +247,8 @@ async function openOutput(path: string): Promise<Writable> {
 async function finish(output: Writable, stdout: Writable): Promise<void> {
   if (output === stdout) return;
   output.end();
-  await once(output, 'finish').catch(() => undefined);
+  // finished() also settles for a stream that already failed (once('finish') would wait forever).
+  await finished(output).catch(() => undefined);
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -255,11 +281,21 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  let settled = false;
+  // If a bug ever left the run waiting on nothing, Node would exit 0 with partial output: refuse.
+  process.once('beforeExit', () => {
+    if (!settled) {
+      process.stderr.write('score: stopped before finishing (internal error); the output is incomplete\n');
+      process.exitCode = 1;
+    }
+  });
   runScoreCli({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (error: unknown) => {
+      settled = true;
       process.stderr.write(`score: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     },

@@ -226,6 +226,28 @@ describe('runScoreCli in-process', () => {
     expect(ids[1999]).toBe(1999);
   });
 
+  it.each([
+    ['EPIPE (reader went away, e.g. | head) stops quietly', 'EPIPE', 0, ''],
+    ['any other write error is reported', 'ENOSPC', 1, 'Cannot write the output'],
+  ])('%s', async (_name, code, exitCode, message) => {
+    let writes = 0;
+    const failing = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _enc, done) {
+        writes++;
+        done(writes > 1 ? Object.assign(new Error(`write ${code}`), { code }) : undefined);
+      },
+    });
+    const err = sink();
+    const lines = Array.from({ length: 200 }, (_, id) => `${JSON.stringify({ id, text: 'Act now!' })}\n`);
+    const result = await runScoreCli({ argv: ['--in', '-'], env: {}, stdin: Readable.from(lines), stdout: failing, stderr: err.stream });
+    expect(result).toBe(exitCode);
+    if (message) expect(err.text()).toContain(message);
+    else expect(err.text()).toBe('');
+    // It stopped early instead of scoring everything for nobody.
+    expect(writes).toBeLessThan(200);
+  });
+
   it('a TTY stdin with no --in is a usage error, not a hang', async () => {
     const tty = Object.assign(Readable.from([]), { isTTY: true });
     const { code, stderr } = await run([], tty);
