@@ -325,6 +325,23 @@ describe('Unspun in Chromium', () => {
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/Connected and paired/);
     expect(Number(await page.locator('#scored').textContent())).toBeGreaterThanOrEqual(4);
     expect(await page.locator('#pending').textContent()).toBe('0');
+    await page.screenshot({ path: join(RESULTS, 'popup.png') });
+    await page.close();
+  });
+
+  it('options page shows the pairing and tests the connection', async () => {
+    const id = new URL(sw.url()).host;
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${id}/options.html`);
+    await expect.poll(() => page.locator('#proxyUrl').inputValue()).toBe(server!.url);
+    expect(await page.locator('#token').getAttribute('type')).toBe('password');
+    await page.locator('#test').click();
+    await expect.poll(() => page.locator('#report').textContent(), { timeout: 10_000 }).toMatch(/Token accepted/);
+    expect(await page.locator('#report .bad').count()).toBe(0);
+    await page.locator('#token').fill('wrong-token-0123456789');
+    await page.locator('#test').click();
+    await expect.poll(() => page.locator('#report').textContent(), { timeout: 10_000 }).toMatch(/rejected this token/);
+    await page.screenshot({ path: join(RESULTS, 'options.png') });
     await page.close();
   });
 });
