@@ -62,12 +62,13 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
     throw error;
   }
 
-  let input: Readable;
+  let input: Readable | undefined;
   let output: Writable;
   try {
     input = args.in === undefined || args.in === '-' ? io.stdin : await openInput(args.in);
     output = args.out === undefined || args.out === '-' ? io.stdout : await openOutput(args.out);
   } catch (error) {
+    if (input !== io.stdin) input?.destroy();
     say((error as Error).message);
     return 2;
   }

@@ -136,6 +136,7 @@ describe('score CLI (real process)', () => {
   it.each([
     ['an unknown option', ['--bogus'], /Unknown option --bogus/],
     ['a missing input file', ['--in', '/nonexistent/in.jsonl'], /Cannot read --in \/nonexistent\/in.jsonl: no such file/],
+    ['an unwritable --out', ['--in', '-', '--out', '/nonexistent/dir/out.jsonl'], /Cannot write --out \/nonexistent\/dir\/out.jsonl: no such file/],
     ['the same file for --in and --out', ['--in', 'x.jsonl', '--out', './x.jsonl'], /same file/],
     ['an unknown judge', ['--judge', 'gpt'], /--judge="gpt" is not a judge/],
   ])('exits 2 on %s', async (_name, args, message) => {
