@@ -47,6 +47,8 @@ export interface FakeAnthropic {
   messageRequests(): RecordedRequest[];
   enqueue(...responses: FakeResponse[]): void;
   setResponder(respond: Responder | undefined): void;
+  /** Forgets recorded requests, queued responses, the responder and the prompt cache. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -397,6 +399,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     },
     setResponder: (next) => {
       respond = next;
+    },
+    reset: () => {
+      requests.length = 0;
+      queue.length = 0;
+      respond = options.respond;
+      promptCache.clear();
     },
     close: async () => {
       for (const res of hanging) res.socket?.destroy();
