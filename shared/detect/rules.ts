@@ -67,11 +67,11 @@ const PEOPLE =
   '(?:people|folks|women|men|kids|children|teenagers|teens|students|parents|immigrants|foreigners|americans|' +
   'muslims|christians|jews|liberals|conservatives|democrats|republicans|politicians|lawyers|doctors|cops|police|' +
   'millennials|boomers|gamers|rich people|poor people|old people|young people|men and women|girls|boys|' +
-  '[a-z]+ists|[a-z]+ers)';
+  '[a-z]+ists)';
 const AUTHORITIES =
   '(?:experts?|scientists?|researchers?|doctors?|physicians|economists?|psychologists?|specialists?|professionals|' +
   'scholars|academics|analysts|authorities|officials|nutritionists|dietitians|historians|engineers|studies|' +
-  'research|science|a (?:recent |new |major )?(?:study|survey|report|poll))';
+  'research|science|(?:a|one|another|the|this|that) (?:recent |new |major |large |landmark )?(?:study|survey|report|poll|analysis|paper))';
 const NEAR_SUBJ = '(?:we|you|they|he|she|it|people|the government|society|our country|this country)';
 
 export const RULES: readonly Rule[] = defineRules([
@@ -174,7 +174,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'unsourced-authority/studies-show',
     move: 'unsourced-authority',
-    pattern: `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|suggests?|demonstrates?|demonstrated|backs?|supports?|is clear|are clear|consensus)`,
+    pattern: `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|(?:are|is) telling us|suggests?|demonstrates?|demonstrated|backs?|supports?|revealed|indicates|concluded|is clear|are clear|consensus)`,
     severity: 2,
     reason: 'Leans on unnamed experts or studies; nothing here lets you check who said it.',
     example: 'Studies show that this diet works for everyone.',
@@ -195,7 +195,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'unsourced-authority/personal-authority',
     move: 'unsourced-authority',
     pattern:
-      "my (?:father|dad|mother|mom|mum|boss|teacher|professor|doctor|uncle|aunt|grandfather|grandma|grandpa|grandmother|brother|sister|husband|wife|friend|coach|pastor|priest|neighbou?r|cousin) (?:\\w+ )?(?:says?|said|told me|thinks|believes|knows|always says|swears)|my (?:father|dad|mother|mom|mum|uncle|aunt|brother|sister|husband|wife|friend|neighbou?r|cousin|grandfather|grandmother) (?:is|was) (?:a |an )?(?:\\w+ )?(?:doctor|nurse|scientist|professor|lawyer|engineer|teacher|expert|pharmacist|economist|pilot|cop|police officer)|(?:he|she|they)(?:'s| is| are| was) (?:a |an )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|leading|top|expert|doctor|professor|scientist|phd|nobel)|(?:a |an |the )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|popular|successful) (?:\\w+ )?(?:scientist|doctor|expert|professor|economist|author|actor|actress|celebrity|athlete|singer|businessman|billionaire|entrepreneur|ceo|influencer|physicist|philosopher) (?:\\w+ )?(?:\\w+ )?(?:says?|said|claims?|believes?|thinks|recommends?|endorses?|supports?|uses?|agrees?)|(?:he|she|they) (?:should|would|must) know(?: best| what (?:he|she|they)(?:'s| is| are) talking about)?|(?:he|she) has (?:a )?(?:phd|doctorate|degree|years of experience)|(?:as|being) an? (?:expert|doctor|professor|scientist|specialist),? (?:I|he|she)",
+      "my (?:father|dad|mother|mom|mum|boss|teacher|professor|doctor|uncle|aunt|grandfather|grandma|grandpa|grandmother|brother|sister|husband|wife|friend|coach|pastor|priest|neighbou?r|cousin) (?:\\w+ )?(?:says?|said|told me|thinks|believes|knows|always says|swears)|my (?:father|dad|mother|mom|mum|uncle|aunt|brother|sister|husband|wife|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|cousin|grandfather|grandmother) (?:is|was) (?:a |an )?(?:\\w+ )?(?:doctor|nurse|scientist|professor|lawyer|engineer|teacher|expert|pharmacist|economist|pilot|cop|police officer)|(?:he|she|they)(?:'s| is| are| was) (?:a |an )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|leading|top|expert|doctor|professor|scientist|phd|nobel)|(?:a |an |the )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|popular|successful) (?:\\w+ )?(?:scientist|doctor|expert|professor|economist|author|actor|actress|celebrity|athlete|singer|businessman|billionaire|entrepreneur|ceo|influencer|physicist|philosopher) (?:\\w+ )?(?:\\w+ )?(?:says?|said|claims?|believes?|thinks|recommends?|endorses?|supports?|uses?|agrees?)|(?:he|she|they) (?:should|would|must) know(?: best| what (?:he|she|they)(?:'s| is| are) talking about)?|(?:he|she) has (?:a )?(?:phd|doctorate|degree|years of experience)|(?:as|being) an? (?:expert|doctor|professor|scientist|specialist),? (?:I|he|she)",
     severity: 2,
     reason: 'Rests the claim on who said it (a relative, a celebrity, a title) rather than on evidence.',
     example: 'My uncle is a doctor and he says vaccines are unnecessary.',
@@ -207,7 +207,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'bandwagon/everyone-does-it',
     move: 'bandwagon',
     pattern:
-      "(?:everyone|everybody|all my friends|all of my friends|all (?:the )?(?:cool|smart) (?:kids|people)|most people|the majority of (?:people|americans|the (?:public|population|country|people)|voters|users|experts)|millions of (?:people|users|americans|customers)|billions of people|so many people|thousands of (?:people|users|customers)) (?:(?:already|else|now|nowadays|these days|around (?:me|you)) )*(?:is|are|does|do|has|have|agrees?|believes?|thinks?|knows?|uses?|loves?|likes?|wants?|says?|supports?|buys?|owns?|doing|switching|switched|trusts?|prefers?|chooses?|(?:can't|cannot) (?:all )?be wrong|is doing|are doing|has one|have one)",
+      "(?:everyone|everybody|all my friends|all of my friends|all (?:the )?(?:cool|smart) (?:kids|people)|most people|the majority of (?:people|americans|the (?:public|population|country|people)|voters|users|experts)|millions of (?:people|users|americans|customers)|billions of people|so many people|thousands of (?:people|users|customers)) (?:(?:already|else|now|nowadays|these days|around (?:me|you)) )*(?:(?:is|are) (?:already |now )?(?:doing|switching|using|buying|moving|getting|jumping|joining|adopting|on board)|agrees?|believes?|thinks?|supports?|uses?|loves?|prefers?|chooses?|trusts?|switched|(?:can't|cannot) (?:all )?be wrong|(?:has|have|owns?) one|does it|do it)",
     severity: 2,
     reason: 'Treats how many people do or believe something as a reason it is right.',
     example: 'Everyone is switching to this app, so you should too.',
@@ -219,12 +219,24 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'bandwagon/join-the-crowd',
     move: 'bandwagon',
     pattern:
-      "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:everyone|everybody|the majority|most people|all (?:my|your|our) friends) (?:else )?|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|common knowledge|(?:best|top)[- ]selling|(?:most|more) popular",
+      "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:the majority|most people|all (?:my|your|our) friends|everyone else|everybody else)|(?:you're|you are|you) in the minority|the masses (?:have|want|say)|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|common knowledge|(?:most|all) [a-z]+ I(?:'ve| have) (?:met|known|talked to) (?:agree|think|say|are)",
     severity: 2,
     reason: 'Appeals to popularity or the majority instead of giving a reason.',
     example: 'Since everybody else has one, you should get one too.',
     counterExample: 'You should get one because it halves your commute.',
     support: 'evidence',
+  },
+  {
+    id: 'bandwagon/majority',
+    move: 'bandwagon',
+    pattern:
+      "(?:the )?(?:vast |overwhelming |silent )?majority of (?:people|americans|voters|users|citizens|scientists|experts|parents|consumers|customers|the (?:public|population|people|country|world)|us)|most people (?:\\w+ )?(?:agree|believe|think|know|want|prefer|support|feel|say|would|realize|understand|accept)|(?:millions|thousands) of (?:people|users|customers|americans|others) (?:\\w+ )?(?:can't|cannot|couldn't) be wrong|(?:the )?(?:popular|majority|public|common) (?:opinion|consensus|view|belief) is",
+    severity: 1,
+    reason: 'Points to what most people think as if that settled the question.',
+    example: 'The vast majority of people agree that this is the right choice.',
+    counterExample: 'A 2022 survey of 1,200 adults found 61% preferred the new design.',
+    support: 'evidence',
+    unless: "\\bnot (?:the )?majority\\b",
   },
   // ---- appeal to values (nature, tradition, flag) ---------------------------------------------
   {
@@ -243,7 +255,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'appeal-to-values/tradition',
     move: 'appeal-to-values',
     pattern:
-      "traditions?|traditional(?:ly)?|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia|ages)|since the (?:dawn|beginning) of (?:time|mankind|humanity|civilization|history)|(?:our|my|their) (?:ancestors|forefathers|forebears|grandparents|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done|had|used|eaten|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
+      "traditions?|traditionally|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia)|since the (?:dawn|beginning) of (?:time|mankind|humanity|civilization|history)|(?:our|my) (?:ancestors|forefathers|forebears|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done (?:it|things) (?:this|that|the same) way|eaten meat|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
     severity: 1,
     reason: 'Argues from custom or long practice rather than from reasons.',
     example: 'We have always done it this way, so there is no need to change.',
@@ -291,7 +303,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'faulty-causation/slippery-slope',
     move: 'faulty-causation',
     pattern:
-      "slippery slope|(?:will|would|could|can|may|might|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately|directly) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )?to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:end up|snowball|spiral|escalate)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch",
+      "slippery slope|(?:will|would|could|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:snowball|spiral)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch",
     severity: 2,
     reason: 'Claims one step will set off a chain of bad outcomes without showing each link.',
     example: 'If we allow this, next thing you know everyone will be doing it.',
@@ -313,7 +325,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'hasty-generalization/all-of-a-group',
     move: 'hasty-generalization',
-    pattern: `(?:all|every single|every|no|most) ${PEOPLE} (?:are|is|do|does|can't|cannot|will|won't|never|always|just|only|hate|love|want|think|like|lie|cheat|steal)|(?:they|those people|these people|people like (?:that|them|you|him|her)|those ${PEOPLE}|these ${PEOPLE}) (?:are )?(?:all|always|never) |${PEOPLE} (?:are|is) (?:all|always|never|just|naturally|inherently|by nature) |(?:typical|classic) ${PEOPLE}`,
+    pattern: `(?:all|every single|every|no) ${PEOPLE} (?:are|is|do|does|can't|cannot|will|won't|never|always|just|only|hate|love|want|think|like|lie|cheat|steal)|(?:those people|these people|people like (?:that|them|you|him|her)|those ${PEOPLE}|these ${PEOPLE}) (?:are )?(?:all|always|never)|${PEOPLE} (?:are|is) (?:always|never|inherently|by nature)|(?:most|all|every) [a-z]+ I(?:'ve| have) (?:ever )?(?:met|known|seen|dated|worked with)|(?:typical|classic) ${PEOPLE}`,
     severity: 2,
     reason: 'Generalises about a whole group of people.',
     example: 'All politicians are liars.',
@@ -336,7 +348,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'hasty-generalization/always-never',
     move: 'hasty-generalization',
     pattern:
-      "(?:always|never|invariably) (?:works?|fails?|happens?|ends? (?:badly|well)|turns? out)|(?:without|with no) exception|every (?:single )?(?:time|one of them)|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
+      "(?:always|never|invariably) (?:works?|fails?|happens?|ends? (?:badly|well)|turns? out)|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|every (?:single )?(?:time|one of them)|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
     severity: 1,
     reason: 'Uses always/never/everyone language where the evidence covers only some cases.',
     example: 'Diets like this always fail.',
@@ -441,7 +453,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'distraction/worse-problems',
     move: 'distraction',
     pattern:
-      "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:is|isn't|it's not|that's not) (?:really )?(?:a|that) (?:big|real) (?:deal|problem|issue)|(?:the )?real (?:problem|issue|question|enemy) (?:here )?is|(?:but|and|yet) what about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|worse)|(?:at least|compared to|next to) (?:we|it|they|I|what)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|(?:more|less) (?:important|pressing|urgent) (?:than|issues)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
+      "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:the )?real (?:problem|issue|enemy) (?:here )?is|(?:but|and|yet) what about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|worse)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|more (?:pressing|urgent) (?:issues|matters|problems)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
     severity: 2,
     reason: 'Shifts attention to another issue instead of answering this one.',
     example: 'Why worry about plastic straws when there are bigger problems like war?',
