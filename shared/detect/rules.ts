@@ -222,8 +222,8 @@ export const RULES: readonly Rule[] = defineRules([
       "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:the majority|most people|all (?:my|your|our) friends|everyone else|everybody else)|(?:you're|you are|you) in the minority|the masses (?:have|want|say)|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|common knowledge|(?:most|all) [a-z]+ I(?:'ve| have) (?:met|known|talked to) (?:agree|think|say|are)",
     severity: 2,
     reason: 'Appeals to popularity or the majority instead of giving a reason.',
-    example: 'Since everybody else has one, you should get one too.',
-    counterExample: 'You should get one because it halves your commute.',
+    example: "Join the millions who already switched; you don't want to be left behind.",
+    counterExample: 'You should switch because it halves your commute.',
     support: 'evidence',
   },
   {
