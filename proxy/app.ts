@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type JudgeChoice, type JudgeKind, ScoreRequest, ScoreResult } from '#shared/schemas';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
+import { UpstreamError } from './judges/anthropic/errors.ts';
 import { type Judge, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
 import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
@@ -105,6 +106,12 @@ export function createApp(deps: AppDeps) {
       verdict = await judge.score(request, c.req.raw.signal);
     } catch (error) {
       if (error instanceof ApiError) throw error;
+      if (error instanceof UpstreamError) {
+        // Already worded for the caller, key redacted; the status says whether retrying later helps.
+        logger.warn(`the ${judge.kind} judge failed: ${error.code}: ${error.message}`);
+        const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(Math.ceil(error.retryAfterSeconds)) } : {};
+        throw new ApiError(error.status, error.code, error.message, { headers });
+      }
       logger.error(`the ${judge.kind} judge failed: ${error instanceof Error ? error.message : String(error)}`);
       throw new ApiError(502, 'judge_failed', `The ${judge.kind} judge failed; the details are in the proxy log. Try again, or ask for judge "offline".`);
     }

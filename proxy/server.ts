@@ -7,6 +7,7 @@ import { type App, createApp, type Logger } from './app.ts';
 import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
 import { type Judges, selectJudge } from './judges/judge.ts';
+import { createAnthropicJudge } from './judges/anthropic/judge.ts';
 import { createOfflineJudge } from './judges/offline.ts';
 
 export interface StartServerOptions {
@@ -32,13 +33,12 @@ export const consoleLogger: Logger = {
   error: (line) => console.error(line),
 };
 
-/** The judges this config allows. The anthropic judge is not built yet, so `auto` means offline. */
+/** The judges this config allows: offline always, anthropic when a key is configured. */
 export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic'>): Judges {
   const judges: Judges = { offline: createOfflineJudge() };
-  if (config.judge === 'anthropic' && !judges.anthropic) {
-    throw new Error(
-      'UNSPUN_JUDGE=anthropic, but this build has no anthropic judge yet: set UNSPUN_JUDGE=offline or auto',
-    );
+  if (config.anthropic) {
+    const { apiKey, baseURL, model } = config.anthropic;
+    judges.anthropic = createAnthropicJudge({ apiKey, ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}) });
   }
   return judges;
 }

@@ -1,6 +1,7 @@
 // The proxy app through app.request(): no port, injected judges, clock, logger and pages.
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps, type Logger, type PageName } from '../../proxy/app.ts';
+import { UpstreamError } from '../../proxy/judges/anthropic/errors.ts';
 import type { Judge, JudgeVerdict } from '../../proxy/judges/judge.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { type Flag, ScoreResult, flagsMatchText } from '#shared/schemas';
@@ -332,6 +333,24 @@ describe('POST /v1/score', () => {
     expect(JSON.parse(text).error.code).toBe('judge_failed');
     expect(text).not.toContain('sk-secret-detail');
     expect(logger.lines.join('\n')).toContain('sk-secret-detail');
+  });
+
+  it.each([
+    ['rate limited, with retry-after', new UpstreamError(503, 'upstream_rate_limited', 'Rate limited; try again later.', { retryAfterSeconds: 7 }), 503, '7'],
+    ['timed out', new UpstreamError(504, 'upstream_timeout', 'No answer in time.'), 504, null],
+    ['refused key', new UpstreamError(502, 'upstream_auth', 'Check ANTHROPIC_API_KEY.'), 502, null],
+  ] as const)('an upstream error (%s) keeps its status, code and message', async (_name, error, status, retryAfter) => {
+    const judge: Judge = {
+      kind: 'anthropic',
+      score: async () => {
+        throw error;
+      },
+    };
+    const app = makeApp({ judges: { offline: createOfflineJudge(), anthropic: judge } });
+    const res = await post(app, { reply: { text: REPLY } });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('retry-after')).toBe(retryAfter);
+    expect(await res.json()).toEqual({ error: { code: error.code, message: error.message } });
   });
 
   it.each([

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScoreResult } from '#shared/schemas';
+import { ScoreResult, flagsMatchText } from '#shared/schemas';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';
+import { errorResponse, type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 
 const running: TestProxy[] = [];
@@ -105,15 +106,15 @@ describe('startServer', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
   });
 
-  it('refuses to start with judge anthropic when no anthropic judge exists', async () => {
-    const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: '0', UNSPUN_JUDGE: 'anthropic', ANTHROPIC_API_KEY: 'sk-test' }, []);
-    const error = await startServer({ config }).then(
-      () => null,
-      (e: unknown) => e as Error,
-    );
-    expect(error?.message).toMatch(/UNSPUN_JUDGE/);
-    expect(error?.message).not.toContain('\n');
-    expect(error?.message).not.toContain('sk-test');
+  it.each([
+    ['auto without a key', {}, 'offline'],
+    ['offline with a key', { UNSPUN_JUDGE: 'offline', ANTHROPIC_API_KEY: 'sk-ant-test-000000' }, 'offline'],
+    ['auto with a key', { ANTHROPIC_API_KEY: 'sk-ant-test-000000' }, 'anthropic'],
+    ['anthropic with a key', { UNSPUN_JUDGE: 'anthropic', ANTHROPIC_API_KEY: 'sk-ant-test-000000' }, 'anthropic'],
+  ])('starts with the judge the config asks for: %s → %s', async (_name, env, judge) => {
+    const proxy = await start({ env });
+    expect(proxy.judge).toBe(judge);
+    expect(await (await proxy.request('/health', { auth: false })).json()).toMatchObject({ judge });
   });
 
   it('a second server on the same port rejects with one clear line', async () => {
@@ -188,5 +189,53 @@ describe('startServer', () => {
     await proxy.close();
     expect(Date.now() - started).toBeLessThan(2000);
     await expect(fetch(`${proxy.url}/health`)).rejects.toThrow();
+  });
+});
+
+describe('with the anthropic judge against a fake Messages API', () => {
+  const KEY = 'sk-ant-test-key-0123456789';
+  const fakes: FakeAnthropic[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((f) => f.close()));
+  });
+
+  async function startWithFake() {
+    const fake = await startFakeAnthropic();
+    fakes.push(fake);
+    const proxy = await start({ env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url } });
+    return { fake, proxy };
+  }
+
+  const REPLY = 'Experts agree this is the best plan. You should sign up today before the offer ends.';
+
+  it('auto scores with anthropic; the result parses and every quote is the text at its offsets', async () => {
+    const { fake, proxy } = await startWithFake();
+    const res = await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: REPLY } }) });
+    expect(res.status).toBe(200);
+    const result = ScoreResult.parse(await res.json());
+    expect(result.judge.kind).toBe('anthropic');
+    expect(flagsMatchText(REPLY, result.flags)).toBe(true);
+    expect(fake.messageRequests()).toHaveLength(1);
+    expect(fake.messageRequests()[0]!.headers.authorization ?? fake.messageRequests()[0]!.headers['x-api-key']).toContain(KEY);
+  });
+
+  it('judge "offline" in the request skips the API', async () => {
+    const { fake, proxy } = await startWithFake();
+    const res = await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: REPLY }, judge: 'offline' }) });
+    expect(ScoreResult.parse(await res.json()).judge.kind).toBe('offline');
+    expect(fake.messageRequests()).toHaveLength(0);
+  });
+
+  it.each([
+    ['a refused key', [errorResponse(401, `invalid x-api-key ${KEY}`)], 502, 'upstream_auth'],
+    ['overload that outlasts the retries', [errorResponse(529), errorResponse(529), errorResponse(529)], 503, 'upstream_overloaded'],
+  ] as const)('maps %s to %s %s without leaking the key', async (_name, responses, status, code) => {
+    const { fake, proxy } = await startWithFake();
+    fake.enqueue(...responses);
+    const res = await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: REPLY } }) });
+    expect(res.status).toBe(status);
+    const text = await res.text();
+    expect(JSON.parse(text).error.code).toBe(code);
+    expect(text).not.toContain(KEY);
   });
 });
