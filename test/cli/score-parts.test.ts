@@ -2,7 +2,7 @@
 // and runScoreCli over in-memory streams with injected judges.
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Flag } from '#shared/schemas';
+import { type Flag, flagsMatchText } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { parseScoreArgs, UsageError } from '../../proxy/cli/args.ts';
 import { orderedPool, splitLines } from '../../proxy/cli/lines.ts';
@@ -10,6 +10,7 @@ import { formatReport } from '../../proxy/cli/report.ts';
 import { runScoreCli } from '../../proxy/cli/score.ts';
 import type { Judge } from '../../proxy/judges/judge.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
+import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 
 describe('parseScoreArgs', () => {
   it.each([
@@ -263,5 +264,31 @@ describe('runScoreCli in-process', () => {
     const { code, stderr } = await run(argv, '{"id":1,"text":"x"}');
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+});
+
+describe('runScoreCli with the anthropic judge (fake Messages API)', () => {
+  it('auto picks anthropic when a key is set, keeps order, and anchors every quote', async () => {
+    const fake = await startFakeAnthropic();
+    try {
+      const texts = ['Experts agree this is the best plan.', 'Water boils at 100 °C at sea level.', 'Act now, before it is too late!'];
+      const out = sink();
+      const err = sink();
+      const code = await runScoreCli({
+        argv: ['--in', '-'],
+        env: { ANTHROPIC_API_KEY: 'sk-ant-test-key-0123456789', ANTHROPIC_BASE_URL: fake.url },
+        stdin: Readable.from(texts.map((text, id) => `${JSON.stringify({ id, text })}\n`)),
+        stdout: out.stream,
+        stderr: err.stream,
+      });
+      expect(err.text()).toBe('');
+      expect(code).toBe(0);
+      const results = out.text().trim().split('\n').map((l) => JSON.parse(l) as { id: number; score: number; flags: Flag[] });
+      expect(results.map((r) => r.id)).toEqual([0, 1, 2]);
+      for (const r of results) expect(flagsMatchText(texts[r.id]!, r.flags)).toBe(true);
+      expect(fake.messageRequests()).toHaveLength(3);
+    } finally {
+      await fake.close();
+    }
   });
 });
