@@ -10,6 +10,7 @@
 // tests), { destroy: true } drops the connection. Every request is recorded in `requests`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 export interface RecordedRequest {
   method: string;
@@ -37,6 +38,8 @@ export interface FakeAnthropicOptions {
   respond?: Responder;
   /** Batches stay in_progress for this many retrieve calls before they end (default 1). */
   batchPollsUntilEnded?: number;
+  /** Default 0 (any free port). */
+  port?: number;
 }
 
 export interface FakeAnthropic {
@@ -385,7 +388,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -426,4 +429,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+// `npx tsx test/fake-anthropic/server.ts [port]` runs it on its own, to try the proxy by hand:
+// ANTHROPIC_BASE_URL=<printed url> ANTHROPIC_API_KEY=anything npm start
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fake = await startFakeAnthropic({ port: Number(process.argv[2] ?? 0) });
+  console.log(`fake Anthropic API on ${fake.url}`);
 }

@@ -152,7 +152,7 @@ Answer with one verdict object: {"flags": [ ... ]}. Each flag has these fields, 
 4. "support": "supported", "weak", "unsupported" or "requested".
 5. "wouldSupport": one short line saying what would back this move up.
 6. "severity": 1, 2 or 3 on the anchored scale.
-Write the quote and the reason before you decide support and severity. If nothing in the reply is a move, answer {"flags": []}.`;
+Write the quote and the reason before you decide support and severity. Write "reason" and "wouldSupport" in the language the user wrote in (English when unsure); the quote stays in the reply's own words. If nothing in the reply is a move, answer {"flags": []}.`;
 
 let systemPrompt: string | undefined;
 
