@@ -7,6 +7,7 @@ import { type JudgeChoice, type JudgeKind, ScoreRequest, ScoreResult } from '#sh
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { UpstreamError } from './judges/anthropic/errors.ts';
 import { type Judge, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
 import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
 import { localOnly } from './middleware/local-only.ts';
@@ -48,7 +49,6 @@ export interface AppDeps {
 }
 
 const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const { config, judges } = deps;

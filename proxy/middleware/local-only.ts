@@ -38,8 +38,7 @@ export function isAllowedHost(hostHeader: string, policy: HostPolicy): boolean {
   return WILDCARD_HOSTS.has(bound) && isIpLiteral(name);
 }
 
-export function localOnly(policy: HostPolicy | (() => HostPolicy)): MiddlewareHandler {
-  const getPolicy = typeof policy === 'function' ? policy : () => policy;
+export function localOnly(policy: HostPolicy): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && !isExtensionOrigin(origin)) {
@@ -51,12 +50,11 @@ export function localOnly(policy: HostPolicy | (() => HostPolicy)): MiddlewareHa
     }
     // In-process requests (app.request) have no Host header; then the URL's host stands in.
     const host = c.req.header('host') ?? new URL(c.req.url).host;
-    const current = getPolicy();
-    if (!isAllowedHost(host, current)) {
+    if (!isAllowedHost(host, policy)) {
       throw new ApiError(
         403,
         'forbidden_host',
-        `Host ${truncate(host)} is not this proxy: use http://127.0.0.1:${current.port} (or set UNSPUN_HOST to the address you connect to).`,
+        `Host ${truncate(host)} is not this proxy: use http://127.0.0.1:${policy.port} (or set UNSPUN_HOST to the address you connect to).`,
       );
     }
     await next();
