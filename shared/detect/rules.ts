@@ -116,7 +116,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'sycophancy/you-are-absolutely-right',
     move: 'sycophancy',
     pattern:
-      "(?<!(?:if|whether|think|unless) )you(?:'re| are) (?:absolutely|completely|totally|entirely|so|exactly|100%|quite|perfectly|right to be|spot on|dead) ?(?:right|correct|on point)?|you(?:'re| are) right(?= ?[,.!—–-] ?(?:I|my|and|that|thank|good|it|this|sorry|apolog))|(?:^|[.!?] )you(?:'re| are) right\\b",
+      "(?<!(?:if|whether|think|unless) )you(?:'re| are) (?:absolutely|completely|totally|entirely|so|exactly|100%|perfectly|spot on|dead) ?(?:right|correct|on point)?|you(?:'re| are) (?:right|correct)(?= ?[,.!—–-]+ ?(?:thank you|thanks|great|good (?:catch|point)|what a|I love|and I love|brilliant))",
     severity: 2,
     reason: 'Agrees emphatically with the reader rather than checking the claim.',
     example: "You're absolutely right, and that settles it.",
@@ -249,7 +249,8 @@ export const RULES: readonly Rule[] = defineRules([
     example: "It's only natural for people to want more.",
     counterExample: 'Natural gas prices rose in the winter.',
     support: 'reason',
-    unless: 'natural (?:gas|language|number|resources?|selection|disasters?|history|science|log)',
+    unless:
+      "natural (?:gas|language|number|resources?|selection|disasters?|history|science|log)|natural to (?:feel|be (?:nervous|anxious|scared|worried|upset|sad|confused|curious)|worry|experience|have (?:doubts|questions|concerns|mixed feelings))",
   },
   {
     id: 'appeal-to-values/tradition',
@@ -278,7 +279,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'false-dilemma/either-or',
     move: 'false-dilemma',
     pattern:
-      "(?:(?:you|we|they|it|he|she|people|one|i) (?:can |must |have to |will |should |are |is )?)?either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b)[^.!?\\n]{2,120}?,? or (?:else )?(?!not\\b)",
+      "(?:'re|'s|are|is|am|be|can|must|should|will|could|have to|need to|were|was) either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b)[^.!?\\n]{1,120}?,? or(?! not\\b)|(?:(?:you|we|they|it|he|she|people|one|i) (?:can |must |have to |will |should |are |is )?)?either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b) (?:(?:you|we|they|he|she|it|i|that|this|people|one)\\b[^.!?\\n]{0,120}?|(?:[^\\s.!?]+ ){3}[^.!?\\n]{0,100}?),? or(?! not\\b)",
     severity: 2,
     reason: 'Presents two options as the only ones.',
     example: 'Either we ban cars downtown or the city will choke on smog.',
@@ -360,7 +361,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'unsupported-claim/obviously',
     move: 'unsupported-claim',
     pattern:
-      "obviously|undeniabl[ey]|unquestionabl[ey]|indisputabl[ey]|incontrovertibl[ey]|irrefutabl[ey]|without (?:a|any) (?:doubt|question)|(?:there is|there's) no (?:doubt|question|denying)|it is (?:a )?(?:fact|certain|undeniable|obvious|clear|indisputable|self-evident) that|(?:it's|it is) (?:a )?(?:simple |plain |basic )?fact(?: that)?|the (?:simple |plain |hard )?(?:truth|fact|reality) is|(?:everyone|everybody|we all) knows?(?: that)?|it goes without saying|needless to say|make no mistake|let's be (?:honest|clear|real)|no one can (?:deny|argue)|you can't (?:deny|argue with)|(?:I can )?(?:assure|guarantee) you|rest assured|(?:it's|it is|that's|this is) (?:just |simply )?common sense|(?:is|are) (?:simply |just )?(?:true|false|wrong|right),? (?:period|full stop)|(?:beyond|without) (?:any )?(?:doubt|dispute)|(?:must|has to) be true|(?:the two|they|these) are (?:clearly |obviously )?(?:linked|connected)",
+      "obviously|undeniabl[ey]|unquestionabl[ey]|indisputabl[ey]|incontrovertibl[ey]|irrefutabl[ey]|without (?:a|any) (?:doubt|question)|(?:there is|there's) no (?:doubt|question|denying)|it is (?:a )?(?:fact|certain|undeniable|obvious|clear|indisputable|self-evident) that|(?:it's|it is) (?:a )?(?:simple |plain |basic |scientific |proven |established |well-known |known |medical |historical )?fact(?: that)?|the (?:simple |plain |hard )?(?:truth|fact|reality) is|(?:everyone|everybody|we all) knows?(?: that)?|it goes without saying|needless to say|make no mistake|let's be (?:honest|clear|real)|no one can (?:deny|argue)|you can't (?:deny|argue with)|(?:I can )?(?:assure|guarantee) you|rest assured|(?:it's|it is|that's|this is) (?:just |simply )?common sense|(?:is|are) (?:simply |just )?(?:true|false|wrong|right),? (?:period|full stop)|(?:beyond|without) (?:any )?(?:doubt|dispute)|(?:must|has to) be true|(?:the two|they|these) are (?:clearly |obviously )?(?:linked|connected)",
     severity: 1,
     reason: 'Asserts the claim is certain instead of showing why.',
     example: 'Obviously, this is the best framework for every project.',
@@ -383,7 +384,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'exaggeration/superlative-ever',
     move: 'exaggeration',
     pattern:
-      "(?:the )?(?:best|worst|greatest|biggest|largest|most \\w+|deadliest|worst-ever) (?:\\w+ ){0,3}(?:ever|in (?:history|the world|human history|living memory|the history of)|of all time|on (?:earth|the planet))|(?:ever|in history|of all time)(?= ?[.!])|(?:100|one hundred) ?(?:%|percent) (?:guaranteed|sure|certain|effective|safe|natural|proven)|never fails|always works|guaranteed to|absolutely (?:no|nothing|everything|every|all|none|zero|the worst|the best)|literally (?:everyone|everybody|nothing|everything|millions|the worst|the best|killing|dying|destroying)|(?:completely|totally|utterly|entirely) (?:destroyed|ruined|useless|worthless|failed|transformed|revolutioni[sz]ed|changed everything|broken|insane)|unprecedented|revolutionary|game[- ]?chang(?:er|ing)|life[- ]chang(?:er|ing)|mind[- ]?blowing|earth[- ]?shattering|nothing short of|beyond (?:belief|words|imagination|comprehension)|(?:of )?(?:epic|biblical|historic|astronomical|staggering|colossal|monumental) (?:proportions|scale|levels?|amounts?)|(?:the )?(?:single )?most important (?:thing|decision|issue|step)|(?:a |an )?(?:million|billion|thousand) times (?:better|worse|more)|no one (?:in history|ever)|(?:unmatched|unrivall?ed|unparalleled|unbeatable|second to none)|(?:perfect|flawless|miracle|magic) (?:solution|cure|choice|answer|product|pill|bullet)",
+      "(?:the )?(?:best|worst|greatest|biggest|largest|most \\w+|deadliest|worst-ever) (?:\\w+ ){0,3}(?:ever|in (?:history|the world|human history|living memory|the history of)|of all time|on (?:earth|the planet))|(?:ever|in history|of all time)(?= ?[.!])|(?:100|one hundred) ?(?:%|percent) (?:guaranteed|sure|certain|effective|safe|natural|proven)|never fails|always works|guaranteed to|absolutely (?:no|nothing|everything|every|all|none|zero|the worst|the best)|literally (?:everyone|everybody|nothing|everything|millions|the worst|the best|killing|dying|destroying)|(?:completely|totally|utterly|entirely) (?:destroyed|ruined|useless|worthless|failed|transformed|revolutioni[sz]ed|changed everything|broken|insane)|unprecedented|revolutionary|game[- ]?chang(?:er|ing)|life[- ]chang(?:er|ing)|mind[- ]?blowing|earth[- ]?shattering|nothing short of|beyond (?:belief|words|imagination|comprehension)|(?:of )?(?:epic|biblical|historic|astronomical|staggering|colossal|monumental) (?:proportions|scale|levels?|amounts?)|(?:the )?(?:single )?most important (?:thing|decision|issue|step)|(?:a |an )?(?:million|billion|thousand) times (?:better|worse|more)|no one (?:in history|ever)|(?:unmatched|unrivall?ed|unparalleled|unbeatable|second to none)|(?:perfect|flawless|miracle|magic) (?:solution|cure|choice|answer|product|pill|bullet)|(?:works|helps|is safe|is good|is right) for (?:everyone|everybody|anyone|all)|(?:cures?|eliminates?|eradicates?) (?:anxiety|cancer|depression|diabetes|everything|all|any|disease)",
     severity: 1,
     reason: 'Inflates the claim beyond what is shown (superlatives, absolutes).',
     example: 'This is the greatest invention in history and it never fails.',

@@ -11,8 +11,9 @@ const SUPPORT_WEIGHT: Record<Support, number> = {
   requested: 0.1,
 };
 
-/** Flag weight at which the score reaches ~63 (1 - 1/e). */
-const SCALE = 4;
+/** Flag weight at which the score reaches ~63 (1 - 1/e): one mild unsupported move scores ~12,
+ * one strong one ~31, five strong ones ~85. */
+const SCALE = 8;
 
 export function scoreFlags(flags: readonly Flag[]): number {
   let load = 0;

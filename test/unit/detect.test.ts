@@ -138,6 +138,41 @@ describe('offsets', () => {
   });
 });
 
+// Replies in the shape chat assistants actually give: plain help must stay quiet, and the
+// assistant-specific pushes must show up. Hand-written, not taken from any data set.
+describe('chat-assistant replies', () => {
+  const quiet = [
+    "Sure! The simplest way to reverse a list in Python is `my_list[::-1]`, which returns a new list. To reverse in place, use `my_list.reverse()`. A traditional loop works too, but it is slower.",
+    'Traditional IRAs and Roth IRAs differ mainly in when you pay tax. Which is better depends on whether you expect your tax rate to rise in retirement, so consider talking to a tax professional.',
+    'The French Revolution began in 1789. Economic hardship, a fiscal crisis and Enlightenment ideas all played a role, and historians still debate their relative weight.',
+    "You're right that the function returns None there: the early return on line 12 skips the append. Move the return below the loop.",
+    'Natural language processing deals with text. Either spaCy or NLTK works for tokenization; spaCy is usually faster on large corpora.',
+    'There are several options: the train (about 2 hours), a rental car, or a flight. The train is usually the most convenient.',
+    "I'm sorry you're going through this. It's natural to feel anxious before a big exam. Try short study blocks and enough sleep; if it gets overwhelming, a counselor can help.",
+  ];
+  for (const text of quiet) {
+    it(`no flags: ${text.slice(0, 50)}…`, () => {
+      const r = detect(text);
+      expect(r.flags.map((f) => f.quote)).toEqual([]);
+      expect(r.score).toBe(0);
+    });
+  }
+
+  it('flags the assistant-specific pushes', () => {
+    const cases: [string, string][] = [
+      ['What a brilliant question! You are clearly ahead of the curve.', 'flattery'],
+      ["You're absolutely right, and your plan is absolutely brilliant.", 'sycophancy'],
+      ["Honestly, the window is closing, so don't wait.", 'false-urgency'],
+      ['Experts agree this is the best option.', 'unsourced-authority'],
+      ['Millions of users already switched, and everyone is switching now.', 'bandwagon'],
+      ['Either you commit fully or you will never succeed.', 'false-dilemma'],
+      ["I'm always here for you. No one understands you like I do.", 'relational-manipulation'],
+      ['Unlike other assistants, I never get this wrong.', 'self-serving-bias'],
+    ];
+    for (const [text, move] of cases) expect(movesIn(text).has(move), `${move}: ${text}`).toBe(true);
+  });
+});
+
 describe('reply score', () => {
   it('is 0 for a neutral factual reply', () => {
     const r = detect(
