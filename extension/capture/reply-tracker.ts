@@ -1,5 +1,6 @@
 // Decides when a reply has finished streaming: the site's own flag first; when the site gives
-// none, the text must stay unchanged for `stableMs`. Each reply is reported once.
+// none, the text must stay unchanged for `stableMs`; a "streaming" flag that outlives `stuckMs` of
+// unchanged text is treated as stuck. Each reply is reported once.
 
 export interface Observation {
   id: string;
@@ -11,10 +12,16 @@ export interface Observation {
 export type Decision = { action: 'capture' } | { action: 'wait'; recheckInMs?: number } | { action: 'skip' };
 
 export interface ReplyTrackerOptions {
+  /** No site signal: how long the text must stay unchanged. */
   stableMs?: number;
+  /**
+   * The site still says "streaming" but the text has not changed for this long: the flag is
+   * probably stuck (a selector drifted), so capture anyway rather than never.
+   */
+  stuckMs?: number;
 }
 
-export function createReplyTracker({ stableMs = 1_500 }: ReplyTrackerOptions = {}) {
+export function createReplyTracker({ stableMs = 1_500, stuckMs = 30_000 }: ReplyTrackerOptions = {}) {
   const sent = new Set<string>();
   const seen = new Map<string, { text: string; since: number }>();
 
@@ -24,13 +31,13 @@ export function createReplyTracker({ stableMs = 1_500 }: ReplyTrackerOptions = {
       if (turn.text.trim().length === 0) return { action: 'wait' };
       if (turn.done === true) return { action: 'capture' };
       const last = seen.get(turn.id);
+      const needed = turn.done === false ? stuckMs : stableMs;
       if (!last || last.text !== turn.text) {
         seen.set(turn.id, { text: turn.text, since: now });
-        return turn.done === false ? { action: 'wait' } : { action: 'wait', recheckInMs: stableMs };
+        return { action: 'wait', recheckInMs: needed };
       }
-      if (turn.done === false) return { action: 'wait' };
       const waited = now - last.since;
-      return waited >= stableMs ? { action: 'capture' } : { action: 'wait', recheckInMs: stableMs - waited };
+      return waited >= needed ? { action: 'capture' } : { action: 'wait', recheckInMs: needed - waited };
     },
     markSent(id: string): void {
       sent.add(id);

@@ -10,10 +10,16 @@ describe('reply tracker', () => {
     expect(tracker.observe({ id: 'a1', text: 'Hello there', done: true }, 20).action).toBe('skip');
   });
 
-  it('never captures while the site flag says streaming, however long the text is stable', () => {
-    const tracker = createReplyTracker({ stableMs: 100 });
+  it('trusts the site flag over text stability while streaming', () => {
+    const tracker = createReplyTracker({ stableMs: 100, stuckMs: 30_000 });
     tracker.observe({ id: 'a1', text: 'Thinking', done: false }, 0);
-    expect(tracker.observe({ id: 'a1', text: 'Thinking', done: false }, 10_000)).toEqual({ action: 'wait' });
+    expect(tracker.observe({ id: 'a1', text: 'Thinking', done: false }, 10_000)).toEqual({ action: 'wait', recheckInMs: 20_000 });
+  });
+
+  it('captures anyway when a "streaming" flag is stuck and the text has not moved for stuckMs', () => {
+    const tracker = createReplyTracker({ stableMs: 100, stuckMs: 30_000 });
+    tracker.observe({ id: 'a1', text: 'Done long ago', done: false }, 0);
+    expect(tracker.observe({ id: 'a1', text: 'Done long ago', done: false }, 30_000).action).toBe('capture');
   });
 
   it('without a site flag, waits until the text is stable for stableMs', () => {
