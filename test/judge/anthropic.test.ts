@@ -341,6 +341,7 @@ describe('upstream failures: SDK retries, then a typed UpstreamError', () => {
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_bad_request');
     expect(error.message).toContain('max_tokens too large');
+    expect(error.message).toMatch(/use the judge's text mode/);
     expect(error.message).not.toContain(KEY);
     expect(error.message).not.toContain('sk-ant-other');
   });

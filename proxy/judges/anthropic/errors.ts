@@ -84,6 +84,8 @@ export interface MapContext {
   deadlineMs: number;
   model: string;
   secrets: readonly (string | undefined)[];
+  /** Appended to a 400's message, e.g. how to use a server that lacks structured output. */
+  badRequestHint?: string | undefined;
 }
 
 function retryAfter(error: APIError): number | undefined {
@@ -138,7 +140,7 @@ export function toUpstreamError(error: unknown, ctx: MapContext): unknown {
     return make(502, 'upstream_not_found', `The Anthropic API does not know this model or path (404; model "${ctx.model}"): ${upstreamMessage(error)}`);
   }
   if (error instanceof BadRequestError) {
-    return make(502, 'upstream_bad_request', `The Anthropic API rejected the request (400): ${upstreamMessage(error)}`);
+    return make(502, 'upstream_bad_request', `The Anthropic API rejected the request (400): ${upstreamMessage(error)}${ctx.badRequestHint ? ` ${ctx.badRequestHint}` : ''}`);
   }
   if (error instanceof APIError && error.status !== undefined) {
     return make(502, 'upstream_error', `The Anthropic API failed (${error.status}): ${upstreamMessage(error)}`);

@@ -28,7 +28,7 @@ import type { Flag, ScoreRequest, Usage } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { costUsd } from '../../pricing.ts';
 import type { Judge, JudgeVerdict } from '../judge.ts';
-import { JudgeOutputError, toUpstreamError } from './errors.ts';
+import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
 import { parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
 import { buildSystemPrompt, buildUserMessage, promptVersion, textModeInstructions } from './prompt.ts';
 import { Verdict, VERDICT_TOOL_NAME, verdictJsonSchema } from './verdict.ts';
@@ -70,7 +70,8 @@ export interface AnthropicJudgeOptions {
 }
 
 export interface JudgeCallStats {
-  outcome: 'ok' | 'output_error' | 'upstream_error';
+  /** output_error: no usable verdict; upstream_error: the API failed; error: a bug on our side. */
+  outcome: 'ok' | 'output_error' | 'upstream_error' | 'error';
   /** Requests we made (1, or 2 with a repair); the SDK's retries are not counted here. */
   calls: number;
   repaired: boolean;
@@ -133,6 +134,11 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
   if (!apiKey && !authToken) throw new TypeError('The anthropic judge needs an apiKey or an authToken.');
   const effort = options.effort === undefined ? (mode === 'text' ? null : 'low') : options.effort;
   const secrets = [apiKey, authToken];
+  // A compatible local server that lacks structured output or tools answers 400: say what to do.
+  const badRequestHint =
+    baseURL && mode !== 'text'
+      ? `(If ${baseURL} is a local Anthropic-compatible server without ${mode === 'tool' ? 'tool use' : 'structured output'}, use the judge's text mode.)`
+      : undefined;
 
   // Exactly one credential, passed explicitly (null keeps the SDK from reading other env vars for
   // the other one); baseURL explicit too, so the judge does what its options say, not the env.
@@ -240,8 +246,8 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
       onStats?.(stats);
       return verdict;
     } catch (error) {
-      const mapped = toUpstreamError(error, { deadline, caller: signal, deadlineMs, model, secrets });
-      stats.outcome = mapped instanceof JudgeOutputError ? 'output_error' : 'upstream_error';
+      const mapped = toUpstreamError(error, { deadline, caller: signal, deadlineMs, model, secrets, badRequestHint });
+      stats.outcome = mapped instanceof JudgeOutputError ? 'output_error' : mapped instanceof UpstreamError ? 'upstream_error' : 'error';
       if (mapped instanceof Error && 'code' in mapped && typeof mapped.code === 'string') stats.code = mapped.code;
       if (usage) stats.usage = usage;
       onStats?.(stats);
