@@ -1,8 +1,9 @@
 // The compromise wrapper: sentence and term boundaries with exact UTF-16 offsets.
 //
-// Parsing is lazy and per paragraph: the regex prefilter decides where rules fired, and only the
-// paragraphs holding a match are tokenised. A 4 KB reply with two flags costs two short parses,
-// not one long one. We import the tokenizer build only (`compromise/one`): the rules need sentence
+// Parsing is lazy and per piece: the text is cut (cheaply, by regex) into paragraphs, and long
+// paragraphs into pieces of a few sentences; the regex prefilter decides where rules fired, and
+// only the pieces holding a match are tokenised. A 4 KB reply with two flags costs two short
+// parses, not one long one. We import the tokenizer build only (`compromise/one`): the rules need sentence
 // and term boundaries, not part-of-speech tags, and the full tagger is ~8x slower.
 import nlp from 'compromise/one';
 
@@ -28,6 +29,29 @@ interface CompromiseView {
 }
 
 const PARAGRAPH_BREAK = /\n[ \t]*\n|\n(?=[ \t]*(?:[-*•>#]|\d+[.)]) )/g;
+/** A likely sentence end: punctuation, optional closing quote/bracket, space, then a capital or quote. */
+const SENTENCE_END = /[.!?]["'”’)\]]*\s+(?=["“‘(]?[A-Z0-9])/g;
+const ABBREVIATION = /\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|No|Fig|Jr|Sr|U\.S|a\.m|p\.m)\.$/;
+/** Pieces longer than this are cut at sentence ends; compromise then parses only what it must. */
+const PIECE_CHARS = 320;
+
+function splitPieces(text: string, para: Range, out: Range[]): void {
+  if (para.end - para.start <= PIECE_CHARS) {
+    out.push(para);
+    return;
+  }
+  const slice = text.slice(para.start, para.end);
+  let pieceStart = 0;
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(slice); m; m = SENTENCE_END.exec(slice)) {
+    const cut = m.index + m[0].length;
+    if (cut - pieceStart < PIECE_CHARS) continue;
+    if (ABBREVIATION.test(slice.slice(Math.max(0, m.index - 5), m.index + 1))) continue;
+    out.push({ start: para.start + pieceStart, end: para.start + cut });
+    pieceStart = cut;
+  }
+  if (pieceStart < slice.length) out.push({ start: para.start + pieceStart, end: para.end });
+}
 
 export interface Segmenter {
   /** The sentence holding `pos` (absolute offsets). */
@@ -47,14 +71,22 @@ export function createSegmenter(text: string): Segmenter {
     last = m.index + m[0].length;
   }
   if (last < text.length || paragraphs.length === 0) paragraphs.push({ start: last, end: text.length });
+  // A piece is a paragraph or a run of its sentences; `continues[i]` says piece i+1 is the same paragraph.
+  const pieces: Range[] = [];
+  const continues: boolean[] = [];
+  for (const para of paragraphs) {
+    const before = pieces.length;
+    splitPieces(text, para, pieces);
+    for (let i = before; i < pieces.length; i++) continues[i] = i < pieces.length - 1;
+  }
   const cache = new Map<number, ParsedParagraph>();
 
-  function paragraphIndex(pos: number): number {
+  function pieceIndex(pos: number): number {
     let lo = 0;
-    let hi = paragraphs.length - 1;
+    let hi = pieces.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (paragraphs[mid]!.start <= pos) lo = mid;
+      if (pieces[mid]!.start <= pos) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -63,7 +95,7 @@ export function createSegmenter(text: string): Segmenter {
   function parse(i: number): ParsedParagraph {
     const hit = cache.get(i);
     if (hit) return hit;
-    const para = paragraphs[i]!;
+    const para = pieces[i]!;
     const slice = text.slice(para.start, para.end);
     const view = nlp(slice) as unknown as CompromiseView;
     view.compute('offset');
@@ -100,15 +132,18 @@ export function createSegmenter(text: string): Segmenter {
 
   return {
     sentenceAt(pos) {
-      const p = parse(paragraphIndex(pos));
+      const p = parse(pieceIndex(pos));
       return p.sentences[sentenceIndex(p, pos)]!;
     },
     nextSentence(pos) {
-      const p = parse(paragraphIndex(pos));
-      return p.sentences[sentenceIndex(p, pos) + 1];
+      const i = pieceIndex(pos);
+      const p = parse(i);
+      const next = p.sentences[sentenceIndex(p, pos) + 1];
+      if (next || !continues[i]) return next;
+      return parse(i + 1).sentences[0];
     },
     snap(start, end) {
-      const p = parse(paragraphIndex(start));
+      const p = parse(pieceIndex(start));
       let first: Range | undefined;
       let lastTerm: Range | undefined;
       for (const t of p.terms) {

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { detect } from '#shared/detect';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -39,6 +40,30 @@ function spanF1(m: Metrics): number | undefined {
 
 const fmt = (n: number | undefined) => (n === undefined ? '   —  ' : n.toFixed(3).padStart(6));
 
+/** Median ms to detect on 4 KB replies stitched from dev texts (in memory only, nothing kept). */
+function timeFourKb(texts: readonly string[]): number {
+  const replies: string[] = [];
+  let cur = '';
+  for (const t of texts) {
+    cur += t + '\n\n';
+    if (cur.length >= 4096) {
+      replies.push(cur.slice(0, 4096));
+      cur = '';
+    }
+    if (replies.length >= 50) break;
+  }
+  if (replies.length === 0) return 0;
+  for (const r of replies) detect(r); // warm-up
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (const r of replies) detect(r);
+    times.push((performance.now() - t0) / replies.length);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(ROOT, arg('--data') ?? join('..', 'shared', 'eval', 'data'));
   if (!existsSync(dataDir)) {
@@ -59,6 +84,7 @@ async function main(): Promise<void> {
   let totalBytes = 0;
   let totalMs = 0;
   const summary: string[] = [];
+  const lastTexts: string[] = [];
   try {
     for (const file of files) {
       const name = basename(file, '.jsonl');
@@ -74,6 +100,7 @@ async function main(): Promise<void> {
       totalUnits += units.length;
       const bytes = units.reduce((s, u) => s + (u.text?.length ?? 0), 0);
       totalBytes += bytes;
+      for (const u of units) if (lastTexts.length < 2000) lastTexts.push(u.text ?? '');
       const base = predictBaseline(units, baselineMod.detect);
       const oursPath = join(tmp, `${name}.detector.jsonl`);
       const basePath = join(tmp, `${name}.baseline.jsonl`);
@@ -107,7 +134,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`\nthroughput: ${(totalUnits / (totalMs / 1000)).toFixed(0)} units/s, ${(totalBytes / 1024 / (totalMs / 1000)).toFixed(0)} KB/s (${totalUnits} units, ${(totalBytes / 1024).toFixed(0)} KB of text in ${totalMs.toFixed(0)} ms)`);
+  console.log(`\n4 KB reply: ${timeFourKb(lastTexts).toFixed(2)} ms each (median of repeated runs, dev texts joined into 4 KB replies)`);
+  console.log(`throughput: ${(totalUnits / (totalMs / 1000)).toFixed(0)} units/s, ${(totalBytes / 1024 / (totalMs / 1000)).toFixed(0)} KB/s (${totalUnits} units, ${(totalBytes / 1024).toFixed(0)} KB of text in ${totalMs.toFixed(0)} ms)`);
   console.log(summary.join('\n'));
   console.log(allAhead ? 'detector ahead of baseline on micro-F1 on every file: yes' : 'detector ahead of baseline on micro-F1 on every file: NO');
   if (!allAhead) process.exit(1);
