@@ -115,6 +115,29 @@ describe('structured output path (default)', () => {
     expect(none.flags).toEqual([]);
   });
 
+  it('picks content blocks by type: a thinking block before the verdict text is skipped, and echoed on repair', async () => {
+    const judge = judgeWith();
+    const thinking = { type: 'thinking', thinking: 'Looking at the experts claim.', signature: 'sig-1' };
+    fake.enqueue(
+      { body: messageBody({ content: [thinking, { type: 'text', text: '{"flags": [{"quote": 1}]}', citations: null }] }) },
+      { body: messageBody({ content: [thinking, { type: 'text', text: verdictText(flag('Experts agree this diet is the best choice.')), citations: null }] }) },
+    );
+    const verdict = await judge.score(REQUEST);
+    expect(verdict.flags).toHaveLength(1);
+    const echoed = fake.messageRequests()[1]?.body.messages[1];
+    expect(echoed.content.map((b: any) => b.type)).toEqual(['thinking', 'text']);
+    expect(echoed.content[0]).toEqual({ type: 'thinking', thinking: 'Looking at the experts claim.', signature: 'sig-1' });
+  });
+
+  it('a throwing stats callback does not break scoring', async () => {
+    const judge = judgeWith({
+      onStats: () => {
+        throw new Error('stats store is down');
+      },
+    });
+    await expect(judge.score(REQUEST)).resolves.toMatchObject({ droppedQuotes: 0 });
+  });
+
   it('repairs a schema violation once (the problem is sent back), then succeeds', async () => {
     const judge = judgeWith();
     fake.enqueue(

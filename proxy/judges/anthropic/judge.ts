@@ -214,6 +214,15 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     };
   }
 
+  // Stats are a side channel: a failing callback must not turn a verdict into an error.
+  function report(stats: JudgeCallStats): void {
+    try {
+      onStats?.(stats);
+    } catch {
+      // ignored
+    }
+  }
+
   async function score(request: ScoreRequest, signal?: AbortSignal): Promise<AnthropicVerdict> {
     const deadline = AbortSignal.timeout(deadlineMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -243,14 +252,14 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
       const verdict = finish(request, outcome.verdict, usage, stats.repaired);
       stats.droppedQuotes = verdict.droppedQuotes;
       stats.usage = usage;
-      onStats?.(stats);
+      report(stats);
       return verdict;
     } catch (error) {
       const mapped = toUpstreamError(error, { deadline, caller: signal, deadlineMs, model, secrets, badRequestHint });
       stats.outcome = mapped instanceof JudgeOutputError ? 'output_error' : mapped instanceof UpstreamError ? 'upstream_error' : 'error';
       if (mapped instanceof Error && 'code' in mapped && typeof mapped.code === 'string') stats.code = mapped.code;
       if (usage) stats.usage = usage;
-      onStats?.(stats);
+      report(stats);
       throw mapped;
     }
   }
