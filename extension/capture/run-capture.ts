@@ -73,7 +73,12 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (!thread) return;
     // Watch the conversation container only, never the whole body.
     observer = new MutationObserver(() => scheduleScan());
-    observer.observe(thread, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-streaming', 'aria-busy', 'data-is-streaming'] });
+    observer.observe(thread, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      ...(adapter.doneAttributes.length ? { attributes: true, attributeFilter: [...adapter.doneAttributes] } : {}),
+    });
     scheduleScan(0);
   }
 

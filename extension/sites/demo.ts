@@ -32,6 +32,7 @@ export const demo = defineSiteAdapter({
     }
     return turns;
   },
+  doneAttributes: ['data-streaming'],
   isDone(turn) {
     const flag = turn.getAttribute('data-streaming');
     if (flag === 'true') return false;

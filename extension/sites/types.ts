@@ -39,6 +39,8 @@ export interface SiteAdapter {
   conversationId(url: URL, doc: Document): string | null;
   /** Every turn in the thread, oldest first. Turns without an id or role are left out. */
   parse(thread: Element): ParsedTurn[];
+  /** Attributes whose change signals the end of streaming (observed on the thread). */
+  doneAttributes: readonly string[];
   /**
    * Whether a reply has finished streaming, by the site's own signal. `undefined` when the site
    * gives none for this element: the caller then waits for the text to stop changing.
