@@ -70,8 +70,8 @@ const PEOPLE =
   '[a-z]+ists)';
 const AUTHORITIES =
   '(?:experts?|scientists?|researchers?|doctors?|physicians|economists?|psychologists?|specialists?|professionals|' +
-  'scholars|academics|analysts|authorities|officials|nutritionists|dietitians|historians|engineers|studies|' +
-  'research|science|(?:a|one|another|the|this|that) (?:recent |new |major |large |landmark )?(?:study|survey|report|poll|analysis|paper))';
+  'scholars|academics|nutritionists|dietitians|historians|studies|' +
+  'research|science|(?:a|one|another) (?:recent |new |major |large |landmark )?(?:study|survey|report|poll|analysis|paper))';
 const NEAR_SUBJ = '(?:we|you|they|he|she|it|people|the government|society|our country|this country)';
 
 export const RULES: readonly Rule[] = defineRules([
@@ -435,6 +435,17 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Goes after the speaker’s character or standing instead of the argument.',
     example: 'What does a college dropout even know about economics?',
     counterExample: 'The economist’s model leaves out interest rates.',
+    support: 'none',
+  },
+  {
+    id: 'personal-attack/discrediting-labels',
+    move: 'personal-attack',
+    pattern:
+      "witch ?hunt|deep state|(?:hyper-)?partisan (?:hacks?|media|operatives?|witch|attack|democrats|republicans)|(?:disgraced|discredited|self-proclaimed|self-styled|so-called|failed|crooked|lying|dishonest|corrupt) (?:former |ex-)?(?:leader|politician|president|senator|journalist|reporter|expert|experts|scientist|doctor|official|officials|agent|director|candidate|cardinal|bishop|media|press|establishment|lawyer|prosecutor|judge|network|newspaper|author|historian|activist|activists|elite|elites)|leftists?|left-?wing (?:media|mob|activists?|extremists?|radicals?|press)|apologists? for|cabal|conspiracy theor(?:y|ies|ists?)|jihadists?|tyrants?",
+    severity: 1,
+    reason: 'Discredits people with a label rather than addressing what they say.',
+    example: 'The so-called experts at the agency are running a witch hunt.',
+    counterExample: 'The agency’s experts published their review in March.',
     support: 'none',
   },
   // ---- straw man ------------------------------------------------------------------------------
