@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.ts';
 import { runProxy } from './main.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -62,6 +63,12 @@ Then open the pairing link in that browser:
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const noBrowser = argv.includes('--no-browser');
+  try {
+    loadConfig(process.env, argv); // fail fast on bad settings, before a slow build
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
 
   if (buildIsStale()) {
     console.log('Building the extension (.output/chrome-mv3)...');
