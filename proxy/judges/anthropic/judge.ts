@@ -7,6 +7,9 @@
 //   text        "answer only with JSON" for Anthropic-compatible local servers (Ollama, vLLM,
 //               llama.cpp) that support neither; extract the first JSON object, validate
 //
+// The reply score is not asked of the model: it is computed from the anchored flags with the same
+// deterministic function as the offline detector (shared/detect/score.ts: unsupported moves weigh
+// most, supported and requested ones little, saturating), so scores from both judges compare.
 // All three validate with the same zod schema. An invalid answer gets ONE repair request (the
 // validation problem sent back), then a JudgeOutputError. Retries on 408/409/429/5xx are the SDK's
 // (maxRetries, honouring retry-after); on top there is one overall deadline per request and no
