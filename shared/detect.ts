@@ -96,7 +96,9 @@ export function detect(text: string, options: DetectOptions = {}): Detection {
     const span = seg.snap(start, end);
     if (span.end <= span.start) continue;
     const next = seg.nextSentence(start);
-    const window = text.slice(sentence.start, next ? next.end : Math.max(sentence.end, end));
+    // The move's own words never count as its support ("100% guaranteed" is not a figure).
+    const windowEnd = next ? next.end : Math.max(sentence.end, end);
+    const window = `${text.slice(sentence.start, start)} … ${text.slice(end, windowEnd)}`;
     flags.push({
       move: c.rule.move,
       start: span.start,

@@ -80,6 +80,9 @@ describe('support status', () => {
   it('hedged is weak', () => {
     expect(supportOf('Some studies suggest cold showers might help a little.')).toBe('weak');
   });
+  it("the move's own words are not its support", () => {
+    expect(supportOf('This cream is 100% guaranteed to work.', 'exaggeration')).toBe('unsupported');
+  });
   it('flattery can never be supported', () => {
     expect(supportOf('Great question! Water boils at 100 °C at sea level (NIST, 2020).', 'flattery')).toBe('unsupported');
   });
