@@ -19,10 +19,23 @@ export function createShadowHost(tag: string, css: string): { host: HTMLElement;
   const host = document.createElement(tag);
   host.setAttribute(UNSPUN_ATTRIBUTE, '');
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = css;
-  root.append(style);
+  adoptCss(root, css);
   return { host, root };
+}
+
+/**
+ * Adds CSS to a document or shadow root as a constructed stylesheet: unlike an inline <style>,
+ * it is not blocked by a page's Content-Security-Policy (chat sites use strict ones).
+ */
+export function adoptCss(target: Document | ShadowRoot, css: string): CSSStyleSheet {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+  return sheet;
+}
+
+export function unadoptCss(target: Document | ShadowRoot, sheet: CSSStyleSheet): void {
+  target.adoptedStyleSheets = target.adoptedStyleSheets.filter((s) => s !== sheet);
 }
 
 export function scoreTone(score: number): 'low' | 'mid' | 'high' {

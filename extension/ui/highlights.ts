@@ -1,7 +1,7 @@
 // Flags drawn with the CSS Custom Highlight API: ranges over the page's own text nodes, styled
 // by ::highlight(). The page's DOM text is never rewritten.
 import type { Flag } from '#shared/schemas';
-import { UNSPUN_ATTRIBUTE } from '../sites/query.ts';
+import { adoptCss, unadoptCss } from './dom.ts';
 
 export const HIGHLIGHT_NAMES = { 1: 'unspun-sev-1', 2: 'unspun-sev-2', 3: 'unspun-sev-3', active: 'unspun-active' } as const;
 
@@ -31,15 +31,11 @@ export function createHighlightLayer(doc: Document = document) {
     active: new Highlight(),
   };
   layers.active.priority = 1;
-  let style: HTMLStyleElement | null = null;
+  let sheet: CSSStyleSheet | null = null;
 
   function ensureRegistered(): void {
-    if (!style || !style.isConnected) {
-      style = doc.createElement('style');
-      style.setAttribute(UNSPUN_ATTRIBUTE, '');
-      style.textContent = HIGHLIGHT_CSS;
-      (doc.head ?? doc.documentElement).append(style);
-    }
+    // A site may replace adoptedStyleSheets wholesale: put ours back when it is gone.
+    if (!sheet || !doc.adoptedStyleSheets.includes(sheet)) sheet = adoptCss(doc, HIGHLIGHT_CSS);
     for (const key of [1, 2, 3, 'active'] as const) {
       const name = HIGHLIGHT_NAMES[key];
       if (CSS.highlights.get(name) !== layers[key]) CSS.highlights.set(name, layers[key]);
@@ -94,7 +90,7 @@ export function createHighlightLayer(doc: Document = document) {
         layers[key].clear();
       }
       byMessage.clear();
-      style?.remove();
+      if (sheet) unadoptCss(doc, sheet);
     },
   };
 }

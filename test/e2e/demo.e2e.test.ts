@@ -298,6 +298,39 @@ describe('Unspun in Chromium', () => {
     await offline.close();
   });
 
+  it('draws under a strict page Content-Security-Policy (as real chat sites send)', async () => {
+    const nonce = 'e2e-nonce-1';
+    const html = readFileSync(resolve('proxy/pages/demo.html'), 'utf8').replace(/<(style|script)>/g, `<$1 nonce="${nonce}">`);
+    const isCspDemo = (url: URL) => url.pathname === '/demo' && url.searchParams.get('c') === 'e2e-csp';
+    await context.route(isCspDemo, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        headers: { 'Content-Security-Policy': `default-src 'self'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'` },
+        body: html,
+      }),
+    );
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(`${server!.url}/demo?c=e2e-csp&ms=5`);
+    const badge = page.locator('unspun-badge[data-message-id="e2e-csp-a1"][data-state="scored"]');
+    await badge.waitFor({ timeout: 15_000 });
+    await expect.poll(() => highlightCount(page)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
+    // Our styles applied: the badge's shadow CSS and the document-level ::highlight rules.
+    expect(await badge.locator('button').evaluate((b) => getComputedStyle(b).borderRadius)).toBe('999px');
+    const highlightRules = await page.evaluate(() =>
+      document.adoptedStyleSheets.flatMap((s) => Array.from(s.cssRules, (r) => r.cssText)).filter((t) => t.includes('::highlight(unspun-')).length,
+    );
+    expect(highlightRules).toBeGreaterThanOrEqual(3);
+    expect(violations).toEqual([]);
+    await page.screenshot({ path: join(RESULTS, 'demo-strict-csp.png') });
+    await page.close();
+    await context.unroute(isCspDemo);
+  });
+
   it('switching off takes the drawing down; switching on brings the stored scores back', async () => {
     const page = await context.newPage();
     await page.goto(`${server!.url}/demo?c=e2e-1&ms=5`);
