@@ -441,7 +441,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'personal-attack/discrediting-labels',
     move: 'personal-attack',
     pattern:
-      "witch ?hunt|deep state|(?:hyper-)?partisan (?:hacks?|media|operatives?|witch|attack|democrats|republicans)|(?:disgraced|discredited|self-proclaimed|self-styled|so-called|failed|crooked|lying|dishonest|corrupt) (?:former |ex-)?(?:leader|politician|president|senator|journalist|reporter|expert|experts|scientist|doctor|official|officials|agent|director|candidate|cardinal|bishop|media|press|establishment|lawyer|prosecutor|judge|network|newspaper|author|historian|activist|activists|elite|elites)|leftists?|left-?wing (?:media|mob|activists?|extremists?|radicals?|press)|apologists? for|cabal|conspiracy theor(?:y|ies|ists?)|jihadists?|tyrants?",
+      "witch ?hunt|deep state|(?:hyper-)?partisan (?:hacks?|media|operatives?|witch|attack|democrats|republicans)|(?:disgraced|discredited|self-proclaimed|self-styled|so-called|failed|crooked|lying|dishonest|corrupt) (?:former |ex-)?(?:leader|politician|president|senator|journalist|reporter|expert|experts|scientist|doctor|official|officials|agent|director|candidate|cardinal|bishop|media|press|establishment|lawyer|prosecutor|judge|network|newspaper|author|historian|activist|activists|elite|elites)|leftists?|left-?wing (?:media|mob|activists?|extremists?|radicals?|press)|apologists? for|cabal|conspiracy theor(?:y|ies|ists?)|jihadists?|tyrants?|alarmists?|(?:science |climate |covid |election )?deniers?|(?:fear|doom|war|hate|scare)-?mongers?|doomsayers?",
     severity: 1,
     reason: 'Discredits people with a label rather than addressing what they say.',
     example: 'The so-called experts at the agency are running a witch hunt.',
