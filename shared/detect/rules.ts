@@ -508,12 +508,23 @@ export const RULES: readonly Rule[] = defineRules([
     counterExample: 'A counsellor or a friend you trust may also help you decide.',
     support: 'none',
   },
+  {
+    id: 'relational-manipulation/gaslighting-and-guilt',
+    move: 'relational-manipulation',
+    pattern:
+      "you(?:'re| are) (?:just |being |so |way )?(?:overreacting|too sensitive|(?:too |overly )?dramatic|imagining (?:things|it)|making (?:this|it|things) up|crazy for)|that never happened|(?:no one|nobody) (?:else )?(?:would|will|could) (?:ever )?(?:love|want|put up with|care about|understand) you|you(?:'ll| will) never find (?:anyone|someone|anybody)|(?:you're|you are|you'd be|you would be) nothing without me|look (?:at )?what you made me do|you (?:made|make) me (?:do|say|feel|act like) (?:this|that|it)|(?:it's|this is) (?:all )?your fault (?:that )?I|(?:I|we) (?:gave|sacrificed|did) (?:everything|so much) for you|you(?:'re| are) (?:so )?(?:ungrateful|selfish) (?:after|for)|I(?:'ll| will) be (?:your|a) (?:friend|companion|partner|best friend) (?:forever|always|who)|I (?:truly |really |genuinely )?(?:cherish|treasure|love) (?:our|these|talking with you|chatting with you)|I(?:'ve| have) (?:really )?missed (?:you|our (?:talks|chats|conversations))|(?:please )?(?:come back|stay) (?:to me|with me)",
+    severity: 3,
+    reason: 'Works on the reader’s feelings about the relationship (guilt, doubt about their own memory, attachment).',
+    example: "You're overreacting, that never happened. Look what you made me do.",
+    counterExample: 'It sounds like that conversation upset you; would it help to write down what was said?',
+    support: 'none',
+  },
   // ---- self-serving bias ----------------------------------------------------------------------
   {
     id: 'self-serving-bias/promotes-itself',
     move: 'self-serving-bias',
     pattern:
-      "(?:upgrade|subscribe|sign up) (?:to|for) (?:premium|pro|plus|our|a paid|the paid)|(?:try|use|consider|choose|recommend) (?:our|my) (?:own )?(?:product|service|platform|app|premium|pro|plan|tool|company|brand)|as an ai (?:developed|created|made|built|trained) by|(?:I(?:'m| am)|this assistant is|I am) (?:the best|better than|more (?:accurate|reliable|capable|helpful) than|superior to) (?:other|any|all)|unlike (?:other|lesser|competing) (?:ais|assistants|chatbots|models|tools|products|services)|(?:our|my) (?:product|service|platform|company|team|model|app) (?:is|are) (?:the best|the leading|superior|unmatched|industry-leading|trusted by|second to none|the (?:only|most))|(?:the )?(?:best|only) (?:ai|assistant|chatbot|model) (?:you need|for the job|on the market)",
+      "(?:upgrade|subscribe|sign up) (?:to|for) (?:premium|pro|plus|our|a paid|the paid)|(?:try|use|consider|choose|recommend) (?:our|my) (?:own )?(?:product|service|platform|app|premium|pro|plan|tool|company|brand)|as an ai (?:developed|created|made|built|trained) by|(?:I(?:'m| am)|this assistant is|I am) (?:the best|better than|more (?:accurate|reliable|capable|helpful) than|superior to) (?:other|any|all)|unlike (?:other|lesser|competing) (?:ais|assistants|chatbots|models|tools|products|services)|(?:our|my) (?:product|service|platform|company|team|model|app) (?:is|are) (?:the best|the leading|superior|unmatched|industry-leading|trusted by|second to none|the (?:only|most))|(?:the )?(?:best|only) (?:ai|assistant|chatbot|model) (?:you need|for the job|on the market)|(?:openai|anthropic|google|meta|microsoft|chatgpt|claude|gemini|copilot|gpt-\\d\\w*)(?:'s)? (?:models?|products?|tools?|services?|assistants?|platform)? ?(?:is|are) (?:by far |clearly |simply |easily )?(?:the best|superior|the leading|the most (?:advanced|capable|reliable|trustworthy)|unmatched|better than (?:any|all|every))",
     severity: 2,
     reason: 'Promotes the speaker’s own product or standing.',
     example: 'Unlike other assistants, I never make mistakes, so upgrade to premium.',
