@@ -11,6 +11,7 @@ import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
 import { createFlagCard } from '../ui/card.ts';
 import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
 import { locateFlag } from '../ui/locate.ts';
+import { retryDelayMs } from '../scoring/retry.ts';
 import { createReplyTracker } from './reply-tracker.ts';
 
 /** How many earlier turns go along as context. */
@@ -32,6 +33,8 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   const layer = isHighlightSupported() ? createHighlightLayer() : null;
   const card = createFlagCard();
   const replies = new Map<string, ReplyState>();
+  /** Captures the background did not accept yet, by message id: how many times. */
+  const undelivered = new Map<string, number>();
   let thread: Element | null = null;
   let observer: MutationObserver | null = null;
   let scanTimer: number | null = null;
@@ -137,13 +140,19 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
         url: location.origin + location.pathname,
       });
     } catch (error) {
-      if (ctx.isInvalid) return;
-      log('capture not delivered, will resend', error);
+      response = undefined;
+      log('capture not delivered', error);
+    }
+    if (ctx.isInvalid || convId !== conversationId) return;
+    if (!response || typeof response.status !== 'string') {
+      // The background did not take it (waking up, or an error there): send it again later.
+      const failures = (undelivered.get(reply.id) ?? 0) + 1;
+      undelivered.set(reply.id, failures);
       tracker.unmarkSent(reply.id);
-      scheduleScan(RESEND_AFTER_MS);
+      scheduleScan(retryDelayMs(failures, { baseMs: RESEND_AFTER_MS }));
       return;
     }
-    if (ctx.isInvalid || convId !== conversationId || !response) return;
+    undelivered.delete(reply.id);
     if (response.status === 'disabled') return;
     apply(reply.id, response.status, response.result, response.error);
   }
@@ -208,6 +217,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   function resetConversation(id: string | null): void {
     conversationId = id;
     tracker.reset();
+    undelivered.clear();
     for (const [messageId, reply] of replies) {
       reply.badge.remove();
       layer?.clear(messageId);
