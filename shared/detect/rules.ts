@@ -413,6 +413,9 @@ export const RULES: readonly Rule[] = defineRules([
     example: 'The council’s outrageous, disgraceful decision was a sham.',
     counterExample: 'The council voted 5 to 2 to approve the new budget.',
     support: 'none',
+    // Technical and everyday compounds where the word is a plain name, not a verdict.
+    unless:
+      "\\b(?:disaster recovery|chaos (?:engineering|monkey|theory)|horror (?:movies?|films?|genre|novels?|games?|stories)|toxic (?:chemicals?|substances?|waste|metals?|gas|fumes|plants?|shock|dose)|poison(?:ous)? (?:ivy|oak|control|mushrooms?|plants?|snakes?|frogs?|pill)|destroy(?:s|ing)? (?:the |an? |this )?(?:object|instance|session|window|component|container|cluster|stack|resource|process|thread|vm|environment)|dependency hell|callback hell|mess hall|sheer (?:size|number|volume|scale|force|drop|fabric|curtains?))",
   },
   // ---- personal attack ------------------------------------------------------------------------
   {

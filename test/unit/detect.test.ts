@@ -151,6 +151,8 @@ describe('chat-assistant replies', () => {
     "You're right that the function returns None there: the early return on line 12 skips the append. Move the return below the loop.",
     'Natural language processing deals with text. Either spaCy or NLTK works for tokenization; spaCy is usually faster on large corpora.',
     'There are several options: the train (about 2 hours), a rental car, or a flight. The train is usually the most convenient.',
+    'Call `destroy()` on the instance before the component unmounts, and plan disaster recovery for the database separately.',
+    'Poison ivy causes an itchy rash; wash the skin with soap and cool water and avoid scratching.',
     "I'm sorry you're going through this. It's natural to feel anxious before a big exam. Try short study blocks and enough sleep; if it gets overwhelming, a counselor can help.",
   ];
   for (const text of quiet) {
