@@ -17,7 +17,7 @@ import { createReplyTracker } from './reply-tracker.ts';
 /** How many earlier turns go along as context. */
 const MAX_PREVIOUS_TURNS = 20;
 const THREAD_POLL_MS = 500;
-const SCAN_DEBOUNCE_MS = 120;
+const SCAN_THROTTLE_MS = 120;
 const RESEND_AFTER_MS = 2_000;
 
 interface ReplyState {
@@ -38,6 +38,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   let thread: Element | null = null;
   let observer: MutationObserver | null = null;
   let scanTimer: number | null = null;
+  let scanDueAt = 0;
   let conversationId: string | null = null;
 
   const currentConversationId = (): string | null => {
@@ -60,8 +61,17 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     }
   };
 
-  function scheduleScan(ms = SCAN_DEBOUNCE_MS): void {
-    if (scanTimer !== null) clearTimeout(scanTimer);
+  /**
+   * Runs a scan within `ms`. A scan already due sooner is kept: a stream mutating the page every
+   * few milliseconds must not keep pushing the scan back (throttle, not debounce).
+   */
+  function scheduleScan(ms = SCAN_THROTTLE_MS): void {
+    const dueAt = Date.now() + ms;
+    if (scanTimer !== null) {
+      if (scanDueAt <= dueAt) return;
+      clearTimeout(scanTimer);
+    }
+    scanDueAt = dueAt;
     scanTimer = ctx.setTimeout(() => {
       scanTimer = null;
       scan();
