@@ -142,6 +142,7 @@ describe('Unspun in Chromium', () => {
     expect(page.url()).not.toContain('#');
     const stored = await storedSettings(['proxyUrl', 'token']);
     expect(stored).toEqual({ proxyUrl: server!.url, token: server!.token });
+    await page.screenshot({ path: join(RESULTS, 'pair-paired.png') });
     await page.close();
   });
 
