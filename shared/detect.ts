@@ -30,6 +30,9 @@ interface CompiledRule {
   unless?: RegExp;
 }
 
+/** How far (UTF-16 units) around a match its sentence is read, so run-on text stays linear. */
+const NEARBY_CHARS = 400;
+
 let compiled: CompiledRule[] | undefined;
 
 /** Compiles the rule table once, on first use (keeps module load cheap in the extension). */
@@ -69,14 +72,17 @@ function findMatches(text: string): RawMatch[] {
 function dedupe(flags: Flag[]): Flag[] {
   flags.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Flag[] = [];
+  // Sorted by start, so only the latest kept flag of each move can overlap the next one.
+  const lastOfMove = new Map<string, number>();
   for (const f of flags) {
-    const clash = kept.findIndex((k) => k.move === f.move && f.start < k.end && k.start < f.end);
-    if (clash < 0) {
+    const i = lastOfMove.get(f.move);
+    const k = i === undefined ? undefined : kept[i]!;
+    if (i === undefined || !k || f.start >= k.end) {
+      lastOfMove.set(f.move, kept.length);
       kept.push(f);
       continue;
     }
-    const k = kept[clash]!;
-    if (f.severity > k.severity || (f.severity === k.severity && f.end - f.start > k.end - k.start)) kept[clash] = f;
+    if (f.severity > k.severity || (f.severity === k.severity && f.end - f.start > k.end - k.start)) kept[i] = f;
   }
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
@@ -91,14 +97,16 @@ export function detect(text: string, options: DetectOptions = {}): Detection {
     const sentence = seg.sentenceAt(start);
     if (c.unless) {
       c.unless.lastIndex = 0;
-      if (c.unless.test(text.slice(sentence.start, Math.max(sentence.end, end)))) continue;
+      const from = Math.max(sentence.start, start - NEARBY_CHARS);
+      if (c.unless.test(text.slice(from, Math.min(Math.max(sentence.end, end), end + NEARBY_CHARS)))) continue;
     }
     const span = seg.snap(start, end);
     if (span.end <= span.start) continue;
     const next = seg.nextSentence(start);
     // The move's own words never count as its support ("100% guaranteed" is not a figure).
-    const windowEnd = next ? next.end : Math.max(sentence.end, end);
-    const window = `${text.slice(sentence.start, start)} … ${text.slice(end, windowEnd)}`;
+    const windowStart = Math.max(sentence.start, start - NEARBY_CHARS);
+    const windowEnd = Math.min(next ? next.end : Math.max(sentence.end, end), end + 2 * NEARBY_CHARS);
+    const window = `${text.slice(windowStart, start)} … ${text.slice(end, windowEnd)}`;
     flags.push({
       move: c.rule.move,
       start: span.start,

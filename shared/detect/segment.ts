@@ -34,6 +34,7 @@ const SENTENCE_END = /[.!?]["'”’)\]]*\s+(?=["“‘(]?[A-Z0-9])/g;
 const ABBREVIATION = /\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|e\.g|i\.e|No|Fig|Jr|Sr|U\.S|a\.m|p\.m)\.$/;
 /** Pieces longer than this are cut at sentence ends; compromise then parses only what it must. */
 const PIECE_CHARS = 320;
+const MAX_PIECE_CHARS = 2000;
 
 function splitPieces(text: string, para: Range, out: Range[]): void {
   if (para.end - para.start <= PIECE_CHARS) {
@@ -51,6 +52,22 @@ function splitPieces(text: string, para: Range, out: Range[]): void {
     pieceStart = cut;
   }
   if (pieceStart < slice.length) out.push({ start: para.start + pieceStart, end: para.end });
+}
+
+/** Text with no sentence ends (a pasted log, a wall of words) is cut at spaces so no parse is huge. */
+function capPieces(text: string, pieces: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const p of pieces) {
+    let start = p.start;
+    while (p.end - start > MAX_PIECE_CHARS) {
+      const space = text.lastIndexOf(' ', start + MAX_PIECE_CHARS);
+      const cut = space > start ? space + 1 : start + MAX_PIECE_CHARS;
+      out.push({ start, end: cut });
+      start = cut;
+    }
+    out.push({ start, end: p.end });
+  }
+  return out;
 }
 
 export interface Segmenter {
@@ -75,9 +92,13 @@ export function createSegmenter(text: string): Segmenter {
   const pieces: Range[] = [];
   const continues: boolean[] = [];
   for (const para of paragraphs) {
-    const before = pieces.length;
-    splitPieces(text, para, pieces);
-    for (let i = before; i < pieces.length; i++) continues[i] = i < pieces.length - 1;
+    const split: Range[] = [];
+    splitPieces(text, para, split);
+    const capped = capPieces(text, split);
+    for (let i = 0; i < capped.length; i++) {
+      pieces.push(capped[i]!);
+      continues.push(i < capped.length - 1);
+    }
   }
   const cache = new Map<number, ParsedParagraph>();
 
@@ -144,17 +165,20 @@ export function createSegmenter(text: string): Segmenter {
     },
     snap(start, end) {
       const p = parse(pieceIndex(start));
-      let first: Range | undefined;
-      let lastTerm: Range | undefined;
-      for (const t of p.terms) {
-        if (t.end <= start) continue;
-        if (t.start >= end) break;
-        first ??= t;
-        lastTerm = t;
+      // Binary search for the first term ending after `start`, then walk while terms start before `end`.
+      let lo = 0;
+      let hi = p.terms.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (p.terms[mid]!.end <= start) lo = mid + 1;
+        else hi = mid;
       }
-      if (!first || !lastTerm) return { start, end };
+      const first = p.terms[lo];
+      if (!first || first.start >= end) return { start, end };
+      let last = first;
+      for (let i = lo + 1; i < p.terms.length && p.terms[i]!.start < end; i++) last = p.terms[i]!;
       // Term offsets exclude surrounding quotes, punctuation and space, so the span is clean words.
-      return { start: first.start, end: lastTerm.end };
+      return { start: first.start, end: last.end };
     },
   };
 }
