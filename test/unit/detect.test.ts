@@ -183,6 +183,14 @@ describe('chat-assistant replies', () => {
       ['Either you commit fully or you will never succeed.', 'false-dilemma'],
       ["I'm always here for you. No one understands you like I do.", 'relational-manipulation'],
       ['Unlike other assistants, I never get this wrong.', 'self-serving-bias'],
+      ['Absolutely! Great idea!', 'flattery'],
+      ["You're asking exactly the right questions.", 'flattery'],
+      ['Only a few spots remain, so book today.', 'false-urgency'],
+      ["I think you'd really regret not taking this chance.", 'false-urgency'],
+      ['Most experts would agree with you.', 'unsourced-authority'],
+      ['You either fix it now or lose everything.', 'false-dilemma'],
+      ['As your friend, I have to say this is a mistake.', 'relational-manipulation'],
+      ["You're overreacting; that never happened.", 'relational-manipulation'],
     ];
     for (const [text, move] of cases) expect(movesIn(text).has(move), `${move}: ${text}`).toBe(true);
   });
