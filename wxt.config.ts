@@ -1,9 +1,5 @@
 import { defineConfig } from 'wxt';
 
-// Test builds pin the extension id with a public key so e2e tests can reach its pages;
-// store builds never carry a key.
-const testKey = process.env.UNSPUN_TEST_BUILD ? process.env.UNSPUN_TEST_KEY : undefined;
-
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
@@ -12,9 +8,9 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Unspun',
     description: 'Shows where a chat assistant persuades by something other than reasons.',
+    // Least that works: local storage, a retry alarm, and the local proxy only.
     permissions: ['storage', 'alarms'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
-    ...(testKey ? { key: testKey } : {}),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
