@@ -267,7 +267,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'appeal-to-values/flag-waving',
     move: 'appeal-to-values',
     pattern:
-      "the american people|(?:our|this) (?:great |beloved |glorious )?(?:country|nation|homeland|motherland|fatherland)|patriot(?:s|ic|ism)?|un-american|unpatriotic|(?:our|american|christian|western|family|traditional|core|shared) values|god bless|national (?:pride|identity|interest|sovereignty)|(?:our|the) (?:flag|constitution|heritage|way of life|sovereignty)|make america great|america first|(?:true|real) (?:americans|patriots|believers|christians)|(?:our|the) (?:freedoms?|liberty|liberties)|(?:love|defend|protect) (?:our|this|the) (?:country|nation|freedom)",
+      "the american people|our (?:great |beloved |glorious )?(?:country|nation|homeland|motherland|fatherland)|this (?:great|beloved|glorious) (?:country|nation)|patriot(?:s|ic|ism)?|un-american|unpatriotic|(?:our|american|christian|western|family|traditional|core|shared) values|god bless|national (?:pride|identity|interest|sovereignty)|our (?:flag|constitution|heritage|way of life|sovereignty)|make america great|america first|(?:true|real) (?:americans|patriots|believers|christians)|our (?:freedoms?|liberty|liberties)|(?:love|defend|protect) (?:our|this|the) (?:country|nation|freedom)",
     severity: 1,
     reason: 'Appeals to patriotism or group values instead of the merits.',
     example: 'Any true patriot would support this bill.',
@@ -349,7 +349,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'hasty-generalization/always-never',
     move: 'hasty-generalization',
     pattern:
-      "(?:always|never|invariably) (?:works?|fails?|happens?|ends? (?:badly|well)|turns? out)|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|every (?:single )?(?:time|one of them)|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
+      "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
     severity: 1,
     reason: 'Uses always/never/everyone language where the evidence covers only some cases.',
     example: 'Diets like this always fail.',
