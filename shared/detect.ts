@@ -32,6 +32,8 @@ interface CompiledRule {
 
 /** How far (UTF-16 units) around a match its sentence is read, so run-on text stays linear. */
 const NEARBY_CHARS = 400;
+/** Sentence-scoped flags fall back to the cue itself in run-on sentences longer than this. */
+const MAX_SENTENCE_SPAN = 400;
 
 let compiled: CompiledRule[] | undefined;
 
@@ -100,7 +102,10 @@ export function detect(text: string, options: DetectOptions = {}): Detection {
       const from = Math.max(sentence.start, start - NEARBY_CHARS);
       if (c.unless.test(text.slice(from, Math.min(Math.max(sentence.end, end), end + NEARBY_CHARS)))) continue;
     }
-    const span = seg.snap(start, end);
+    const span =
+      c.rule.scope === 'sentence' && sentence.end - sentence.start <= MAX_SENTENCE_SPAN
+        ? seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end))
+        : seg.snap(start, end);
     if (span.end <= span.start) continue;
     const next = seg.nextSentence(start);
     // The move's own words never count as its support ("100% guaranteed" is not a figure).

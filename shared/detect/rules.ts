@@ -30,6 +30,11 @@ export interface Rule {
   support: SupportCheck;
   /** Veto: when this (same syntax, not word-bounded) matches the sentence holding the match, no flag. */
   unless?: string;
+  /**
+   * What the flag highlights: the cue itself (default), or the whole sentence when the move is an
+   * argument shape (a dilemma, a causal chain, a generalisation) rather than a word choice.
+   */
+  scope?: 'cue' | 'sentence';
 }
 
 /** Only types its argument: keeps the rule table checked without a build step. */
@@ -206,6 +211,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'bandwagon/everyone-does-it',
     move: 'bandwagon',
+    scope: 'sentence',
     pattern:
       "(?:everyone|everybody|all my friends|all of my friends|all (?:the )?(?:cool|smart) (?:kids|people)|most people|the majority of (?:people|americans|the (?:public|population|country|people)|voters|users|experts)|millions of (?:people|users|americans|customers)|billions of people|so many people|thousands of (?:people|users|customers)) (?:(?:already|else|now|nowadays|these days|around (?:me|you)) )*(?:(?:is|are) (?:already |now )?(?:doing|switching|using|buying|moving|getting|jumping|joining|adopting|on board)|agrees?|believes?|thinks?|supports?|uses?|loves?|prefers?|chooses?|trusts?|switched|(?:can't|cannot) (?:all )?be wrong|(?:has|have|owns?) one|does it|do it)",
     severity: 2,
@@ -242,8 +248,9 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'appeal-to-values/natural',
     move: 'appeal-to-values',
+    scope: 'sentence',
     pattern:
-      "(?:is|it's|that's|are|being|as) (?:only |perfectly |completely |entirely |totally |simply |just |purely |100% )?(?:natural|unnatural)|(?:un)?natural (?:for|to|that|way|order|instinct|law|state|part|balance|remedy|remedies|products?|ingredients?|cure)|(?:against|goes against|defies|part of|law of|laws of|the way of|mother|in our|human|animal) nature|nature (?:intended|designed|made|has|gave|is|knows)|(?:the way|how|as) (?:god|nature) (?:intended|designed|made)|(?:all[- ]natural|chemical[- ]free|organic and natural)|(?:humans|we|people|animals) (?:have always|are (?:meant|designed|built|made) to|evolved to)|(?:other|many|wild) (?:animals|species) (?:do|eat|kill|have)",
+      "(?:is|it's|that's|are|being|as) (?:only |perfectly |completely |entirely |totally |simply |just |purely |100% )?(?:natural|unnatural)|(?:un)?natural (?:for|to|that|way|order|instinct|law|state|part|balance|remedy|remedies|products?|ingredients?|cure)|(?:against|goes against|defies|part of|law of|laws of|the way of|mother|in our|human|animal) nature|nature (?:intended|designed|made|has|gave|is|knows)|(?:the way|how|as) (?:god|nature) (?:intended|designed|made)|(?:all[- ]natural|chemical[- ]free|organic and natural)|(?:humans|we|people|animals) (?:are (?:naturally |biologically )?(?:meant|designed|built|made) to|evolved to)|(?:other|many|wild) (?:animals|species) (?:do|eat|kill|have)",
     severity: 1,
     reason: 'Argues that something is good or bad because it is (un)natural.',
     example: "It's only natural for people to want more.",
@@ -255,6 +262,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'appeal-to-values/tradition',
     move: 'appeal-to-values',
+    scope: 'sentence',
     pattern:
       "traditions?|traditionally|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia)|since the (?:dawn|beginning) of (?:time|mankind|humanity|civilization|history)|(?:our|my) (?:ancestors|forefathers|forebears|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done (?:it|things) (?:this|that|the same) way|eaten meat|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
     severity: 1,
@@ -278,6 +286,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'false-dilemma/either-or',
     move: 'false-dilemma',
+    scope: 'sentence',
     pattern:
       "(?:'re|'s|are|is|am|be|can|must|should|will|could|have to|need to|were|was) either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b)[^.!?\\n]{1,120}?,? or(?! not\\b)|(?:(?:you|we|they|it|he|she|people|one|i) (?:can |must |have to |will |should |are |is )?)?either(?! (?:way|of|side|case|one|party|direction|end|hand|option|choice)\\b) (?:(?:you|we|they|he|she|it|i|that|this|people|one)\\b[^.!?\\n]{0,120}?|(?:[^\\s.!?]+ ){2}[^\\s.!?]+[^.!?\\n]{0,100}?),? or(?! not\\b)",
     severity: 2,
@@ -290,6 +299,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'false-dilemma/only-two-options',
     move: 'false-dilemma',
+    scope: 'sentence',
     pattern:
       "(?:there (?:are|is)|we have|you have|leaves? (?:us|you)(?: with)?|comes down to) (?:only |just |really only )?(?:two|2) (?:options|choices|ways|possibilities|paths|outcomes|kinds of people|sides|types of people)|only (?:two|2) (?:options|choices|ways|possibilities)|the only (?:option|choice|way|alternative|solution|answer|path|hope)(?: left)? (?:is|was)|(?:there is|there's|we have|you have|there are) no (?:other )?(?:options?|choice|alternatives?|middle ground|other way)|no (?:other )?(?:option|choice|alternative) (?:but|except|than)|with us or against us|(?:you're|you are|they're|they are) (?:either )?(?:with|for) us or|would you rather|(?:it's|it is) (?:this|that|us|them|me) or (?:nothing|them|us|chaos|the highway)|you (?:can't|cannot) have it both ways|(?:you|we) (?:must|have to|need to) (?:choose|pick|decide) between|(?:choose|pick) (?:one|a side)|if you (?:don't|do not|aren't|are not|won't|refuse to) [^.!?\\n]{1,60}?,? (?:then )?you(?:'re| are| must| have to| obviously| clearly)|(?:or else|or we'll|or we will|or you'll|or you will) (?:all )?(?:die|lose|suffer|be|regret|face|pay)",
     severity: 2,
@@ -303,6 +313,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'faulty-causation/slippery-slope',
     move: 'faulty-causation',
+    scope: 'sentence',
     pattern:
       "slippery slope|(?:will|would|could|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:snowball|spiral)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch",
     severity: 2,
@@ -314,6 +325,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'faulty-causation/single-cause',
     move: 'faulty-causation',
+    scope: 'sentence',
     pattern:
       "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |single-handedly |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:must|must have|surely) (?:be what |have )?caused|(?:is|was|are) (?:the )?(?:direct|sole|only) (?:result|consequence|cause) of|every time (?:i|we|you) [^.!?\\n]{1,60}?,? (?:it|the|i|we|you|my)|(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|(?:bad|good) luck (?:charm|streak)|(?:brings?|brought|bring) (?:bad|good) luck|lucky (?:charm|socks?|shirt|number|hat)|ever since [^.!?\\n]{1,60}?,? (?:it|the|we|they|things|everything|crime|prices) (?:has|have) (?:been|gone|gotten)|(?:therefore|so|thus|hence|clearly),? [^.!?\\n]{1,50}? (?:causes|caused|leads to|is the cause of)|(?:must|must have) (?:made|caused|been caused by|been what)|(?:made|makes) me (?:sick|ill|fail|lose|win)",
     severity: 1,
@@ -326,6 +338,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'hasty-generalization/all-of-a-group',
     move: 'hasty-generalization',
+    scope: 'sentence',
     pattern: `(?:all|every single|every|no) ${PEOPLE} (?:are|is|do|does|can't|cannot|will|won't|never|always|just|only|hate|love|want|think|like|lie|cheat|steal)|(?:those people|these people|people like (?:that|them|you|him|her)|those ${PEOPLE}|these ${PEOPLE}) (?:are )?(?:all|always|never)|${PEOPLE} (?:are|is) (?:always|never|inherently|by nature)|(?:most|all|every) [a-z]+ I(?:'ve| have) (?:ever )?(?:met|known|seen|dated|worked with)|(?:typical|classic) ${PEOPLE}`,
     severity: 2,
     reason: 'Generalises about a whole group of people.',
@@ -337,6 +350,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'hasty-generalization/from-one-case',
     move: 'hasty-generalization',
+    scope: 'sentence',
     pattern:
       "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:so|therefore|thus|hence),? (?:all |most )?[a-z]+s (?:must (?:all )?be|are all|are always|are never)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)",
     severity: 2,
@@ -348,6 +362,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'hasty-generalization/always-never',
     move: 'hasty-generalization',
+    scope: 'sentence',
     pattern:
       "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
     severity: 1,
@@ -371,6 +386,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'unsupported-claim/circular',
     move: 'unsupported-claim',
+    scope: 'sentence',
     pattern:
       "(?:is|are) (?:right|true|correct|good|bad|wrong|the best) because (?:it|they|he|she|the \\w+) (?:is|are|says?|said)(?: (?:that )?(?:it|they|he|she) (?:is|are))? (?:right|true|correct|good|bad|wrong|the best|so)|because (?:I|the (?:bible|book|law|rules?)) (?:said|says) so|(?:it's|it is) true because",
     severity: 2,
@@ -455,6 +471,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'straw-man/so-you-are-saying',
     move: 'straw-man',
+    scope: 'sentence',
     pattern:
       "so (?:what )?you(?:'re| are) (?:really |basically |actually )?saying|so (?:you|they|he|she) (?:think|believe|want)s?|what (?:you're|you are|they're|they are) really saying|(?:in other words|basically|essentially),? (?:you|they|he|she) (?:think|believe|want|are saying|is saying)|(?:you|they|he|she|opponents|critics|liberals|conservatives|democrats|republicans|the left|the right|environmentalists|activists|vegans) (?:just |simply |really |apparently )?(?:wants?|want to|wants to) (?:to )?(?:ban|destroy|take away|abolish|get rid of|eliminate|end|outlaw|kill|shut down|open) (?:all|every|our|the|everything|anything)|(?:they|you|he|she) (?:apparently )?(?:think|thinks|believe|believes) (?:that )?(?:we|everyone|all|nobody) should|(?:according to (?:them|him|her|you)|by (?:their|his|her|your) logic),? (?:we|everyone|all|nobody)|(?:you|they) (?:must|probably) (?:think|believe|want)",
     severity: 2,
@@ -467,6 +484,7 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'distraction/worse-problems',
     move: 'distraction',
+    scope: 'sentence',
     pattern:
       "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:the )?real (?:problem|issue|enemy) (?:here )?is|(?:but|and|yet) what about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|worse)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|more (?:pressing|urgent) (?:issues|matters|problems)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
     severity: 2,

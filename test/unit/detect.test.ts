@@ -142,6 +142,13 @@ describe('offsets', () => {
     expect(flags.every((f) => text.slice(f.start, f.end) === f.quote)).toBe(true);
   });
 
+  it('argument-shaped moves highlight their sentence, word choices only the cue', () => {
+    const text = 'Prices rose. Either we ban cars downtown or the city will choke. What an outrageous plan!';
+    const { flags } = detect(text);
+    expect(flags.find((f) => f.move === 'false-dilemma')?.quote).toBe('Either we ban cars downtown or the city will choke');
+    expect(flags.find((f) => f.move === 'loaded-language')?.quote).toBe('outrageous');
+  });
+
   it('handles CRLF, curly apostrophes and empty input', () => {
     expect(detect('').flags).toEqual([]);
     const text = 'Intro line.\r\n\r\nYou’re absolutely right, I apologize.';
@@ -227,7 +234,7 @@ describe('reply score', () => {
 
 // Regression guard: on a fixed sample of each dev set, the detector must stay ahead of the
 // keyword baseline on per-move micro-F1 (the full comparison is `npm run eval`).
-const EVAL_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'eval');
+import { EVAL_DIR } from '../eval/paths.ts';
 const DATA_DIR = join(EVAL_DIR, 'data');
 const SAMPLE = 400;
 const hasData = existsSync(DATA_DIR) && existsSync(join(EVAL_DIR, 'score.mjs'));
