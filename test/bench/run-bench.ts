@@ -14,7 +14,7 @@ import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const evalDir = resolve(root, '..', 'shared', 'eval');
+import { EVAL_DIR as evalDir } from '../eval/paths.ts';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (xs: number[]): number => {

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { detect } from '#shared/detect';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const EVAL_DIR = resolve(ROOT, '..', 'shared', 'eval');
+import { EVAL_DIR } from './paths.ts';
 const arg = (n: string) => {
   const i = process.argv.indexOf(n);
   return i >= 0 ? process.argv[i + 1] : undefined;

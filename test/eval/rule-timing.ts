@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { RULES } from '#shared/detect/rules';
 import { compilePattern } from '#shared/detect/pattern';
 
-const EVAL_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'eval');
+import { EVAL_DIR } from './paths.ts';
 const texts: string[] = [];
 for (const f of ['ptc20-train', 'sahai-train', 'cocolofa-dev']) {
   const lines = readFileSync(join(EVAL_DIR, 'data', `${f}.jsonl`), 'utf8').split('\n').filter(Boolean);

@@ -11,7 +11,7 @@ import { detect } from '#shared/detect';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const EVAL_DIR = resolve(ROOT, '..', 'shared', 'eval');
+import { EVAL_DIR } from './paths.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
