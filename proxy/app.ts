@@ -3,11 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type JudgeChoice, type JudgeKind, ScoreRequest, ScoreResult } from '#shared/schemas';
+import { type JudgeChoice, type JudgeKind, ScoreRequest } from '#shared/schemas';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
-import { UpstreamError } from './judges/anthropic/errors.ts';
-import { type Judge, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
-import { DEFAULT_MAX_BODY_BYTES } from './config.ts';
+import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
+import type { ResultCache } from './cache/result-cache.ts';
+import { type Judges, selectJudge } from './judges/judge.ts';
+import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
+import { createLimiter, type Limiter } from './limit.ts';
+import { createScorer } from './scoring.ts';
+import { createStats, type StatsRecorder } from './stats.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
 import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
 import { localOnly } from './middleware/local-only.ts';
@@ -34,6 +38,14 @@ export interface AppConfig {
   /** Extra accepted Host names besides the loopback ones. */
   allowedHosts?: readonly string[];
   maxBodyBytes?: number;
+  /** Requests in flight toward the upstream at once (default 4). */
+  maxConcurrency?: number;
+  /** One overall deadline per anthropic score, queueing included (default 30 s). */
+  deadlineMs?: number;
+  /** UNSPUN_DAILY_BUDGET_USD; used when no `spend` is injected. */
+  dailyBudgetUsd?: number | null;
+  /** UNSPUN_LOG_TEXT=1: log lines may contain reply text. */
+  logText?: boolean;
 }
 
 export type PageName = 'demo' | 'pair';
@@ -46,6 +58,15 @@ export interface AppDeps {
   logger?: Logger;
   /** Returns the page's HTML, or null when it is not there. Default: read proxy/pages/<name>.html. */
   loadPage?: (name: PageName) => Promise<string | null>;
+  /** The result cache (startServer opens the one in the config dir); default none. */
+  cache?: ResultCache | null;
+  /** Spend per UTC day and the daily budget; default in memory, budget from config. */
+  spend?: DailySpend;
+  stats?: StatsRecorder;
+  /** The upstream concurrency limit; default from config.maxConcurrency. */
+  limiter?: Limiter;
+  /** Epoch milliseconds, for budget days and stats; default Date.now. */
+  clock?: () => number;
 }
 
 const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
@@ -57,6 +78,22 @@ export function createApp(deps: AppDeps) {
   const loadPage = deps.loadPage ?? readPageFile;
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const defaultChoice: JudgeChoice = config.judge ?? 'auto';
+  const clock = deps.clock ?? Date.now;
+  const stats = deps.stats ?? createStats(clock);
+  const spend = deps.spend ?? openDailySpend({ budgetUsd: config.dailyBudgetUsd ?? null, file: null, clock });
+  const limiter = deps.limiter ?? createLimiter(config.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency);
+  const scorer = createScorer({
+    judges,
+    defaultChoice,
+    stats,
+    limiter,
+    cache: deps.cache ?? null,
+    spend,
+    deadlineMs: config.deadlineMs,
+    now,
+    logger,
+    logText: config.logText ?? false,
+  });
 
   const app = new Hono();
   app.onError(createOnError({ logError: (line) => logger.error(line) }));
@@ -99,42 +136,9 @@ export function createApp(deps: AppDeps) {
 
   app.post('/v1/score', async (c) => {
     const request = parseScoreRequest(await c.req.text());
-    const judge = pickJudge(judges, request.judge ?? defaultChoice);
-    const started = now();
-    let verdict;
-    try {
-      verdict = await judge.score(request, c.req.raw.signal);
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      if (error instanceof UpstreamError) {
-        // Already worded for the caller, key redacted; the status says whether retrying later helps.
-        logger.warn(`the ${judge.kind} judge failed: ${error.code}: ${error.message}`);
-        const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(Math.ceil(error.retryAfterSeconds)) } : {};
-        throw new ApiError(error.status, error.code, error.message, { headers });
-      }
-      logger.error(`the ${judge.kind} judge failed: ${error instanceof Error ? error.message : String(error)}`);
-      throw new ApiError(502, 'judge_failed', `The ${judge.kind} judge failed; the details are in the proxy log. Try again, or ask for judge "offline".`);
-    }
-    const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
-    if (dropped > 0) {
-      // A quote that is not the reply's text at its offsets would highlight the wrong words.
-      logger.warn(`dropped ${dropped} flag(s) from the ${judge.kind} judge whose quote did not match the reply text`);
-      c.header('X-Unspun-Dropped-Flags', String(dropped));
-    }
-    const result = ScoreResult.safeParse({
-      score: verdict.score,
-      flags,
-      judge: verdict.judge,
-      ...(verdict.usage ? { usage: verdict.usage } : {}),
-      cached: false,
-      latencyMs: Math.max(0, Math.round(now() - started)),
-      ...(verdict.notice ? { notice: verdict.notice } : {}),
-    });
-    if (!result.success) {
-      logger.error(`the ${judge.kind} judge returned an invalid result: ${zodIssues(result.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-      throw new ApiError(502, 'invalid_judge_output', `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`);
-    }
-    return c.json(result.data);
+    const { result, dropped } = await scorer.score(request, { signal: c.req.raw.signal });
+    if (dropped > 0) c.header('X-Unspun-Dropped-Flags', String(dropped));
+    return c.json(result);
   });
 
   app.all('/v1/score', (c) => {
@@ -179,15 +183,6 @@ function parseScoreRequest(raw: string): ScoreRequest {
     throw new ApiError(400, 'invalid_request', `The ScoreRequest is invalid: ${summary}.`, { issues });
   }
   return parsed.data;
-}
-
-function pickJudge(judges: Judges, choice: JudgeChoice): Judge {
-  try {
-    return selectJudge(judges, choice);
-  } catch (error) {
-    if (error instanceof JudgeUnavailableError) throw new ApiError(503, 'judge_unavailable', error.message);
-    throw error;
-  }
 }
 
 function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | JudgeChoice {

@@ -30,11 +30,44 @@ export interface AnthropicSettings {
 export interface JudgeSettings {
   /** What UNSPUN_JUDGE (or --judge) asked for. */
   judge: JudgeChoice;
-  /** Present only when ANTHROPIC_API_KEY is set: we decide "is a key configured" ourselves (STACK.md). */
+  /**
+   * Present only when a key is configured (ANTHROPIC_API_KEY, or the key file in the config dir):
+   * we decide "is a key configured" ourselves (STACK.md).
+   */
   anthropic: AnthropicSettings | null;
+  /** Where the key came from; absent when there is none. */
+  anthropicKeySource?: 'env' | 'file';
 }
 
-export interface ProxyConfig extends JudgeSettings {
+/** Cost and load settings (issue 3): budget, concurrency, deadline, cache size, batch polling. */
+export interface LimitSettings {
+  /** UNSPUN_DAILY_BUDGET_USD; null = no budget. Past it, auto falls back to offline, anthropic gets 429. */
+  dailyBudgetUsd: number | null;
+  /** UNSPUN_MAX_CONCURRENCY: requests in flight toward the upstream at once. */
+  maxConcurrency: number;
+  /** UNSPUN_DEADLINE_MS: one overall deadline per score, queueing, SDK retries and repair included. */
+  deadlineMs: number;
+  /** UNSPUN_CACHE_MAX_ENTRIES: results kept in the on-disk result cache. */
+  cacheMaxEntries: number;
+  /** UNSPUN_BATCH_POLL_MS: how often a running Message Batch is polled. */
+  batchPollMs: number;
+  /** UNSPUN_LOG_TEXT=1: log lines may contain reply text (off by default). */
+  logText: boolean;
+}
+
+export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
+  dailyBudgetUsd: null,
+  maxConcurrency: 4,
+  deadlineMs: 30_000,
+  cacheMaxEntries: 5_000,
+  batchPollMs: 30_000,
+  logText: false,
+});
+
+/** The key file's name in the config dir, next to the token. */
+export const KEY_FILE = 'anthropic-key';
+
+export interface ProxyConfig extends JudgeSettings, LimitSettings {
   host: string;
   /** 0 asks the OS for a free port (tests). */
   port: number;
@@ -57,7 +90,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
   const port = parsePort(args.port ?? env.UNSPUN_PORT, args.port !== undefined ? '--port' : 'UNSPUN_PORT');
   const host = parseHost(args.host ?? env.UNSPUN_HOST, args.host !== undefined ? '--host' : 'UNSPUN_HOST');
   const configDir = resolveConfigDir(env, args.configDir);
-  const judgeSettings = resolveJudgeSettings(env, args.judge);
+  const judgeSettings = resolveJudgeSettings(env, args.judge, { configDir });
+  const limits = resolveLimits(env);
 
   let token: string;
   let tokenSource: ProxyConfig['tokenSource'];
@@ -82,6 +116,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     tokenSource,
     tokenFile,
     ...judgeSettings,
+    ...limits,
     allowedHosts: [],
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     version: readVersion(),
@@ -90,20 +125,25 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
 
 /**
  * The judge part of the config alone (the CLI needs no port or token).
- * `anthropic` without a key fails fast; `auto` quietly means offline when there is no key.
+ * The key comes from ANTHROPIC_API_KEY, else from `<configDir>/anthropic-key` when a config dir is
+ * given. `anthropic` without a key fails fast; `auto` quietly means offline when there is none.
  */
-export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string): JudgeSettings {
+export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string, options: { configDir?: string } = {}): JudgeSettings {
   const raw = judgeArg ?? nonEmpty(env.UNSPUN_JUDGE) ?? 'auto';
   const parsed = JudgeChoice.safeParse(raw);
   const source = judgeArg !== undefined ? '--judge' : 'UNSPUN_JUDGE';
   if (!parsed.success) {
     throw new ConfigError(`${source}=${JSON.stringify(raw)} is not a judge: use offline, anthropic or auto`);
   }
-  const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
+  let apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
+  let keySource: 'env' | 'file' | undefined = apiKey === undefined ? undefined : 'env';
+  if (apiKey === undefined && options.configDir !== undefined) {
+    apiKey = readKeyFile(join(options.configDir, KEY_FILE));
+    if (apiKey !== undefined) keySource = 'file';
+  }
   if (parsed.data === 'anthropic' && apiKey === undefined) {
-    throw new ConfigError(
-      `${source}=anthropic needs ANTHROPIC_API_KEY: set the key, or set ${source} to offline or auto`,
-    );
+    const where = options.configDir !== undefined ? ` (or put it in ${join(options.configDir, KEY_FILE)}, mode 0600)` : '';
+    throw new ConfigError(`${source}=anthropic needs ANTHROPIC_API_KEY${where}: set the key, or set ${source} to offline or auto`);
   }
   let anthropic: AnthropicSettings | null = null;
   if (apiKey !== undefined) {
@@ -113,7 +153,67 @@ export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string):
     const model = nonEmpty(env.UNSPUN_MODEL);
     if (model !== undefined) anthropic.model = model;
   }
-  return { judge: parsed.data, anthropic };
+  return keySource ? { judge: parsed.data, anthropic, anthropicKeySource: keySource } : { judge: parsed.data, anthropic };
+}
+
+/**
+ * Reads the key file once, at start. It must be private to its owner: looser permissions are
+ * tightened to 0600 (as for the token); a file we cannot tighten is refused. Messages name the
+ * file, never its content.
+ */
+export function readKeyFile(path: string): string | undefined {
+  let text: string;
+  try {
+    if (!existsSync(path)) return undefined;
+    if (!statSync(path).isFile()) throw new ConfigError(`${path} is not a file: put the Anthropic key in it, or remove it`);
+    tightenMode(path, 0o600);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`Cannot use the key file ${path} (${code ?? 'unreadable'}): make it yours with mode 0600 (chmod 600), or use ANTHROPIC_API_KEY`);
+  }
+  const key = text.trim();
+  if (key === '') throw new ConfigError(`The key file ${path} is empty: put the Anthropic key in it, or delete it`);
+  if (/\s/.test(key)) throw new ConfigError(`The key file ${path} must hold only the key, on one line`);
+  return key;
+}
+
+/** Budget, concurrency, deadline, cache and batch settings from the environment. */
+export function resolveLimits(env: Env = process.env): LimitSettings {
+  const budget = nonEmpty(env.UNSPUN_DAILY_BUDGET_USD);
+  let dailyBudgetUsd: number | null = null;
+  if (budget !== undefined) {
+    const value = Number(budget.replace(/^\$/, ''));
+    if (!/^\$?\d+(\.\d+)?$/.test(budget) || !Number.isFinite(value)) {
+      throw new ConfigError(`UNSPUN_DAILY_BUDGET_USD=${JSON.stringify(budget)} is not an amount: use US dollars such as 0.50 (0 turns the anthropic judge off)`);
+    }
+    dailyBudgetUsd = value;
+  }
+  return {
+    dailyBudgetUsd,
+    maxConcurrency: parseWhole(env, 'UNSPUN_MAX_CONCURRENCY', DEFAULT_LIMITS.maxConcurrency, 1, 64),
+    deadlineMs: parseWhole(env, 'UNSPUN_DEADLINE_MS', DEFAULT_LIMITS.deadlineMs, 100, 600_000),
+    cacheMaxEntries: parseWhole(env, 'UNSPUN_CACHE_MAX_ENTRIES', DEFAULT_LIMITS.cacheMaxEntries, 0, 10_000_000),
+    batchPollMs: parseWhole(env, 'UNSPUN_BATCH_POLL_MS', DEFAULT_LIMITS.batchPollMs, 10, 3_600_000),
+    logText: parseFlag(env, 'UNSPUN_LOG_TEXT'),
+  };
+}
+
+function parseWhole(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(value)} is not valid: use a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function parseFlag(env: Env, name: string): boolean {
+  const value = nonEmpty(env[name])?.toLowerCase();
+  if (value === undefined || value === '0' || value === 'false' || value === 'no') return false;
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  throw new ConfigError(`${name}=${JSON.stringify(value)} is not valid: use 1 or 0`);
 }
 
 export interface EnsuredToken {

@@ -38,6 +38,12 @@ export async function runProxy(options: RunProxyOptions = {}): Promise<RunningPr
       ? `       ${config.tokenSource === 'created' ? 'created and stored' : 'stored'} in ${config.tokenFile}`
       : '       from UNSPUN_TOKEN (not stored)',
   );
+  if (config.anthropic) {
+    const model = config.anthropic.model ?? 'default model';
+    const from = config.anthropicKeySource === 'file' ? 'the key file in the config dir' : 'ANTHROPIC_API_KEY';
+    const budget = config.dailyBudgetUsd === null ? 'no daily budget' : `daily budget $${config.dailyBudgetUsd.toFixed(2)}`;
+    print(`Anthropic judge: ${model}, key from ${from}, ${budget}, at most ${config.maxConcurrency} upstream requests at once`);
+  }
   print(`Pair the extension by opening: ${pairUrl}`);
   print(`Demo chat page: ${demoUrl}`);
   if (config.host === '0.0.0.0' || config.host === '::') {

@@ -121,6 +121,8 @@ export const ScoreResult = z.object({
   latencyMs: z.number().nonnegative(),
   /** Set when the requested judge could not be used and another one answered. */
   notice: z.string().optional(),
+  /** Flags the judge gave whose quote could not be found in the reply: dropped, never shown. */
+  droppedQuotes: z.number().int().nonnegative().optional(),
 });
 export type ScoreResult = z.infer<typeof ScoreResult>;
 
