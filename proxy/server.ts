@@ -9,12 +9,19 @@ import type { JudgeKind } from '#shared/schemas';
 import { type Judges, selectJudge } from './judges/judge.ts';
 import { createAnthropicJudge } from './judges/anthropic/judge.ts';
 import { createOfflineJudge } from './judges/offline.ts';
+import { join } from 'node:path';
+import { openDailySpend, SPEND_FILE } from './budget/daily-spend.ts';
+import { openResultCache } from './cache/result-cache.ts';
+import { createLimiter } from './limit.ts';
+import { createStats } from './stats.ts';
 
 export interface StartServerOptions {
   config: ProxyConfig;
   judges?: Judges;
   logger?: Logger;
   now?: () => number;
+  /** Epoch milliseconds (budget days); default Date.now. */
+  clock?: () => number;
 }
 
 export interface RunningServer {
@@ -34,11 +41,16 @@ export const consoleLogger: Logger = {
 };
 
 /** The judges this config allows: offline always, anthropic when a key is configured. */
-export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic'>): Judges {
+export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic'> & { deadlineMs?: number }): Judges {
   const judges: Judges = { offline: createOfflineJudge() };
   if (config.anthropic) {
     const { apiKey, baseURL, model } = config.anthropic;
-    judges.anthropic = createAnthropicJudge({ apiKey, ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}) });
+    judges.anthropic = createAnthropicJudge({
+      apiKey,
+      ...(baseURL ? { baseURL } : {}),
+      ...(model ? { model } : {}),
+      ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
+    });
   }
   return judges;
 }
@@ -76,12 +88,26 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
       server.off('error', onStartError);
       server.on('error', (error) => logger.error(`server error: ${error.message}`));
       const port = (server.address() as AddressInfo).port;
-      app = createApp({
-        config: { ...config, port },
-        judges,
-        logger,
-        ...(options.now ? { now: options.now } : {}),
-      });
+      const clock = options.clock ?? Date.now;
+      const onError = (message: string) => logger.warn(message);
+      try {
+        app = createApp({
+          config: { ...config, port },
+          judges,
+          logger,
+          clock,
+          stats: createStats(clock),
+          limiter: createLimiter(config.maxConcurrency),
+          // Kept next to the token: the cache survives restarts, the spend counts per UTC day.
+          cache: openResultCache({ dir: join(config.configDir, 'cache'), maxEntries: config.cacheMaxEntries, onError }),
+          spend: openDailySpend({ budgetUsd: config.dailyBudgetUsd, file: join(config.configDir, SPEND_FILE), clock, onError }),
+          ...(options.now ? { now: options.now } : {}),
+        });
+      } catch (error) {
+        server.close();
+        reject(new Error(`Cannot open the cache in ${config.configDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`));
+        return;
+      }
       resolve({
         url: `http://${urlHost(config.host)}:${port}`,
         port,
