@@ -92,6 +92,14 @@ export function createScorer(deps: ScorerDeps): Scorer {
     );
   }
 
+  function preferredJudge(choice: JudgeChoice | undefined): Judge | undefined {
+    try {
+      return selectJudge(judges, choice ?? deps.defaultChoice);
+    } catch {
+      return undefined;
+    }
+  }
+
   function identity(judge: Judge): JudgeIdentity {
     const model = (judge as { model?: unknown }).model;
     const version = (judge as { promptVersion?: unknown }).promptVersion;
@@ -123,8 +131,12 @@ export function createScorer(deps: ScorerDeps): Scorer {
   async function score(request: ScoreRequest, options: { signal?: AbortSignal; resolved?: ResolvedJudge; kind?: 'score' | 'batchItem' } = {}): Promise<ScoreOutcome> {
     stats.request(options.kind ?? 'score');
     const started = now();
+    // A result already paid for is served even when the budget is spent.
+    const preferred = options.resolved ? undefined : preferredJudge(request.judge);
+    const early = preferred ? cached(request, preferred) : undefined;
+    if (early) return { result: { ...early, latencyMs: elapsed(started) }, dropped: 0 };
     const { judge, notice } = options.resolved ?? resolve(request.judge);
-    const hit = cached(request, judge);
+    const hit = preferred === judge ? undefined : cached(request, judge);
     if (hit) return { result: { ...hit, latencyMs: elapsed(started) }, dropped: 0 };
 
     if (!usesCache(judge)) return run(request, judge, notice, started, options.signal);
