@@ -24,7 +24,11 @@ export const LOADED_WORDS = [
   'abomination', 'perver(?:ted|sion|se)', 'degenera(?:te|cy)', 'decadent', 'godless', 'hell(?:ish)?', 'disaster',
   'terrible', 'horrible', 'horror', 'hatred', 'hateful', 'bombshell', 'mess', 'sheer', 'venom(?:ous)?',
   'vitriol(?:ic)?', 'madness', 'lunacy', 'idiocy', 'damning', 'scathing', 'rabid', 'twisted', 'cruel(?:ty)?',
-  'brazen(?:ly)?', 'mindless', 'senseless',
+  'brazen(?:ly)?', 'mindless', 'senseless', 'charade', 'ugly', 'surreal', 'phony', 'disturbing', 'destructive',
+  'ludicrous', 'preposterous', 'travesty', 'pernicious', 'sordid', 'humiliat(?:e|ed|ing|ion)', 'tantrums?', 'cowardice',
+  'hell-?bent', 'vilif(?:y|ied|ies|ication)', 'demoni[sz](?:e|ed|ing|ation)', 'mockery', 'baffling', 'scandali[sz]ed',
+  'wrath', 'violently', 'torment(?:ed|ing)?', 'devastation', 'calumny', 'slurs?', 'botched', 'fraudulent',
+  'overzealous', 'skyrocketing', 'worthless', 'disgraced', 'scandal',
 ] as const;
 
 /** Labels pinned on people or groups instead of engaging with what they say. */
