@@ -1,25 +1,44 @@
 // The shape of a chat-site adapter: a plain object, no side effects. Adding a site = a new
 // `sites/<id>.ts`, an id in SITE_IDS, a registry line, a fixture and a test.
+//
+// The core (extension/capture/*) does everything else: one content script for every registered
+// site (chosen by `matches`), finding the thread, throttled re-reads while a reply streams, the
+// "finished" decision, drift health, per-site on/off and the proxy's disabled list.
 import type { Role } from '#shared/schemas';
 import type { TextMap } from './extract.ts';
 
 export const SITE_IDS = ['demo'] as const;
 export type SiteId = (typeof SITE_IDS)[number];
 
-/** CSS selectors as data, each list ordered from the most stable hook to the least. */
+/**
+ * CSS selectors as data, each list ordered from the most stable hook to the least (data-*, aria
+ * and custom elements first; hashed classes only by prefix, last). `thread`, `turn` and `body`
+ * are REQUIRED: the convention test checks each matches something in the site's fixture, and the
+ * health monitor marks the site unhealthy when they match nothing on a live conversation page.
+ * Adapters may add more named lists (e.g. `model`, `stopButton`, `math`): optional hooks.
+ */
 export interface SiteSelectors {
   /** The one container that holds the conversation's turns (what the content script observes). */
-  thread: readonly string[];
+  readonly thread: readonly string[];
   /** One element per turn (user or assistant). */
-  turn: readonly string[];
+  readonly turn: readonly string[];
   /** The rendered message body inside a turn (what is read and highlighted). */
-  body: readonly string[];
+  readonly body: readonly string[];
+  readonly [name: string]: readonly string[];
 }
 
 export interface ParsedTurn {
   role: Role;
-  /** The site's message id (stable across reloads). */
+  /**
+   * The site's message id when the page has one; otherwise `fallbackTurnId(...)` from
+   * `sites/ids.ts` (a hash of the text prefix and, where the page shows one, the turn index),
+   * and `idSource: 'fallback'`.
+   */
   id: string;
+  /** Where `id` came from. Omitted = 'site'. */
+  idSource?: 'site' | 'fallback';
+  /** The model name/slug/mode the page shows for this reply, when it shows one. */
+  model?: string;
   /** The turn container (badge goes here). */
   element: Element;
   /** The message body the text was read from. */
@@ -37,8 +56,15 @@ export interface SiteAdapter {
   selectors: SiteSelectors;
   /** The conversation id for this page, or null when the page holds no conversation yet. */
   conversationId(url: URL, doc: Document): string | null;
-  /** Every turn in the thread, oldest first. Turns without an id or role are left out. */
+  /** Every turn in the thread, oldest first. Turns without a role or body are left out. */
   parse(thread: Element): ParsedTurn[];
+  /**
+   * Optional, recommended: reads ONE turn element (one match of `selectors.turn`); null when it is
+   * not a readable turn. When present, the core re-reads only the turns that mutated while a reply
+   * streams, instead of the whole thread (the page stays fast on long conversations).
+   * `parse(thread)` should then be `queryAllFirst(thread, selectors.turn).map(readTurn)`.
+   */
+  readTurn?(turn: Element): ParsedTurn | null;
   /** Attributes whose change signals the end of streaming (observed on the thread). */
   doneAttributes: readonly string[];
   /**
@@ -46,6 +72,12 @@ export interface SiteAdapter {
    * gives none for this element: the caller then waits for the text to stop changing.
    */
   isDone(turn: Element): boolean | undefined;
+  /**
+   * Optional: text that is site chrome, not reply content (e.g. /^ChatGPT said:?$/). A reply whose
+   * text is, or starts with, a match means a selector grabbed the wrong node: the site is marked
+   * unhealthy and nothing is stored or sent.
+   */
+  chromeText?: readonly RegExp[];
 }
 
 /** Types an adapter; does nothing else (the WXT `define*` convention). */
