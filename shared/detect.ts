@@ -1,7 +1,8 @@
 // The offline detector: text -> flags with exact offsets, and a reply-level score 0..100.
 // Pure, synchronous, fast. Rules are data (detect/rules.ts); this file runs them:
 //   1. every rule's regex over the raw text (cheap prefilter: no match, no parse);
-//   2. compromise tokenises only the paragraphs that matched; spans snap to whole terms;
+//   2. compromise (tokenizer build) parses only the few-sentence pieces that matched; spans
+//      snap to whole terms, or to the sentence for argument-shaped moves (detect/segment.ts);
 //   3. each flag gets a support status from its sentence and the next (detect/support.ts);
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
