@@ -54,8 +54,24 @@ interface RawMatch {
   end: number;
 }
 
+/** Fenced and inline code in chat replies: identifiers like destroy() or either() are not rhetoric. */
+const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]+`/g;
+
+function codeRanges(text: string): [number, number][] {
+  if (!text.includes('`') && !text.includes('~~~')) return [];
+  const out: [number, number][] = [];
+  CODE.lastIndex = 0;
+  for (let m = CODE.exec(text); m; m = CODE.exec(text)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+
+function insideAny(ranges: readonly [number, number][], start: number, end: number): boolean {
+  return ranges.some(([s, e]) => start < e && s < end);
+}
+
 function findMatches(text: string): RawMatch[] {
   const out: RawMatch[] = [];
+  const code = codeRanges(text);
   for (const c of compiledRules()) {
     const re = c.pattern;
     re.lastIndex = 0;
@@ -65,6 +81,7 @@ function findMatches(text: string): RawMatch[] {
         continue;
       }
       if (isGluedToPrevious(text, m.index)) continue;
+      if (code.length > 0 && insideAny(code, m.index, m.index + m[0].length)) continue;
       out.push({ c, start: m.index, end: m.index + m[0].length });
     }
   }

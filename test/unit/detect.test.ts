@@ -180,6 +180,12 @@ describe('chat-assistant replies', () => {
     });
   }
 
+  it('ignores code blocks and inline code', () => {
+    const text =
+      'Use this:\n\n```js\n// either retry or fail: a terrible hack, obviously\nwidget.destroy();\n```\n\nThen call `nukeEverything()` only in tests.';
+    expect(detect(text).flags).toEqual([]);
+  });
+
   it('flags the assistant-specific pushes', () => {
     const cases: [string, string][] = [
       ['What a brilliant question! You are clearly ahead of the curve.', 'flattery'],
