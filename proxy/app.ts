@@ -134,6 +134,39 @@ export function createApp(deps: AppDeps) {
 
   app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: MOVES }));
 
+  app.get('/v1/stats', (c) => {
+    const s = stats.snapshot();
+    const day = spend.state();
+    const anthropic = judges.anthropic as { model?: unknown } | undefined;
+    return c.json({
+      since: stats.startedAt,
+      judge: defaultJudgeKind(judges, defaultChoice),
+      judges: availableJudges(judges),
+      ...(typeof anthropic?.model === 'string' ? { model: anthropic.model } : {}),
+      requests: s.requests,
+      cacheHits: s.cacheHits,
+      judgeCalls: s.judgeCalls,
+      failures: s.failures,
+      parseFailures: s.parseFailures,
+      repairs: s.repairs,
+      droppedQuotes: s.droppedQuotes,
+      tokens: s.tokens,
+      costUsdSinceStart: s.costUsd,
+      spend: {
+        day: day.day,
+        todayUsd: day.spentUsd,
+        budgetUsd: day.budgetUsd,
+        remainingUsd: day.remainingUsd,
+        exhausted: day.exhausted,
+        resetsAt: day.resetsAt,
+        fallbacks: s.budgetFallbacks,
+        refusals: s.budgetRefusals,
+      },
+      concurrency: { max: limiter.max, active: limiter.active, queued: limiter.queued },
+      cache: { entries: deps.cache?.size ?? 0 },
+    });
+  });
+
   app.post('/v1/score', async (c) => {
     const request = parseScoreRequest(await c.req.text());
     const { result, dropped } = await scorer.score(request, { signal: c.req.raw.signal });

@@ -79,7 +79,7 @@ export const notFound: NotFoundHandler = (c) =>
   c.json(
     errorBody(
       'not_found',
-      `No route ${c.req.method} ${safePath(c)}: use GET /health, GET /v1/taxonomy, POST /v1/score, GET /demo or GET /pair.`,
+      `No route ${c.req.method} ${safePath(c)}: use GET /health, GET /v1/taxonomy, POST /v1/score, GET /v1/stats, POST /v1/score/batch, GET /v1/batches/:id, GET /demo or GET /pair.`,
     ),
     404,
   );
