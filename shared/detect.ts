@@ -55,7 +55,8 @@ interface RawMatch {
 }
 
 /** Fenced and inline code in chat replies: identifiers like destroy() or either() are not rhetoric. */
-const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|`[^`\n]+`/g;
+// (Doubled backticks are left alone: news corpora use ``like this'' for quotation marks.)
+const CODE = /```[\s\S]*?(?:```|$)|~~~[\s\S]*?(?:~~~|$)|(?<!`)`(?!`)[^`\n]+`(?!`)/g;
 
 function codeRanges(text: string): [number, number][] {
   if (!text.includes('`') && !text.includes('~~~')) return [];
