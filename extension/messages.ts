@@ -16,8 +16,24 @@ export const ReplyCaptured = z.object({
   userTurn: z.string().max(MAX_REPLY_CHARS).optional(),
   previous: z.array(Turn).max(200),
   url: z.string().max(4096).optional(),
+  /** The user turn this reply answers (a regenerated or edited reply is a new message, same parent). */
+  parentId: z.string().min(1).max(512).optional(),
+  /** 'fallback' when the site shows no message id and `messageId` is a hash (sites/ids.ts). */
+  idSource: z.enum(['site', 'fallback']).optional(),
+  /** The model the page names for this reply, when it names one. */
+  model: z.string().min(1).max(200).optional(),
 });
 export type ReplyCaptured = z.infer<typeof ReplyCaptured>;
+
+/** A site's content script says whether its adapter still reads the page (drift detection). */
+export const SiteHealthReport = z.object({
+  type: z.literal('site-health'),
+  site: z.string().min(1).max(64),
+  state: z.enum(['healthy', 'unhealthy']),
+  check: z.string().max(64).optional(),
+  reason: z.string().max(500).optional(),
+});
+export type SiteHealthReport = z.infer<typeof SiteHealthReport>;
 
 export const PairRequest = z.object({
   type: z.literal('pair'),
@@ -38,7 +54,7 @@ export const TestConnection = z.object({
 });
 export type TestConnection = z.infer<typeof TestConnection>;
 
-export const ToBackground = z.discriminatedUnion('type', [ReplyCaptured, PairRequest, GetStatus, TestConnection]);
+export const ToBackground = z.discriminatedUnion('type', [ReplyCaptured, SiteHealthReport, PairRequest, GetStatus, TestConnection]);
 export type ToBackground = z.infer<typeof ToBackground>;
 
 // ---- background → content -------------------------------------------------------------------
@@ -90,6 +106,7 @@ export interface ResponseFor {
   pair: PairResponse;
   'get-status': StatusResponse;
   'test-connection': ConnectionReport;
+  'site-health': { ok: boolean };
 }
 
 /** Typed wrapper over runtime.sendMessage for messages to the background. */

@@ -42,6 +42,12 @@ export const MessageRecord = z.object({
   capturedAt: Timestamp,
   updatedAt: Timestamp,
   scoredAt: Timestamp.optional(),
+  /** The user turn this reply answers: regenerated/edited replies are new messages with the same parent. */
+  parentId: z.string().max(512).optional(),
+  /** 'fallback' = the site shows no message id; messageId is a hash of role, page index and text prefix. */
+  idSource: z.enum(['site', 'fallback']).optional(),
+  /** Model name as the page shows it (DOM label), when it shows one. */
+  model: z.string().max(200).optional(),
   /** Tab that captured it, so a late score can still be drawn there. */
   tabId: z.number().int().optional(),
 });

@@ -9,8 +9,11 @@ import {
   type PairResponse,
   type ReplyCaptured,
   type ScoreReady,
+  type SiteHealthReport,
   type StatusResponse,
 } from '../messages.ts';
+import { fetchDisabledSites } from './site-list.ts';
+import { siteOffReason, type SiteState } from '../sites/site-settings.ts';
 import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
 import { createScoringQueue, type ScoreUpdate } from '../scoring/queue.ts';
 import { isLocalProxyUrl, type Settings } from '../settings.ts';
@@ -24,6 +27,9 @@ export interface BackgroundDeps {
   sendToTab(tabId: number, message: ScoreReady): Promise<unknown>;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Per-site switches, the proxy's disabled list and health (storage.local). Omitted: every site on. */
+  loadSiteState?(): Promise<SiteState>;
+  saveSiteState?(patch: Partial<SiteState>): Promise<void>;
 }
 
 type Sender = Pick<Browser.runtime.MessageSender, 'tab' | 'url' | 'id'>;
@@ -65,6 +71,10 @@ export function createBackgroundService(deps: BackgroundDeps) {
   async function onReplyCaptured(message: ReplyCaptured, sender: Sender): Promise<CaptureResponse> {
     const settings = await deps.loadSettings();
     if (!settings.enabled) return { status: 'disabled' };
+    // Defence in depth: the content script checks this too, but a site switched off (by the reader
+    // or by the proxy's list) must never reach the archive.
+    const sites = await deps.loadSiteState?.();
+    if (sites && siteOffReason(sites, message.site)) return { status: 'disabled' };
     const tabId = sender.tab?.id;
     // Store first: whatever happens to the proxy, the reply is in the archive.
     const { message: stored, created } = await queries.recordCapture(
@@ -78,6 +88,9 @@ export function createBackgroundService(deps: BackgroundDeps) {
         previous: message.previous,
         ...(message.url ? { url: message.url } : {}),
         ...(tabId !== undefined ? { tabId } : {}),
+        ...(message.parentId ? { parentId: message.parentId } : {}),
+        ...(message.idSource ? { idSource: message.idSource } : {}),
+        ...(message.model ? { model: message.model } : {}),
       },
       now(),
     );
@@ -145,11 +158,34 @@ export function createBackgroundService(deps: BackgroundDeps) {
 
   async function status(): Promise<StatusResponse> {
     const settings = await deps.loadSettings();
+    void refreshDisabledSites();
     void queue.drain({ force: true }); // a popup open is a retry moment too
     const [counts, report] = await Promise.all([queries.countByStatus(db), testConnection(settings.proxyUrl, settings.token)]);
     const paired = Boolean(settings.token) && report.auth.ok;
     const detail = !report.health.ok ? report.health.detail : !settings.token ? 'Not paired yet.' : report.auth.detail;
     return { enabled: settings.enabled, paired, proxyUrl: settings.proxyUrl, reachable: report.health.ok, detail, counts };
+  }
+
+  async function onSiteHealth(report: SiteHealthReport): Promise<{ ok: boolean }> {
+    if (!deps.loadSiteState || !deps.saveSiteState) return { ok: false };
+    const { siteHealth } = await deps.loadSiteState();
+    const previous = siteHealth[report.site];
+    if (previous?.state === report.state && previous.check === report.check) return { ok: true };
+    await deps.saveSiteState({
+      siteHealth: {
+        ...siteHealth,
+        [report.site]: { state: report.state, ...(report.check ? { check: report.check } : {}), ...(report.reason ? { reason: report.reason } : {}), at: now() },
+      },
+    });
+    return { ok: true };
+  }
+
+  /** Reads the proxy's disabled-site list and stores it; keeps the old list when the proxy does not answer. */
+  async function refreshDisabledSites(): Promise<void> {
+    if (!deps.saveSiteState) return;
+    const settings = await deps.loadSettings();
+    const disabled = await fetchDisabledSites({ proxyUrl: settings.proxyUrl, token: settings.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    if (disabled) await deps.saveSiteState({ disabledSites: disabled });
   }
 
   /** Routes one runtime message. Returns undefined for messages that are not ours. */
@@ -160,6 +196,8 @@ export function createBackgroundService(deps: BackgroundDeps) {
     switch (message.type) {
       case 'reply-captured':
         return onReplyCaptured(message, sender);
+      case 'site-health':
+        return onSiteHealth(message);
       case 'pair':
         return onPair(message.proxyUrl, message.token, sender);
       case 'get-status':
@@ -169,7 +207,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
     }
   }
 
-  return { handleMessage, queue, db, queries };
+  return { handleMessage, queue, db, queries, refreshDisabledSites };
 }
 
 export type BackgroundService = ReturnType<typeof createBackgroundService>;

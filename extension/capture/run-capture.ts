@@ -6,6 +6,8 @@ import type { Flag, ScoreResult, Turn } from '#shared/schemas';
 import { sendToBackground, type CaptureResponse, type ScoreReady } from '../messages.ts';
 import { rangeForOffsets } from '../sites/extract.ts';
 import { queryFirst } from '../sites/query.ts';
+import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-settings.ts';
+import { createSiteHealth } from './site-health.ts';
 import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
 import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
 import { createFlagCard } from '../ui/card.ts';
@@ -40,6 +42,21 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   let scanTimer: number | null = null;
   let scanDueAt = 0;
   let conversationId: string | null = null;
+  /** Why this site does not capture now (switched off by the reader or the proxy), or null. */
+  let offReason: string | null = 'loading';
+  /** Turn elements that mutated since the last scan (re-read alone when the adapter has readTurn). */
+  const dirtyTurns = new Set<Element>();
+  /** Turns still waiting for their text to settle: re-read on the next scan even without a mutation. */
+  const watchedTurns = new Set<Element>();
+  let fullScanDue = true;
+  /** The turn selector that matched at the last full parse: the one mutations are mapped with. */
+  let turnSelector: string | null = null;
+  const health = createSiteHealth({
+    report: (state, check, reason) => {
+      log('site health', adapter.id, state, check ?? '', reason ?? '');
+      void sendToBackground({ type: 'site-health', site: adapter.id, state, ...(check ? { check } : {}), ...(reason ? { reason } : {}) }).catch(() => undefined);
+    },
+  });
 
   const currentConversationId = (): string | null => {
     try {
@@ -78,14 +95,35 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     }, ms);
   }
 
+  /** Maps mutations to the turns they touched; anything outside a known turn needs a full parse. */
+  function onMutations(records: MutationRecord[]): void {
+    if (!adapter.readTurn || !turnSelector) fullScanDue = true;
+    else {
+      for (const record of records) {
+        const node = record.target;
+        const element = node.nodeType === 1 ? (node as Element) : node.parentElement;
+        const turn = element?.closest(turnSelector);
+        if (turn && thread?.contains(turn) && turn !== thread) dirtyTurns.add(turn);
+        else {
+          fullScanDue = true;
+          break;
+        }
+      }
+    }
+    scheduleScan();
+  }
+
   function attach(): void {
+    if (offReason) return;
     if (thread?.isConnected) return;
     observer?.disconnect();
     observer = null;
     thread = queryFirst(document, adapter.selectors.thread);
+    health.threadFound(Boolean(thread), currentConversationId() !== null, Date.now());
     if (!thread) return;
+    fullScanDue = true;
     // Watch the conversation container only, never the whole body.
-    observer = new MutationObserver(() => scheduleScan());
+    observer = new MutationObserver(onMutations);
     observer.observe(thread, {
       childList: true,
       subtree: true,
@@ -95,15 +133,44 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     scheduleScan(0);
   }
 
+  /** Only the turns that changed, when the adapter can read one turn alone; else every turn. */
+  function readChanged(): ParsedTurn[] {
+    const full = fullScanDue || !adapter.readTurn;
+    const elements = [...dirtyTurns, ...watchedTurns];
+    dirtyTurns.clear();
+    watchedTurns.clear();
+    fullScanDue = false;
+    if (full) {
+      turnSelector = adapter.selectors.turn.find((sel) => thread!.querySelector(sel) !== null) ?? null;
+      const turns = parse();
+      health.turnsRead(thread!.querySelectorAll(turnSelector ?? adapter.selectors.turn[0]!).length, turns.length, Date.now());
+      return turns;
+    }
+    const turns: ParsedTurn[] = [];
+    for (const element of new Set(elements)) {
+      if (!element.isConnected) continue;
+      try {
+        const turn = adapter.readTurn!(element);
+        if (turn) turns.push(turn);
+      } catch (error) {
+        log('readTurn failed', error);
+      }
+    }
+    return turns;
+  }
+
   function scan(): void {
-    if (ctx.isInvalid || !thread) return;
+    if (ctx.isInvalid || !thread || offReason) return;
     const id = currentConversationId();
-    if (id !== conversationId) resetConversation(id);
+    if (id !== conversationId) {
+      resetConversation(id);
+      fullScanDue = true;
+    }
     if (!conversationId) return;
-    const turns = parse();
+    const turns = readChanged();
     const now = Date.now();
     let recheck = Infinity;
-    turns.forEach((turn, index) => {
+    turns.forEach((turn) => {
       if (turn.role !== 'assistant') return;
       const state = replies.get(turn.id);
       if (state && !state.badge.host.isConnected) turn.element.append(state.badge.host); // site re-rendered the turn
@@ -116,16 +183,31 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       }
       const decision = tracker.observe({ id: turn.id, text: turn.text, done }, now);
       if (decision.action === 'capture') {
+        // Sanity before anything leaves the page: chrome captured as content means drift.
+        const problem = health.checkReply(turn.text, adapter.chromeText ?? []);
         tracker.markSent(turn.id);
-        void capture(turns, index, conversationId!);
-      } else if (decision.action === 'wait' && decision.recheckInMs !== undefined) {
-        recheck = Math.min(recheck, decision.recheckInMs);
+        if (problem) return;
+        void capture(turn.id, conversationId!);
+      } else if (decision.action === 'wait') {
+        if (done === true && turn.text.trim() === '') health.emptyFinishedReply(now);
+        if (decision.recheckInMs !== undefined) {
+          recheck = Math.min(recheck, decision.recheckInMs);
+          watchedTurns.add(turn.element);
+        }
       }
     });
     if (recheck !== Infinity) scheduleScan(recheck + 20);
   }
 
-  async function capture(turns: ParsedTurn[], index: number, convId: string): Promise<void> {
+  async function capture(messageId: string, convId: string): Promise<void> {
+    if (health.isUnhealthy()) return;
+    // The full thread, once per finished reply: the context (earlier turns) goes with it.
+    const turns = parse();
+    const index = turns.findIndex((t) => t.id === messageId && t.role === 'assistant');
+    if (index < 0) {
+      tracker.unmarkSent(messageId); // unmounted meanwhile (virtual list): try when it is back
+      return;
+    }
     const reply = turns[index]!;
     let userIndex = -1;
     for (let i = index - 1; i >= 0; i--) {
@@ -148,6 +230,9 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
         ...(userTurn !== undefined ? { userTurn } : {}),
         previous,
         url: location.origin + location.pathname,
+        ...(userIndex >= 0 ? { parentId: turns[userIndex]!.id } : {}),
+        ...(reply.idSource ? { idSource: reply.idSource } : {}),
+        ...(reply.model ? { model: reply.model.slice(0, 200) } : {}),
       });
     } catch (error) {
       response = undefined;
@@ -306,14 +391,44 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
 
   // Switched off: take everything down at once. Switched on: capture again (stored scores come back).
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area !== 'local' || !('enabled' in changes)) return;
+    if (area !== 'local') return;
+    if (SITE_STATE_KEYS.some((k) => k !== 'siteHealth' && k in changes)) void refreshSiteSwitch();
+    if (!('enabled' in changes)) return;
     resetConversation(conversationId);
+    fullScanDue = true;
     if (changes.enabled?.newValue !== false) scheduleScan(0);
   };
+
+  /** This site on or off (the reader's switch, the proxy's disabled list): off = take everything down. */
+  async function refreshSiteSwitch(): Promise<void> {
+    let reason: string | null;
+    try {
+      reason = siteOffReason(await loadSiteState(), adapter.id);
+    } catch (error) {
+      log('site state unreadable', error);
+      reason = null;
+    }
+    if (ctx.isInvalid || reason === offReason) return;
+    offReason = reason;
+    document.documentElement.dataset.unspunSite = reason ? 'off' : adapter.id;
+    if (reason) {
+      log('site off:', reason);
+      observer?.disconnect();
+      observer = null;
+      thread = null;
+      resetConversation(conversationId);
+    } else {
+      health.restart(Date.now());
+      attach();
+    }
+  }
   browser.storage.onChanged.addListener(onStorage);
 
+  // SPA navigation (new chat, another chat via history.pushState): a new page as far as we care.
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     thread = null;
+    fullScanDue = true;
+    health.restart(Date.now());
     attach();
     scheduleScan(0);
   });
@@ -321,11 +436,16 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     browser.runtime.onMessage.removeListener(onMessage);
     browser.storage.onChanged.removeListener(onStorage);
     observer?.disconnect();
+    dirtyTurns.clear();
+    watchedTurns.clear();
     for (const reply of replies.values()) reply.badge.remove();
     layer?.dispose();
     card.remove();
   });
 
-  attach();
-  ctx.setInterval(attach, THREAD_POLL_MS);
+  void refreshSiteSwitch();
+  ctx.setInterval(() => {
+    attach();
+    if (!offReason) health.tick(currentConversationId() !== null, Date.now());
+  }, THREAD_POLL_MS);
 }

@@ -13,6 +13,9 @@ export interface Capture {
   previous: Turn[];
   url?: string;
   tabId?: number;
+  parentId?: string;
+  idSource?: 'site' | 'fallback';
+  model?: string;
 }
 
 export interface RecordCaptureResult {
@@ -64,6 +67,9 @@ export async function recordCapture(db: UnspunDb, capture: Capture, now: number)
       capturedAt: now,
       updatedAt: now,
       ...(capture.tabId !== undefined ? { tabId: capture.tabId } : {}),
+      ...(capture.parentId ? { parentId: capture.parentId } : {}),
+      ...(capture.idSource ? { idSource: capture.idSource } : {}),
+      ...(capture.model ? { model: capture.model } : {}),
     };
     await db.messages.add(message);
     return { message, created: true };

@@ -3,6 +3,7 @@ import { createBackgroundService } from '../background/service.ts';
 import { createDb } from '../db/schema.ts';
 import { loadSettings, saveSettings } from '../settings.ts';
 import { RETRY_ALARM_MINUTES } from '../scoring/retry.ts';
+import { loadSiteState } from '../sites/site-settings.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -12,6 +13,8 @@ export default defineBackground(() => {
     loadSettings,
     saveSettings,
     sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message),
+    loadSiteState,
+    saveSiteState: (patch) => browser.storage.local.set(patch),
   });
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
@@ -26,17 +29,22 @@ export default defineBackground(() => {
   // Backstop for the in-memory backoff timer, which dies with the service worker.
   void browser.alarms.create(RETRY_ALARM, { periodInMinutes: RETRY_ALARM_MINUTES });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === RETRY_ALARM) void service.queue.drain();
+    if (alarm.name === RETRY_ALARM) {
+      void service.queue.drain();
+      void service.refreshDisabledSites();
+    }
   });
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && ('token' in changes || 'proxyUrl' in changes || 'enabled' in changes)) {
       void service.queue.drain({ force: true });
+      if ('token' in changes || 'proxyUrl' in changes) void service.refreshDisabledSites();
     }
   });
 
   // The worker just woke up: anything left pending by a previous life is due.
   void service.queue.drain();
+  void service.refreshDisabledSites();
 
   // Small query helpers for the e2e tests and for debugging from the service worker console.
   Object.assign(globalThis, { unspun: { db: service.db, queries: service.queries, drain: service.queue.drain } });

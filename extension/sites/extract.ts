@@ -30,6 +30,17 @@ export interface TextMap<N> {
 export interface ExtractOptions<N> {
   /** Elements to leave out entirely (our own injected UI, site chrome such as buttons). */
   skip?: (element: N) => boolean;
+  /**
+   * Elements read as a given text instead of their rendered content (KaTeX → its TeX source).
+   * The substitute is synthetic: it maps to no DOM text, so no highlight is drawn on it.
+   */
+  substitute?: (element: N) => string | null | undefined;
+  /**
+   * Markdown-faithful output: a `pre` becomes a fenced block (```lang, the language from this
+   * callback; '' for none) and tables become `| a | b |` rows with a `| --- |` rule under the head.
+   */
+  codeLanguage?: (pre: N) => string;
+  markdownTables?: boolean;
 }
 
 const TEXT_NODE = 3;
@@ -121,6 +132,19 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
     if (node.nodeType !== ELEMENT_NODE) return;
     const name = node.nodeName.toUpperCase();
     if (SKIPPED.has(name) || options.skip?.(node)) return;
+    const substitute = options.substitute?.(node);
+    if (typeof substitute === 'string') {
+      if (substitute.startsWith('$$')) {
+        requestBreak(2);
+        synthetic(substitute);
+        requestBreak(2);
+      } else {
+        flush();
+        text += substitute;
+      }
+      return;
+    }
+    if (name === 'TABLE' && options.markdownTables) return visitTable(node);
     if (name === 'BR') {
       pendingSpace = null;
       synthetic('\n');
@@ -130,6 +154,8 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
     const breakSize = isList && listDepth > 0 ? 1 : PARAGRAPH_BLOCKS.has(name) ? 2 : LINE_BLOCKS.has(name) ? 1 : 0;
     if (breakSize) requestBreak(breakSize);
     if (name === 'LI') synthetic(listKind === 'OL' ? `${itemIndex}. ` : '- ');
+    const fence = name === 'PRE' && options.codeLanguage ? options.codeLanguage(node) : null;
+    if (fence !== null) synthetic('```' + fence + '\n');
     if (name === 'PRE') preDepth++;
     if (isList) listDepth++;
     let index = 0;
@@ -141,7 +167,50 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
     }
     if (isList) listDepth--;
     if (name === 'PRE') preDepth--;
+    if (fence !== null) {
+      if (!text.endsWith('\n')) text += '\n';
+      text += '```';
+    }
     if (breakSize) requestBreak(breakSize);
+  };
+
+  const elementChildren = (node: N): N[] => Array.from(node.childNodes as ArrayLike<N>).filter((c) => c.nodeType === ELEMENT_NODE);
+  const rowsOf = (node: N): N[] =>
+    elementChildren(node).flatMap((c) => {
+      const n = c.nodeName.toUpperCase();
+      return n === 'TR' ? [c] : n === 'THEAD' || n === 'TBODY' || n === 'TFOOT' ? rowsOf(c) : [];
+    });
+
+  /** A table as Markdown rows; cells are read inline (their block breaks become spaces). */
+  const visitTable = (table: N): void => {
+    requestBreak(2);
+    rowsOf(table).forEach((row, rowIndex) => {
+      const cells = elementChildren(row).filter((c) => /^T[DH]$/i.test(c.nodeName));
+      if (rowIndex > 0) synthetic('\n');
+      synthetic('|');
+      for (const cell of cells) {
+        synthetic(' ');
+        visitInline(cell);
+        pendingBreak = 0;
+        pendingSpace = null;
+        text += ' |';
+      }
+      if (rowIndex === 0) text += '\n|' + ' --- |'.repeat(Math.max(1, cells.length));
+    });
+    requestBreak(2);
+  };
+  const visitInline = (cell: N): void => {
+    const children = cell.childNodes;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i] as N;
+      if (child.nodeType === TEXT_NODE) visitText(child);
+      else visit(child, null, 0);
+      if (pendingBreak > 0) {
+        pendingBreak = 0;
+        pendingSpace ??= null;
+        if (!text.endsWith(' ') && !text.endsWith('| ')) text += ' ';
+      }
+    }
   };
 
   visit(root, null, 0);

@@ -1,27 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SITES } from '../../extension/sites/index.ts';
-import { SITE_IDS } from '../../extension/sites/types.ts';
 import { demo } from '../../extension/sites/demo.ts';
-
-// A Chrome match pattern: scheme://host/path, host may start with "*.", no port.
-const MATCH_PATTERN = /^(https?|\*):\/\/(\*|(\*\.)?[^/*:]+)\/.*$/;
-
-describe('site registry (convention)', () => {
-  it.each(SITE_IDS)('%s is registered under its own id, with valid patterns and selectors', (id) => {
-    const adapter = SITES[id];
-    expect(adapter.id).toBe(id);
-    expect(adapter.matches.length).toBeGreaterThan(0);
-    for (const pattern of adapter.matches) expect(pattern).toMatch(MATCH_PATTERN);
-    for (const list of Object.values(adapter.selectors)) expect(list.length).toBeGreaterThan(0);
-  });
-
-  it.each(SITE_IDS)('%s has a content script whose matches are the adapter’s', (id) => {
-    const source = readFileSync(new URL(`../../extension/entrypoints/${id}.content.ts`, import.meta.url), 'utf8');
-    for (const pattern of SITES[id].matches) expect(source).toContain(`'${pattern}'`);
-    expect(source).toContain(`SITES.${id}`);
-  });
-});
 
 describe('demo adapter', () => {
   const doc = (id: string | null) =>

@@ -1,0 +1,50 @@
+// Reads a rendered chat reply back as Markdown-faithful text: fenced code blocks with their
+// language, tables as rows, math as its TeX source (never the three renderings KaTeX draws), and
+// none of the site's chrome (copy buttons, code headers, screen-reader labels, our own UI).
+import { extractText, type TextMap } from './extract.ts';
+import { isUnspunElement } from './query.ts';
+
+export interface ReadOptions {
+  /** Site chrome inside the body to leave out (e.g. a code block's language header). */
+  skip?: readonly string[];
+}
+
+/** Hidden from readers, so not content: screen-reader-only labels, aria-hidden KaTeX HTML. */
+const ALWAYS_SKIP = ['[aria-hidden="true"]', '.sr-only', '[hidden]'];
+
+const TEX = 'annotation[encoding="application/x-tex"]';
+
+function texOf(element: Element): string | null {
+  // Gemini keeps the source in data-math on the math container.
+  const dataMath = element.getAttribute('data-math');
+  if (dataMath !== null) {
+    const display = element.classList.contains('math-block') || element.tagName === 'DIV';
+    return display ? `$$${dataMath}$$` : `$${dataMath}$`;
+  }
+  // KaTeX (ChatGPT, Claude, Le Chat): MathML with the TeX in an annotation.
+  if (element.classList.contains('katex') || element.tagName.toLowerCase() === 'math') {
+    const annotation = element.querySelector(TEX);
+    if (!annotation) return null;
+    const tex = (annotation.textContent ?? '').trim();
+    const display = element.closest('.katex-display') !== null || element.getAttribute('display') === 'block';
+    return display ? `$$${tex}$$` : `$${tex}$`;
+  }
+  return null;
+}
+
+function languageOf(pre: Element): string {
+  const code = pre.querySelector('code');
+  const fromClass = code && Array.from(code.classList).find((c) => c.startsWith('language-'));
+  if (fromClass) return fromClass.slice('language-'.length);
+  return pre.getAttribute('data-language') ?? code?.getAttribute('data-language') ?? '';
+}
+
+export function readMarkdown(body: Element, options: ReadOptions = {}): TextMap<Node> {
+  const skip = [...ALWAYS_SKIP, ...(options.skip ?? [])].join(', ');
+  return extractText<Node>(body, {
+    skip: (node) => isUnspunElement(node) || (node.nodeType === 1 && (node as Element).matches(skip)),
+    substitute: (node) => (node.nodeType === 1 ? texOf(node as Element) : null),
+    codeLanguage: (pre) => languageOf(pre as Element),
+    markdownTables: true,
+  });
+}
