@@ -9,7 +9,7 @@
 import type { Flag, ScoreContext } from './schemas.ts';
 import { compilePattern, isGluedToPrevious } from './detect/pattern.ts';
 import { RULES, WOULD_SUPPORT, type Rule } from './detect/rules.ts';
-import { createSegmenter } from './detect/segment.ts';
+import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
 import { scoreFlags } from './detect/score.ts';
@@ -70,9 +70,18 @@ function insideAny(ranges: readonly [number, number][], start: number, end: numb
   return ranges.some(([s, e]) => start < e && s < end);
 }
 
-function findMatches(text: string): RawMatch[] {
+/**
+ * Markdown emphasis markers (`_like this_`, `**this**`) blanked out, same length, so word
+ * boundaries see the words; underscores inside identifiers (snake_case) are kept.
+ */
+function withoutEmphasis(text: string): string {
+  if (!text.includes('_') && !text.includes('*')) return text;
+  return text.replace(/\*+|(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, (m) => ' '.repeat(m.length));
+}
+
+/** `text` is the emphasis-blanked reply; `code` the code ranges of the original. */
+function findMatches(text: string, code: readonly [number, number][]): RawMatch[] {
   const out: RawMatch[] = [];
-  const code = codeRanges(text);
   for (const c of compiledRules()) {
     const re = c.pattern;
     re.lastIndex = 0;
@@ -108,8 +117,25 @@ function dedupe(flags: Flag[]): Flag[] {
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-export function detect(text: string, options: DetectOptions = {}): Detection {
-  const matches = findMatches(text);
+const LIST_MARKER = /^(?:\d+[.)]|[-*•>#]+)\s+/;
+
+/** A sentence span without a leading list marker and with a bracket it opens also closed. */
+function tidySentenceSpan(text: string, span: Range, cueStart: number): Range {
+  let { start, end } = span;
+  const marker = LIST_MARKER.exec(text.slice(start, end));
+  if (marker && start + marker[0].length <= cueStart) start += marker[0].length;
+  const quote = text.slice(start, end);
+  const opens = (quote.match(/\(/g) ?? []).length;
+  const closes = (quote.match(/\)/g) ?? []).length;
+  if (opens > closes && text[end] === ')') end += 1;
+  return { start, end };
+}
+
+export function detect(reply: string, options: DetectOptions = {}): Detection {
+  // Rules, terms and support all read `text`: the reply with markdown emphasis blanked out (same
+  // length, so every offset holds). Quotes are cut from the reply itself.
+  const text = withoutEmphasis(reply);
+  const matches = findMatches(text, codeRanges(reply));
   if (matches.length === 0) return { flags: [], score: 0 };
   const seg = createSegmenter(text);
   const requested = isPersuasionRequested(options.context);
@@ -123,7 +149,7 @@ export function detect(text: string, options: DetectOptions = {}): Detection {
     }
     const span =
       c.rule.scope === 'sentence' && sentence.end - sentence.start <= MAX_SENTENCE_SPAN
-        ? seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end))
+        ? tidySentenceSpan(text, seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end)), start)
         : seg.snap(start, end);
     if (span.end <= span.start) continue;
     const next = seg.nextSentence(start);
@@ -135,7 +161,7 @@ export function detect(text: string, options: DetectOptions = {}): Detection {
       move: c.rule.move,
       start: span.start,
       end: span.end,
-      quote: text.slice(span.start, span.end),
+      quote: reply.slice(span.start, span.end),
       severity: c.rule.severity,
       support: supportFor(c.rule.support, window, requested),
       rationale: c.rule.reason,

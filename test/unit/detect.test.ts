@@ -180,6 +180,13 @@ describe('chat-assistant replies', () => {
     });
   }
 
+  it('reads through markdown emphasis and list markers', () => {
+    const text = '**Great question!**\n\n- _Experts agree_ on this.\n1. Everyone is switching (really).\n\nsnake_case_destroy is fine.';
+    const { flags } = detect(text);
+    expectValidFlags(text, flags);
+    expect(flags.map((f) => f.quote)).toEqual(['Great question', 'Experts agree', 'Everyone is switching (really)']);
+  });
+
   it('ignores code blocks and inline code', () => {
     const text =
       'Use this:\n\n```js\n// either retry or fail: a terrible hack, obviously\nwidget.destroy();\n```\n\nThen call `nukeEverything()` only in tests.';
