@@ -1,9 +1,11 @@
 // The registry of site adapters. Typed by SiteId, so a missing adapter is a compile error.
+import { copilot } from './copilot.ts';
 import { demo } from './demo.ts';
 import type { SiteAdapter, SiteId } from './types.ts';
 
 export const SITES: Record<SiteId, SiteAdapter> = {
   demo,
+  copilot,
 };
 
 export type { SiteAdapter, SiteId } from './types.ts';

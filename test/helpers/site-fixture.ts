@@ -1,0 +1,41 @@
+// Loads a saved chat-site fixture page into linkedom (a small DOM that WXT already depends on) so
+// an adapter's DOM-reading half runs in Node, against the same pages the browser tests serve.
+import { readFileSync } from 'node:fs';
+import { parseHTML } from 'linkedom';
+import { queryFirst } from '../../extension/sites/query.ts';
+import type { ParsedTurn, SiteAdapter } from '../../extension/sites/types.ts';
+
+export interface LoadedFixture {
+  document: Document;
+  thread: Element | null;
+  turns: ParsedTurn[];
+}
+
+export function fixtureHtml(site: string, name: string): string {
+  return readFileSync(new URL(`../fixtures/sites/${site}/${name}.html`, import.meta.url), 'utf8');
+}
+
+/** Parses `html` and runs the adapter over it the way the capture core does. */
+export function loadPage(adapter: SiteAdapter, html: string): LoadedFixture {
+  const { document } = parseHTML(html) as unknown as { document: Document };
+  const thread = queryFirst(document, adapter.selectors.thread);
+  return { document, thread, turns: thread ? adapter.parse(thread) : [] };
+}
+
+export function loadFixture(adapter: SiteAdapter, name: string): LoadedFixture {
+  return loadPage(adapter, fixtureHtml(adapter.id, name));
+}
+
+/** What a reply must never contain: page chrome that a drifted selector could pick up. */
+export function chromeLeaks(text: string, chrome: readonly (string | RegExp)[]): string[] {
+  return chrome.filter((c) => (typeof c === 'string' ? text.includes(c) : c.test(text))).map(String);
+}
+
+/** Every mapped character is the character of the DOM text node it came from (or a collapsed space). */
+export function textMapIsFaithful(turn: ParsedTurn): boolean {
+  return turn.textMap.segments.every((s) => {
+    const source = (s.node.nodeValue ?? '').slice(s.nodeStart, s.nodeStart + s.length);
+    const out = turn.text.slice(s.start, s.start + s.length);
+    return out === source || (s.length === 1 && /\s/.test(source) && out === ' ');
+  });
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
+import { isFallbackId } from '../../extension/sites/ids.ts';
+import { urlMatches } from '../../extension/sites/match.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, textMapIsFaithful } from '../helpers/site-fixture.ts';
+
+const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
+
+describe('copilot: pages and conversation ids', () => {
+  it.each([
+    ['https://copilot.microsoft.com/chats/Hq4bV7sN2cXe9LmP3aT6k', 'Hq4bV7sN2cXe9LmP3aT6k'],
+    ['https://www.copilot.com/chats/Hq4bV7sN2cXe9LmP3aT6k/', 'Hq4bV7sN2cXe9LmP3aT6k'],
+    ['https://copilot.microsoft.com/chats/a1-B2_c3d4?utm=x#top', 'a1-B2_c3d4'],
+  ])('%s → %s', (url, id) => {
+    expect(urlMatches(copilot.matches, url)).toBe(true);
+    expect(copilotConversationId(new URL(url))).toBe(id);
+  });
+
+  it.each([
+    'https://copilot.microsoft.com/',
+    'https://copilot.microsoft.com/chats/',
+    'https://copilot.microsoft.com/chats',
+    'https://copilot.microsoft.com/discover',
+    'https://copilot.microsoft.com/chats/abc/settings',
+    'https://copilot.microsoft.com/pages/Hq4bV7sN2cXe9LmP3aT6k',
+  ])('no conversation on %s', (url) => {
+    expect(copilotConversationId(new URL(url))).toBeNull();
+  });
+
+  it.each(['https://m365.cloud.microsoft/chat', 'https://bing.com/chat', 'https://copilot.microsoft.com.evil.example/chats/x'])(
+    'does not run on %s',
+    (url) => {
+      expect(urlMatches(copilot.matches, url)).toBe(false);
+    },
+  );
+});
+
+describe('copilot: message ids from element ids', () => {
+  it.each([
+    ['Kp3v9QeR2mWx7TnB4yLdA-user-message', 'Kp3v9QeR2mWx7TnB4yLdA'],
+    ['Zr8cT1uN6vHq3JsW9eFgB-author', 'Zr8cT1uN6vHq3JsW9eFgB'],
+    ['Zr8cT1uN6vHq3JsW9eFgB-content-0', 'Zr8cT1uN6vHq3JsW9eFgB'],
+    ['Zr8cT1uN6vHq3JsW9eFgB-content-12', 'Zr8cT1uN6vHq3JsW9eFgB'],
+  ])('%s → %s', (elementId, id) => {
+    expect(copilotIdFromElementId(elementId)).toBe(id);
+  });
+
+  it.each(['', null, 'userInput', 'radix-_r_1_-author', 'short-author', 'Kp3v9QeR2mWx7TnB4yLdA-reactions'])('%s is not a message id', (elementId) => {
+    expect(copilotIdFromElementId(elementId)).toBeNull();
+  });
+});
+
+describe('copilot: finished conversation fixture', () => {
+  const { thread, turns } = loadFixture(copilot, 'conversation');
+
+  it('finds the conversation container and four turns in order, with the page’s own ids', () => {
+    expect(thread?.getAttribute('data-content')).toBe('conversation');
+    expect(turns.map((t) => [t.role, t.id, t.idSource ?? 'site'])).toEqual([
+      ['user', 'Kp3v9QeR2mWx7TnB4yLdA', 'site'],
+      ['assistant', 'Zr8cT1uN6vHq3JsW9eFgB', 'site'],
+      ['user', 'Mb5xD2kL8pQw4RtY7nCzE', 'site'],
+      ['assistant', 'Vt6yH3jK9sLm2NbQ5wXcR', 'site'],
+    ]);
+  });
+
+  it('reads user turns as typed', () => {
+    expect(turns[0]!.text).toBe('Should I move my savings into an index fund? Show me how to compute the growth.');
+    expect(turns[2]!.text).toBe('Compare the fees of the two options in a table.');
+  });
+
+  it('reads a reply Markdown-faithfully: list, TeX source, fenced code', () => {
+    const text = turns[1]!.text;
+    expect(text.startsWith('Short answer: yes, for most people.')).toBe(true);
+    expect(text).toContain('- Diversification: one fund holds the whole market.\n- Low cost');
+    expect(text).toContain('Compound growth follows $A = P(1 + r)^n$, where r is the yearly return.');
+    expect(text).toContain('$$\\frac{A}{P} = e^{rt}$$');
+    expect(text).toContain('```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n');
+    expect(text.endsWith("so don't wait.")).toBe(true);
+  });
+
+  it('reads a table and an ordered list', () => {
+    const text = turns[3]!.text;
+    expect(text).toContain('| Option | Yearly fee | Minimum |\n| --- | --- | --- |\n| Index fund | 0.05% | $1 |\n| Managed fund | 1.00% | $500 |');
+    expect(text).toContain('1. Pick a broad, low-cost fund.\n2. Automate a monthly transfer.');
+  });
+
+  it('leaves out the screen-reader headings, buttons and the code header', () => {
+    for (const turn of turns) expect(chromeLeaks(turn.text, CHROME)).toEqual([]);
+  });
+
+  it('maps every character it read back to the page', () => {
+    for (const turn of turns) expect(textMapIsFaithful(turn)).toBe(true);
+  });
+
+  it('calls a reply with its reaction bar finished', () => {
+    expect(turns.filter((t) => t.role === 'assistant').map((t) => copilot.isDone(t.element))).toEqual([true, true]);
+  });
+
+  it('reads one turn alone the same way as the whole thread', () => {
+    expect(copilot.readTurn(turns[1]!.element)?.text).toBe(turns[1]!.text);
+  });
+});
+
+describe('copilot: streaming fixture', () => {
+  const finished = loadFixture(copilot, 'conversation').turns;
+  const { turns } = loadFixture(copilot, 'streaming');
+
+  it('a reply with the loading marker is not finished; the earlier one is', () => {
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(copilot.isDone(turns[1]!.element)).toBe(true);
+    expect(copilot.isDone(turns[3]!.element)).toBe(false);
+    expect(turns[3]!.text).toBe('Here is how the two compare:\n\n1. Pick a broad, low-cost fund.\n2. Automate a mon');
+  });
+
+  it('keeps the same id for a reply while it streams and after', () => {
+    expect(turns[3]!.id).toBe(finished[3]!.id);
+    expect(turns[1]!.text).toBe(finished[1]!.text);
+  });
+});
+
+describe('copilot: drift', () => {
+  const html = fixtureHtml('copilot', 'conversation');
+
+  it('without data-testid hooks, the class-group fallbacks still find turns and bodies', () => {
+    const drifted = html.replaceAll('data-testid="ai-message-body"', '').replaceAll('data-content="ai-message"', '').replaceAll('data-content="user-message"', '');
+    const { turns } = loadPage(copilot, drifted);
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(turns[1]!.text.startsWith('Short answer')).toBe(true);
+    for (const turn of turns) expect(chromeLeaks(turn.text, CHROME)).toEqual([]);
+  });
+
+  it('without element ids, falls back to marked fallback ids', () => {
+    const drifted = html.replace(/\bid="[A-Za-z0-9]+-(user-message|author|content-0)"/g, '').replace(/aria-labelledby="[^"]*"/g, '');
+    const { turns } = loadPage(copilot, drifted);
+    expect(turns).toHaveLength(4);
+    for (const turn of turns) {
+      expect(turn.idSource).toBe('fallback');
+      expect(isFallbackId(turn.id)).toBe(true);
+    }
+  });
+
+  it('neither loading marker nor reaction bar: undefined (the core waits for stable text)', () => {
+    const drifted = html.replaceAll('data-testid="message-item-reactions"', '').replaceAll('data-testid="copy-ai-message-button"', '').replaceAll('data-testid="message-thumbs-up-button"', '');
+    const { turns } = loadPage(copilot, drifted);
+    expect(copilot.isDone(turns[3]!.element)).toBeUndefined();
+  });
+
+  it('chromeText catches a screen-reader heading read as the reply, not the real reply', () => {
+    const isChrome = (text: string) => copilot.chromeText.some((re) => re.test(text));
+    expect(isChrome('Copilot said')).toBe(true);
+    expect(isChrome('You said: hello')).toBe(true);
+    expect(isChrome('Copy message')).toBe(true);
+    const { turns } = loadFixture(copilot, 'conversation');
+    for (const turn of turns) expect(isChrome(turn.text)).toBe(false);
+  });
+});
