@@ -8,8 +8,11 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Unspun',
     description: 'Shows where a chat assistant persuades by something other than reasons.',
-    // Least that works: local storage, a retry alarm, and the local proxy only.
-    permissions: ['storage', 'alarms'],
+    // Least that works: local storage, a retry alarm, and the local proxy only. "Check with
+    // Unspun" on any page: contextMenus (the item on selected text), activeTab (access to that one
+    // tab, only when the reader clicks the item), scripting (inject the small card script then).
+    // The side panel entrypoint adds sidePanel on Chrome (Firefox: sidebar_action, no permission).
+    permissions: ['storage', 'alarms', 'contextMenus', 'activeTab', 'scripting'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
       ? {

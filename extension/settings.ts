@@ -1,4 +1,5 @@
-// User settings in browser.storage.local: which proxy, its token, and the on/off switch.
+// User settings in browser.storage.local: which proxy, its token, the on/off switch, and
+// offline-only mode (the proxy is asked for its offline detector, never the judge model).
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 
@@ -8,14 +9,16 @@ export const Settings = z.object({
   proxyUrl: z.string().url().catch(DEFAULT_PROXY_URL),
   token: z.string().catch(''),
   enabled: z.boolean().catch(true),
+  /** Optional so a caller may leave it out; loadSettings always fills it. */
+  offlineOnly: z.boolean().optional().catch(undefined),
 });
 export type Settings = z.infer<typeof Settings>;
 
-const KEYS = ['proxyUrl', 'token', 'enabled'] as const;
+const KEYS = ['proxyUrl', 'token', 'enabled', 'offlineOnly'] as const;
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.local.get([...KEYS]);
-  return Settings.parse({ proxyUrl: stored.proxyUrl ?? DEFAULT_PROXY_URL, token: stored.token ?? '', enabled: stored.enabled ?? true });
+  return Settings.parse({ proxyUrl: stored.proxyUrl ?? DEFAULT_PROXY_URL, token: stored.token ?? '', enabled: stored.enabled ?? true, offlineOnly: stored.offlineOnly ?? false });
 }
 
 export async function saveSettings(patch: Partial<Settings>): Promise<void> {

@@ -13,6 +13,7 @@ import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
 import { createFlagCard } from '../ui/card.ts';
 import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
 import { locateFlag } from '../ui/locate.ts';
+import { createPageReader } from '../ui/page-reader.ts';
 import { retryDelayMs } from '../scoring/retry.ts';
 import { createReplyTracker } from './reply-tracker.ts';
 
@@ -33,7 +34,19 @@ const log = (...args: unknown[]) => console.debug('[unspun]', ...args);
 export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter): void {
   const tracker = createReplyTracker();
   const layer = isHighlightSupported() ? createHighlightLayer() : null;
-  const card = createFlagCard();
+  // Reading settings, labels and the conversation panel (ui/page-reader.ts). A settings change
+  // takes the drawing down and captures again: stored scores come back, redrawn with the new settings.
+  const reader = createPageReader(ctx, {
+    site: adapter,
+    conversationId: () => conversationId,
+    onChange: () => {
+      resetConversation(conversationId);
+      fullScanDue = true;
+      scheduleScan(0);
+    },
+    showFlag: (messageId, flag) => focusFlag(messageId, flag, { focus: false }),
+  });
+  const card = createFlagCard({ labels: reader.labels, onHide: () => layer?.setActive(null) });
   const replies = new Map<string, ReplyState>();
   /** Captures the background did not accept yet, by message id: how many times. */
   const undelivered = new Map<string, number>();
@@ -160,7 +173,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   }
 
   function scan(): void {
-    if (ctx.isInvalid || !thread || offReason) return;
+    if (ctx.isInvalid || !thread || offReason || reader.paused) return;
     const id = currentConversationId();
     if (id !== conversationId) {
       resetConversation(id);
@@ -262,8 +275,8 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (!reply) {
       const badge = createBadge((anchor) => {
         const r = replies.get(messageId)?.result;
-        if (r) card.showSummary(r, anchor.getBoundingClientRect(), (flag) => focusFlag(messageId, flag));
-      });
+        if (r) card.showSummary(r, anchor.getBoundingClientRect(), (flag) => focusFlag(messageId, flag), reader.visible(r));
+      }, { visible: (r) => reader.visible(r) });
       badge.host.dataset.messageId = messageId;
       reply = { badge, state };
       replies.set(messageId, reply);
@@ -278,7 +291,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   function draw(turn: ParsedTurn, result: ScoreResult): number {
     if (!layer) return 0;
     const drawn: DrawnFlag[] = [];
-    for (const flag of result.flags) {
+    for (const flag of reader.visible(result)) {
       const at = locateFlag(turn.text, flag);
       if (!at) continue; // a quote we cannot find is never shown
       const spot = rangeForOffsets(turn.textMap, at.start, at.end);
@@ -296,17 +309,23 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     return drawn.length;
   }
 
-  function focusFlag(messageId: string, flag: Flag): void {
+  /** Scrolls a flag into view and opens its card pinned; false when it is not on the page. */
+  function focusFlag(messageId: string, ref: Pick<Flag, 'move' | 'start' | 'end' | 'quote'>, options: { focus?: boolean } = {}): boolean {
     const turn = parse().find((t) => t.id === messageId);
-    if (!turn || !layer) return;
+    const result = replies.get(messageId)?.result;
+    const flag = result?.flags.find((f) => f.move === ref.move && f.start === ref.start && f.end === ref.end) ?? result?.flags.find((f) => f.move === ref.move && f.quote === ref.quote);
+    if (!turn || !layer || !flag) return false;
     const at = locateFlag(turn.text, flag);
     const spot = at && rangeForOffsets(turn.textMap, at.start, at.end);
-    if (!spot) return;
+    if (!spot) return false;
     const range = document.createRange();
     range.setStart(spot.startNode, spot.startOffset);
     range.setEnd(spot.endNode, spot.endOffset);
     layer.setActive(range);
-    card.showFlag(flag, range.getBoundingClientRect(), { pin: true });
+    const rect = range.getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) (spot.startNode.parentElement ?? turn.element).scrollIntoView({ block: 'center' });
+    card.showFlag(flag, range, { pin: true, messageId, focus: options.focus ?? true });
+    return true;
   }
 
   function resetConversation(id: string | null): void {
@@ -354,7 +373,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       hovered = hit;
       if (card.pinned) return;
       layer?.setActive(hit?.range ?? null);
-      if (hit) card.showFlag(hit.flag, hit.range.getBoundingClientRect());
+      if (hit) card.showFlag(hit.flag, hit.range, { messageId: hit.messageId });
       else card.hide();
     });
   });
@@ -363,7 +382,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     const hit = flagAtPoint(event.clientX, event.clientY);
     if (hit) {
       layer?.setActive(hit.range);
-      card.showFlag(hit.flag, hit.range.getBoundingClientRect(), { pin: true });
+      card.showFlag(hit.flag, hit.range, { pin: true, messageId: hit.messageId, focus: true });
     } else if (card.isOpen) {
       layer?.setActive(null);
       card.hide(true);

@@ -4,6 +4,7 @@ import { createDb } from '../db/schema.ts';
 import { loadSettings, saveSettings } from '../settings.ts';
 import { RETRY_ALARM_MINUTES } from '../scoring/retry.ts';
 import { loadSiteState } from '../sites/site-settings.ts';
+import { startReader } from '../background/reader.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -17,9 +18,12 @@ export default defineBackground(() => {
     saveSiteState: (patch) => browser.storage.local.set(patch),
   });
 
+  // Labels, the conversation panel's needs and "Check with Unspun" (background/reader.ts).
+  const reader = startReader(service.db);
+
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    service.handleMessage(raw, sender).then(
+    service.handleMessage(raw, sender).then((answer) => answer ?? reader.handleMessage(raw)).then(
       (response) => sendResponse(response),
       (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
     );

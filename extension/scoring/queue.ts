@@ -31,8 +31,10 @@ export interface DrainOptions {
   force?: boolean;
 }
 
-export function toScoreRequest(message: MessageRecord): ScoreRequest {
+/** `offlineOnly` (a reading setting) asks the proxy for its offline detector, never the judge model. */
+export function toScoreRequest(message: MessageRecord, options: { offlineOnly?: boolean } = {}): ScoreRequest {
   return {
+    ...(options.offlineOnly ? { judge: 'offline' as const } : {}),
     reply: { text: message.text, id: message.messageId },
     context: {
       ...(message.userTurn !== undefined ? { user: message.userTurn } : {}),
@@ -61,7 +63,7 @@ export function createScoringQueue(deps: ScoringQueueDeps) {
     for (let i = 0; i < due.length; i++) {
       const message = due[i]!;
       try {
-        const result = await client.score(toScoreRequest(message));
+        const result = await client.score(toScoreRequest(message, { offlineOnly: settings.offlineOnly }));
         await markScored(deps.db, message.key, result, now());
         await deps.notify(message, { status: 'scored', result });
       } catch (error) {

@@ -1,6 +1,9 @@
-// The small score badge on a reply, in its own shadow root.
-import type { ScoreResult } from '#shared/schemas';
+// The small score badge on a reply, in its own shadow root: the score, how many moves, and a
+// dot per move family in the family's highlight colour with its count.
+import type { Flag, ScoreResult } from '#shared/schemas';
+import { FAMILIES, type Family } from '#shared/taxonomy';
 import { createShadowHost, h, scoreTone } from './dom.ts';
+import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
 
 const BADGE_CSS = `
 :host { all: initial; display: block; margin-top: 6px; }
@@ -9,6 +12,9 @@ button:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
 .brand { font-weight: 700; letter-spacing: .02em; }
 .score { font-variant-numeric: tabular-nums; padding-left: 6px; border-left: 1px solid currentColor; }
 .sep { opacity: .6; }
+.fams { display: inline-flex; gap: 6px; }
+.fam { display: inline-flex; align-items: center; gap: 3px; font-variant-numeric: tabular-nums; }
+.dot { width: 8px; height: 8px; border-radius: 50%; display: inline-block; }
 .low { background: #dcfce7; color: #14532d; border-color: #86efac; }
 .mid { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
 .high { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
@@ -20,7 +26,19 @@ export type BadgeState =
   | { kind: 'failed'; error?: string }
   | { kind: 'scored'; result: ScoreResult; drawn: number };
 
-export function createBadge(onOpen: (anchor: HTMLElement) => void) {
+/** How many flags of each family, in taxonomy order, families with none left out. */
+export function familyCounts(flags: readonly Pick<Flag, 'move'>[]): Array<{ family: Family; count: number }> {
+  const counts = new Map<Family, number>();
+  for (const f of flags) counts.set(familyOf(f.move), (counts.get(familyOf(f.move)) ?? 0) + 1);
+  return FAMILIES.filter((f) => counts.has(f)).map((family) => ({ family, count: counts.get(family)! }));
+}
+
+export interface BadgeOptions {
+  /** The flags the reader wants to see (reading settings); all of them by default. */
+  visible?: (result: ScoreResult) => Flag[];
+}
+
+export function createBadge(onOpen: (anchor: HTMLElement) => void, options: BadgeOptions = {}) {
   const { host, root } = createShadowHost('unspun-badge', BADGE_CSS);
   const button = h('button', { attrs: { type: 'button', part: 'badge' } });
   root.append(button);
@@ -49,14 +67,26 @@ export function createBadge(onOpen: (anchor: HTMLElement) => void) {
         const score = Math.round(result.score);
         host.dataset.score = String(score);
         button.className = scoreTone(score);
-        const n = result.flags.length;
+        const shown = options.visible?.(result) ?? result.flags;
+        const n = shown.length;
+        const hidden = result.flags.length - n;
+        const families = familyCounts(shown);
+        const fams = h('span', { class: 'fams', attrs: { 'aria-hidden': 'true' } });
+        for (const { family, count } of families) {
+          const dot = h('span', { class: 'dot' });
+          dot.style.background = FAMILY_COLOURS[family].line;
+          fams.append(h('span', { class: 'fam', attrs: { title: familyName(family), 'data-family': family } }, [dot, document.createTextNode(String(count))]));
+        }
         button.append(
           h('span', { class: 'score', text: String(score) }),
           h('span', { class: 'sep', text: '·', attrs: { 'aria-hidden': 'true' } }),
-          h('span', { text: n === 0 ? 'no moves found' : `${n} move${n === 1 ? '' : 's'}` }),
+          h('span', { text: n === 0 ? (hidden ? `${hidden} hidden` : 'no moves found') : `${n} move${n === 1 ? '' : 's'}` }),
+          ...(families.length ? [fams] : []),
         );
+        host.dataset.shown = String(n);
         button.title = 'Show what this reply does to persuade';
-        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}. Show details.`);
+        const byFamily = families.map(({ family, count }) => `${count} ${familyName(family)}`).join(', ');
+        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hidden} hidden by your settings` : ''}. Show details.`);
       }
     },
     remove(): void {

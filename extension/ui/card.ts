@@ -1,40 +1,61 @@
-// The flag card: what move, where (the quote), why, and what would back it up. One card per page,
-// fixed-positioned, in a shadow root. Judge and page text go in through textContent only.
+// The flag card: what move, where (the quote), why, what would back it up, who found it, and the
+// reader's agree / disagree. One card per page, fixed-positioned, in a shadow root. Judge and
+// page text go in through textContent only.
+//
+// Keyboard: the badge opens the summary (focus moves to its first flag), Enter on a flag opens
+// its card (focus moves to it), Tab stays inside the card, Escape closes it and gives focus back
+// to whatever had it before.
 import type { Flag, ScoreResult } from '#shared/schemas';
+import type { LabelledFlag, Verdict } from '../db/labels.ts';
 import { createShadowHost, h, scoreTone } from './dom.ts';
+import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
 import { moveDefinition, moveName, SUPPORT_LABELS } from './move-names.ts';
 
-const CARD_CSS = `
+export const CARD_CSS = `
 :host { all: initial; position: fixed; z-index: 2147483647; top: 0; left: 0; }
 :host([hidden]) { display: none; }
-.card { box-sizing: border-box; width: min(360px, calc(100vw - 16px)); max-height: min(70vh, 520px); overflow: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb; border-radius: 12px; box-shadow: 0 10px 30px rgba(0,0,0,.18); padding: 12px 14px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.card { box-sizing: border-box; width: min(380px, calc(100vw - 16px)); max-height: min(75vh, 560px); overflow: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb; border-radius: 12px; box-shadow: 0 10px 30px rgba(0,0,0,.18); padding: 12px 14px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.card:focus { outline: none; }
 .top { display: flex; align-items: center; gap: 8px; }
 .name { font-weight: 700; font-size: 15px; }
 .sev { margin-left: auto; font-size: 12px; color: #6b7280; }
-.close { border: 0; background: transparent; font-size: 18px; line-height: 1; cursor: pointer; color: #6b7280; padding: 0 2px; }
+.close { border: 0; background: transparent; font-size: 18px; line-height: 1; cursor: pointer; color: #6b7280; padding: 0 4px; border-radius: 4px; }
+.family { display: inline-flex; align-items: center; gap: 5px; font-size: 12px; color: #374151; margin-right: 6px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; }
 .support { display: inline-block; margin-top: 4px; font-size: 12px; border-radius: 999px; padding: 1px 8px; background: #f3f4f6; }
 .support.unsupported { background: #fee2e2; color: #7f1d1d; }
 .support.weak { background: #fef3c7; color: #78350f; }
 .support.supported, .support.requested { background: #dcfce7; color: #14532d; }
-blockquote { margin: 10px 0; padding: 6px 10px; border-left: 3px solid #f59e0b; background: #fffbeb; font-style: italic; }
+blockquote { margin: 10px 0; padding: 6px 10px; border-left: 3px solid var(--family, #f59e0b); background: #f9fafb; font-style: italic; white-space: pre-wrap; }
 p { margin: 6px 0; }
 .label { font-weight: 600; }
 .def, .foot { color: #6b7280; font-size: 12px; }
+.verdict { margin-top: 10px; padding-top: 8px; border-top: 1px solid #f3f4f6; }
+.verdict .ask { font-size: 13px; font-weight: 600; margin: 0 0 6px; }
+.verdict .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.verdict button { font: 600 13px/1.2 inherit; font-family: inherit; border: 1px solid #d1d5db; background: #f9fafb; color: #111827; border-radius: 8px; padding: 5px 12px; cursor: pointer; }
+.verdict button[aria-pressed="true"].agree { background: #dcfce7; border-color: #16a34a; }
+.verdict button[aria-pressed="true"].disagree { background: #fee2e2; border-color: #dc2626; }
+.verdict textarea { box-sizing: border-box; width: 100%; min-height: 44px; margin-top: 6px; font: 13px/1.4 inherit; font-family: inherit; border: 1px solid #d1d5db; border-radius: 8px; padding: 5px 8px; resize: vertical; }
+.verdict .status { font-size: 12px; color: #15803d; min-height: 1em; }
+.verdict .status.bad { color: #b91c1c; }
+button:focus-visible, textarea:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
 ul { list-style: none; margin: 8px 0 0; padding: 0; }
 li { padding: 6px 0; border-top: 1px solid #f3f4f6; }
-li button { all: unset; cursor: pointer; display: block; width: 100%; }
+li button { all: unset; cursor: pointer; display: block; width: 100%; box-sizing: border-box; border-radius: 6px; padding: 2px 4px; }
 li button:focus-visible { outline: 2px solid #6366f1; }
 .score { font-weight: 700; border-radius: 999px; padding: 1px 8px; }
 .score.low { background: #dcfce7; } .score.mid { background: #fef3c7; } .score.high { background: #fee2e2; }
 .q { color: #374151; font-style: italic; }
+.muted { color: #6b7280; font-size: 12px; }
 `;
 
-const present = (...nodes: (Node | null)[]): Node[] => nodes.filter((n): n is Node => n !== null);
+const present = (...nodes: (Node | null | undefined | false)[]): Node[] => nodes.filter((n): n is Node => Boolean(n));
 
 /** Below the anchor when the card fits there, else above it, always inside the viewport. */
-function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void {
+export function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void {
   const margin = 8;
-  const width = card.offsetWidth || Math.min(360, window.innerWidth - 2 * margin);
+  const width = card.offsetWidth || Math.min(380, window.innerWidth - 2 * margin);
   const height = card.offsetHeight;
   const left = Math.max(margin, Math.min(anchor.left, window.innerWidth - width - margin));
   const spaceBelow = window.innerHeight - anchor.bottom - margin;
@@ -46,23 +67,152 @@ function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void 
   host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
 }
 
-export function createFlagCard(doc: Document = document) {
+/** Where labels go: the content script binds these to its site and conversation. */
+export interface CardLabels {
+  load(messageId: string, flag: LabelledFlag): Promise<{ verdict: Verdict; note?: string } | undefined>;
+  save(messageId: string, flag: LabelledFlag, verdict: Verdict, note: string): Promise<void>;
+}
+
+export interface FlagCardOptions {
+  labels?: CardLabels;
+  /** Called whenever the card closes (e.g. to clear the active highlight). */
+  onHide?: () => void;
+  doc?: Document;
+}
+
+export interface ShowFlagOptions {
+  pin?: boolean;
+  /** The reply the flag belongs to: needed for agree / disagree. */
+  messageId?: string;
+  /** Move keyboard focus into the card (a keyboard or click open; never on hover). */
+  focus?: boolean;
+}
+
+/** The part of a flag a label identifies it by. */
+export function labelledFlag(flag: Flag): LabelledFlag {
+  return { move: flag.move, start: flag.start, end: flag.end, quote: flag.quote, source: flag.source, ...(flag.ruleId ? { ruleId: flag.ruleId } : {}) };
+}
+
+/** Who made the flag, for the card's footer. */
+export function madeBy(flag: Pick<Flag, 'source' | 'ruleId'>, judgeModel?: string): string {
+  if (flag.source === 'judge') return `Found by the judge model${judgeModel ? ` (${judgeModel})` : ''}.`;
+  return `Found by the offline detector${flag.ruleId ? `, rule ${flag.ruleId}` : ''}.`;
+}
+
+const FOCUSABLE = 'button:not([disabled]), textarea, [href], input, [tabindex]:not([tabindex="-1"])';
+
+export function createFlagCard(options: FlagCardOptions = {}) {
+  const doc = options.doc ?? document;
   const { host, root } = createShadowHost('unspun-card', CARD_CSS);
   host.hidden = true;
-  const card = h('div', { class: 'card', attrs: { role: 'dialog', 'aria-label': 'Unspun' } });
+  const card = h('div', { class: 'card', attrs: { role: 'dialog', 'aria-label': 'Unspun', tabindex: '-1' } });
   root.append(card);
   let pinned = false;
   let current: Flag | ScoreResult | null = null;
+  let anchorRange: Range | null = null;
+  /** What had focus before the card took it, to give it back on close. */
+  let opener: HTMLElement | null = null;
+  let frame: number | null = null;
 
   const mount = () => {
     if (!host.isConnected) (doc.body ?? doc.documentElement).append(host);
   };
 
-  const header = (title: string, extra?: Node): HTMLElement => {
+  const deepActive = (): HTMLElement | null => {
+    let el = doc.activeElement as HTMLElement | null;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement as HTMLElement;
+    return el;
+  };
+  const hasFocus = () => root.activeElement !== null;
+
+  function takeFocus(target?: HTMLElement | null): void {
+    if (!hasFocus()) {
+      const active = deepActive();
+      if (active && active !== doc.body) opener = active;
+    }
+    (target ?? card).focus({ preventScroll: true });
+  }
+
+  const header = (title: string, extra?: Node | null): HTMLElement => {
     const close = h('button', { class: 'close', text: '×', attrs: { type: 'button', 'aria-label': 'Close' } });
     close.addEventListener('click', () => api.hide(true));
-    return h('div', { class: 'top' }, [h('span', { class: 'name', text: title }), extra, close]);
+    return h('div', { class: 'top' }, present(h('span', { class: 'name', text: title }), extra, close));
   };
+
+  // Tab and Shift+Tab cycle inside the card; Escape closes it. Keys typed here stay here.
+  root.addEventListener('keydown', (event) => {
+    const e = event as KeyboardEvent;
+    if (e.key === 'Escape') {
+      api.hide(true);
+      return;
+    }
+    if (e.key !== 'Tab') return;
+    const items = Array.from(card.querySelectorAll<HTMLElement>(FOCUSABLE));
+    if (items.length === 0) return;
+    const first = items[0]!;
+    const last = items[items.length - 1]!;
+    const active = root.activeElement;
+    if (e.shiftKey && (active === first || active === card)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && active === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  });
+
+  // A pinned card follows its text when the page scrolls or resizes.
+  const follow = () => {
+    if (frame !== null || host.hidden || !anchorRange) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      if (host.hidden || !anchorRange) return;
+      if (!anchorRange.startContainer.isConnected) return;
+      placeNear(host, card, anchorRange.getBoundingClientRect());
+    });
+  };
+  window.addEventListener('scroll', follow, { passive: true, capture: true });
+  window.addEventListener('resize', follow, { passive: true });
+
+  function verdictSection(messageId: string, flag: Flag): HTMLElement {
+    const labels = options.labels!;
+    const ref = labelledFlag(flag);
+    const agree = h('button', { class: 'agree', text: 'Agree', attrs: { type: 'button', 'aria-pressed': 'false', title: 'This is a persuasive move' } });
+    const disagree = h('button', { class: 'disagree', text: 'Disagree', attrs: { type: 'button', 'aria-pressed': 'false', title: 'This is not a persuasive move' } });
+    const note = h('textarea', { attrs: { placeholder: 'Note (optional)', 'aria-label': 'Note (optional)', maxlength: '2000', rows: '2' } });
+    const status = h('p', { class: 'status', attrs: { role: 'status' } });
+    const section = h('div', { class: 'verdict' }, [h('p', { class: 'ask', text: 'Is this a persuasive move?' }), h('div', { class: 'row' }, [agree, disagree]), note, status]);
+    const show = (verdict: Verdict | undefined) => {
+      agree.setAttribute('aria-pressed', String(verdict === 'agree'));
+      disagree.setAttribute('aria-pressed', String(verdict === 'disagree'));
+      section.dataset.verdict = verdict ?? '';
+    };
+    const save = async (verdict: Verdict) => {
+      status.className = 'status';
+      status.textContent = 'Saving…';
+      try {
+        await labels.save(messageId, ref, verdict, note.value);
+        if (current !== flag) return;
+        show(verdict);
+        status.textContent = verdict === 'agree' ? 'Saved: you agree.' : 'Saved: you disagree.';
+      } catch (error) {
+        status.className = 'status bad';
+        status.textContent = `Not saved: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    };
+    agree.addEventListener('click', () => void save('agree'));
+    disagree.addEventListener('click', () => void save('disagree'));
+    labels.load(messageId, ref).then(
+      (existing) => {
+        if (current !== flag || !existing) return;
+        show(existing.verdict);
+        if (!note.value && existing.note) note.value = existing.note;
+        status.textContent = existing.verdict === 'agree' ? 'You agreed earlier.' : 'You disagreed earlier.';
+      },
+      () => undefined,
+    );
+    return section;
+  }
 
   const api = {
     host,
@@ -75,56 +225,87 @@ export function createFlagCard(doc: Document = document) {
     contains(node: EventTarget | null): boolean {
       return node === host;
     },
-    showFlag(flag: Flag, anchor: DOMRect, options: { pin?: boolean } = {}): void {
-      if (pinned && !options.pin && current !== flag) return;
+    showFlag(flag: Flag, anchor: DOMRect | Range, show: ShowFlagOptions = {}): void {
+      if (pinned && !show.pin && current !== flag) return;
       mount();
       current = flag;
-      pinned = options.pin ?? pinned;
-      const severity = h('span', { class: 'sev', text: `${'●'.repeat(flag.severity)}${'○'.repeat(3 - flag.severity)}`, attrs: { title: `Severity ${flag.severity} of 3` } });
+      pinned = show.pin ?? pinned;
+      anchorRange = anchor instanceof Range ? anchor : null;
+      const family = familyOf(flag.move);
+      const colour = FAMILY_COLOURS[family].line;
+      const severity = h('span', { class: 'sev', text: `${'●'.repeat(flag.severity)}${'○'.repeat(3 - flag.severity)}`, attrs: { title: `Severity ${flag.severity} of 3`, 'aria-label': `Severity ${flag.severity} of 3` } });
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.background = colour;
       const definition = moveDefinition(flag.move);
+      const result = current;
+      card.style.setProperty('--family', colour);
       card.replaceChildren(...present(
         header(moveName(flag.move), severity),
-        h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] }),
+        h('div', {}, [h('span', { class: 'family' }, [swatch, document.createTextNode(familyName(family))]), h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] })]),
         h('blockquote', { text: flag.quote }),
-        h('p', {}, [h('span', { class: 'label', text: 'Why: ' }), document.createTextNode(flag.rationale)]),
-        flag.wouldSupport ? h('p', {}, [h('span', { class: 'label', text: 'What would back it up: ' }), document.createTextNode(flag.wouldSupport)]) : null,
+        h('p', { class: 'why' }, [h('span', { class: 'label', text: 'Why it is a move: ' }), document.createTextNode(flag.rationale)]),
+        flag.wouldSupport ? h('p', { class: 'would' }, [h('span', { class: 'label', text: 'What would back it up: ' }), document.createTextNode(flag.wouldSupport)]) : null,
         definition ? h('p', { class: 'def', text: definition }) : null,
-        h('p', { class: 'foot', text: flag.source === 'judge' ? 'Found by the judge model' : `Found by the offline detector${flag.ruleId ? ` (rule ${flag.ruleId})` : ''}` }),
+        h('p', { class: 'foot', text: madeBy(flag) }),
+        options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
       ));
       card.dataset.move = flag.move;
+      card.dataset.family = family;
       host.dataset.kind = 'flag';
+      if (show.messageId) host.dataset.messageId = show.messageId;
+      else delete host.dataset.messageId;
       host.hidden = false;
-      placeNear(host, card, anchor);
+      placeNear(host, card, anchor instanceof Range ? anchor.getBoundingClientRect() : anchor);
+      if (show.focus) takeFocus(card.querySelector<HTMLElement>('.verdict button') ?? card);
     },
-    showSummary(result: ScoreResult, anchor: DOMRect, onPick: (flag: Flag) => void): void {
+    showSummary(result: ScoreResult, anchor: DOMRect, onPick: (flag: Flag) => void, shown: readonly Flag[] = result.flags): void {
       mount();
       current = result;
       pinned = true;
+      anchorRange = null;
       const score = Math.round(result.score);
       const list = h('ul');
-      for (const flag of [...result.flags].sort((a, b) => a.start - b.start)) {
-        const pick = h('button', { attrs: { type: 'button' } }, [h('span', { class: 'label', text: moveName(flag.move) }), h('div', { class: 'q', text: `“${flag.quote}”` })]);
+      for (const flag of [...shown].sort((a, b) => a.start - b.start)) {
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.background = FAMILY_COLOURS[familyOf(flag.move)].line;
+        const pick = h('button', { attrs: { type: 'button' } }, [
+          h('span', { class: 'family' }, [swatch, h('span', { class: 'label', text: moveName(flag.move) })]),
+          h('span', { class: 'muted', text: SUPPORT_LABELS[flag.support] }),
+          h('div', { class: 'q', text: `“${flag.quote}”` }),
+        ]);
         pick.addEventListener('click', () => onPick(flag));
         list.append(h('li', {}, [pick]));
       }
+      const hidden = result.flags.length - shown.length;
       card.replaceChildren(...present(
         header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score} / 100` })),
-        h('p', { text: result.flags.length === 0 ? 'No persuasive moves found in this reply.' : 'Where this reply pushes by something other than reasons:' }),
-        result.flags.length ? list : null,
+        h('p', { text: shown.length === 0 ? (result.flags.length === 0 ? 'No persuasive moves found in this reply.' : 'No moves shown with your reading settings.') : 'Where this reply pushes by something other than reasons:' }),
+        shown.length ? list : null,
+        hidden > 0 ? h('p', { class: 'muted', text: `${hidden} more hidden by your reading settings.` }) : null,
         h('p', { class: 'foot', text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.` }),
       ));
       delete card.dataset.move;
+      delete card.dataset.family;
       host.dataset.kind = 'summary';
       host.hidden = false;
       placeNear(host, card, anchor);
+      takeFocus(list.querySelector('button') ?? card);
     },
     hide(force = false): void {
       if (pinned && !force) return;
+      const hadFocus = hasFocus();
       pinned = false;
       current = null;
+      anchorRange = null;
       host.hidden = true;
+      if (hadFocus && opener?.isConnected) opener.focus({ preventScroll: true });
+      if (hadFocus) opener = null;
+      options.onHide?.();
     },
     remove(): void {
+      window.removeEventListener('scroll', follow, { capture: true });
+      window.removeEventListener('resize', follow);
+      if (frame !== null) cancelAnimationFrame(frame);
       host.remove();
     },
   };

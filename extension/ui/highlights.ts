@@ -1,16 +1,15 @@
 // Flags drawn with the CSS Custom Highlight API: ranges over the page's own text nodes, styled
-// by ::highlight(). The page's DOM text is never rewritten.
+// by ::highlight(): one colour per move family, the underline by severity. The page's DOM text
+// is never rewritten; ranges follow scrolling by themselves, and re-renders are redrawn by the caller.
 import type { Flag } from '#shared/schemas';
 import { adoptCss, unadoptCss } from './dom.ts';
+import { familyOf, highlightName, highlightStyles } from './families.ts';
 
-export const HIGHLIGHT_NAMES = { 1: 'unspun-sev-1', 2: 'unspun-sev-2', 3: 'unspun-sev-3', active: 'unspun-active' } as const;
+/** The highlight that marks the flag a card is open for (drawn above the family colours). */
+export const ACTIVE_HIGHLIGHT = 'unspun-active';
 
-const HIGHLIGHT_CSS = `
-::highlight(${HIGHLIGHT_NAMES[1]}) { background-color: rgba(250, 204, 21, 0.28); text-decoration: underline dotted rgba(161, 98, 7, 0.9); text-underline-offset: 3px; }
-::highlight(${HIGHLIGHT_NAMES[2]}) { background-color: rgba(251, 146, 60, 0.30); text-decoration: underline solid rgba(194, 65, 12, 0.9); text-underline-offset: 3px; }
-::highlight(${HIGHLIGHT_NAMES[3]}) { background-color: rgba(248, 113, 113, 0.32); text-decoration: underline wavy rgba(185, 28, 28, 0.95); text-underline-offset: 3px; }
-::highlight(${HIGHLIGHT_NAMES.active}) { background-color: rgba(99, 102, 241, 0.35); }
-`;
+const STYLES = highlightStyles();
+const HIGHLIGHT_CSS = [...STYLES.map((s) => s.css), `::highlight(${ACTIVE_HIGHLIGHT}) { background-color: rgba(99, 102, 241, 0.35); }`].join('\n');
 
 export interface DrawnFlag {
   flag: Flag;
@@ -24,27 +23,23 @@ export function isHighlightSupported(): boolean {
 
 export function createHighlightLayer(doc: Document = document) {
   const byMessage = new Map<string, DrawnFlag[]>();
-  const layers = {
-    1: new Highlight(),
-    2: new Highlight(),
-    3: new Highlight(),
-    active: new Highlight(),
-  };
-  layers.active.priority = 1;
+  /** One Highlight per family × severity, plus the active one. */
+  const layers = new Map<string, Highlight>(STYLES.map((style) => [style.name, new Highlight()]));
+  const active = new Highlight();
+  active.priority = 1;
+  layers.set(ACTIVE_HIGHLIGHT, active);
+  const layerOf = (flag: Flag): Highlight => layers.get(highlightName(familyOf(flag.move), flag.severity))!;
   let sheet: CSSStyleSheet | null = null;
 
   function ensureRegistered(): void {
     // A site may replace adoptedStyleSheets wholesale: put ours back when it is gone.
     if (!sheet || !doc.adoptedStyleSheets.includes(sheet)) sheet = adoptCss(doc, HIGHLIGHT_CSS);
-    for (const key of [1, 2, 3, 'active'] as const) {
-      const name = HIGHLIGHT_NAMES[key];
-      if (CSS.highlights.get(name) !== layers[key]) CSS.highlights.set(name, layers[key]);
-    }
+    for (const [name, layer] of layers) if (CSS.highlights.get(name) !== layer) CSS.highlights.set(name, layer);
   }
 
   function clear(messageId: string): void {
     for (const drawn of byMessage.get(messageId) ?? []) {
-      layers[drawn.flag.severity as 1 | 2 | 3].delete(drawn.range);
+      layerOf(drawn.flag).delete(drawn.range);
     }
     byMessage.delete(messageId);
   }
@@ -53,7 +48,7 @@ export function createHighlightLayer(doc: Document = document) {
     set(messageId: string, drawn: DrawnFlag[]): void {
       clear(messageId);
       ensureRegistered();
-      for (const d of drawn) layers[d.flag.severity as 1 | 2 | 3].add(d.range);
+      for (const d of drawn) layerOf(d.flag).add(d.range);
       byMessage.set(messageId, drawn);
     },
     clear,
@@ -76,8 +71,8 @@ export function createHighlightLayer(doc: Document = document) {
       return (byMessage.get(messageId) ?? []).some((d) => !d.range.startContainer.isConnected || !d.range.endContainer.isConnected);
     },
     setActive(range: Range | null): void {
-      layers.active.clear();
-      if (range) layers.active.add(range);
+      active.clear();
+      if (range) active.add(range);
     },
     count(): number {
       let n = 0;
@@ -85,9 +80,9 @@ export function createHighlightLayer(doc: Document = document) {
       return n;
     },
     dispose(): void {
-      for (const key of [1, 2, 3, 'active'] as const) {
-        if (CSS.highlights.get(HIGHLIGHT_NAMES[key]) === layers[key]) CSS.highlights.delete(HIGHLIGHT_NAMES[key]);
-        layers[key].clear();
+      for (const [name, layer] of layers) {
+        if (CSS.highlights.get(name) === layer) CSS.highlights.delete(name);
+        layer.clear();
       }
       byMessage.clear();
       if (sheet) unadoptCss(doc, sheet);

@@ -1,5 +1,6 @@
 import { sendToBackground, type CheckOutcome } from '../../messages.ts';
 import { isLocalProxyUrl, loadSettings, saveSettings } from '../../settings.ts';
+import { mountReadingSettings } from '../../ui/reading-settings-form.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const proxyUrl = $<HTMLInputElement>('proxyUrl');
@@ -45,3 +46,4 @@ $('test').addEventListener('click', async () => {
 });
 
 void load();
+mountReadingSettings(document.getElementById('reading')!);

@@ -1,0 +1,3 @@
+import { mountConversationPanel } from '../../ui/conversation-panel.ts';
+
+mountConversationPanel(document.getElementById('panel')!);
