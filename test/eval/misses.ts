@@ -1,11 +1,11 @@
 // Dev helper: sample gold units the detector misses for one move.
 //   npx tsx test/eval/misses.ts FILE MOVE [N]
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { detect } from '#shared/detect';
+import { EVAL_DIR } from './paths.ts';
 
 const [file, move, n = '15'] = process.argv.slice(2);
-const EVAL_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'eval');
 const units = readFileSync(join(EVAL_DIR, 'data', `${file}.jsonl`), 'utf8')
   .split('\n')
   .filter(Boolean)

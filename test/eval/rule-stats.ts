@@ -2,10 +2,8 @@
 // include the rule's move, count the units it fires on and how many of those the gold confirms.
 //   npx tsx test/eval/rule-stats.ts [--files a,b] [--rule ID] [--show fp|tp] [--n 10]
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { detect } from '#shared/detect';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
 import { EVAL_DIR } from './paths.ts';
 const arg = (n: string) => {
   const i = process.argv.indexOf(n);

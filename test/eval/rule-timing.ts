@@ -1,10 +1,9 @@
 // Dev helper: time each rule's regex over a sample of the eval texts (which rules cost the most).
 //   npx tsx test/eval/rule-timing.ts
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RULES } from '#shared/detect/rules';
 import { compilePattern } from '#shared/detect/pattern';
-
 import { EVAL_DIR } from './paths.ts';
 const texts: string[] = [];
 for (const f of ['ptc20-train', 'sahai-train', 'cocolofa-dev']) {

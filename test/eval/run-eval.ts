@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detect } from '#shared/detect';
+import { EVAL_DIR } from './paths.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-import { EVAL_DIR } from './paths.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -65,7 +65,8 @@ function timeFourKb(texts: readonly string[]): number {
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolve(ROOT, arg('--data') ?? join('..', 'shared', 'eval', 'data'));
+  const given = arg('--data');
+  const dataDir = given ? resolve(ROOT, given) : join(EVAL_DIR, 'data');
   if (!existsSync(dataDir)) {
     console.error(`eval: no data directory at ${dataDir}`);
     process.exit(2);

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detect, detectorVersion } from '#shared/detect';
 import { RULES } from '#shared/detect/rules';
 import { Flag, MOVE_IDS } from '#shared/schemas';
+import { EVAL_DIR } from '../eval/paths.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from '../eval/predict.ts';
 
 function movesIn(text: string, context?: Parameters<typeof detect>[1]): Set<string> {
@@ -247,7 +248,6 @@ describe('reply score', () => {
 
 // Regression guard: on a fixed sample of each dev set, the detector must stay ahead of the
 // keyword baseline on per-move micro-F1 (the full comparison is `npm run eval`).
-import { EVAL_DIR } from '../eval/paths.ts';
 const DATA_DIR = join(EVAL_DIR, 'data');
 const SAMPLE = 400;
 const hasData = existsSync(DATA_DIR) && existsSync(join(EVAL_DIR, 'score.mjs'));
