@@ -11,6 +11,10 @@ import { type Judges, selectJudge } from './judges/judge.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
+import { BatchRequest, MAX_BATCH_BODY_BYTES, publicView, TERMINAL } from './batch/job.ts';
+import type { MessageBatchClient } from './batch/message-batches.ts';
+import { createBatchRunner } from './batch/runner.ts';
+import { type BatchStore, createBatchStore } from './batch/store.ts';
 import { createStats, type StatsRecorder } from './stats.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
 import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
@@ -46,6 +50,8 @@ export interface AppConfig {
   dailyBudgetUsd?: number | null;
   /** UNSPUN_LOG_TEXT=1: log lines may contain reply text. */
   logText?: boolean;
+  /** How often a running Message Batch is polled (default 30 s). */
+  batchPollMs?: number;
 }
 
 export type PageName = 'demo' | 'pair';
@@ -67,6 +73,10 @@ export interface AppDeps {
   limiter?: Limiter;
   /** Epoch milliseconds, for budget days and stats; default Date.now. */
   clock?: () => number;
+  /** Where batch jobs are kept (startServer: <configDir>/batches); default in memory. */
+  batchStore?: BatchStore;
+  /** The Message Batches API; default none (anthropic batch items are then scored one by one). */
+  batchClient?: MessageBatchClient | null;
 }
 
 const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
@@ -95,6 +105,17 @@ export function createApp(deps: AppDeps) {
     logText: config.logText ?? false,
   });
 
+  const batches = createBatchRunner({
+    store: deps.batchStore ?? createBatchStore(null),
+    scorer,
+    judges,
+    client: deps.batchClient ?? null,
+    pollMs: config.batchPollMs ?? DEFAULT_LIMITS.batchPollMs,
+    stats,
+    logger,
+    clock,
+  });
+
   const app = new Hono();
   app.onError(createOnError({ logError: (line) => logger.error(line) }));
   app.notFound(notFound);
@@ -108,18 +129,23 @@ export function createApp(deps: AppDeps) {
   });
   app.use(localOnly({ port: config.port, host: config.host ?? '127.0.0.1', allowedHosts: config.allowedHosts ?? [] }));
   app.use(bearerToken({ token: config.token, publicPaths: PUBLIC_PATHS }));
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `The request body is larger than ${formatBytes(maxBodyBytes)}: send one reply per request and trim older context turns.`,
-        );
-      },
-    }),
-  );
+  const scoreLimit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `The request body is larger than ${formatBytes(maxBodyBytes)}: send one reply per request and trim older context turns.`,
+      );
+    },
+  });
+  const batchLimit = bodyLimit({
+    maxSize: MAX_BATCH_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The batch body is larger than ${formatBytes(MAX_BATCH_BODY_BYTES)}: split the items into several jobs.`);
+    },
+  });
+  app.use((c, next) => (c.req.path === '/v1/score/batch' ? batchLimit(c, next) : scoreLimit(c, next)));
 
   app.get('/health', (c) =>
     c.json({
@@ -174,6 +200,45 @@ export function createApp(deps: AppDeps) {
     return c.json(result);
   });
 
+  app.post('/v1/score/batch', async (c) => {
+    const body = parseJson(await c.req.text(), '{"items":[{"reply":{"text":"..."}}]}');
+    const parsed = BatchRequest.safeParse(body);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+      throw new ApiError(400, 'invalid_request', `The batch request is invalid: ${summary}.`, { issues });
+    }
+    const job = batches.create(parsed.data.items, parsed.data.judge);
+    c.header('Location', `/v1/batches/${job.id}`);
+    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.items.length, ...(job.notice ? { notice: job.notice } : {}) }, 202);
+  });
+
+  app.get('/v1/batches', (c) =>
+    c.json({
+      batches: batches
+        .list()
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map((job) => {
+          const { results: _r, ...summary } = publicView(job);
+          return summary;
+        }),
+    }),
+  );
+
+  app.get('/v1/batches/:id', (c) => c.json(publicView(findBatch(c.req.param('id')))));
+
+  app.post('/v1/batches/:id/cancel', async (c) => {
+    const job = findBatch(c.req.param('id'));
+    if (TERMINAL.has(job.status)) throw new ApiError(409, 'batch_finished', `Batch ${job.id} has already ended (${job.status}); there is nothing to cancel.`);
+    return c.json(publicView((await batches.cancel(job.id)) ?? job));
+  });
+
+  function findBatch(id: string) {
+    const job = batches.get(id);
+    if (!job) throw new ApiError(404, 'batch_not_found', `No batch ${id.slice(0, 80)}: the id comes from POST /v1/score/batch (GET /v1/batches lists them).`);
+    return job;
+  }
+
   app.all('/v1/score', (c) => {
     throw new ApiError(405, 'method_not_allowed', `${c.req.method} /v1/score is not supported: use POST with a ScoreRequest body.`, {
       headers: { Allow: 'POST' },
@@ -196,10 +261,25 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  return app;
+  batches.resume();
+  return Object.assign(app, {
+    /** Stops batch polling and local batch work; jobs stay on disk and resume on the next start. */
+    shutdown: () => batches.close(),
+    /** Resolves when no batch is being worked on (tests). */
+    batchesIdle: () => batches.idle(),
+  });
 }
 
 export type App = ReturnType<typeof createApp>;
+
+function parseJson(raw: string, example: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send e.g. ${example}.`);
+  }
+}
 
 function parseScoreRequest(raw: string): ScoreRequest {
   let body: unknown;

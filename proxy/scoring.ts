@@ -52,6 +52,13 @@ export interface Scorer {
   /** Stores a finished result (batch results arrive outside score()). */
   store(request: ScoreRequest, judge: Judge, result: ScoreResult): void;
   identity(judge: Judge): JudgeIdentity;
+  /**
+   * A verdict that arrived outside score() (a Message Batches result): anchored, validated, counted,
+   * its cost added to the day's spend, and cached. Throws ApiError invalid_judge_output.
+   */
+  accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome;
+  /** Any error from a judge or the upstream as the ApiError a caller sees (counted, logged). */
+  failure(error: unknown, judge: Judge, request: ScoreRequest): ApiError;
 }
 
 /** Judges whose results are worth a disk write: the offline detector is faster than the cache. */
@@ -176,6 +183,10 @@ export function createScorer(deps: ScorerDeps): Scorer {
     } catch (error) {
       throw failure(error, judge, request, deadline, caller);
     }
+    return accept(request, judge, verdict, { latencyMs: elapsed(started), notice });
+  }
+
+  function accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome {
     const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
     const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; repaired?: unknown };
     const judgeDropped = typeof extra.droppedQuotes === 'number' ? extra.droppedQuotes : 0;
@@ -183,14 +194,15 @@ export function createScorer(deps: ScorerDeps): Scorer {
       // A quote that is not the reply's text at its offsets would highlight the wrong words.
       logger.warn(`dropped ${dropped} flag(s) from the ${judge.kind} judge whose quote did not match the reply text`);
     }
+    const notice = verdict.notice ?? options.notice;
     const parsed = ScoreResult.safeParse({
       score: verdict.score,
       flags,
       judge: verdict.judge,
       ...(verdict.usage ? { usage: verdict.usage } : {}),
       cached: false,
-      latencyMs: elapsed(started),
-      ...((verdict.notice ?? notice) ? { notice: verdict.notice ?? notice } : {}),
+      latencyMs: options.latencyMs,
+      ...(notice ? { notice } : {}),
       ...(judgeDropped + dropped > 0 ? { droppedQuotes: judgeDropped + dropped } : {}),
     });
     if (!parsed.success) {
@@ -236,7 +248,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
     return Math.max(0, Math.round(now() - started));
   }
 
-  return { resolve, score, cached, store, identity };
+  return { resolve, score, cached, store, identity, accept, failure: (error, judge, request) => failure(error, judge, request, undefined, undefined) };
 }
 
 const WINDOW = 12;

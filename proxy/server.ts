@@ -14,6 +14,8 @@ import { openDailySpend, SPEND_FILE } from './budget/daily-spend.ts';
 import { openResultCache } from './cache/result-cache.ts';
 import { createLimiter } from './limit.ts';
 import { createStats } from './stats.ts';
+import { createMessageBatchClient } from './batch/message-batches.ts';
+import { createBatchStore } from './batch/store.ts';
 
 export interface StartServerOptions {
   config: ProxyConfig;
@@ -101,6 +103,11 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
           // Kept next to the token: the cache survives restarts, the spend counts per UTC day.
           cache: openResultCache({ dir: join(config.configDir, 'cache'), maxEntries: config.cacheMaxEntries, onError }),
           spend: openDailySpend({ budgetUsd: config.dailyBudgetUsd, file: join(config.configDir, SPEND_FILE), clock, onError }),
+          // Jobs resume after a restart: each one's items, Message Batch id and results so far.
+          batchStore: createBatchStore(join(config.configDir, 'batches'), onError),
+          batchClient: config.anthropic
+            ? createMessageBatchClient({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseURL, model: config.anthropic.model })
+            : null,
           ...(options.now ? { now: options.now } : {}),
         });
       } catch (error) {
@@ -113,7 +120,10 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
         port,
         token: config.token,
         judge,
-        close: () => closeServer(server),
+        close: () => {
+          app?.shutdown();
+          return closeServer(server);
+        },
       });
     });
   });

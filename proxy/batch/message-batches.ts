@@ -1,0 +1,90 @@
+// The Message Batches API (half price) through the SDK, as the small interface the batch runner
+// needs. Built from the same settings as the judge (key, base URL); the key never leaves the client,
+// and every failure is mapped by the judge's own toUpstreamError (key redacted).
+import Anthropic from '@anthropic-ai/sdk';
+import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import { redactSecrets, toUpstreamError } from '../judges/anthropic/errors.ts';
+
+export interface UpstreamBatch {
+  id: string;
+  processingStatus: 'in_progress' | 'canceling' | 'ended';
+}
+
+export type UpstreamItemResult =
+  | { customId: string; type: 'succeeded'; message: Message }
+  | { customId: string; type: 'errored' | 'canceled' | 'expired'; message?: string };
+
+export interface MessageBatchClient {
+  create(requests: Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }>): Promise<UpstreamBatch>;
+  retrieve(id: string): Promise<UpstreamBatch>;
+  results(id: string): Promise<UpstreamItemResult[]>;
+  cancel(id: string): Promise<void>;
+}
+
+export interface MessageBatchClientOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  /** Named in error messages (a 404 names the model). */
+  model?: string | undefined;
+  /** Per call (create, retrieve, results): these are small, quick requests. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  fetch?: typeof fetch;
+}
+
+export function createMessageBatchClient(options: MessageBatchClientOptions): MessageBatchClient {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    authToken: null,
+    baseURL: options.baseURL ?? null,
+    maxRetries: options.maxRetries ?? 2,
+    timeout: timeoutMs,
+    logLevel: 'off',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  async function call<T>(what: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      return await what(deadline);
+    } catch (error) {
+      throw toUpstreamError(error, { deadline, deadlineMs: timeoutMs, model: options.model ?? 'the configured model', secrets: [options.apiKey] });
+    }
+  }
+
+  return {
+    create: (requests) =>
+      call(async (signal) => {
+        const batch = await client.messages.batches.create({ requests }, { signal });
+        return { id: batch.id, processingStatus: batch.processing_status };
+      }),
+    retrieve: (id) =>
+      call(async (signal) => {
+        const batch = await client.messages.batches.retrieve(id, {}, { signal });
+        return { id: batch.id, processingStatus: batch.processing_status };
+      }),
+    results: (id) =>
+      call(async (signal) => {
+        const out: UpstreamItemResult[] = [];
+        for await (const line of await client.messages.batches.results(id, {}, { signal })) {
+          const r = line.result;
+          if (r.type === 'succeeded') out.push({ customId: line.custom_id, type: 'succeeded', message: r.message });
+          else if (r.type === 'errored') out.push({ customId: line.custom_id, type: 'errored', message: redactSecrets(describeError(r.error), [options.apiKey]) });
+          else out.push({ customId: line.custom_id, type: r.type });
+        }
+        return out;
+      }),
+    cancel: (id) =>
+      call(async (signal) => {
+        await client.messages.batches.cancel(id, {}, { signal });
+      }),
+  };
+}
+
+function describeError(error: unknown): string {
+  const inner = (error as { error?: { type?: unknown; message?: unknown } } | undefined)?.error;
+  const type = typeof inner?.type === 'string' ? inner.type : 'error';
+  const message = typeof inner?.message === 'string' ? inner.message : 'no message';
+  return `${type}: ${message}`;
+}
