@@ -1,11 +1,13 @@
 // The registry of site adapters. Typed by SiteId, so a missing adapter is a compile error.
 import { copilot } from './copilot.ts';
 import { demo } from './demo.ts';
+import { perplexity } from './perplexity.ts';
 import type { SiteAdapter, SiteId } from './types.ts';
 
 export const SITES: Record<SiteId, SiteAdapter> = {
   demo,
   copilot,
+  perplexity,
 };
 
 export type { SiteAdapter, SiteId } from './types.ts';

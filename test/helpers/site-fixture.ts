@@ -39,3 +39,15 @@ export function textMapIsFaithful(turn: ParsedTurn): boolean {
     return out === source || (s.length === 1 && /\s/.test(source) && out === ' ');
   });
 }
+
+/**
+ * The capture core maps a mutation to its turn with `closest(<the first turn selector that
+ * matches>)`: every text node of a reply must lead back to that reply's own turn element.
+ */
+export function mutationsMapToOwnTurn(adapter: SiteAdapter, loaded: LoadedFixture): boolean {
+  const thread = loaded.thread;
+  if (!thread) return false;
+  const selector = adapter.selectors.turn.find((sel) => thread.querySelector(sel) !== null);
+  if (!selector) return false;
+  return loaded.turns.every((turn) => turn.textMap.segments.every((s) => (s.node as Node).parentElement?.closest(selector) === turn.element));
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -51,7 +51,12 @@ describe('copilot: message ids from element ids', () => {
 });
 
 describe('copilot: finished conversation fixture', () => {
-  const { thread, turns } = loadFixture(copilot, 'conversation');
+  const loaded = loadFixture(copilot, 'conversation');
+  const { thread, turns } = loaded;
+
+  it('a change anywhere in a reply maps to that reply’s turn', () => {
+    expect(mutationsMapToOwnTurn(copilot, loaded)).toBe(true);
+  });
 
   it('finds the conversation container and four turns in order, with the page’s own ids', () => {
     expect(thread?.getAttribute('data-content')).toBe('conversation');
