@@ -90,12 +90,11 @@ export function createScorer(deps: ScorerDeps): Scorer {
       };
     }
     stats.budget('refused');
-    const retryAfter = Math.max(1, Math.ceil((Date.parse(state.resetsAt) - Date.now()) / 1000));
     throw new ApiError(
       429,
       'budget_exhausted',
       `The anthropic judge's daily budget is spent (${spent}): set UNSPUN_DAILY_BUDGET_USD higher or wait until ${resetsAt} UTC, or ask for judge "offline" or "auto".`,
-      { headers: { 'Retry-After': String(retryAfter) } },
+      { headers: { 'Retry-After': String(state.resetsInSeconds) } },
     );
   }
 

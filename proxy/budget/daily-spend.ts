@@ -19,6 +19,8 @@ export interface BudgetState {
   exhausted: boolean;
   /** When the day's spend starts again from 0 (next UTC midnight), ISO. */
   resetsAt: string;
+  /** Whole seconds until then (at least 1), for Retry-After. */
+  resetsInSeconds: number;
 }
 
 export interface DailySpend {
@@ -79,6 +81,7 @@ export function openDailySpend({ budgetUsd, file, clock = Date.now, onError }: D
         remainingUsd: budgetUsd === null ? null : round(Math.max(0, budgetUsd - spentUsd)),
         exhausted: budgetUsd !== null && spentUsd >= budgetUsd,
         resetsAt: new Date(nextUtcMidnight(now)).toISOString(),
+        resetsInSeconds: Math.max(1, Math.ceil((nextUtcMidnight(now) - now) / 1000)),
       };
     },
   };

@@ -45,7 +45,7 @@ describe('openDailySpend', () => {
     spend.add(0.5);
     spend.add(0);
     spend.add(-3);
-    expect(spend.state()).toMatchObject({ day: '2026-11-23', spentUsd: 0.75, remainingUsd: 0.25, exhausted: false, resetsAt: '2026-11-24T00:00:00.000Z' });
+    expect(spend.state()).toMatchObject({ day: '2026-11-23', spentUsd: 0.75, remainingUsd: 0.25, exhausted: false, resetsAt: '2026-11-24T00:00:00.000Z', resetsInSeconds: 14 * 3600 });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(openDailySpend({ budgetUsd: 1, file, clock: () => t }).state().spentUsd).toBe(0.75);
     t = DAY2;
