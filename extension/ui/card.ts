@@ -45,6 +45,7 @@ li { padding: 6px 0; border-top: 1px solid #f3f4f6; }
 li button { all: unset; cursor: pointer; display: block; width: 100%; box-sizing: border-box; border-radius: 6px; padding: 2px 4px; }
 li button:focus-visible { outline: 2px solid #6366f1; }
 .score { font-weight: 700; border-radius: 999px; padding: 1px 8px; }
+.top .score { margin-left: auto; }
 .score.low { background: #dcfce7; } .score.mid { background: #fef3c7; } .score.high { background: #fee2e2; }
 .q { color: #374151; font-style: italic; }
 .muted { color: #6b7280; font-size: 12px; }
