@@ -1,5 +1,6 @@
 // The registry of site adapters. Typed by SiteId, so a missing adapter is a compile error.
 import { copilot } from './copilot.ts';
+import { deepseek } from './deepseek.ts';
 import { demo } from './demo.ts';
 import { perplexity } from './perplexity.ts';
 import type { SiteAdapter, SiteId } from './types.ts';
@@ -8,6 +9,7 @@ export const SITES: Record<SiteId, SiteAdapter> = {
   demo,
   copilot,
   perplexity,
+  deepseek,
 };
 
 export type { SiteAdapter, SiteId } from './types.ts';
