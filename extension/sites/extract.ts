@@ -59,6 +59,8 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
   let pendingSpace: { node: N; offset: number } | null = null;
   let preDepth = 0;
   let listDepth = 0;
+  let liDepth = 0;
+  let itemMarker = '- ';
 
   const trailingNewlines = (): number => {
     let n = 0;
@@ -151,9 +153,15 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
       return;
     }
     const isList = name === 'UL' || name === 'OL';
-    const breakSize = isList && listDepth > 0 ? 1 : PARAGRAPH_BLOCKS.has(name) ? 2 : LINE_BLOCKS.has(name) ? 1 : 0;
+    // `<li><p>…</p></li>` (ChatGPT, Gemini): a paragraph in a list item stays on the marker's line.
+    const inItem = liDepth > 0 && (name === 'P' || name === 'DIV');
+    const breakSize = inItem ? (text.endsWith(itemMarker) ? 0 : 1) : isList && listDepth > 0 ? 1 : PARAGRAPH_BLOCKS.has(name) ? 2 : LINE_BLOCKS.has(name) ? 1 : 0;
     if (breakSize) requestBreak(breakSize);
-    if (name === 'LI') synthetic(listKind === 'OL' ? `${itemIndex}. ` : '- ');
+    if (name === 'LI') {
+      itemMarker = listKind === 'OL' ? `${itemIndex}. ` : '- ';
+      synthetic(itemMarker);
+      liDepth++;
+    }
     const fence = name === 'PRE' && options.codeLanguage ? options.codeLanguage(node) : null;
     if (fence !== null) synthetic('```' + fence + '\n');
     if (name === 'PRE') preDepth++;
@@ -166,6 +174,7 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
       visit(child, isList ? (name as 'UL' | 'OL') : listKind, index);
     }
     if (isList) listDepth--;
+    if (name === 'LI') liDepth--;
     if (name === 'PRE') preDepth--;
     if (fence !== null) {
       if (!text.endsWith('\n')) text += '\n';

@@ -10,7 +10,13 @@ export interface ReadOptions {
 }
 
 /** Hidden from readers, so not content: screen-reader-only labels, aria-hidden KaTeX HTML. */
-const ALWAYS_SKIP = ['[aria-hidden="true"]', '.sr-only', '[hidden]'];
+const ALWAYS_SKIP = [
+  '[aria-hidden="true"]',
+  '.sr-only',
+  '[hidden]',
+  // A code block's header (language label, copy button) drawn inside its <pre>, around the <code>.
+  'pre:has(code) :not(code, code *, :has(code))',
+];
 
 const TEX = 'annotation[encoding="application/x-tex"]';
 

@@ -1,0 +1,77 @@
+// Le Chat (chat.mistral.ai).
+//
+// Hooks (SITES.md, seen 2025-08 → 2026-08): ChatGPT-like `[data-message-author-role="user" |
+// "assistant"]` with `data-message-id="<uuid>"` and `data-message-version`. The reply's answer
+// part is `[data-message-part-type="answer"]` (`data-testid="text-message-part"`); reasoning parts
+// (`data-message-part-type="reasoning"`) are not the reply. Layout
+// `[data-testid="conversation-layout"]`.
+//
+// A regenerated reply may keep its message id and bump `data-message-version`: the version is part
+// of our id, so each version is its own message (linked to the same user turn).
+// Finished: no site flag documented → the core waits for the text to settle. A stop button in
+// the composer, when present, says the newest reply is still streaming.
+import { fallbackTurnId } from './ids.ts';
+import { readMarkdown } from './markdown.ts';
+import { queryAllFirst, queryFirst } from './query.ts';
+import { defineSiteAdapter, type ParsedTurn } from './types.ts';
+
+const selectors = {
+  thread: ['[data-testid="conversation-layout"]', 'main'],
+  turn: ['[data-message-author-role]'],
+  body: ['[data-message-part-type="answer"]', '[data-testid="text-message-part"]', '.prose'],
+  userBody: ['.select-text', '.whitespace-pre-wrap'],
+  stopButton: ['button[aria-label="Stop generation"]', 'button[aria-label*="Stop" i]'],
+  chrome: ['[data-message-part-type="reasoning"]', '[data-testid="message-actions"]'],
+} as const;
+
+/** `/chat/<uuid>`; null on the home page. */
+export function lechatConversationId(url: URL): string | null {
+  const m = /^\/chat\/([0-9a-f-]{8,})\/?$/i.exec(url.pathname);
+  return m ? m[1]! : null;
+}
+
+function readTurn(turn: Element): ParsedTurn | null {
+  const role = turn.getAttribute('data-message-author-role');
+  if (role !== 'user' && role !== 'assistant') return null;
+  const parts = role === 'assistant' ? queryAllFirst(turn, selectors.body) : [];
+  const body = role === 'assistant' ? parts[0] : queryFirst(turn, selectors.userBody);
+  if (!body) return null;
+  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  const siteId = turn.getAttribute('data-message-id');
+  const version = turn.getAttribute('data-message-version');
+  const id = siteId ? (version && version !== '0' ? `${siteId}~v${version}` : siteId) : null;
+  return {
+    role,
+    id: id ?? fallbackTurnId(role, textMap.text),
+    ...(id ? {} : { idSource: 'fallback' as const }),
+    element: turn,
+    body,
+    text: textMap.text,
+    textMap,
+  };
+}
+
+export const lechat = defineSiteAdapter({
+  id: 'lechat',
+  name: 'Le Chat',
+  matches: ['https://chat.mistral.ai/*'],
+  selectors,
+  conversationId: (url) => lechatConversationId(url),
+  readTurn,
+  parse(thread) {
+    const turns: ParsedTurn[] = [];
+    for (const element of queryAllFirst(thread, selectors.turn)) {
+      const turn = readTurn(element);
+      if (turn) turns.push(turn);
+    }
+    return turns;
+  },
+  doneAttributes: [],
+  isDone(turn) {
+    const doc = turn.ownerDocument;
+    if (!queryFirst(doc, selectors.stopButton)) return undefined;
+    const turns = queryAllFirst(doc, selectors.turn);
+    return turns[turns.length - 1] === turn ? false : undefined;
+  },
+  chromeText: [/^Le Chat$/, /^Mistral said:?$/i],
+});
