@@ -5,6 +5,7 @@ import { copilot } from './copilot.ts';
 import { deepseek } from './deepseek.ts';
 import { demo } from './demo.ts';
 import { gemini } from './gemini.ts';
+import { grok } from './grok.ts';
 import { lechat } from './lechat.ts';
 import { perplexity } from './perplexity.ts';
 import type { SiteAdapter, SiteId } from './types.ts';
@@ -18,6 +19,7 @@ export const SITES: Record<SiteId, SiteAdapter> = {
   copilot,
   perplexity,
   deepseek,
+  grok,
 };
 
 export type { SiteAdapter, SiteId } from './types.ts';

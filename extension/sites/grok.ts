@@ -1,0 +1,72 @@
+// Grok (grok.com). Every message, user or assistant, is a `div#response-<uuid>` whose uuid is the
+// API's responseId: the one real message id among these sites. Roles come from the layout
+// classes (user bubbles sit at the end, `.items-end`; replies at the start, `.items-start`), which
+// are Tailwind utilities and may churn (SITES.md fragility H), so the user bubble's own corner
+// class and the reply's action bar back them up.
+// No "finished" signal was ever verified on Grok: isDone says undefined and the core waits for
+// the text to stop changing.
+import { readMarkdown } from './markdown.ts';
+import { queryAllFirst, queryFirst } from './query.ts';
+import { defineSiteAdapter, type ParsedTurn } from './types.ts';
+
+const selectors = {
+  thread: ['div:has(> #last-reply-container)', 'main'],
+  turn: ['div[id^="response-"]'],
+  body: ['.response-content-markdown', '.message-bubble'],
+  /** A reply's action bar (regenerate is offered on replies only). */
+  assistantMarks: ['button[aria-label="Regenerate"]'],
+  userMarks: ['.message-bubble.rounded-br-lg'],
+  chrome: [
+    // A code block's header: the language label the site marks unselectable.
+    '[data-testid="code-block"] span.select-none',
+    '.action-buttons',
+  ],
+} as const;
+
+const UUID = /^response-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The response uuid of `id="response-<uuid>"`. */
+export function grokMessageId(elementId: string): string | null {
+  const m = UUID.exec(elementId);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** Conversation id from `/c/<uuid>` (a `?rid=` query names a response and is ignored). */
+export function grokConversationId(url: URL): string | null {
+  const m = /^\/c\/([A-Za-z0-9-]{8,})\/?$/.exec(url.pathname);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+export function grokRole(turn: Element): 'user' | 'assistant' | null {
+  if (turn.classList.contains('items-end')) return 'user';
+  if (turn.classList.contains('items-start')) return 'assistant';
+  if (queryFirst(turn, selectors.userMarks)) return 'user';
+  if (queryFirst(turn, selectors.assistantMarks)) return 'assistant';
+  return null;
+}
+
+function readTurn(turn: Element): ParsedTurn | null {
+  const id = grokMessageId(turn.id);
+  const role = grokRole(turn);
+  const body = queryFirst(turn, selectors.body);
+  if (!id || !role || !body) return null;
+  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  return { role, id, element: turn, body, text: textMap.text, textMap };
+}
+
+export const grok = defineSiteAdapter({
+  id: 'grok',
+  name: 'Grok',
+  matches: ['https://grok.com/*'],
+  selectors,
+  conversationId: (url) => grokConversationId(url),
+  readTurn,
+  parse(thread) {
+    return queryAllFirst(thread, selectors.turn)
+      .map(readTurn)
+      .filter((t): t is ParsedTurn => t !== null);
+  },
+  doneAttributes: [],
+  isDone: () => undefined,
+  chromeText: [/^(Copy|Regenerate|Edit|Read aloud)$/i, /^Thought for \d+(\.\d+)?s\b/i],
+});
