@@ -20,6 +20,7 @@ import { bearerToken } from './middleware/bearer-token.ts';
 import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
 import { localOnly } from './middleware/local-only.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './routes/sites.ts';
 
 export interface Logger {
   info(line: string): void;
@@ -52,6 +53,8 @@ export interface AppConfig {
   logText?: boolean;
   /** How often a running Message Batch is polled (default 30 s). */
   batchPollMs?: number;
+  /** Where <configDir>/disabled-sites.json is read for GET /v1/sites. */
+  configDir?: string;
 }
 
 export type PageName = 'demo' | 'pair';
@@ -77,6 +80,8 @@ export interface AppDeps {
   batchStore?: BatchStore;
   /** The Message Batches API; default none (anthropic batch items are then scored one by one). */
   batchClient?: MessageBatchClient | null;
+  /** Site adapters switched off remotely (GET /v1/sites); default: UNSPUN_DISABLED_SITES + <configDir>/disabled-sites.json. */
+  disabledSites?: () => Promise<DisabledSitesList>;
 }
 
 const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
@@ -157,6 +162,8 @@ export function createApp(deps: AppDeps) {
       taxonomyVersion,
     }),
   );
+
+  app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 
   app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: MOVES }));
 
