@@ -1,0 +1,109 @@
+// What every end-to-end test needs: the built extension in real Debian Chromium (playwright-core),
+// reads of its real IndexedDB archive through the service worker, and an event-free poll helper.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { ConversationRecord, MessageRecord, ScoreRecord } from '../../shared/records.ts';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
+export const RESULTS = resolve('test-results');
+
+/** Flags this closed network needs (STACK.md), plus loading our unpacked build. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  `--disable-extensions-except=${EXTENSION_DIR}`,
+  `--load-extension=${EXTENSION_DIR}`,
+];
+
+export interface LaunchedExtension {
+  context: BrowserContext;
+  sw: Worker;
+  extensionId: string;
+  close(): Promise<void>;
+}
+
+/** Builds the extension when `npm test` has not, then opens Chromium with it in a fresh profile. */
+export async function launchExtension(): Promise<LaunchedExtension> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+    if (built.status !== 0 || !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+      throw new Error(`No extension build at ${EXTENSION_DIR} and \`npx wxt build\` failed: build it first.`);
+    }
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    headless: true,
+    executablePath: CHROMIUM,
+    viewport: { width: 1100, height: 900 },
+    args: CHROMIUM_ARGS,
+  });
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return {
+    context,
+    sw,
+    extensionId: new URL(sw.url()).host,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Archive {
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+  scores: ScoreRecord[];
+}
+
+/** Reads the extension's Dexie archive inside the service worker (real IndexedDB). */
+export function readArchive(sw: Worker): Promise<Archive> {
+  return sw.evaluate(async () => {
+    type Table = { toArray(): Promise<unknown[]> };
+    const { db } = (globalThis as unknown as { unspun: { db: Record<'conversations' | 'messages' | 'scores', Table> } }).unspun;
+    return {
+      conversations: await db.conversations.toArray(),
+      messages: await db.messages.toArray(),
+      scores: await db.scores.toArray(),
+    } as never;
+  });
+}
+
+/** Polls until `probe` returns something truthy; fails with what it was waiting for. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Number of ranges in Unspun's highlights (read in the page's main world). */
+export function highlightCount(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    let n = 0;
+    for (const [name, highlight] of CSS.highlights) if (name.startsWith('unspun-')) n += highlight.size;
+    return n;
+  });
+}
+
+/** Opens the pairing link and waits for the extension to report the result on the page. */
+export async function pair(context: BrowserContext, proxyUrl: string, token: string): Promise<boolean> {
+  const page = await context.newPage();
+  await page.goto(`${proxyUrl}/pair#${token}`);
+  await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+  const paired = (await page.evaluate(() => document.documentElement.dataset.unspunPaired)) === 'true';
+  await page.close();
+  return paired;
+}
