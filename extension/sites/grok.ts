@@ -67,6 +67,7 @@ export const grok = defineSiteAdapter({
       .filter((t): t is ParsedTurn => t !== null);
   },
   doneAttributes: [],
-  isDone: () => undefined,
+  // No verified signal on Grok: let the core wait for the text to stop changing.
+  isDone: (_turn: Element): boolean | undefined => undefined,
   chromeText: [/^(Copy|Regenerate|Edit|Read aloud)$/i, /^Thought for \d+(\.\d+)?s\b/i],
 });
