@@ -1,6 +1,7 @@
 import { sendToBackground, type CheckOutcome } from '../../messages.ts';
 import { isLocalProxyUrl, loadSettings, saveSettings } from '../../settings.ts';
 import { mountReadingSettings } from '../../ui/reading-settings-form.ts';
+import { mountSitesSection } from './sites-section.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const proxyUrl = $<HTMLInputElement>('proxyUrl');
@@ -47,3 +48,4 @@ $('test').addEventListener('click', async () => {
 
 void load();
 mountReadingSettings(document.getElementById('reading')!);
+mountSitesSection(document.body);

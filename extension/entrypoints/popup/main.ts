@@ -1,5 +1,6 @@
 import { sendToBackground } from '../../messages.ts';
 import { saveSettings } from '../../settings.ts';
+import { mountSiteHealth } from './site-health.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -41,3 +42,4 @@ $('options').addEventListener('click', (event) => {
 });
 
 void refresh();
+mountSiteHealth(document.querySelector('main')!);
