@@ -8,6 +8,7 @@ import { gemini } from './gemini.ts';
 import { grok } from './grok.ts';
 import { lechat } from './lechat.ts';
 import { perplexity } from './perplexity.ts';
+import { poe } from './poe.ts';
 import type { SiteAdapter, SiteId } from './types.ts';
 
 export const SITES: Record<SiteId, SiteAdapter> = {
@@ -20,6 +21,7 @@ export const SITES: Record<SiteId, SiteAdapter> = {
   perplexity,
   deepseek,
   grok,
+  poe,
 };
 
 export type { SiteAdapter, SiteId } from './types.ts';

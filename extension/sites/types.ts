@@ -7,7 +7,7 @@
 import type { Role } from '#shared/schemas';
 import type { TextMap } from './extract.ts';
 
-export const SITE_IDS = ['demo', 'chatgpt', 'claude', 'gemini', 'lechat', 'copilot', 'perplexity', 'deepseek', 'grok'] as const;
+export const SITE_IDS = ['demo', 'chatgpt', 'claude', 'gemini', 'lechat', 'copilot', 'perplexity', 'deepseek', 'grok', 'poe'] as const;
 export type SiteId = (typeof SITE_IDS)[number];
 
 /**
