@@ -81,7 +81,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
     const state = spend.state();
     if (!state.exhausted) return { judge };
     const resetsAt = state.resetsAt.slice(11, 16);
-    const spent = `$${state.spentUsd.toFixed(2)} of the $${(state.budgetUsd ?? 0).toFixed(2)} daily budget`;
+    const spent = `${usd(state.spentUsd)} of the ${usd(state.budgetUsd ?? 0)} daily budget`;
     if (wanted === 'auto') {
       stats.budget('fallback');
       return {
@@ -248,6 +248,12 @@ export function createScorer(deps: ScorerDeps): Scorer {
   }
 
   return { resolve, score, cached, store, identity, accept, failure: (error, judge, request) => failure(error, judge, request, undefined, undefined) };
+}
+
+/** Dollars as people read them: cents when there are any, else enough digits to see the amount. */
+export function usd(amount: number): string {
+  if (amount === 0 || amount >= 0.01) return `$${amount.toFixed(2)}`;
+  return `$${Number(amount.toPrecision(2))}`;
 }
 
 const WINDOW = 12;

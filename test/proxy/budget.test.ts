@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScoreResult } from '#shared/schemas';
 import { nextUtcMidnight, openDailySpend, SPEND_FILE, utcDay } from '../../proxy/budget/daily-spend.ts';
 import { costUsd } from '../../proxy/pricing.ts';
+import { usd } from '../../proxy/scoring.ts';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 
@@ -165,5 +166,17 @@ describe('through the proxy with the fake Messages API', () => {
       expect(r.judge.kind).toBe('anthropic');
       expect(r.notice).toBeUndefined();
     }
+  });
+});
+
+describe('usd', () => {
+  it.each([
+    [0, '$0.00'],
+    [1.5, '$1.50'],
+    [0.01, '$0.01'],
+    [0.0042, '$0.0042'],
+    [0.000001, '$0.000001'],
+  ])('%s → %s', (amount, text) => {
+    expect(usd(amount)).toBe(text);
   });
 });
