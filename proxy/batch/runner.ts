@@ -19,6 +19,8 @@ import type { BatchStore } from './store.ts';
 
 /** Offline items scored between two yields to the event loop. */
 const CHUNK = 25;
+/** Least time between two writes of a job file while its items are scored here. */
+const SAVE_EVERY_MS = 1000;
 
 /** What the runner needs from the anthropic judge to go through the Message Batches API. */
 interface BatchCapableJudge extends Judge {
@@ -118,9 +120,13 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
 
   /** Scores the pending items here, a chunk at a time (the offline judge, or anthropic without batches). */
   async function runHere(job: BatchJob, resolved: ResolvedJudge): Promise<void> {
+    // The job file is rewritten whole: at most about once a second, so a 10k-item job is not
+    // written hundreds of times (a restart redoes at most a second of work).
+    let savedAt = performance.now();
     for (let start = 0; start < job.items.length; start += CHUNK) {
       for (let i = start; i < Math.min(start + CHUNK, job.items.length); i++) {
-        if (closed || job.status !== 'running') return;
+        if (job.status !== 'running') return;
+        if (closed) return save(job); // keep what is done for the next start
         if (job.results[i] !== null) continue;
         const item = job.items[i]!;
         try {
@@ -130,7 +136,10 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
           job.results[i] = withId(item, { error: errorOf(error, resolved.judge, item) });
         }
       }
-      save(job);
+      if (performance.now() - savedAt >= SAVE_EVERY_MS) {
+        save(job);
+        savedAt = performance.now();
+      }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (job.status === 'running') {
