@@ -3,6 +3,8 @@
 //
 //   detector   ms per 4 KB reply, against the eval keyword baseline on the same texts
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
+//   content    the content script's main-thread time per mutation batch while a long reply streams,
+//              against the same page with the extension off (content-script.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -124,3 +126,4 @@ async function benchProxy(): Promise<void> {
 
 await benchDetector();
 await benchProxy();
+await (await import('./content-script.ts')).benchContentScript(RUNS);
