@@ -51,3 +51,13 @@ export function mutationsMapToOwnTurn(adapter: SiteAdapter, loaded: LoadedFixtur
   if (!selector) return false;
   return loaded.turns.every((turn) => turn.textMap.segments.every((s) => (s.node as Node).parentElement?.closest(selector) === turn.element));
 }
+
+/**
+ * A streaming fixture's end state without running its script: the `<template id="reply">` content
+ * put into the `[data-fixture-stream="reply"]` target (the site's "finished" markers are not added).
+ */
+export function streamedIn(html: string): string {
+  const template = /<template id="reply">([^]*?)<\/template>/.exec(html)?.[1];
+  if (template === undefined) throw new Error('no <template id="reply"> in this fixture');
+  return html.replace('<div data-fixture-stream="reply"></div>', `<div data-fixture-stream="reply">${template}</div>`);
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -114,7 +114,12 @@ describe('copilot: streaming fixture', () => {
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(copilot.isDone(turns[1]!.element)).toBe(true);
     expect(copilot.isDone(turns[3]!.element)).toBe(false);
-    expect(turns[3]!.text).toBe('Here is how the two compare:\n\n1. Pick a broad, low-cost fund.\n2. Automate a mon');
+    expect(turns[3]!.text).toBe('Here is how the two compare:');
+  });
+
+  it('once streamed in, the reply reads as on the finished page', () => {
+    const streamed = loadPage(copilot, streamedIn(fixtureHtml('copilot', 'streaming'))).turns;
+    expect(streamed[3]!.text).toBe(finished[3]!.text);
   });
 
   it('keeps the same id for a reply while it streams and after', () => {

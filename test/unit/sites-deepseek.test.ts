@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 
@@ -93,7 +93,12 @@ describe('deepseek: streaming fixture', () => {
   it('the reply with the .ds-loading spinner is not finished; the earlier one is', () => {
     expect(deepseek.isDone(turns[1]!.element)).toBe(true);
     expect(deepseek.isDone(turns[3]!.element)).toBe(false);
-    expect(turns[3]!.text).toMatch(/^Here is how the two compare:\n\n1\.\s+Pick a broad, low-cost fund\.\n2\.\s+Automate a mon$/);
+    expect(turns[3]!.text).toBe('Here is how the two compare:');
+  });
+
+  it('once streamed in, the reply reads as on the finished page', () => {
+    const streamed = loadPage(deepseek, streamedIn(fixtureHtml('deepseek', 'streaming'))).turns;
+    expect(streamed[3]!.text).toBe(finished[3]!.text);
   });
 
   it('the finished reply keeps its id on both pages', () => {
@@ -126,7 +131,10 @@ describe('deepseek: drift and partial states', () => {
   const html = fixtureHtml('deepseek', 'conversation');
 
   it('a reply still in its reasoning phase (no main content yet) is not read', () => {
-    const thinking = fixtureHtml('deepseek', 'streaming').replace(/<div class="ds-markdown ds-assistant-message-main-content">(?:(?!<div class="ds-markdown ds-assistant-message-main-content">)[^])*?<\/ol><\/div>(<div class="ds-loading)/, '$1');
+    const streaming = fixtureHtml('deepseek', 'streaming');
+    const main = '<div class="ds-markdown ds-assistant-message-main-content"><p class="ds-markdown-paragraph"><span>Here is how the two compare:</span></p><div data-fixture-stream="reply"></div></div>';
+    expect(streaming).toContain(main);
+    const thinking = streaming.replace(main, '');
     const { turns } = loadPage(deepseek, thinking);
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
   });

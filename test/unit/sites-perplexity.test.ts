@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
@@ -125,8 +125,13 @@ describe('perplexity: streaming fixture', () => {
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(perplexity.isDone(turns[1]!.element)).toBe(true);
     expect(perplexity.isDone(turns[3]!.element)).toBe(false);
-    expect(turns[3]!.text).toBe('Here is how the two compare:\n\n1. Pick a broad, low-cost fund.\n2. Automate a mon');
+    expect(turns[3]!.text).toBe('Here is how the two compare:');
     expect(turns[3]!.model).toBeUndefined();
+  });
+
+  it('once streamed in, the answer reads as on the finished page', () => {
+    const streamed = loadPage(perplexity, streamedIn(fixtureHtml('perplexity', 'streaming'))).turns;
+    expect(streamed[3]!.text).toBe(finished[3]!.text);
   });
 
   it('the finished answer reads and identifies the same on both pages', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { poe, poeBotName, poeConversationId } from '../../extension/sites/poe.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copy', 'Share', /^Compare$/m, 'Retry', '10:42', 'Claude-Sonnet-4.5', /^python$/m];
 
@@ -92,6 +92,12 @@ describe('poe: streaming fixture', () => {
     expect(poe.isDone(turns[1]!.element)).toBe(true);
     expect(poe.isDone(turns[3]!.element)).toBe(false);
     expect(turns[1]!.id).toBe(finished[1]!.id);
+    expect(turns[3]!.text).toBe('Here is how the two compare:');
+  });
+
+  it('once streamed in, the reply reads as on the finished page', () => {
+    const streamed = loadPage(poe, streamedIn(fixtureHtml('poe', 'streaming'))).turns;
+    expect(streamed[3]!.text).toBe(finished[3]!.text);
   });
 });
 
