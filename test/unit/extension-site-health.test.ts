@@ -146,3 +146,42 @@ describe('site switches', () => {
     else expect(reason).toMatch(expected);
   });
 });
+
+describe('site statuses (popup and options)', () => {
+  const sites = [
+    { id: 'chatgpt', name: 'ChatGPT' },
+    { id: 'claude', name: 'Claude' },
+    { id: 'gemini', name: 'Gemini' },
+    { id: 'lechat', name: 'Le Chat' },
+  ];
+  it('off beats unhealthy beats healthy beats unseen', async () => {
+    const { siteStatuses } = await import('../../extension/sites/site-status.ts');
+    const rows = siteStatuses(
+      {
+        siteSwitches: { chatgpt: false },
+        disabledSites: [{ id: 'claude', reason: 'broken' }],
+        siteHealth: {
+          chatgpt: { state: 'unhealthy', at: 1 },
+          claude: { state: 'healthy', at: 1 },
+          gemini: { state: 'unhealthy', check: 'turns-missing', reason: 'No messages were found.', at: 2 },
+        },
+      },
+      sites,
+    );
+    expect(rows.map((r) => [r.id, r.kind])).toEqual([
+      ['chatgpt', 'off'],
+      ['claude', 'off'],
+      ['gemini', 'unhealthy'],
+      ['lechat', 'unseen'],
+    ]);
+    expect(rows[1]!.detail).toMatch(/proxy: broken/);
+    expect(rows[2]!.detail).toMatch(/^No messages were found\. Nothing is captured there/);
+  });
+
+  it('by default lists every chat site in the registry, not the demo page', async () => {
+    const { siteStatuses } = await import('../../extension/sites/site-status.ts');
+    const ids = siteStatuses({ siteSwitches: {}, disabledSites: [], siteHealth: {} }).map((r) => r.id);
+    expect(ids).toContain('chatgpt');
+    expect(ids).not.toContain('demo');
+  });
+});

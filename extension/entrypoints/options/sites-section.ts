@@ -43,8 +43,8 @@ export function mountSitesSection(parent: HTMLElement): void {
       box.addEventListener('change', () => void setSiteSwitch(s.id, box.checked));
       label.append(box, document.createTextNode(s.name));
       const kind = Object.assign(document.createElement('span'), { className: 'state', textContent: STATUS_LABEL[s.kind] });
-      const detail = Object.assign(document.createElement('p'), { className: 'detail', textContent: s.detail });
-      row.append(label, document.createElement('span'), kind, detail);
+      row.append(label, document.createElement('span'), kind);
+      if (s.kind !== 'unseen') row.append(Object.assign(document.createElement('p'), { className: 'detail', textContent: s.detail }));
       return row;
     });
     list.replaceChildren(...rows);

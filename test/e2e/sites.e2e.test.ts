@@ -1,0 +1,276 @@
+// The built extension in Chromium on the chat sites' fixtures, served at the sites' real URLs
+// (context.route), so the manifest's real match patterns inject the one content script:
+// streamed replies captured once when finished, scored by the real proxy (offline judge), drawn;
+// a long virtualized thread; SPA navigation; per-site off; the proxy's disabled list; drift.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../proxy/app.ts';
+import { loadConfig } from '../../proxy/config.ts';
+import { startServer, type RunningServer } from '../../proxy/server.ts';
+import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
+import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
+
+const EXTENSION_DIR = resolve('.output/chrome-mv3');
+const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
+const RESULTS = resolve('test-results');
+
+let configDir: string;
+let userDataDir: string;
+let server: RunningServer;
+let context: BrowserContext;
+let sw: Worker;
+
+const fixture = (site: string, file: string): Fixture => {
+  const f = listFixtures(site).find((x) => x.file === file);
+  if (!f?.url) throw new Error(`no fixture ${site}/${file} with a URL`);
+  return f;
+};
+const conversationOf = (f: Fixture) => {
+  const path = new URL(f.url!).pathname.replace(/\/$/, '');
+  return path.slice(path.lastIndexOf('/') + 1);
+};
+
+async function messages(site: string, conversationId: string): Promise<MessageRecord[]> {
+  return sw.evaluate(
+    async ([s, c]) => {
+      const { db } = (globalThis as unknown as { unspun: { db: { messages: { toArray(): Promise<MessageRecord[]> } } } }).unspun;
+      return (await db.messages.toArray()).filter((m) => m.site === s && m.conversationId === c);
+    },
+    [site, conversationId] as const,
+  );
+}
+
+async function scoreOf(key: string): Promise<ScoreRecord | undefined> {
+  return sw.evaluate(async (k) => {
+    const { db } = (globalThis as unknown as { unspun: { db: { scores: { get(k: string): Promise<ScoreRecord | undefined> } } } }).unspun;
+    return db.scores.get(k);
+  }, key);
+}
+
+const storage = (keys: string[]) =>
+  sw.evaluate((k) => (globalThis as unknown as { chrome: { storage: { local: { get(k: string[]): Promise<Record<string, any>> } } } }).chrome.storage.local.get(k), keys);
+const setStorage = (values: Record<string, unknown>) =>
+  sw.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(v), values);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const highlightCount = (page: Page) =>
+  page.evaluate(() => {
+    let n = 0;
+    for (const [name, highlight] of CSS.highlights) if (name.startsWith('unspun-')) n += highlight.size;
+    return n;
+  });
+
+/** The content script marks <html data-unspun-site> with the adapter id once it runs (or "off"). */
+const siteMark = (page: Page) => page.evaluate(() => document.documentElement.dataset.unspunSite ?? null);
+
+async function openFixture(f: Fixture, query = ''): Promise<Page> {
+  const page = await context.newPage();
+  await routeFixture(page, f);
+  await page.goto(f.url! + query);
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('`npx wxt build` failed: build the extension first.');
+  }
+  mkdirSync(RESULTS, { recursive: true });
+  configDir = mkdtempSync(join(tmpdir(), 'unspun-sites-config-'));
+  userDataDir = mkdtempSync(join(tmpdir(), 'unspun-sites-profile-'));
+  const config = loadConfig({ UNSPUN_PORT: '0', UNSPUN_HOST: '127.0.0.1', UNSPUN_CONFIG_DIR: configDir, UNSPUN_JUDGE: 'offline' }, []);
+  server = await startServer({ config, logger: silentLogger });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    headless: true,
+    executablePath: CHROMIUM,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+  // Nothing reaches the real sites: whatever a test does not serve is refused (later routes win).
+  await context.route(/^https:\/\//, (route) => route.abort());
+  sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  await setStorage({ proxyUrl: server.url, token: server.token });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  for (const dir of [configDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('chat sites in Chromium', () => {
+  const streams = [
+    { site: 'chatgpt', replyId: '7d0c2b8e-0002-4b1a-8e55-3f0a9c2d0002', parentId: '7d0c2b8e-0001-4b1a-8e55-3f0a9c2d0001', model: 'gpt-5-3', idSource: undefined },
+    { site: 'claude', replyId: null, parentId: null, model: undefined, idSource: 'fallback' },
+    { site: 'gemini', replyId: 'r_9f00aa11bb22cc33', parentId: null, model: '2.5 Pro', idSource: undefined },
+  ] as const;
+
+  it.each(streams)('$site: a reply that streams in is captured once, when finished, scored and drawn', async ({ site, replyId, parentId, model, idSource }) => {
+    const f = fixture(site, 'streaming.html');
+    const conv = conversationOf(f);
+    const page = await openFixture(f, '?ms=20');
+    await page.waitForFunction(() => document.documentElement.dataset.unspunSite !== undefined);
+    expect(await siteMark(page)).toBe(site);
+
+    const badge = page.locator('unspun-badge[data-state="scored"]');
+    await badge.waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset.fixtureDone)).toBe('true');
+    await expect.poll(() => highlightCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    const stored = await messages(site, conv);
+    expect(stored, 'one reply, stored once').toHaveLength(1);
+    const m = stored[0]!;
+    expect(m.text.startsWith('Great question!')).toBe(true);
+    expect(m.text).toMatch(/without you\.|here for you\.$/); // the finished text, not a prefix caught mid-stream
+    expect(m.userTurn).toBe('Should I move my savings into AI funds?');
+    if (replyId) expect(m.messageId).toBe(replyId);
+    expect(m.idSource).toBe(idSource);
+    if (parentId) expect(m.parentId).toBe(parentId);
+    else expect(m.parentId).toMatch(/^fb-/);
+    expect(m.model).toBe(model);
+    expect(await badge.getAttribute('data-message-id')).toBe(m.messageId);
+    const score = await until('the score', () => scoreOf(m.key));
+    expect(score.flags.length).toBeGreaterThan(0);
+    for (const flag of score.flags) expect(m.text.slice(flag.start, flag.end)).toBe(flag.quote);
+
+    await page.screenshot({ path: join(RESULTS, `sites-${site}-flagged.png`) });
+    // Still once after the page kept settling (badges, highlights) and a reload.
+    await page.reload();
+    await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 20_000 });
+    expect(await messages(site, conv)).toHaveLength(1);
+    await page.close();
+  });
+
+  it('chatgpt: a long virtualized thread (6 of 40 turns mounted at a time) stores every reply once', async () => {
+    const f = fixture('chatgpt', 'long-virtualized.html');
+    const conv = conversationOf(f);
+    const page = await openFixture(f, '?ms=200');
+    await page.waitForFunction(() => document.documentElement.dataset.fixtureDone === 'true', null, { timeout: 60_000 });
+    const stored = await until('20 replies', async () => {
+      const ms = await messages('chatgpt', conv);
+      return ms.length >= 20 ? ms : undefined;
+    });
+    expect(stored).toHaveLength(20);
+    expect(new Set(stored.map((m) => m.messageId)).size).toBe(20);
+    for (const m of stored) {
+      const n = Number(/Step (\d+)/.exec(m.text)![1]);
+      expect(m.userTurn).toBe(`Question ${n}: what is step ${n} of the plan?`);
+      expect(m.model).toBe('gpt-5-3');
+    }
+    await page.close();
+  });
+
+  it('chatgpt: switching chats with history.pushState captures the new chat under its own id', async () => {
+    const f = fixture('chatgpt', 'conversation.html');
+    const convA = conversationOf(f);
+    const page = await openFixture(f);
+    await until('both replies of the first chat', async () => ((await messages('chatgpt', convA)).length === 2 ? true : undefined));
+    await expect.poll(() => page.locator('unspun-badge').count()).toBe(2);
+
+    const convB = '6751a2b0-0c1e-8000-9d5e-5b1f7e0c3b99';
+    await page.evaluate((id) => {
+      history.pushState(null, '', `/c/${id}`);
+      const list = document.querySelector('[data-scroll-root] > div')!;
+      list.innerHTML = `
+        <section data-testid="conversation-turn-1" data-turn="user"><div data-message-author-role="user" data-message-id="b-user-0001-0000-0000-000000000001"><div class="whitespace-pre-wrap">Is now the time to buy a house?</div></div></section>
+        <section data-testid="conversation-turn-2" data-turn="assistant"><div data-message-author-role="assistant" data-message-id="b-reply-0002-0000-0000-000000000002" data-message-model-slug="gpt-5-3"><div class="markdown prose"><p>Everyone is buying right now, so you must act before it is too late.</p></div></div><div><button data-testid="copy-turn-action-button"></button></div></section>`;
+    }, convB);
+    const [b] = await until('the reply of the second chat', async () => {
+      const ms = await messages('chatgpt', convB);
+      return ms.length ? ms : undefined;
+    });
+    expect(b).toMatchObject({ messageId: 'b-reply-0002-0000-0000-000000000002', parentId: 'b-user-0001-0000-0000-000000000001' });
+    expect(await messages('chatgpt', convA)).toHaveLength(2);
+    // The first chat's badges went with it; the new reply gets its own.
+    await expect.poll(() => page.locator('unspun-badge').count()).toBe(1);
+    expect(await page.locator('unspun-badge').getAttribute('data-message-id')).toBe('b-reply-0002-0000-0000-000000000002');
+    await page.close();
+  });
+
+  it('a site switched off in options captures nothing; switched back on, it captures', async () => {
+    await setStorage({ siteSwitches: { claude: false } });
+    const f = fixture('claude', 'conversation.html');
+    const conv = conversationOf(f);
+    const page = await openFixture(f);
+    await page.waitForFunction(() => document.documentElement.dataset.unspunSite === 'off');
+    expect(await messages('claude', conv)).toHaveLength(0);
+    expect(await page.locator('unspun-badge').count()).toBe(0);
+
+    await setStorage({ siteSwitches: { claude: true } });
+    await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 20_000 });
+    expect(await siteMark(page)).toBe('claude');
+    const stored = await messages('claude', conv);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.text).toContain('$$B_n = B_0 (1 + r - f)^n$$');
+    await page.close();
+  });
+
+  it('the proxy’s disabled list switches a site off without a release', async () => {
+    writeFileSync(join(configDir, 'disabled-sites.json'), JSON.stringify([{ id: 'gemini', reason: 'Gemini changed its layout on 2026-11-20' }]));
+    const id = new URL(sw.url()).host;
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${id}/popup.html`); // opening the popup re-reads the list
+    await until('the disabled list in storage', async () => ((await storage(['disabledSites'])).disabledSites?.some((d: { id: string }) => d.id === 'gemini') ? true : undefined));
+    await popup.locator('#site-health li[data-site="gemini"][data-kind="off"]').waitFor();
+    expect(await popup.locator('#site-health li[data-site="gemini"] .why').textContent()).toMatch(/proxy: Gemini changed its layout/);
+
+    const f = fixture('gemini', 'conversation.html');
+    const page = await openFixture(f);
+    await page.waitForFunction(() => document.documentElement.dataset.unspunSite === 'off');
+    expect(await messages('gemini', conversationOf(f))).toHaveLength(0);
+    await page.close();
+
+    rmSync(join(configDir, 'disabled-sites.json'));
+    await popup.reload();
+    await until('the list emptied', async () => ((await storage(['disabledSites'])).disabledSites?.length === 0 ? true : undefined));
+    await popup.close();
+  });
+
+  it('fixtures with drifted selectors turn their sites unhealthy and store nothing', async () => {
+    const broken = [fixture('chatgpt', 'broken-labels.html'), fixture('claude', 'broken-renamed.html'), fixture('gemini', 'broken-no-body.html')];
+    const expected: Record<string, string> = { chatgpt: 'chrome-captured', claude: 'turns-missing', gemini: 'body-missing' };
+    const pages = await Promise.all(broken.map((f) => openFixture(f)));
+    const health = await until(
+      'all three sites unhealthy',
+      async () => {
+        const { siteHealth } = await storage(['siteHealth']);
+        return broken.every((f) => siteHealth?.[f.site]?.state === 'unhealthy') ? siteHealth : undefined;
+      },
+      30_000,
+    );
+    for (const f of broken) {
+      expect(health[f.site].check).toBe(expected[f.site]);
+      expect(await messages(f.site, conversationOf(f)), `${f.site}: nothing stored`).toHaveLength(0);
+    }
+    for (const p of pages) expect(await p.locator('unspun-badge').count()).toBe(0);
+
+    const id = new URL(sw.url()).host;
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${id}/popup.html`);
+    for (const f of broken) await popup.locator(`#site-health li[data-site="${f.site}"][data-kind="unhealthy"]`).waitFor();
+    await popup.screenshot({ path: join(RESULTS, 'sites-popup-unhealthy.png'), fullPage: true });
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${id}/options.html`);
+    await options.locator('#sites .site[data-site="claude"][data-kind="unhealthy"]').waitFor();
+    await options.locator('#sites').screenshot({ path: join(RESULTS, 'sites-options.png') });
+    await Promise.all([...pages, popup, options].map((p) => p.close()));
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { gemini, geminiConversationId, geminiReplyId } from '../../extension/sites/gemini.ts';
+import { urlMatches } from '../../extension/sites/match.ts';
+import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+
+describe('gemini: pages, conversation and reply ids', () => {
+  it.each([
+    ['https://gemini.google.com/app/8c1f2e3d4a5b6c70', '8c1f2e3d4a5b6c70'],
+    ['https://gemini.google.com/u/1/app/8c1f2e3d4a5b6c70', '8c1f2e3d4a5b6c70'],
+    ['https://gemini.google.com/gem/coding-partner/8c1f2e3d4a5b6c70', '8c1f2e3d4a5b6c70'],
+  ])('%s → %s', (url, id) => {
+    expect(urlMatches(gemini.matches, url)).toBe(true);
+    expect(geminiConversationId(new URL(url))).toBe(id);
+  });
+  it.each(['https://gemini.google.com/app', 'https://gemini.google.com/', 'https://gemini.google.com/gems/view'])('no conversation on %s', (url) => {
+    expect(geminiConversationId(new URL(url))).toBeNull();
+  });
+  it.each([
+    ['message-content-id-r_51ab7c9d0e2f3a41', 'r_51ab7c9d0e2f3a41'],
+    ['model-response-message-contentr_51ab7c9d0e2f3a41', 'r_51ab7c9d0e2f3a41'],
+    ['message-content-id-', null],
+  ])('reply id of #%s → %s', (elementId, id) => expect(geminiReplyId(elementId)).toBe(id));
+});
+
+describe('gemini: fixtures (linkedom; the same checks run in Chromium in sites-parse.e2e)', () => {
+  it('conversation: r_ ids, mode label, aria-busy, data-math TeX, code, table; thinking left out', () => {
+    const page = loadFixture(gemini, 'conversation');
+    expect(page.turns.map((t) => [t.role, t.idSource ?? 'site', t.model ?? null, gemini.isDone(t.element) ?? null])).toEqual([
+      ['user', 'fallback', null, null],
+      ['assistant', 'site', '2.5 Flash', true],
+    ]);
+    expect(page.turns[1]!.id).toBe('r_51ab7c9d0e2f3a41');
+    const reply = page.turns[1]!.text;
+    expect(reply).toContain('radius $r$ is:');
+    expect(reply).toContain('$$A = \\pi r^2$$');
+    expect(reply).toContain('```\nimport math\narea = math.pi * r ** 2\n```');
+    expect(reply).toContain('| r | A |\n| --- | --- |');
+    expect(reply).not.toMatch(/Show thinking|The user wants|content_copy|Python/);
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+    expect(mutationsMapToOwnTurn(gemini, page)).toBe(true);
+  });
+
+  it('streaming: aria-busy="true" is not done', () => {
+    const page = loadFixture(gemini, 'streaming');
+    expect(gemini.isDone(page.turns.find((t) => t.role === 'assistant')!.element)).toBe(false);
+  });
+
+  it('broken-no-body: turns are found but no body is read', () => {
+    const page = loadFixture(gemini, 'broken-no-body');
+    expect(page.thread?.querySelectorAll('user-query, model-response').length).toBe(2);
+    expect(page.turns).toEqual([]);
+  });
+});
