@@ -61,3 +61,18 @@ export function streamedIn(html: string): string {
   if (template === undefined) throw new Error('no <template id="reply"> in this fixture');
   return html.replace('<div data-fixture-stream="reply"></div>', `<div data-fixture-stream="reply">${template}</div>`);
 }
+
+/**
+ * Why the capture core would call this page unhealthy (the checks the fixture README names for
+ * broken-* pages), or null: a required selector list matches nothing, no reply reads, or a reply
+ * reads as the site's chrome.
+ */
+export function healthProblem(adapter: SiteAdapter, loaded: LoadedFixture): string | null {
+  for (const key of ['thread', 'turn', 'body'] as const) {
+    if (!adapter.selectors[key].some((s) => loaded.document.querySelector(s) !== null)) return `${key} selectors match nothing`;
+  }
+  const replies = loaded.turns.filter((t) => t.role === 'assistant');
+  if (replies.length === 0) return 'no reply reads';
+  const chrome = replies.find((t) => (adapter.chromeText ?? []).some((re) => re.test(t.text.trim())));
+  return chrome ? `reply reads as chrome: ${chrome.text.slice(0, 40)}` : null;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -162,5 +162,12 @@ describe('copilot: drift', () => {
     expect(isChrome('Copy message')).toBe(true);
     const { turns } = loadFixture(copilot, 'conversation');
     for (const turn of turns) expect(isChrome(turn.text)).toBe(false);
+  });
+
+  it('a redesign that leaves only the whole turn to read is caught (never stored as a reply)', () => {
+    const loaded = loadFixture(copilot, 'broken-visible-heading');
+    expect(loaded.turns.find((t) => t.role === 'assistant')?.text).toMatch(/^Copilot said/);
+    expect(healthProblem(copilot, loaded)).not.toBeNull();
+    expect(healthProblem(copilot, loadFixture(copilot, 'conversation'))).toBeNull();
   });
 });

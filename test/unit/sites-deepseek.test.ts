@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 
@@ -155,5 +155,11 @@ describe('deepseek: drift and partial states', () => {
     const { turns } = loadPage(deepseek, html.replace(/ data-virtual-list-item-key="\d+"/g, ''));
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(turns[0]!.id).toBe(fallbackTurnId('user', turns[0]!.text));
+  });
+
+  it('ds-* classes replaced by hashed names: unhealthy', () => {
+    const loaded = loadFixture(deepseek, 'broken-hashed');
+    expect(healthProblem(deepseek, loaded)).not.toBeNull();
+    expect(healthProblem(deepseek, loadFixture(deepseek, 'conversation'))).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
@@ -167,5 +167,11 @@ describe('perplexity: drift', () => {
       'Should I move my savings into an index fund? Show me how to compute the growth.',
       'Compare the fees of the two options in a table.',
     ]);
+  });
+
+  it('renamed query and answer hooks: unhealthy', () => {
+    const loaded = loadFixture(perplexity, 'broken-renamed');
+    expect(healthProblem(perplexity, loaded)).not.toBeNull();
+    expect(healthProblem(perplexity, loadFixture(perplexity, 'conversation'))).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { poe, poeBotName, poeConversationId } from '../../extension/sites/poe.ts';
-import { chromeLeaks, fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copy', 'Share', /^Compare$/m, 'Retry', '10:42', 'Claude-Sonnet-4.5', /^python$/m];
 
@@ -131,5 +131,11 @@ describe('poe: drift', () => {
     expect(loadPage(poe, noOwn).turns[1]!.model).toBe('Claude-Sonnet-4.5');
     const none = noOwn.replaceAll('BotHeader_textContainer__', 'Gone__');
     expect(loadPage(poe, none).turns[1]!.model).toBeUndefined();
+  });
+
+  it('CSS modules replaced by atomic classes: unhealthy', () => {
+    const loaded = loadFixture(poe, 'broken-atomic-classes');
+    expect(healthProblem(poe, loaded)).not.toBeNull();
+    expect(healthProblem(poe, loadFixture(poe, 'conversation'))).toBeNull();
   });
 });
