@@ -205,6 +205,30 @@ describe('chat sites in Chromium', () => {
     await page.close();
   });
 
+  it('chatgpt: a new chat (no id in the URL) is captured under the id the page pushes once the reply starts', async () => {
+    const f = fixture('chatgpt', 'streaming.html');
+    const convNew = '6751a2b0-0c1e-8000-9d5e-5b1f7e0c3c77';
+    const page = await context.newPage();
+    await page.route((url) => url.href.split('?')[0] === 'https://chatgpt.com/', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: f.html }));
+    // As ChatGPT does: the URL gets its /c/<id> after the first words of the first reply arrive.
+    await page.addInitScript((id) => {
+      const moved = new MutationObserver(() => {
+        if (document.querySelector('[data-fixture-stream]')?.textContent?.trim()) {
+          moved.disconnect();
+          history.pushState(null, '', `/c/${id}`);
+        }
+      });
+      document.addEventListener('DOMContentLoaded', () => moved.observe(document.body, { subtree: true, characterData: true, childList: true }));
+    }, convNew);
+    await page.goto('https://chatgpt.com/?ms=25');
+    await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe(`/c/${convNew}`);
+    const stored = await messages('chatgpt', convNew);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.messageId).toBe('7d0c2b8e-0002-4b1a-8e55-3f0a9c2d0002');
+    await page.close();
+  });
+
   it('a site switched off in options captures nothing; switched back on, it captures', async () => {
     await setStorage({ siteSwitches: { claude: false } });
     const f = fixture('claude', 'conversation.html');
