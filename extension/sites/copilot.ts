@@ -106,5 +106,6 @@ export const copilot = defineSiteAdapter({
     if (queryFirst(turn, selectors.finished)) return true;
     return undefined;
   },
-  chromeText: [/^Copilot said\b/i, /^You said\b/i, /^Copy( message| code)?$/i, /^Regenerate$/i],
+  // Whole lines only: a real reply may well begin "You said you wanted…".
+  chromeText: [/^Copilot said:?$/i, /^You said:?$/i, /^Copy( message| code)?$/i, /^Regenerate$/i],
 });

@@ -72,5 +72,6 @@ export const deepseek = defineSiteAdapter({
     if (queryFirst(turn, selectors.finished)) return true;
     return undefined;
   },
-  chromeText: [/^Thought for \d+ seconds?\b/i, /^Thinking\b/i, /^(Copy|Download|Run)$/i],
+  // Whole lines only: a real reply may begin "Thinking about…".
+  chromeText: [/^Thought for \d+ seconds?\.?$/i, /^Thinking(\.{3}|…)?$/i, /^(Copy|Download|Run)$/i],
 });

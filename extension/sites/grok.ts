@@ -69,5 +69,5 @@ export const grok = defineSiteAdapter({
   doneAttributes: [],
   // No verified signal on Grok: let the core wait for the text to stop changing.
   isDone: (_turn: Element): boolean | undefined => undefined,
-  chromeText: [/^(Copy|Regenerate|Edit|Read aloud)$/i, /^Thought for \d+(\.\d+)?s\b/i],
+  chromeText: [/^(Copy|Regenerate|Edit|Read aloud)$/i, /^Thought for \d+(\.\d+)?s$/i],
 });

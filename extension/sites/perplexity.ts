@@ -156,5 +156,5 @@ export const perplexity = defineSiteAdapter({
     if (!isLast) return true;
     return undefined;
   },
-  chromeText: [/^(Answer|Sources|Copy|Show more|Related)$/i, /^Prepared using\b/i],
+  chromeText: [/^(Answer|Sources|Copy|Show more|Related)$/i, /^Prepared using [\w .+-]{2,48}$/i],
 });

@@ -73,6 +73,28 @@ export function healthProblem(adapter: SiteAdapter, loaded: LoadedFixture): stri
   }
   const replies = loaded.turns.filter((t) => t.role === 'assistant');
   if (replies.length === 0) return 'no reply reads';
-  const chrome = replies.find((t) => (adapter.chromeText ?? []).some((re) => re.test(t.text.trim())));
+  // As the core checks: the whole text, and its first line.
+  const isChrome = (text: string) => (adapter.chromeText ?? []).some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
+  const chrome = replies.find((t) => isChrome(t.text.trim()));
   return chrome ? `reply reads as chrome: ${chrome.text.slice(0, 40)}` : null;
+}
+
+/** Ordinary first lines of real replies that no adapter's chromeText may take for site chrome. */
+export const BENIGN_OPENINGS = [
+  'You said you wanted low fees, so here are three funds.',
+  'Copilot said earlier that fees matter; here is why.',
+  'Thinking about it more, the answer is yes.',
+  'Thought for a while about this one: it depends.',
+  'Sources of risk include fees and taxes.',
+  'Copy the code below into a file.',
+  'Answer: yes.',
+  'Prepared using fresh data, the report shows a rise.',
+  'Compare the two options first.',
+  'Share this with your advisor.',
+  'Regenerate your keys every year.',
+  'Download the statement first.',
+];
+
+export function chromeTextHits(adapter: SiteAdapter, text: string): boolean {
+  return (adapter.chromeText ?? []).some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
 }

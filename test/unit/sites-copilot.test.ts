@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -155,11 +155,14 @@ describe('copilot: drift', () => {
     expect(copilot.isDone(turns[3]!.element)).toBeUndefined();
   });
 
-  it('chromeText catches a screen-reader heading read as the reply, not the real reply', () => {
-    const isChrome = (text: string) => copilot.chromeText.some((re) => re.test(text));
+  it('chromeText catches a screen-reader heading read as the reply (as a whole line), not a real reply', () => {
+    const isChrome = (text: string) => copilot.chromeText.some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
     expect(isChrome('Copilot said')).toBe(true);
-    expect(isChrome('You said: hello')).toBe(true);
+    expect(isChrome('Copilot said:\n\nShort answer: yes.')).toBe(true);
+    expect(isChrome('You said')).toBe(true);
     expect(isChrome('Copy message')).toBe(true);
+    expect(isChrome('You said you wanted low fees, so here are three funds.')).toBe(false);
+    expect(isChrome('Copilot said earlier that fees matter; here is why.')).toBe(false);
     const { turns } = loadFixture(copilot, 'conversation');
     for (const turn of turns) expect(isChrome(turn.text)).toBe(false);
   });
@@ -169,5 +172,11 @@ describe('copilot: drift', () => {
     expect(loaded.turns.find((t) => t.role === 'assistant')?.text).toMatch(/^Copilot said/);
     expect(healthProblem(copilot, loaded)).not.toBeNull();
     expect(healthProblem(copilot, loadFixture(copilot, 'conversation'))).toBeNull();
+  });
+});
+
+describe('copilot: chromeText never takes an ordinary reply for chrome', () => {
+  it.each(BENIGN_OPENINGS)('%s', (opening) => {
+    expect(chromeTextHits(copilot, `${opening}\n\nMore text.`)).toBe(false);
   });
 });

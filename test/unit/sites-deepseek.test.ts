@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 
@@ -161,5 +161,11 @@ describe('deepseek: drift and partial states', () => {
     const loaded = loadFixture(deepseek, 'broken-hashed');
     expect(healthProblem(deepseek, loaded)).not.toBeNull();
     expect(healthProblem(deepseek, loadFixture(deepseek, 'conversation'))).toBeNull();
+  });
+});
+
+describe('deepseek: chromeText never takes an ordinary reply for chrome', () => {
+  it.each(BENIGN_OPENINGS)('%s', (opening) => {
+    expect(chromeTextHits(deepseek, `${opening}\n\nMore text.`)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
@@ -173,5 +173,11 @@ describe('perplexity: drift', () => {
     const loaded = loadFixture(perplexity, 'broken-renamed');
     expect(healthProblem(perplexity, loaded)).not.toBeNull();
     expect(healthProblem(perplexity, loadFixture(perplexity, 'conversation'))).toBeNull();
+  });
+});
+
+describe('perplexity: chromeText never takes an ordinary reply for chrome', () => {
+  it.each(BENIGN_OPENINGS)('%s', (opening) => {
+    expect(chromeTextHits(perplexity, `${opening}\n\nMore text.`)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { poe, poeBotName, poeConversationId } from '../../extension/sites/poe.ts';
-import { chromeLeaks, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copy', 'Share', /^Compare$/m, 'Retry', '10:42', 'Claude-Sonnet-4.5', /^python$/m];
 
@@ -137,5 +137,11 @@ describe('poe: drift', () => {
     const loaded = loadFixture(poe, 'broken-atomic-classes');
     expect(healthProblem(poe, loaded)).not.toBeNull();
     expect(healthProblem(poe, loadFixture(poe, 'conversation'))).toBeNull();
+  });
+});
+
+describe('poe: chromeText never takes an ordinary reply for chrome', () => {
+  it.each(BENIGN_OPENINGS)('%s', (opening) => {
+    expect(chromeTextHits(poe, `${opening}\n\nMore text.`)).toBe(false);
   });
 });
