@@ -313,7 +313,7 @@ function parseHost(raw: string | undefined, source: string): string {
   return bare;
 }
 
-function resolveConfigDir(env: Env, fromArg: string | undefined): string {
+export function resolveConfigDir(env: Env, fromArg: string | undefined): string {
   const explicit = fromArg ?? nonEmpty(env.UNSPUN_CONFIG_DIR);
   if (explicit !== undefined) return explicit;
   const xdg = nonEmpty(env.XDG_CONFIG_HOME);

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { CliInputLine, MAX_REPLY_CHARS, type ScoreContext, type ScoreRequest } from '#shared/schemas';
-import { resolveJudgeSettings } from '../config.ts';
+import { resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { type Judge, type Judges, keepAnchoredFlags, selectJudge } from '../judges/judge.ts';
 import { createJudges } from '../server.ts';
 import { parseScoreArgs, USAGE, UsageError } from './args.ts';
@@ -40,7 +40,8 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    const settings = resolveJudgeSettings(io.env, args.judge);
+    // Same key sources as the proxy: ANTHROPIC_API_KEY, else the key file beside the token.
+    const settings = resolveJudgeSettings(io.env, args.judge, { configDir: resolveConfigDir(io.env, undefined) });
     judge = selectJudge(io.judges ?? createJudges(settings), settings.judge);
     concurrency = args.concurrency ?? (judge.kind === 'offline' ? 1 : 4);
     if (args.in === undefined && io.stdin.isTTY) {

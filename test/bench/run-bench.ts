@@ -3,6 +3,7 @@
 //
 //   detector   ms per 4 KB reply, against the eval keyword baseline on the same texts
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
+//   judge      proxy overhead and cache hits with the anthropic judge, against a bare Hono handler
 //   content    the content script's main-thread time per mutation batch while a long reply streams,
 //              against the same page with the extension off (content-script.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { detect } from '#shared/detect';
 import { MOVES } from '#shared/taxonomy';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';
+import { benchProxyCost } from './proxy-cost-bench.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 import { EVAL_DIR as evalDir } from '../eval/paths.ts';
@@ -126,4 +128,5 @@ async function benchProxy(): Promise<void> {
 
 await benchDetector();
 await benchProxy();
+await benchProxyCost();
 await (await import('./content-script.ts')).benchContentScript(RUNS);

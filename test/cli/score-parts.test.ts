@@ -1,5 +1,8 @@
 // The score CLI in-process: argument parsing, line splitting, ordered concurrency, the report,
 // and runScoreCli over in-memory streams with injected judges.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type Flag, flagsMatchText } from '#shared/schemas';
@@ -159,7 +162,9 @@ async function run(argv: string[], stdin: string | Readable, judges?: { offline:
   const out = sink();
   const err = sink();
   const input = typeof stdin === 'string' ? Readable.from([stdin]) : stdin;
-  const code = await runScoreCli({ argv, env: {}, stdin: input, stdout: out.stream, stderr: err.stream, ...(judges ? { judges } : {}) });
+  // An empty config dir of its own, so a developer's real key file never changes the outcome.
+  const env = { UNSPUN_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'unspun-cli-test-')) };
+  const code = await runScoreCli({ argv, env, stdin: input, stdout: out.stream, stderr: err.stream, ...(judges ? { judges } : {}) });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -289,6 +294,30 @@ describe('runScoreCli with the anthropic judge (fake Messages API)', () => {
       expect(fake.messageRequests()).toHaveLength(3);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('reads the key from the key file beside the token, like the proxy', async () => {
+    const fake = await startFakeAnthropic();
+    const configDir = mkdtempSync(join(tmpdir(), 'unspun-cli-key-'));
+    writeFileSync(join(configDir, 'anthropic-key'), 'sk-ant-test-keyfile-0123456789\n', { mode: 0o600 });
+    try {
+      const out = sink();
+      const err = sink();
+      const code = await runScoreCli({
+        argv: ['--in', '-', '--judge', 'anthropic'],
+        env: { UNSPUN_CONFIG_DIR: configDir, ANTHROPIC_BASE_URL: fake.url },
+        stdin: Readable.from([`${JSON.stringify({ id: 'a', text: 'Experts agree this is the best plan.' })}\n`]),
+        stdout: out.stream,
+        stderr: err.stream,
+      });
+      expect(err.text()).toBe('');
+      expect(code).toBe(0);
+      expect(fake.messageRequests()).toHaveLength(1);
+      expect(fake.messageRequests()[0]!.headers.authorization).toBe('Bearer sk-ant-test-keyfile-0123456789');
+    } finally {
+      await fake.close();
+      rmSync(configDir, { recursive: true, force: true });
     }
   });
 });
