@@ -288,6 +288,13 @@ describe('the reader’s experience in Chromium', () => {
     await options.close();
   });
 
+  it('popup links to the conversation panel', async () => {
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await expect.poll(() => popup.locator('#open-panel').textContent()).toBe('Conversation panel');
+    await popup.close();
+  });
+
   it('"Check with Unspun" on selected text of any page shows a card, page text rendered as text', async () => {
     const article = `<!doctype html><html><head><title>An article</title></head><body style="font: 16px/1.5 serif; max-width: 640px; margin: 40px auto">
       <h1>Why you should switch today</h1>

@@ -2,7 +2,7 @@
 // with no errors. Warnings are printed, not failed: the linter's JS rules warn on bundled
 // libraries we do not control (zod's JIT check uses `new Function`, guarded at runtime).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -43,5 +43,13 @@ describe('Firefox build and addons-linter', () => {
   it('lints an MV3 manifest with the gecko id', () => {
     expect(report.metadata.manifestVersion).toBe(3);
     expect(report.metadata.id).toBe('unspun@unspun.dev');
+  });
+
+  it('gives Firefox the conversation panel as a sidebar, with no Chrome-only permission', () => {
+    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as { permissions: string[]; sidebar_action?: { default_panel: string }; side_panel?: unknown };
+    expect(manifest.sidebar_action?.default_panel).toBe('sidepanel.html');
+    expect(manifest.side_panel).toBeUndefined();
+    expect(manifest.permissions).not.toContain('sidePanel');
+    expect(manifest.permissions).toEqual(expect.arrayContaining(['contextMenus', 'activeTab', 'scripting']));
   });
 });

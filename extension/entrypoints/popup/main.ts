@@ -1,6 +1,7 @@
 import { sendToBackground } from '../../messages.ts';
 import { saveSettings } from '../../settings.ts';
 import { mountSiteHealth } from './site-health.ts';
+import { mountOpenPanelLink } from '../../ui/open-panel.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -43,3 +44,4 @@ $('options').addEventListener('click', (event) => {
 
 void refresh();
 mountSiteHealth(document.querySelector('main')!);
+mountOpenPanelLink(document.querySelector('main')!);
