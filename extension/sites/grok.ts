@@ -20,6 +20,8 @@ const selectors = {
     // A code block's header: the language label the site marks unselectable.
     '[data-testid="code-block"] span.select-none',
     '.action-buttons',
+    // An artifact's card (title, "open" button); the artifact itself renders outside the reply.
+    '[id^="artifact_card_"]',
   ],
 } as const;
 

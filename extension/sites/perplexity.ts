@@ -14,6 +14,8 @@ import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 const ANSWER = '[id^="markdown-content-"]';
 /** A rendered answer with no markdown-content-<n> around or before it (those ids gone). */
 const ORPHAN_PROSE = `div.prose[class~="dark:prose-invert"]:not(${ANSWER} *, ${ANSWER} ~ *)`;
+/** One match per answer in either layout, and with the ids gone. */
+const ANSWERS = `${ANSWER}, ${ORPHAN_PROSE}`;
 
 const selectors = {
   thread: ['div[class*="max-w-threadContentWidth"]', 'main'],
@@ -92,7 +94,7 @@ function answerBody(turn: Element): { body: Element; map: ReturnType<typeof read
 function entryOf(turn: Element): Element {
   let entry = turn;
   for (let el = turn.parentElement, depth = 0; el && depth < 10; el = el.parentElement, depth++) {
-    if (el.matches('main, body') || el.querySelectorAll(ANSWER).length > 1) break;
+    if (el.matches('main, body') || el.querySelectorAll(ANSWERS).length > 1) break;
     entry = el;
   }
   return entry;
@@ -147,7 +149,7 @@ export const perplexity = defineSiteAdapter({
   isDone(turn) {
     if (isQuery(turn)) return undefined;
     const doc = turn.ownerDocument;
-    const answers = doc.querySelectorAll(ANSWER);
+    const answers = doc.querySelectorAll(ANSWERS);
     const last = answers[answers.length - 1];
     const isLast = !last || turn.contains(last);
     if (isLast && queryFirst(doc, selectors.stop)) return false;

@@ -98,3 +98,11 @@ export const BENIGN_OPENINGS = [
 export function chromeTextHits(adapter: SiteAdapter, text: string): boolean {
   return (adapter.chromeText ?? []).some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
 }
+
+/** `readTurn` on each turn element alone reads what `parse` read for it (the core uses both). */
+export function readTurnAgrees(adapter: SiteAdapter, loaded: LoadedFixture): boolean {
+  return loaded.turns.every((turn) => {
+    const alone = adapter.readTurn?.(turn.element);
+    return alone !== undefined && alone !== null && alone.id === turn.id && alone.role === turn.role && alone.text === turn.text && alone.model === turn.model;
+  });
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -178,5 +178,11 @@ describe('copilot: drift', () => {
 describe('copilot: chromeText never takes an ordinary reply for chrome', () => {
   it.each(BENIGN_OPENINGS)('%s', (opening) => {
     expect(chromeTextHits(copilot, `${opening}\n\nMore text.`)).toBe(false);
+  });
+});
+
+describe('copilot: readTurn (one mutated turn re-read alone) agrees with parse', () => {
+  it.each(['conversation', 'streaming'])('%s', (name) => {
+    expect(readTurnAgrees(copilot, loadFixture(copilot, name))).toBe(true);
   });
 });

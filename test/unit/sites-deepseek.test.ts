@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 
@@ -167,5 +167,11 @@ describe('deepseek: drift and partial states', () => {
 describe('deepseek: chromeText never takes an ordinary reply for chrome', () => {
   it.each(BENIGN_OPENINGS)('%s', (opening) => {
     expect(chromeTextHits(deepseek, `${opening}\n\nMore text.`)).toBe(false);
+  });
+});
+
+describe('deepseek: readTurn (one mutated turn re-read alone) agrees with parse', () => {
+  it.each(['conversation', 'streaming'])('%s', (name) => {
+    expect(readTurnAgrees(deepseek, loadFixture(deepseek, name))).toBe(true);
   });
 });

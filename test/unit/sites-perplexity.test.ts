@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
@@ -151,6 +151,14 @@ describe('perplexity: drift', () => {
     expect(perplexity.isDone(turns[1]!.element)).toBe(true);
   });
 
+  it('ids gone and the stop button renamed: the last answer is never called finished by the others’ action bars', () => {
+    const drifted = streaming.replace(/ id="markdown-content-\d+"/g, '').replace('aria-label="Stop generating response"', 'aria-label="Cancel"');
+    const { turns } = loadPage(perplexity, drifted);
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(perplexity.isDone(turns[1]!.element)).toBe(true);
+    expect(perplexity.isDone(turns[3]!.element)).toBeUndefined();
+  });
+
   it('markdown-content ids gone: the rendered .prose answers are still found', () => {
     const loaded = loadPage(perplexity, html.replace(/ id="markdown-content-\d+"/g, ''));
     const { turns } = loaded;
@@ -179,5 +187,11 @@ describe('perplexity: drift', () => {
 describe('perplexity: chromeText never takes an ordinary reply for chrome', () => {
   it.each(BENIGN_OPENINGS)('%s', (opening) => {
     expect(chromeTextHits(perplexity, `${opening}\n\nMore text.`)).toBe(false);
+  });
+});
+
+describe('perplexity: readTurn (one mutated turn re-read alone) agrees with parse', () => {
+  it.each(['conversation', 'streaming'])('%s', (name) => {
+    expect(readTurnAgrees(perplexity, loadFixture(perplexity, name))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { poe, poeBotName, poeConversationId } from '../../extension/sites/poe.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
 
 const CHROME = ['Copy', 'Share', /^Compare$/m, 'Retry', '10:42', 'Claude-Sonnet-4.5', /^python$/m];
 
@@ -143,5 +143,11 @@ describe('poe: drift', () => {
 describe('poe: chromeText never takes an ordinary reply for chrome', () => {
   it.each(BENIGN_OPENINGS)('%s', (opening) => {
     expect(chromeTextHits(poe, `${opening}\n\nMore text.`)).toBe(false);
+  });
+});
+
+describe('poe: readTurn (one mutated turn re-read alone) agrees with parse', () => {
+  it.each(['conversation', 'streaming'])('%s', (name) => {
+    expect(readTurnAgrees(poe, loadFixture(poe, name))).toBe(true);
   });
 });
