@@ -50,7 +50,8 @@ export function perplexityConversationId(url: URL): string | null {
 
 /** The model from the "Prepared using …" line, if that is what the text says. */
 export function perplexityModelFromText(text: string): string | null {
-  const m = /^\s*Prepared (?:using|with|by)\s+(.{2,60}?)\s*$/i.exec(text);
+  // A model name: words, digits, dots, dashes and pluses; never a sentence (no commas).
+  const m = /^\s*Prepared (?:using|with|by)\s+([\w][\w .+-]{1,47}?)\s*$/i.exec(text);
   return m ? m[1]! : null;
 }
 

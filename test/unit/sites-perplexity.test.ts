@@ -43,7 +43,7 @@ describe('perplexity: pure helpers', () => {
     expect(perplexityModelFromText(text)).toBe(model);
   });
 
-  it.each(['', 'Prepared using', 'Sources', 'The report was prepared using public data and three interviews with analysts in 2025 and then revised.'])(
+  it.each(['', 'Prepared using', 'Sources', 'Prepared with care, this plan works.', 'The report was prepared using public data and three interviews with analysts in 2025 and then revised.'])(
     'no model in %j',
     (text) => {
       expect(perplexityModelFromText(text)).toBeNull();
