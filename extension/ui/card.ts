@@ -53,18 +53,27 @@ li button:focus-visible { outline: 2px solid #6366f1; }
 
 const present = (...nodes: (Node | null | undefined | false)[]): Node[] => nodes.filter((n): n is Node => Boolean(n));
 
-/** Below the anchor when the card fits there, else above it, always inside the viewport. */
+/**
+ * Below the anchor when the card fits there, else above it; when it fits on neither side, on the
+ * roomier side with its height cut to fit, so the card never covers the text it explains.
+ */
 export function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void {
   const margin = 8;
+  card.style.maxHeight = '';
   const width = card.offsetWidth || Math.min(380, window.innerWidth - 2 * margin);
-  const height = card.offsetHeight;
+  let height = card.offsetHeight;
   const left = Math.max(margin, Math.min(anchor.left, window.innerWidth - width - margin));
   const spaceBelow = window.innerHeight - anchor.bottom - margin;
   const spaceAbove = anchor.top - margin;
   let top: number;
   if (height + margin <= spaceBelow) top = anchor.bottom + margin;
   else if (height + margin <= spaceAbove) top = anchor.top - margin - height;
-  else top = Math.max(margin, window.innerHeight - height - margin);
+  else {
+    const below = spaceBelow >= spaceAbove;
+    card.style.maxHeight = `${Math.max(120, (below ? spaceBelow : spaceAbove) - margin)}px`;
+    height = card.offsetHeight;
+    top = below ? anchor.bottom + margin : anchor.top - margin - height;
+  }
   host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
 }
 

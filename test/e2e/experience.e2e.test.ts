@@ -288,6 +288,68 @@ describe('the reader’s experience in Chromium', () => {
     await options.close();
   });
 
+  it('highlights follow a re-render of the reply; a pinned card follows scrolling; the panel scrolls the page to a flag', async () => {
+    const long = await context.newPage();
+    await long.setViewportSize({ width: 1100, height: 700 });
+    const c = 'exp-long';
+    await long.goto(`${proxy.url}/demo?c=${c}&ms=5&long=12`);
+    await long.locator(`unspun-badge[data-message-id="${c}-a1"][data-state="scored"]`).waitFor({ timeout: 30_000 });
+    const stored = await until('the long reply scored', async () => (await scores()).find((s) => s.messageKey === `demo:${c}:${c}-a1`));
+    await expect.poll(() => highlightSizes(long).then(total)).toBe(stored.flags.length);
+
+    // The site re-renders the reply (new nodes, same text): the highlights are drawn again on the new nodes.
+    await long.evaluate((id) => {
+      const body = document.querySelector(`[data-message-id="${id}"] [data-message-body]`)!;
+      body.replaceWith(body.cloneNode(true));
+    }, `${c}-a1`);
+    await expect
+      .poll(() => long.evaluate(() => {
+        let connected = 0;
+        for (const [name, h] of CSS.highlights) if (name.startsWith('unspun-sev-')) for (const r of h) if ((r as Range).startContainer.isConnected) connected++;
+        return connected;
+      }), { timeout: 10_000 })
+      .toBe(stored.flags.length);
+
+    // The panel's click scrolls the page to a flag far down and opens its card there.
+    await long.evaluate(() => window.scrollTo(0, 0));
+    const last = [...stored.flags].sort((a, b) => b.start - a.start)[0]!;
+    const tabId = await tabIdOf(`/demo?c=${c}`);
+    const panel = await context.newPage();
+    await panel.goto(`chrome-extension://${extensionId}/sidepanel.html?tab=${tabId}`);
+    const button = panel.locator(`section.reply[data-message-id="${c}-a1"] button.flag`).last();
+    await button.waitFor({ timeout: 10_000 });
+    expect(await button.getAttribute('data-move')).toBe(last.move);
+    await button.click();
+    await expect.poll(() => panel.locator('#panel').getAttribute('data-last-shown')).toBe('ok');
+    await panel.close();
+    const card = long.locator('unspun-card');
+    await expect.poll(() => card.locator('.card').getAttribute('data-move')).toBe(last.move);
+    const activeTop = () => long.evaluate(() => {
+      const range = [...CSS.highlights.get('unspun-active')!][0] as Range;
+      return range.getBoundingClientRect().top;
+    });
+    const top = await activeTop();
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(700);
+    expect(await long.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+
+    // Scrolling moves the text, and the pinned card moves with it: still right below or above it.
+    const placement = () =>
+      long.evaluate(() => {
+        const text = ([...CSS.highlights.get('unspun-active')!][0] as Range).getBoundingClientRect();
+        const card = document.querySelector('unspun-card')!.shadowRoot!.querySelector('.card')!.getBoundingClientRect();
+        return { textTop: text.top, textBottom: text.bottom, cardTop: card.top, cardBottom: card.bottom, below: Math.abs(card.top - (text.bottom + 8)) < 2, above: Math.abs(card.bottom - (text.top - 8)) < 2 };
+      });
+    const before = await placement();
+    expect(before.below || before.above, JSON.stringify(before)).toBe(true);
+    await long.evaluate(() => window.scrollBy(0, 60));
+    await expect.poll(async () => {
+      const p = await placement();
+      return Math.round(p.textTop - before.textTop) === -60 && (p.below || p.above);
+    }).toBe(true);
+    await long.close();
+  });
+
   it('popup links to the conversation panel', async () => {
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${extensionId}/popup.html`);
