@@ -205,6 +205,26 @@ describe('chat sites in Chromium', () => {
     await page.close();
   });
 
+  it('chatgpt: a regenerated reply is a new message linked to the same user turn', async () => {
+    // The same page under its own conversation, so other tests' captures do not mix in.
+    const f = { ...fixture('chatgpt', 'conversation.html'), url: 'https://chatgpt.com/c/6751a2b0-0c1e-8000-9d5e-5b1f7e0c3e55' };
+    const conv = conversationOf(f);
+    const page = await openFixture(f);
+    await until('both replies', async () => ((await messages('chatgpt', conv)).length === 2 ? true : undefined));
+    // Regenerate: the site swaps the reply for a new message (new id) streaming under the same question.
+    await page.evaluate(() => {
+      const message = document.querySelector('[data-message-id="b6b4e1f2-0004-4c55-9f0e-0c4e5b7a1004"]')!;
+      message.setAttribute('data-message-id', 'b6b4e1f2-0005-4c55-9f0e-0c4e5b7a1005');
+      message.querySelector('.markdown')!.innerHTML = '<p>Check the expense ratio first; everything else matters less.</p>';
+    });
+    const regenerated = await until('the regenerated reply', async () => (await messages('chatgpt', conv)).find((m) => m.messageId === 'b6b4e1f2-0005-4c55-9f0e-0c4e5b7a1005'));
+    expect(regenerated.parentId).toBe('b6b4e1f2-0003-4c55-9f0e-0c4e5b7a1003');
+    const original = (await messages('chatgpt', conv)).find((m) => m.messageId === 'b6b4e1f2-0004-4c55-9f0e-0c4e5b7a1004')!;
+    expect(original.parentId).toBe('b6b4e1f2-0003-4c55-9f0e-0c4e5b7a1003');
+    expect(original.text).toMatch(/^- The expense ratio\./);
+    await page.close();
+  });
+
   it('chatgpt: a new chat (no id in the URL) is captured under the id the page pushes once the reply starts', async () => {
     const f = fixture('chatgpt', 'streaming.html');
     const convNew = '6751a2b0-0c1e-8000-9d5e-5b1f7e0c3c77';
