@@ -212,6 +212,11 @@ export function createFlagCard(options: FlagCardOptions = {}) {
     };
     agree.addEventListener('click', () => void save('agree'));
     disagree.addEventListener('click', () => void save('disagree'));
+    // A note written after the verdict is saved when the reader leaves the field.
+    note.addEventListener('change', () => {
+      const verdict = section.dataset.verdict;
+      if (verdict === 'agree' || verdict === 'disagree') void save(verdict);
+    });
     labels.load(messageId, ref).then(
       (existing) => {
         if (current !== flag || !existing) return;

@@ -212,6 +212,11 @@ describe('the reader’s experience in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => card.locator('.verdict').getAttribute('data-verdict')).toBe('disagree');
     expect(await card.locator('textarea').inputValue()).toBe('Reads as <b>urgency</b> to me? No.');
+    // A note changed after the verdict is saved on leaving the field.
+    await card.locator('textarea').fill('Changed my mind about the wording.');
+    await page.keyboard.press('Tab');
+    await until('the edited note stored', async () => (await labels()).find((l) => l.messageId === a1 && l.note === 'Changed my mind about the wording.'));
+    expect((await labels()).filter((l) => l.messageId === a1)).toHaveLength(1);
     await page.keyboard.press('Escape');
   });
 
@@ -342,10 +347,16 @@ describe('the reader’s experience in Chromium', () => {
       });
     const before = await placement();
     expect(before.below || before.above, JSON.stringify(before)).toBe(true);
-    await long.evaluate(() => window.scrollBy(0, 60));
+    // Up, not down: the flag is near the end of the page, which may not scroll further.
+    const scrolled = await long.evaluate(() => {
+      const y = window.scrollY;
+      window.scrollBy(0, -40);
+      return y - window.scrollY;
+    });
+    expect(scrolled).toBeGreaterThan(0);
     await expect.poll(async () => {
       const p = await placement();
-      return Math.round(p.textTop - before.textTop) === -60 && (p.below || p.above);
+      return Math.round(p.textTop - before.textTop) === scrolled && (p.below || p.above);
     }).toBe(true);
     await long.close();
   });
