@@ -1,0 +1,213 @@
+// Building export records: from judge results (the convert CLI) and from the extension's archive
+// records (the dashboard). Pure; every record leaves through `finishRecord`, which fills the
+// derived fields (models, content hash) so they always agree with the messages.
+import type { ConversationRecord, MessageRecord, ScoreRecord } from '../records.ts';
+import type { Flag, JudgeInfo } from '../schemas.ts';
+import {
+  type CaptureSource,
+  type Completeness,
+  contentHash,
+  EXPORT_SCHEMA_VERSION,
+  type ExportFlag,
+  type ExportLabel,
+  type ExportMessage,
+  type ExportRecord,
+  type ExportScore,
+} from './record.ts';
+
+export function isoTime(value: number | string | Date | undefined | null): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
+}
+
+export function exportJudge(judge: JudgeInfo): ExportScore['judge'] {
+  return { kind: judge.kind, ...(judge.model ? { model: judge.model } : {}), prompt_version: judge.promptVersion, taxonomy_version: judge.taxonomyVersion };
+}
+
+/** A wire Flag as exported. `quote_verified` is checked here, against the text it points into. */
+export function exportFlag(flag: Flag, text: string, label?: ExportLabel): ExportFlag {
+  const out: ExportFlag = {
+    move: flag.move,
+    start: flag.start,
+    end: flag.end,
+    quote: flag.quote,
+    severity: flag.severity,
+    support: flag.support,
+    rationale: flag.rationale,
+    ...(flag.wouldSupport !== undefined ? { would_support: flag.wouldSupport } : {}),
+    source: flag.source,
+    ...(flag.ruleId !== undefined ? { rule_id: flag.ruleId } : {}),
+    quote_verified: text.slice(flag.start, flag.end) === flag.quote,
+  };
+  if (label) out.label = label;
+  return out;
+}
+
+export interface ScoreLike {
+  score: number;
+  flags: readonly Flag[];
+  judge: JudgeInfo;
+  droppedQuotes?: number;
+}
+
+/**
+ * A judge's result on `text` as an export score. Flags whose quote is not the text at their
+ * offsets are dropped and counted (never exported unverified).
+ */
+export function exportScore(result: ScoreLike, text: string, scoredAt?: number | string, labelOf?: (flag: Flag) => ExportLabel | undefined): ExportScore {
+  const flags: ExportFlag[] = [];
+  let dropped = result.droppedQuotes ?? 0;
+  for (const flag of result.flags) {
+    const exported = exportFlag(flag, text, labelOf?.(flag));
+    if (exported.quote_verified && flag.end <= text.length) flags.push(exported);
+    else dropped++;
+  }
+  const scored_at = isoTime(scoredAt);
+  return {
+    score: result.score,
+    judge: exportJudge(result.judge),
+    ...(scored_at ? { scored_at } : {}),
+    flags,
+    ...(dropped > 0 ? { dropped_quotes: dropped } : {}),
+  };
+}
+
+/** Fills the derived fields: models in order of first appearance and the content hash. */
+export function finishRecord(record: ExportRecord): ExportRecord {
+  const models: string[] = [];
+  for (const m of record.messages) if (m.role === 'assistant' && m.model && !models.includes(m.model)) models.push(m.model);
+  return { ...record, conversation: { ...record.conversation, models, content_hash: contentHash(record.messages) } };
+}
+
+export interface NewRecordInput {
+  id: string;
+  site: string;
+  url?: string;
+  title?: string;
+  createdAt?: number | string;
+  updatedAt?: number | string;
+  firstCapturedAt?: number | string;
+  lastCapturedAt?: number | string;
+  source: CaptureSource;
+  method: ExportMessage['capture_method'];
+  adapterVersion?: string;
+  completeness: Completeness;
+  warnings?: string[];
+  messages: ExportMessage[];
+}
+
+/** A record with site ids and no redaction, as an importer or the archive reads it. */
+export function newRecord(input: NewRecordInput): ExportRecord {
+  const conversation: ExportRecord['conversation'] = { id: input.id, site: input.site, models: [], content_hash: contentHash([]) };
+  if (input.url) conversation.url = stripQuery(input.url);
+  if (input.title) conversation.title = input.title;
+  const times = { created_at: input.createdAt, updated_at: input.updatedAt, first_captured_at: input.firstCapturedAt, last_captured_at: input.lastCapturedAt };
+  for (const [key, value] of Object.entries(times)) {
+    const iso = isoTime(value);
+    if (iso) conversation[key as keyof typeof times] = iso;
+  }
+  return finishRecord({
+    schema_version: EXPORT_SCHEMA_VERSION,
+    record_type: 'conversation',
+    conversation,
+    capture: {
+      source: input.source,
+      method: input.method,
+      ...(input.adapterVersion ? { adapter_version: input.adapterVersion } : {}),
+      completeness: input.completeness,
+      warnings: input.warnings ?? [],
+    },
+    redaction: { redacted: false, ids: 'site', counts: {} },
+    messages: input.messages,
+  });
+}
+
+export function stripQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut >= 0 ? url.slice(0, cut) : url;
+}
+
+// ---- from the extension's archive (for the dashboard) ----
+
+/** The part of the extension's LabelRecord an export needs (kept structural: shared/ cannot import extension/). */
+export interface ArchiveLabel {
+  messageKey: string;
+  flag: { move: string; start: number; end: number };
+  verdict: 'agree' | 'disagree';
+  note?: string;
+  updatedAt: number;
+}
+
+export interface ArchiveConversation {
+  conversation: ConversationRecord;
+  /** The conversation's captured assistant messages, in any order. */
+  messages: readonly MessageRecord[];
+  scores: readonly ScoreRecord[];
+  labels?: readonly ArchiveLabel[];
+  /** Version of the site adapter that captured it, if known. */
+  adapterVersion?: string;
+}
+
+/**
+ * The archive stores assistant replies, each with the user turn it answers. The export lists them
+ * as user/assistant pairs in capture order; a user turn gets the reply's parent id when the site
+ * gave one, else `<reply id>:user`.
+ */
+export function recordFromArchive(input: ArchiveConversation): ExportRecord {
+  const { conversation } = input;
+  const scoreByMessage = new Map(input.scores.map((s) => [s.messageKey, s]));
+  const labelsByMessage = new Map<string, ArchiveLabel[]>();
+  for (const label of input.labels ?? []) labelsByMessage.set(label.messageKey, [...(labelsByMessage.get(label.messageKey) ?? []), label]);
+  const replies = [...input.messages].sort((a, b) => a.capturedAt - b.capturedAt || a.key.localeCompare(b.key));
+  const messages: ExportMessage[] = [];
+  const seenUserIds = new Set<string>();
+  let anyFallbackId = false;
+  for (const reply of replies) {
+    if (reply.idSource === 'fallback') anyFallbackId = true;
+    let parentId = reply.parentId;
+    if (reply.userTurn !== undefined) {
+      const userId = reply.parentId ?? `${reply.messageId}:user`;
+      if (!seenUserIds.has(userId)) {
+        seenUserIds.add(userId);
+        messages.push({ id: userId, index: messages.length, role: 'user', text: reply.userTurn, capture_method: 'dom' });
+      }
+      parentId = userId;
+    }
+    const score = scoreByMessage.get(reply.key);
+    const labels = labelsByMessage.get(reply.key) ?? [];
+    const labelOf = (flag: Flag): ExportLabel | undefined => {
+      const label = labels.find((l) => l.flag.move === flag.move && l.flag.start === flag.start && l.flag.end === flag.end);
+      if (!label) return undefined;
+      return { verdict: label.verdict, ...(label.note ? { note: label.note } : {}), labeled_at: isoTime(label.updatedAt)! };
+    };
+    const message: ExportMessage = {
+      id: reply.messageId,
+      ...(parentId ? { parent_id: parentId } : {}),
+      index: messages.length,
+      role: 'assistant',
+      text: reply.text,
+      captured_at: isoTime(reply.capturedAt)!,
+      ...(reply.model ? { model: reply.model, model_source: 'dom' as const } : {}),
+      capture_method: 'dom',
+    };
+    if (score) message.scores = [exportScore({ ...score, droppedQuotes: score.droppedQuotes }, reply.text, score.scoredAt, labelOf)];
+    messages.push(message);
+  }
+  const warnings: string[] = [];
+  if (anyFallbackId) warnings.push('some message ids were derived by the extension (the site showed none)');
+  return newRecord({
+    id: conversation.conversationId,
+    site: conversation.site,
+    ...(conversation.url ? { url: conversation.url } : {}),
+    firstCapturedAt: conversation.firstCapturedAt,
+    lastCapturedAt: conversation.lastCapturedAt,
+    source: 'extension',
+    method: 'dom',
+    ...(input.adapterVersion ? { adapterVersion: input.adapterVersion } : {}),
+    // The extension stores the replies it saw finish; earlier turns of the chat may be missing.
+    completeness: 'partial',
+    warnings,
+    messages,
+  });
+}

@@ -1,0 +1,180 @@
+// The research export record: one conversation per JSONL line. This zod schema is the single
+// source of truth; the shipped JSON Schema (schema.json) is generated from it by exportJsonSchema().
+//
+// Versioning (semver): a new optional field is a minor bump; removing a field or changing a
+// field's meaning is a major bump. Never change what a field means under the same version.
+// Field names are snake_case, the convention of research datasets (ShareLM, WildChat, LMSYS);
+// the wire Flag's camelCase fields map one to one (wouldSupport -> would_support, ruleId -> rule_id).
+import { z } from 'zod';
+import { JudgeKind, MoveId, Support } from '../schemas.ts';
+import { sha256Hex } from './sha256.ts';
+
+export const EXPORT_SCHEMA_VERSION = '1.0.0';
+export const EXPORT_SCHEMA_ID = `https://unspun.invalid/schemas/export/${EXPORT_SCHEMA_VERSION}.json`;
+
+/** UTC ISO-8601 with milliseconds, as `Date.prototype.toISOString()` writes it. */
+export const IsoTime = z.iso.datetime({ precision: 3 });
+
+export const REDACTION_TYPES = ['EMAIL', 'PHONE', 'URL', 'SECRET', 'IP', 'CARD', 'NAME'] as const;
+export const RedactionType = z.enum(REDACTION_TYPES);
+export type RedactionType = z.infer<typeof RedactionType>;
+
+export const RedactionCounts = z.partialRecord(RedactionType, z.number().int().nonnegative());
+export type RedactionCounts = z.infer<typeof RedactionCounts>;
+
+/** Where a conversation came from. */
+export const CAPTURE_SOURCES = ['extension', 'chatgpt-export', 'claude-export'] as const;
+export const CaptureSource = z.enum(CAPTURE_SOURCES);
+export type CaptureSource = z.infer<typeof CaptureSource>;
+
+/** dom: read from the page; network: from the site's own API payload; import: from a data export file. */
+export const CaptureMethod = z.enum(['dom', 'network', 'import']);
+export type CaptureMethod = z.infer<typeof CaptureMethod>;
+
+export const Completeness = z.enum(['complete', 'partial', 'unknown']);
+export type Completeness = z.infer<typeof Completeness>;
+
+export const ExportLabel = z.object({
+  verdict: z.enum(['agree', 'disagree']),
+  note: z.string().optional(),
+  labeled_at: IsoTime.optional(),
+});
+export type ExportLabel = z.infer<typeof ExportLabel>;
+
+export const ExportFlag = z.object({
+  move: MoveId,
+  /** UTF-16 offsets into the message's exported (possibly redacted) text; quote === text.slice(start, end). */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+  quote: z.string().min(1),
+  severity: z.number().int().min(1).max(3),
+  support: Support,
+  rationale: z.string(),
+  would_support: z.string().optional(),
+  source: z.enum(['detector', 'judge']),
+  rule_id: z.string().optional(),
+  /** True when the quote was checked against the text it points into (always, for this exporter). */
+  quote_verified: z.boolean(),
+  /** True when redaction touched the quote (it was re-sliced from the redacted text). */
+  quote_redacted: z.boolean().optional(),
+  /** The reader's agree/disagree label on this flag, if any. */
+  label: ExportLabel.optional(),
+});
+export type ExportFlag = z.infer<typeof ExportFlag>;
+
+export const ExportJudge = z.object({
+  kind: JudgeKind,
+  model: z.string().optional(),
+  prompt_version: z.string(),
+  taxonomy_version: z.string(),
+});
+export type ExportJudge = z.infer<typeof ExportJudge>;
+
+export const ExportScore = z.object({
+  /** 0..100, the judge's overall score for the reply. */
+  score: z.number().min(0).max(100),
+  judge: ExportJudge,
+  scored_at: IsoTime.optional(),
+  flags: z.array(ExportFlag),
+  /** Flags the judge gave whose quote could not be found in the text: dropped, never exported. */
+  dropped_quotes: z.number().int().nonnegative().optional(),
+});
+export type ExportScore = z.infer<typeof ExportScore>;
+
+export const ExportRedactionItem = z.object({
+  type: RedactionType,
+  /** Offsets of the placeholder in the exported text. */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+});
+export type ExportRedactionItem = z.infer<typeof ExportRedactionItem>;
+
+export const MessageRole = z.enum(['user', 'assistant']);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+export const ExportMessage = z
+  .object({
+    /** Site message id, or a pseudonymous `m_<hex>` when ids are pseudonymous. */
+    id: z.string().min(1),
+    /** The message this one answers or follows on the exported branch. */
+    parent_id: z.string().min(1).optional(),
+    /** 0-based position in the exported branch. */
+    index: z.number().int().nonnegative(),
+    role: MessageRole,
+    /** Plain text / markdown as captured, after redaction when the export is redacted. */
+    text: z.string(),
+    created_at: IsoTime.optional(),
+    captured_at: IsoTime.optional(),
+    model: z.string().optional(),
+    /** api: the site's own model slug; dom: the label the page shows. */
+    model_source: z.enum(['api', 'dom']).optional(),
+    capture_method: CaptureMethod,
+    /** Non-text parts the export left out (images, files, audio). */
+    attachments: z.array(z.object({ kind: z.string().min(1), mime: z.string().optional() })).optional(),
+    /** Where the redaction placeholders are in `text`. */
+    redactions: z.array(ExportRedactionItem).optional(),
+    /** Assistant messages only: one entry per judge that scored it. */
+    scores: z.array(ExportScore).optional(),
+  })
+  .superRefine((message, ctx) => {
+    message.scores?.forEach((score, s) =>
+      score.flags.forEach((flag, f) => {
+        if (flag.end > message.text.length || message.text.slice(flag.start, flag.end) !== flag.quote) {
+          ctx.addIssue({ code: 'custom', path: ['scores', s, 'flags', f, 'quote'], message: 'quote must equal text.slice(start, end)' });
+        }
+      }),
+    );
+    if (message.role !== 'assistant' && message.scores && message.scores.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['scores'], message: 'only assistant messages are scored' });
+    }
+  });
+export type ExportMessage = z.infer<typeof ExportMessage>;
+
+export const ExportRecord = z.object({
+  schema_version: z.literal(EXPORT_SCHEMA_VERSION),
+  record_type: z.literal('conversation'),
+  conversation: z.object({
+    /** Site conversation id, or a pseudonymous `c_<hex>` (HMAC-SHA-256 of site and id with the export's salt). */
+    id: z.string().min(1),
+    site: z.string().min(1).max(64),
+    /** Page URL without query or fragment. Left out of redacted exports (it holds the site's id). */
+    url: z.string().optional(),
+    title: z.string().optional(),
+    created_at: IsoTime.optional(),
+    updated_at: IsoTime.optional(),
+    first_captured_at: IsoTime.optional(),
+    last_captured_at: IsoTime.optional(),
+    /** Models seen on the exported assistant messages, in order of first appearance. */
+    models: z.array(z.string()),
+    /** `sha256:<hex>` over the exported roles and texts, for de-duplication across exports. */
+    content_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  }),
+  capture: z.object({
+    source: CaptureSource,
+    method: CaptureMethod,
+    /** Site adapter (extension) or importer that read it, with its version. */
+    adapter_version: z.string().optional(),
+    completeness: Completeness,
+    warnings: z.array(z.string()),
+  }),
+  redaction: z.object({
+    /** True when the texts went through PII redaction. */
+    redacted: z.boolean(),
+    /** site: ids as the site gave them; pseudonymous: HMAC-derived ids. */
+    ids: z.enum(['site', 'pseudonymous']),
+    counts: RedactionCounts,
+  }),
+  messages: z.array(ExportMessage),
+});
+export type ExportRecord = z.infer<typeof ExportRecord>;
+
+/** The JSON Schema shipped beside every export (schema.json), generated from ExportRecord. */
+export function exportJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ExportRecord, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+  return { ...schema, $id: EXPORT_SCHEMA_ID, title: `Unspun export record ${EXPORT_SCHEMA_VERSION}` };
+}
+
+/** `sha256:<hex>` over role + text of each message (NUL separated): identical conversations hash alike. */
+export function contentHash(messages: readonly Pick<ExportMessage, 'role' | 'text'>[]): string {
+  return `sha256:${sha256Hex(messages.map((m) => `${m.role}\u0000${m.text}`).join('\u0000'))}`;
+}

@@ -1,0 +1,108 @@
+// Redacting a whole export record: texts (messages, title, label notes) through shared/redact.ts,
+// flag offsets moved onto the redacted text with every quote re-sliced from it, and site ids
+// replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one salt, unlinkable without it).
+import { addCounts, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
+import { finishRecord } from './build.ts';
+import type { NameSpan } from './names.ts';
+import type { ExportMessage, ExportRecord } from './record.ts';
+import { hmacSha256Hex } from './sha256.ts';
+
+export interface RecordRedactionOptions {
+  /** Replace PII in texts with typed placeholders. */
+  texts: boolean;
+  /** Replace site conversation and message ids with HMAC-derived ids (and drop the URL, which holds the site id). */
+  ids: boolean;
+  /** HMAC key for ids: per export (random) or per user (kept), so ids join across that user's exports. */
+  salt?: string;
+  /** Person names in a text (original offsets). Without it, names are not redacted. */
+  names?: (text: string) => readonly NameSpan[];
+  keep?: readonly PlaceholderType[];
+}
+
+/** Hex digits kept of the HMAC: 128 bits, no collisions in any realistic export. */
+const ID_HEX = 32;
+
+export function pseudonymousConversationId(salt: string, site: string, conversationId: string): string {
+  return `c_${hmacSha256Hex(salt, `conversation\u0000${site}\u0000${conversationId}`).slice(0, ID_HEX)}`;
+}
+
+export function pseudonymousMessageId(salt: string, site: string, conversationId: string, messageId: string): string {
+  return `m_${hmacSha256Hex(salt, `message\u0000${site}\u0000${conversationId}\u0000${messageId}`).slice(0, ID_HEX)}`;
+}
+
+/** Every text of a record that redaction reads (for a caller that finds names ahead, e.g. in a worker). */
+export function redactableTexts(record: ExportRecord): string[] {
+  const texts: string[] = [];
+  if (record.conversation.title) texts.push(record.conversation.title);
+  for (const message of record.messages) {
+    texts.push(message.text);
+    for (const score of message.scores ?? []) for (const flag of score.flags) if (flag.label?.note) texts.push(flag.label.note);
+  }
+  return texts;
+}
+
+export function redactRecord(record: ExportRecord, options: RecordRedactionOptions): ExportRecord {
+  if (options.ids && !options.salt) throw new Error('redactRecord: pseudonymous ids need a salt');
+  const counts = { ...record.redaction.counts };
+  const redact = (text: string): Redaction => {
+    const result = redactText(text, { ...(options.names ? { names: options.names(text) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+    addCounts(counts, result.counts);
+    return result;
+  };
+
+  const pseudonymize = options.ids && record.redaction.ids === 'site';
+  const { site } = record.conversation;
+  const siteConversationId = record.conversation.id;
+  const messageId = (id: string) => (pseudonymize ? pseudonymousMessageId(options.salt!, site, siteConversationId, id) : id);
+
+  const conversation = { ...record.conversation };
+  if (pseudonymize) {
+    conversation.id = pseudonymousConversationId(options.salt!, site, siteConversationId);
+    delete conversation.url;
+  }
+  if (options.texts && conversation.title) conversation.title = redact(conversation.title).text;
+
+  const messages = record.messages.map((message) => {
+    const out: ExportMessage = { ...message, id: messageId(message.id) };
+    if (message.parent_id !== undefined) out.parent_id = messageId(message.parent_id);
+    if (!options.texts) return out;
+    const redaction = redact(message.text);
+    const changed = redaction.replaced.length > 0;
+    if (changed) {
+      out.text = redaction.text;
+      // Placeholders already in the text (an earlier redaction) move like flags do.
+      const earlier = (message.redactions ?? []).map((item) => ({ type: item.type, ...mapRange(redaction, item.start, item.end) }));
+      out.redactions = [...earlier.map(({ type, start, end }) => ({ type, start, end })), ...redaction.items].sort((a, b) => a.start - b.start);
+    }
+    if (message.scores) {
+      out.scores = message.scores.map((score) => ({
+        ...score,
+        flags: score.flags.map((flag) => {
+          const next = { ...flag };
+          if (changed) {
+            const moved = mapRange(redaction, flag.start, flag.end);
+            next.start = moved.start;
+            next.end = moved.end;
+            next.quote = redaction.text.slice(moved.start, moved.end);
+            if (moved.touched) next.quote_redacted = true;
+          }
+          // Label notes are the reader's own words: redacted like the texts.
+          if (flag.label?.note) next.label = { ...flag.label, note: redact(flag.label.note).text };
+          return next;
+        }),
+      }));
+    }
+    return out;
+  });
+
+  return finishRecord({
+    ...record,
+    conversation,
+    redaction: {
+      redacted: record.redaction.redacted || options.texts,
+      ids: record.redaction.ids === 'pseudonymous' || options.ids ? 'pseudonymous' : 'site',
+      counts,
+    },
+    messages,
+  });
+}
