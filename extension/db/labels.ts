@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MoveId } from '#shared/schemas';
 import { conversationKey, messageKey } from '#shared/records';
 import type { UnspunDb } from './schema.ts';
+import { refreshSummary } from './summary.ts';
 
 export const VERDICTS = ['agree', 'disagree'] as const;
 export const Verdict = z.enum(VERDICTS);
@@ -56,7 +57,7 @@ export function labelKey(site: string, conversationId: string, messageId: string
 export async function saveLabel(db: UnspunDb, input: LabelInput, now: number): Promise<LabelRecord> {
   const key = labelKey(input.site, input.conversationId, input.messageId, input.flag);
   const note = input.note?.trim().slice(0, MAX_NOTE_CHARS);
-  return db.transaction('rw', db.labels, async () => {
+  return db.transaction('rw', [db.labels, db.conversations, db.messages, db.scores], async () => {
     const existing = await db.labels.get(key);
     const record = LabelRecord.parse({
       key,
@@ -72,12 +73,17 @@ export async function saveLabel(db: UnspunDb, input: LabelInput, now: number): P
       updatedAt: now,
     });
     await db.labels.put(record);
+    if (!existing) await refreshSummary(db, record.conversationKey);
     return record;
   });
 }
 
 export async function removeLabel(db: UnspunDb, key: string): Promise<void> {
-  await db.labels.delete(key);
+  await db.transaction('rw', [db.labels, db.conversations, db.messages, db.scores], async () => {
+    const label = await db.labels.get(key);
+    await db.labels.delete(key);
+    if (label) await refreshSummary(db, label.conversationKey);
+  });
 }
 
 export async function labelsOfConversation(db: UnspunDb, site: string, conversationId: string): Promise<LabelRecord[]> {

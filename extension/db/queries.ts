@@ -1,8 +1,15 @@
 // Queue and archive operations. Every write that matters happens in one transaction, so a
 // captured reply is either fully stored (conversation + pending message) or not at all.
-import { conversationKey, messageKey, type MessageRecord, type MessageStatus, type ScoreRecord } from '#shared/records';
+import { conversationKey, messageKey, type MessageRecord, type MessageStatus, type RecordCaptureMethod, type RecordCompleteness, type ScoreRecord } from '#shared/records';
 import type { ScoreResult, Turn } from '#shared/schemas';
 import type { UnspunDb } from './schema.ts';
+import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from './summary.ts';
+
+/** The page address as stored: no query string or fragment (they can hold personal data). */
+export function urlWithoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut >= 0 ? url.slice(0, cut) : url;
+}
 
 export interface Capture {
   site: string;
@@ -16,6 +23,10 @@ export interface Capture {
   parentId?: string;
   idSource?: 'site' | 'fallback';
   model?: string;
+  /** Capture metadata (v3); defaults: dom, complete (the site said the reply had finished). */
+  captureMethod?: RecordCaptureMethod;
+  completeness?: RecordCompleteness;
+  adapterVersion?: string;
 }
 
 export interface RecordCaptureResult {
@@ -28,18 +39,25 @@ export interface RecordCaptureResult {
 export async function recordCapture(db: UnspunDb, capture: Capture, now: number): Promise<RecordCaptureResult> {
   const convKey = conversationKey(capture.site, capture.conversationId);
   const key = messageKey(capture.site, capture.conversationId, capture.messageId);
-  return db.transaction('rw', db.conversations, db.messages, async () => {
+  const url = capture.url ? urlWithoutQuery(capture.url) : undefined;
+  const title = titleFrom(capture.userTurn);
+  return db.transaction('rw', [db.conversations, db.messages, db.scores, db.labels], async () => {
     const conversation = await db.conversations.get(convKey);
     if (conversation) {
-      await db.conversations.update(convKey, { lastCapturedAt: now, ...(capture.url ? { url: capture.url } : {}) });
+      await db.conversations.update(convKey, { lastCapturedAt: now, ...(url ? { url } : {}), ...(!conversation.title && title ? { title } : {}) });
     } else {
       await db.conversations.add({
         key: convKey,
         site: capture.site,
         conversationId: capture.conversationId,
-        ...(capture.url ? { url: capture.url } : {}),
+        ...(url ? { url } : {}),
         firstCapturedAt: now,
         lastCapturedAt: now,
+        ...(title ? { title } : {}),
+        source: 'extension',
+        captureMethod: capture.captureMethod ?? 'dom',
+        completeness: 'partial',
+        ...(capture.adapterVersion ? { adapterVersion: capture.adapterVersion } : {}),
       });
     }
     const existing = await db.messages.get(key);
@@ -70,8 +88,12 @@ export async function recordCapture(db: UnspunDb, capture: Capture, now: number)
       ...(capture.parentId ? { parentId: capture.parentId } : {}),
       ...(capture.idSource ? { idSource: capture.idSource } : {}),
       ...(capture.model ? { model: capture.model } : {}),
+      captureMethod: capture.captureMethod ?? 'dom',
+      completeness: capture.completeness ?? 'complete',
+      ...(capture.adapterVersion ? { adapterVersion: capture.adapterVersion } : {}),
     };
     await db.messages.add(message);
+    await refreshSummary(db, convKey);
     return { message, created: true };
   });
 }
@@ -93,16 +115,19 @@ export async function nextDueAt(db: UnspunDb): Promise<number | null> {
 
 export async function markScored(db: UnspunDb, key: string, result: ScoreResult, now: number): Promise<ScoreRecord> {
   const record: ScoreRecord = { ...result, messageKey: key, scoredAt: now };
-  await db.transaction('rw', db.messages, db.scores, async () => {
-    await db.scores.put(record);
+  await db.transaction('rw', [db.conversations, db.messages, db.scores, db.labels], async () => {
     const message = await db.messages.get(key);
+    if (message) record.quotesVerified = quotesVerified(message.text, result);
+    await db.scores.put(record);
     await db.messages.update(key, {
       status: 'scored',
       attempts: (message?.attempts ?? 0) + 1,
       updatedAt: now,
       scoredAt: now,
       lastError: undefined,
+      ...messageScoreFields(result),
     });
+    if (message) await refreshSummary(db, message.conversationKey);
   });
   return record;
 }
