@@ -73,15 +73,16 @@ function readContent(content: z.infer<typeof Message>['content']): { text: strin
   return { text: texts.join('\n\n'), attachments };
 }
 
-type SkipReason = 'hidden' | 'role' | 'tool call' | 'content type' | 'empty';
+type SkipReason = 'system' | 'hidden context' | 'tool message' | 'tool call' | 'reasoning or other non-text' | 'empty';
 
 function skipReason(message: z.infer<typeof Message>): SkipReason | undefined {
   const meta = message.metadata ?? {};
-  if (meta.is_visually_hidden_from_conversation === true || meta.is_user_system_message === true) return 'hidden';
   const role = message.author.role;
-  if (role !== 'user' && role !== 'assistant') return 'role';
+  if (role === 'system') return 'system';
+  if (role !== 'user' && role !== 'assistant') return 'tool message';
+  if (meta.is_visually_hidden_from_conversation === true || meta.is_user_system_message === true) return 'hidden context';
   if (message.recipient && message.recipient !== 'all') return 'tool call';
-  if (!TEXT_TYPES.has(message.content.content_type)) return 'content type';
+  if (!TEXT_TYPES.has(message.content.content_type)) return 'reasoning or other non-text';
   return undefined;
 }
 
@@ -151,7 +152,8 @@ export function chatgptConversationToRecord(raw: unknown): ExportRecord {
     const content = reason ? undefined : readContent(message.content);
     if (content && content.text.trim() === '' && content.attachments.length === 0) reason = 'empty';
     if (reason || !content) {
-      if (reason !== 'role' || message.author.role === 'tool') skipped[reason ?? 'empty'] = (skipped[reason ?? 'empty'] ?? 0) + 1;
+      // The system message at the root is in every conversation: not worth a warning.
+      if (reason !== 'system') skipped[reason ?? 'empty'] = (skipped[reason ?? 'empty'] ?? 0) + 1;
       continue;
     }
     const role = message.author.role as 'user' | 'assistant';

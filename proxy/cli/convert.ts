@@ -1,0 +1,275 @@
+// `npm run --silent convert`: a data export (ChatGPT, Claude, or Unspun's own JSONL) in, scored and
+// (by default) redacted Unspun export records out, one conversation a line, with manifest.json and
+// schema.json beside them. For researchers scoring exports on a server, without a browser.
+// Streaming: one conversation is read, scored, redacted and written at a time (a few in flight with
+// the anthropic judge), so memory is bounded by the largest conversation, not the file.
+// Exit 0 ok, 1 some records failed (each named on stderr, the others written), 2 usage or setup.
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { toJsonlLine } from '#shared/export/formats';
+import { buildManifest, createExportStats, type ManifestFile } from '#shared/export/manifest';
+import type { NameSpan } from '#shared/export/names';
+import { exportJsonSchema, type ExportRecord } from '#shared/export/record';
+import { redactableTexts, redactRecord } from '#shared/export/redact-record';
+import { type ImportOutcome, importRecords } from '#shared/import/index';
+import { readVersion, resolveConfigDir, resolveJudgeSettings } from '../config.ts';
+import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
+import { createJudges } from '../server.ts';
+import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
+import { type NameFinder, startNameWorker } from './convert/names.ts';
+import { scoreRecord } from './convert/score-record.ts';
+import { orderedPool } from './lines.ts';
+
+export interface ConvertCliIo {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Injected in tests; default: the judges the env configures. */
+  judges?: Judges;
+  /** Injected in tests; default: a worker thread with full compromise. */
+  names?: NameFinder;
+  now?: () => Date;
+}
+
+type RecordOutcome = { ok: true; line: string; record: ExportRecord } | { ok: false; where: string; message: string };
+
+export async function runConvertCli(io: ConvertCliIo): Promise<number> {
+  const say = (text: string) => io.stderr.write(`${text}\n`);
+  const now = io.now ?? (() => new Date());
+
+  let args: ConvertArgs;
+  let judge: Judge;
+  let salt: { value: string; kind: 'per-export' | 'per-user' } | undefined;
+  try {
+    args = parseConvertArgs(io.argv);
+    if (args.help) {
+      io.stdout.write(`${CONVERT_USAGE}\n`);
+      return 0;
+    }
+    const settings = resolveJudgeSettings(io.env, args.judge, { configDir: resolveConfigDir(io.env, undefined) });
+    judge = selectJudge(io.judges ?? createJudges(settings), settings.judge);
+    if (args.input !== '-' && sameFile(args.input!, args.out!)) throw new UsageError('The input FILE and --out are the same file: writing would destroy the input');
+    for (const side of ['manifest.json', 'schema.json']) {
+      const path = join(dirname(resolve(args.out!)), side);
+      if ((args.input !== '-' && sameFile(args.input!, path)) || sameFile(args.out!, path)) throw new UsageError(`--out must not be named ${side}: that file is written beside it`);
+    }
+    if (args.redact) salt = args.saltFile ? { value: readOrMakeSalt(args.saltFile, say), kind: 'per-user' } : { value: randomBytes(32).toString('hex'), kind: 'per-export' };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      say(`${error.message}\n\n${CONVERT_USAGE}`);
+      return 2;
+    }
+    if (error instanceof Error) {
+      say(error.message);
+      return 2;
+    }
+    throw error;
+  }
+
+  const inputPath = args.input!;
+  const outPath = args.out!;
+  let input: Readable;
+  let output: Writable;
+  try {
+    input = inputPath === '-' ? io.stdin : await openStream(createReadStream(inputPath), `Cannot read ${inputPath}`);
+  } catch (error) {
+    say((error as Error).message);
+    return 2;
+  }
+  try {
+    output = await openStream(createWriteStream(outPath), `Cannot write --out ${outPath}`);
+  } catch (error) {
+    if (input !== io.stdin) input.destroy();
+    say((error as Error).message);
+    return 2;
+  }
+  let outputError: Error | null = null;
+  output.on('error', (error) => {
+    outputError ??= error;
+  });
+
+  const names = args.redact && args.names ? (io.names ?? startNameWorker()) : undefined;
+  const stats = createExportStats();
+  const outHash = createHash('sha256');
+  const inHash = createHash('sha256');
+  let outBytes = 0;
+  const startedAt = now();
+
+  const write = async (text: string) => {
+    if (outputError) return;
+    outHash.update(text);
+    outBytes += Buffer.byteLength(text);
+    if (!output.write(text)) await Promise.race([once(output, 'drain'), once(output, 'close')]).catch(() => undefined);
+  };
+
+  input.setEncoding('utf8');
+  async function* hashed(): AsyncGenerator<string> {
+    for await (const chunk of input as AsyncIterable<string>) {
+      inHash.update(chunk);
+      yield chunk;
+    }
+  }
+
+  const convert = async (outcome: ImportOutcome): Promise<RecordOutcome> => {
+    if (!outcome.ok) return outcome;
+    try {
+      let { record } = (await scoreRecord(outcome.record, judge, now()));
+      if (args.redact) {
+        const found = names ? await nameLookup(names, redactableTexts(record)) : undefined;
+        record = redactRecord(record, { texts: true, ids: true, salt: salt!.value, ...(found ? { names: found } : {}) });
+      }
+      return { ok: true, line: toJsonlLine(record), record };
+    } catch (error) {
+      return { ok: false, where: outcome.where, message: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  let fatal: string | undefined;
+  // The file itself may be broken (not a JSON array, truncated): what came before is still written.
+  async function* guarded(source: AsyncIterable<ImportOutcome>): AsyncGenerator<ImportOutcome> {
+    try {
+      yield* source;
+    } catch (error) {
+      fatal = `${inputPath === '-' ? 'stdin' : inputPath}: ${(error as Error).message}`;
+      stats.fail();
+    }
+  }
+  try {
+    await orderedPool(guarded(importRecords(args.from!, hashed())), args.concurrency ?? (judge.kind === 'offline' ? 1 : 4), convert, async (result) => {
+      if (result.ok) {
+        stats.add(result.record);
+        await write(result.line);
+      } else {
+        stats.fail();
+        say(`${result.where}: ${result.message}; skipped`);
+      }
+    });
+  } finally {
+    await names?.close();
+  }
+
+  output.end();
+  await finished(output).catch(() => undefined);
+  if (outputError) {
+    say(`Cannot write --out ${outPath}: ${(outputError as Error).message}`);
+    return 1;
+  }
+
+  // schema.json and manifest.json beside the records.
+  const dir = dirname(resolve(outPath));
+  const schemaText = `${JSON.stringify(exportJsonSchema(), null, 2)}\n`;
+  const files: ManifestFile[] = [
+    { name: basename(outPath), role: 'records', bytes: outBytes, sha256: outHash.digest('hex') },
+    { name: 'schema.json', role: 'schema', bytes: Buffer.byteLength(schemaText), sha256: createHash('sha256').update(schemaText).digest('hex') },
+  ];
+  const manifest = buildManifest({
+    stats,
+    files,
+    generator: { name: 'unspun convert', version: readVersion() },
+    createdAt: startedAt,
+    source: { format: args.from!, ...(inputPath !== '-' ? { file: basename(inputPath) } : {}), sha256: inHash.digest('hex') },
+    filters: { from: args.from, judge: judge.kind, redact: args.redact, names: args.redact && args.names },
+    redaction: { texts: args.redact, ids: args.redact ? 'pseudonymous' : 'site', salt: salt?.kind ?? 'none' },
+  });
+  try {
+    writeFileSync(join(dir, 'schema.json'), schemaText);
+    writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  } catch (error) {
+    say(`Cannot write manifest.json / schema.json beside ${outPath}: ${(error as Error).message}`);
+    return 1;
+  }
+
+  if (fatal) say(fatal);
+  const c = manifest.counts;
+  say(
+    `${c.conversations} conversation${c.conversations === 1 ? '' : 's'} (${c.messages} messages, ${c.flags} flags, judge ${judge.kind}${args.redact ? ', redacted' : ''}) written to ${outPath}` +
+      (c.failed > 0 ? `; ${c.failed} failed (see above)` : ''),
+  );
+  return c.failed > 0 ? 1 : 0;
+}
+
+/** Finds names in all texts of a record at once (one round trip to the worker). */
+async function nameLookup(names: NameFinder, texts: string[]): Promise<(text: string) => readonly NameSpan[]> {
+  const unique = [...new Set(texts)];
+  const spans = await names.find(unique);
+  const byText = new Map(unique.map((text, i) => [text, spans[i] ?? []]));
+  return (text) => byText.get(text) ?? [];
+}
+
+function readOrMakeSalt(path: string, say: (text: string) => void): string {
+  if (existsSync(path)) {
+    const value = readFileSync(path, 'utf8').trim();
+    if (value.length < 16) throw new UsageError(`--salt-file ${path} holds ${value.length} characters: a salt needs at least 16 (delete the file to make a new one)`);
+    return value;
+  }
+  const value = randomBytes(32).toString('hex');
+  writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  say(`Made a new salt in ${path}: keep it private, and reuse it to keep pseudonymous ids stable across exports.`);
+  return value;
+}
+
+async function openStream<T extends Readable | Writable>(stream: T, what: string): Promise<T> {
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    throw new Error(`${what}: ${describeFsError(error)}`);
+  }
+  return stream;
+}
+
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? String(error);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (!settled) {
+      process.stderr.write('convert: stopped before finishing (internal error); the output is incomplete\n');
+      process.exitCode = 1;
+    }
+  });
+  runConvertCli({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      settled = true;
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      settled = true;
+      process.stderr.write(`convert: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,98 @@
+// Arguments of `npm run convert`. Mistakes are UsageErrors: the CLI prints them with the usage, exit 2.
+import { IMPORT_FORMATS, type ImportFormat } from '#shared/import/index';
+import { UsageError } from '../args.ts';
+
+export { UsageError };
+
+export const CONVERT_USAGE = `Usage:
+  npm run --silent convert -- --from chatgpt|claude|unspun FILE --out FILE.jsonl [options]
+
+Reads a data export (ChatGPT's or Claude's conversations.json, or Unspun's own JSONL), scores every
+assistant reply, and writes Unspun export records (one conversation a JSON line, schema_version
+1.0.0), with manifest.json (counts, redaction counts, SHA-256 of each file) and schema.json (the
+record's JSON Schema) beside the output. FILE may be "-" for stdin.
+
+Options:
+  --from FORMAT        chatgpt, claude or unspun (required)
+  --out FILE.jsonl     where the records go (required; manifest.json and schema.json go beside it)
+  --judge NAME         offline, anthropic or auto (default: UNSPUN_JUDGE, else auto: anthropic when a
+                       key is configured, else offline)
+  --redact             redact PII and use pseudonymous ids (the default)
+  --no-redact          keep texts and site ids as they are
+  --no-names           redact, but leave person names (finding them is the slow part)
+  --salt-file FILE     keep pseudonymous ids stable across exports: the salt is read from FILE, or made
+                       and saved there (mode 0600) when FILE does not exist. Default: a new random salt
+                       per export, so ids cannot be joined across exports.
+  --concurrency N      conversations scored at once, 1..64 (default: 1 offline, 4 anthropic)
+  --help               this text
+
+Records from --from unspun keep their scores; a reply gets a new score only when no judge of the
+chosen kind (offline or anthropic) has scored it yet.
+
+Exit codes: 0 all records converted, 1 some records failed (each named on stderr; the others are
+written), 2 usage or setup error.`;
+
+export interface ConvertArgs {
+  from?: ImportFormat;
+  input?: string;
+  out?: string;
+  judge?: string;
+  redact: boolean;
+  names: boolean;
+  saltFile?: string;
+  concurrency?: number;
+  help: boolean;
+}
+
+const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--concurrency': 'concurrency' } as const;
+
+export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
+  const args: ConvertArgs = { redact: true, names: true, help: false };
+  let redactGiven: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      args.help = true;
+      continue;
+    }
+    if (arg === '--redact' || arg === '--no-redact') {
+      if (redactGiven && redactGiven !== arg) throw new UsageError('--redact and --no-redact contradict each other: give one');
+      redactGiven = arg;
+      args.redact = arg === '--redact';
+      continue;
+    }
+    if (arg === '--no-names') {
+      args.names = false;
+      continue;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      if (args.input !== undefined) throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}: give one input FILE`);
+      args.input = arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!(name in VALUE_OPTIONS)) throw new UsageError(`Unknown option ${name}`);
+    const key = VALUE_OPTIONS[name as keyof typeof VALUE_OPTIONS];
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
+    if (key === 'concurrency') {
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
+      args.concurrency = Number(value);
+    } else if (key === 'from') {
+      if (args.from !== undefined) throw new UsageError('--from given twice');
+      if (!(IMPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, not ${JSON.stringify(value)}`);
+      args.from = value as ImportFormat;
+    } else {
+      if (args[key] !== undefined) throw new UsageError(`${name} given twice`);
+      args[key] = value;
+    }
+  }
+  if (args.help) return args;
+  if (args.from === undefined) throw new UsageError('--from is required: chatgpt, claude or unspun');
+  if (args.input === undefined) throw new UsageError('Give the export FILE to read (or "-" for stdin)');
+  if (args.out === undefined || args.out === '-') throw new UsageError('--out FILE.jsonl is required (manifest.json and schema.json are written beside it)');
+  if (!args.redact && args.saltFile !== undefined) throw new UsageError('--salt-file is for pseudonymous ids: it makes no sense with --no-redact');
+  if (!args.redact && !args.names) throw new UsageError('--no-names is for redaction: it makes no sense with --no-redact');
+  return args;
+}
