@@ -5,6 +5,8 @@ import { loadSettings, saveSettings } from '../settings.ts';
 import { RETRY_ALARM_MINUTES } from '../scoring/retry.ts';
 import { loadSiteState } from '../sites/site-settings.ts';
 import { startReader } from '../background/reader.ts';
+import { createRunService } from '../dashboard/runs.ts';
+import { RETENTION_ALARM, RETENTION_KEY, runAutoDelete } from '../db/retention.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -20,10 +22,12 @@ export default defineBackground(() => {
 
   // Labels, the conversation panel's needs and "Check with Unspun" (background/reader.ts).
   const reader = startReader(service.db);
+  // The dashboard's re-score and import runs (the proxy's batch endpoint) and its auto-delete.
+  const runs = createRunService({ db: service.db, loadSettings });
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    service.handleMessage(raw, sender).then((answer) => answer ?? reader.handleMessage(raw)).then(
+    service.handleMessage(raw, sender).then((answer) => answer ?? reader.handleMessage(raw)).then((answer) => answer ?? runs.handleMessage(raw)).then(
       (response) => sendResponse(response),
       (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
     );
@@ -32,7 +36,9 @@ export default defineBackground(() => {
 
   // Backstop for the in-memory backoff timer, which dies with the service worker.
   void browser.alarms.create(RETRY_ALARM, { periodInMinutes: RETRY_ALARM_MINUTES });
+  void browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 24 * 60 });
   browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === RETENTION_ALARM) void runAutoDelete(service.db, async () => (await browser.storage.local.get(RETENTION_KEY))[RETENTION_KEY], Date.now());
     if (alarm.name === RETRY_ALARM) {
       void service.queue.drain();
       void service.refreshDisabledSites();
@@ -51,5 +57,5 @@ export default defineBackground(() => {
   void service.refreshDisabledSites();
 
   // Small query helpers for the e2e tests and for debugging from the service worker console.
-  Object.assign(globalThis, { unspun: { db: service.db, queries: service.queries, drain: service.queue.drain } });
+  Object.assign(globalThis, { unspun: { db: service.db, queries: service.queries, drain: service.queue.drain, runs } });
 });

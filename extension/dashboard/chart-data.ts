@@ -1,0 +1,149 @@
+// Data shaping for the dashboard's charts: pure functions from archive rows to chart.js-ready
+// series. The rows come from a bounded read (charts.ts reads the newest CHART_REPLY_LIMIT replies).
+import type { MoveId } from '#shared/schemas';
+
+/** What a chart needs of a reply (MessageRecord's v3 copies of its primary score). */
+export interface ChartReply {
+  site: string;
+  model?: string | undefined;
+  capturedAt: number;
+  chars: number;
+  /** Undefined when not scored. */
+  score?: number | undefined;
+  flagCount: number;
+}
+
+export type GroupBy = 'site' | 'model';
+export const UNKNOWN_MODEL = '(model not shown)';
+
+export const groupOf = (r: ChartReply, by: GroupBy): string => (by === 'site' ? r.site : r.model ?? UNKNOWN_MODEL);
+
+export interface Series {
+  labels: string[];
+  datasets: { label: string; data: number[] }[];
+}
+
+const DAY = 86_400_000;
+/** UTC day (YYYY-MM-DD) or ISO week start (Monday) of a timestamp. */
+export function bucketOf(ts: number, size: 'day' | 'week'): string {
+  const day = Math.floor(ts / DAY) * DAY;
+  if (size === 'day') return new Date(day).toISOString().slice(0, 10);
+  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday = 0
+  return new Date(day - weekday * DAY).toISOString().slice(0, 10);
+}
+
+/** Flags per group per time bucket (line chart): only scored replies count. */
+export function movesOverTime(rows: readonly ChartReply[], by: GroupBy, size: 'day' | 'week'): Series {
+  const buckets = new Set<string>();
+  const counts = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (r.score === undefined) continue;
+    const b = bucketOf(r.capturedAt, size);
+    buckets.add(b);
+    const g = groupOf(r, by);
+    const byBucket = counts.get(g) ?? new Map<string, number>();
+    byBucket.set(b, (byBucket.get(b) ?? 0) + r.flagCount);
+    counts.set(g, byBucket);
+  }
+  const labels = [...buckets].sort();
+  const datasets = [...counts.keys()].sort().map((g) => ({ label: g, data: labels.map((b) => counts.get(g)!.get(b) ?? 0) }));
+  return { labels, datasets };
+}
+
+/** Flags per 10,000 characters of scored reply text, per group, so long replies do not dominate. */
+export function ratePer10k(rows: readonly ChartReply[], by: GroupBy): Series {
+  const flags = new Map<string, number>();
+  const chars = new Map<string, number>();
+  for (const r of rows) {
+    if (r.score === undefined) continue;
+    const g = groupOf(r, by);
+    flags.set(g, (flags.get(g) ?? 0) + r.flagCount);
+    chars.set(g, (chars.get(g) ?? 0) + r.chars);
+  }
+  const labels = [...chars.keys()].sort();
+  const data = labels.map((g) => {
+    const c = chars.get(g)!;
+    return c > 0 ? Math.round(((flags.get(g) ?? 0) / c) * 10_000 * 100) / 100 : 0;
+  });
+  return { labels, datasets: [{ label: 'flags per 10k characters', data }] };
+}
+
+/** Scored replies per score band of `width` (0–9, 10–19, …, 90–100). */
+export function scoreDistribution(rows: readonly ChartReply[], width = 10): Series {
+  const bands = Math.ceil(100 / width);
+  const data = new Array<number>(bands).fill(0);
+  for (const r of rows) {
+    if (r.score === undefined) continue;
+    data[Math.min(bands - 1, Math.floor(r.score / width))]! += 1;
+  }
+  const labels = data.map((_, i) => (i === bands - 1 ? `${i * width}–100` : `${i * width}–${i * width + width - 1}`));
+  return { labels, datasets: [{ label: 'replies', data }] };
+}
+
+// ---- agreement between the reader's labels and each judge ----
+
+export interface LabelledSpan {
+  messageKey: string;
+  move: MoveId;
+  start: number;
+  end: number;
+  verdict: 'agree' | 'disagree';
+}
+
+export interface JudgedReply {
+  messageKey: string;
+  /** judgeKey(...) of the judge. */
+  judge: string;
+  flags: readonly { move: MoveId; start: number; end: number }[];
+}
+
+export interface AgreementCell {
+  judge: string;
+  move: MoveId;
+  agree: number;
+  disagree: number;
+  /** agree / (agree + disagree): the share of this judge's labelled flags the reader agreed with. */
+  precision: number;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+/**
+ * Precision per judge and move from agree/disagree labels: a label counts for a judge when that
+ * judge flagged the same move on an overlapping span of the same reply (a re-score by another
+ * judge rarely picks exactly the same offsets). Labels on spans a judge did not flag say nothing
+ * about that judge's precision and are left out.
+ */
+export function agreementByJudge(labels: readonly LabelledSpan[], judged: readonly JudgedReply[]): AgreementCell[] {
+  const byMessage = new Map<string, LabelledSpan[]>();
+  for (const l of labels) byMessage.set(l.messageKey, [...(byMessage.get(l.messageKey) ?? []), l]);
+  const cells = new Map<string, AgreementCell>();
+  for (const reply of judged) {
+    for (const label of byMessage.get(reply.messageKey) ?? []) {
+      if (!reply.flags.some((f) => f.move === label.move && overlaps(f, label))) continue;
+      const id = `${reply.judge}\u0000${label.move}`;
+      const cell = cells.get(id) ?? { judge: reply.judge, move: label.move, agree: 0, disagree: 0, precision: 0 };
+      cell[label.verdict] += 1;
+      cells.set(id, cell);
+    }
+  }
+  return [...cells.values()]
+    .map((c) => ({ ...c, precision: c.agree / (c.agree + c.disagree) }))
+    .sort((a, b) => a.judge.localeCompare(b.judge) || a.move.localeCompare(b.move));
+}
+
+/** Bar-chart series: one dataset per judge, one bar per move, precision in percent. */
+export function agreementSeries(cells: readonly AgreementCell[]): Series {
+  const moves = [...new Set(cells.map((c) => c.move))].sort();
+  const judges = [...new Set(cells.map((c) => c.judge))].sort();
+  return {
+    labels: moves,
+    datasets: judges.map((judge) => ({
+      label: judge,
+      data: moves.map((move) => {
+        const cell = cells.find((c) => c.judge === judge && c.move === move);
+        return cell ? Math.round(cell.precision * 1000) / 10 : Number.NaN;
+      }),
+    })),
+  };
+}
