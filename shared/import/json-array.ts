@@ -103,5 +103,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<string> | Iterable<s
     position += chunk.length;
   }
   if (state === 'before') throw new JsonArrayError('the file is empty: expected a JSON array');
-  if ((state as string) !== 'after') throw new JsonArrayError(`the file ends inside the array (after element ${index}): it is truncated`);
+  if ((state as string) !== 'after') {
+    throw new JsonArrayError(`the file ends inside the array, in element ${index}: it is truncated, or that element's brackets do not balance`);
+  }
 }
