@@ -1,7 +1,7 @@
 // What every end-to-end test needs: the built extension in real Debian Chromium (playwright-core),
 // reads of its real IndexedDB archive through the service worker, and an event-free poll helper.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -11,18 +11,20 @@ export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = resolve('test-results');
 
-/** Flags this closed network needs (STACK.md), plus loading our unpacked build. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  `--disable-extensions-except=${EXTENSION_DIR}`,
-  `--load-extension=${EXTENSION_DIR}`,
-];
+/** Flags this closed network needs (STACK.md), plus loading an unpacked build. */
+export function chromiumArgs(extensionDir = EXTENSION_DIR): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
+  ];
+}
 
 export interface LaunchedExtension {
   context: BrowserContext;
@@ -31,8 +33,11 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-/** Builds the extension when `npm test` has not, then opens Chromium with it in a fresh profile. */
-export async function launchExtension(): Promise<LaunchedExtension> {
+/**
+ * Builds the extension when `npm test` has not, then opens Chromium with it in a fresh profile.
+ * `extensionDir` loads another build (e.g. a test copy with an extra host permission).
+ */
+export async function launchExtension(options: { extensionDir?: string } = {}): Promise<LaunchedExtension> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
@@ -40,12 +45,13 @@ export async function launchExtension(): Promise<LaunchedExtension> {
       throw new Error(`No extension build at ${EXTENSION_DIR} and \`npx wxt build\` failed: build it first.`);
     }
   }
+  mkdirSync(RESULTS, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     headless: true,
     executablePath: CHROMIUM,
     viewport: { width: 1100, height: 900 },
-    args: CHROMIUM_ARGS,
+    args: chromiumArgs(options.extensionDir),
   });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   return {
@@ -76,6 +82,17 @@ export function readArchive(sw: Worker): Promise<Archive> {
       scores: await db.scores.toArray(),
     } as never;
   });
+}
+
+/** The extension's storage.local, read and written in the service worker. */
+export function storageGet(sw: Worker, keys: string[]): Promise<Record<string, any>> {
+  type Local = { get(keys: string[]): Promise<Record<string, unknown>> };
+  return sw.evaluate((k) => (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local.get(k), keys);
+}
+
+export function storageSet(sw: Worker, values: Record<string, unknown>): Promise<void> {
+  type Local = { set(values: object): Promise<void> };
+  return sw.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local.set(v), values);
 }
 
 /** Polls until `probe` returns something truthy; fails with what it was waiting for. */

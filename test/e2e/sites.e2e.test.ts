@@ -2,24 +2,20 @@
 // (context.route), so the manifest's real match patterns inject the one content script:
 // streamed replies captured once when finished, scored by the real proxy (offline judge), drawn;
 // a long virtualized thread; SPA navigation; per-site off; the proxy's disabled list; drift.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
 import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
 import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-
-const EXTENSION_DIR = resolve('.output/chrome-mv3');
-const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = resolve('test-results');
+import { highlightCount, launchExtension, RESULTS, storageGet, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
 
 let configDir: string;
-let userDataDir: string;
+let browser: LaunchedExtension;
 let server: RunningServer;
 let context: BrowserContext;
 let sw: Worker;
@@ -51,27 +47,11 @@ async function scoreOf(key: string): Promise<ScoreRecord | undefined> {
   }, key);
 }
 
-const storage = (keys: string[]) =>
-  sw.evaluate((k) => (globalThis as unknown as { chrome: { storage: { local: { get(k: string[]): Promise<Record<string, any>> } } } }).chrome.storage.local.get(k), keys);
-const setStorage = (values: Record<string, unknown>) =>
-  sw.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(v), values);
+const storage = (keys: string[]) => storageGet(sw, keys);
+const setStorage = (values: Record<string, unknown>) => storageSet(sw, values);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-const highlightCount = (page: Page) =>
-  page.evaluate(() => {
-    let n = 0;
-    for (const [name, highlight] of CSS.highlights) if (name.startsWith('unspun-')) n += highlight.size;
-    return n;
-  });
+// Site pages stream slower than the demo: a longer default wait.
+const until = <T,>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) => untilWithin(what, probe, timeoutMs);
 
 /** The content script marks <html data-unspun-site> with the adapter id once it runs (or "off"). */
 const siteMark = (page: Page) => page.evaluate(() => document.documentElement.dataset.unspunSite ?? null);
@@ -84,36 +64,20 @@ async function openFixture(f: Fixture, query = ''): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('`npx wxt build` failed: build the extension first.');
-  }
-  mkdirSync(RESULTS, { recursive: true });
   configDir = mkdtempSync(join(tmpdir(), 'unspun-sites-config-'));
-  userDataDir = mkdtempSync(join(tmpdir(), 'unspun-sites-profile-'));
   const config = loadConfig({ UNSPUN_PORT: '0', UNSPUN_HOST: '127.0.0.1', UNSPUN_CONFIG_DIR: configDir, UNSPUN_JUDGE: 'offline' }, []);
   server = await startServer({ config, logger: silentLogger });
-  context = await chromium.launchPersistentContext(userDataDir, {
-    headless: true,
-    executablePath: CHROMIUM,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
-    ],
-  });
+  browser = await launchExtension();
+  ({ context, sw } = browser);
   // Nothing reaches the real sites: whatever a test does not serve is refused (later routes win).
   await context.route(/^https:\/\//, (route) => route.abort());
-  sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   await setStorage({ proxyUrl: server.url, token: server.token });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  for (const dir of [configDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('chat sites in Chromium', () => {
