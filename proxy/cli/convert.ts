@@ -13,7 +13,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { toJsonlLine } from '#shared/export/formats';
 import { buildManifest, createExportStats, type ManifestFile } from '#shared/export/manifest';
-import type { NameSpan } from '#shared/export/names';
+import { type NameSpan, spreadNames } from '#shared/export/names';
 import { exportJsonSchema, type ExportRecord } from '#shared/export/record';
 import { redactableTexts, redactRecord } from '#shared/export/redact-record';
 import { type ImportOutcome, importRecords } from '#shared/import/index';
@@ -198,7 +198,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
 /** Finds names in all texts of a record at once (one round trip to the worker). */
 async function nameLookup(names: NameFinder, texts: string[]): Promise<(text: string) => readonly NameSpan[]> {
   const unique = [...new Set(texts)];
-  const spans = await names.find(unique);
+  const spans = spreadNames(unique, await names.find(unique));
   const byText = new Map(unique.map((text, i) => [text, spans[i] ?? []]));
   return (text) => byText.get(text) ?? [];
 }
