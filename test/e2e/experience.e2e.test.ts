@@ -2,45 +2,31 @@
 // judge) and its demo page: family colours, the keyboard-reachable card with agree / disagree
 // stored in the archive, the conversation panel, reading settings applied live, and
 // "Check with Unspun" on an arbitrary page.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreRecord } from '../../shared/records.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
+import { EXTENSION_DIR as BUILD_DIR, ensureBuilt, launchExtension, RESULTS, storageSet, until, type LaunchedExtension } from './harness.ts';
 
-const BUILD_DIR = resolve('.output/chrome-mv3');
-const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = resolve('test-results');
 const ARTICLE_URL = 'https://example.org/article';
 
 let proxy: TestProxy;
 let extensionDir: string;
-let userDataDir: string;
+let browser: LaunchedExtension;
 let context: BrowserContext;
 let sw: Worker;
 let extensionId: string;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 type UnspunGlobal = { unspun: { db: { labels: { toArray(): Promise<unknown[]> }; scores: { toArray(): Promise<unknown[]> } } } };
 
 const labels = () => sw.evaluate(async () => (globalThis as unknown as UnspunGlobal).unspun.db.labels.toArray()) as Promise<LabelRecord[]>;
 const scores = () => sw.evaluate(async () => (globalThis as unknown as UnspunGlobal).unspun.db.scores.toArray()) as Promise<ScoreRecord[]>;
 
-const setLocal = (items: Record<string, unknown>) =>
-  sw.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(v), items);
+const setLocal = (items: Record<string, unknown>) => storageSet(sw, items);
 
 /** Sizes of Unspun's flag highlights by name (read in the page's main world). */
 const highlightSizes = (page: Page) =>
@@ -74,12 +60,7 @@ const focused = (page: Page) =>
   });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
-  if (!existsSync(join(BUILD_DIR, 'manifest.json'))) {
-    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
-    if (built.status !== 0) throw new Error(`No extension build at ${BUILD_DIR} and \`npx wxt build\` failed.`);
-  }
-  mkdirSync(RESULTS, { recursive: true });
+  ensureBuilt();
   // A headless browser cannot click a context menu, so the activeTab grant such a click gives is
   // stood in for by a host permission for the one test page, in a copy of the build. Everything
   // else (match patterns, other permissions, code) is the build as shipped.
@@ -92,32 +73,15 @@ beforeAll(async () => {
   writeFileSync(manifestPath, JSON.stringify(manifest));
 
   proxy = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' } });
-  userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    headless: true,
-    executablePath: CHROMIUM,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-    ],
-  });
-  sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(sw.url()).host;
+  browser = await launchExtension({ extensionDir });
+  ({ context, sw, extensionId } = browser);
   await setLocal({ proxyUrl: proxy.url, token: proxy.token });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await proxy?.close();
-  for (const dir of [userDataDir, extensionDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (extensionDir) rmSync(extensionDir, { recursive: true, force: true });
 });
 
 describe('the reader’s experience in Chromium', () => {

@@ -33,11 +33,8 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-/**
- * Builds the extension when `npm test` has not, then opens Chromium with it in a fresh profile.
- * `extensionDir` loads another build (e.g. a test copy with an extra host permission).
- */
-export async function launchExtension(options: { extensionDir?: string } = {}): Promise<LaunchedExtension> {
+/** Fails clearly without Chromium; builds the extension when `npm test` has not. */
+export function ensureBuilt(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
@@ -45,6 +42,14 @@ export async function launchExtension(options: { extensionDir?: string } = {}): 
       throw new Error(`No extension build at ${EXTENSION_DIR} and \`npx wxt build\` failed: build it first.`);
     }
   }
+}
+
+/**
+ * Builds the extension when `npm test` has not, then opens Chromium with it in a fresh profile.
+ * `extensionDir` loads another build (e.g. a test copy with an extra host permission).
+ */
+export async function launchExtension(options: { extensionDir?: string } = {}): Promise<LaunchedExtension> {
+  ensureBuilt();
   mkdirSync(RESULTS, { recursive: true });
   const userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
