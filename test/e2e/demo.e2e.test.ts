@@ -1,63 +1,27 @@
 // The real extension in real Chromium against the real proxy (offline judge) and its demo page:
 // pairing, capture, storage, scoring, drawing, and the queue surviving a proxy outage.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { BrowserContext, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig, type ProxyConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
-import type { ConversationRecord, MessageRecord, ScoreRecord } from '../../shared/records.ts';
+import { highlightCount, launchExtension, readArchive, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
 
-const EXTENSION_DIR = resolve('.output/chrome-mv3');
-const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = resolve('test-results');
 const DEMO_MOVES = ['flattery', 'unsourced-authority', 'bandwagon', 'false-urgency', 'false-dilemma', 'relational-manipulation'];
 
 let configDir: string;
-let userDataDir: string;
+let browser: LaunchedExtension;
 let config: ProxyConfig;
 let server: RunningServer | null = null;
 let context: BrowserContext;
 let sw: Worker;
 
-interface Archive {
-  conversations: ConversationRecord[];
-  messages: MessageRecord[];
-  scores: ScoreRecord[];
-}
+const archive = () => readArchive(sw);
 
-/** Reads the extension's Dexie DB inside the service worker (real IndexedDB). */
-async function archive(): Promise<Archive> {
-  return sw.evaluate(async () => {
-    const { db } = (globalThis as unknown as { unspun: { db: { conversations: { toArray(): Promise<unknown[]> }; messages: { toArray(): Promise<unknown[]> }; scores: { toArray(): Promise<unknown[]> } } } }).unspun;
-    return {
-      conversations: await db.conversations.toArray(),
-      messages: await db.messages.toArray(),
-      scores: await db.scores.toArray(),
-    } as never;
-  });
-}
-
-/** What the extension keeps in storage.local (read in the service worker). */
-function storedSettings(keys: string[]): Promise<Record<string, unknown>> {
-  return sw.evaluate((k) => {
-    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(keys: string[]): Promise<Record<string, unknown>> } } } };
-    return chrome.storage.local.get(k);
-  }, keys);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const storedSettings = (keys: string[]) => storageGet(sw, keys);
 
 /** Snapshots every assistant body the moment the page marks it finished, before Unspun can draw. */
 const SNAPSHOT_SCRIPT = () => {
@@ -74,55 +38,22 @@ const SNAPSHOT_SCRIPT = () => {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-streaming'] });
 };
 
-/** Number of ranges in Unspun's highlights (read in the page's main world). */
-const highlightCount = (page: Page) =>
-  page.evaluate(() => {
-    let n = 0;
-    for (const [name, highlight] of CSS.highlights) if (name.startsWith('unspun-sev-')) n += highlight.size;
-    return n;
-  });
-
 async function startProxy(port = 0): Promise<RunningServer> {
   return startServer({ config: { ...config, port }, logger: silentLogger });
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set UNSPUN_CHROMIUM)`);
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    // `npm test` builds first; a bare `vitest run` may not have.
-    const built = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
-    if (built.status !== 0 || !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-      throw new Error(`No extension build at ${EXTENSION_DIR} and \`npx wxt build\` failed: build it first.`);
-    }
-  }
-  mkdirSync(RESULTS, { recursive: true });
   configDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-config-'));
-  userDataDir = mkdtempSync(join(tmpdir(), 'unspun-e2e-profile-'));
   config = loadConfig({ UNSPUN_PORT: '0', UNSPUN_HOST: '127.0.0.1', UNSPUN_CONFIG_DIR: configDir, UNSPUN_JUDGE: 'offline' }, []);
   server = await startProxy();
-  context = await chromium.launchPersistentContext(userDataDir, {
-    headless: true,
-    executablePath: CHROMIUM,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-    ],
-  });
-  sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  browser = await launchExtension();
+  ({ context, sw } = browser);
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  for (const dir of [configDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('Unspun in Chromium', () => {
