@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumArgs } from '../e2e/harness.ts';
 
 const EXTENSION_DIR = resolve('.output/chrome-mv3');
-const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 const LONG_PARAGRAPHS = Number(process.env.BENCH_LONG ?? 20);
 const MS_PER_WORD = Number(process.env.BENCH_MS ?? 5);
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface StreamSample {
   scriptMs: number;
@@ -53,7 +52,7 @@ async function launch(withExtension: boolean): Promise<{ context: BrowserContext
     headless: true,
     executablePath: CHROMIUM,
     viewport: { width: 1100, height: 900 },
-    args: [...FLAGS, ...(withExtension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : [])],
+    args: withExtension ? chromiumArgs(EXTENSION_DIR) : [...CHROMIUM_FLAGS],
   });
   return { context, dir };
 }

@@ -11,19 +11,20 @@ export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = resolve('test-results');
 
-/** Flags this closed network needs (STACK.md), plus loading an unpacked build. */
+/** Flags this closed network needs (STACK.md): without them Chromium keeps dialling out. */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The network flags plus loading an unpacked build. */
 export function chromiumArgs(extensionDir = EXTENSION_DIR): string[] {
-  return [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
-  ];
+  return [...CHROMIUM_FLAGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`];
 }
 
 export interface LaunchedExtension {

@@ -10,9 +10,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SITES } from '../../extension/sites/index.ts';
 import { SITE_IDS } from '../../extension/sites/types.ts';
+import { CHROMIUM, CHROMIUM_FLAGS } from './harness.ts';
 import { listFixtures, readWithAdapter, routeFixture, urlFromPattern, type Fixture, type FixtureReading } from '../helpers/site-fixtures.ts';
 
-const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 let userDataDir: string;
 let context: BrowserContext;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_FLAGS],
   });
   // Nothing leaves the machine: anything a fixture did not serve is refused.
   await context.route(/^https?:\/\//, (route) => route.abort());
