@@ -13,7 +13,7 @@
 // Temporary chats (`?temporary-chat=true`) have no id in the URL: not captured (nothing to key on).
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryAllFirst, queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -67,14 +67,7 @@ export const chatgpt = defineSiteAdapter({
   selectors,
   conversationId: (url) => chatgptConversationId(url),
   readTurn,
-  parse(thread) {
-    const turns: ParsedTurn[] = [];
-    for (const element of queryAllFirst(thread, selectors.turn)) {
-      const turn = readTurn(element);
-      if (turn) turns.push(turn);
-    }
-    return turns;
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   // The action bar arrives as a child-list mutation inside the turn: no attribute to watch.
   doneAttributes: [],
   isDone(turn) {

@@ -11,7 +11,7 @@
 // when the page has one). Artifacts (`.artifact-block-cell`) are cards, not reply text.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -61,14 +61,7 @@ export const claude = defineSiteAdapter({
   selectors,
   conversationId: (url) => claudeConversationId(url),
   readTurn,
-  parse(thread) {
-    const turns: ParsedTurn[] = [];
-    for (const element of queryAllFirst(thread, selectors.turn)) {
-      const turn = readTurn(element);
-      if (turn) turns.push(turn);
-    }
-    return turns;
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: ['data-is-streaming'],
   isDone(turn) {
     const flagged = turn.matches('[data-is-streaming]') ? turn : turn.querySelector('[data-is-streaming]');

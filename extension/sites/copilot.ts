@@ -8,7 +8,7 @@
 // Screen-reader headings "You said" / "Copilot said" and the reaction bar are chrome.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -94,11 +94,7 @@ export const copilot = defineSiteAdapter({
   selectors,
   conversationId: (url) => copilotConversationId(url),
   readTurn,
-  parse(thread) {
-    return queryAllFirst(thread, selectors.turn)
-      .map(readTurn)
-      .filter((t): t is ParsedTurn => t !== null);
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: [],
   isDone(turn) {
     if (!isAssistantTurn(turn)) return undefined;

@@ -8,7 +8,7 @@
 // The reasoning ("Thought for 12 seconds" + `.ds-think-content`) is not the reply and is left out.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -60,11 +60,7 @@ export const deepseek = defineSiteAdapter({
   selectors,
   conversationId: (url) => deepseekConversationId(url),
   readTurn,
-  parse(thread) {
-    return queryAllFirst(thread, selectors.turn)
-      .map(readTurn)
-      .filter((t): t is ParsedTurn => t !== null);
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: [],
   isDone(turn) {
     if (!isAssistant(turn)) return undefined;

@@ -12,7 +12,7 @@
 // Gemini shows a mode ("Flash", "Thinking"), not a model: read it as the model label when present.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -67,14 +67,7 @@ export const gemini = defineSiteAdapter({
   selectors,
   conversationId: (url) => geminiConversationId(url),
   readTurn,
-  parse(thread) {
-    const turns: ParsedTurn[] = [];
-    for (const element of queryAllFirst(thread, selectors.turn)) {
-      const turn = readTurn(element);
-      if (turn) turns.push(turn);
-    }
-    return turns;
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: ['aria-busy'],
   isDone(turn) {
     const busy = queryFirst(turn, selectors.busy)?.getAttribute('aria-busy');

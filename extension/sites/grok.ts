@@ -6,7 +6,7 @@
 // No "finished" signal was ever verified on Grok: isDone says undefined and the core waits for
 // the text to stop changing.
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -63,11 +63,7 @@ export const grok = defineSiteAdapter({
   selectors,
   conversationId: (url) => grokConversationId(url),
   readTurn,
-  parse(thread) {
-    return queryAllFirst(thread, selectors.turn)
-      .map(readTurn)
-      .filter((t): t is ParsedTurn => t !== null);
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: [],
   // No verified signal on Grok: let the core wait for the text to stop changing.
   isDone: (_turn: Element): boolean | undefined => undefined,

@@ -12,7 +12,7 @@
 // the composer, when present, says the newest reply is still streaming.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryAllFirst, queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const selectors = {
@@ -58,14 +58,7 @@ export const lechat = defineSiteAdapter({
   selectors,
   conversationId: (url) => lechatConversationId(url),
   readTurn,
-  parse(thread) {
-    const turns: ParsedTurn[] = [];
-    for (const element of queryAllFirst(thread, selectors.turn)) {
-      const turn = readTurn(element);
-      if (turn) turns.push(turn);
-    }
-    return turns;
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: [],
   isDone(turn) {
     const doc = turn.ownerDocument;

@@ -8,7 +8,7 @@
 // Finished: the stop button is gone and the entry's action bar (Copy / Helpful) is shown.
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const ANSWER = '[id^="markdown-content-"]';
@@ -141,11 +141,7 @@ export const perplexity = defineSiteAdapter({
   selectors,
   conversationId: (url) => perplexityConversationId(url),
   readTurn,
-  parse(thread) {
-    return queryAllFirst(thread, selectors.turn)
-      .map(readTurn)
-      .filter((t): t is ParsedTurn => t !== null);
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: [],
   isDone(turn) {
     if (isQuery(turn)) return undefined;

@@ -6,7 +6,7 @@
 // otherwise undefined (the core waits for the text to stop changing).
 import { fallbackTurnId } from './ids.ts';
 import { readMarkdown } from './markdown.ts';
-import { queryAllFirst, queryFirst } from './query.ts';
+import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
 const USER_BUBBLE = '[class*="Message_rightSideMessageBubble__"], [class*="Message_humanMessageBubble__"]';
@@ -73,11 +73,7 @@ export const poe = defineSiteAdapter({
   selectors,
   conversationId: (url) => poeConversationId(url),
   readTurn,
-  parse(thread) {
-    return queryAllFirst(thread, selectors.turn)
-      .map(readTurn)
-      .filter((t): t is ParsedTurn => t !== null);
-  },
+  parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: ['data-complete'],
   isDone(turn) {
     const flagged = turn.closest('[data-complete]') ?? queryFirst(turn, selectors.complete);

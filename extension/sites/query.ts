@@ -1,4 +1,5 @@
 // Selector lists are ordered most-stable first: use the first one that matches anything.
+import type { ParsedTurn } from './types.ts';
 
 export interface Queryable {
   querySelector(selector: string): Element | null;
@@ -19,6 +20,17 @@ export function queryAllFirst(root: Queryable, selectors: readonly string[]): El
     if (found.length > 0) return found;
   }
   return [];
+}
+
+/** Every readable turn of a thread, oldest first: what an adapter with `readTurn` returns from `parse`. */
+export function readAllTurns(
+  thread: Queryable,
+  turnSelectors: readonly string[],
+  readTurn: (turn: Element) => ParsedTurn | null,
+): ParsedTurn[] {
+  return queryAllFirst(thread, turnSelectors)
+    .map(readTurn)
+    .filter((turn): turn is ParsedTurn => turn !== null);
 }
 
 /** Elements Unspun itself injects carry this attribute; text extraction skips them. */
