@@ -1,10 +1,9 @@
 // `npm run proxy`: load the config, start the server, print how to reach and pair with it.
 // Start-up errors print one line and exit 1; SIGINT/SIGTERM close the server cleanly.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from './app.ts';
 import { loadConfig, type ProxyConfig } from './config.ts';
 import { consoleLogger, type RunningServer, startServer } from './server.ts';
+import { isEntryPoint } from './entry.ts';
 
 export interface RunProxyOptions {
   env?: Record<string, string | undefined>;
@@ -64,17 +63,7 @@ export async function runProxy(options: RunProxyOptions = {}): Promise<RunningPr
   return { ...server, config, pairUrl, demoUrl };
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   runProxy().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -6,7 +6,6 @@ import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { CliInputLine, MAX_REPLY_CHARS, type ScoreContext, type ScoreRequest } from '#shared/schemas';
 import { resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { type Judge, type Judges, keepAnchoredFlags, selectJudge } from '../judges/judge.ts';
@@ -14,6 +13,7 @@ import { createJudges } from '../server.ts';
 import { parseScoreArgs, USAGE, UsageError } from './args.ts';
 import { DEFAULT_MAX_LINE_CHARS, type NumberedLine, orderedPool, prepend, splitLines } from './lines.ts';
 import { formatReport } from './report.ts';
+import { isEntryPoint } from '../entry.ts';
 
 export interface ScoreCliIo {
   argv: readonly string[];
@@ -272,17 +272,7 @@ function describeFsError(error: unknown): string {
   return code ?? String(error);
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   let settled = false;
   // If a bug ever left the run waiting on nothing, Node would exit 0 with partial output: refuse.
   process.once('beforeExit', () => {
