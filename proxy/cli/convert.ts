@@ -13,9 +13,9 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { toJsonlLine } from '#shared/export/formats';
 import { buildManifest, createExportStats, type ManifestFile } from '#shared/export/manifest';
-import { type NameSpan, spreadNames } from '#shared/export/names';
+import type { NameSpan } from '#shared/export/names';
 import { exportJsonSchema, type ExportRecord } from '#shared/export/record';
-import { redactableTexts, redactRecord } from '#shared/export/redact-record';
+import { namesLookup, redactableTexts, redactRecord } from '#shared/export/redact-record';
 import { type ImportOutcome, importRecords } from '#shared/import/index';
 import { readVersion, resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
@@ -198,9 +198,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
 /** Finds names in all texts of a record at once (one round trip to the worker). */
 async function nameLookup(names: NameFinder, texts: string[]): Promise<(text: string) => readonly NameSpan[]> {
   const unique = [...new Set(texts)];
-  const spans = spreadNames(unique, await names.find(unique));
-  const byText = new Map(unique.map((text, i) => [text, spans[i] ?? []]));
-  return (text) => byText.get(text) ?? [];
+  return namesLookup(unique, await names.find(unique));
 }
 
 function readOrMakeSalt(path: string, say: (text: string) => void): string {

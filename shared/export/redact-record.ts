@@ -3,7 +3,7 @@
 // replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one salt, unlinkable without it).
 import { addCounts, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
 import { finishRecord } from './build.ts';
-import type { NameSpan } from './names.ts';
+import { type NameSpan, spreadNames } from './names.ts';
 import type { ExportMessage, ExportRecord } from './record.ts';
 import { hmacSha256Hex } from './sha256.ts';
 
@@ -39,6 +39,22 @@ export function redactableTexts(record: ExportRecord): string[] {
     for (const score of message.scores ?? []) for (const flag of score.flags) if (flag.label?.note) texts.push(flag.label.note);
   }
   return texts;
+}
+
+/**
+ * The `names` option of redactRecord from the spans a finder gave for redactableTexts(record):
+ * a name found in one text of the conversation is also hidden in the others (spreadNames).
+ */
+export function namesLookup(texts: readonly string[], found: readonly (readonly NameSpan[])[]): (text: string) => readonly NameSpan[] {
+  const spread = spreadNames(texts, found);
+  const byText = new Map(texts.map((text, i) => [text, spread[i] ?? []]));
+  return (text) => byText.get(text) ?? [];
+}
+
+/** namesLookup with a synchronous finder (the dashboard, after loadNameFinder()). */
+export function findNamesInRecord(record: ExportRecord, find: (text: string) => readonly NameSpan[]): (text: string) => readonly NameSpan[] {
+  const texts = [...new Set(redactableTexts(record))];
+  return namesLookup(texts, texts.map(find));
 }
 
 export function redactRecord(record: ExportRecord, options: RecordRedactionOptions): ExportRecord {
