@@ -1,0 +1,3 @@
+import { mountDashboard } from '../../dashboard/page.ts';
+
+void mountDashboard(document.getElementById('dashboard')!);

@@ -1,0 +1,180 @@
+// The dashboard in real Chromium on the real archive (IndexedDB in the extension's origin):
+// it lists the stored conversations, a filter narrows them, a conversation shows its replies with
+// highlights and cards (a label saved from there), charts draw, a re-score through the real
+// proxy's batch endpoint ends with both judges side by side, and a delete takes a confirm step.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
+import { launchExtension, pair, RESULTS, until, type LaunchedExtension } from './harness.ts';
+
+let ext: LaunchedExtension;
+let proxy: TestProxy;
+let page: Page;
+const errors: string[] = [];
+
+const SITES = ['chatgpt', 'claude', 'gemini'] as const;
+const FLAGGED = 'Great question! Everyone agrees this is the only way, so act now before it is too late.';
+const PLAIN = 'The report lists three causes and cites its sources: see table 2 of the 2021 survey.';
+
+/** Seeds the archive through the service worker (the background's own queries). */
+async function seed(count: number): Promise<void> {
+  await ext.sw.evaluate(
+    async ({ count, sites, flagged, plain }) => {
+      type Q = Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const { db, queries } = (globalThis as unknown as { unspun: { db: unknown; queries: Q } }).unspun;
+      const day = 86_400_000;
+      const base = Date.UTC(2026, 10, 1);
+      for (let i = 0; i < count; i++) {
+        const site = sites[i % sites.length]!;
+        const text = i % 2 === 0 ? flagged : plain;
+        const at = base + i * day / 4;
+        await queries.recordCapture!(db, { site, conversationId: `conv-${i}`, messageId: `m-${i}`, text, userTurn: `Question number ${i} about ${i % 2 ? 'sources' : 'urgency'}`, previous: [], url: `https://${site}.example/c/conv-${i}?q=secret`, model: i % 3 === 0 ? 'Model A' : 'Model B' }, at);
+        const flags = i % 2 === 0
+          ? [
+              { move: 'flattery', start: 0, end: 15, quote: flagged.slice(0, 15), severity: 2, support: 'unsupported', rationale: 'Praise of the question.', source: 'detector', ruleId: 'flattery.great-question' },
+              { move: 'bandwagon', start: 16, end: 31, quote: flagged.slice(16, 31), severity: 2, support: 'unsupported', rationale: 'Everyone agrees, says who?', source: 'detector' },
+              { move: 'false-urgency', start: 58, end: 65, quote: flagged.slice(58, 65), severity: 3, support: 'weak', rationale: 'Hurry.', source: 'detector' },
+            ]
+          : [];
+        await queries.markScored!(db, `${site}:conv-${i}:m-${i}`, { score: flags.length ? 40 + (i % 50) : 5, flags, judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' }, cached: false, latencyMs: 1 }, at + 1000);
+      }
+    },
+    { count, sites: [...SITES], flagged: FLAGGED, plain: PLAIN },
+  );
+}
+
+const shot = (name: string) => page.screenshot({ path: join(RESULTS, `dashboard-${name}.png`), fullPage: false });
+const dataset = (key: string) => page.evaluate((k) => document.getElementById('dashboard')!.dataset[k], key);
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  proxy = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' } });
+  ext = await launchExtension();
+  expect(await pair(ext.context, proxy.url, proxy.token)).toBe(true);
+  await seed(60);
+  page = await ext.context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`chrome-extension://${ext.extensionId}/dashboard.html`);
+  await page.waitForFunction(() => document.getElementById('dashboard')?.dataset.total !== undefined);
+});
+
+afterAll(async () => {
+  expect(errors).toEqual([]);
+  await ext?.close();
+  await proxy?.close();
+});
+
+describe('dashboard', () => {
+  it('lists the captured conversations, newest first, drawing only the rows in view', async () => {
+    expect(await dataset('total')).toBe('60');
+    const titles = await page.locator('.row .title').allTextContents();
+    expect(titles[0]).toBe('Question number 59 about sources');
+    // Windowing: far fewer rows in the DOM than conversations listed.
+    expect(titles.length).toBeGreaterThan(5);
+    expect(titles.length).toBeLessThan(40);
+    await shot('list');
+  });
+
+  it('a filter narrows the list (site, then flagged only, then a move, then text), and clearing restores it', async () => {
+    await page.selectOption('select[name="site"]', 'claude');
+    await until('site filter', async () => (await dataset('total')) === '20');
+    const metas = await page.locator('.row .meta').allTextContents();
+    expect(metas.every((m) => m.startsWith('claude'))).toBe(true);
+    await page.check('input[name="flagged"]');
+    await until('flagged filter', async () => (await dataset('total')) === '10');
+    await page.selectOption('select[name="move"]', 'false-urgency');
+    await until('move filter', async () => (await dataset('total')) === '10');
+    await page.selectOption('select[name="move"]', 'straw-man');
+    await until('a move nobody made', async () => (await dataset('total')) === '0');
+    expect(await page.locator('#count').textContent()).toContain('No conversations match');
+    await page.click('button[type="reset"]');
+    await until('cleared', async () => (await dataset('total')) === '60');
+    await page.fill('input[name="q"]', 'number 42 about');
+    await page.press('input[name="q"]', 'Enter');
+    await until('text search', async () => (await dataset('total')) === '1');
+    await shot('filtered');
+    await page.click('button[type="reset"]');
+    await until('cleared again', async () => (await dataset('total')) === '60');
+  });
+
+  it('a conversation shows its reply with highlights and the flag card; a label saved there is stored', async () => {
+    await page.locator('.row', { hasText: 'Question number 58 about urgency' }).click();
+    await page.waitForSelector('.view .reply-text');
+    expect(await page.locator('.view .reply-text').textContent()).toBe(FLAGGED);
+    const ranges = await page.evaluate(() => {
+      let n = 0;
+      for (const [name, hl] of CSS.highlights) if (name.startsWith('unspun-')) n += hl.size;
+      return n;
+    });
+    expect(ranges).toBe(3);
+    expect(await page.locator('.view .provenance').textContent()).toContain('quotes verified');
+    await page.locator('.view .chip[data-move="bandwagon"]').click();
+    const card = page.locator('unspun-card');
+    await until('card open', async () => (await card.getAttribute('data-kind')) === 'flag');
+    await card.locator('button.disagree').click();
+    await until('label stored', () => ext.sw.evaluate(async () => {
+      const { db } = (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } }).unspun;
+      const labels = await db.labels.toArray();
+      return labels.length === 1 && labels[0]!.verdict === 'disagree' && labels[0]!.flag.move === 'bandwagon';
+    }));
+    await shot('conversation');
+    await page.keyboard.press('Escape');
+  });
+
+  it('charts draw from the archive (four chart.js canvases with pixels)', async () => {
+    await page.click('nav [data-tab="charts"]');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('section[data-tab="charts"]')?.dataset.charts === '4');
+    const painted = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('.chart canvas')].map((c) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      }),
+    );
+    expect(painted).toHaveLength(4);
+    expect(painted.every((n) => n > 500)).toBe(true);
+    await shot('charts');
+  });
+
+  it('re-scores ticked conversations through the proxy batch endpoint, then shows both judges side by side', async () => {
+    await page.click('nav [data-tab="conversations"]');
+    for (const title of ['Question number 58 about urgency', 'Question number 57 about sources']) {
+      await page.locator('.row', { hasText: title }).locator('input[type="checkbox"]').check();
+    }
+    await page.click('nav [data-tab="runs"]');
+    await page.selectOption('select[name="judge"]', 'offline');
+    await page.click('#rescore-selected');
+    await page.waitForSelector('.run[data-status="done"]', { timeout: 30_000 });
+    expect(await page.locator('.run[data-status="done"] .status').textContent()).toContain('2 of 2');
+    await shot('rescore');
+    const stored = await ext.sw.evaluate(async () => {
+      const { db } = (globalThis as unknown as { unspun: { db: { rescores: { toArray(): Promise<{ judgeKey: string; messageKey: string }[]> } } } }).unspun;
+      return (await db.rescores.toArray()).map((r) => r.messageKey).sort();
+    });
+    expect(stored).toEqual(['chatgpt:conv-57:m-57', 'claude:conv-58:m-58']);
+    await page.click('nav [data-tab="conversations"]');
+    await page.locator('.row', { hasText: 'Question number 58 about urgency' }).click();
+    await page.waitForSelector('.view .comparison');
+    const agreement = Number(await page.locator('.view .comparison').getAttribute('data-agreement'));
+    expect(agreement).toBeGreaterThanOrEqual(0);
+    expect(agreement).toBeLessThanOrEqual(1);
+    await shot('compare');
+  });
+
+  it('deleting a conversation asks first, then removes it and everything of it', async () => {
+    await page.locator('.row', { hasText: 'Question number 58 about urgency' }).click();
+    await page.click('.view button.danger');
+    expect(await page.locator('.view .confirm').textContent()).toContain('Delete this conversation');
+    await page.click('.view .confirm button.danger');
+    await until('deleted', () => ext.sw.evaluate(async () => {
+      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { count(): Promise<number> }> } }).unspun;
+      return (await db.conversations!.count()) === 59 && (await db.labels!.count()) === 0 && (await db.rescores!.count()) === 1;
+    }));
+    expect(await page.locator('.row', { hasText: 'Question number 58 about urgency' }).count()).toBe(0);
+  });
+});
