@@ -142,7 +142,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     }
   }
   try {
-    await orderedPool(guarded(importRecords(args.from!, hashed())), args.concurrency ?? (judge.kind === 'offline' ? 1 : 4), convert, async (result) => {
+    await orderedPool(guarded(importRecords(args.from!, hashed())), args.concurrency ?? (judge.kind === 'offline' ? (names ? 2 : 1) : 4), convert, async (result) => {
       if (result.ok) {
         stats.add(result.record);
         await write(result.line);
