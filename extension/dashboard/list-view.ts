@@ -19,7 +19,8 @@ export interface ListViewOptions {
   isSelected(key: string): boolean;
 }
 
-const dateText = (ts: number) => new Date(ts).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateText = (ts: number) => DATE_FORMAT.format(ts);
 
 export function rowMeta(c: ConversationRecord): string {
   const parts = [c.site];

@@ -128,6 +128,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   let generation = 0;
   async function applyFilter(next: DashboardFilter): Promise<void> {
     const mine = ++generation;
+    const started = performance.now();
     state.filter = next;
     const params = serializeFilter(next).toString();
     history.replaceState(null, '', params ? `#${params}` : location.pathname);
@@ -140,7 +141,9 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
     const hits = state.search?.keys;
     await list.reset({
       loadMore: async () => {
+        const q0 = performance.now();
         const page = await pageOfConversations(db, next, cursor, undefined, hits);
+        root.dataset.queryMs ??= (performance.now() - q0).toFixed(1);
         if (mine !== generation) return false;
         list.append(page.rows);
         cursor = page.next;
@@ -149,10 +152,13 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
     });
     if (mine !== generation) return;
     delete root.dataset.loading;
+    // Timings for the bench (test/bench/dashboard.ts): first page shown, then the full count.
+    root.dataset.pageMs = (performance.now() - started).toFixed(1);
     root.dataset.shown = String(list.rows.length);
     count.textContent = list.rows.length ? `${list.rows.length} shown, counting…` : 'No conversations match.';
     const total = await countConversations(db, next, hits);
     if (mine !== generation) return;
+    root.dataset.countMs = (performance.now() - started).toFixed(1);
     root.dataset.total = String(total);
     count.textContent = total === 0 ? 'No conversations match.' : `${total.toLocaleString()} conversation${total === 1 ? '' : 's'}`;
   }

@@ -27,6 +27,11 @@ export function isAfter(c: Pick<ConversationRecord, 'lastCapturedAt' | 'key'>, c
   return c.lastCapturedAt < cursor.lastCapturedAt || (c.lastCapturedAt === cursor.lastCapturedAt && c.key < cursor.key);
 }
 
+/** True when the filter tests more than the index range (site, dates) covers. */
+export function needsPredicate(f: DashboardFilter): boolean {
+  return Boolean(f.model || f.move || f.support || f.flaggedOnly || f.labeledOnly || f.text || f.scoreMin !== undefined || f.scoreMax !== undefined);
+}
+
 /** The index range a filter walks, newest first. */
 export function rangeOf(db: UnspunDb, filter: DashboardFilter, cursor?: PageCursor) {
   const lower = filter.from ?? 0;
@@ -43,8 +48,9 @@ export function rangeOf(db: UnspunDb, filter: DashboardFilter, cursor?: PageCurs
  */
 export async function pageOfConversations(db: UnspunDb, filter: DashboardFilter, cursor?: PageCursor, limit = PAGE_SIZE, textHits?: ReadonlySet<string>): Promise<Page> {
   const hits = filter.text ? (textHits ?? new Set<string>()) : undefined;
-  const rows = await rangeOf(db, filter, cursor)
-    .filter((c) => isAfter(c, cursor) && matchesFilter(c, filter, hits))
+  const range = rangeOf(db, filter, cursor);
+  // With nothing to test in JS (no cursor, only site / dates), Dexie walks the index alone.
+  const rows = await (!cursor && !needsPredicate(filter) ? range : range.filter((c) => isAfter(c, cursor) && matchesFilter(c, filter, hits)))
     .limit(limit + 1)
     .toArray();
   const more = rows.length > limit;

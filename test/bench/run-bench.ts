@@ -130,3 +130,4 @@ await benchDetector();
 await benchProxy();
 await benchProxyCost();
 await (await import('./content-script.ts')).benchContentScript(RUNS);
+await (await import('./dashboard.ts')).benchDashboard(RUNS);

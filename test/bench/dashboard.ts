@@ -1,0 +1,140 @@
+// Dashboard at archive scale, in real Chromium: 100k replies in 10k conversations written to the
+// extension's real IndexedDB, then the dashboard page's first list page and filtered queries
+// (timed by the page itself: query + rendering of the first page, then the full count) against a
+// plain IndexedDB read of the same rows (raw cursors, no Dexie, no DOM) measured in the same page,
+// in the same run. Medians over RUNS page loads. Scores are not seeded: the list and its filters
+// read conversations' summaries only.
+import type { Page, Worker } from 'playwright-core';
+import { launchExtension } from '../e2e/harness.ts';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
+const REPLIES_PER_CONVERSATION = 10;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** Seeds the archive from the service worker (a string: tsx's helpers do not exist there). */
+const SEED = (conversations: number, per: number) => `(async () => {
+  const { db } = globalThis.unspun;
+  const sites = ['chatgpt', 'claude', 'gemini', 'perplexity', 'copilot'];
+  const models = ['Model A', 'Model B', 'Model C'];
+  const moves = ['flattery', 'bandwagon', 'false-urgency', 'unsupported-claim', 'vagueness'];
+  const text = 'The report lists three causes and cites its sources. Great question! Everyone agrees this is the only way. '.repeat(3);
+  const base = Date.UTC(2026, 0, 1);
+  const t0 = performance.now();
+  const CHUNK = 1000;
+  for (let c0 = 0; c0 < ${conversations}; c0 += CHUNK) {
+    const convs = [];
+    const msgs = [];
+    for (let c = c0; c < Math.min(${conversations}, c0 + CHUNK); c++) {
+      const site = sites[c % sites.length];
+      const key = site + ':conv-' + c;
+      const flagged = c % 5 < 3 ? 1 : 0;
+      const convMoves = flagged ? [moves[c % moves.length], moves[(c + 2) % moves.length]].sort() : [];
+      if (c % 100 === 7) convMoves.push('straw-man');
+      const last = base + c * 60000 + ${per} * 1000;
+      convs.push({ key, site, conversationId: 'conv-' + c, firstCapturedAt: base + c * 60000, lastCapturedAt: last, title: 'Question ' + c,
+        messageCount: ${per}, charCount: ${per} * text.length, scoredCount: ${per}, flagCount: flagged ? 2 * ${per} : 0, maxScore: flagged ? 30 + (c % 70) : 3,
+        flagged, moves: convMoves, supports: flagged ? ['unsupported'] : [], models: [models[c % models.length]], labelCount: c % 50 === 0 ? 1 : 0, labeled: c % 50 === 0 ? 1 : 0,
+        source: 'extension', captureMethod: 'dom', completeness: 'partial' });
+      for (let m = 0; m < ${per}; m++) {
+        msgs.push({ key: key + ':m' + m, conversationKey: key, site, conversationId: 'conv-' + c, messageId: 'm' + m, role: 'assistant', text: text + c + '.' + m,
+          userTurn: 'Question ' + c, previous: [], status: 'scored', attempts: 1, nextAttemptAt: 0, capturedAt: base + c * 60000 + m * 1000, updatedAt: last,
+          model: models[c % models.length], captureMethod: 'dom', completeness: 'complete', score: flagged ? 30 + (c % 70) : 3, flagCount: flagged ? 2 : 0, moves: convMoves });
+      }
+    }
+    await db.conversations.bulkAdd(convs);
+    await db.messages.bulkAdd(msgs);
+  }
+  return { ms: performance.now() - t0, conversations: await db.conversations.count(), messages: await db.messages.count() };
+})()`;
+
+/** The same reads with raw IndexedDB cursors: the first 50 rows of a filter, newest first, and the full count. */
+const PLAIN = (filter: 'none' | 'site-flagged' | 'move') => `(async () => {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('unspun'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const walk = (limit) => new Promise((ok, no) => {
+    const store = db.transaction('conversations').objectStore('conversations');
+    const source = ${filter === 'site-flagged' ? `store.index('[site+lastCapturedAt]')` : `store.index('lastCapturedAt')`};
+    const range = ${filter === 'site-flagged' ? `IDBKeyRange.bound(['claude', 0], ['claude', Number.MAX_SAFE_INTEGER])` : 'null'};
+    const test = ${filter === 'site-flagged' ? '(c) => c.flagged === 1' : filter === 'move' ? "(c) => (c.moves || []).includes('straw-man')" : '() => true'};
+    const rows = [];
+    const req = source.openCursor(range, 'prev');
+    req.onerror = () => no(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor || rows.length >= limit) return ok(rows.length);
+      if (test(cursor.value)) rows.push(cursor.value);
+      cursor.continue();
+    };
+  });
+  const t0 = performance.now();
+  await walk(51);
+  const pageMs = performance.now() - t0;
+  const t1 = performance.now();
+  const total = ${filter === 'none' ? `await new Promise((ok) => { const r = db.transaction('conversations').objectStore('conversations').count(); r.onsuccess = () => ok(r.result); })` : 'await walk(Infinity)'};
+  const countMs = performance.now() - t1;
+  db.close();
+  return { pageMs, countMs, total };
+})()`;
+
+interface Sample {
+  pageMs: number;
+  countMs: number;
+  total: number;
+}
+
+async function dashboardSample(page: Page, url: string): Promise<Sample> {
+  await page.goto('about:blank');
+  await page.goto(url);
+  // Polled with string evaluations (CDP; waitForFunction would eval inside the page, which the extension's CSP forbids).
+  const deadline = Date.now() + 120_000;
+  while (!(await page.evaluate('document.getElementById("dashboard")?.dataset.countMs !== undefined'))) {
+    if (Date.now() > deadline) throw new Error(`the dashboard did not finish loading ${url}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return page.evaluate('(() => { const d = document.getElementById("dashboard").dataset; return { pageMs: Number(d.pageMs), countMs: Number(d.countMs), total: Number(d.total) }; })()');
+}
+
+async function seed(sw: Worker): Promise<void> {
+  const seeded = (await sw.evaluate(SEED(CONVERSATIONS, REPLIES_PER_CONVERSATION))) as { ms: number; conversations: number; messages: number };
+  console.log(`seeded ${seeded.messages.toLocaleString()} replies in ${seeded.conversations.toLocaleString()} conversations in ${(seeded.ms / 1000).toFixed(1)} s`);
+}
+
+export async function benchDashboard(runs = 5): Promise<void> {
+  const ext = await launchExtension();
+  try {
+    console.log(`\nDashboard at archive scale (real Chromium, median of ${runs} page loads; plain IndexedDB = raw cursors on the same index, same page, same run)`);
+    await seed(ext.sw);
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const base = `chrome-extension://${ext.extensionId}/dashboard.html`;
+    const cases: Array<[string, string, 'none' | 'site-flagged' | 'move']> = [
+      ['first page, no filter', '', 'none'],
+      ['site + flagged only', '#site=claude&flagged=1', 'site-flagged'],
+      ['rare move (1%), a scan', '#move=straw-man', 'move'],
+    ];
+    console.log('case                       dashboard page ms  plain IDB ms  ratio   dashboard count ms  plain IDB ms  ratio   rows');
+    for (const [name, hash, plain] of cases) {
+      await dashboardSample(page, base + hash); // warm-up
+      const ours: Sample[] = [];
+      const ref: Sample[] = [];
+      for (let r = 0; r < runs; r++) {
+        ours.push(await dashboardSample(page, base + hash));
+        ref.push((await page.evaluate(PLAIN(plain))) as Sample);
+      }
+      const p = median(ours.map((s) => s.pageMs));
+      const pr = median(ref.map((s) => s.pageMs));
+      const c = median(ours.map((s) => s.countMs - s.pageMs));
+      const cr = median(ref.map((s) => s.countMs));
+      if (ours[0]!.total !== ref[0]!.total) throw new Error(`${name}: the dashboard counted ${ours[0]!.total}, plain IndexedDB ${ref[0]!.total}`);
+      console.log(`${name.padEnd(27)}${p.toFixed(1).padStart(17)}  ${pr.toFixed(1).padStart(12)}  ${(p / pr).toFixed(1).padStart(5)}x  ${c.toFixed(1).padStart(18)}  ${cr.toFixed(1).padStart(12)}  ${(c / cr).toFixed(1).padStart(5)}x  ${ours[0]!.total}`);
+    }
+  } finally {
+    await ext.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('dashboard.ts')) await benchDashboard(Number(process.env.BENCH_RUNS ?? 5));
