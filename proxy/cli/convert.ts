@@ -6,12 +6,11 @@
 // Exit 0 ok, 1 some records failed (each named on stderr, the others written), 2 usage or setup.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { toJsonlLine } from '#shared/export/formats';
+import { csvHeader, csvRows, toJsonlLine, toShareGpt } from '#shared/export/formats';
 import { buildManifest, createExportStats, type ManifestFile } from '#shared/export/manifest';
 import type { NameSpan } from '#shared/export/names';
 import { exportJsonSchema, type ExportRecord } from '#shared/export/record';
@@ -22,6 +21,7 @@ import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
 import { createJudges } from '../server.ts';
 import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
 import { type NameFinder, startNameWorker } from './convert/names.ts';
+import { type HashedOutput, openHashedOutput } from './convert/output.ts';
 import { scoreRecord } from './convert/score-record.ts';
 import { orderedPool } from './lines.ts';
 
@@ -55,10 +55,15 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     }
     const settings = resolveJudgeSettings(io.env, args.judge, { configDir: resolveConfigDir(io.env, undefined) });
     judge = selectJudge(io.judges ?? createJudges(settings), settings.judge);
-    if (args.input !== '-' && sameFile(args.input!, args.out!)) throw new UsageError('The input FILE and --out are the same file: writing would destroy the input');
+    const written = [['--out', args.out!], ['--csv', args.csv], ['--sharegpt', args.sharegpt]].filter((w): w is [string, string] => w[1] !== undefined);
+    for (const [option, path] of written) {
+      if (args.input !== '-' && sameFile(args.input!, path)) throw new UsageError(`The input FILE and ${option} are the same file: writing would destroy the input`);
+      for (const side of ['manifest.json', 'schema.json']) {
+        if (sameFile(path, join(dirname(resolve(args.out!)), side))) throw new UsageError(`${option} must not be ${side} beside --out: that file is written there`);
+      }
+    }
     for (const side of ['manifest.json', 'schema.json']) {
-      const path = join(dirname(resolve(args.out!)), side);
-      if ((args.input !== '-' && sameFile(args.input!, path)) || sameFile(args.out!, path)) throw new UsageError(`--out must not be named ${side}: that file is written beside it`);
+      if (args.input !== '-' && sameFile(args.input!, join(dirname(resolve(args.out!)), side))) throw new UsageError(`The input FILE is the ${side} that is written beside --out: pick another --out directory`);
     }
     if (args.redact) salt = args.saltFile ? { value: readOrMakeSalt(args.saltFile, say), kind: 'per-user' } : { value: randomBytes(32).toString('hex'), kind: 'per-export' };
   } catch (error) {
@@ -75,39 +80,31 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
 
   const inputPath = args.input!;
   const outPath = args.out!;
+  const dir = dirname(resolve(outPath));
   let input: Readable;
-  let output: Writable;
   try {
     input = inputPath === '-' ? io.stdin : await openStream(createReadStream(inputPath), `Cannot read ${inputPath}`);
   } catch (error) {
     say((error as Error).message);
     return 2;
   }
+  const outputs: { records?: HashedOutput; csv?: HashedOutput; sharegpt?: HashedOutput } = {};
   try {
-    output = await openStream(createWriteStream(outPath), `Cannot write --out ${outPath}`);
+    outputs.records = await openHashedOutput(outPath, 'records', dir, '--out');
+    if (args.csv) outputs.csv = await openHashedOutput(args.csv, 'csv', dir, '--csv');
+    if (args.sharegpt) outputs.sharegpt = await openHashedOutput(args.sharegpt, 'sharegpt', dir, '--sharegpt');
   } catch (error) {
     if (input !== io.stdin) input.destroy();
+    await Promise.all(Object.values(outputs).map((o) => o.close()));
     say((error as Error).message);
     return 2;
   }
-  let outputError: Error | null = null;
-  output.on('error', (error) => {
-    outputError ??= error;
-  });
+  if (outputs.csv) await outputs.csv.write(csvHeader());
 
   const names = args.redact && args.names ? (io.names ?? startNameWorker()) : undefined;
   const stats = createExportStats();
-  const outHash = createHash('sha256');
   const inHash = createHash('sha256');
-  let outBytes = 0;
   const startedAt = now();
-
-  const write = async (text: string) => {
-    if (outputError) return;
-    outHash.update(text);
-    outBytes += Buffer.byteLength(text);
-    if (!output.write(text)) await Promise.race([once(output, 'drain'), once(output, 'close')]).catch(() => undefined);
-  };
 
   input.setEncoding('utf8');
   async function* hashed(): AsyncGenerator<string> {
@@ -120,7 +117,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   const convert = async (outcome: ImportOutcome): Promise<RecordOutcome> => {
     if (!outcome.ok) return outcome;
     try {
-      let { record } = (await scoreRecord(outcome.record, judge, now()));
+      let { record } = await scoreRecord(outcome.record, judge, now());
       if (args.redact) {
         const found = names ? await nameLookup(names, redactableTexts(record)) : undefined;
         record = redactRecord(record, { texts: true, ids: true, salt: salt!.value, ...(found ? { names: found } : {}) });
@@ -145,7 +142,9 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     await orderedPool(guarded(importRecords(args.from!, hashed())), args.concurrency ?? (judge.kind === 'offline' ? (names ? 2 : 1) : 4), convert, async (result) => {
       if (result.ok) {
         stats.add(result.record);
-        await write(result.line);
+        await outputs.records!.write(result.line);
+        if (outputs.csv) await outputs.csv.write(csvRows(result.record));
+        if (outputs.sharegpt) await outputs.sharegpt.write(`${JSON.stringify(toShareGpt(result.record))}\n`);
       } else {
         stats.fail();
         say(`${result.where}: ${result.message}; skipped`);
@@ -155,20 +154,20 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     await names?.close();
   }
 
-  output.end();
-  await finished(output).catch(() => undefined);
-  if (outputError) {
-    say(`Cannot write --out ${outPath}: ${(outputError as Error).message}`);
-    return 1;
+  const files: ManifestFile[] = [];
+  for (const output of [outputs.records, outputs.csv, outputs.sharegpt]) {
+    if (!output) continue;
+    const { file, error } = await output.close();
+    if (error) {
+      say(`Cannot write ${file.name}: ${error.message}`);
+      return 1;
+    }
+    files.push(file);
   }
 
   // schema.json and manifest.json beside the records.
-  const dir = dirname(resolve(outPath));
   const schemaText = `${JSON.stringify(exportJsonSchema(), null, 2)}\n`;
-  const files: ManifestFile[] = [
-    { name: basename(outPath), role: 'records', bytes: outBytes, sha256: outHash.digest('hex') },
-    { name: 'schema.json', role: 'schema', bytes: Buffer.byteLength(schemaText), sha256: createHash('sha256').update(schemaText).digest('hex') },
-  ];
+  files.push({ name: 'schema.json', role: 'schema', bytes: Buffer.byteLength(schemaText), sha256: createHash('sha256').update(schemaText).digest('hex') });
   const manifest = buildManifest({
     stats,
     files,
@@ -213,7 +212,7 @@ function readOrMakeSalt(path: string, say: (text: string) => void): string {
   return value;
 }
 
-async function openStream<T extends Readable | Writable>(stream: T, what: string): Promise<T> {
+async function openStream<T extends Readable>(stream: T, what: string): Promise<T> {
   try {
     await once(stream, 'open');
   } catch (error) {

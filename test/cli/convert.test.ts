@@ -181,6 +181,30 @@ describe('convert CLI (real process)', () => {
     expect(statSync(salt).mode & 0o777).toBe(0o600);
   });
 
+  it('--csv and --sharegpt write the same (redacted) conversations, listed with their SHA-256 in the manifest', async () => {
+    const d = outDir();
+    const out = join(d, 'records.jsonl');
+    const csv = join(d, 'flags.csv');
+    const sharegpt = join(d, 'sharegpt.jsonl');
+    const run = await convert(['--from', 'chatgpt', CHATGPT, '--out', out, '--csv', csv, '--sharegpt', sharegpt, '--no-names']);
+    expect(run.code).toBe(1);
+    const manifest = manifestOf(d);
+    expect(manifest.files.map((f) => [f.name, f.role])).toEqual([
+      ['records.jsonl', 'records'],
+      ['flags.csv', 'csv'],
+      ['sharegpt.jsonl', 'sharegpt'],
+      ['schema.json', 'schema'],
+    ]);
+    for (const file of manifest.files) expect(file.sha256).toBe(sha256(join(d, file.name)));
+    const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
+    expect(rows[0]!.startsWith('conversation_id,site,message_id')).toBe(true);
+    expect(rows).toHaveLength(1 + manifest.counts.flags);
+    const views = readFileSync(sharegpt, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; conversations: { from: string; value: string }[] });
+    expect(views.map((v) => v.id)).toEqual(records(out).map((r) => r.conversation.id));
+    expect(views[0]!.conversations[0]).toEqual({ from: 'human', value: expect.stringContaining('[EMAIL]') });
+    expect(readFileSync(csv, 'utf8')).not.toContain('jane.doe@example.org');
+  });
+
   it.each([
     [[], /--from is required/],
     [['--from', 'bard', CHATGPT, '--out', 'x.jsonl'], /--from must be one of chatgpt, claude, unspun/],
@@ -193,6 +217,9 @@ describe('convert CLI (real process)', () => {
     [['--from', 'chatgpt', CHATGPT, '--out', 'x.jsonl', '--judge', 'gpt'], /judge/i],
     [['--from', 'chatgpt', CHATGPT, '--out', 'x.jsonl', '--judge', 'anthropic'], /anthropic/],
     [['--from', 'chatgpt', CHATGPT, '--out', CHATGPT], /same file/],
+    [['--from', 'chatgpt', CHATGPT, '--out', 'x.jsonl', '--csv', CHATGPT], /input FILE and --csv are the same file/],
+    [['--from', 'chatgpt', CHATGPT, '--out', 'x.jsonl', '--csv', 'x.jsonl'], /must be different files/],
+    [['--from', 'chatgpt', CHATGPT, '--out', 'x.jsonl', '--sharegpt', 'manifest.json'], /--sharegpt must not be manifest.json/],
     [['--from', 'chatgpt', join(FIXTURES, 'nope.json'), '--out', join(tmpdir(), 'unspun-nope.jsonl')], /Cannot read .*nope.json: no such file or directory/],
   ])('usage or setup error %j exits 2', async (args, message) => {
     const run = await convert(args);

@@ -10,7 +10,8 @@ export const CONVERT_USAGE = `Usage:
 Reads a data export (ChatGPT's or Claude's conversations.json, or Unspun's own JSONL), scores every
 assistant reply, and writes Unspun export records (one conversation a JSON line, schema_version
 1.0.0), with manifest.json (counts, redaction counts, SHA-256 of each file) and schema.json (the
-record's JSON Schema) beside the output. FILE may be "-" for stdin.
+record's JSON Schema) beside the output. FILE may be "-" for stdin. The same redaction applies to
+every file written.
 
 Options:
   --from FORMAT        chatgpt, claude or unspun (required)
@@ -24,6 +25,9 @@ Options:
   --salt-file FILE     keep pseudonymous ids stable across exports: the salt is read from FILE, or made
                        and saved there (mode 0600) when FILE does not exist. Default: a new random salt
                        per export, so ids cannot be joined across exports.
+  --csv FILE.csv       also write one row per flag (RFC 4180; cells that a spreadsheet would run as a
+                       formula start with an apostrophe)
+  --sharegpt FILE      also write the ShareGPT view, one {"id", "conversations": [{"from", "value"}]} a line
   --concurrency N      conversations in flight, 1..64 (default: 4 anthropic; offline 2 while names
                        are found in a worker thread, else 1)
   --help               this text
@@ -42,11 +46,13 @@ export interface ConvertArgs {
   redact: boolean;
   names: boolean;
   saltFile?: string;
+  csv?: string;
+  sharegpt?: string;
   concurrency?: number;
   help: boolean;
 }
 
-const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--concurrency': 'concurrency' } as const;
+const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--csv': 'csv', '--sharegpt': 'sharegpt', '--concurrency': 'concurrency' } as const;
 
 export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
   const args: ConvertArgs = { redact: true, names: true, help: false };
@@ -94,6 +100,9 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
   if (args.from === undefined) throw new UsageError('--from is required: chatgpt, claude or unspun');
   if (args.input === undefined) throw new UsageError('Give the export FILE to read (or "-" for stdin)');
   if (args.out === undefined || args.out === '-') throw new UsageError('--out FILE.jsonl is required (manifest.json and schema.json are written beside it)');
+  const paths = [args.out, args.csv, args.sharegpt].filter((p): p is string => p !== undefined);
+  if (new Set(paths).size < paths.length) throw new UsageError('--out, --csv and --sharegpt must be different files');
+  if (args.csv === '-' || args.sharegpt === '-') throw new UsageError('--csv and --sharegpt need a file (they are listed in manifest.json)');
   if (!args.redact && args.saltFile !== undefined) throw new UsageError('--salt-file is for pseudonymous ids: it makes no sense with --no-redact');
   if (!args.redact && !args.names) throw new UsageError('--no-names is for redaction: it makes no sense with --no-redact');
   return args;
