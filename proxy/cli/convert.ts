@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import { createReadStream, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { csvHeader, csvRows, toJsonlLine, toShareGpt } from '#shared/export/formats';
 import { buildManifest, createExportStats, type ManifestFile } from '#shared/export/manifest';
 import type { NameSpan } from '#shared/export/names';
@@ -17,6 +16,7 @@ import { exportJsonSchema, type ExportRecord } from '#shared/export/record';
 import { namesLookup, redactableTexts, redactRecord } from '#shared/export/redact-record';
 import { type ImportOutcome, importRecords } from '#shared/import/index';
 import { readVersion, resolveConfigDir, resolveJudgeSettings } from '../config.ts';
+import { isEntryPoint } from '../entry.ts';
 import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
 import { createJudges } from '../server.ts';
 import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
@@ -240,17 +240,7 @@ function describeFsError(error: unknown): string {
   return code ?? String(error);
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   let settled = false;
   process.once('beforeExit', () => {
     if (!settled) {
