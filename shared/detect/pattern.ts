@@ -2,6 +2,12 @@
 // means "any run of whitespace" and a straight apostrophe also matches a curly one, so the data
 // stays legible and still matches text pasted from chat UIs.
 
+/**
+ * Contractions people often type without the apostrophe online ("dont", "youre", "thats", "Ive"):
+ * n't, 're, 's, 'm, 've and 'd match with or without it. Not 'll ("well", "hell", "shell").
+ */
+const OPTIONAL_APOSTROPHE = /^(?:n't|.'(?:re|s|m|ve|d)(?![a-z]))/;
+
 /** Turns a rule pattern source into the regex actually run (global, case-insensitive, unicode-safe). */
 export function compilePattern(source: string, flags = 'gi', bounded = true): RegExp {
   let out = '';
@@ -19,7 +25,7 @@ export function compilePattern(source: string, flags = 'gi', bounded = true): Re
       out += '\\s*'; // "a ?b": optional whitespace
       i++;
     } else if (!inClass && ch === ' ') out += '\\s+';
-    else if (!inClass && ch === "'") out += "['\u2019]";
+    else if (!inClass && ch === "'") out += OPTIONAL_APOSTROPHE.test(source.slice(i - 1, i + 3)) ? "['\u2019]?" : "['\u2019]";
     else out += ch;
   }
   // Word boundaries on both sides: a cue never fires inside a longer word. `\b` up front keeps

@@ -200,11 +200,23 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'unsourced-authority/personal-authority',
     move: 'unsourced-authority',
     pattern:
-      "my (?:father|dad|mother|mom|mum|boss|teacher|professor|doctor|uncle|aunt|grandfather|grandma|grandpa|grandmother|brother|sister|husband|wife|friend|coach|pastor|priest|neighbou?r|cousin) (?:\\w+ )?(?:says?|said|told me|thinks|believes|knows|always says|swears)|my (?:father|dad|mother|mom|mum|uncle|aunt|brother|sister|husband|wife|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|cousin|grandfather|grandmother) (?:is|was) (?:a |an )?(?:\\w+ )?(?:doctor|nurse|scientist|professor|lawyer|engineer|teacher|expert|pharmacist|economist|pilot|cop|police officer)|(?:he|she|they)(?:'s| is| are| was) (?:a |an )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|leading|top|expert|doctor|professor|scientist|phd|nobel)|(?:a |an |the )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|popular|successful) (?:\\w+ )?(?:scientist|doctor|expert|professor|economist|author|actor|actress|celebrity|athlete|singer|businessman|billionaire|entrepreneur|ceo|influencer|physicist|philosopher) (?:\\w+ )?(?:\\w+ )?(?:says?|said|claims?|believes?|thinks|recommends?|endorses?|supports?|uses?|agrees?)|(?:he|she|they) (?:should|would|must) know(?: best| what (?:he|she|they)(?:'s| is| are) talking about)?|(?:he|she) has (?:a )?(?:phd|doctorate|degree|years of experience)|(?:as|being) an? (?:expert|doctor|professor|scientist|specialist),? (?:I|he|she)|(?:many|some|all|most) (?:guys|people|friends|students|colleagues|teachers|doctors) (?:from|in|at) my [a-z-]+ (?:say|said|think|believe|agree)|I(?:'ve| have) (?:talked|spoken) (?:to|with) (?:a lot of|many|lots of|dozens of) [a-z]+ and they (?:all )?(?:say|said|agree|think|told me)",
+      "my (?:father|dad|mother|mom|mum|boss|teacher|professor|doctor|uncle|aunt|grandfather|grandma|grandpa|grandmother|brother|sister|husband|wife|friend|coach|pastor|priest|neighbou?r|cousin) (?:\\w+ )?(?:says?|said|told me|thinks|believes|knows|always says|swears)|my (?:father|dad|mother|mom|mum|uncle|aunt|brother|sister|husband|wife|partner|fianc[eé]e?|girlfriend|boyfriend|friend|neighbou?r|cousin|grandfather|grandmother) (?:is|was) (?:a |an )?(?:\\w+ )?(?:doctor|nurse|scientist|professor|lawyer|engineer|teacher|expert|pharmacist|economist|pilot|cop|police officer)|(?:he|she|they)(?:'s| is| are| was) (?:a |an )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|leading|top|expert|doctor|professor|scientist|phd|nobel)|(?:a |an |the )?(?:famous|renowned|respected|well-known|world-renowned|celebrated|popular|successful) (?:\\w+ )?(?:scientist|doctor|expert|professor|economist|author|actor|actress|celebrity|athlete|singer|businessman|billionaire|entrepreneur|ceo|influencer|physicist|philosopher) (?:\\w+ )?(?:\\w+ )?(?:says?|said|claims?|believes?|thinks|recommends?|endorses?|supports?|uses?|agrees?)|(?:he|she|they) (?:should|would|must) know(?: best| what (?:he|she|they)(?:'s| is| are) talking about)?|(?:he|she) has (?:a )?(?:phd|doctorate|degree|years of experience)|(?:as|being) an? (?:expert|doctor|professor|scientist|specialist),? (?:I|he|she)|(?:many|some|all|most) (?:guys|people|friends|students|colleagues|teachers|doctors) (?:from|in|at) my [a-z-]+ (?:say|said|think|believe|agree)|I(?:'ve| have) (?:talked|spoken) (?:to|with) (?:a lot of|many|lots of|dozens of) [a-z]+ and they (?:all )?(?:say|said|agree|think|told me)|(?:there (?:is|was|are)|I (?:know|met|read about|heard about|talked to|spoke to|spoke with)) (?:an? |one |some |this |many |several )?(?:\\w+ )?(?:economist|doctor|physician|expert|scientist|professor|teacher|researcher|nurse|lawyer|engineer|psychologist|specialist|analyst|historian|nutritionist|pharmacist)s? (?:who|that) (?:says?|said|claims?|believes?|thinks|argues?|told)|(?:the )?(?:experts?|authorities|officials|professionals|specialists) (?:know|knows) best|(?:they|experts|doctors|scientists|officials) (?:know|knows) (?:more|better) than (?:us|you|we|citizens|ordinary people|the public)|my (?:\\w+ )?(?:doctor|physician|professor|teacher|nurse|lawyer|pharmacist|priest|pastor|coach|trainer) (?:once |always |recently |even )?(?:told me|tells me|told us|assured me)|my (?:mama|mum|mom|dad|papa|father|mother|brother|sister|uncle|aunt|friend|neighbou?r|cousin|husband|wife) (?:is|was|works as) (?:an? )?(?:\\w+ )?(?:economist|doctor|physician|scientist|professor|teacher|researcher|nurse|lawyer|engineer|psychologist|butcher|farmer|pharmacist)(?: and|,| so)",
     severity: 2,
     reason: 'Rests the claim on who said it (a relative, a celebrity, a title) rather than on evidence.',
     example: 'My uncle is a doctor and he says vaccines are unnecessary.',
     counterExample: 'My uncle drove me to the airport yesterday.',
+    support: 'evidence',
+  },
+  {
+    // Hearsay as a source: "I read somewhere that", "on TV they said".
+    id: 'unsourced-authority/heard-somewhere',
+    move: 'unsourced-authority',
+    pattern:
+      "(?:on|in) (?:the )?(?:tv|television|news|internet|radio|papers?|newspapers?|facebook|youtube|tiktok|twitter|social media|a documentary|a magazine),? (?:they |it )?(?:said|says|say|reported|claimed|showed)|I (?:have |'ve )?(?:read|heard) (?:somewhere |online |on the (?:internet|news|tv|radio) )?that|I (?:read|heard|saw) (?:it |this )?(?:somewhere|online|on the internet)",
+    severity: 2,
+    reason: 'Cites something read or heard somewhere, which nobody can check.',
+    example: 'I read somewhere that coffee dehydrates you.',
+    counterExample: 'The 2014 study in PLOS ONE found coffee hydrates about as well as water.',
     support: 'evidence',
   },
   // ---- bandwagon ------------------------------------------------------------------------------
@@ -225,7 +237,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'bandwagon/join-the-crowd',
     move: 'bandwagon',
     pattern:
-      "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:the majority|most people|all (?:my|your|our) friends|everyone else|everybody else)|(?:you're|you are|you) in the minority|the masses (?:have|want|say)|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|common knowledge|(?:most|all) [a-z]+ I(?:'ve| have) (?:met|known|talked to) (?:agree|think|say|are)",
+      "join (?:the )?(?:millions|thousands|crowd|movement|majority|rest of us|winning side)|(?:don't|do not|wouldn't want to) be (?:left behind|the only one|the odd one out)|the majority (?:opinion|rules|decides|agrees|believes|thinks|wants|is right|has spoken)|(?:because|since|if) (?:the majority|most people|all (?:my|your|our) friends|everyone else|everybody else)|(?:you're|you are|you) in the minority|the masses (?:have|want|say)|so many people can't be wrong|the will of the (?:people|majority)|(?:is|are) (?:so |very |extremely |hugely )?popular(?:,| so| that| because| which)|everyone else (?:is|does|has|seems)|(?:most|all) people (?:i know|agree)|(?:widely|universally|generally) (?:accepted|agreed|believed|acknowledged)|overwhelmingly (?:approve|support|agree|oppose|reject|believe|favou?r|want)|(?:the )?(?:whole|entire) (?:world|country|internet) (?:agrees|knows|can't be wrong|cannot be wrong)|can't (?:all )?be (?:that )?(?:the )?(?:whole|entire) world (?:is )?wrong|common knowledge|(?:most|all) [a-z]+ I(?:'ve| have) (?:met|known|talked to) (?:agree|think|say|are)",
     severity: 2,
     reason: 'Appeals to popularity or the majority instead of giving a reason.',
     example: "Join the millions who already switched; you don't want to be left behind.",
@@ -315,7 +327,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'faulty-causation',
     scope: 'sentence',
     pattern:
-      "slippery slope|(?:will|would|could|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:snowball|spiral)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch|all (?:the )?other [a-z]+ (?:will|would) (?:follow|do the same|want)",
+      "slippery slope|(?:will|would|could|is going to|are going to|inevitably|eventually|soon|only|easily|quickly|ultimately) (?:\\w+ )?(?:lead|leads) to|(?:leads?|led) (?:directly |straight |inevitably )to|(?:the )?next thing (?:you know|we know|they'll|you'll|will be)|where (?:does|will|would) (?:it|this|that) (?:end|stop)|before (?:you|we) know it|(?:it's|it is) (?:only|just) a matter of time (?:before|until)|open(?:s|ing)? (?:the|a) (?:door|floodgates?|pandora's box)|open(?:s|ing|ed)? (?:up )?(?:the )?flood ?gates|why stop (?:there|at)|where (?:do|does|will|would) (?:you|we|they) (?:draw the line|stop)|and then why not|one step closer to|thin end of the wedge|(?:who|what)(?:'s| is) next\\?|(?:eventually|ultimately|sooner or later|in no time),? (?:you|we|they|everyone|everybody|the government|society) (?:will |'ll |would )?(?:end up|become|lose)|(?:set|sets|setting) a (?:dangerous |terrible |bad )?precedent|what's next\\?|what (?:comes|will come) next\\?|(?:and )?(?:then|soon|eventually) (?:we'll|they'll|you'll|everyone will|we will|they will|you will) (?:all )?(?:be|have|end up|lose)|(?:will|would) (?:snowball|spiral)|(?:if|once) (?:we|you|they) (?:allow|let|start|give in|accept|permit|legalize|ban)[^.!?\\n]{1,80}?(?:next|then|soon|eventually|what's to stop|will be)|what's to stop|(?:give|gives) (?:them|him|her|people) an inch|all (?:the )?other [a-z]+ (?:will|would) (?:follow|do the same|want)",
     severity: 2,
     reason: 'Claims one step will set off a chain of bad outcomes without showing each link.',
     example: 'If we allow this, next thing you know everyone will be doing it.',
@@ -327,7 +339,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'faulty-causation',
     scope: 'sentence',
     pattern:
-      "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |single-handedly |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:must|must have|surely) (?:be what |have )?caused|(?:is|was|are) (?:the )?(?:direct|sole|only) (?:result|consequence|cause) of|every time (?:i|we|you) [^.!?\\n]{1,60}?,? (?:it|the|i|we|you|my)|(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|(?:bad|good) luck (?:charm|streak)|(?:brings?|brought|bring) (?:bad|good) luck|lucky (?:charm|socks?|shirt|number|hat)|ever since [^.!?\\n]{1,60}?,? (?:it|the|we|they|things|everything|crime|prices) (?:has|have) (?:been|gone|gotten)|(?:therefore|so|thus|hence|clearly),? [^.!?\\n]{1,50}? (?:causes|caused|leads to|is the cause of)|(?:must|must have) (?:made|caused|been caused by|been what)|(?:days?|weeks?|months?|years?|hours?) (?:later|after(?:wards)?)[^.!?\\n]{0,60}?(?:so|therefore|which proves|that proves|clearly|obviously) |(?:must be|is) (?:very |so )?(?:powerful|magic|cursed|lucky|unlucky)(?= ?[.!])|(?:made|makes) me (?:sick|ill|fail|lose|win)",
+      "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |single-handedly |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:must|must have|surely) (?:be what |have )?caused|(?:is|was|are) (?:the )?(?:direct|sole|only) (?:result|consequence|cause) of|every time (?:i|we|you) [^.!?\\n,]{1,60}?, (?:it|the|i|we|you|my)|(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|(?:bad|good) luck (?:charm|streak)|(?:brings?|brought|bring) (?:bad|good) luck|lucky (?:charm|socks?|shirt|number|hat)|ever since [^.!?\\n]{1,60}?,? (?:it|the|we|they|things|everything|crime|prices) (?:has|have) (?:been|gone|gotten)|(?:therefore|so|thus|hence|clearly),? [^.!?\\n]{1,50}? (?:causes|caused|leads to|is the cause of)|(?:must|must have) (?:made|caused|been caused by|been what)|(?:days?|weeks?|months?|years?|hours?) (?:later|after(?:wards)?)[^.!?\\n]{0,60}?(?:so|therefore|which proves|that proves|clearly|obviously) |(?:must be|is) (?:very |so )?(?:powerful|magic|cursed|lucky|unlucky)(?= ?[.!])|(?:made|makes) me (?:sick|ill|fail|lose|win)",
     severity: 1,
     reason: 'Pins an outcome on one cause, or on mere sequence, without evidence of the link.',
     example: 'The new mayor is to blame for everything that went wrong this year.',
@@ -352,7 +364,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'hasty-generalization',
     scope: 'sentence',
     pattern:
-      "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:I|we) (?:tried|met|visited|saw|had|know|knew) (?:one|two|a couple of|a few|an?) [^.!?\\n]{1,40}?(?:,|;| and) (?:they|it|both|all)(?: of them)? (?:were|was|are|is) (?:awful|terrible|bad|rude|horrible|great|amazing|lazy|mean|dishonest)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:so|therefore|thus|hence),? (?:all |most )?[a-z]+s (?:must (?:all )?be|are all|are always|are never)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)",
+      "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:I|we) (?:tried|met|visited|saw|had|know|knew) (?:one|two|a couple of|a few|an?) [^.!?\\n]{1,40}?(?:,|;| and) (?:they|it|both|all)(?: of them)? (?:were|was|are|is) (?:awful|terrible|bad|rude|horrible|great|amazing|lazy|mean|dishonest)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:so|therefore|thus|hence),? (?:all |most )?[a-z]+s (?:must (?:all )?be|are all|are always|are never)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)|(?:first|one|single|only) (?:time|experience|visit|meeting|day|class|trip|encounter|date)[^.!?\\n]{0,60}? (?:was|were|went|had|got)\\b[^.!?\\n]{0,40}?,? (?:so|therefore|thus|which means|that means|this means) |(?:sometimes|once|one time|occasionally)[^.!?\\n]{1,60}?,? (?:therefore|so|thus|hence) (?:all|every|no|none|it|they|[a-z]+s) ",
     severity: 2,
     reason: 'Draws a broad conclusion from one or a few cases.',
     example: 'My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.',
@@ -360,11 +372,26 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
   },
   {
+    // "All X must be Y": a universal inferred ("must" as a conclusion), not an instruction. Passive
+    // duties ("all fields must be filled in", "must be considered") and process words are left out.
+    id: 'hasty-generalization/all-must-be',
+    move: 'hasty-generalization',
+    scope: 'sentence',
+    pattern:
+      "(?:all|every) (?!(?:fields|files|requests|tests|columns|values|keys|params|parameters|arguments|inputs|items|entries|rows|records|methods|functions|variables|properties|passwords|ingredients|changes|commits|steps|lines|cells|nodes|packages|dependencies|images|pages|options|angles|branches|users|members|employees|applicants|participants|candidates|visitors|guests|passengers|drivers)\\b)(?:\\w+ ){0,2}[a-z]+s must (?:all |surely |also )?(?:be (?!\\w+(?:ed|en)\\b)(?!(?:done|made|kept|set|put|met|run|built|paid|sent|shown|held|read|taught|told|cut|followed|signed|submitted|included|treated|approved|registered|vaccinated|equal|unique|valid|present|able)\\b)\\w+|like|love|hate|enjoy|think|feel|want|listen)",
+    severity: 2,
+    reason: 'Concludes something about a whole group (“all of them must be …”) from what was seen in a few.',
+    example: 'The two chess players I met were quiet; all chess players must be shy.',
+    counterExample: 'All requests must be signed, and all fields must be filled in before you submit.',
+    support: 'evidence',
+    unless: "\\bnot all\\b",
+  },
+  {
     id: 'hasty-generalization/always-never',
     move: 'hasty-generalization',
     scope: 'sentence',
     pattern:
-      "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)",
+      "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)|(?:people|folks|women|men|kids|teenagers|students|parents|immigrants|americans|politicians|lawyers|doctors|cops|police|[a-z]+ists|[a-z]+ians),? (?:in general|as a (?:whole|group)|by and large),? (?:are|is|do|don't|have|can't)|(?:all|everything) (?:it|they|he|she|you) ever (?:do|does|did|seems?|leads?)",
     severity: 1,
     reason: 'Uses always/never/everyone language where the evidence covers only some cases.',
     example: 'Diets like this always fail.',
@@ -486,11 +513,37 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'distraction',
     scope: 'sentence',
     pattern:
-      "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:the )?real (?:problem|issue|enemy) (?:here )?is|(?:but|and|yet) what about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|that too|worse)|look who's talking|(?:you're|you are) (?:one|the last (?:one|person)) to talk|(?:the )?pot calling the kettle black|(?:what|how) about (?:when|the time|all the times) (?:you|they|he|she)|(?:you|they|he|she) (?:also|too) (?:did|do|does|have|has) (?:it|that|this)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|more (?:pressing|urgent) (?:issues|matters|problems)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
+      "(?:there are|there's|we have|we've got|has|have) (?:much |far |way |many |so many |a lot |lots )?(?:bigger|worse|more (?:important|pressing|serious|urgent|significant)|greater|real) (?:problems|issues|things|concerns|priorities|fish to fry|matters|threats|crises)|(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)|(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)|(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)|(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) |(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)|first[- ]world problems?|better things to (?:do|worry|spend|focus)|(?:the )?real (?:problem|issue|enemy) (?:here )?is|(?:but|and|yet|so) (?:what|how) about|what about (?:the|all|when|their|his|her|those)|(?:he|she|they|you|your side) (?:did|does|do) (?:the same|it too|that too|worse)|look who's talking|(?:you're|you are) (?:one|the last (?:one|person)) to talk|(?:the )?pot calling the kettle black|(?:what|how) about (?:when|the time|all the times) (?:you|they|he|she)|(?:you|they|he|she) (?:also|too) (?:did|do|does|have|has) (?:it|that|this)|(?:pales|nothing) (?:in comparison|compared) (?:to|with)|more (?:pressing|urgent) (?:issues|matters|problems)|(?:should|need to) (?:be )?(?:spending|putting) (?:our|the|that) (?:money|time|energy|effort|resources) (?:on|into)",
     severity: 2,
     reason: 'Shifts attention to another issue instead of answering this one.',
     example: 'Why worry about plastic straws when there are bigger problems like war?',
     counterExample: 'Plastic straws are a small share of ocean plastic, about 0.03% by weight.',
+    support: 'none',
+  },
+  {
+    // Relative privation: a complaint is waved off because others have it worse, or "at least ...".
+    id: 'distraction/could-be-worse',
+    move: 'distraction',
+    scope: 'sentence',
+    pattern:
+      "(?:it|things|this|that) could (?:always |have been |be )?(?:be )?(?:much |a lot |far )?worse|(?:others|other people|other countries|some people|many people|millions) (?:have it|are) (?:much |far |way |a lot )?worse|at least (?:you|we|they|he|she) (?:have|has|are|aren't|don't|doesn't|get|can)\\b|be (?:happy|grateful|thankful) (?:with|for) what (?:you|we|they) (?:have|got|get)|(?:you|we|they) should (?:just )?be (?:grateful|thankful|happy) (?:that|for|to)",
+    severity: 2,
+    reason: 'Dismisses the concern by pointing to worse cases elsewhere instead of answering it.',
+    example: 'Stop complaining about the pay; at least you have a job.',
+    counterExample: 'The pay is below the regional median; you could ask for a review in March.',
+    support: 'none',
+  },
+  {
+    // Deflecting to a definitional question instead of the point: "but who decides what is fair?"
+    id: 'distraction/who-decides',
+    move: 'distraction',
+    scope: 'sentence',
+    pattern:
+      "but (?:what|who) (?:is|are|decides|defines|creates|says) (?:\\w+ )?(?:exactly|really|anyway)\\b|(?:but|and|so) who (?:decides|defines|is to say|gets to (?:say|decide))",
+    severity: 1,
+    reason: 'Answers a point with a question about definitions, which moves the discussion away from it.',
+    example: 'Lying to your friend was wrong. But who decides what wrong really means?',
+    counterExample: 'Who decides the budget? The finance committee votes on it each spring.',
     support: 'none',
   },
   // ---- thought-terminating --------------------------------------------------------------------

@@ -172,6 +172,11 @@ describe('chat-assistant replies', () => {
     'Call `destroy()` on the instance before the component unmounts, and plan disaster recovery for the database separately.',
     'Poison ivy causes an itchy rash; wash the skin with soap and cool water and avoid scratching.',
     "I'm sorry you're going through this. It's natural to feel anxious before a big exam. Try short study blocks and enough sleep; if it gets overwhelming, a counselor can help.",
+    'Always back up your data before upgrading, and never share your password. Run the tests every time you change the schema.',
+    'All fields must be filled in before you submit, and every request must include the API key. All tests must pass on CI.',
+    'You need at least 8 GB of RAM. The first time you run it, the installer downloads the models, so it takes a few minutes.',
+    'Dogs generally need two walks a day. Puppies always need more sleep than adults, so plan shorter sessions.',
+    "The docs say the default timeout is 30 seconds. If you haven't read the changelog, the breaking changes are listed at the top.",
   ];
   for (const text of quiet) {
     it(`no flags: ${text.slice(0, 50)}…`, () => {
