@@ -117,11 +117,15 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   const convert = async (outcome: ImportOutcome): Promise<RecordOutcome> => {
     if (!outcome.ok) return outcome;
     try {
-      let { record } = await scoreRecord(outcome.record, judge, now());
-      if (args.redact) {
+      const redact = async (record: ExportRecord) => {
         const found = names ? await nameLookup(names, redactableTexts(record)) : undefined;
-        record = redactRecord(record, { texts: true, ids: true, salt: salt!.value, ...(found ? { names: found } : {}) });
-      }
+        return redactRecord(record, { texts: true, ids: true, salt: salt!.value, ...(found ? { names: found } : {}) });
+      };
+      // Scored on the original text (the detector's support checks see real URLs and numbers), then
+      // redacted with the flags moved; --redact-first redacts before the judge sees anything.
+      let record = args.redactFirst ? await redact(outcome.record) : outcome.record;
+      record = (await scoreRecord(record, judge, now())).record;
+      if (args.redact && !args.redactFirst) record = await redact(record);
       return { ok: true, line: toJsonlLine(record), record };
     } catch (error) {
       return { ok: false, where: outcome.where, message: error instanceof Error ? error.message : String(error) };
@@ -174,7 +178,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     generator: { name: 'unspun convert', version: readVersion() },
     createdAt: startedAt,
     source: { format: args.from!, ...(inputPath !== '-' ? { file: basename(inputPath) } : {}), sha256: inHash.digest('hex') },
-    filters: { from: args.from, judge: judge.kind, redact: args.redact, names: args.redact && args.names },
+    filters: { from: args.from, judge: judge.kind, redact: args.redact, names: args.redact && args.names, redact_first: args.redactFirst },
     redaction: { texts: args.redact, ids: args.redact ? 'pseudonymous' : 'site', salt: salt?.kind ?? 'none' },
   });
   try {

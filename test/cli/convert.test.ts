@@ -110,7 +110,7 @@ describe('convert CLI (real process)', () => {
     expect(manifest.redaction.counts).toMatchObject({ EMAIL: 3, PHONE: 2, URL: 1 });
     expect(manifest.redaction.counts.NAME).toBeGreaterThanOrEqual(3);
     expect(manifest.source).toEqual({ format: 'chatgpt', file: 'chatgpt-conversations.json', sha256: sha256(CHATGPT) });
-    expect(manifest.filters).toEqual({ from: 'chatgpt', judge: 'offline', redact: true, names: true });
+    expect(manifest.filters).toEqual({ from: 'chatgpt', judge: 'offline', redact: true, names: true, redact_first: false });
     expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: 'detector-1', taxonomy_version: expect.any(String) }]);
     expect(manifest.date_range).toEqual({ from: '2024-11-22T07:20:01.500Z', to: '2024-11-26T05:46:43.000Z' });
     expect(JSON.parse(readFileSync(join(d, 'schema.json'), 'utf8'))).toEqual(exportJsonSchema());
@@ -276,6 +276,31 @@ describe('runConvertCli with the anthropic judge (real SDK, fake Messages API)',
       expect(body).toContain('quitting my job');
       expect(manifestOf(d).judges[0]!.kind).toBe('anthropic');
       expect(err).toContain('judge anthropic');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('--redact-first: the judge never sees the PII, and flags point into the redacted text', async () => {
+    const fake = await startFakeAnthropic();
+    const d = outDir();
+    const out = join(d, 'first.jsonl');
+    try {
+      const code = await runConvertCli({
+        argv: ['--from', 'claude', CLAUDE, '--out', out, '--redact-first'],
+        env: { ANTHROPIC_API_KEY: 'sk-ant-test-key-0123456789', ANTHROPIC_BASE_URL: fake.url, UNSPUN_CONFIG_DIR: join(dir, 'config') },
+        stdin: Readable.from([]),
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        names: { find: async (texts) => texts.map(() => []), close: async () => undefined },
+      });
+      expect(code).toBe(1);
+      const sent = fake.messageRequests().map((r) => JSON.stringify(r.body)).join('\n');
+      expect(sent).not.toContain('linda.park@acme-corp.com');
+      expect(sent).not.toContain('+1 415 555 0132');
+      expect(sent).toContain('[EMAIL]');
+      expect(records(out).length).toBe(2);
+      expect(manifestOf(d).filters).toMatchObject({ redact_first: true });
     } finally {
       await fake.close();
     }

@@ -20,6 +20,9 @@ Options:
                        key is configured, else offline)
   --redact             redact PII and use pseudonymous ids (the default)
   --no-redact          keep texts and site ids as they are
+  --redact-first       redact before judging, so the judge (Anthropic's API with --judge anthropic)
+                       never sees the PII; by default replies are judged as written and the flags
+                       are moved onto the redacted text
   --no-names           redact, but leave person names (finding them is the slow part: about 150 KB
                        of text a second, against about 1 MB a second without)
   --salt-file FILE     keep pseudonymous ids stable across exports: the salt is read from FILE, or made
@@ -45,6 +48,7 @@ export interface ConvertArgs {
   judge?: string;
   redact: boolean;
   names: boolean;
+  redactFirst: boolean;
   saltFile?: string;
   csv?: string;
   sharegpt?: string;
@@ -55,7 +59,7 @@ export interface ConvertArgs {
 const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--csv': 'csv', '--sharegpt': 'sharegpt', '--concurrency': 'concurrency' } as const;
 
 export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
-  const args: ConvertArgs = { redact: true, names: true, help: false };
+  const args: ConvertArgs = { redact: true, names: true, redactFirst: false, help: false };
   let redactGiven: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -71,6 +75,10 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
     }
     if (arg === '--no-names') {
       args.names = false;
+      continue;
+    }
+    if (arg === '--redact-first') {
+      args.redactFirst = true;
       continue;
     }
     if (!arg.startsWith('--') || arg === '-') {
@@ -105,5 +113,6 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
   if (args.csv === '-' || args.sharegpt === '-') throw new UsageError('--csv and --sharegpt need a file (they are listed in manifest.json)');
   if (!args.redact && args.saltFile !== undefined) throw new UsageError('--salt-file is for pseudonymous ids: it makes no sense with --no-redact');
   if (!args.redact && !args.names) throw new UsageError('--no-names is for redaction: it makes no sense with --no-redact');
+  if (!args.redact && args.redactFirst) throw new UsageError('--redact-first is for redaction: it makes no sense with --no-redact');
   return args;
 }
