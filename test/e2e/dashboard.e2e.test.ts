@@ -2,8 +2,9 @@
 // it lists the stored conversations, a filter narrows them, a conversation shows its replies with
 // highlights and cards (a label saved from there), charts draw, a re-score through the real
 // proxy's batch endpoint ends with both judges side by side, and a delete takes a confirm step.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ExportRecord, exportJsonSchema } from '../../shared/export/record.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
@@ -43,6 +44,28 @@ async function seed(count: number): Promise<void> {
     },
     { count, sites: [...SITES], flagged: FLAGGED, plain: PLAIN },
   );
+}
+
+/** The files of a zip, from its central directory (the export writes stored, uncompressed files). */
+function unzip(buffer: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buffer.readUInt16LE(eocd + 10);
+  let at = buffer.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    expect(buffer.readUInt32LE(at)).toBe(0x02014b50);
+    expect(buffer.readUInt16LE(at + 10)).toBe(0); // stored
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30);
+    const comment = buffer.readUInt16LE(at + 32);
+    const local = buffer.readUInt32LE(at + 42);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    files.set(name, buffer.subarray(dataStart, dataStart + size));
+    at += 46 + nameLength + extra + comment;
+  }
+  return files;
 }
 
 const shot = (name: string) => page.screenshot({ path: join(RESULTS, `dashboard-${name}.png`), fullPage: false });
@@ -166,14 +189,69 @@ describe('dashboard', () => {
     await shot('compare');
   });
 
+  it('exports the current filter as a redacted research zip whose records validate, after a review step', async () => {
+    await page.click('nav [data-tab="data"]');
+    await page.click('#export-review');
+    await page.waitForSelector('.review-item', { timeout: 30_000 });
+    expect(await page.locator('#export-review-list').textContent()).toContain('The first 25 of 60');
+    // Redaction is on by default: ids are pseudonymous and the page URL (it holds the site id) is left out.
+    expect(await page.locator('.review-item .muted').first().textContent()).toMatch(/id c_[0-9a-f]{32}/);
+    await page.locator('.review-item input[type="checkbox"]').first().uncheck();
+    await shot('export-review');
+    await page.locator('input[name="to-disk"]').uncheck().catch(() => undefined);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#export-go')]);
+    const path = join(RESULTS, 'dashboard-export.zip');
+    await download.saveAs(path);
+    const files = unzip(readFileSync(path));
+    expect([...files.keys()].sort()).toEqual(['conversations.csv', 'conversations.jsonl', 'manifest.json', 'schema.json']);
+    // The shipped schema is the one generated from the zod record; every line parses with that record.
+    expect(JSON.parse(files.get('schema.json')!.toString('utf8'))).toEqual(exportJsonSchema());
+    const lines = files.get('conversations.jsonl')!.toString('utf8').trim().split('\n');
+    expect(lines).toHaveLength(59);
+    for (const line of lines) {
+      const record = ExportRecord.parse(JSON.parse(line));
+      expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
+      expect(record.conversation.url).toBeUndefined();
+    }
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as { counts: { conversations: number }; files: { name: string }[] };
+    expect(manifest.counts.conversations).toBe(59);
+    expect(await page.locator('#export-status').textContent()).toContain('Exported 59 conversations, redacted');
+  });
+
+  it('imports a ChatGPT data export, and the imported replies are scored through the batch endpoint', async () => {
+    await page.selectOption('select[name="import-format"]', 'chatgpt');
+    await page.selectOption('select[name="import-judge"]', 'offline');
+    await page.setInputFiles('input[name="import-file"]', resolve('test/fixtures/exports/chatgpt-conversations.json'));
+    await page.click('#import-go');
+    await page.waitForSelector('#export-panel .run[data-status="done"]', { timeout: 60_000 });
+    expect(await page.locator('#import-status').textContent()).toMatch(/Imported \d+ conversation/);
+    await shot('import');
+    const imported = await ext.sw.evaluate(async () => {
+      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { toArray(): Promise<Record<string, unknown>[]> }> } }).unspun;
+      const messages = (await db.messages!.toArray()).filter((m) => m.captureMethod === 'import');
+      const scores = await db.scores!.toArray();
+      return { replies: messages.length, scored: messages.filter((m) => m.status === 'scored' && scores.some((s) => s.messageKey === m.key)).length };
+    });
+    expect(imported.replies).toBeGreaterThan(0);
+    expect(imported.scored).toBe(imported.replies);
+    await page.click('nav [data-tab="conversations"]');
+    await page.selectOption('select[name="site"]', 'chatgpt');
+    await until('imported conversations listed', async () => Number(await dataset('total')) > 20);
+    await page.click('button[type="reset"]');
+    await until('cleared', async () => Number(await dataset('total')) > 60);
+  });
+
   it('deleting a conversation asks first, then removes it and everything of it', async () => {
+    await page.fill('input[name="q"]', 'number 58 about');
+    await page.press('input[name="q"]', 'Enter');
+    await until('found', async () => (await dataset('total')) === '1');
     await page.locator('.row', { hasText: 'Question number 58 about urgency' }).click();
     await page.click('.view button.danger');
     expect(await page.locator('.view .confirm').textContent()).toContain('Delete this conversation');
     await page.click('.view .confirm button.danger');
     await until('deleted', () => ext.sw.evaluate(async () => {
-      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { count(): Promise<number> }> } }).unspun;
-      return (await db.conversations!.count()) === 59 && (await db.labels!.count()) === 0 && (await db.rescores!.count()) === 1;
+      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { count(): Promise<number>; toArray(): Promise<unknown[]> }> } }).unspun;
+      return (await db.labels!.count()) === 0 && (await db.rescores!.count()) === 1 && ((await db.messages!.toArray()) as { key: string }[]).every((m) => !m.key.startsWith('claude:conv-58:'));
     }));
     expect(await page.locator('.row', { hasText: 'Question number 58 about urgency' }).count()).toBe(0);
   });

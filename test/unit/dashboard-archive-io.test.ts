@@ -1,0 +1,96 @@
+// Archive <-> export core: imported ChatGPT / Claude / Unspun records land in the archive (scores,
+// labels and capture metadata kept; unscored replies wait for the import run), and the archive
+// exports them again as records that validate, with the same texts, flags and labels.
+import { readFileSync } from 'node:fs';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ExportRecord } from '../../shared/export/record.ts';
+import { importRecords, type ImportFormat } from '../../shared/import/index.ts';
+import { archiveRecords, storeImported, WAITING_FOR_IMPORT_RUN } from '../../extension/dashboard/archive-io.ts';
+import { exportChunks } from '../../extension/dashboard/export-view.ts';
+import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
+
+let db: UnspunDb;
+beforeEach(() => {
+  db = createDb('io', { indexedDB: new IDBFactory(), IDBKeyRange });
+});
+
+async function importFile(format: ImportFormat, file: string) {
+  const ok: ExportRecord[] = [];
+  const bad: string[] = [];
+  for await (const outcome of importRecords(format, [readFileSync(file, 'utf8')])) {
+    if (outcome.ok) ok.push(outcome.record);
+    else bad.push(outcome.where);
+  }
+  const stored = [];
+  for (const record of ok) stored.push(await storeImported(db, record, 1_700_000_000_000));
+  return { ok, bad, stored };
+}
+
+describe('import into the archive', () => {
+  it.each([
+    ['chatgpt', 'test/fixtures/exports/chatgpt-conversations.json', 'chatgpt-export'],
+    ['claude', 'test/fixtures/exports/claude-conversations.json', 'claude-export'],
+  ] as const)('%s export: conversations and replies stored, replies waiting for the import run', async (format, file, source) => {
+    const { ok, stored } = await importFile(format, file);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(await db.conversations.count()).toBe(new Set(ok.map((r) => `${r.conversation.site}:${r.conversation.id}`)).size);
+    const replies = ok.reduce((n, r) => n + r.messages.filter((m) => m.role === 'assistant' && m.text.trim()).length, 0);
+    expect(await db.messages.count()).toBe(replies);
+    const unscored = stored.flatMap((s) => s.unscored);
+    expect(unscored).toHaveLength(replies);
+    const m = await db.messages.get(unscored[0]!);
+    expect(m).toMatchObject({ status: 'failed', lastError: WAITING_FOR_IMPORT_RUN, captureMethod: 'import' });
+    const c = (await db.conversations.toArray())[0]!;
+    expect(c).toMatchObject({ source, captureMethod: 'import', messageCount: expect.any(Number) });
+    // Importing the same file again adds nothing.
+    const again = await importFile(format, file);
+    expect(again.stored.every((s) => s.added === 0)).toBe(true);
+    expect(await db.messages.count()).toBe(replies);
+  });
+
+  it('unspun JSONL keeps scores, flags and labels, and exports again with the same content', async () => {
+    const { ok, bad } = await importFile('unspun', 'test/fixtures/exports/unspun-export.jsonl');
+    expect(bad).toEqual([]);
+    expect(ok.length).toBeGreaterThan(0);
+    const scored = ok.flatMap((r) => r.messages).filter((m) => m.scores?.length).length;
+    expect(await db.scores.count()).toBe(scored);
+    const out: ExportRecord[] = [];
+    for await (const r of archiveRecords(db, (await db.conversations.toArray()).map((c) => c.key))) out.push(ExportRecord.parse(r));
+    expect(out).toHaveLength(ok.length);
+    const flagsOf = (records: ExportRecord[]) => records.flatMap((r) => r.messages.flatMap((m) => (m.scores ?? []).flatMap((s) => s.flags.map((f) => `${r.conversation.id}|${m.id}|${f.move}|${f.start}|${f.end}|${f.label?.verdict ?? ''}`)))).sort();
+    expect(flagsOf(out)).toEqual(flagsOf(ok));
+    const replyTexts = (records: ExportRecord[]) => records.flatMap((r) => r.messages.filter((m) => m.role === 'assistant').map((m) => m.text)).sort();
+    expect(replyTexts(out)).toEqual(replyTexts(ok));
+  });
+});
+
+describe('export chunks', () => {
+  it.each(['csv', 'markdown', 'sharegpt'] as const)('%s streams one record at a time, redacted when asked', async (format) => {
+    await importFile('unspun', 'test/fixtures/exports/unspun-export.jsonl');
+    const keys = (await db.conversations.toArray()).map((c) => c.key);
+    let progress = 0;
+    const parts: string[] = [];
+    for await (const chunk of exportChunks(archiveRecords(db, keys), format, { texts: true, ids: true, salt: 'salt' }, { onProgress: (n) => (progress = n), onError: (w, m) => parts.push(`ERROR ${w} ${m}`), filters: {}, version: 't' })) {
+      parts.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
+    }
+    const text = parts.join('');
+    expect(progress).toBe(keys.length);
+    expect(text).not.toContain('ERROR');
+    if (format === 'sharegpt') {
+      const parsed = JSON.parse(text) as { id: string; conversations: unknown[] }[];
+      expect(parsed).toHaveLength(keys.length);
+      expect(parsed.every((c) => c.id.startsWith('c_'))).toBe(true);
+    }
+    if (format === 'csv') expect(text.split('\n')[0]).toContain('conversation_id');
+  });
+
+  it('the research zip holds the JSONL, CSV, schema and manifest', async () => {
+    await importFile('unspun', 'test/fixtures/exports/unspun-export.jsonl');
+    const keys = (await db.conversations.toArray()).map((c) => c.key);
+    const bytes: Uint8Array[] = [];
+    for await (const chunk of exportChunks(archiveRecords(db, keys), 'zip', { texts: false, ids: false, salt: 's' }, { onProgress: () => {}, onError: () => {}, filters: { site: 'x' }, version: 't' })) bytes.push(chunk as Uint8Array);
+    const zip = Buffer.concat(bytes).toString('latin1');
+    for (const name of ['conversations.jsonl', 'conversations.csv', 'schema.json', 'manifest.json']) expect(zip).toContain(name);
+  });
+});
