@@ -122,3 +122,38 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
     messages,
   });
 }
+
+export interface ReviewItem {
+  where: 'title' | 'message' | 'label note';
+  /** The message's index (messages and label notes). */
+  message?: number;
+  type: PlaceholderType;
+  /** What will be replaced: shown to the user in the review step, never exported. */
+  original: string;
+  /** The words around it, with the placeholder in place, as the export will read. */
+  context: string;
+}
+
+/**
+ * What redaction will replace in one record, for the review step before an export ("what will
+ * leave"): each find with its type, the original text and the redacted context around it.
+ */
+export function reviewRedaction(record: ExportRecord, options: Pick<RecordRedactionOptions, 'names' | 'keep'> = {}): ReviewItem[] {
+  const items: ReviewItem[] = [];
+  const review = (text: string, where: ReviewItem['where'], message?: number) => {
+    const result = redactText(text, { ...(options.names ? { names: options.names(text) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+    result.replaced.forEach((span, i) => {
+      const item = result.items[i]!;
+      const from = Math.max(0, item.start - 30);
+      const to = Math.min(result.text.length, item.end + 30);
+      const context = `${from > 0 ? '…' : ''}${result.text.slice(from, to).replace(/\s+/g, ' ')}${to < result.text.length ? '…' : ''}`;
+      items.push({ where, ...(message !== undefined ? { message } : {}), type: span.type, original: text.slice(span.start, span.end), context });
+    });
+  };
+  if (record.conversation.title) review(record.conversation.title, 'title');
+  record.messages.forEach((m, i) => {
+    review(m.text, 'message', i);
+    for (const score of m.scores ?? []) for (const flag of score.flags) if (flag.label?.note) review(flag.label.note, 'label note', i);
+  });
+  return items;
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { exportScore } from '#shared/export/build';
 import { findCuedNames, findNames, type NlpFunction, spreadNames } from '#shared/export/names';
 import { ExportRecord } from '#shared/export/record';
-import { pseudonymousConversationId, pseudonymousMessageId, redactableTexts, redactRecord } from '#shared/export/redact-record';
+import { findNamesInRecord, pseudonymousConversationId, pseudonymousMessageId, redactableTexts, redactRecord, reviewRedaction } from '#shared/export/redact-record';
 import { importRecords } from '#shared/import/index';
 import { detect } from '#shared/detect';
 import type { Flag } from '#shared/schemas';
@@ -121,6 +121,19 @@ describe('redactRecord', () => {
     expect(texts[0]).toBe(record.conversation.title);
     expect(texts).toContain(record.messages[3]!.text);
     expect(texts).toContain('Agree, says jane@x.org');
+  });
+});
+
+describe('reviewRedaction (what will leave, before an export)', () => {
+  it('lists each find with its place, type, original and redacted context; agrees with the counts', async () => {
+    const record = (await imported())[0]!;
+    const names = findNamesInRecord(record, findCuedNames);
+    const items = reviewRedaction(record, { names });
+    expect(items[0]).toEqual({ where: 'message', message: 0, type: 'NAME', original: 'Mark Stevens', context: '…help me write to my landlord, [NAME]? My email is [EMAIL] and my p…' });
+    expect(items.filter((i) => i.type === 'EMAIL').map((i) => i.original)).toEqual(['jane.doe@example.org', 'jane.doe@example.org', 'jane.doe@example.org']);
+    const counts: Record<string, number> = {};
+    for (const item of items) counts[item.type] = (counts[item.type] ?? 0) + 1;
+    expect(counts).toEqual(redactRecord(record, { texts: true, ids: false, names }).redaction.counts);
   });
 });
 
