@@ -12,6 +12,11 @@ import { sha256Hex } from './sha256.ts';
 export const EXPORT_SCHEMA_VERSION = '1.0.0';
 export const EXPORT_SCHEMA_ID = `https://unspun.invalid/schemas/export/${EXPORT_SCHEMA_VERSION}.json`;
 
+/** Every version with what changed, newest first; shipped in schema.json's description. */
+export const EXPORT_SCHEMA_CHANGELOG: readonly (readonly [version: string, date: string, change: string])[] = [
+  ['1.0.0', '2026-11-23', 'First version: one conversation a line; messages with ids, roles, texts, times, models and capture method; scores with judge provenance, flags with offsets into the exported text, reader labels; redaction placeholders and counts; pseudonymous ids.'],
+];
+
 /** UTC ISO-8601 with milliseconds, as `Date.prototype.toISOString()` writes it. */
 export const IsoTime = z.iso.datetime({ precision: 3 });
 
@@ -171,7 +176,13 @@ export type ExportRecord = z.infer<typeof ExportRecord>;
 /** The JSON Schema shipped beside every export (schema.json), generated from ExportRecord. */
 export function exportJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ExportRecord, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
-  return { ...schema, $id: EXPORT_SCHEMA_ID, title: `Unspun export record ${EXPORT_SCHEMA_VERSION}` };
+  const changelog = EXPORT_SCHEMA_CHANGELOG.map(([version, date, change]) => `${version} (${date}): ${change}`).join('\n');
+  return {
+    ...schema,
+    $id: EXPORT_SCHEMA_ID,
+    title: `Unspun export record ${EXPORT_SCHEMA_VERSION}`,
+    description: `One conversation of an Unspun export (JSONL, one record a line). Offsets are UTF-16 code units; times are UTC ISO-8601. Changelog:\n${changelog}`,
+  };
 }
 
 /** `sha256:<hex>` over role + text of each message (NUL separated): identical conversations hash alike. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFlag, exportScore, newRecord, recordFromArchive } from '#shared/export/build';
-import { contentHash, EXPORT_SCHEMA_VERSION, ExportRecord, exportJsonSchema } from '#shared/export/record';
+import { contentHash, EXPORT_SCHEMA_CHANGELOG, EXPORT_SCHEMA_VERSION, ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { hmacSha256Hex, Sha256, sha256Hex } from '#shared/export/sha256';
 import { importRecords } from '#shared/import/index';
 import { detect } from '#shared/detect';
@@ -102,6 +102,11 @@ describe('export JSON Schema', () => {
     const committed = JSON.parse(readFileSync(SCHEMA_COPY, 'utf8'));
     expect(exportJsonSchema()).toEqual(committed);
     expect(SCHEMA_COPY).toContain(EXPORT_SCHEMA_VERSION);
+  });
+
+  it('the current version is the newest in the changelog', () => {
+    expect(EXPORT_SCHEMA_CHANGELOG[0]![0]).toBe(EXPORT_SCHEMA_VERSION);
+    expect(String(exportJsonSchema().description)).toContain(`${EXPORT_SCHEMA_VERSION} (`);
   });
 
   it('uses only keywords the checker below understands', () => {
