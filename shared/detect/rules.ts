@@ -339,12 +339,27 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'faulty-causation',
     scope: 'sentence',
     pattern:
-      "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |single-handedly |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:must|must have|surely) (?:be what |have )?caused|(?:is|was|are) (?:the )?(?:direct|sole|only) (?:result|consequence|cause) of|every time (?:i|we|you) [^.!?\\n,]{1,60}?, (?:it|the|i|we|you|my)|(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|(?:bad|good) luck (?:charm|streak)|(?:brings?|brought|bring) (?:bad|good) luck|lucky (?:charm|socks?|shirt|number|hat)|ever since [^.!?\\n]{1,60}?,? (?:it|the|we|they|things|everything|crime|prices) (?:has|have) (?:been|gone|gotten)|(?:therefore|so|thus|hence|clearly),? [^.!?\\n]{1,50}? (?:causes|caused|leads to|is the cause of)|(?:must|must have) (?:made|caused|been caused by|been what)|(?:days?|weeks?|months?|years?|hours?) (?:later|after(?:wards)?)[^.!?\\n]{0,60}?(?:so|therefore|which proves|that proves|clearly|obviously) |(?:must be|is) (?:very |so )?(?:powerful|magic|cursed|lucky|unlucky)(?= ?[.!])|(?:made|makes) me (?:sick|ill|fail|lose|win)",
+      "the (?:sole|only|real|one|single|true|main|root) (?:reason|cause|explanation) (?:for|of|why|behind)|(?:is|are|was|were) (?:solely |entirely |single-handedly |the only thing )?(?:to blame|responsible) for (?:all|every|everything|the)|(?:is|are) (?:what|why) (?:caused|causes|is causing)|(?:must|must have|surely) (?:be what |have )?caused|(?:is|was|are) (?:the )?(?:direct|sole|only) (?:result|consequence|cause) of|(?:after|since) (?:i|we|he|she|they) [^.!?\\n]{1,60}?(?:therefore|so|that's why|that is why|which is why)|(?:bad|good) luck (?:charm|streak)|(?:brings?|brought|bring) (?:bad|good) luck|lucky (?:charm|socks?|shirt|number|hat)|ever since [^.!?\\n]{1,60}?,? (?:it|the|we|they|things|everything|crime|prices) (?:has|have) (?:been|gone|gotten)|(?:therefore|so|thus|hence|clearly),? [^.!?\\n]{1,50}? (?:causes|caused|leads to|is the cause of)|(?:must|must have) (?:made|caused|been caused by|been what)|(?:days?|weeks?|months?|years?|hours?) (?:later|after(?:wards)?)[^.!?\\n]{0,60}?(?:so|therefore|which proves|that proves|clearly|obviously) |(?:must be|is) (?:very |so )?(?:powerful|magic|cursed|lucky|unlucky)(?= ?[.!])|(?:made|makes) me (?:sick|ill|fail|lose|win)",
     severity: 1,
     reason: 'Pins an outcome on one cause, or on mere sequence, without evidence of the link.',
     example: 'The new mayor is to blame for everything that went wrong this year.',
     counterExample: 'Crime rose 4% last year; analysts cite several factors including unemployment.',
     support: 'evidence',
+  },
+  {
+    // Co-occurrence read as cause: "every time X happens, Y happens" (told as a story, not a mechanism).
+    id: 'faulty-causation/every-time',
+    move: 'faulty-causation',
+    scope: 'sentence',
+    pattern:
+      "every time (?:that |it |the |a |my |our |i |we |you |he |she |they )[^.!?\\n,]{1,50}?, (?:the|it|i|we|you|my|our|their|his|her|they|he|she|a)\\b|must (?:control|be controlling)\\b",
+    severity: 1,
+    reason: 'Treats two things happening together as proof that one causes the other.',
+    example: 'Every time I wear my blue shirt, our team wins.',
+    counterExample: 'Every time you call save(), the function writes the file to disk.',
+    support: 'evidence',
+    unless:
+      "\\b(?:functions?|methods?|calls?|requests?|builds?|commits?|push(?:es)?|deploy(?:s|ments?)?|runs?|tests?|pages?|components?|renders?|loops?|quer(?:y|ies)|servers?|clients?|scripts?|the app|the code|compiler|save|reload|refresh|click|press|install)\\b|\\(\\)",
   },
   // ---- hasty generalisation -------------------------------------------------------------------
   {
@@ -383,6 +398,21 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Concludes something about a whole group (“all of them must be …”) from what was seen in a few.',
     example: 'The two chess players I met were quiet; all chess players must be shy.',
     counterExample: 'All requests must be signed, and all fields must be filled in before you submit.',
+    support: 'evidence',
+    unless: "\\bnot all\\b",
+  },
+  {
+    // A whole group or place summed up from a few reports: "the entire country is ...", "whenever I
+    // read about X it's always ...", "these people just want ...".
+    id: 'hasty-generalization/sweeping-group',
+    move: 'hasty-generalization',
+    scope: 'sentence',
+    pattern:
+      "(?:the )?(?:entire|whole) (?:continent|country|region|nation|population|generation|industry|community|race|religion|culture|gender|profession) (?:is|are|must|will|has|have)\\b|must mean (?:that )?(?:everyone|everybody|all|every|no one|nobody)|whenever I (?:hear|read|see|think) (?:about |of )?[^.!?\\n]{1,50}?, (?:it's|it is|they're|they are) (?:always|never|all)|I (?:have yet to|never) (?:see|seen|hear|heard|meet|met|read) (?:a single|one single|one|any|anything) (?:positive|good|bad|decent|honest|nice|redeeming)|(?:in )?(?:every|each) (?:article|story|news story|report|video|post) I (?:see|read|hear|watch)|(?:are|must be) (?:some of |among )?the (?:most \\w+|\\w+est) (?:people|men|women|countries|nations) (?:in|on) (?:the world|earth|the planet)|(?:these|those) (?:people|women|men|kids|folks|guys|immigrants|protesters|activists|politicians|leaders) (?:will always |always |never |just |only |all )+(?:want|need|care|do|think|are|try|get)",
+    severity: 2,
+    reason: 'Sums up a whole group or place from a few cases or reports.',
+    example: 'I read two stories about their police, so the entire country is corrupt.',
+    counterExample: 'Two reports describe police misconduct in one province; national data are not available.',
     support: 'evidence',
     unless: "\\bnot all\\b",
   },
@@ -446,6 +476,18 @@ export const RULES: readonly Rule[] = defineRules([
     counterExample: 'Children under five should get the vaccine at 12 months.',
     support: 'evidence',
   },
+  {
+    // Rhetorical questions and verdicts that work on guilt or pity instead of giving a reason.
+    id: 'emotional-appeal/rhetorical-guilt',
+    move: 'emotional-appeal',
+    pattern:
+      "(?:do|would) you (?:really |honestly |seriously )(?:want|like)|(?:do|would) you (?:want|like) (?:your|our) (?:child|children|kids?|son|daughter|family|mother|mom|sister|wife|husband|parents|loved ones|grandchildren)|(?:wouldn't|won't|don't) you (?:want|like)(?! to know)|(?:it's|that's|it is|that is|this is|so) (?:so |really |very |just |truly |deeply )?(?:unfair|cruel|heartless|inhumane|unjust)(?= ?[.!])|(?:innocent|poor|helpless|defenseless|little|vulnerable) (?:\\w+ )?(?:don't|do not|doesn't|does not) deserve|(?:no one|nobody|no child|no animal|no human|no person) deserves? (?:to|this|that)",
+    severity: 2,
+    reason: 'Appeals to guilt or pity (“would you really want …?”, “it’s so cruel”) in place of an argument.',
+    example: 'Would you really want your kids to grow up without a park nearby?',
+    counterExample: 'Do you want me to add a section on parks near schools?',
+    support: 'evidence',
+  },
   // ---- loaded language ------------------------------------------------------------------------
   {
     id: 'loaded-language/charged-words',
@@ -476,7 +518,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'personal-attack/attacks-the-person',
     move: 'personal-attack',
     pattern:
-      "what (?:do|would|does|could) (?:you|he|she|they|an? (?:\\w+ )?\\w+|someone like (?:you|him|her)) (?:even )?know about|(?:you|he|she|they)(?:'re| are| is) (?:not|never|hardly) (?:qualified|an expert|a (?:doctor|scientist|expert))|(?:coming|comes) from (?:someone|a person|a guy|a man|a woman|you|him|her|a (?:known|convicted|failed|lying))|how (?:can|could) (?:you|we|anyone) (?:trust|believe|listen to) (?:someone|a man|a woman|a person|a guy|him|her|anyone|them|people) (?:who|that|like)|(?:can't|cannot|shouldn't|should not) be trusted|(?:don't|never) (?:listen to|trust|believe) (?:him|her|them|anything (?:he|she|they) says?)|(?:his|her|their) (?:credibility|character|motives|integrity|honesty) (?:is|are)|(?:obviously|clearly) (?:doesn't|does not|don't|do not) (?:know|understand|care)|(?:he|she|they)(?:'s| is| are) just (?:jealous|bitter|angry|a shill|paid|biased|bought)|(?:you|he|she|they) (?:would|only) say that because|(?:has|have) (?:no|zero) (?:credibility|idea what)|(?:doesn't|don't) know what (?:he's|she's|they're|you're|he is|she is|they are|you are) talking about|(?:is|are) (?:a )?(?:known|notorious|convicted|serial) (?:liar|fraud|criminal|cheat)|(?:questionable|dubious) (?:character|motives|past|record|credibility)|(?:fat|ugly|old|dumb|lazy|crazy|bald) (?:man|woman|guy|person|people)|you(?:'re| are) (?:a bit |so |just |clearly |obviously |being |such an? |too |as |really )?(?:paranoid|naive|ignorant|stupid|dumb|clueless|delusional|brainwashed|hysterical|childish|immature|selfish|arrogant|uneducated|gullible|pathetic|dense|dishonest)|people like you|(?:you|he|she|they) (?:only|just) (?:care|cares|think|thinks) about (?:money|yourself|himself|herself|themselves|profit)|(?:did|do) you even (?:understand|know|read|listen)|(?:you|he|she) (?:didn't|did not|don't|doesn't) even (?:finish|go to|graduate|have a (?:job|degree)|know how)|how (?:could|would|can) (?:you|he|she|they) (?:possibly |even )?know|you have (?:absolutely |really |clearly )?(?:no idea|no clue|bad taste)|you (?:probably )?(?:never|haven't even) (?:read|had|studied|learned|opened|held)|(?:anyone|people|those|everyone) who (?:says|say|thinks|think|believes|believe|disagrees|disagree)[^.!?\\n]{0,40}? is (?:an? )?(?:idiot|fool|moron|bad person|stupid|ignorant|liar|traitor|coward|crazy|insane)|you(?:'re| are) such an? \\w+",
+      "what (?:do|would|does|could) (?:you|he|she|they|an? (?:\\w+ )?\\w+|someone like (?:you|him|her)) (?:even )?know about|(?:you|he|she|they)(?:'re| are| is) (?:not|never|hardly) (?:qualified|an expert|a (?:doctor|scientist|expert))|(?:coming|comes) from (?:someone|a person|a guy|a man|a woman|you|him|her|a (?:known|convicted|failed|lying))|how (?:can|could) (?:you|we|anyone) (?:trust|believe|listen to) (?:someone|a man|a woman|a person|a guy|him|her|anyone|them|people) (?:who|that|like)|(?:can't|cannot|shouldn't|should not) be trusted|(?:don't|never) (?:listen to|trust|believe) (?:him|her|them|anything (?:he|she|they) says?)|(?:his|her|their) (?:credibility|character|motives|integrity|honesty) (?:is|are)|(?:obviously|clearly) (?:doesn't|does not|don't|do not) (?:know|understand|care)|(?:he|she|they)(?:'s| is| are) just (?:jealous|bitter|angry|a shill|paid|biased|bought)|(?:you|he|she|they) (?:would|only) say that because|(?:has|have) (?:no|zero) (?:credibility|idea what)|who (?:are|is) (?:you|he|she|they|this guy) to (?:speak|talk|judge|say|tell|lecture|critici[sz]e|preach)|what (?:can|could|does|would) (?!I\\b|we\\b)[^.?!\\n]{1,30}? (?:really|even|possibly|actually) know\\b|how much (?:can|could|does|do|would) (?:he|she|they|you|a \\w+) (?:really |even |possibly |actually )?know|(?:can|should|could) (?:we|you|anyone|i) (?:really |even |ever )?(?:trust|believe|listen to) (?:him|her|them|someone|anyone|a man|a woman|a person|this guy|such)\\b|because (?:he|she|they|that \\w+)(?:'s| is| are| was| were) (?:a|an|just a|just an|only a) (?:\\w+ )?(?:liberal|conservative|democrat|republican|socialist|communist|smoker|drunk|criminal|felon|hippie|atheist|dropout|celebrity|liar|cheater)|(?:doesn't|don't) know what (?:he's|she's|they're|you're|he is|she is|they are|you are) talking about|(?:is|are) (?:a )?(?:known|notorious|convicted|serial) (?:liar|fraud|criminal|cheat)|(?:questionable|dubious) (?:character|motives|past|record|credibility)|(?:fat|ugly|old|dumb|lazy|crazy|bald) (?:man|woman|guy|person|people)|you(?:'re| are) (?:a bit |so |just |clearly |obviously |being |such an? |too |as |really )?(?:paranoid|naive|ignorant|stupid|dumb|clueless|delusional|brainwashed|hysterical|childish|immature|selfish|arrogant|uneducated|gullible|pathetic|dense|dishonest)|people like you|(?:you|he|she|they) (?:only|just) (?:care|cares|think|thinks) about (?:money|yourself|himself|herself|themselves|profit)|(?:did|do) you even (?:understand|know|read|listen)|(?:you|he|she) (?:didn't|did not|don't|doesn't) even (?:finish|go to|graduate|have a (?:job|degree)|know how)|how (?:could|would|can) (?:you|he|she|they) (?:possibly |even )?know|(?:you|he|she|they) (?:have|has) (?:absolutely |really |clearly |obviously )?(?:no idea|no clue|bad taste)|(?:you|he|she|they|your (?:mom|mother|dad|father|grandma|grandpa|sister|brother|friend|friends|wife|husband|boss|teacher)|his \\w+|her \\w+)(?:'re| are| is|'s| was| were) (?:so |really |just |totally |completely |such |a |an )*(?:dumb|stupid|idiotic|moronic|brainless|clueless|idiots?|morons?|fools?|losers?)\\b|you(?:'re| are)? (?:a )?(?:damn|bloody|fucking) [a-z]+|(?:such|these|those) (?:terrible|horrible|awful|disgusting|evil|vile) (?:persons?|people|men|women|humans)|you (?:probably )?(?:never|haven't even) (?:read|had|studied|learned|opened|held)|(?:anyone|people|those|everyone) who (?:says|say|thinks|think|believes|believe|disagrees|disagree)[^.!?\\n]{0,40}? is (?:an? )?(?:idiot|fool|moron|bad person|stupid|ignorant|liar|traitor|coward|crazy|insane)|you(?:'re| are) such an? \\w+",
     severity: 2,
     reason: 'Goes after the speaker’s character or standing instead of the argument.',
     example: 'What does a college dropout even know about economics?',
