@@ -11,6 +11,7 @@ import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
 import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
+import type { LabelRecord } from '../../extension/db/labels.ts';
 import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
 import { highlightCount, launchExtension, RESULTS, storageGet, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
 
@@ -46,6 +47,9 @@ async function scoreOf(key: string): Promise<ScoreRecord | undefined> {
     return db.scores.get(k);
   }, key);
 }
+
+const labels = (): Promise<LabelRecord[]> =>
+  sw.evaluate(async () => (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray()) as Promise<LabelRecord[]>;
 
 const storage = (keys: string[]) => storageGet(sw, keys);
 const setStorage = (values: Record<string, unknown>) => storageSet(sw, values);
@@ -87,7 +91,7 @@ describe('chat sites in Chromium', () => {
     { site: 'gemini', replyId: 'r_9f00aa11bb22cc33', parentId: null, model: '2.5 Pro', idSource: undefined },
   ] as const;
 
-  it.each(streams)('$site: a reply that streams in is captured once, when finished, scored and drawn', async ({ site, replyId, parentId, model, idSource }) => {
+  it.each(streams)('$site: a reply that streams in is captured once, when finished, scored and drawn; disagree is stored', async ({ site, replyId, parentId, model, idSource }) => {
     const f = fixture(site, 'streaming.html');
     const conv = conversationOf(f);
     const page = await openFixture(f, '?ms=20');
@@ -116,6 +120,19 @@ describe('chat sites in Chromium', () => {
     for (const flag of score.flags) expect(m.text.slice(flag.start, flag.end)).toBe(flag.quote);
 
     await page.screenshot({ path: join(RESULTS, `sites-${site}-flagged.png`) });
+
+    // The reader disagrees with the first flag from its card; the label lands in the archive.
+    await badge.locator('button').click();
+    const card = page.locator('unspun-card');
+    await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
+    await card.locator('li button').first().click(); // the summary's first flag
+    await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
+    const move = await card.locator('.card').getAttribute('data-move');
+    await card.locator('button.disagree').click();
+    await expect.poll(() => card.locator('.status').textContent()).toBe('Saved: you disagree.');
+    const label = await until('the label stored', async () => (await labels()).find((l) => l.messageId === m.messageId));
+    expect(label).toMatchObject({ site, conversationId: conv, verdict: 'disagree', flag: { move } });
+
     // Still once after the page kept settling (badges, highlights) and a reload.
     await page.reload();
     await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 20_000 });
