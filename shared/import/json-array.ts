@@ -64,6 +64,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<string> | Iterable<s
       }
       if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === '\uFEFF') continue;
       if (state === 'before') {
+        if (ch === 'P' && chunk[i + 1] === 'K') throw new JsonArrayError('this is a ZIP archive: unzip it and give the conversations.json inside');
         if (ch !== '[') throw new JsonArrayError(`expected the file to be a JSON array ("[" first), found ${JSON.stringify(ch)} at character ${position + i}`);
         state = 'between';
         sawComma = true;

@@ -157,6 +157,7 @@ describe('streaming JSON array splitter', () => {
   it.each([
     ['', 'the file is empty'],
     ['{"a":1}', 'expected the file to be a JSON array'],
+    ['PK\u0003\u0004 binary', 'this is a ZIP archive: unzip it and give the conversations.json inside'],
     ['[1,2', 'in element 1: it is truncated'],
     ['[{"a": [}, {"b": 1}]', "brackets do not balance"],
     ['[1,]', 'trailing comma'],
