@@ -74,7 +74,8 @@ const records = (path: string) =>
 const manifestOf = (d: string) => ExportManifest.parse(JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')));
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-describe('convert CLI (real process)', () => {
+// Spawned processes are slow on a busy 2-core machine: a longer timeout than the unit default.
+describe('convert CLI (real process)', { timeout: 60_000 }, () => {
   it('ChatGPT export: good conversations written and redacted, malformed ones named, exit 1, manifest with the right SHA-256', async () => {
     const d = outDir();
     const out = join(d, 'chatgpt.jsonl');
