@@ -262,7 +262,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'appeal-to-values',
     scope: 'sentence',
     pattern:
-      "(?:is|it's|that's|are|being|as) (?:only |perfectly |completely |entirely |totally |simply |just |purely |100% )?(?:natural|unnatural)|(?:un)?natural (?:for|to|that|way|order|instinct|law|state|part|balance|remedy|remedies|products?|ingredients?|cure)|(?:against|goes against|defies|part of|law of|laws of|the way of|mother|in our|human|animal) nature|nature (?:intended|designed|made|has|gave|is|knows)|(?:the way|how|as) (?:god|nature) (?:intended|designed|made)|(?:all[- ]natural|chemical[- ]free|organic and natural)|(?:humans|we|people|animals) (?:are (?:naturally |biologically )?(?:meant|designed|built|made) to|evolved to)|(?:other|many|wild) (?:animals|species) (?:do|eat|kill|have)",
+      "(?:is|it's|that's|are|being|as) (?:only |perfectly |completely |entirely |totally |simply |just |purely |100% )?(?:natural|unnatural)|(?:un)?natural (?:for|to|that|way|order|instinct|law|state|part|balance|remedy|remedies|products?|ingredients?|cure)|(?:against|goes against|defies|part of|law of|laws of|the way of|mother|in our|human|animal) nature|nature (?:intended|designed|made|has|gave|is|knows)|(?:the way|how|as) (?:god|nature) (?:intended|designed|made)|(?:all[- ]natural|chemical[- ]free|organic and natural)|(?:humans|we|people|animals) (?:are (?:naturally |biologically )?(?:meant|designed|built|made) to|evolved to)|(?:other|many|wild) (?:animals|species) (?:do|eat|kill|have)|biological(?:ly)? (?:flawed|imperatives?|wrong|unnatural)|(?:millions|thousands) of years of evolution|evolution(?:arily)? (?:designed|made|intended)|(?:mess|messing|tamper|tampering|interfere|interfering|meddle|meddling) (?:around )?with (?:mother )?nature|play(?:ing)? god",
     severity: 1,
     reason: 'Argues that something is good or bad because it is (un)natural.',
     example: "It's only natural for people to want more.",
@@ -276,7 +276,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'appeal-to-values',
     scope: 'sentence',
     pattern:
-      "traditions?|traditionally|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia)|since the (?:dawn|beginning) of (?:time|mankind|humanity|civilization|history)|(?:our|my) (?:ancestors|forefathers|forebears|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done (?:it|things) (?:this|that|the same) way|eaten meat|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
+      "traditions?|traditionally|(?:has|have) (?:always )?been (?:done|around|practiced|part of|a part of|this way|like this|celebrated) (?:for|since)|(?:has|have) always been|(?:for|over) (?:thousands of|hundreds of|countless) (?:years|generations)|for (?:centuries|generations|millennia)|since the (?:dawn|beginning|start) of (?:time|mankind|humanity|humankind|civilization|history|human history|the human race|our species)|(?:prior|previous|past|older|earlier|our parents'?|our grandparents'?) generations? (?:\\w+ )?(?:grew up|did|lived|survived|managed|turned out|got by) (?:just |perfectly )?(?:fine|okay|without)|(?:we|I) (?:all )?(?:grew up|survived|turned out) (?:just )?fine without|(?:our|my) (?:ancestors|forefathers|forebears|founding fathers)|long[- ]standing|time[- ]honou?red|age[- ]old|(?:it's|that's|this is|is) (?:how|the way) (?:it's|it has|things have|we've|we have) always been|(?:we've|we have|they've|they have|people have) always (?:done (?:it|things) (?:this|that|the same) way|eaten meat|celebrated)|(?:the )?old(?:-fashioned)? ways?|(?:our|their) heritage",
     severity: 1,
     reason: 'Argues from custom or long practice rather than from reasons.',
     example: 'We have always done it this way, so there is no need to change.',
@@ -450,6 +450,21 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'The reason given restates the conclusion (circular reasoning).',
     example: 'The book is true because the book says it is true.',
     counterExample: 'The book is accurate because its dates match the parish records.',
+    support: 'none',
+  },
+  {
+    // Circular reasoning by repetition: the reason after "because" repeats the claim's own word
+    // ("X is the best singer because she is the most talented singer"). The match starts at
+    // "because" (cheap to find) and a lookbehind checks the repeated word before it.
+    id: 'unsupported-claim/circular-repeat',
+    move: 'unsupported-claim',
+    scope: 'sentence',
+    pattern:
+      "because (?:\\w+ ){1,2}(?:is|are|was|were|should|must|has|have) [^.!?\\n]{0,40}?\\b(?!(?:that|this|these|those|there|their|what|which|when|doing|being|have|from|with|they|them|because|would|could|should|will|just|more|most|some|very|people|thing|things)\\b)([a-z]{4,})\\b(?<=\\b\\1\\b[^.!?\\n]{0,50}? because [^.!?\\n]{0,80})",
+    severity: 2,
+    reason: 'The reason repeats the claim in other words (circular reasoning).',
+    example: 'She is the best coach in the league because she is the most skilled coach around.',
+    counterExample: 'She is the best coach in the league because her teams won four titles in six years.',
     support: 'none',
   },
   // ---- exaggeration ---------------------------------------------------------------------------
