@@ -14,6 +14,8 @@ import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
 import { compareFlags } from './compare.ts';
 import type { ConversationDetail } from './queries.ts';
 
+const replies = (n: number) => `${n} repl${n === 1 ? 'y' : 'ies'}`;
+
 export function provenanceText(score: Pick<ScoreRecord, 'judge' | 'quotesVerified' | 'scoredAt' | 'cached'>): string {
   const j = score.judge;
   const who = j.kind === 'anthropic' ? `judge model${j.model ? ` ${j.model}` : ''}` : `offline detector${j.model ? ` ${j.model}` : ''}`;
@@ -36,10 +38,10 @@ function compareBlock(primary: ScoreRecord, other: RescoreRecord): HTMLElement {
   const name = (f: Flag) => `${moveName(f.move)}: “${f.quote.slice(0, 80)}”`;
   const judgeName = (s: Pick<ScoreRecord, 'judge'>) => `${s.judge.kind}${s.judge.model ? ` (${s.judge.model})` : ''}`;
   return h('div', { class: 'comparison', attrs: { 'data-agreement': c.agreement.toFixed(3) } }, [
-    h('p', { class: 'muted', text: `${judgeName(primary)} ${Math.round(primary.score)} vs ${judgeName(other)} ${Math.round(other.score)} · agreement ${Math.round(c.agreement * 100)}% (${c.both.length} flags in common, same move on overlapping text)` }),
+    h('p', { class: 'muted', text: `First score ${judgeName(primary)} ${Math.round(primary.score)}, re-score ${judgeName(other)} ${Math.round(other.score)} (${new Date(other.scoredAt).toLocaleString()}) · agreement ${Math.round(c.agreement * 100)}% (${c.both.length} flags in common, same move on overlapping text)` }),
     h('div', { class: 'compare' }, [
-      list(`Only ${judgeName(primary)}`, c.onlyA.map(name), 'only'),
-      list(`Only ${judgeName(other)}`, c.onlyB.map(name), 'only'),
+      list(`Only the first score (${judgeName(primary)})`, c.onlyA.map(name), 'only'),
+      list(`Only the re-score (${judgeName(other)})`, c.onlyB.map(name), 'only'),
     ]),
     list('Both', c.both.map((p) => name(p.a)), 'both'),
   ]);
@@ -158,7 +160,7 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
       container.replaceChildren(
         h('h2', { text: c.title ?? c.conversationId }),
         h('p', { class: 'muted' }, [
-          document.createTextNode(`${c.site} · ${c.messageCount ?? next.messages.length} replies · captured ${c.captureMethod ?? 'dom'}${c.adapterVersion ? ` by ${c.adapterVersion}` : ''} · ${c.completeness ?? 'partial'} · `),
+          document.createTextNode(`${c.site} · ${replies(c.messageCount ?? next.messages.length)} · captured ${c.captureMethod ?? 'dom'}${c.adapterVersion ? ` by ${c.adapterVersion}` : ''} · ${c.completeness ?? 'partial'} · `),
           link,
         ]),
         h('div', { class: 'toolbar' }, [deleteButton(c.key)]),

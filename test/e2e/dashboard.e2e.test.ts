@@ -36,7 +36,7 @@ async function seed(count: number): Promise<void> {
           ? [
               { move: 'flattery', start: 0, end: 15, quote: flagged.slice(0, 15), severity: 2, support: 'unsupported', rationale: 'Praise of the question.', source: 'detector', ruleId: 'flattery.great-question' },
               { move: 'bandwagon', start: 16, end: 31, quote: flagged.slice(16, 31), severity: 2, support: 'unsupported', rationale: 'Everyone agrees, says who?', source: 'detector' },
-              { move: 'false-urgency', start: 58, end: 65, quote: flagged.slice(58, 65), severity: 3, support: 'weak', rationale: 'Hurry.', source: 'detector' },
+              { move: 'false-urgency', start: flagged.indexOf('act now'), end: flagged.indexOf('act now') + 7, quote: 'act now', severity: 3, support: 'weak', rationale: 'Hurry.', source: 'detector' },
             ]
           : [];
         await queries.markScored!(db, `${site}:conv-${i}:m-${i}`, { score: flags.length ? 40 + (i % 50) : 5, flags, judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' }, cached: false, latencyMs: 1 }, at + 1000);
