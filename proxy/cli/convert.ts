@@ -6,7 +6,7 @@
 // Exit 0 ok, 1 some records failed (each named on stderr, the others written), 2 usage or setup.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { csvHeader, csvRows, toJsonlLine, toShareGpt } from '#shared/export/formats';
@@ -24,6 +24,7 @@ import { type NameFinder, startNameWorker } from './convert/names.ts';
 import { type HashedOutput, openHashedOutput } from './convert/output.ts';
 import { scoreRecord } from './convert/score-record.ts';
 import { orderedPool } from './lines.ts';
+import { describeFsError, runAsProcess, sameFile } from './process.ts';
 
 export interface ConvertCliIo {
   argv: readonly string[];
@@ -225,42 +226,4 @@ async function openStream<T extends Readable>(stream: T, what: string): Promise<
   return stream;
 }
 
-function sameFile(a: string, b: string): boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? String(error);
-}
-
-if (isEntryPoint(import.meta.url)) {
-  let settled = false;
-  process.once('beforeExit', () => {
-    if (!settled) {
-      process.stderr.write('convert: stopped before finishing (internal error); the output is incomplete\n');
-      process.exitCode = 1;
-    }
-  });
-  runConvertCli({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      settled = true;
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      settled = true;
-      process.stderr.write(`convert: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runAsProcess('convert', runConvertCli);

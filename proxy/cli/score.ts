@@ -2,8 +2,7 @@
 // harness and for researchers. JSONL in, JSONL out in input order; bad lines are reported on stderr
 // with their line number and skipped, never silently dropped. Exit 0 ok, 1 some lines failed, 2 usage.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CliInputLine, MAX_REPLY_CHARS, type ScoreContext, type ScoreRequest } from '#shared/schemas';
@@ -14,6 +13,7 @@ import { parseScoreArgs, USAGE, UsageError } from './args.ts';
 import { DEFAULT_MAX_LINE_CHARS, type NumberedLine, orderedPool, prepend, splitLines } from './lines.ts';
 import { formatReport } from './report.ts';
 import { isEntryPoint } from '../entry.ts';
+import { describeFsError, runAsProcess, sameFile } from './process.ts';
 
 export interface ScoreCliIo {
   argv: readonly string[];
@@ -253,43 +253,4 @@ async function finish(output: Writable, stdout: Writable): Promise<void> {
   await finished(output).catch(() => undefined);
 }
 
-function sameFile(a: string, b: string): boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? String(error);
-}
-
-if (isEntryPoint(import.meta.url)) {
-  let settled = false;
-  // If a bug ever left the run waiting on nothing, Node would exit 0 with partial output: refuse.
-  process.once('beforeExit', () => {
-    if (!settled) {
-      process.stderr.write('score: stopped before finishing (internal error); the output is incomplete\n');
-      process.exitCode = 1;
-    }
-  });
-  runScoreCli({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      settled = true;
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      settled = true;
-      process.stderr.write(`score: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (isEntryPoint(import.meta.url)) runAsProcess('score', runScoreCli);
