@@ -379,7 +379,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'hasty-generalization',
     scope: 'sentence',
     pattern:
-      "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:I|we) (?:tried|met|visited|saw|had|know|knew) (?:one|two|a couple of|a few|an?) [^.!?\\n]{1,40}?(?:,|;| and) (?:they|it|both|all)(?: of them)? (?:were|was|are|is) (?:awful|terrible|bad|rude|horrible|great|amazing|lazy|mean|dishonest)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:so|therefore|thus|hence),? (?:all |most )?[a-z]+s (?:must (?:all )?be|are all|are always|are never)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)|(?:first|one|single|only) (?:time|experience|visit|meeting|day|class|trip|encounter|date)[^.!?\\n]{0,60}? (?:was|were|went|had|got)\\b[^.!?\\n]{0,40}?,? (?:so|therefore|thus|which means|that means|this means) |(?:sometimes|once|one time|occasionally)[^.!?\\n]{1,60}?,? (?:therefore|so|thus|hence) (?:all|every|no|none|it|they|[a-z]+s) ",
+      "(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)|(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)|(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) |(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)|(?:I|we) (?:tried|met|visited|saw|had|know|knew) (?:one|two|a couple of|a few|an?) [^.!?\\n]{1,40}?(?:,|;| and) (?:they|it|both|all)(?: of them)? (?:were|was|are|is) (?:awful|terrible|bad|rude|horrible|great|amazing|lazy|mean|dishonest)|(?:must|are) (?:all|always) (?:be )?(?:like that|the same)|(?:so|therefore|thus|hence),? (?:all |most )?[a-z]+s (?:must (?:all )?be|are all|are always|are never)|(?:I've|I have) never (?:met|seen|known) (?:a|an|one) [^.!?\\n]{1,60}?(?:who|that)|(?:first|one|single|only) (?:time|experience|visit|meeting|day|class|trip|encounter|date)[^.!?\\n]{0,60}? (?:was|were|went|had|got)\\b[^.!?\\n]{0,40}?,? (?:so|therefore|thus|which means|that means|this means) |(?:sometimes|once|one time|occasionally)[^.!?\\n]{1,60}?,? (?:therefore|so|thus|hence) (?:all|every|no|none|it|they|[a-z]+s) |(?:(?:the|my|these|those) (?:two|three|four|few|couple of|handful of) (?:\\w+ )?[a-z]+s? I (?:took|met|tried|visited|saw|had|read|watched|ate|know|knew|dated|talked to|asked)|(?:almost )?all (?:of )?the [a-z]+ I (?:talked to|asked|know|met|spoke to|surveyed|polled)|I know (?:two|three|four|five|a few|a couple of|several) [a-z]+ (?:who|that)|(?:two|three|both|several|a few) of my (?:\\w+ )?(?:friends|coworkers|co-workers|classmates|neighbou?rs|relatives|colleagues|cousins))[^\\n]{0,150}?\\b(?:all|every|most|always|never|must|bet|sure|clearly|obviously|therefore|thus|conclude|believe|think|don't think)\\b|(?:only|just) (?:the|my|our|a) (?:first|second) (?:day|week|class|time|chapter|episode|page|lesson|game|date),? (?:\\w+ )?(?:I|we|you) (?:can|could) (?:already )?tell",
     severity: 2,
     reason: 'Draws a broad conclusion from one or a few cases.',
     example: 'My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.',
@@ -396,7 +396,7 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:all|every) (?!(?:fields|files|requests|tests|columns|values|keys|params|parameters|arguments|inputs|items|entries|rows|records|methods|functions|variables|properties|passwords|ingredients|changes|commits|steps|lines|cells|nodes|packages|dependencies|images|pages|options|angles|branches|users|members|employees|applicants|participants|candidates|visitors|guests|passengers|drivers)\\b)(?:\\w+ ){0,2}[a-z]+s must (?:all |surely |also )?(?:be (?!\\w+(?:ed|en)\\b)(?!(?:done|made|kept|set|put|met|run|built|paid|sent|shown|held|read|taught|told|cut|followed|signed|submitted|included|treated|approved|registered|vaccinated|equal|unique|valid|present|able)\\b)\\w+|like|love|hate|enjoy|think|feel|want|listen)",
     severity: 2,
     reason: 'Concludes something about a whole group (“all of them must be …”) from what was seen in a few.',
-    example: 'The two chess players I met were quiet; all chess players must be shy.',
+    example: 'Sam from accounting loves jazz; all accountants must love jazz.',
     counterExample: 'All requests must be signed, and all fields must be filled in before you submit.',
     support: 'evidence',
     unless: "\\bnot all\\b",
@@ -562,6 +562,20 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Restates the other side in a more extreme form than they put it.',
     example: "So you're saying we should just let criminals walk free?",
     counterExample: 'You said the sentence was too long; I think 3 years is fair.',
+    support: 'none',
+  },
+  {
+    // Recasting what someone holds as something more extreme or uglier than they said:
+    // "I can't believe you think ...", "anyone who disagrees just hates ...", "why is he forcing us to ...".
+    id: 'straw-man/recasts-their-view',
+    move: 'straw-man',
+    scope: 'sentence',
+    pattern:
+      "(?:I )?(?:can't|cannot|couldn't) believe (?:that )?(?:you|he|she|they|[a-z]+) (?:really |actually |would |could )?(?:think|thinks|want|wants|doesn't|don't|does not|do not|support|supports|hate|hates|oppose|opposes)|(?:anyone|people|those|everyone|anybody|somebody|someone) who (?:thinks? otherwise|disagrees?|doesn't|don't|does not|do not|opposes?|votes? against|is against|are against)[^.!?\\n]{0,50}? (?:just |simply |obviously |clearly |must )?(?:hates?|wants? to|doesn't care|don't care|does not care|do not care)|why (?:is|are|do|does|would) (?:he|she|they|you|the \\w+) (?:\\w+ )?(?:forcing|trying to force|want to force|making|trying to make|wants? to make) (?:us|me|everyone|people|all of us)|so (?:now )?(?:you(?:'re| are)|he(?:'s| is)|she(?:'s| is)|they(?:'re| are)) (?:now )?(?:telling|claiming|taking|arguing|suggesting|defending)",
+    severity: 2,
+    reason: 'Recasts the other side’s view as something more extreme than what they said.',
+    example: 'You want a few more bike lanes? I can’t believe you want to take away everyone’s car.',
+    counterExample: 'You want a few more bike lanes; the plan adds two on Main Street and keeps parking.',
     support: 'none',
   },
   // ---- distraction ----------------------------------------------------------------------------

@@ -176,6 +176,7 @@ describe('chat-assistant replies', () => {
     'All fields must be filled in before you submit, and every request must include the API key. All tests must pass on CI.',
     'You need at least 8 GB of RAM. The first time you run it, the installer downloads the models, so it takes a few minutes.',
     'Dogs generally need two walks a day. Puppies always need more sleep than adults, so plan shorter sessions.',
+    'The two libraries I tried both handle this well, so pick either. I read the changelog: the API is stable.',
     'Do you want me to add tests for the parser? Every time you push, the CI runs the whole suite, so keep it fast.',
     "The docs say the default timeout is 30 seconds. If you haven't read the changelog, the breaking changes are listed at the top.",
   ];
