@@ -177,6 +177,8 @@ describe('chat-assistant replies', () => {
     'You need at least 8 GB of RAM. The first time you run it, the installer downloads the models, so it takes a few minutes.',
     'Dogs generally need two walks a day. Puppies always need more sleep than adults, so plan shorter sessions.',
     'The two libraries I tried both handle this well, so pick either. I read the changelog: the API is stable.',
+    'Every time you add a dependency, the lockfile changes. The first week of a new habit is the hardest; at least you have a plan now, which helps.',
+    "Why stop at one? You can chain several filters. Don't you want the function to return early here? Otherwise the loop runs on an empty list.",
     'Do you want me to add tests for the parser? Every time you push, the CI runs the whole suite, so keep it fast.',
     "The docs say the default timeout is 30 seconds. If you haven't read the changelog, the breaking changes are listed at the top.",
   ];
