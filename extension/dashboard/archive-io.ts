@@ -9,21 +9,41 @@ import { MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
 import { labelKey, type LabelRecord } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from '../db/summary.ts';
-import { loadConversation } from './queries.ts';
 
-/** Export records of these conversations, read one at a time (memory: one conversation). */
+/** Conversations read per transaction: few round trips, memory still bounded. */
+export const READ_CHUNK = 100;
+
+/** Export records of these conversations, in order, read READ_CHUNK at a time (memory: one chunk). */
 export async function* archiveRecords(db: UnspunDb, keys: readonly string[], skip: ReadonlySet<string> = new Set()): AsyncGenerator<ExportRecord> {
-  for (const key of keys) {
-    if (skip.has(key)) continue;
-    const detail = await loadConversation(db, key);
-    if (!detail) continue;
-    yield recordFromArchive({
-      conversation: detail.conversation,
-      messages: detail.messages,
-      scores: [...detail.scores.values()],
-      labels: detail.labels,
-      ...(detail.conversation.adapterVersion ? { adapterVersion: detail.conversation.adapterVersion } : {}),
+  const wanted = keys.filter((k) => !skip.has(k));
+  for (let i = 0; i < wanted.length; i += READ_CHUNK) {
+    const chunk = wanted.slice(i, i + READ_CHUNK);
+    const read = await db.transaction('r', [db.conversations, db.messages, db.scores, db.labels], async () => {
+      const conversations = await db.conversations.bulkGet(chunk);
+      const messages = await db.messages.where('conversationKey').anyOf(chunk).toArray();
+      const scores = await db.scores.bulkGet(messages.map((m) => m.key));
+      const labels = await db.labels.where('conversationKey').anyOf(chunk).toArray();
+      return { conversations, messages, scores, labels };
     });
+    const by = <T>(items: readonly T[], key: (t: T) => string) => {
+      const map = new Map<string, T[]>();
+      for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+      return map;
+    };
+    const messagesOf = by(read.messages, (m) => m.conversationKey);
+    const scoreOf = new Map(read.scores.filter((s): s is ScoreRecord => Boolean(s)).map((s) => [s.messageKey, s]));
+    const labelsOf = by(read.labels, (l) => l.conversationKey);
+    for (const conversation of read.conversations) {
+      if (!conversation) continue;
+      const messages = messagesOf.get(conversation.key) ?? [];
+      yield recordFromArchive({
+        conversation,
+        messages,
+        scores: messages.map((m) => scoreOf.get(m.key)).filter((s): s is ScoreRecord => Boolean(s)),
+        labels: labelsOf.get(conversation.key) ?? [],
+        ...(conversation.adapterVersion ? { adapterVersion: conversation.adapterVersion } : {}),
+      });
+    }
   }
 }
 

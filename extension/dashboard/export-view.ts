@@ -15,6 +15,7 @@ import { importRecords, type ImportFormat } from '#shared/import/index';
 import { h } from '../ui/dom.ts';
 import { archiveRecords, storeImported } from './archive-io.ts';
 import type { DashboardContext } from './page.ts';
+import type { UnspunDb } from '../db/schema.ts';
 import { conversationKeysMatching } from './queries.ts';
 import { MAX_RUN_REPLIES } from './runs.ts';
 import { runMonitor, sendRunMessage } from './runs-view.ts';
@@ -69,6 +70,21 @@ export async function* exportChunks(records: AsyncIterable<ExportRecord>, format
     hooks.onProgress(++done);
   }
   if (format === 'sharegpt') yield '\n]\n';
+}
+
+/**
+ * Exports the newest `limit` conversations into a byte counter (no file): for the bench
+ * (test/bench/dashboard.ts), which samples the page's heap from outside while it runs.
+ */
+export async function measureExport(db: UnspunDb, limit: number, format: ExportFormat = 'zip'): Promise<{ ms: number; bytes: number; records: number }> {
+  const keys = await db.conversations.orderBy('lastCapturedAt').reverse().limit(limit).primaryKeys();
+  const started = performance.now();
+  let bytes = 0;
+  let records = 0;
+  for await (const chunk of exportChunks(archiveRecords(db, keys), format, { texts: false, ids: false, salt: 'bench' }, { onProgress: (n) => (records = n), onError: () => {}, filters: {}, version: 'bench' })) {
+    bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+  }
+  return { ms: performance.now() - started, bytes, records };
 }
 
 const FILE_TYPES: Record<ExportFormat, { ext: string; mime: string }> = {

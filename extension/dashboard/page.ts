@@ -10,6 +10,7 @@ import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
 import { mountCharts } from './charts-view.ts';
 import { createConversationView } from './conversation-view.ts';
 import { mountDataTab } from './data-view.ts';
+import { measureExport } from './export-view.ts';
 import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts';
 import { createListView } from './list-view.ts';
 import { countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
@@ -195,6 +196,8 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
 
   await applyFilter(state.filter);
   root.dataset.ready = 'true';
+  // For the bench and for debugging from the page's console.
+  Object.assign(globalThis, { unspunDashboard: { db, measureExport: (limit: number) => measureExport(db, limit) } });
 }
 
 export type DashboardContext = { state: DashboardState; refresh(): Promise<void>; refreshTotals(): Promise<void> };

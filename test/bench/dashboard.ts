@@ -86,16 +86,92 @@ interface Sample {
   total: number;
 }
 
-async function dashboardSample(page: Page, url: string): Promise<Sample> {
-  await page.goto('about:blank');
-  await page.goto(url);
+async function waitForCount(page: Page, what: string): Promise<Sample> {
   // Polled with string evaluations (CDP; waitForFunction would eval inside the page, which the extension's CSP forbids).
   const deadline = Date.now() + 120_000;
   while (!(await page.evaluate('document.getElementById("dashboard")?.dataset.countMs !== undefined'))) {
-    if (Date.now() > deadline) throw new Error(`the dashboard did not finish loading ${url}`);
+    if (Date.now() > deadline) throw new Error(`the dashboard did not finish loading ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   return page.evaluate('(() => { const d = document.getElementById("dashboard").dataset; return { pageMs: Number(d.pageMs), countMs: Number(d.countMs), total: Number(d.total) }; })()');
+}
+
+/** A fresh page load (cold: the page's first query), then the same filter applied again (warm). */
+async function dashboardSample(page: Page, url: string): Promise<{ cold: Sample; warm: Sample }> {
+  await page.goto('about:blank');
+  await page.goto(url);
+  const cold = await waitForCount(page, url);
+  await page.evaluate('(() => { const d = document.getElementById("dashboard").dataset; delete d.countMs; document.getElementById("filters").requestSubmit(); })()');
+  const warm = await waitForCount(page, `${url} (again)`);
+  return { cold, warm };
+}
+
+const EXPORT_CONVERSATIONS = Number(process.env.BENCH_EXPORT ?? 10_000);
+
+/** Every row the export reads (the conversations and all their replies), with raw cursors: the reference. */
+const PLAIN_EXPORT_READ = (limit: number) => `(async () => {
+  const db = await new Promise((ok, no) => { const r = indexedDB.open('unspun'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const t0 = performance.now();
+  let rows = 0;
+  let bytes = 0;
+  await new Promise((ok, no) => {
+    const tx = db.transaction(['conversations', 'messages', 'scores', 'labels']);
+    const byMessage = tx.objectStore('messages').index('conversationKey');
+    let started = 0;
+    let finished = 0;
+    let walked = false;
+    const req = tx.objectStore('conversations').index('lastCapturedAt').openCursor(null, 'prev');
+    req.onerror = () => no(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor || rows >= ${limit}) { walked = true; if (finished === started) ok(); return; }
+      rows++;
+      started++;
+      const m = byMessage.getAll(cursor.value.key);
+      m.onsuccess = () => { for (const x of m.result) bytes += x.text.length; finished++; if (walked && finished === started) ok(); };
+      cursor.continue();
+    };
+  });
+  db.close();
+  return { ms: performance.now() - t0, rows, bytes };
+})()`;
+
+/** Heap of the page, sampled from outside (CDP) every 25 ms while `run` is in flight. */
+async function peakHeap<T>(page: Page, run: () => Promise<T>): Promise<{ result: T; baseMb: number; peakMb: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const used = async () => ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 1048576;
+  const baseMb = await used();
+  let peakMb = baseMb;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      peakMb = Math.max(peakMb, await used());
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  try {
+    const result = await run();
+    return { result, baseMb, peakMb };
+  } finally {
+    running = false;
+    await sampler;
+    await cdp.detach();
+  }
+}
+
+async function benchExport(page: Page, base: string): Promise<void> {
+  await page.goto(base);
+  const deadline = Date.now() + 120_000;
+  while (!(await page.evaluate('Boolean(globalThis.unspunDashboard)'))) {
+    if (Date.now() > deadline) throw new Error('the dashboard did not load');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ours = await peakHeap(page, () => page.evaluate(`globalThis.unspunDashboard.measureExport(${EXPORT_CONVERSATIONS})`) as Promise<{ ms: number; bytes: number; records: number }>);
+  const ref = await peakHeap(page, () => page.evaluate(PLAIN_EXPORT_READ(EXPORT_CONVERSATIONS)) as Promise<{ ms: number; rows: number; bytes: number }>);
+  console.log(`export of ${ours.result.records.toLocaleString()} conversations (research zip, not redacted, ${(ours.result.bytes / 1048576).toFixed(1)} MB):`);
+  console.log(`  dashboard export  ${(ours.result.ms / 1000).toFixed(2)} s, heap ${ours.baseMb.toFixed(0)} -> peak ${ours.peakMb.toFixed(0)} MB (+${(ours.peakMb - ours.baseMb).toFixed(0)})`);
+  console.log(`  plain IDB read    ${(ref.result.ms / 1000).toFixed(2)} s, heap ${ref.baseMb.toFixed(0)} -> peak ${ref.peakMb.toFixed(0)} MB (+${(ref.peakMb - ref.baseMb).toFixed(0)}), ${ref.result.rows.toLocaleString()} conversations + their replies   ratio ${(ours.result.ms / ref.result.ms).toFixed(1)}x`);
 }
 
 async function seed(sw: Worker): Promise<void> {
@@ -116,21 +192,24 @@ export async function benchDashboard(runs = 5): Promise<void> {
       ['site + flagged only', '#site=claude&flagged=1', 'site-flagged'],
       ['rare move (1%), a scan', '#move=straw-man', 'move'],
     ];
-    console.log('case                       dashboard page ms  plain IDB ms  ratio   dashboard count ms  plain IDB ms  ratio   rows');
+    await benchExport(page, base);
+    console.log('first page = query + drawing the first rows; count = the full count after it. cold = first query of a fresh page load, warm = the same filter applied again.');
+    console.log('case                         first page ms: cold   warm  plain IDB  warm/plain    count ms: dashboard  plain IDB  ratio    rows');
     for (const [name, hash, plain] of cases) {
       await dashboardSample(page, base + hash); // warm-up
-      const ours: Sample[] = [];
+      const ours: { cold: Sample; warm: Sample }[] = [];
       const ref: Sample[] = [];
       for (let r = 0; r < runs; r++) {
         ours.push(await dashboardSample(page, base + hash));
         ref.push((await page.evaluate(PLAIN(plain))) as Sample);
       }
-      const p = median(ours.map((s) => s.pageMs));
+      const cold = median(ours.map((s) => s.cold.pageMs));
+      const warm = median(ours.map((s) => s.warm.pageMs));
       const pr = median(ref.map((s) => s.pageMs));
-      const c = median(ours.map((s) => s.countMs - s.pageMs));
+      const c = median(ours.map((s) => s.warm.countMs - s.warm.pageMs));
       const cr = median(ref.map((s) => s.countMs));
-      if (ours[0]!.total !== ref[0]!.total) throw new Error(`${name}: the dashboard counted ${ours[0]!.total}, plain IndexedDB ${ref[0]!.total}`);
-      console.log(`${name.padEnd(27)}${p.toFixed(1).padStart(17)}  ${pr.toFixed(1).padStart(12)}  ${(p / pr).toFixed(1).padStart(5)}x  ${c.toFixed(1).padStart(18)}  ${cr.toFixed(1).padStart(12)}  ${(c / cr).toFixed(1).padStart(5)}x  ${ours[0]!.total}`);
+      if (ours[0]!.warm.total !== ref[0]!.total) throw new Error(`${name}: the dashboard counted ${ours[0]!.warm.total}, plain IndexedDB ${ref[0]!.total}`);
+      console.log(`${name.padEnd(29)}${cold.toFixed(1).padStart(18)} ${warm.toFixed(1).padStart(6)} ${pr.toFixed(1).padStart(10)} ${(warm / pr).toFixed(1).padStart(10)}x ${c.toFixed(1).padStart(20)} ${cr.toFixed(1).padStart(10)} ${(c / cr).toFixed(1).padStart(6)}x ${String(ours[0]!.warm.total).padStart(7)}`);
     }
   } finally {
     await ext.close();
