@@ -36,7 +36,7 @@ export default defineBackground(() => {
 
   // Backstop for the in-memory backoff timer, which dies with the service worker.
   void browser.alarms.create(RETRY_ALARM, { periodInMinutes: RETRY_ALARM_MINUTES });
-  void browser.alarms.get(RETENTION_ALARM).then((a) => a ?? browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 24 * 60 }));
+  void browser.alarms.get(RETENTION_ALARM).then((a) => (a ? undefined : browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 24 * 60 })));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === RETENTION_ALARM) void runAutoDelete(service.db, async () => (await browser.storage.local.get(RETENTION_KEY))[RETENTION_KEY], Date.now());
     if (alarm.name === RETRY_ALARM) {
