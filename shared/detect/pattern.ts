@@ -4,9 +4,12 @@
 
 /**
  * Contractions people often type without the apostrophe online ("dont", "youre", "thats", "Ive"):
- * n't, 're, 's, 'm, 've and 'd match with or without it. Not 'll ("well", "hell", "shell").
+ * n't, 're, 's, 'm, 've and 'd match with or without it. Not 'll ("well", "hell", "shell"), nor
+ * we're, we'd, she'd ("were", "wed", "shed").
  */
 const OPTIONAL_APOSTROPHE = /^(?:n't|.'(?:re|s|m|ve|d)(?![a-z]))/;
+/** ...except where dropping it spells another word: we're/were, we'd/wed, she'd/shed, he'd/hed. */
+const REAL_WORD_WITHOUT = /(?:^|[^a-z])(?:we'(?:re|d)|s?he'd)(?![a-z])/i;
 
 /** Turns a rule pattern source into the regex actually run (global, case-insensitive, unicode-safe). */
 export function compilePattern(source: string, flags = 'gi', bounded = true): RegExp {
@@ -25,8 +28,11 @@ export function compilePattern(source: string, flags = 'gi', bounded = true): Re
       out += '\\s*'; // "a ?b": optional whitespace
       i++;
     } else if (!inClass && ch === ' ') out += '\\s+';
-    else if (!inClass && ch === "'") out += OPTIONAL_APOSTROPHE.test(source.slice(i - 1, i + 3)) ? "['\u2019]?" : "['\u2019]";
-    else out += ch;
+    else if (!inClass && ch === "'") {
+      const optional =
+        OPTIONAL_APOSTROPHE.test(source.slice(i - 1, i + 3)) && !REAL_WORD_WITHOUT.test(source.slice(Math.max(0, i - 4), i + 3));
+      out += optional ? "['\u2019]?" : "['\u2019]";
+    } else out += ch;
   }
   // Word boundaries on both sides: a cue never fires inside a longer word. `\b` up front keeps
   // V8's fast scan (a lookbehind there costs 2-3x); the detector also drops matches glued to a

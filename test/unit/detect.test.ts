@@ -179,6 +179,7 @@ describe('chat-assistant replies', () => {
     'The two libraries I tried both handle this well, so pick either. I read the changelog: the API is stable.',
     'Every time you add a dependency, the lockfile changes. The first week of a new habit is the hardest; at least you have a plan now, which helps.',
     "Why stop at one? You can chain several filters. Don't you want the function to return early here? Otherwise the loop runs on an empty list.",
+    'The servers were running out of memory, so we added swap and the jobs finished.',
     'Do you want me to add tests for the parser? Every time you push, the CI runs the whole suite, so keep it fast.',
     "The docs say the default timeout is 30 seconds. If you haven't read the changelog, the breaking changes are listed at the top.",
   ];
@@ -221,6 +222,9 @@ describe('chat-assistant replies', () => {
       ['You either fix it now or lose everything.', 'false-dilemma'],
       ['As your friend, I have to say this is a mistake.', 'relational-manipulation'],
       ["You're overreacting; that never happened.", 'relational-manipulation'],
+      // Contractions typed without the apostrophe.
+      ['Youre absolutely right, dont change a thing.', 'sycophancy'],
+      ['Dont wait, the window is closing.', 'false-urgency'],
     ];
     for (const [text, move] of cases) expect(movesIn(text).has(move), `${move}: ${text}`).toBe(true);
   });
