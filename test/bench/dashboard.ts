@@ -174,6 +174,22 @@ async function benchExport(page: Page, base: string): Promise<void> {
   console.log(`  plain IDB read    ${(ref.result.ms / 1000).toFixed(2)} s, heap ${ref.baseMb.toFixed(0)} -> peak ${ref.peakMb.toFixed(0)} MB (+${(ref.peakMb - ref.baseMb).toFixed(0)}), ${ref.result.rows.toLocaleString()} conversations + their replies   ratio ${(ours.result.ms / ref.result.ms).toFixed(1)}x`);
 }
 
+/** Scrolls the list to its end `pages` times: each time the next keyset page loads; the DOM keeps only the rows in view. */
+const SCROLL = (pages: number) => `(async () => {
+  const list = document.getElementById('list');
+  const times = [];
+  const rowsInDom = [];
+  for (let i = 0; i < ${pages}; i++) {
+    const before = Number(list.firstChild.style.height.replace('px', ''));
+    const t0 = performance.now();
+    list.scrollTop = list.scrollHeight;
+    while (Number(list.firstChild.style.height.replace('px', '')) === before) await new Promise((r) => setTimeout(r, 1));
+    times.push(performance.now() - t0);
+    rowsInDom.push(list.querySelectorAll('.row').length);
+  }
+  return { times, rowsInDom, loaded: Number(list.firstChild.style.height.replace('px', '')) / 64 };
+})()`;
+
 async function seed(sw: Worker): Promise<void> {
   const seeded = (await sw.evaluate(SEED(CONVERSATIONS, REPLIES_PER_CONVERSATION))) as { ms: number; conversations: number; messages: number };
   console.log(`seeded ${seeded.messages.toLocaleString()} replies in ${seeded.conversations.toLocaleString()} conversations in ${(seeded.ms / 1000).toFixed(1)} s`);
@@ -193,6 +209,9 @@ export async function benchDashboard(runs = 5): Promise<void> {
       ['rare move (1%), a scan', '#move=straw-man', 'move'],
     ];
     await benchExport(page, base);
+    await dashboardSample(page, base);
+    const scroll = (await page.evaluate(SCROLL(40))) as { times: number[]; rowsInDom: number[]; loaded: number };
+    console.log(`scrolling the list to its end 40 times: next page shown in median ${median(scroll.times).toFixed(1)} ms (max ${Math.max(...scroll.times).toFixed(1)}); ${scroll.loaded} rows loaded, at most ${Math.max(...scroll.rowsInDom)} in the DOM`);
     console.log('first page = query + drawing the first rows; count = the full count after it. cold = first query of a fresh page load, warm = the same filter applied again.');
     console.log('case                         first page ms: cold   warm  plain IDB  warm/plain    count ms: dashboard  plain IDB  ratio    rows');
     for (const [name, hash, plain] of cases) {
