@@ -180,6 +180,7 @@ describe('chat-assistant replies', () => {
     'Every time you add a dependency, the lockfile changes. The first week of a new habit is the hardest; at least you have a plan now, which helps.',
     "Why stop at one? You can chain several filters. Don't you want the function to return early here? Otherwise the loop runs on an empty list.",
     'The servers were running out of memory, so we added swap and the jobs finished.',
+    'Building from source is the only option here if you need ARM support; WSL is the only way to run it on Windows 10.',
     'Do you want me to add tests for the parser? Every time you push, the CI runs the whole suite, so keep it fast.',
     "The docs say the default timeout is 30 seconds. If you haven't read the changelog, the breaking changes are listed at the top.",
   ];
