@@ -156,6 +156,8 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
   const status = h('p', { class: 'status', attrs: { role: 'status', id: 'export-status' } });
   const reviewBox = h('div', { attrs: { id: 'export-review-list' } });
   const excluded = new Set<string>();
+  /** One salt per export: the review shows the very ids that will leave; a new one after each export. */
+  let salt = randomSalt();
 
   // Redaction is on by default for the research formats; a Markdown report to share is the reader's own call.
   format.addEventListener('change', () => {
@@ -181,7 +183,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
 
   review.addEventListener('click', async () => {
     const keys = await scopeKeys();
-    const choice = await redaction(randomSalt());
+    const choice = await redaction(salt);
     const items: HTMLElement[] = [];
     for await (const record of archiveRecords(db, keys.slice(0, REVIEW_COUNT))) {
       const key = `${record.conversation.site}:${record.conversation.id}`;
@@ -212,7 +214,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       const fmt = format.value as ExportFormat;
       const { ext, mime } = FILE_TYPES[fmt];
       const sink = await openSink(`unspun-export-${new Date().toISOString().slice(0, 10)}.${ext}`, mime, toDisk.checked);
-      const choice = await redaction(randomSalt());
+      const choice = await redaction(salt);
       const errors: string[] = [];
       bar.hidden = false;
       bar.value = 0;
@@ -232,6 +234,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       status.textContent = `Exported ${keys.length - errors.length} conversation${keys.length - errors.length === 1 ? '' : 's'}${choice.texts ? ', redacted' : ''}${errors.length ? `; left out: ${errors.slice(0, 3).join('; ')}` : ''}.`;
       status.className = errors.length ? 'status bad' : 'status ok';
       root.dataset.exported = String(keys.length - errors.length);
+      salt = randomSalt();
     } catch (error) {
       status.textContent = `Not exported: ${error instanceof Error ? error.message : String(error)}`;
       status.className = 'status bad';

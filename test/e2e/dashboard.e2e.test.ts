@@ -196,6 +196,7 @@ describe('dashboard', () => {
     expect(await page.locator('#export-review-list').textContent()).toContain('The first 25 of 60');
     // Redaction is on by default: ids are pseudonymous and the page URL (it holds the site id) is left out.
     expect(await page.locator('.review-item .muted').first().textContent()).toMatch(/id c_[0-9a-f]{32}/);
+    const reviewedIds = (await page.locator('.review-item .muted').allTextContents()).slice(0, 2).map((t) => /id (c_[0-9a-f]{32})/.exec(t)![1]!);
     await page.locator('.review-item input[type="checkbox"]').first().uncheck();
     await shot('export-review');
     await page.locator('input[name="to-disk"]').uncheck().catch(() => undefined);
@@ -208,6 +209,10 @@ describe('dashboard', () => {
     expect(JSON.parse(files.get('schema.json')!.toString('utf8'))).toEqual(exportJsonSchema());
     const lines = files.get('conversations.jsonl')!.toString('utf8').trim().split('\n');
     expect(lines).toHaveLength(59);
+    // The review showed what leaves: the conversation left out is not there, the next one is, under the same id.
+    const ids = lines.map((l) => (JSON.parse(l) as { conversation: { id: string } }).conversation.id);
+    expect(ids).not.toContain(reviewedIds[0]);
+    expect(ids).toContain(reviewedIds[1]);
     for (const line of lines) {
       const record = ExportRecord.parse(JSON.parse(line));
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
