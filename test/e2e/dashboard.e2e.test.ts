@@ -8,7 +8,7 @@ import { ExportRecord, exportJsonSchema } from '../../shared/export/record.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { launchExtension, pair, RESULTS, until, type LaunchedExtension } from './harness.ts';
+import { launchExtension, pair, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
 
 let ext: LaunchedExtension;
 let proxy: TestProxy;
@@ -259,5 +259,30 @@ describe('dashboard', () => {
       return (await db.labels!.count()) === 0 && (await db.rescores!.count()) === 1 && ((await db.messages!.toArray()) as { key: string }[]).every((m) => !m.key.startsWith('claude:conv-58:'));
     }));
     expect(await page.locator('.row', { hasText: 'Question number 58 about urgency' }).count()).toBe(0);
+  });
+
+  it('deletes a site’s data, then everything, each after a confirm step; the auto-delete setting is stored', async () => {
+    const counts = () => ext.sw.evaluate(async () => {
+      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { toArray(): Promise<{ site?: string }[]>; count(): Promise<number> }> } }).unspun;
+      const conversations = await db.conversations!.toArray();
+      return { all: conversations.length, gemini: conversations.filter((c) => c.site === 'gemini').length, messages: await db.messages!.count(), scores: await db.scores!.count() };
+    });
+    expect((await counts()).gemini).toBe(20);
+    await page.click('nav [data-tab="data"]');
+    await page.fill('#retention-days', '30');
+    await page.dispatchEvent('#retention-days', 'change');
+    await until('retention stored', async () => (await storageGet(ext.sw, ['retentionDays'])).retentionDays === 30);
+    await page.selectOption('#delete-site', 'gemini');
+    await page.getByRole('button', { name: 'Delete this site’s data' }).click();
+    await page.locator('button[data-confirm]').click();
+    await until('gemini deleted', async () => (await counts()).gemini === 0);
+    const after = await counts();
+    expect(after.all).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Delete everything' }).click();
+    expect(await page.locator('.confirm').filter({ hasText: 'Delete the whole archive' }).count()).toBe(1);
+    await page.locator('button[data-confirm]').click();
+    await until('archive empty', async () => JSON.stringify(await counts()) === JSON.stringify({ all: 0, gemini: 0, messages: 0, scores: 0 }));
+    await page.click('nav [data-tab="conversations"]');
+    await until('list empty', async () => (await dataset('total')) === '0');
   });
 });
