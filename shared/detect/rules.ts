@@ -258,12 +258,13 @@ export const RULES: readonly Rule[] = defineRules([
   },
   {
     // Popularity offered as proof: "so many people believe it, so it must be true", "millions can't
-    // be wrong", "everyone at school has one", "the popular kids are doing it".
+    // be wrong", "everyone at school has one", "the popular kids are doing it". The first shape is
+    // anchored at the rare "so it must be" and looks back for the popularity premise (cheap).
     id: 'bandwagon/popular-so-true',
     move: 'bandwagon',
     scope: 'sentence',
     pattern:
-      "(?:(?:many|most|so many|millions of|billions of|thousands of|\\d+ ?(?:%|percent) of) (?:\\w+ )?(?:people|of us|americans|users|customers|experts|scientists|others|of them|of the \\w+)|everyone|everybody|the majority)[^.!?\\n]{1,80}?(?:so|then|therefore|,) (?:it|this|that|they|he|she) (?:must|has to|have to) (?:be|have|exist)|(?:\\w+ )?(?:million|billion|thousand|hundred)s? (?:of )?(?:\\w+ )?(?:can't|cannot|won't|couldn't) (?:all )?be wrong|(?:they|people|everyone|everybody) (?:can't|cannot|couldn't) all be wrong|(?:since|because|as) (?:everyone|everybody|all (?:my|her|his|your|their) friends) (?:at|in|from|around)? ?(?:my|her|his|your|their|our|the)? ?\\w* ?(?:has|have|is|are|does|do|owns?|wears?|uses?|likes?|loves?)|(?:everyone|everybody)(?:'s| is| else is) (?:playing|listening to|watching|wearing|talking about|reading|buying|eating|drinking|voting for|getting)|(?:all )?the (?:popular|cool) (?:kids|guys|girls|people|crowd)|over (?:\\d+ )?(?:million|billion) (?:served|sold)",
+      "(?:so|then|therefore|,) (?:it|this|that|they|he|she) (?:must|has to|have to) (?:be|have|exist)(?<=(?:(?:many|most|so many|millions of|billions of|thousands of|\\d+ ?(?:%|percent) of) (?:\\w+ )?(?:people|of us|americans|users|customers|experts|scientists|others|of them|of the \\w+)|everyone|everybody|the majority)[^.!?\\n]{1,110})|(?:million|billion|thousand|hundred)s? (?:of )?(?:\\w+ )?(?:can't|cannot|won't|couldn't) (?:all )?be wrong|(?:they|people|everyone|everybody) (?:can't|cannot|couldn't) all be wrong|(?:since|because|as) (?:everyone|everybody|all (?:my|her|his|your|their) friends) (?:at|in|from|around)? ?(?:my|her|his|your|their|our|the)? ?\\w* ?(?:has|have|is|are|does|do|owns?|wears?|uses?|likes?|loves?)|(?:everyone|everybody)(?:'s| is| else is) (?:playing|listening to|watching|wearing|talking about|reading|buying|eating|drinking|voting for|getting)|(?:all )?the (?:popular|cool) (?:kids|guys|girls|people|crowd)|over (?:\\d+ )?(?:million|billion) (?:served|sold)",
     severity: 2,
     reason: 'Treats popularity as proof that a claim is true or a choice is right.',
     example: 'Most people in my town believe the bridge is haunted, so it must be true.',
@@ -435,7 +436,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'hasty-generalization',
     scope: 'sentence',
     pattern:
-      "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)|(?:people|folks|women|men|kids|teenagers|students|parents|immigrants|americans|politicians|lawyers|doctors|cops|police|[a-z]+ists|[a-z]+ians),? (?:in general|as a (?:whole|group)|by and large),? (?:are|is|do|don't|have|can't)|(?:all|everything) (?:it|they|he|she|you) ever (?:do|does|did|seems?|leads?)",
+      "(?:always|never|invariably) (?:fails?|ends? (?:badly|well)|turns? out (?:badly|well|the same))|(?:nothing|no one|nobody) (?:will|can|could) ever|(?:people|humans|men|women|kids|teenagers|americans|politicians) in general (?:are|is)|doomed to fail|(?:this|that|it) (?:is|was) (?:just |only )?one (?:case|example|incident),? but|(?:without|with no) exception|(?:everyone|everybody|no one|nobody) (?:who|from|in|that) [^.!?\\n]{1,40}? (?:is|are|does|do|will|has|have)|(?:they|you|people|men|women|kids) (?:always|never) (?:do|say|get|are|want)|(?:people|folks|women|men|kids|teenagers|students|parents|immigrants|americans|politicians|lawyers|doctors|cops|police|liberals|conservatives),? (?:in general|as a (?:whole|group)|by and large),? (?:are|is|do|don't|have|can't)|(?:all|everything) (?:it|they|he|she|you) ever (?:do|does|did|seems?|leads?)",
     severity: 1,
     reason: 'Uses always/never/everyone language where the evidence covers only some cases.',
     example: 'Diets like this always fail.',
