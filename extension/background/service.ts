@@ -30,6 +30,8 @@ export interface BackgroundDeps {
   /** Per-site switches, the proxy's disabled list and health (storage.local). Omitted: every site on. */
   loadSiteState?(): Promise<SiteState>;
   saveSiteState?(patch: Partial<SiteState>): Promise<void>;
+  /** The extension's version; stored with each capture as `<site>@<version>`, the adapter that read it. */
+  extensionVersion?: string;
 }
 
 type Sender = Pick<Browser.runtime.MessageSender, 'tab' | 'url' | 'id'>;
@@ -91,6 +93,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
         ...(message.parentId ? { parentId: message.parentId } : {}),
         ...(message.idSource ? { idSource: message.idSource } : {}),
         ...(message.model ? { model: message.model } : {}),
+        ...(deps.extensionVersion ? { adapterVersion: `${message.site}@${deps.extensionVersion}` } : {}),
       },
       now(),
     );

@@ -18,6 +18,7 @@ export default defineBackground(() => {
     sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message),
     loadSiteState,
     saveSiteState: (patch) => browser.storage.local.set(patch),
+    extensionVersion: browser.runtime.getManifest().version,
   });
 
   // Labels, the conversation panel's needs and "Check with Unspun" (background/reader.ts).

@@ -36,6 +36,7 @@ function setup(initial: Partial<Settings> = {}, routes: Record<string, (init?: R
     saveSettings: async (patch) => void (settings = { ...settings, ...patch }),
     sendToTab: async (tabId, message) => void sent.push({ tabId, message }),
     fetch: fetchImpl as unknown as typeof fetch,
+    extensionVersion: '9.8.7',
   });
   return { service, sent, fetchImpl, settings: () => settings };
 }
@@ -52,6 +53,12 @@ describe('background service', () => {
     expect((await service.db.messages.get('demo:c1:m1'))?.status).toBe('scored');
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ tabId: 4, message: { type: 'score-ready', messageId: 'm1', status: 'scored', result: { score: 40 } } });
+  });
+
+  it('records which adapter (site and extension version) read the conversation', async () => {
+    const { service } = setup();
+    await service.handleMessage(captured, fromTab);
+    expect((await service.db.conversations.get('demo:c1'))?.adapterVersion).toBe('demo@9.8.7');
   });
 
   it('answers a repeated capture with the stored score and does not score again', async () => {
