@@ -143,13 +143,15 @@ describe('through the proxy', () => {
 
   it('the offline judge never waits for an upstream slot', async () => {
     fake.setResponder(() => ({ hang: true }));
-    const proxy = await start({ UNSPUN_MAX_CONCURRENCY: '1', UNSPUN_DEADLINE_MS: '2000' });
+    const proxy = await start({ UNSPUN_MAX_CONCURRENCY: '1', UNSPUN_DEADLINE_MS: '4000' });
     const stuck = score(proxy, 'This hangs upstream. Surely.');
+    let stuckEnded = false;
+    void stuck.then(() => (stuckEnded = true));
     await tick(50);
-    const started = Date.now();
     const offline = await score(proxy, 'Everyone agrees, act now!', { judge: 'offline' });
     expect(offline.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Answered while the anthropic request still holds the only slot (no wall-clock bound: shared machines).
+    expect(stuckEnded).toBe(false);
     expect((await stuck).status).toBe(504);
   });
 
