@@ -3,22 +3,23 @@
 //
 //   detector   ms per 4 KB reply, against the eval keyword baseline on the same texts
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
+//   anchoring  quote anchoring and the detector's worst case, against indexOf / a 4 KB reply
 //   judge      proxy overhead and cache hits with the anthropic judge, against a bare Hono handler
 //   content    the content script's main-thread time per mutation batch while a long reply streams,
 //              against the same page with the extension off (content-script.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { detect } from '#shared/detect';
 import { MOVES } from '#shared/taxonomy';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';
 import { benchProxyCost } from './proxy-cost-bench.ts';
-
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { benchAnchoring } from './anchoring.ts';
 import { EVAL_DIR as evalDir } from '../eval/paths.ts';
+
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const median = (xs: number[]): number => {
@@ -127,6 +128,7 @@ async function benchProxy(): Promise<void> {
 }
 
 await benchDetector();
+await benchAnchoring();
 await benchProxy();
 await benchProxyCost();
 await (await import('./content-script.ts')).benchContentScript(RUNS);

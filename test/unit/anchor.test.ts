@@ -429,44 +429,27 @@ describe('anchorQuote: long reply', () => {
     expect(anchorQuote(text, absent)).toBeNull();
   });
 
-  it('stays fast: fuzzy and miss on 20k chars', () => {
-    const fuzzy = 'Our premium plan is guaranteed to triple your savings within a single month.';
-    const started = performance.now();
-    for (let i = 0; i < 20; i++) {
-      // A fresh text each round so the normalisation cache does not hide the cost.
-      anchorQuote(`${text}${i}`, fuzzy);
-      anchorQuote(`${text}${i}`, 'zebra quantum flux capacitor nonsense here');
-    }
-    const perCall = (performance.now() - started) / 40;
-    // Measured 3-8 ms per call on a shared 2-core machine; an O(n*m) scan would be far above 50.
-    expect(perCall).toBeLessThan(50);
-  });
-
-  it('a long fuzzy quote (2,000 chars) stays bounded', () => {
+  // Time on long and degenerate input is measured by `npm run bench` (anchoring), not here.
+  it('a long fuzzy quote (2,000 chars) is found', () => {
     const passage = text.slice(4_000, 6_000);
     const misquoted = `${passage.slice(0, 1_000)}QQQQQQQQQQ${passage.slice(1_010)}`;
-    const started = performance.now();
     const got = anchorQuote(text, misquoted);
-    const elapsed = performance.now() - started;
     expect(got?.method).toBe('fuzzy');
     // Snapping may grow each edge by part of a word, never by more.
     expect(Math.abs(got!.start - 4_000)).toBeLessThan(8);
     expect(Math.abs(got!.end - 6_000)).toBeLessThan(8);
-    expect(elapsed).toBeLessThan(1_000);
   });
 });
 
-describe('anchorQuote: degenerate input stays bounded', () => {
+describe('anchorQuote: degenerate input (timed in the bench)', () => {
   it.each([
     { name: 'one letter repeated, long quote', text: 'a'.repeat(20_000), quote: `${'a'.repeat(1_000)}b${'a'.repeat(999)}` },
     { name: 'markdown table rules', text: '| --- | --- | --- |\n'.repeat(1_000), quote: '| --- | --- | -x- | --- | --- |' },
     { name: 'brackets and stars', text: `${'['.repeat(8_000)}${'](*_'.repeat(3_000)}`, quote: 'hello world, this is absent' },
   ])('$name', ({ text, quote }) => {
-    const started = performance.now();
     const got = anchorQuote(text, quote);
-    // Measured 3-140 ms here; an unbounded candidate loop took seconds.
-    expect(performance.now() - started).toBeLessThan(1_500);
     if (got) expect(got.end).toBeLessThanOrEqual(text.length);
+    if (got) expect(got.start).toBeLessThan(got.end);
   });
 });
 
