@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 import { launchExtension, pair, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
+import { type JsonSchema, validate as validateJsonSchema } from '../helpers/json-schema.ts';
 
 let ext: LaunchedExtension;
 let proxy: TestProxy;
@@ -205,8 +206,9 @@ describe('dashboard', () => {
     await download.saveAs(path);
     const files = unzip(readFileSync(path));
     expect([...files.keys()].sort()).toEqual(['conversations.csv', 'conversations.jsonl', 'manifest.json', 'schema.json']);
-    // The shipped schema is the one generated from the zod record; every line parses with that record.
-    expect(JSON.parse(files.get('schema.json')!.toString('utf8'))).toEqual(exportJsonSchema());
+    // The shipped schema is the one generated from the zod record; every line validates against it.
+    const shipped = JSON.parse(files.get('schema.json')!.toString('utf8')) as JsonSchema;
+    expect(shipped).toEqual(exportJsonSchema());
     const lines = files.get('conversations.jsonl')!.toString('utf8').trim().split('\n');
     expect(lines).toHaveLength(59);
     // The review showed what leaves: the conversation left out is not there, the next one is, under the same id.
@@ -214,6 +216,7 @@ describe('dashboard', () => {
     expect(ids).not.toContain(reviewedIds[0]);
     expect(ids).toContain(reviewedIds[1]);
     for (const line of lines) {
+      expect(validateJsonSchema(shipped, JSON.parse(line))).toEqual([]);
       const record = ExportRecord.parse(JSON.parse(line));
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
       expect(record.conversation.url).toBeUndefined();

@@ -11,6 +11,7 @@ import { hmacSha256Hex, Sha256, sha256Hex } from '#shared/export/sha256';
 import { importRecords } from '#shared/import/index';
 import { detect } from '#shared/detect';
 import type { Flag } from '#shared/schemas';
+import { KNOWN_KEYWORDS, type JsonSchema, usedKeywords, validate } from '../helpers/json-schema.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
 const SCHEMA_COPY = resolve(FIXTURES, 'export-schema-1.0.0.json');
@@ -36,65 +37,6 @@ function scored(record: ExportRecord): ExportRecord {
       return { ...m, scores: [exportScore({ score: d.score, flags: d.flags, judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' } }, m.text, 1_700_000_000_000)] };
     }),
   };
-}
-
-// ---- a JSON Schema checker for the keywords our generated schema uses (no ajv in the project) ----
-
-const KNOWN_KEYWORDS = new Set(['$id', '$schema', 'title', 'description', 'type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'const', 'enum', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
-type JsonSchema = Record<string, unknown>;
-
-function usedKeywords(schema: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) schema.forEach((s) => usedKeywords(s, into));
-  else if (schema && typeof schema === 'object') {
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === 'properties') Object.values(value as object).forEach((s) => usedKeywords(s, into));
-      else {
-        into.add(key);
-        if (typeof value === 'object') usedKeywords(value, into);
-      }
-    }
-  }
-  return into;
-}
-
-function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
-  const errors: string[] = [];
-  const type = schema.type as string | undefined;
-  const typeOk =
-    type === undefined ||
-    (type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) ||
-    (type === 'array' && Array.isArray(value)) ||
-    (type === 'string' && typeof value === 'string') ||
-    (type === 'boolean' && typeof value === 'boolean') ||
-    (type === 'number' && typeof value === 'number') ||
-    (type === 'integer' && Number.isInteger(value)) ||
-    (type === 'null' && value === null);
-  if (!typeOk) return [`${path}: expected ${type}`];
-  if ('const' in schema && value !== schema.const) errors.push(`${path}: expected ${JSON.stringify(schema.const)}`);
-  if (schema.enum && !(schema.enum as unknown[]).includes(value)) errors.push(`${path}: not in enum`);
-  if (typeof value === 'string') {
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength) errors.push(`${path}: too short`);
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) errors.push(`${path}: too long`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${path}: does not match ${schema.pattern}`);
-  }
-  if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) errors.push(`${path}: below minimum`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) errors.push(`${path}: above maximum`);
-    if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) errors.push(`${path}: not above exclusiveMinimum`);
-  }
-  if (Array.isArray(value) && schema.items) value.forEach((item, i) => errors.push(...validate(schema.items as JsonSchema, item, `${path}[${i}]`)));
-  if (type === 'object') {
-    const object = value as Record<string, unknown>;
-    const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-    for (const key of (schema.required ?? []) as string[]) if (!(key in object)) errors.push(`${path}: missing required ${key}`);
-    for (const [key, item] of Object.entries(object)) {
-      if (properties[key]) errors.push(...validate(properties[key], item, `${path}.${key}`));
-      else if (schema.additionalProperties === false) errors.push(`${path}: unexpected key ${key}`);
-      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') errors.push(...validate(schema.additionalProperties as JsonSchema, item, `${path}.${key}`));
-      if (schema.propertyNames) errors.push(...validate(schema.propertyNames as JsonSchema, key, `${path}{${key}}`));
-    }
-  }
-  return errors;
 }
 
 describe('export JSON Schema', () => {
