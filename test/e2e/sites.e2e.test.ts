@@ -210,7 +210,7 @@ describe('chat sites in Chromium', () => {
     const f = fixture('chatgpt', 'streaming.html');
     const convNew = '6751a2b0-0c1e-8000-9d5e-5b1f7e0c3c77';
     const page = await context.newPage();
-    await page.route((url) => url.href.split('?')[0] === 'https://chatgpt.com/', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: f.html }));
+    await routeFixture(page, { ...f, url: 'https://chatgpt.com/' });
     // As ChatGPT does: the URL gets its /c/<id> after the first words of the first reply arrive.
     await page.addInitScript((id) => {
       const moved = new MutationObserver(() => {

@@ -75,11 +75,20 @@ export function urlFromPattern(pattern: string): string {
   return pattern.replace(/^\*:/, 'https:').replace('://*.', '://www.').replace(/\*/g, 'unspun-fixture');
 }
 
+const STREAM_DRIVER = readFileSync(join(FIXTURES_DIR, 'stream-driver.js'), 'utf8');
+
+/** A streaming fixture gets the one shared driver that fills `[data-fixture-stream]` word by word. */
+export function withStreamDriver(html: string): string {
+  if (!html.includes('data-fixture-stream=')) return html;
+  return html.replace(/<\/body>/i, () => `<script>\n${STREAM_DRIVER}</script>\n</body>`);
+}
+
 /** Serves a fixture's HTML at its real URL in this context (that URL with any query string). */
 export async function routeFixture(context: BrowserContext | Page, fixture: Fixture, html = fixture.html, fallbackUrl?: string): Promise<string> {
   const base = fixture.url ?? fallbackUrl;
   if (!base) throw new Error(`${fixture.site}/${fixture.file} has no <meta name="unspun-url">`);
-  await context.route((url) => url.href.split('?')[0] === base.split('?')[0], (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+  const body = withStreamDriver(html);
+  await context.route((url) => url.href.split('?')[0] === base.split('?')[0], (route) => route.fulfill({ status: 200, contentType: 'text/html', body }));
   return base;
 }
 
