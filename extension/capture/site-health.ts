@@ -27,6 +27,13 @@ export interface SiteHealthOptions {
   now?: number;
 }
 
+/** Whether a reply's text, or its first line, is the site's own chrome ("ChatGPT said:"). */
+export function readsAsChrome(text: string, chromeText: readonly RegExp[]): boolean {
+  const trimmed = text.trim();
+  const firstLine = trimmed.split('\n')[0]!.trim();
+  return chromeText.some((re) => re.test(trimmed) || re.test(firstLine));
+}
+
 export function createSiteHealth({ report, graceMs = 10_000, now = Date.now() }: SiteHealthOptions) {
   let since = now;
   let state: HealthState | 'unknown' = 'unknown';
@@ -73,7 +80,7 @@ export function createSiteHealth({ report, graceMs = 10_000, now = Date.now() }:
     checkReply(text: string, chromeText: readonly RegExp[]): HealthCheck | null {
       const trimmed = text.trim();
       const check: HealthCheck | null =
-        trimmed === '' ? 'empty-reply' : chromeText.some((re) => re.test(trimmed) || re.test(trimmed.split('\n')[0]!.trim())) ? 'chrome-captured' : null;
+        trimmed === '' ? 'empty-reply' : readsAsChrome(trimmed, chromeText) ? 'chrome-captured' : null;
       if (check === 'chrome-captured') {
         sticky = check;
         state = 'unknown';

@@ -2,6 +2,7 @@
 // an adapter's DOM-reading half runs in Node, against the same pages the browser tests serve.
 import { readFileSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
+import { readsAsChrome } from '../../extension/capture/site-health.ts';
 import { queryFirst } from '../../extension/sites/query.ts';
 import type { ParsedTurn, SiteAdapter } from '../../extension/sites/types.ts';
 
@@ -73,9 +74,7 @@ export function healthProblem(adapter: SiteAdapter, loaded: LoadedFixture): stri
   }
   const replies = loaded.turns.filter((t) => t.role === 'assistant');
   if (replies.length === 0) return 'no reply reads';
-  // As the core checks: the whole text, and its first line.
-  const isChrome = (text: string) => (adapter.chromeText ?? []).some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
-  const chrome = replies.find((t) => isChrome(t.text.trim()));
+  const chrome = replies.find((t) => readsAsChrome(t.text, adapter.chromeText ?? []));
   return chrome ? `reply reads as chrome: ${chrome.text.slice(0, 40)}` : null;
 }
 
@@ -96,7 +95,7 @@ export const BENIGN_OPENINGS = [
 ];
 
 export function chromeTextHits(adapter: SiteAdapter, text: string): boolean {
-  return (adapter.chromeText ?? []).some((re) => re.test(text) || re.test(text.split('\n')[0]!.trim()));
+  return readsAsChrome(text, adapter.chromeText ?? []);
 }
 
 /** `readTurn` on each turn element alone reads what `parse` read for it (the core uses both). */
