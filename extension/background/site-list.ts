@@ -2,6 +2,7 @@
 // kept in storage.local so every content script sees it. A proxy that is down, unpaired or too old
 // to have the route leaves the last known list in place: an outage never re-enables a broken site.
 import { z } from 'zod';
+import { createProxyClient } from '../scoring/proxy-client.ts';
 import { DisabledSite } from '../sites/site-settings.ts';
 
 export const SitesResponse = z.object({ disabled: z.array(DisabledSite) });
@@ -17,12 +18,7 @@ export interface SiteListDeps {
 export async function fetchDisabledSites({ proxyUrl, token, fetch: f = fetch, timeoutMs = 5_000 }: SiteListDeps): Promise<DisabledSite[] | null> {
   if (!token) return null;
   try {
-    const response = await f(`${proxyUrl.replace(/\/+$/, '')}/v1/sites`, {
-      headers: { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) return null;
-    const parsed = SitesResponse.safeParse(await response.json());
+    const parsed = SitesResponse.safeParse(await createProxyClient({ proxyUrl, token, fetch: f, timeoutMs }).call('/v1/sites'));
     return parsed.success ? parsed.data.disabled : null;
   } catch {
     return null;

@@ -9,6 +9,7 @@ import { flagsMatchText, JudgeChoice, ScoreResult } from '#shared/schemas';
 import { markScored } from '../db/queries.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import type { Settings } from '../settings.ts';
+import { createProxyClient } from '../scoring/proxy-client.ts';
 
 /** Replies per proxy batch job: keeps one request body far below the proxy's 32 MB limit. */
 export const RUN_CHUNK = 200;
@@ -57,30 +58,11 @@ export interface BatchApi {
 }
 
 export function createBatchApi(settings: Pick<Settings, 'proxyUrl' | 'token'>, fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): BatchApi {
-  const base = settings.proxyUrl.replace(/\/+$/, '');
-  async function call(path: string, init: RequestInit = {}): Promise<unknown> {
-    const response = await fetchImpl(`${base}${path}`, {
-      ...init,
-      headers: { Authorization: `Bearer ${settings.token}`, 'Content-Type': 'application/json' },
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      let detail = text.slice(0, 300);
-      try {
-        const body = JSON.parse(text) as { error?: { message?: string } | string };
-        detail = typeof body.error === 'string' ? body.error : body.error?.message ?? detail;
-      } catch {
-        // not JSON
-      }
-      throw new Error(`proxy answered ${response.status}: ${detail}`);
-    }
-    return JSON.parse(text) as unknown;
-  }
+  const proxy = createProxyClient({ proxyUrl: settings.proxyUrl, token: settings.token, fetch: fetchImpl });
   return {
-    create: async (body) => z.object({ id: z.string() }).parse(await call('/v1/score/batch', { method: 'POST', body: JSON.stringify(body) })),
-    get: async (id) => BatchView.parse(await call(`/v1/batches/${encodeURIComponent(id)}`)),
-    cancel: async (id) => BatchView.parse(await call(`/v1/batches/${encodeURIComponent(id)}/cancel`, { method: 'POST' })),
+    create: async (body) => z.object({ id: z.string() }).parse(await proxy.call('/v1/score/batch', { method: 'POST', body })),
+    get: async (id) => BatchView.parse(await proxy.call(`/v1/batches/${encodeURIComponent(id)}`)),
+    cancel: async (id) => BatchView.parse(await proxy.call(`/v1/batches/${encodeURIComponent(id)}/cancel`, { method: 'POST' })),
   };
 }
 

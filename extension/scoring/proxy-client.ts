@@ -68,6 +68,14 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
     async taxonomy(): Promise<unknown> {
       return request('/v1/taxonomy', { method: 'GET', auth: true });
     },
+    /** Any other authenticated JSON route (batches, the site list); the caller validates the answer. */
+    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+      return request(path, {
+        method: init.method ?? 'GET',
+        auth: true,
+        ...(init.body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
+      });
+    },
     async score(body: ScoreRequest): Promise<ScoreResult> {
       const raw = await request('/v1/score', {
         method: 'POST',
