@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chatgpt, chatgptConversationId } from '../../extension/sites/chatgpt.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('chatgpt: pages and conversation ids', () => {
   it.each([

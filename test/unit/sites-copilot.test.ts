@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 

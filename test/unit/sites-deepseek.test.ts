@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 

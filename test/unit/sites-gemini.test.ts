@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemini, geminiConversationId, geminiReplyId } from '../../extension/sites/gemini.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('gemini: pages, conversation and reply ids', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grok, grokConversationId, grokMessageId } from '../../extension/sites/grok.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Copy', 'Regenerate', '2.4s', 'Collapse', /^python$/m];
 const IDS = ['3f9c2b1e-7a4d-4e8b-9c1f-2d3e4f5a6b7c', '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d', 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', 'e9f8a7b6-c5d4-4e3f-9a1b-2c3d4e5f6a7b'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lechat, lechatConversationId } from '../../extension/sites/lechat.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('lechat: pages and conversation ids', () => {
   it('reads /chat/<uuid>', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/site-fixture.ts';
+import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
