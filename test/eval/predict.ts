@@ -1,11 +1,25 @@
 // Shared by the eval runner and the unit-test regression guard: turn gold units into prediction
 // lines (the ../shared/eval prediction format) with our detector or the keyword baseline.
 import { detect } from '#shared/detect';
+import type { ScoreContext } from '#shared/schemas';
+import { CHAT_SETS } from './gates.ts';
 
 export interface GoldUnit {
   id: string;
   text: string;
   dataset?: string;
+  context?: unknown;
+}
+
+/**
+ * The chat context of a unit: only assistant-reply sets have one (the user turn before the reply).
+ * Elsewhere `context` is a parent comment, a thread title or an article, not a chat turn.
+ */
+export function chatContext(u: GoldUnit): ScoreContext | undefined {
+  if (!CHAT_SETS.test(u.dataset ?? u.id)) return undefined;
+  if (typeof u.context === 'string') return { user: u.context };
+  if (u.context && typeof u.context === 'object') return u.context as ScoreContext;
+  return undefined;
 }
 
 export interface PredLine {
@@ -15,9 +29,10 @@ export interface PredLine {
 }
 
 export function predictDetector(units: readonly GoldUnit[]): PredLine[] {
-  // Only `text` is scored: gold `context` is a parent comment or article, not a chat user turn.
+  // Only `text` is scored; the context is read only where it is a chat turn (chatContext).
   return units.map((u) => {
-    const r = detect(u.text ?? '');
+    const context = chatContext(u);
+    const r = detect(u.text ?? '', context ? { context } : {});
     return { id: u.id, flags: r.flags.map((f) => ({ move: f.move, start: f.start, end: f.end })), score: r.score / 100 };
   });
 }

@@ -1,0 +1,23 @@
+// What "good enough" means on each dev set in ../shared/eval, in one table read by the `npm test`
+// regression guard (a fixed sample) and by `npm run eval` (the whole file).
+//   labelled sets:   per-move micro-F1 at least `minMicroRatio` × the keyword baseline's, and, where
+//                    the set is assistant replies, a binary-F1 floor;
+//   unlabelled sets: ordinary answers to plain requests; a ceiling on how many get any flag, and on
+//                    how many get a severity ≥ 2 flag (there is no F1 without labels).
+// Floors are the issue-8 targets where the detector meets them, else what it measured (see README).
+export type Gate =
+  | { kind: 'labelled'; minMicroRatio: number; minBinaryF1?: number }
+  | { kind: 'unlabelled'; maxAnyFlag: number; maxSevere: number };
+
+export const DEFAULT_GATE: Gate = { kind: 'labelled', minMicroRatio: 1 };
+
+export const GATES: Record<string, Gate> = {
+  'ordinary-alpacaeval': { kind: 'unlabelled', maxAnyFlag: 0.06, maxSevere: 0.02 },
+  'spiral-kimi-k2': { kind: 'labelled', minMicroRatio: 1, minBinaryF1: 0.55 },
+  'spiral-llama-4-maverick': { kind: 'labelled', minMicroRatio: 1, minBinaryF1: 0.55 },
+};
+
+export const gateFor = (name: string): Gate => GATES[name] ?? DEFAULT_GATE;
+
+/** Sets whose units are chat-assistant replies: their `context` is the user turn before the reply. */
+export const CHAT_SETS = /^(?:spiral-|ordinary-)/;
