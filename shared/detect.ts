@@ -13,11 +13,16 @@ import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
 import { scoreFlags } from './detect/score.ts';
+import { applyLearned } from './detect/learned/apply.ts';
+import type { LearnedModel } from './detect/learned/model.ts';
+import { shippedModel } from './detect/learned/shipped.ts';
 
 export const detectorVersion = 'detector-1';
 
 export interface DetectOptions {
   context?: ScoreContext;
+  /** The learned tier's model: omitted = the shipped one, null = rules only. */
+  model?: LearnedModel | null;
 }
 
 export interface Detection {
@@ -131,7 +136,8 @@ function tidySentenceSpan(text: string, span: Range, cueStart: number): Range {
   return { start, end };
 }
 
-export function detect(reply: string, options: DetectOptions = {}): Detection {
+/** The rules alone (the first tier): what detect() shows when no usable model is loaded. */
+export function detectRules(reply: string, options: DetectOptions = {}): Detection {
   // Rules, terms and support all read `text`: the reply with markdown emphasis blanked out (same
   // length, so every offset holds). Quotes are cut from the reply itself.
   const text = withoutEmphasis(reply);
@@ -172,4 +178,22 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
   }
   const kept = dedupe(flags);
   return { flags: kept, score: scoreFlags(kept) };
+}
+
+export interface TieredDetection extends Detection {
+  /** Rules version + learned model version, or "+rules-only" when no usable model was loaded. */
+  detectorVersion: string;
+  tier: 'learned' | 'rules';
+}
+
+/** Which detector answers with this model: part of every result and of the proxy's cache key. */
+export const versionWith = (model: LearnedModel | null): string => `${detectorVersion}+${model ? model.version : 'rules-only'}`;
+
+/** Rules, then the learned tier (detect/learned/apply.ts) when a model is loaded. */
+export function detect(reply: string, options: DetectOptions = {}): TieredDetection {
+  const model = options.model === undefined ? shippedModel() : options.model;
+  const rules = detectRules(reply, options);
+  if (!model) return { ...rules, detectorVersion: versionWith(null), tier: 'rules' };
+  const flags = applyLearned(model, reply, rules.flags, options.context, withoutEmphasis(reply));
+  return { flags, score: scoreFlags(flags), detectorVersion: versionWith(model), tier: 'learned' };
 }

@@ -87,6 +87,8 @@ export const Flag = z
     ruleId: z.string().optional(),
     /** One line: what would back this move up. */
     wouldSupport: z.string().optional(),
+    /** How sure the detector's learned tier is of this flag, 0..1 (absent when it has no say on the move). */
+    confidence: z.number().min(0).max(1).optional(),
   })
   .refine((f) => f.end > f.start, { message: 'end must be greater than start', path: ['end'] })
   .refine((f) => f.quote.length === f.end - f.start, {
@@ -100,6 +102,8 @@ export const JudgeInfo = z.object({
   model: z.string().optional(),
   promptVersion: z.string(),
   taxonomyVersion: z.string(),
+  /** Offline results: which detector answered (rules version + learned model version, or "+rules-only"). */
+  detectorVersion: z.string().optional(),
 });
 export type JudgeInfo = z.infer<typeof JudgeInfo>;
 
