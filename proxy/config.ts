@@ -37,6 +37,8 @@ export interface JudgeSettings {
   anthropic: AnthropicSettings | null;
   /** Where the key came from; absent when there is none. */
   anthropicKeySource?: 'env' | 'file';
+  /** UNSPUN_DETECTOR_MODEL: a learned-tier model file to use instead of the shipped one (e.g. to measure a research model). */
+  detectorModel?: string;
 }
 
 /** Cost and load settings (issue 3): budget, concurrency, deadline, cache size, batch polling. */
@@ -153,7 +155,13 @@ export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string, 
     const model = nonEmpty(env.UNSPUN_MODEL);
     if (model !== undefined) anthropic.model = model;
   }
-  return keySource ? { judge: parsed.data, anthropic, anthropicKeySource: keySource } : { judge: parsed.data, anthropic };
+  const detectorModel = nonEmpty(env.UNSPUN_DETECTOR_MODEL);
+  return {
+    judge: parsed.data,
+    anthropic,
+    ...(keySource ? { anthropicKeySource: keySource } : {}),
+    ...(detectorModel !== undefined ? { detectorModel } : {}),
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
 import { type Judges, selectJudge } from './judges/judge.ts';
 import { createAnthropicJudge } from './judges/anthropic/judge.ts';
-import { createOfflineJudge } from './judges/offline.ts';
+import { createOfflineJudge, loadModelFile } from './judges/offline.ts';
 import { join } from 'node:path';
 import { openDailySpend, SPEND_FILE } from './budget/daily-spend.ts';
 import { openResultCache } from './cache/result-cache.ts';
@@ -43,8 +43,8 @@ export const consoleLogger: Logger = {
 };
 
 /** The judges this config allows: offline always, anthropic when a key is configured. */
-export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic'> & { deadlineMs?: number }): Judges {
-  const judges: Judges = { offline: createOfflineJudge() };
+export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic' | 'detectorModel'> & { deadlineMs?: number }): Judges {
+  const judges: Judges = { offline: createOfflineJudge(config.detectorModel ? { model: loadModelFile(config.detectorModel) } : {}) };
   if (config.anthropic) {
     const { apiKey, baseURL, model } = config.anthropic;
     judges.anthropic = createAnthropicJudge({

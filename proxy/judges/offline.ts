@@ -1,17 +1,50 @@
-import { detect, detectorVersion } from '#shared/detect';
+import { readFileSync } from 'node:fs';
+import { detect, versionWith } from '#shared/detect';
+import { parseModel, type LearnedModel } from '#shared/detect/learned/model';
+import { describeUnusableModel, shippedModel } from '#shared/detect/learned/shipped';
 import { taxonomyVersion } from '#shared/taxonomy';
 import type { Judge } from './judge.ts';
 
+export interface OfflineJudgeOptions {
+  /** The learned tier's model: omitted = the shipped one, null = rules only. */
+  model?: LearnedModel | null;
+}
+
+/**
+ * A model file named at start (UNSPUN_DETECTOR_MODEL, e.g. a research model to measure): read
+ * once; a missing or damaged file is named in one line and the detector runs rules only.
+ */
+export function loadModelFile(path: string, warn: (line: string) => void = (l) => console.warn(l)): LearnedModel | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    warn(describeUnusableModel(path, code === 'ENOENT' ? 'no such file' : (code ?? String(error))));
+    return null;
+  }
+  const loaded = parseModel(text);
+  if (!loaded.ok) {
+    warn(describeUnusableModel(path, loaded.error));
+    return null;
+  }
+  return loaded.model;
+}
+
 /** The offline detector behind the Judge interface: no key, no network. */
-export function createOfflineJudge(): Judge {
+export function createOfflineJudge(options: OfflineJudgeOptions = {}): Judge & { promptVersion: string } {
+  const model = options.model === undefined ? shippedModel() : options.model;
+  // The cache key reads promptVersion: a new model or rule table never serves an old entry.
+  const promptVersion = versionWith(model);
   return {
     kind: 'offline',
+    promptVersion,
     async score(request) {
-      const { flags, score } = detect(request.reply.text, { context: request.context });
+      const { flags, score, detectorVersion } = detect(request.reply.text, { context: request.context, model });
       return {
         flags,
         score,
-        judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion },
+        judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion },
       };
     },
   };

@@ -6,7 +6,13 @@
 //                    how many get a severity ≥ 2 flag (there is no F1 without labels).
 // Floors are the issue-8 targets where the detector meets them, else what it measured (see README).
 export type Gate =
-  | { kind: 'labelled'; minMicroRatio: number; minBinaryF1?: number }
+  | {
+      kind: 'labelled';
+      minMicroRatio: number;
+      minBinaryF1?: number;
+      /** Per move: recall at least `recall` with precision at least `precision`. */
+      movesAtPrecision?: Record<string, { precision: number; recall: number }>;
+    }
   | { kind: 'unlabelled'; maxAnyFlag: number; maxSevere: number };
 
 export const DEFAULT_GATE: Gate = { kind: 'labelled', minMicroRatio: 1 };
@@ -19,5 +25,5 @@ export const GATES: Record<string, Gate> = {
 
 export const gateFor = (name: string): Gate => GATES[name] ?? DEFAULT_GATE;
 
-/** Sets whose units are chat-assistant replies: their `context` is the user turn before the reply. */
-export const CHAT_SETS = /^(?:spiral-|ordinary-)/;
+/** Sets whose units are chat-assistant replies (and the project corpus): `context` is the chat before the reply. */
+export const CHAT_SETS = /^(?:spiral-|ordinary-|corpus)/;

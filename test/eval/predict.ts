@@ -1,6 +1,7 @@
 // Shared by the eval runner and the unit-test regression guard: turn gold units into prediction
 // lines (the ../shared/eval prediction format) with our detector or the keyword baseline.
 import { detect } from '#shared/detect';
+import type { LearnedModel } from '#shared/detect/learned/model';
 import type { ScoreContext } from '#shared/schemas';
 import { CHAT_SETS } from './gates.ts';
 
@@ -24,16 +25,24 @@ export function chatContext(u: GoldUnit): ScoreContext | undefined {
 
 export interface PredLine {
   id: string;
-  flags: { move: string; start: number; end: number }[];
+  flags: { move: string; start: number; end: number; severity?: number; quote?: string; ruleId?: string | undefined }[];
   score: number;
 }
 
-export function predictDetector(units: readonly GoldUnit[]): PredLine[] {
+/**
+ * The detector's predictions. `modelFor` picks the learned model per unit (a held-out fold's, or
+ * null for rules only); without it the shipped model answers.
+ */
+export function predictDetector(units: readonly GoldUnit[], modelFor?: (u: GoldUnit) => LearnedModel | null): PredLine[] {
   // Only `text` is scored; the context is read only where it is a chat turn (chatContext).
   return units.map((u) => {
     const context = chatContext(u);
-    const r = detect(u.text ?? '', context ? { context } : {});
-    return { id: u.id, flags: r.flags.map((f) => ({ move: f.move, start: f.start, end: f.end })), score: r.score / 100 };
+    const r = detect(u.text ?? '', { ...(context ? { context } : {}), ...(modelFor ? { model: modelFor(u) } : {}) });
+    return {
+      id: u.id,
+      flags: r.flags.map((f) => ({ move: f.move, start: f.start, end: f.end, severity: f.severity, quote: f.quote, ruleId: f.ruleId })),
+      score: r.score / 100,
+    };
   });
 }
 

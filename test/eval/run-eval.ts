@@ -1,15 +1,23 @@
-// npm run eval [-- --data DIR] [--files a,b]
-// Runs the offline detector and the keyword baseline over every gold file in ../shared/eval/data,
-// scores both with ../shared/eval/score.mjs --json and prints one table per file. Exits non-zero
-// unless the detector beats the baseline on per-move micro-F1 on every file.
+// npm run eval [-- --data DIR] [--files a,b] [--corpus DIR] [--folds K] [--moves] [--markdown]
+// Every dev set in ../shared/eval/data (and the project's corpus, test/corpus) through the keyword
+// baseline, the detector with rules only, and the detector with its learned tier, scored by
+// ../shared/eval/score.mjs (labelled sets) or ../shared/eval/flag-rate.mjs (ordinary answers).
+// The learned tier is always measured on data it did not train on (held-out.ts says how, and each
+// row names it). --markdown prints the README quality table. Exits non-zero when a gate in
+// gates.ts fails (the issue-8 targets), so the table never hides a miss.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detect } from '#shared/detect';
+import { shippedModel } from '#shared/detect/learned/shipped';
+import { MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from './paths.ts';
+import { gateFor } from './gates.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
+import { defaultCorpusDir, HeldOut, type HeldOutKind } from './held-out.ts';
+import { corpusAsGold } from './corpus-gold.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -18,50 +26,53 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+interface PerMove {
+  move: string;
+  support: number;
+  n_pred: number;
+  tp: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
 interface Metrics {
-  binary: { f1: number };
-  per_move_avg: { micro: { f1: number; precision: number; recall: number }; macro: { f1: number } };
+  binary: { f1: number; precision: number; recall: number };
+  per_move_avg: { micro: { f1: number; precision: number; recall: number }; macro: { f1: number } } | null;
   spans: { technique_agnostic: { f1: number } } | null;
-  per_move: { move: string; support: number; n_pred: number; tp: number; precision: number; recall: number; f1: number }[];
+  per_move: PerMove[];
+}
+interface FlagRate {
+  replies_with_any_flag: number;
+  replies_with_severity2_flag: number;
 }
 
-function score(gold: string, pred: string): Metrics {
-  const out = execFileSync(process.execPath, [join(EVAL_DIR, 'score.mjs'), '--gold', gold, '--pred', pred, '--json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(out) as Metrics;
-}
+const node = (script: string, args: string[]) =>
+  execFileSync(process.execPath, [join(EVAL_DIR, script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
-function spanF1(m: Metrics): number | undefined {
-  if (!m.spans) return undefined;
-  return m.spans.technique_agnostic.f1;
-}
+const fmt = (n: number | undefined | null) => (n === undefined || n === null ? '   —  ' : n.toFixed(3).padStart(6));
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-const fmt = (n: number | undefined) => (n === undefined ? '   —  ' : n.toFixed(3).padStart(6));
-
-/** Median ms to detect on 4 KB replies stitched from dev texts (in memory only, nothing kept). */
-function timeFourKb(texts: readonly string[]): number {
-  const replies: string[] = [];
-  let cur = '';
-  for (const t of texts) {
-    cur += t + '\n\n';
-    if (cur.length >= 4096) {
-      replies.push(cur.slice(0, 4096));
-      cur = '';
-    }
-    if (replies.length >= 50) break;
-  }
-  if (replies.length === 0) return 0;
-  for (const r of replies) detect(r); // warm-up
+/** Median ms per 4 KB reply for one detector configuration. */
+function timeFourKb(replies: readonly string[], run: (t: string) => unknown): number {
+  for (const r of replies) run(r);
   const times: number[] = [];
   for (let round = 0; round < 5; round++) {
     const t0 = performance.now();
-    for (const r of replies) detect(r);
+    for (const r of replies) run(r);
     times.push((performance.now() - t0) / replies.length);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
+}
+
+interface Row {
+  set: string;
+  units: number;
+  heldOut: HeldOutKind;
+  note: string;
+  labelled?: { baseline: Metrics; rules: Metrics; learned: Metrics };
+  ordinary?: { baseline: FlagRate; rules: FlagRate; learned: FlagRate };
+  gateFailures: string[];
 }
 
 async function main(): Promise<void> {
@@ -71,75 +82,174 @@ async function main(): Promise<void> {
     console.error(`eval: no data directory at ${dataDir}`);
     process.exit(2);
   }
+  const corpusDir = resolve(ROOT, arg('--corpus') ?? defaultCorpusDir(ROOT));
+  const folds = Number(arg('--folds') ?? 5);
+  const markdown = process.argv.includes('--markdown');
+  const say = markdown ? (_: string) => {} : (line: string) => console.log(line);
   const only = arg('--files')?.split(',').map((s) => s.trim().replace(/\.jsonl$/, ''));
-  const files = readdirSync(dataDir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .filter((f) => !only || only.includes(basename(f, '.jsonl')))
-    .sort();
+  const shipped = shippedModel();
+  if (!shipped) {
+    console.error('eval: the shipped learned model cannot be loaded (see the line above); run npm run train');
+    process.exit(2);
+  }
   const baselineMod = (await import(pathToFileURL(join(EVAL_DIR, 'baseline.mjs')).href)) as {
     detect: (t: string) => { move: string; start: number; end: number }[];
   };
   const tmp = mkdtempSync(join(tmpdir(), 'unspun-eval-'));
-  let allAhead = files.length > 0;
-  let totalUnits = 0;
-  let totalBytes = 0;
-  let totalMs = 0;
-  const summary: string[] = [];
-  const lastTexts: string[] = [];
+  const heldOut = new HeldOut(corpusDir, folds, say);
+  const sets: { name: string; gold: string; covered?: string }[] = readdirSync(dataDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => ({ name: basename(f, '.jsonl'), gold: join(dataDir, f) }));
+  const corpusGold = corpusAsGold(corpusDir);
+  if (corpusGold.length > 0) {
+    const gold = join(tmp, 'corpus.jsonl');
+    writeFileSync(gold, toJsonl(corpusGold));
+    sets.push({ name: 'corpus', gold, covered: MOVE_IDS.join(',') });
+  }
+  const rows: Row[] = [];
+  const fourKb: string[] = [];
   try {
-    for (const file of files) {
-      const name = basename(file, '.jsonl');
-      const goldPath = join(dataDir, file);
-      const units = readFileSync(goldPath, 'utf8')
+    for (const set of sets.filter((s) => !only || only.includes(s.name))) {
+      const units = readFileSync(set.gold, 'utf8')
         .split('\n')
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as GoldUnit);
-      const t0 = performance.now();
-      const ours = predictDetector(units);
-      const ms = performance.now() - t0;
-      totalMs += ms;
-      totalUnits += units.length;
-      const bytes = units.reduce((s, u) => s + (u.text?.length ?? 0), 0);
-      totalBytes += bytes;
-      for (const u of units) if (lastTexts.length < 2000) lastTexts.push(u.text ?? '');
-      const base = predictBaseline(units, baselineMod.detect);
-      const oursPath = join(tmp, `${name}.detector.jsonl`);
-      const basePath = join(tmp, `${name}.baseline.jsonl`);
-      writeFileSync(oursPath, toJsonl(ours));
-      writeFileSync(basePath, toJsonl(base));
-      const d = score(goldPath, oursPath);
-      const b = score(goldPath, basePath);
-      const ahead = d.per_move_avg.micro.f1 > b.per_move_avg.micro.f1;
-      allAhead &&= ahead;
-      console.log(`\n${name}  (${units.length} units, ${(units.length / (ms / 1000)).toFixed(0)} units/s)`);
-      console.log('              binary-F1  micro-F1  (P / R)          macro-F1  span-F1');
-      for (const [label, m] of [
-        ['detector', d],
-        ['baseline', b],
-      ] as const) {
-        const mi = m.per_move_avg.micro;
-        console.log(
-          `  ${label.padEnd(10)}  ${fmt(m.binary.f1)}    ${fmt(mi.f1)}  (${mi.precision.toFixed(2)} / ${mi.recall.toFixed(2)})  ${fmt(m.per_move_avg.macro.f1)}   ${fmt(spanF1(m))}`,
-        );
-      }
-      if (process.argv.includes('--moves')) {
-        for (const pm of d.per_move) {
-          const bm = b.per_move.find((x) => x.move === pm.move);
-          console.log(
-            `    ${pm.move.padEnd(24)} gold ${String(pm.support).padStart(5)}  pred ${String(pm.n_pred).padStart(5)}  tp ${String(pm.tp).padStart(5)}  F1 ${fmt(pm.f1)}  (baseline ${fmt(bm?.f1)})`,
+      for (const u of units) if (fourKb.length < 60 && u.text.length > 200) fourKb.push(u.text);
+      const plan = heldOut.plan(set.name, shipped);
+      say(`\n${set.name}  (${units.length} units; learned tier: ${plan.kind}, ${plan.note})`);
+      const preds = {
+        baseline: predictBaseline(units, baselineMod.detect),
+        rules: predictDetector(units, () => null),
+        learned: predictDetector(units, (u) => plan.modelFor(u.id)),
+      };
+      const gate = gateFor(set.name);
+      const row: Row = { set: set.name, units: units.length, heldOut: plan.kind, note: plan.note, gateFailures: [] };
+      if (gate.kind === 'unlabelled') {
+        const rate = (tag: keyof typeof preds): FlagRate => {
+          const pred = join(tmp, `${set.name}.${tag}.jsonl`);
+          writeFileSync(pred, toJsonl(preds[tag]));
+          return JSON.parse(node('flag-rate.mjs', ['--gold', set.gold, '--pred', pred, '--json'])) as FlagRate;
+        };
+        const ordinary = { baseline: rate('baseline'), rules: rate('rules'), learned: rate('learned') };
+        row.ordinary = ordinary;
+        say('              any flag   severity ≥ 2');
+        for (const tag of ['baseline', 'rules', 'learned'] as const) {
+          say(`  ${tag.padEnd(10)}  ${pct(ordinary[tag].replies_with_any_flag).padStart(7)}    ${pct(ordinary[tag].replies_with_severity2_flag).padStart(7)}`);
+        }
+        if (ordinary.learned.replies_with_any_flag > gate.maxAnyFlag) row.gateFailures.push(`any flag ${pct(ordinary.learned.replies_with_any_flag)} > ${pct(gate.maxAnyFlag)}`);
+        if (ordinary.learned.replies_with_severity2_flag > gate.maxSevere)
+          row.gateFailures.push(`severity ≥ 2 ${pct(ordinary.learned.replies_with_severity2_flag)} > ${pct(gate.maxSevere)}`);
+      } else {
+        const scored = (tag: keyof typeof preds): Metrics => {
+          const pred = join(tmp, `${set.name}.${tag}.jsonl`);
+          writeFileSync(pred, toJsonl(preds[tag]));
+          return JSON.parse(node('score.mjs', ['--gold', set.gold, '--pred', pred, '--json', ...(set.covered ? ['--covered', set.covered] : [])])) as Metrics;
+        };
+        const m = { baseline: scored('baseline'), rules: scored('rules'), learned: scored('learned') };
+        row.labelled = m;
+        say('              binary-F1  micro-F1  (P / R)          macro-F1  span-F1');
+        for (const tag of ['baseline', 'rules', 'learned'] as const) {
+          const mi = m[tag].per_move_avg?.micro;
+          say(
+            `  ${tag.padEnd(10)}  ${fmt(m[tag].binary.f1)}    ${fmt(mi?.f1)}  (${(mi?.precision ?? 0).toFixed(2)} / ${(mi?.recall ?? 0).toFixed(2)})  ${fmt(m[tag].per_move_avg?.macro.f1)}   ${fmt(m[tag].spans?.technique_agnostic.f1)}`,
           );
         }
+        if (process.argv.includes('--moves')) {
+          for (const pm of m.learned.per_move) {
+            const r = m.rules.per_move.find((x) => x.move === pm.move);
+            const b = m.baseline.per_move.find((x) => x.move === pm.move);
+            say(
+              `    ${pm.move.padEnd(24)} gold ${String(pm.support).padStart(5)}  pred ${String(pm.n_pred).padStart(5)}  P ${fmt(pm.precision)} R ${fmt(pm.recall)} F1 ${fmt(pm.f1)}  (rules ${fmt(r?.f1)}, baseline ${fmt(b?.f1)})`,
+            );
+          }
+        }
+        const learnedMicro = m.learned.per_move_avg?.micro.f1 ?? 0;
+        const baseMicro = m.baseline.per_move_avg?.micro.f1 ?? 0;
+        if (!(learnedMicro > gate.minMicroRatio * baseMicro))
+          row.gateFailures.push(`micro-F1 ${learnedMicro.toFixed(3)} not above ${gate.minMicroRatio} × baseline ${baseMicro.toFixed(3)}`);
+        if (gate.minBinaryF1 !== undefined && m.learned.binary.f1 < gate.minBinaryF1) row.gateFailures.push(`binary F1 ${m.learned.binary.f1.toFixed(3)} < ${gate.minBinaryF1}`);
+        for (const [move, floor] of Object.entries(gate.movesAtPrecision ?? {})) {
+          const pm = m.learned.per_move.find((x) => x.move === move);
+          if (!pm || pm.precision < floor.precision || pm.recall < floor.recall)
+            row.gateFailures.push(`${move} P ${fmt(pm?.precision)} R ${fmt(pm?.recall)} (needs R ≥ ${floor.recall} at P ≥ ${floor.precision})`);
+        }
       }
-      summary.push(`${name}: ${ahead ? 'ahead' : 'BEHIND'} (${d.per_move_avg.micro.f1.toFixed(3)} vs ${b.per_move_avg.micro.f1.toFixed(3)})`);
+      for (const f of row.gateFailures) say(`  GATE: ${f}`);
+      rows.push(row);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`\n4 KB reply: ${timeFourKb(lastTexts).toFixed(2)} ms each (median of repeated runs, dev texts joined into 4 KB replies)`);
-  console.log(`throughput: ${(totalUnits / (totalMs / 1000)).toFixed(0)} units/s, ${(totalBytes / 1024 / (totalMs / 1000)).toFixed(0)} KB/s (${totalUnits} units, ${(totalBytes / 1024).toFixed(0)} KB of text in ${totalMs.toFixed(0)} ms)`);
-  console.log(summary.join('\n'));
-  console.log(allAhead ? 'detector ahead of baseline on micro-F1 on every file: yes' : 'detector ahead of baseline on micro-F1 on every file: NO');
-  if (!allAhead) process.exit(1);
+  const replies = fourKbReplies(fourKb);
+  const rulesMs = timeFourKb(replies, (t) => detect(t, { model: null }));
+  const learnedMs = timeFourKb(replies, (t) => detect(t, { model: shipped }));
+  const failures = rows.flatMap((r) => r.gateFailures.map((f) => `${r.set}: ${f}`));
+  if (markdown) console.log(markdownTable(rows, shipped.version, folds));
+  else {
+    console.log(`\n4 KB reply: rules only ${rulesMs.toFixed(2)} ms, with learned tier ${learnedMs.toFixed(2)} ms (${(learnedMs / rulesMs).toFixed(2)}×; medians, same run)`);
+    console.log(failures.length ? `gates failed:\n  ${failures.join('\n  ')}` : 'every gate in test/eval/gates.ts met');
+  }
+  if (failures.length) process.exitCode = 1;
+}
+
+function fourKbReplies(texts: readonly string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const t of texts) {
+    cur += t + '\n\n';
+    if (cur.length >= 4096) {
+      out.push(cur.slice(0, 4096));
+      cur = '';
+    }
+  }
+  return out.length ? out : [cur];
+}
+
+const HELD_OUT_LABEL: Record<HeldOutKind, string> = {
+  'cross-file': 'cross-file',
+  'cross-validation': 'k-fold CV',
+  'not trained on': 'never trained on',
+};
+
+function markdownTable(rows: readonly Row[], version: string, folds: number): string {
+  const f3 = (n: number | undefined | null) => (n === undefined || n === null ? '—' : n.toFixed(2));
+  const lines = [
+    `Offline detector quality (\`npm run eval -- --markdown\`, model \`${version}\`). Learned-tier figures are held out: "k-fold CV" = ${folds}-fold cross-validation, "cross-file" = trained on the other spiral file, "never trained on" = the shipped model on a set it never saw.`,
+    '',
+    '| set | learned tier measured | binary F1 baseline / rules / learned | per-move micro-F1 baseline / rules / learned | learned ÷ baseline | span F1 rules / learned |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    if (!r.labelled) continue;
+    const { baseline: b, rules: ru, learned: l } = r.labelled;
+    const bm = b.per_move_avg?.micro.f1 ?? 0;
+    const lm = l.per_move_avg?.micro.f1 ?? 0;
+    lines.push(
+      `| ${r.set} | ${HELD_OUT_LABEL[r.heldOut]} | ${f3(b.binary.f1)} / ${f3(ru.binary.f1)} / **${f3(l.binary.f1)}** | ${f3(bm)} / ${f3(ru.per_move_avg?.micro.f1)} / **${f3(lm)}** | ${bm > 0 ? `${(lm / bm).toFixed(1)}×` : '—'} | ${f3(ru.spans?.technique_agnostic.f1)} / ${f3(l.spans?.technique_agnostic.f1)} |`,
+    );
+  }
+  const ordinary = rows.filter((r) => r.ordinary);
+  if (ordinary.length) {
+    lines.push('', '| ordinary answers (no labels) | any flag baseline / rules / learned | severity ≥ 2 baseline / rules / learned |', '|---|---|---|');
+    for (const r of ordinary) {
+      const o = r.ordinary!;
+      lines.push(
+        `| ${r.set} | ${pct(o.baseline.replies_with_any_flag)} / ${pct(o.rules.replies_with_any_flag)} / **${pct(o.learned.replies_with_any_flag)}** | ${pct(o.baseline.replies_with_severity2_flag)} / ${pct(o.rules.replies_with_severity2_flag)} / **${pct(o.learned.replies_with_severity2_flag)}** |`,
+      );
+    }
+  }
+  const spiral = rows.filter((r) => r.set.startsWith('spiral-') && r.labelled);
+  if (spiral.length) {
+    lines.push('', '| spiral (cross-file) | emotional-appeal P / R | relational-manipulation P / R |', '|---|---|---|');
+    for (const r of spiral) {
+      const pm = (m: string) => r.labelled!.learned.per_move.find((x) => x.move === m);
+      const ea = pm('emotional-appeal');
+      const rm = pm('relational-manipulation');
+      lines.push(`| ${r.set} | ${f3(ea?.precision)} / ${f3(ea?.recall)} | ${f3(rm?.precision)} / ${f3(rm?.recall)} |`);
+    }
+  }
+  return lines.join('\n');
 }
 
 await main();

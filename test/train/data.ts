@@ -55,6 +55,13 @@ export function coveredMoves(set: string): MoveId[] {
   return meta.datasets.find((d) => d.name === set)?.covered_moves ?? [];
 }
 
+/**
+ * Moves only a chat assistant makes toward its reader: Reddit comments and debate arguments
+ * (sahai, argotario) are taken as negatives for them, which gives the model ordinary prose that
+ * does not flatter, claim feelings or cave (a weak-label assumption, documented in the model file).
+ */
+export const ASSISTANT_ONLY: readonly MoveId[] = ['flattery', 'sycophancy', 'relational-manipulation'];
+
 /** Spiral-Bench's "sycophancy or praise" snippets are praise of the user's idea: flattery in our taxonomy. */
 const PRAISE = 'sycophancy or praise';
 
@@ -77,6 +84,12 @@ export function labelEvalUnit(u: GoldUnit, set: string, covered: readonly MoveId
     sentences.forEach((s, si) => {
       labels[si]![mi] = positives === 'all' ? 1 : positives === 'none' ? 0 : positives.some((p) => overlaps(s, p)) ? 1 : 0;
     });
+  }
+  if (!spiral) {
+    for (const move of ASSISTANT_ONLY) {
+      const mi = MOVE_INDEX.get(move)!;
+      if (!covered.includes(move)) for (const l of labels) l[mi] = 0;
+    }
   }
   const context = chatContext({ id: u.id, dataset: set, text: u.text, context: u.context });
   return { set, id: u.id, text: u.text, ...(context ? { context } : {}), sentences, labels };
@@ -104,7 +117,7 @@ export function labelCorpusUnit(c: CorpusLine): TrainUnit {
       else if (overlaps(s, span)) labels[si]![mi] = 1;
     });
   }
-  return { set: 'corpus', id: c.id, text: c.text, ...(c.context ? { context: c.context } : {}), sentences, labels };
+  return { set: 'corpus', id: `corpus:${c.id}`, text: c.text, ...(c.context ? { context: c.context } : {}), sentences, labels };
 }
 
 const readJsonl = <T>(file: string): T[] =>

@@ -21,30 +21,44 @@ import {
 } from '#shared/detect/learned/model';
 import type { TrainUnit } from './data.ts';
 
-export const HYPER = {
+/** Moves the tier may add flags for where no rule fired: what rules miss in assistant replies. */
+export const ADDABLE: readonly MoveId[] = ['emotional-appeal', 'relational-manipulation', 'flattery', 'sycophancy'];
+
+export const HYPER: Record<string, number> = {
   epochs: 4,
   learningRate: 0.4,
-  l2: 1e-6,
+  l2: 1e-5,
   maxPositiveWeight: 8,
   keepWeights: 5000,
   innerFolds: 3,
   minPositiveUnits: 15,
-  minPrecision: 0.55,
+  minPrecision: 0.6,
+  // Experiments only: UNSPUN_TRAIN_HYPER='{"l2":0.001}' (recorded in the model file's `hyper`).
+  ...(JSON.parse(process.env.UNSPUN_TRAIN_HYPER ?? '{}') as Record<string, number>),
 };
 
 export interface Prepared {
   units: TrainUnit[];
   /** vecs[u][s]: features of sentence s of unit u. */
   vecs: FeatureVector[][];
+  /** ruleHits[u][s]: bit m set when a rule flag of MOVE_IDS[m] overlaps sentence s of unit u. */
+  ruleHits: Uint32Array[];
 }
 
 /** Runs the rules over every unit (their hits are features) and computes sentence features once. */
 export function prepare(units: TrainUnit[]): Prepared {
-  const vecs = units.map((u) => {
+  const vecs: FeatureVector[][] = [];
+  const ruleHits: Uint32Array[] = [];
+  for (const u of units) {
     const rules = detectRules(u.text, u.context ? { context: u.context } : {}).flags;
-    return featuresOf(u.text, u.sentences, rules, contextSignals(u.context));
-  });
-  return { units, vecs };
+    vecs.push(featuresOf(u.text, u.sentences, rules, contextSignals(u.context)));
+    ruleHits.push(
+      Uint32Array.from(u.sentences, (s) =>
+        rules.reduce((bits, f) => (f.start < s.end && s.start < f.end ? bits | (1 << MOVE_IDS.indexOf(f.move)) : bits), 0),
+      ),
+    );
+  }
+  return { units, vecs, ruleHits };
 }
 
 /** mulberry32: small, seeded, deterministic. */
@@ -76,32 +90,48 @@ function examplesFor(p: Prepared, unitIdx: readonly number[], mi: number): Examp
   return out;
 }
 
-/** One move's logistic regression: dense weights over the hash space, and a bias. */
+/**
+ * One move's logistic regression: dense weights over the hash space, and a bias. L2 is applied as
+ * weight decay at every step, lazily caught up when a weight is next touched, so n-grams seen once
+ * cannot memorise their sentence (that makes the bias drift up and unseen text look positive).
+ */
 function fit(examples: readonly Example[], seed: number): { w: Float32Array; bias: number } {
   const size = 1 << BITS;
   const w = new Float32Array(size);
   const g2 = new Float32Array(size);
+  const last = new Int32Array(size);
   let bias = 0;
   let gb2 = 0;
   const pos = examples.filter((e) => e.y === 1).length;
-  const posWeight = Math.min(HYPER.maxPositiveWeight, Math.sqrt(Math.max(1, (examples.length - pos) / Math.max(1, pos))));
+  const posWeight = Math.min(HYPER.maxPositiveWeight!, Math.sqrt(Math.max(1, (examples.length - pos) / Math.max(1, pos))));
   const order = examples.map((_, i) => i);
   const random = rng(seed);
-  const { learningRate: lr, l2 } = HYPER;
-  for (let epoch = 0; epoch < HYPER.epochs; epoch++) {
+  const lr = HYPER.learningRate!;
+  const keep = 1 - HYPER.l2!;
+  const logKeep = Math.log(keep);
+  let step = 0;
+  for (let epoch = 0; epoch < HYPER.epochs!; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const oi of order) {
+      step++;
       const { vec, y } = examples[oi]!;
       let z = bias;
-      for (let k = 0; k < vec.idx.length; k++) z += w[vec.idx[k]!]! * vec.val[k]!;
+      for (let k = 0; k < vec.idx.length; k++) {
+        const i = vec.idx[k]!;
+        if (last[i] !== step) {
+          if (w[i] !== 0) w[i]! *= Math.exp(logKeep * (step - last[i]!));
+          last[i] = step;
+        }
+        z += w[i]! * vec.val[k]!;
+      }
       const p = 1 / (1 + Math.exp(-z));
       const g = (p - y) * (y === 1 ? posWeight : 1);
       for (let k = 0; k < vec.idx.length; k++) {
         const i = vec.idx[k]!;
-        const grad = g * vec.val[k]! + l2 * w[i]!;
+        const grad = g * vec.val[k]!;
         g2[i]! += grad * grad;
         w[i]! -= (lr * grad) / Math.sqrt(g2[i]! + 1e-8);
       }
@@ -109,15 +139,16 @@ function fit(examples: readonly Example[], seed: number): { w: Float32Array; bia
       bias -= (lr * g) / Math.sqrt(gb2 + 1e-8);
     }
   }
+  for (let i = 0; i < size; i++) if (w[i] !== 0) w[i]! *= Math.exp(logKeep * (step - last[i]!));
   return { w, bias };
 }
 
 /** The strongest weights, int8-quantised, in the stored form. */
-function compress(w: Float32Array, bias: number, threshold: number, counts: { positives: number; negatives: number }): StoredMove {
+function compress(w: Float32Array, bias: number, threshold: number, keep: number, add: boolean, counts: { positives: number; negatives: number }): StoredMove {
   const ids: number[] = [];
   for (let i = 0; i < w.length; i++) if (w[i] !== 0) ids.push(i);
   ids.sort((a, b) => Math.abs(w[b]!) - Math.abs(w[a]!) || a - b);
-  const kept = ids.slice(0, HYPER.keepWeights).sort((a, b) => a - b);
+  const kept = ids.slice(0, HYPER.keepWeights!).sort((a, b) => a - b);
   const max = kept.reduce((m, i) => Math.max(m, Math.abs(w[i]!)), 0) || 1;
   const scale = max / 127;
   const q = Int8Array.from(kept.map((i) => Math.round(w[i]! / scale)));
@@ -125,28 +156,75 @@ function compress(w: Float32Array, bias: number, threshold: number, counts: { po
     bias: Number(bias.toFixed(6)),
     scale: Number(scale.toPrecision(8)),
     threshold: Number(threshold.toFixed(4)),
-    add: true,
+    keep: Number(keep.toFixed(4)),
+    add,
     idx: toBase64(encodeIds(kept)),
     w: toBase64(new Uint8Array(q.buffer)),
     ...counts,
   };
 }
 
-/** Unit-level score per unit (max over its labelled sentences) and truth, for one move. */
-function unitScores(p: Prepared, unitIdx: readonly number[], mi: number, model: LearnedModel, slot: number): { s: number; y: number }[] {
-  const out: { s: number; y: number }[] = [];
+/** Per unit (with a label for the move): truth, the best probability anywhere, and at rule hits (-1: no rule fired). */
+interface UnitScore {
+  y: number;
+  any: number;
+  rule: number;
+}
+
+function unitScores(p: Prepared, unitIdx: readonly number[], mi: number, model: LearnedModel, slot: number): UnitScore[] {
+  const out: UnitScore[] = [];
+  const bit = 1 << mi;
   for (const u of unitIdx) {
     const unit = p.units[u]!;
-    let s = -1;
-    let y = -1;
+    const row: UnitScore = { y: -1, any: -1, rule: -1 };
     unit.labels.forEach((l, si) => {
       if (l[mi]! < 0) return;
-      y = Math.max(y, l[mi]!);
-      s = Math.max(s, predict(model, p.vecs[u]![si]!)[slot]!);
+      const prob = predict(model, p.vecs[u]![si]!)[slot]!;
+      row.y = Math.max(row.y, l[mi]!);
+      row.any = Math.max(row.any, prob);
+      if (p.ruleHits[u]![si]! & bit) row.rule = Math.max(row.rule, prob);
     });
-    if (y >= 0) out.push({ s, y });
+    if (row.y >= 0) out.push(row);
   }
   return out;
+}
+
+const f1Of = (tp: number, fp: number, fn: number) => (tp ? (2 * tp) / (2 * tp + fp + fn) : 0);
+
+/**
+ * The rule-flag threshold: rule flags below it are hidden. Chosen for the best unit-level F1 of
+ * what is finally shown (kept rule flags, plus added flags at `add` when the move may add);
+ * 0 keeps every rule flag, so the model never does worse than the rules on its training data.
+ */
+export function chooseKeep(scored: readonly UnitScore[], add: number | undefined): { t: number; f1: number; rulesF1: number } {
+  const candidates = [0, ...new Set(scored.filter((x) => x.rule >= 0).map((x) => x.rule))].sort((a, b) => a - b);
+  const shown = (x: UnitScore, t: number) => (x.rule >= 0 && x.rule >= t) || (add !== undefined && x.any >= add);
+  const f1At = (t: number) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const x of scored) {
+      const on = shown(x, t);
+      if (on && x.y === 1) tp++;
+      else if (on) fp++;
+      else if (x.y === 1) fn++;
+    }
+    return f1Of(tp, fp, fn);
+  };
+  let best = { t: 0, f1: f1At(0) };
+  for (const t of candidates) {
+    const f = f1At(t);
+    if (f > best.f1) best = { t, f1: f };
+  }
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const x of scored) {
+    if (x.rule >= 0 && x.y === 1) tp++;
+    else if (x.rule >= 0) fp++;
+    else if (x.y === 1) fn++;
+  }
+  return { ...best, rulesF1: f1Of(tp, fp, fn) };
 }
 
 /** Best-F1 threshold with precision at least `floor`; undefined when no threshold reaches it. */
@@ -187,30 +265,33 @@ export function train(p: Prepared, options: { seed: number; trainedOn: TrainingS
   const report: TrainReport[] = [];
   MOVE_IDS.forEach((move, mi) => {
     const positiveUnits = all.filter((u) => p.units[u]!.labels.some((l) => l[mi] === 1)).length;
-    if (positiveUnits < HYPER.minPositiveUnits) {
+    if (positiveUnits < HYPER.minPositiveUnits!) {
       report.push({ move, positives: positiveUnits, shipped: false });
       return;
     }
-    // Out-of-fold unit scores on the training data alone choose the threshold.
-    const scored: { s: number; y: number }[] = [];
-    for (let k = 0; k < HYPER.innerFolds; k++) {
-      const fitOn = all.filter((_, i) => i % HYPER.innerFolds !== k);
-      const heldOut = all.filter((_, i) => i % HYPER.innerFolds === k);
+    // Out-of-fold unit scores on the training data alone choose both thresholds.
+    const scored: UnitScore[] = [];
+    for (let k = 0; k < HYPER.innerFolds!; k++) {
+      const fitOn = all.filter((_, i) => i % HYPER.innerFolds! !== k);
+      const heldOut = all.filter((_, i) => i % HYPER.innerFolds! === k);
       const { w, bias } = fit(examplesFor(p, fitOn, mi), options.seed * 1000 + mi * 10 + k);
-      const m = storedOne(move, compress(w, bias, 0.5, { positives: 0, negatives: 0 }));
+      const m = storedOne(move, compress(w, bias, 0.5, 0.5, true, { positives: 0, negatives: 0 }));
       scored.push(...unitScores(p, heldOut, mi, m, 0));
     }
-    const best = chooseThreshold(scored, HYPER.minPrecision);
-    if (!best) {
+    const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), HYPER.minPrecision!) : undefined;
+    const keep = chooseKeep(scored, adds?.t);
+    if (!adds && keep.t === 0) {
       report.push({ move, positives: positiveUnits, shipped: false });
       return;
     }
     const examples = examplesFor(p, all, mi);
     const { w, bias } = fit(examples, options.seed * 1000 + mi * 10 + 9);
     const positives = examples.filter((e) => e.y === 1).length;
-    moves[move] = compress(w, bias, best.t, { positives, negatives: examples.length - positives });
-    report.push({ move, positives: positiveUnits, heldOut: { f1: best.f1, p: best.p, r: best.r }, shipped: true });
-    options.log?.(`  ${move.padEnd(24)} ${String(positiveUnits).padStart(5)} positive units  threshold ${best.t.toFixed(3)}  out-of-fold F1 ${best.f1.toFixed(3)} (P ${best.p.toFixed(2)} / R ${best.r.toFixed(2)})`);
+    moves[move] = compress(w, bias, adds?.t ?? 1, keep.t, adds !== undefined, { positives, negatives: examples.length - positives });
+    report.push({ move, positives: positiveUnits, heldOut: { f1: keep.f1, p: adds?.p ?? 0, r: adds?.r ?? 0 }, shipped: true });
+    options.log?.(
+      `  ${move.padEnd(24)} ${String(positiveUnits).padStart(5)} positive units  ${adds ? `adds at ${adds.t.toFixed(3)} (P ${adds.p.toFixed(2)} R ${adds.r.toFixed(2)})` : 'adds none'}  keeps rule flags at ${keep.t.toFixed(3)}  out-of-fold F1 ${keep.rulesF1.toFixed(3)} -> ${keep.f1.toFixed(3)}`,
+    );
   });
   const body = { format: MODEL_FORMAT, bits: BITS, seed: options.seed, trainedOn: options.trainedOn, hyper: { ...HYPER }, moves };
   return { model: { ...body, version: versionOf(body) }, report };

@@ -10,8 +10,6 @@ import { predict, type LearnedModel } from './model.ts';
 
 /** Added flags on sentences longer than this would highlight a paragraph: left to the rules. */
 const MAX_ADDED_SPAN = 600;
-/** Added flags at or above this probability are shown as severity 2, the rest as 1. */
-const SEVERE_AT = 0.9;
 
 const round2 = (p: number) => Math.round(p * 100) / 100;
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
@@ -30,7 +28,8 @@ function addedFlag(reply: string, s: Sentence, move: MoveId, p: number, requeste
     start: s.start,
     end: s.end,
     quote: reply.slice(s.start, s.end),
-    severity: p >= SEVERE_AT ? 2 : 1,
+    // Mild: the model adds a flag where no rule can say why, so it never claims a strong move.
+    severity: 1,
     support: requested ? 'requested' : 'unsupported',
     rationale: `Reads like ${def.name.toLowerCase()} (learned tier, ${Math.round(p * 100)}% sure): ${def.definition}`,
     source: 'detector',
@@ -60,7 +59,7 @@ export function applyLearned(model: LearnedModel, reply: string, ruleFlags: read
       if (overlaps(s, f)) p = Math.max(p, probs[si]![mi]!);
     });
     if (p < 0) kept.push(f);
-    else if (p >= model.moves[mi]!.threshold) kept.push({ ...f, confidence: round2(p) });
+    else if (p >= model.moves[mi]!.keep) kept.push({ ...f, confidence: round2(p) });
   }
   const requested = contextSignals(context).persuasion;
   const added: Flag[] = [];

@@ -9,6 +9,8 @@ import { isPersuasionRequested } from '../requested.ts';
 /** Hash space: 2^BITS buckets shared by every move's weights. */
 export const BITS = 18;
 const MASK = (1 << BITS) - 1;
+/** Character 4-grams inside words: spelling variants share weight (measured: without them, spiral recall collapses). */
+const CHAR_GRAMS = true;
 
 export interface Sentence {
   start: number;
@@ -84,8 +86,8 @@ const PUSHBACK =
   /\b(?:no[,.!]|nope|you'?re wrong|that'?s (?:not|wrong|incorrect)|i (?:don'?t|do not) (?:think|agree|buy)|i disagree|are you sure|that can'?t be|actually,? (?:it|that|you)|wrong\b|not true|incorrect)/i;
 
 export function contextSignals(context: ScoreContext | undefined): ContextSignals {
-  const user = context?.user ?? '';
-  const previous = context?.previous ?? [];
+  const user = typeof context?.user === 'string' ? context.user : '';
+  const previous = Array.isArray(context?.previous) ? context.previous : [];
   return {
     question: user.includes('?'),
     persuasion: isPersuasionRequested(context),
@@ -138,7 +140,7 @@ export function featuresOf(text: string, sentences: readonly Sentence[], rules: 
       prev = w;
       words++;
       // Character 4-grams inside the word padded with one boundary mark on each side.
-      if (b - a >= 3) {
+      if (CHAR_GRAMS && b - a >= 3) {
         for (let j = a - 1; j + 4 <= b + 1; j++) {
           let h = 0x811c9dc5 ^ 3;
           for (let k = j; k < j + 4; k++) {
@@ -161,7 +163,6 @@ export function featuresOf(text: string, sentences: readonly Sentence[], rules: 
     const tail = text.slice(Math.max(s.start, s.end - 2), s.end);
     if (tail.includes('?')) meta.push(tagHash('end:?'));
     if (tail.includes('!')) meta.push(tagHash('end:!'));
-    meta.push(tagHash('bias-ish'));
 
     const n = grams.length + meta.length;
     const idx = new Int32Array(n);

@@ -19,8 +19,10 @@ export interface StoredMove {
   bias: number;
   /** Weight = int8 × scale. */
   scale: number;
-  /** Flags of this move are shown when the sentence's probability reaches this. */
+  /** The tier adds a flag of this move (where `add`) when a sentence's probability reaches this. */
   threshold: number;
+  /** A rule flag of this move is shown when its sentence's probability reaches this (0 keeps all). */
+  keep: number;
   /** Whether the tier may add flags of this move where no rule fired (else it only keeps or drops rule flags). */
   add: boolean;
   /** Base64 of the bucket ids, ascending, as LEB128 varint deltas. */
@@ -45,6 +47,7 @@ export interface MoveModel {
   move: MoveId;
   bias: number;
   threshold: number;
+  keep: number;
   add: boolean;
 }
 
@@ -173,12 +176,12 @@ export function parseModel(raw: unknown): ModelLoad {
     const perMove: { ids: number[]; w: Int8Array; scale: number }[] = [];
     for (const [id, sm] of Object.entries(m.moves)) {
       if (!isMove(id)) return { ok: false, error: `unknown move ${id}` };
-      if (!sm || !finite(sm.bias) || !finite(sm.scale) || !finite(sm.threshold)) return { ok: false, error: `move ${id}: bad numbers` };
+      if (!sm || !finite(sm.bias) || !finite(sm.scale) || !finite(sm.threshold) || !finite(sm.keep)) return { ok: false, error: `move ${id}: bad numbers` };
       const ids = decodeIds(fromBase64(sm.idx));
       const w = new Int8Array(fromBase64(sm.w).buffer.slice(0));
       if (ids.length !== w.length) return { ok: false, error: `move ${id}: ${ids.length} bucket ids but ${w.length} weights` };
       if (ids.some((x) => x < 0 || x >= 1 << BITS)) return { ok: false, error: `move ${id}: bucket id out of range` };
-      moves.push({ move: id, bias: sm.bias, threshold: sm.threshold, add: sm.add === true });
+      moves.push({ move: id, bias: sm.bias, threshold: sm.threshold, keep: sm.keep, add: sm.add === true });
       perMove.push({ ids, w, scale: sm.scale });
     }
     if (moves.length > 255) return { ok: false, error: 'too many moves' };

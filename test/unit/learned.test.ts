@@ -1,0 +1,231 @@
+// The detector's learned tier: features, the model file's codecs and checks, training that is
+// deterministic, the tier's decisions on a small model trained here, and the rules-only fallback
+// when a model is missing or damaged (one clear line; the reply is still scored).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { detect, detectRules } from '#shared/detect';
+import { sentencesOf } from '#shared/detect/learned/features';
+import { contentHash, decodeIds, encodeIds, fromBase64, parseModel, toBase64, versionOf, type LearnedModel, type StoredModel } from '#shared/detect/learned/model';
+import { shippedModel } from '#shared/detect/learned/shipped';
+import { Flag } from '#shared/schemas';
+import { moveById } from '#shared/taxonomy';
+import { labelCorpusUnit } from '../train/data.ts';
+import { chooseKeep, chooseThreshold, prepare, train } from '../train/trainer.ts';
+import { createOfflineJudge, loadModelFile } from '../../proxy/judges/offline.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+describe('sentences', () => {
+  it('splits prose into sentences with exact offsets and no list markers', () => {
+    const text = 'First point here. Second one!\n- A list item\n1. Numbered item?';
+    const quotes = sentencesOf(text).map((s) => text.slice(s.start, s.end));
+    expect(quotes).toEqual(['First point here.', 'Second one!', 'A list item', 'Numbered item?']);
+  });
+
+  it('never reads a fenced code block as prose', () => {
+    const text = 'Run this:\n```js\nconsole.log("You are brilliant.");\n```\nDone.';
+    const quotes = sentencesOf(text).map((s) => text.slice(s.start, s.end));
+    expect(quotes.join('|')).not.toContain('brilliant');
+    expect(quotes).toContain('Done.');
+  });
+});
+
+describe('model file codecs', () => {
+  it('round-trips bytes through base64 and bucket ids through delta varints', () => {
+    const bytes = Uint8Array.from({ length: 257 }, (_, i) => (i * 37) & 0xff);
+    for (const n of [0, 1, 2, 3, 256, 257]) expect([...fromBase64(toBase64(bytes.subarray(0, n)))]).toEqual([...bytes.subarray(0, n)]);
+    const ids = [0, 1, 127, 128, 300, 16383, 16384, 262143];
+    expect(decodeIds(encodeIds(ids))).toEqual(ids);
+  });
+
+  it('hashes content stably and tells different content apart', () => {
+    expect(contentHash('abc')).toBe(contentHash('abc'));
+    expect(contentHash('abc')).not.toBe(contentHash('abd'));
+    expect(contentHash('')).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+// A small model trained here: replies that flatter the reader in one sentence, and plain ones.
+const FLATTERY = [
+  'You are brilliant, truly a rare genius.',
+  'What a brilliant, genius question from you.',
+  'Your mind is brilliant and your instincts are genius-level.',
+];
+const PLAIN = ['The bus leaves at nine from the north stop.', 'Add two cups of flour and stir well.', 'The file is saved in the home folder.', 'Paris is the capital of France.'];
+function smallCorpus() {
+  const lines = [];
+  for (let i = 0; i < 40; i++) {
+    const plain = `${PLAIN[i % PLAIN.length]} ${PLAIN[(i + 1) % PLAIN.length]}`;
+    const flatter = FLATTERY[i % FLATTERY.length]!;
+    lines.push(
+      i % 2 === 0
+        ? { id: `t-${i}`, text: `${flatter} ${plain}`, moves: [{ move: 'flattery', quote: flatter }] }
+        : { id: `t-${i}`, text: plain, moves: [] },
+    );
+  }
+  return lines.map(labelCorpusUnit);
+}
+
+let small: { stored: StoredModel; model: LearnedModel } | undefined;
+function smallModel() {
+  if (!small) {
+    const { model: stored } = train(prepare(smallCorpus()), { seed: 7, trainedOn: [{ name: 'unit-test', licence: 'test', units: 40, source: 'test' }] });
+    const loaded = parseModel(stored);
+    if (!loaded.ok) throw new Error(loaded.error);
+    small = { stored, model: loaded.model };
+  }
+  return small;
+}
+
+describe('training', () => {
+  it('is deterministic: the same data and seed give the same file, versioned by its content', () => {
+    const again = train(prepare(smallCorpus()), { seed: 7, trainedOn: [{ name: 'unit-test', licence: 'test', units: 40, source: 'test' }] }).model;
+    expect(JSON.stringify(again)).toBe(JSON.stringify(smallModel().stored));
+    expect(again.version).toBe(versionOf(again));
+    expect(Object.keys(again.moves)).toContain('flattery');
+  });
+
+  it.each([
+    { name: 'best F1 at the precision floor', rows: [[0.9, 1], [0.8, 1], [0.7, 0], [0.6, 1], [0.2, 0]], floor: 0.6, t: 0.6 },
+    { name: 'a stricter floor gives a higher threshold', rows: [[0.9, 1], [0.8, 1], [0.7, 0], [0.6, 1], [0.2, 0]], floor: 0.9, t: 0.8 },
+    { name: 'no threshold when nothing reaches the floor', rows: [[0.9, 0], [0.8, 0], [0.1, 1]], floor: 0.6, t: undefined },
+  ])('threshold: $name', ({ rows, floor, t }) => {
+    expect(chooseThreshold(rows.map(([s, y]) => ({ s: s!, y: y! })), floor)?.t).toBe(t);
+  });
+
+  it('hides rule flags only when that helps, and keeps them all otherwise', () => {
+    const noisyRule = [
+      { y: 1, any: 0.9, rule: 0.9 },
+      { y: 0, any: 0.1, rule: 0.1 },
+      { y: 0, any: 0.2, rule: 0.2 },
+      { y: 1, any: 0.8, rule: 0.8 },
+    ];
+    expect(chooseKeep(noisyRule, undefined).t).toBe(0.8);
+    const goodRule = [
+      { y: 1, any: 0.1, rule: 0.1 },
+      { y: 1, any: 0.2, rule: 0.2 },
+      { y: 0, any: 0.3, rule: -1 },
+    ];
+    expect(chooseKeep(goodRule, undefined).t).toBe(0);
+  });
+});
+
+describe('the learned tier in detect()', () => {
+  it('adds a flag where no rule fired, with its confidence and the taxonomy as its explanation', () => {
+    const reply = 'Your mind is brilliant and your instincts are genius-level. The file is saved in the home folder.';
+    const rules = detectRules(reply);
+    const r = detect(reply, { model: smallModel().model });
+    expect(r.tier).toBe('learned');
+    expect(r.detectorVersion).toMatch(/\+learned-[0-9a-f]{16}$/);
+    const added = r.flags.filter((f) => f.ruleId === 'learned/flattery');
+    expect(rules.flags.some((f) => f.move === 'flattery' && f.start === 0)).toBe(false);
+    expect(added).toHaveLength(1);
+    const f = added[0]!;
+    expect(f.quote).toBe('Your mind is brilliant and your instincts are genius-level.');
+    expect(reply.slice(f.start, f.end)).toBe(f.quote);
+    expect(f.confidence).toBeGreaterThan(0.5);
+    expect(f.confidence).toBeLessThanOrEqual(1);
+    expect(f.rationale).toContain(moveById('flattery').definition);
+    expect(f.support).toBe('unsupported');
+    expect(Flag.safeParse(f).success).toBe(true);
+    expect(r.score).toBeGreaterThan(0);
+  });
+
+  it('leaves plain replies and code alone, and marks flags requested when the user asked for it', () => {
+    const model = smallModel().model;
+    expect(detect('Add two cups of flour and stir well. Paris is the capital of France.', { model }).flags).toEqual([]);
+    const code = 'Here is the test string:\n```\nYou are brilliant, truly a rare genius.\n```\nThe file is saved in the home folder.';
+    expect(detect(code, { model }).flags.filter((f) => f.ruleId === 'learned/flattery')).toEqual([]);
+    const asked = detect('You are brilliant, truly a rare genius.', { model, context: { user: 'Flatter me, I need a pep talk before my exam.' } });
+    const flattery = asked.flags.filter((f) => f.move === 'flattery');
+    expect(flattery.length).toBeGreaterThan(0);
+    for (const f of flattery) expect(f.support).toBe('requested');
+  });
+
+  it('accepts a confidence from 0 to 1 on a flag, and nothing outside it', () => {
+    const base = { move: 'flattery', start: 0, end: 3, quote: 'abc', severity: 1, support: 'unsupported', rationale: 'r', source: 'detector' };
+    expect(Flag.safeParse({ ...base, confidence: 0.42 }).success).toBe(true);
+    expect(Flag.safeParse(base).success).toBe(true);
+    expect(Flag.safeParse({ ...base, confidence: 1.5 }).success).toBe(false);
+  });
+
+  it('loads the shipped model, whose version is the hash of its file', () => {
+    const file = JSON.parse(readFileSync(join(ROOT, 'shared', 'detect', 'learned', 'model.json'), 'utf8')) as StoredModel;
+    expect(file.version).toBe(versionOf(file));
+    expect(file.trainedOn.map((t) => t.name).sort()).toEqual(expect.arrayContaining(['argotario', 'spiral-kimi-k2', 'spiral-llama-4-maverick']));
+    for (const t of file.trainedOn) expect(t.licence).not.toMatch(/research only/);
+    expect(shippedModel()?.version).toBe(file.version);
+    const r = detect('Honestly, you are one of the sharpest people I have talked to.');
+    expect(r.tier).toBe('learned');
+    expect(r.detectorVersion.endsWith(`+${file.version}`)).toBe(true);
+  });
+});
+
+describe('a missing or damaged model', () => {
+  const good = () => smallModel().stored;
+  const firstMove = (m: StoredModel) => Object.values(m.moves)[0]!;
+  it.each([
+    ['not JSON', () => '{"format": "unspun-learned/1", '],
+    ['nothing', () => null],
+    ['another format', () => ({ ...good(), format: 'other/9' })],
+    ['edited weights (version no longer matches)', () => {
+      const m = structuredClone(good());
+      const mv = firstMove(m);
+      mv.w = mv.w.startsWith('A') ? `B${mv.w.slice(1)}` : `A${mv.w.slice(1)}`;
+      return m;
+    }],
+    ['truncated weights, re-versioned', () => {
+      const m = structuredClone(good());
+      const mv = firstMove(m);
+      mv.w = mv.w.slice(0, 8);
+      return { ...m, version: versionOf(m) };
+    }],
+  ])('%s: refused with one line, never a throw', (_name, make) => {
+    const loaded = parseModel(make());
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) {
+      expect(loaded.error.length).toBeGreaterThan(0);
+      expect(loaded.error).not.toContain('\n');
+    }
+  });
+
+  it('runs rules only and says so: the flags are the rules\' and every reply is still scored', () => {
+    const reply = 'Act now, before it is too late! Experts agree this is the only option.';
+    const r = detect(reply, { model: null });
+    expect(r.tier).toBe('rules');
+    expect(r.detectorVersion.endsWith('+rules-only')).toBe(true);
+    expect(r.flags).toEqual(detectRules(reply).flags);
+  });
+
+  it('the proxy names a missing model file in one line and its offline judge answers with rules only', async () => {
+    const warn = vi.fn();
+    const missing = join(ROOT, 'no-such-dir', 'model.json');
+    expect(loadModelFile(missing, warn)).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+    const line = String(warn.mock.calls[0]![0]);
+    expect(line).toContain(missing);
+    expect(line).toContain('rules only');
+    expect(line).not.toContain('\n');
+    const judge = createOfflineJudge({ model: null });
+    const verdict = await judge.score({ reply: { text: 'Act now, before it is too late!' } });
+    expect(verdict.judge.detectorVersion?.endsWith('+rules-only')).toBe(true);
+    expect(judge.promptVersion).toBe(verdict.judge.detectorVersion);
+  });
+
+  it('a corrupt model file given to the proxy is refused the same way', () => {
+    const warn = vi.fn();
+    expect(loadModelFile(join(ROOT, 'package.json'), warn)).toBeNull();
+    expect(String(warn.mock.calls[0]![0])).toMatch(/package\.json is unusable \(format is undefined/);
+  });
+});
+
+describe('npm run train -- --research', () => {
+  it('refuses to write research weights over the shipped model file', () => {
+    const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const run = spawnSync(process.execPath, [tsx, 'test/train/train.ts', '--research', '--out', 'shared/detect/learned/model.json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('refusing to write shared/detect/learned/model.json');
+  });
+});
