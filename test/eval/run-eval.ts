@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const corpusDir = resolve(ROOT, arg('--corpus') ?? defaultCorpusDir(ROOT));
-  const folds = Number(arg('--folds') ?? 5);
+  const folds = Number(arg('--folds') ?? 3);
   const markdown = process.argv.includes('--markdown');
   const say = markdown ? (_: string) => {} : (line: string) => console.log(line);
   const only = arg('--files')?.split(',').map((s) => s.trim().replace(/\.jsonl$/, ''));

@@ -33,6 +33,7 @@ export const HYPER: Record<string, number> = {
   innerFolds: 3,
   minPositiveUnits: 15,
   minPrecision: 0.6,
+  minKeepGain: 0.01,
   // Experiments only: UNSPUN_TRAIN_HYPER='{"l2":0.001}' (recorded in the model file's `hyper`).
   ...(JSON.parse(process.env.UNSPUN_TRAIN_HYPER ?? '{}') as Record<string, number>),
 };
@@ -280,7 +281,9 @@ export function train(p: Prepared, options: { seed: number; trainedOn: TrainingS
     }
     const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), HYPER.minPrecision!) : undefined;
     const keep = chooseKeep(scored, adds?.t);
-    if (!adds && keep.t === 0) {
+    // A move the model cannot help (no adds, and hiding rule flags gains almost nothing) is left out:
+    // a smaller file, a faster detector, and the rules answer for it unchanged.
+    if (!adds && keep.f1 - keep.rulesF1 < HYPER.minKeepGain!) {
       report.push({ move, positives: positiveUnits, shipped: false });
       return;
     }
