@@ -2,6 +2,7 @@
 // medians over several runs (these machines are shared and noisy; absolute times alone mislead).
 //
 //   detector   ms per 4 KB reply, against the eval keyword baseline on the same texts
+//   learned    the same reply with the learned tier, against rules only (learned-tier.ts)
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
 //   anchoring  quote anchoring and the detector's worst case, against indexOf / a 4 KB reply
 //   judge      proxy overhead and cache hits with the anthropic judge, against a bare Hono handler
@@ -18,6 +19,7 @@ import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';
 import { benchProxyCost } from './proxy-cost-bench.ts';
 import { benchAnchoring } from './anchoring.ts';
+import { benchLearnedTier } from './learned-tier.ts';
 import { EVAL_DIR as evalDir } from '../eval/paths.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -128,6 +130,7 @@ async function benchProxy(): Promise<void> {
 }
 
 await benchDetector();
+benchLearnedTier(RUNS);
 await benchAnchoring();
 await benchProxy();
 await benchProxyCost();
