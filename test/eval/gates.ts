@@ -5,6 +5,9 @@
 //   unlabelled sets: ordinary answers to plain requests; a ceiling on how many get any flag, and on
 //                    how many get a severity ≥ 2 flag (there is no F1 without labels).
 // Floors are the issue-8 targets where the detector meets them, else what it measured (see README).
+// `npm run eval` checks them on held-out data (cross-file for spiral-*, k-fold for the sets the
+// shipped model trains on); the unit-test sample runs the shipped model, which on spiral-*,
+// sahai-* and argotario means its own training data, and says so in the test's title.
 export type Gate =
   | {
       kind: 'labelled';

@@ -189,6 +189,7 @@ async function main(): Promise<void> {
   else {
     console.log(`\n4 KB reply: rules only ${rulesMs.toFixed(2)} ms, with learned tier ${learnedMs.toFixed(2)} ms (${(learnedMs / rulesMs).toFixed(2)}×; medians, same run)`);
     console.log(failures.length ? `gates failed:\n  ${failures.join('\n  ')}` : 'every gate in test/eval/gates.ts met');
+    console.log(`\nREADME table (npm run eval -- --markdown prints only this):\n\n${markdownTable(rows, shipped.version, folds)}`);
   }
   if (failures.length) process.exitCode = 1;
 }
