@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detect, detectorVersion } from '#shared/detect';
+// The rule tier on its own (the learned tier on top is tested in learned.test.ts).
+import { detectRules as detect, detectorVersion } from '#shared/detect';
 import { RULES } from '#shared/detect/rules';
 import { Flag, MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from '../eval/paths.ts';
