@@ -1,4 +1,5 @@
 // npm run eval [-- --data DIR] [--files a,b] [--corpus DIR] [--folds K] [--moves] [--markdown]
+//              [-- --judge anthropic --sample N --max-usd X [--cache DIR]]   (judge-eval.ts)
 // Every dev set in ../shared/eval/data (and the project's corpus, test/corpus) through the keyword
 // baseline, the detector with rules only, and the detector with its learned tier, scored by
 // ../shared/eval/score.mjs (labelled sets) or ../shared/eval/flag-rate.mjs (ordinary answers).
@@ -18,6 +19,7 @@ import { gateFor } from './gates.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 import { defaultCorpusDir, HeldOut, type HeldOutKind } from './held-out.ts';
 import { corpusAsGold } from './corpus-gold.ts';
+import { runJudgeEval } from './judge-eval.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -75,6 +77,50 @@ interface Row {
   gateFailures: string[];
 }
 
+async function judgeEval(dataDir: string): Promise<void> {
+  const judge = arg('--judge');
+  if (judge !== 'anthropic') {
+    console.error(`eval: --judge ${judge} is not supported: use --judge anthropic (the offline detector is the default)`);
+    process.exit(2);
+  }
+  const sample = Number(arg('--sample') ?? 20);
+  const maxUsd = Number(arg('--max-usd') ?? NaN);
+  if (!Number.isInteger(sample) || sample < 1 || !Number.isFinite(maxUsd) || maxUsd < 0) {
+    console.error('eval: --judge anthropic needs --sample N (units per set, ≥ 1) and --max-usd X (a dollar limit)');
+    process.exit(2);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'unspun-judge-eval-'));
+  try {
+    const r = await runJudgeEval({
+      dataDir,
+      ...(arg('--files') ? { files: arg('--files')!.split(',').map((s) => s.trim()) } : {}),
+      sample,
+      maxUsd,
+      cacheDir: resolve(ROOT, arg('--cache') ?? join('.output', 'judge-eval-cache')),
+      env: process.env,
+      tmp,
+      log: (l) => console.log(l),
+      score: (_set, gold, pred, unlabelled): Record<string, number> => {
+        if (unlabelled) {
+          const rate = JSON.parse(node('flag-rate.mjs', ['--gold', gold, '--pred', pred, '--json'])) as FlagRate;
+          return { anyFlag: rate.replies_with_any_flag, severe: rate.replies_with_severity2_flag };
+        }
+        const m = JSON.parse(node('score.mjs', ['--gold', gold, '--pred', pred, '--json'])) as Metrics;
+        return { binaryF1: m.binary.f1, microF1: m.per_move_avg?.micro.f1 ?? 0 };
+      },
+    });
+    if (r.refused) process.exit(2);
+    console.log('\n| set (judge sample) | units | binary F1 | per-move micro-F1 | any flag | severity ≥ 2 |\n|---|---|---|---|---|---|');
+    const f = (x: number | undefined, p = false) => (x === undefined ? '—' : p ? pct(x) : x.toFixed(2));
+    for (const row of r.rows) {
+      const m = row.metrics;
+      console.log(`| ${row.set} | ${row.units} | ${f(m.binaryF1)} | ${f(m.microF1)} | ${f(m.anyFlag, true)} | ${f(m.severe, true)} |`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const given = arg('--data');
   const dataDir = given ? resolve(ROOT, given) : join(EVAL_DIR, 'data');
@@ -82,6 +128,7 @@ async function main(): Promise<void> {
     console.error(`eval: no data directory at ${dataDir}`);
     process.exit(2);
   }
+  if (arg('--judge')) return judgeEval(dataDir);
   const corpusDir = resolve(ROOT, arg('--corpus') ?? defaultCorpusDir(ROOT));
   const folds = Number(arg('--folds') ?? 3);
   const markdown = process.argv.includes('--markdown');
