@@ -32,7 +32,7 @@ export const HYPER: Record<string, number> = {
   keepWeights: 5000,
   innerFolds: 3,
   minPositiveUnits: 15,
-  minPrecision: 0.6,
+  minPrecision: 0.5,
   minKeepGain: 0.01,
   // Experiments only: UNSPUN_TRAIN_HYPER='{"l2":0.001}' (recorded in the model file's `hyper`).
   ...(JSON.parse(process.env.UNSPUN_TRAIN_HYPER ?? '{}') as Record<string, number>),
