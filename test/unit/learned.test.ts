@@ -14,6 +14,8 @@ import { moveById } from '#shared/taxonomy';
 import { labelCorpusUnit } from '../train/data.ts';
 import { chooseKeep, chooseThreshold, prepare, train } from '../train/trainer.ts';
 import { createOfflineJudge, loadModelFile } from '../../proxy/judges/offline.ts';
+import { resolveJudgeSettings } from '../../proxy/config.ts';
+import { createJudges } from '../../proxy/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -212,6 +214,24 @@ describe('a missing or damaged model', () => {
     const verdict = await judge.score({ reply: { text: 'Act now, before it is too late!' } });
     expect(verdict.judge.detectorVersion?.endsWith('+rules-only')).toBe(true);
     expect(judge.promptVersion).toBe(verdict.judge.detectorVersion);
+  });
+
+  it('UNSPUN_DETECTOR_MODEL names the model file; a missing one leaves the proxy scoring with rules only', async () => {
+    const missing = join(ROOT, 'no-such-dir', 'research-model.json');
+    const settings = resolveJudgeSettings({ UNSPUN_JUDGE: 'offline', UNSPUN_DETECTOR_MODEL: missing });
+    expect(settings.detectorModel).toBe(missing);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const judges = createJudges(settings);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain(missing);
+      const verdict = await judges.offline.score({ reply: { text: 'Act now, before it is too late!' } });
+      expect(verdict.judge.detectorVersion?.endsWith('+rules-only')).toBe(true);
+      expect(verdict.flags.length).toBeGreaterThan(0);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(resolveJudgeSettings({ UNSPUN_JUDGE: 'offline' }).detectorModel).toBeUndefined();
   });
 
   it('a corrupt model file given to the proxy is refused the same way', () => {
