@@ -8,6 +8,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 import { listFixtures, withStreamDriver } from '../helpers/site-fixtures.ts';
+import { unzipStored } from '../helpers/unzip.ts';
+import { ExportRecord } from '../../shared/export/record.ts';
 import {
   EXTENSION_ORIGIN,
   GECKO_ID,
@@ -79,5 +81,61 @@ describe('Unspun in Firefox', () => {
     const ms = (await archive()).messages.filter((m) => m.site === site && m.conversationId === conv);
     expect(ms).toHaveLength(1);
     await page.close();
+  });
+
+  describe('dashboard', () => {
+    let page: Page;
+    const errors: string[] = [];
+
+    beforeAll(async () => {
+      page = await ff.openExtensionPage('dashboard.html');
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.waitForFunction(() => document.getElementById('dashboard')?.dataset.total !== undefined, { timeout: 15_000 });
+      await page.click('nav [data-tab="data"]');
+    });
+
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    it.each([
+      ['chatgpt', 'chatgpt-conversations.json', 'chatgpt-export'],
+      ['claude', 'claude-conversations.json', 'claude-export'],
+    ] as const)('imports a %s data export and scores the imported replies through the proxy', async (format, file, source) => {
+      const runsBefore = await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length);
+      await page.select('select[name="import-format"]', format);
+      await page.select('select[name="import-judge"]', 'offline');
+      const input = await page.$('input[name="import-file"]');
+      await input!.uploadFile(resolve('test/fixtures/exports', file));
+      await page.click('#import-go');
+      await until(`the ${format} import run to finish`, async () => (await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length)) > runsBefore, 60_000);
+      expect(await page.$eval('#import-status', (e) => e.textContent)).toMatch(/Imported [1-9]\d* conversation/);
+      const imported = (await archive()).messages.filter((m) => m.captureMethod === 'import' && m.site === format);
+      expect(imported.length).toBeGreaterThan(0);
+      const scored = new Set((await archive()).scores.map((s) => s.messageKey));
+      expect(imported.filter((m) => m.role === 'assistant').every((m) => m.status === 'scored' && scored.has(m.key))).toBe(true);
+      void source;
+      expect(errors).toEqual([]);
+    });
+
+    it('exports the archive as a research zip that lands in the downloads folder and validates', async () => {
+      const conversations = (await archive()).conversations.length;
+      await page.click('#export-go');
+      const name = await until('the export zip in the downloads folder', async () =>
+        readdirSync(ff.downloads).find((f) => f.endsWith('.zip') && !readdirSync(ff.downloads).includes(`${f}.part`)),
+      60_000);
+      const files = unzipStored(await until('the whole zip', async () => {
+        const buffer = readFileSync(join(ff.downloads, name));
+        return buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) >= 0 ? buffer : undefined;
+      }));
+      expect([...files.keys()].sort()).toEqual(['conversations.csv', 'conversations.jsonl', 'manifest.json', 'schema.json']);
+      const lines = files.get('conversations.jsonl')!.toString('utf8').trim().split('\n');
+      expect(lines).toHaveLength(conversations);
+      const records = lines.map((l) => ExportRecord.parse(JSON.parse(l)));
+      expect(new Set(records.map((r) => r.conversation.site))).toEqual(new Set(['demo', 'chatgpt', 'claude']));
+      for (const r of records) expect(r.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
+      expect(await page.$eval('#export-status', (e) => e.textContent)).toContain(`Exported ${conversations} conversations, redacted`);
+      expect(errors).toEqual([]);
+    });
   });
 });
