@@ -58,6 +58,8 @@ export async function launchFirefoxExtension(): Promise<FirefoxExtension> {
     executablePath: FIREFOX,
     headless: true,
     args: ['-remote-allow-system-access'],
+    // UNSPUN_FIREFOX_DEBUG=1: Firefox's own output and every console message (pages, extension) on stderr.
+    dumpio: process.env.UNSPUN_FIREFOX_DEBUG === '1',
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
       // permissions.request() answers at once instead of showing a doorhanger headless Firefox
@@ -72,6 +74,7 @@ export async function launchFirefoxExtension(): Promise<FirefoxExtension> {
       // Nothing on this closed network answers: no captive portal or connectivity probes.
       'network.captive-portal-service.enabled': false,
       'network.connectivity-service.enabled': false,
+      ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true } : {}),
     },
   });
   let addonId: string;

@@ -10,8 +10,9 @@ import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 import { listFixtures, withStreamDriver } from '../helpers/site-fixtures.ts';
 import { unzipStored } from '../helpers/unzip.ts';
 import { ExportRecord } from '../../shared/export/record.ts';
+import { neededOrigins, type ManifestHosts } from '../../extension/host-access.ts';
 import {
-  EXTENSION_ORIGIN,
+  FIREFOX_EXTENSION_DIR,
   GECKO_ID,
   highlightCountFirefox,
   launchFirefoxExtension,
@@ -27,6 +28,7 @@ let ff: FirefoxExtension;
 let proxy: TestProxy;
 
 const archive = () => readArchiveFirefox(ff.control);
+const badgeText = () => ff.control.evaluate(() => (globalThis as any).browser.action.getBadgeText({}) as Promise<string>);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS, `firefox-${name}.png`) as `${string}.png` });
 
 beforeAll(async () => {
@@ -42,6 +44,14 @@ afterAll(async () => {
 describe('Unspun in Firefox', () => {
   it('installs as a temporary add-on with its gecko id', () => {
     expect(ff.addonId).toBe(GECKO_ID);
+  });
+
+  it('has access to the proxy and the chat sites once installed (Firefox 127+ grants MV3 hosts at install)', async () => {
+    const needed = neededOrigins(JSON.parse(readFileSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'), 'utf8')) as ManifestHosts);
+    expect(needed).toEqual(expect.arrayContaining(['http://127.0.0.1/*', 'https://chatgpt.com/*', 'https://claude.ai/*']));
+    const missing = await ff.control.evaluate((origins) => Promise.all(origins.map(async (o) => ((await (globalThis as any).browser.permissions.contains({ origins: [o] })) ? null : o))), needed);
+    expect(missing.filter(Boolean)).toEqual([]);
+    expect(await badgeText()).toBe('');
   });
 
   it('pairs through the pairing link', async () => {
@@ -81,6 +91,38 @@ describe('Unspun in Firefox', () => {
     const ms = (await archive()).messages.filter((m) => m.site === site && m.conversationId === conv);
     expect(ms).toHaveLength(1);
     await page.close();
+  });
+
+  describe('host access the user revoked', () => {
+    const revoked = ['https://chatgpt.com/*', 'http://127.0.0.1/*'];
+
+    it('shows "!" on the button and says in the popup what is missing; "Allow access" asks for it and capture works again', async () => {
+      await ff.control.evaluate((origins) => (globalThis as any).browser.permissions.remove({ origins }), revoked);
+      await until('the "!" badge', async () => (await badgeText()) === '!');
+
+      const popup = await ff.openExtensionPage('popup.html');
+      await popup.waitForSelector('#host-access:not([hidden])', { timeout: 10_000 });
+      expect((await popup.$eval('#host-access', (e) => (e as HTMLElement).dataset.missing))!.split(' ').sort()).toEqual(['127.0.0.1', 'chatgpt.com']);
+      expect(await popup.$eval('#host-access p', (e) => e.textContent)).toMatch(/local proxy \(127\.0\.0\.1\).*chatgpt\.com/);
+      // What it breaks: the background cannot reach the proxy without access to 127.0.0.1.
+      await until('the popup status', async () => /not reachable/.test((await popup.$eval('#status', (e) => e.textContent)) ?? ''));
+      await shot(popup, 'popup-host-access');
+
+      await popup.click('#host-access button'); // a real click: permissions.request needs user input
+      await popup.waitForSelector('#host-access[hidden]', { timeout: 10_000 });
+      const granted = await ff.control.evaluate((origins) => (globalThis as any).browser.permissions.contains({ origins }), revoked);
+      expect(granted).toBe(true);
+      await until('the badge cleared', async () => (await badgeText()) === '');
+      await popup.close();
+
+      // Access back: a ChatGPT page is read and scored again.
+      const f = listFixtures('chatgpt').find((x) => x.file === 'conversation.html')!;
+      const page = await ff.browser.newPage();
+      await serveAt(page, { [f.url!]: withStreamDriver(f.html) });
+      await page.goto(f.url!);
+      await page.waitForSelector('unspun-badge[data-state="scored"]', { timeout: 30_000 });
+      await page.close();
+    });
   });
 
   describe('dashboard', () => {
