@@ -75,6 +75,35 @@ describe('Unspun in Firefox', () => {
       return a.scores.filter((s) => s.messageKey.startsWith('demo:ff-1:')).length === 2 ? a : undefined;
     });
     expect(stored.messages.filter((m) => m.conversationId === 'ff-1')).toHaveLength(2);
+
+    // Hovering a highlight opens its card (Firefox finds the text under the pointer with
+    // caretPositionFromPoint, Chromium with caretRangeFromPoint); disagreeing stores a label.
+    const spot = await page.evaluate(() => {
+      const body = document.querySelector('[data-message-id="ff-1-a1"] [data-message-body]')!;
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.nodeValue!.indexOf('before it');
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at + 2);
+        range.setEnd(n, at + 4);
+        const r = range.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      return null;
+    });
+    expect(spot).not.toBeNull();
+    await page.mouse.move(spot!.x, spot!.y);
+    await page.waitForSelector('unspun-card >>> .card[data-move="false-urgency"]', { visible: true, timeout: 10_000 });
+    await page.mouse.click(spot!.x, spot!.y); // pin it
+    await page.click('unspun-card >>> button.disagree');
+    await until('the label stored', () =>
+      ff.control.evaluate(async () => {
+        const bg = (await (globalThis as any).browser.runtime.getBackgroundPage()) as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } };
+        return (await bg.unspun.db.labels.toArray()).some((l) => l.verdict === 'disagree' && l.flag.move === 'false-urgency');
+      }),
+    );
+    await shot(page, 'demo-card');
     await page.close();
   });
 
