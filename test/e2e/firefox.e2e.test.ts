@@ -129,6 +129,13 @@ describe('Unspun in Firefox', () => {
       await ff.control.evaluate((origins) => (globalThis as any).browser.permissions.remove({ origins }), revoked);
       await until('the "!" badge', async () => (await badgeText()) === '!');
 
+      // Without 127.0.0.1 the pairing page gets no answer, and says what to check.
+      const pairing = await ff.browser.newPage();
+      await pairing.goto(`${proxy.url}/pair#${proxy.token}`);
+      await until('the pairing page to give up', async () => /may it access 127\.0\.0\.1/.test((await pairing.$eval('#status', (e) => e.textContent)) ?? ''));
+      expect(await pairing.evaluate(() => document.documentElement.dataset.unspunPaired)).toBeUndefined();
+      await pairing.close();
+
       const popup = await ff.openExtensionPage('popup.html');
       await popup.waitForSelector('#host-access:not([hidden])', { timeout: 10_000 });
       expect((await popup.$eval('#host-access', (e) => (e as HTMLElement).dataset.missing))!.split(' ').sort()).toEqual(['127.0.0.1', 'chatgpt.com']);
