@@ -107,6 +107,15 @@ describe('Unspun in Firefox', () => {
     await page.close();
   });
 
+  it('options page shows the pairing and tests the connection', async () => {
+    const page = await ff.openExtensionPage('options.html');
+    await until('the stored proxy URL in the form', async () => (await page.$eval('#proxyUrl', (e) => (e as HTMLInputElement).value)) === proxy.url);
+    await page.click('#test');
+    await until('the connection report', async () => /Token accepted/.test((await page.$eval('#report', (e) => e.textContent)) ?? ''));
+    expect(await page.$$eval('#report .bad', (bad) => bad.length)).toBe(0);
+    await page.close();
+  });
+
   it.each(['chatgpt', 'claude'])('%s: a streamed reply on the real URL is captured once, scored and drawn', async (site) => {
     const f = listFixtures(site).find((x) => x.file === 'streaming.html')!;
     const page = await ff.browser.newPage();
