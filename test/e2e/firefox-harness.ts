@@ -10,11 +10,13 @@
 // - The background is an event page, not a service worker: code that needs it runs in an extension
 //   page through `runtime.getBackgroundPage()`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
-import type { Archive } from './harness.ts';
+import { until, type Archive } from './harness.ts';
+
+export { until };
 
 export const FIREFOX = process.env.UNSPUN_FIREFOX ?? '/usr/bin/firefox-esr';
 export const FIREFOX_EXTENSION_DIR = resolve('.output/firefox-mv3');
@@ -51,37 +53,19 @@ export interface FirefoxExtension {
 export async function launchFirefoxExtension(): Promise<FirefoxExtension> {
   ensureFirefoxBuilt();
   const downloads = mkdtempSync(join(tmpdir(), 'unspun-ff-downloads-'));
-  mkdirSync(downloads, { recursive: true });
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    protocol: 'webDriverBiDi',
-    executablePath: FIREFOX,
-    headless: true,
-    args: ['-remote-allow-system-access'],
-    // UNSPUN_FIREFOX_DEBUG=1: Firefox's own output and every console message (pages, extension) on stderr.
-    dumpio: process.env.UNSPUN_FIREFOX_DEBUG === '1',
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
-      // permissions.request() answers at once instead of showing a doorhanger headless Firefox
-      // cannot click; the request still needs a real click (user input) in an extension page.
-      'extensions.webextOptionalPermissionPrompts': false,
-      'browser.download.folderList': 2,
-      'browser.download.dir': downloads,
-      'browser.download.useDownloadDir': true,
-      'browser.download.always_ask_before_handling_new_types': false,
-      'browser.download.start_downloads_in_tmp_dir': false,
-      'browser.download.alwaysOpenPanel': false,
-      // Nothing on this closed network answers: no captive portal or connectivity probes.
-      'network.captive-portal-service.enabled': false,
-      'network.connectivity-service.enabled': false,
-      ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true } : {}),
-    },
-  });
+  let browser: Browser;
+  try {
+    browser = await launch(downloads);
+  } catch (error) {
+    rmSync(downloads, { recursive: true, force: true });
+    throw error;
+  }
   let addonId: string;
   try {
     addonId = await browser.installExtension(FIREFOX_EXTENSION_DIR);
   } catch (error) {
     await browser.close();
+    rmSync(downloads, { recursive: true, force: true });
     throw error;
   }
   const openExtensionPage = async (path: string): Promise<Page> => {
@@ -110,6 +94,34 @@ export async function launchFirefoxExtension(): Promise<FirefoxExtension> {
       rmSync(downloads, { recursive: true, force: true });
     },
   };
+}
+
+function launch(downloads: string): Promise<Browser> {
+  return puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: FIREFOX,
+    headless: true,
+    args: ['-remote-allow-system-access'],
+    // UNSPUN_FIREFOX_DEBUG=1: Firefox's own output and every console message (pages, extension) on stderr.
+    dumpio: process.env.UNSPUN_FIREFOX_DEBUG === '1',
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+      // permissions.request() answers at once instead of showing a doorhanger headless Firefox
+      // cannot click; the request still needs a real click (user input) in an extension page.
+      'extensions.webextOptionalPermissionPrompts': false,
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloads,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.start_downloads_in_tmp_dir': false,
+      'browser.download.alwaysOpenPanel': false,
+      // Nothing on this closed network answers: no captive portal or connectivity probes.
+      'network.captive-portal-service.enabled': false,
+      'network.connectivity-service.enabled': false,
+      ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true } : {}),
+    },
+  });
 }
 
 /** Reads the extension's Dexie archive through the background page (real IndexedDB in Firefox). */
@@ -144,17 +156,6 @@ export async function serveAt(page: Page, routes: Record<string, string>): Promi
     else if (href.startsWith('https://')) void request.abort();
     else void request.continue();
   });
-}
-
-/** Polls until `probe` returns something truthy; fails with what it was waiting for. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 /** Number of ranges in Unspun's highlights (CSS Custom Highlight API, read in the page). */
