@@ -1,8 +1,10 @@
 // The Firefox build in real Firefox (Debian firefox-esr, headless, WebDriver BiDi through
-// puppeteer-core) against the real proxy (offline judge): host access, pairing, the demo page's
-// highlights, capture on two chat sites' fixtures served at their real URLs, and the dashboard's
-// import and export. One browser for the file: Firefox starts in seconds, not half a second.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// puppeteer-core) against the real proxy (offline judge): host access (granted at install, and
+// asked for again from the popup once revoked), pairing, the demo page's highlights and card, the
+// options page, capture on two chat sites' fixtures served at their real URLs (BiDi network
+// interception), and the dashboard's import and export. One browser for the file: Firefox takes
+// seconds to start, not half a second.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,9 +188,9 @@ describe('Unspun in Firefox', () => {
     });
 
     it.each([
-      ['chatgpt', 'chatgpt-conversations.json', 'chatgpt-export'],
-      ['claude', 'claude-conversations.json', 'claude-export'],
-    ] as const)('imports a %s data export and scores the imported replies through the proxy', async (format, file, source) => {
+      ['chatgpt', 'chatgpt-conversations.json'],
+      ['claude', 'claude-conversations.json'],
+    ] as const)('imports a %s data export and scores the imported replies through the proxy', async (format, file) => {
       const runsBefore = await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length);
       await page.select('select[name="import-format"]', format);
       await page.select('select[name="import-judge"]', 'offline');
@@ -201,7 +203,6 @@ describe('Unspun in Firefox', () => {
       expect(imported.length).toBeGreaterThan(0);
       const scored = new Set((await archive()).scores.map((s) => s.messageKey));
       expect(imported.filter((m) => m.role === 'assistant').every((m) => m.status === 'scored' && scored.has(m.key))).toBe(true);
-      void source;
       expect(errors).toEqual([]);
     });
 
