@@ -7,6 +7,7 @@ import { loadSiteState } from '../sites/site-settings.ts';
 import { startReader } from '../background/reader.ts';
 import { createRunService } from '../dashboard/runs.ts';
 import { RETENTION_ALARM, RETENTION_KEY, runAutoDelete } from '../db/retention.ts';
+import { startHostAccessBadge } from '../background/host-access-badge.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -52,6 +53,9 @@ export default defineBackground(() => {
       if ('token' in changes || 'proxyUrl' in changes) void service.refreshDisabledSites();
     }
   });
+
+  // "!" on the toolbar button while the browser withholds a host Unspun needs (Firefox lets people revoke them).
+  startHostAccessBadge();
 
   // The worker just woke up: anything left pending by a previous life is due.
   void service.queue.drain();

@@ -2,6 +2,7 @@ import { sendToBackground } from '../../messages.ts';
 import { saveSettings } from '../../settings.ts';
 import { mountSiteHealth } from './site-health.ts';
 import { mountOpenPanelLink } from '../../ui/open-panel.ts';
+import { mountHostAccess } from './host-access.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -43,5 +44,6 @@ $('options').addEventListener('click', (event) => {
 });
 
 void refresh();
+mountHostAccess(document.querySelector('main')!, document.querySelector('main dl'));
 mountSiteHealth(document.querySelector('main')!);
 mountOpenPanelLink(document.querySelector('main')!);
