@@ -98,6 +98,33 @@ function createShingler() {
   };
 }
 
+describe('the corpus line schema', () => {
+  const ok = {
+    id: 'uc-9999',
+    site: 'chatgpt',
+    kind: 'positive',
+    context: { user: 'Is it safe?' },
+    text: 'Experts agree it is perfectly safe.',
+    moves: [{ move: 'unsourced-authority', quote: 'Experts agree', support: 'unsupported' }],
+    note: 'test line',
+  };
+  it.each([
+    ['an unknown move id', { ...ok, moves: [{ ...ok.moves[0], move: 'gaslighting' }] }],
+    ['an unknown site', { ...ok, site: 'bard' }],
+    ['a positive whose only move was requested', { ...ok, moves: [{ ...ok.moves[0], support: 'requested' }] }],
+    ['a negative with an unsupported move', { ...ok, kind: 'hard-negative' }],
+    ['a missing user turn', { ...ok, context: {} }],
+    ['an extra field', { ...ok, label: 1 }],
+  ])('rejects %s', (_name, line) => {
+    expect(CorpusReply.safeParse(line).success).toBe(false);
+  });
+  it('accepts a well-formed positive and a negative with a requested move', () => {
+    expect(CorpusReply.safeParse(ok).success).toBe(true);
+    const requested = { ...ok, kind: 'hard-negative', moves: [{ ...ok.moves[0], support: 'requested' }] };
+    expect(CorpusReply.safeParse(requested).success).toBe(true);
+  });
+});
+
 describe('the labelled corpus', () => {
   it('parses: every line matches the schema', () => {
     const problems = lines.flatMap(({ where, raw }) => {
