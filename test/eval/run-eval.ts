@@ -1,4 +1,5 @@
 // npm run eval [-- --data DIR] [--files a,b]
+// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2] | --judge-verdicts DIR: see judge-prompt.ts
 // Runs the offline detector and the keyword baseline over every gold file in ../shared/eval/data,
 // scores both with ../shared/eval/score.mjs --json and prints one table per file. Exits non-zero
 // unless the detector beats the baseline on per-move micro-F1 on every file.
@@ -9,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detect } from '#shared/detect';
 import { EVAL_DIR } from './paths.ts';
+import { isJudgePromptCommand, runJudgePromptCli } from './judge-prompt.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -142,4 +144,5 @@ async function main(): Promise<void> {
   if (!allAhead) process.exit(1);
 }
 
-await main();
+if (isJudgePromptCommand(process.argv)) process.exit(await runJudgePromptCli(process.argv, ROOT));
+else await main();
