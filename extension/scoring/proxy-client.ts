@@ -68,11 +68,14 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
     async taxonomy(): Promise<unknown> {
       return request('/v1/taxonomy', { method: 'GET', auth: true });
     },
-    /** Any other authenticated JSON route (batches, the site list); the caller validates the answer. */
-    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+    /**
+     * Any other JSON route (batches, the site list, pairing); the caller validates the answer.
+     * Authenticated unless `auth: false` (the pairing challenge, sent before the proxy is trusted).
+     */
+    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; auth?: boolean } = {}): Promise<unknown> {
       return request(path, {
         method: init.method ?? 'GET',
-        auth: true,
+        auth: init.auth ?? true,
         ...(init.body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
       });
     },
