@@ -36,9 +36,18 @@ export default defineContentScript({
     });
     const root = document.documentElement;
     root.dataset.unspunExtension = 'present';
+    // Our /pair page has a #status line. Anything else served at /pair (another program on that
+    // port) gets one of ours, so the reader still learns what happened.
+    const statusLine = (): HTMLElement => {
+      const existing = document.getElementById('status') ?? document.getElementById('unspun-pair-status');
+      if (existing) return existing;
+      const line = h('p', { attrs: { id: 'unspun-pair-status', role: 'status' } });
+      Object.assign(line.style, { font: '16px/1.5 system-ui, sans-serif', padding: '12px 14px', margin: '12px', borderRadius: '10px', background: '#fee2e2', color: '#7f1d1d' });
+      (document.body ?? document.documentElement).prepend(line);
+      return line;
+    };
     const show = (text: string, state: PairingState) => {
-      const status = document.getElementById('status');
-      if (status) status.textContent = text;
+      statusLine().textContent = text;
       root.dataset.unspunPairing = state;
       if (state === 'paired') root.dataset.unspunPaired = 'true';
       else if (state === 'failed' || state === 'kept') root.dataset.unspunPaired = 'false';
@@ -81,8 +90,8 @@ export default defineContentScript({
           h('div', { class: 'row' }, [keep, replace]),
         ]),
       );
-      const status = document.getElementById('status');
-      (status?.parentElement ?? document.body).insertBefore(host, status?.nextSibling ?? null);
+      const status = statusLine();
+      (status.parentElement ?? document.body).insertBefore(host, status.nextSibling);
       const answer = (choice: 'keep' | 'replace') => (event: Event) => {
         // A script on this page can dispatch clicks, but never trusted ones.
         if (!event.isTrusted || !host.isConnected) return;

@@ -1,0 +1,144 @@
+// Pairing in real Chromium against real proxies: a local program that answers 2xx JSON on every
+// path cannot take over a working pairing; a real second proxy can, but only after the reader
+// says yes on the pairing page (a script on that page cannot say it for them); the popup says
+// which proxy is paired; the proxy records the extension's real origin and serves only it.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAIRED_EXTENSION_FILE } from '../../proxy/pairing/paired-extension.ts';
+import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
+import { launchExtension, pair, RESULTS, storageGet, type LaunchedExtension } from './harness.ts';
+
+let ext: LaunchedExtension;
+let first: TestProxy;
+let second: TestProxy;
+let impostor: Server;
+let impostorUrl: string;
+const impostorRequests: { path: string; authorization?: string }[] = [];
+
+/** Some local program that answers 200 JSON, claiming to be Unspun, on every path and method. */
+function startImpostor(): Promise<Server> {
+  const server = createServer((req: IncomingMessage, res) => {
+    impostorRequests.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true, service: 'unspun', version: '6.6.6', proof: 'A'.repeat(43), moves: [], paired: true }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const settings = () => storageGet(ext.sw, ['proxyUrl', 'token', 'pairedAt']);
+
+async function openPairLink(url: string, token: string): Promise<Page> {
+  const page = await ext.context.newPage();
+  await page.goto(`${url}/pair#${token}`);
+  return page;
+}
+const pairingState = (page: Page) => page.evaluate(() => document.documentElement.dataset.unspunPairing);
+
+beforeAll(async () => {
+  first = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' } });
+  second = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' } });
+  impostor = await startImpostor();
+  impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+  ext = await launchExtension();
+  expect(await pair(ext.context, first.url, first.token)).toBe(true);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await first?.close();
+  await second?.close();
+  await new Promise((r) => impostor?.close(r));
+});
+
+describe('pairing', () => {
+  it('records the extension’s real origin on the proxy, in a 0600 file; only that origin is served', async () => {
+    const file = join(first.configDir, PAIRED_EXTENSION_FILE);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ origin: `chrome-extension://${ext.extensionId}` });
+    // The extension's own requests (Origin: its chrome-extension://) pass; another extension id does not.
+    const status = await ext.sw.evaluate(async ({ url, token }) => (await fetch(`${url}/v1/score`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reply: { text: 'Act now!' } }) })).status, { url: first.url, token: first.token });
+    expect(status).toBe(200);
+    const other = await first.request('/v1/taxonomy', { headers: { origin: 'chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz' } });
+    expect(other.status).toBe(403);
+    expect((await first.request('/v1/taxonomy')).status).toBe(200); // no Origin: a CLI with the token
+  });
+
+  it('a local program that answers 2xx JSON on every path cannot take over the pairing, and never sees the token', async () => {
+    const page = await openPairLink(impostorUrl, 'attacker-chosen-token-0123456789');
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 15_000 });
+    expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
+    expect(await page.evaluate(() => document.body.innerText)).toMatch(/could not prove it holds this link's token/);
+    await page.close();
+    expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
+    expect(impostorRequests.map((r) => r.authorization).filter(Boolean)).toEqual([]);
+    expect(impostorRequests.some((r) => r.path === '/v1/pair/challenge')).toBe(true);
+  });
+
+  it('a real second proxy asks first: a page script cannot answer, "Keep" keeps, "Replace" replaces', async () => {
+    const page = await openPairLink(second.url, second.token);
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPairing === 'confirm', null, { timeout: 15_000 });
+    await page.screenshot({ path: join(RESULTS, 'pairing-confirm.png') });
+    expect(await page.locator('#status').textContent()).toMatch(/already paired with another Unspun proxy/);
+    expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
+
+    // The page that served the link: the question is in a closed root, and synthetic events do nothing.
+    const pageTries = await page.evaluate(() => {
+      const host = document.querySelector('unspun-pair-confirm') as HTMLElement;
+      host.click();
+      host.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      return { shadowRoot: host.shadowRoot === null ? 'hidden' : 'open' };
+    });
+    expect(pageTries.shadowRoot).toBe('hidden');
+    expect(await pairingState(page)).toBe('confirm');
+
+    // The reader: "Keep the current pairing" has focus; Enter keeps it.
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPairing === 'kept', null, { timeout: 10_000 });
+    expect(await page.locator('#status').textContent()).toMatch(/Kept the pairing with .*Nothing was changed/);
+    expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
+    await page.close();
+
+    // Again, and this time Tab to "Replace it with this proxy" and press Enter.
+    const again = await openPairLink(second.url, second.token);
+    await again.waitForFunction(() => document.documentElement.dataset.unspunPairing === 'confirm', null, { timeout: 15_000 });
+    await again.keyboard.press('Tab');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => document.documentElement.dataset.unspunPaired === 'true', null, { timeout: 15_000 });
+    expect(await again.locator('#status').textContent()).toMatch(new RegExp(`Paired: .*${second.url.replace(/[.:/]/g, '\\$&')}`));
+    await again.screenshot({ path: join(RESULTS, 'pairing-replaced.png') });
+    await again.close();
+    expect(await settings()).toMatchObject({ proxyUrl: second.url, token: second.token, pairedAt: expect.any(Number) });
+  });
+
+  it('the popup says which proxy is paired: its address and version', async () => {
+    const popup = await ext.context.newPage();
+    await popup.setViewportSize({ width: 320, height: 420 });
+    await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    await popup.waitForFunction(() => document.getElementById('status')?.dataset.state === 'ok', null, { timeout: 15_000 });
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+    expect(await popup.locator('#status').textContent()).toBe(`Paired with the Unspun proxy ${version} at ${second.url}.`);
+    expect(await popup.locator('#detail').textContent()).toMatch(/Paired on /);
+    await popup.screenshot({ path: join(RESULTS, 'pairing-popup.png') });
+    await popup.close();
+  });
+
+  it('a token pasted in the options page gets the same check: a wrong one is not saved, the right one is', async () => {
+    const options = await ext.context.newPage();
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+    await options.locator('#proxyUrl').fill(first.url);
+    await options.locator('#token').fill('not-the-token-0123456789');
+    await options.locator('button[type="submit"]').click();
+    await options.waitForFunction(() => document.getElementById('saved')?.dataset.state === 'bad', null, { timeout: 15_000 });
+    expect(await options.locator('#saved').textContent()).toMatch(/Not saved\. .*could not prove/);
+    expect(await settings()).toMatchObject({ proxyUrl: second.url, token: second.token });
+    await options.locator('#token').fill(first.token);
+    await options.locator('button[type="submit"]').click();
+    await options.waitForFunction(() => document.getElementById('saved')?.dataset.state === 'ok', null, { timeout: 15_000 });
+    expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
+    await options.close();
+  });
+});
