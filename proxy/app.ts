@@ -195,6 +195,10 @@ export function createApp(deps: AppDeps) {
     return c.json({ paired: true, origin: record.origin, version: config.version ?? '0.0.0' });
   });
 
+  // "Would my requests be served?" for the extension's status check: a POST, so the browser sends
+  // the extension's Origin (it sends none on GET) and the paired-origin check applies. Changes nothing.
+  app.post('/v1/pair/check', (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
+
   app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 
   app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: MOVES }));

@@ -142,11 +142,25 @@ export function createBackgroundService(deps: BackgroundDeps) {
     else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
     else {
       try {
-        await c.taxonomy();
+        // A POST, so the browser sends our Origin and the proxy's paired-extension check applies
+        // (a GET carries none). Proxies from before that check answer 404: the token check suffices.
+        await c.call('/v1/pair/check', { method: 'POST', body: {} }).catch((error: unknown) => {
+          if (error instanceof ProxyError && error.status === 404) return c.taxonomy();
+          throw error;
+        });
         auth = { ok: true, detail: 'Token accepted.' };
       } catch (error) {
         const status = error instanceof ProxyError ? error.status : undefined;
-        auth = { ok: false, detail: status === 401 ? 'The proxy rejected this token.' : errorText(error) };
+        const code = error instanceof ProxyError ? error.code : undefined;
+        auth = {
+          ok: false,
+          detail:
+            status === 401
+              ? 'The proxy rejected this token.'
+              : code === 'origin_not_paired'
+                ? 'The proxy is now paired with another browser or Unspun install. To use it here, open the pairing link it printed in this browser. Replies are kept until then.'
+                : errorText(error),
+        };
       }
     }
     return { health, auth, ...(version ? { version } : {}) };

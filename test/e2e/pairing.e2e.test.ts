@@ -4,13 +4,14 @@
 // which proxy is paired; the proxy records the extension's real origin and serves only it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRED_EXTENSION_FILE } from '../../proxy/pairing/paired-extension.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { launchExtension, pair, RESULTS, storageGet, type LaunchedExtension } from './harness.ts';
+import { EXTENSION_DIR, launchExtension, pair, RESULTS, storageGet, storageSet, type LaunchedExtension } from './harness.ts';
 
 let ext: LaunchedExtension;
 let first: TestProxy;
@@ -140,5 +141,41 @@ describe('pairing', () => {
     await options.waitForFunction(() => document.getElementById('saved')?.dataset.state === 'ok', null, { timeout: 15_000 });
     expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
     await options.close();
+  });
+
+  it('a second extension install with the same token is refused (403, told to re-pair) until it pairs; then the first one is', async () => {
+    // The same build from another folder: another extension id, so another Origin.
+    const dir = mkdtempSync(join(tmpdir(), 'unspun-e2e-second-install-'));
+    cpSync(EXTENSION_DIR, dir, { recursive: true });
+    const other = await launchExtension({ extensionDir: dir });
+    try {
+      expect(other.extensionId).not.toBe(ext.extensionId);
+      await storageSet(other.sw, { proxyUrl: first.url, token: first.token });
+      const score = (install: LaunchedExtension) =>
+        install.sw.evaluate(async ({ url, token }) => {
+          const res = await fetch(`${url}/v1/score`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reply: { text: 'Act now!' } }) });
+          return { status: res.status, body: await res.text() };
+        }, { url: first.url, token: first.token });
+      const refused = await score(other);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatch(/paired with another Unspun extension install.*re-pair/);
+      expect((await score(ext)).status).toBe(200);
+
+      // Its popup says what is wrong and what to do.
+      const popup = await other.context.newPage();
+      await popup.goto(`chrome-extension://${other.extensionId}/popup.html`);
+      await popup.waitForFunction(() => /paired with another browser or Unspun install/.test(document.getElementById('detail')?.textContent ?? ''), null, { timeout: 15_000 });
+      await popup.screenshot({ path: join(RESULTS, 'pairing-popup-other-install.png') });
+      await popup.close();
+
+      // Re-pairing through the link moves the proxy to this install.
+      expect(await pair(other.context, first.url, first.token)).toBe(true);
+      expect((await score(other)).status).toBe(200);
+      expect((await score(ext)).status).toBe(403);
+      expect(JSON.parse(readFileSync(join(first.configDir, PAIRED_EXTENSION_FILE), 'utf8'))).toMatchObject({ origin: `chrome-extension://${other.extensionId}` });
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -67,6 +67,9 @@ describe('the paired extension origin', () => {
     expect(error.code).toBe('origin_not_paired');
     expect(error.message).toMatch(/re-pair/);
     expect((await app.request(`${BASE}/v1/taxonomy`, { headers: AUTH })).status).toBe(200);
+    // The status check (a POST, so browsers send the Origin) tells each install where it stands.
+    expect((await app.request(`${BASE}/v1/pair/check`, { method: 'POST', headers: { ...AUTH, origin: EXT_B } })).status).toBe(403);
+    expect((await app.request(`${BASE}/v1/pair/check`, { method: 'POST', headers: { ...AUTH, origin: EXT_A } })).status).toBe(200);
     // /health stays open to anyone, so the other install can still say what is wrong.
     expect((await app.request(`${BASE}/health`, { headers: { origin: EXT_B } })).status).toBe(200);
   });

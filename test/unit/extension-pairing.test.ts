@@ -53,7 +53,9 @@ function setup(initial: Partial<Settings>, servers: Record<string, Handler>) {
   });
   const pair = (proxyUrl: string, token: string, from: string, confirmReplace?: boolean) =>
     service.handleMessage({ type: 'pair', proxyUrl, token, ...(confirmReplace ? { confirmReplace } : {}) }, { url: from, id: 'ext' }) as Promise<PairResponse>;
-  return { pair, settings: () => settings, requests };
+  const pairWithoutSender = (proxyUrl: string, token: string) => service.handleMessage({ type: 'pair', proxyUrl, token }, { id: 'ext' }) as Promise<PairResponse>;
+  const status = () => service.handleMessage({ type: 'get-status' }, { id: 'ext' });
+  return { pair, pairWithoutSender, status, settings: () => settings, requests };
 }
 
 describe('pairing', () => {
@@ -126,12 +128,25 @@ describe('pairing', () => {
     expect(t.settings()).toMatchObject({ proxyUrl: OTHER, token: 'new-token' });
   });
 
+  it('the status says so when the proxy serves another extension install (403 on the check)', async () => {
+    const t = setup({ proxyUrl: GOOD, token: 'good-token' }, {
+      [GOOD]: (url) =>
+        url.pathname === '/health'
+          ? Response.json({ ok: true, service: 'unspun', version: '0.1.0' })
+          : Response.json({ error: { code: 'origin_not_paired', message: 'This proxy is paired with another Unspun extension install (chrome-extension://x): open the pairing link the proxy printed in this browser to re-pair.' } }, { status: 403 }),
+    });
+    const status = (await t.status()) as { paired: boolean; detail: string };
+    expect(status.paired).toBe(false);
+    expect(status.detail).toMatch(/paired with another browser or Unspun install.*open the pairing link/);
+  });
+
   it('refuses pairing from another page, a sender without a URL, or a non-local proxy', async () => {
     const t = setup({}, { [GOOD]: unspunProxy(GOOD, 'good-token') });
     expect(await t.pair(GOOD, 'good-token', `${GOOD}/demo`)).toMatchObject({ ok: false });
     expect(await t.pair(GOOD, 'good-token', `${OTHER}/pair`)).toMatchObject({ ok: false });
     expect(await t.pair(GOOD, 'good-token', 'chrome-extension://someoneelse/options.html')).toMatchObject({ ok: false });
     expect(await t.pair('http://evil.example', 'good-token', 'http://evil.example/pair')).toMatchObject({ ok: false });
+    expect(await t.pairWithoutSender(GOOD, 'good-token')).toMatchObject({ ok: false });
     expect(t.settings().token).toBe('');
   });
 });
