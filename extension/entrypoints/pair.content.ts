@@ -15,6 +15,8 @@ h2 { font-size: 17px; margin: 0 0 8px; }
 p { margin: 6px 0; }
 code { font: 14px ui-monospace, SFMono-Regular, Menlo, monospace; background: #fef3c7; padding: 1px 4px; border-radius: 4px; }
 .row { display: flex; gap: 10px; margin-top: 12px; flex-wrap: wrap; }
+.note { color: #7f1d1d; font-size: 14px; min-height: 0; }
+.note:empty { display: none; }
 button { font: 600 15px/1.2 inherit; font-family: inherit; padding: 8px 14px; border-radius: 8px; border: 1px solid #d1d5db; background: #fff; color: #111827; cursor: pointer; }
 button.replace { background: #b45309; border-color: #b45309; color: #fff; }
 button:focus-visible { outline: 3px solid #6366f1; outline-offset: 2px; }
@@ -81,20 +83,43 @@ export default defineContentScript({
       shadow.adoptedStyleSheets = [sheet];
       const keep = h('button', { class: 'keep', text: 'Keep the current pairing', attrs: { type: 'button' } });
       const replace = h('button', { class: 'replace', text: 'Replace it with this proxy', attrs: { type: 'button' } });
-      shadow.append(
-        h('div', { class: 'box', attrs: { role: 'alertdialog', 'aria-labelledby': 'q' } }, [
-          h('h2', { text: 'Replace the proxy this browser is paired with?', attrs: { id: 'q' } }),
-          h('p', {}, [document.createTextNode('Paired now: '), h('code', { text: describeProxy(current) }), document.createTextNode(current.reachable ? ', answering.' : ', not answering right now.')]),
-          h('p', {}, [document.createTextNode('This link: '), h('code', { text: describeProxy(next) }), document.createTextNode(', checked: it holds the token from this link.')]),
-          h('p', { text: 'If you replace it, every reply Unspun captures from now on is sent to the new proxy. Replace it only if you opened this link yourself, from a proxy you started.' }),
-          h('div', { class: 'row' }, [keep, replace]),
-        ]),
-      );
+      const note = h('p', { class: 'note', attrs: { role: 'status' } });
+      const box = h('div', { class: 'box', attrs: { role: 'alertdialog', 'aria-labelledby': 'q' } }, [
+        h('h2', { text: 'Replace the proxy this browser is paired with?', attrs: { id: 'q' } }),
+        h('p', {}, [document.createTextNode('Paired now: '), h('code', { text: describeProxy(current) }), document.createTextNode(current.reachable ? ', answering.' : ', not answering right now.')]),
+        h('p', {}, [document.createTextNode('This link: '), h('code', { text: describeProxy(next) }), document.createTextNode(', checked: it holds the token from this link.')]),
+        h('p', { text: 'If you replace it, every reply Unspun captures from now on is sent to the new proxy. Replace it only if you opened this link yourself, from a proxy you started.' }),
+        h('div', { class: 'row' }, [keep, replace]),
+        note,
+        ]);
+      shadow.append(box);
       const status = statusLine();
       (status.parentElement ?? document.body).insertBefore(host, status.nextSibling);
+      // The page around the question is not ours: it could make the question transparent or
+      // cover it and lure a real click onto "Replace". Chromium tells us whether the box is really
+      // visible (IntersectionObserver v2); "Replace" counts only while it is.
+      const tracksVisibility = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+      let visible = !tracksVisibility; // until the first report, where reports exist
+      try {
+        const observer = new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) visible = (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible ?? entry.isIntersecting;
+            box.dataset.visible = String(visible); // inside the closed root: for tests, not the page
+          },
+          { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+        );
+        observer.observe(box);
+        ctx.onInvalidated(() => observer.disconnect());
+      } catch {
+        // No visibility tracking (Firefox): the trusted-event check below still holds.
+      }
       const answer = (choice: 'keep' | 'replace') => (event: Event) => {
         // A script on this page can dispatch clicks, but never trusted ones.
         if (!event.isTrusted || !host.isConnected) return;
+        if (choice === 'replace' && !visible) {
+          note.textContent = 'Not replaced: this question was hidden or covered when you pressed the button. Nothing was changed.';
+          return;
+        }
         host.remove();
         if (choice === 'keep') show(`Kept the pairing with ${describeProxy(current)}. Nothing was changed.`, 'kept');
         else {

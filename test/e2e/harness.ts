@@ -121,11 +121,26 @@ export function highlightCount(page: Page): Promise<number> {
   });
 }
 
-/** Opens the pairing link and waits for the extension to report the result on the page. */
-export async function pair(context: BrowserContext, proxyUrl: string, token: string): Promise<boolean> {
+/**
+ * Opens the pairing link and waits for the extension to report the result on the page. When the
+ * browser is already paired with another proxy the page asks first: `replace` answers yes (Tab to
+ * "Replace", Enter, as a reader would), otherwise the answer is false and nothing changes.
+ */
+export async function pair(context: BrowserContext, proxyUrl: string, token: string, options: { replace?: boolean } = {}): Promise<boolean> {
   const page = await context.newPage();
   await page.goto(`${proxyUrl}/pair#${token}`);
-  await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+  const settled = () => document.documentElement.dataset.unspunPaired !== undefined || document.documentElement.dataset.unspunPairing === 'confirm';
+  await page.waitForFunction(settled, null, { timeout: 10_000 });
+  if ((await page.evaluate(() => document.documentElement.dataset.unspunPairing)) === 'confirm') {
+    if (!options.replace) {
+      await page.close();
+      return false;
+    }
+    await until('the question visible', async () => (await closedRoot(page, 'unspun-pair-confirm').locator('.box').getAttribute('data-visible')) === 'true');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+  }
   const paired = (await page.evaluate(() => document.documentElement.dataset.unspunPaired)) === 'true';
   await page.close();
   return paired;

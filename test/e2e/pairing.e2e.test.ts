@@ -1,6 +1,7 @@
 // Pairing in real Chromium against real proxies: a local program that answers 2xx JSON on every
 // path cannot take over a working pairing; a real second proxy can, but only after the reader
-// says yes on the pairing page (a script on that page cannot say it for them); the popup says
+// says yes on the pairing page (a script on that page cannot say it for them, nor lure a press
+// while it hides the question); the popup says
 // which proxy is paired; the proxy records the extension's real origin and serves only it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAIRED_EXTENSION_FILE } from '../../proxy/pairing/paired-extension.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { EXTENSION_DIR, launchExtension, pair, RESULTS, storageGet, storageSet, type LaunchedExtension } from './harness.ts';
+import { closedRoot, EXTENSION_DIR, launchExtension, pair, RESULTS, storageGet, storageSet, type LaunchedExtension } from './harness.ts';
 
 let ext: LaunchedExtension;
 let first: TestProxy;
@@ -79,7 +80,7 @@ describe('pairing', () => {
     expect(impostorRequests.some((r) => r.path === '/v1/pair/challenge')).toBe(true);
   });
 
-  it('a real second proxy asks first: a page script cannot answer, "Keep" keeps, "Replace" replaces', async () => {
+  it('a real second proxy asks first: a page script cannot answer, "Keep" keeps, a hidden question refuses, "Replace" replaces', async () => {
     const page = await openPairLink(second.url, second.token);
     await page.waitForFunction(() => document.documentElement.dataset.unspunPairing === 'confirm', null, { timeout: 15_000 });
     await page.screenshot({ path: join(RESULTS, 'pairing-confirm.png') });
@@ -103,10 +104,22 @@ describe('pairing', () => {
     expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
     await page.close();
 
-    // Again, and this time Tab to "Replace it with this proxy" and press Enter.
+    // Again. The page makes the question nearly transparent and lures a press on "Replace":
+    // the press is real, but the question was not visible, so nothing changes.
     const again = await openPairLink(second.url, second.token);
     await again.waitForFunction(() => document.documentElement.dataset.unspunPairing === 'confirm', null, { timeout: 15_000 });
+    const question = closedRoot(again, 'unspun-pair-confirm');
+    await expect.poll(() => question.locator('.box').getAttribute('data-visible')).toBe('true');
+    await again.evaluate(() => void ((document.querySelector('main') as HTMLElement).style.opacity = '0.05'));
+    await expect.poll(() => question.locator('.box').getAttribute('data-visible')).toBe('false');
     await again.keyboard.press('Tab');
+    await again.keyboard.press('Enter');
+    await expect.poll(() => question.locator('.note').textContent()).toMatch(/Not replaced: this question was hidden or covered/);
+    expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
+
+    // Shown plainly, the reader's Enter on "Replace it with this proxy" replaces the pairing.
+    await again.evaluate(() => void ((document.querySelector('main') as HTMLElement).style.opacity = '1'));
+    await expect.poll(() => question.locator('.box').getAttribute('data-visible')).toBe('true');
     await again.keyboard.press('Enter');
     await again.waitForFunction(() => document.documentElement.dataset.unspunPaired === 'true', null, { timeout: 15_000 });
     expect(await again.locator('#status').textContent()).toMatch(new RegExp(`Paired: .*${second.url.replace(/[.:/]/g, '\\$&')}`));
