@@ -191,4 +191,12 @@ describe('pairing', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the harness answers the question only when told to', async () => {
+    await pair(ext.context, first.url, first.token, { replace: true }); // back to this install, whatever it was
+    expect(await pair(ext.context, second.url, second.token)).toBe(false);
+    expect(await settings()).toMatchObject({ proxyUrl: first.url });
+    expect(await pair(ext.context, second.url, second.token, { replace: true })).toBe(true);
+    expect(await settings()).toMatchObject({ proxyUrl: second.url, token: second.token });
+  });
 });
