@@ -93,6 +93,8 @@ export interface AppDeps {
 const CHALLENGE_PATH = '/v1/pair/challenge';
 /** Records the calling extension's origin as the paired one; needs the token. */
 const CONFIRM_PATH = '/v1/pair/confirm';
+/** Answers 200 only to the paired extension (or a tool without an Origin); changes nothing. */
+const CHECK_PATH = '/v1/pair/check';
 const PUBLIC_PATHS = ['/health', '/demo', '/pair', CHALLENGE_PATH];
 
 export function createApp(deps: AppDeps) {
@@ -197,7 +199,7 @@ export function createApp(deps: AppDeps) {
 
   // "Would my requests be served?" for the extension's status check: a POST, so the browser sends
   // the extension's Origin (it sends none on GET) and the paired-origin check applies. Changes nothing.
-  app.post('/v1/pair/check', (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
+  app.post(CHECK_PATH, (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
 
   app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 
