@@ -74,6 +74,7 @@ describe('pairing', () => {
     await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 15_000 });
     expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
     expect(await page.evaluate(() => document.body.innerText)).toMatch(/could not prove it holds this link's token/);
+    await page.screenshot({ path: join(RESULTS, 'pairing-impostor.png') });
     await page.close();
     expect(await settings()).toMatchObject({ proxyUrl: first.url, token: first.token });
     expect(impostorRequests.map((r) => r.authorization).filter(Boolean)).toEqual([]);
