@@ -21,6 +21,9 @@ import { ApiError, createOnError, notFound, zodIssues } from './middleware/error
 import { localOnly } from './middleware/local-only.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './routes/sites.ts';
+import { createMemoryPairedExtension, type PairedExtensionStore } from './pairing/paired-extension.ts';
+import { normalise, pairedOrigin } from './middleware/paired-origin.ts';
+import { PairChallengeRequest, pairingProof } from '#shared/pairing';
 
 export interface Logger {
   info(line: string): void;
@@ -82,9 +85,17 @@ export interface AppDeps {
   batchClient?: MessageBatchClient | null;
   /** Site adapters switched off remotely (GET /v1/sites); default: UNSPUN_DISABLED_SITES + <configDir>/disabled-sites.json. */
   disabledSites?: () => Promise<DisabledSitesList>;
+  /** The extension install we are paired with (startServer: <configDir>/paired-extension); default in memory. */
+  pairedExtension?: PairedExtensionStore;
 }
 
-const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
+/** Answers a pairing nonce; public, since the answer proves the token without revealing it. */
+const CHALLENGE_PATH = '/v1/pair/challenge';
+/** Records the calling extension's origin as the paired one; needs the token. */
+const CONFIRM_PATH = '/v1/pair/confirm';
+/** Answers 200 only to the paired extension (or a tool without an Origin); changes nothing. */
+const CHECK_PATH = '/v1/pair/check';
+const PUBLIC_PATHS = ['/health', '/demo', '/pair', CHALLENGE_PATH];
 
 export function createApp(deps: AppDeps) {
   const { config, judges } = deps;
@@ -134,6 +145,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use(localOnly({ port: config.port, host: config.host ?? '127.0.0.1', allowedHosts: config.allowedHosts ?? [] }));
   app.use(bearerToken({ token: config.token, publicPaths: PUBLIC_PATHS }));
+  const paired = deps.pairedExtension ?? createMemoryPairedExtension();
+  app.use(pairedOrigin({ store: paired, exempt: [...PUBLIC_PATHS, CONFIRM_PATH] }));
   const scoreLimit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -162,6 +175,31 @@ export function createApp(deps: AppDeps) {
       taxonomyVersion,
     }),
   );
+
+  // Pairing (shared/pairing.ts): the extension checks that we hold the token from the link, then
+  // tells us, with the token, that it paired; its origin becomes the only extension origin we serve.
+  app.post(CHALLENGE_PATH, async (c) => {
+    const parsed = PairChallengeRequest.safeParse(parseJson(await c.req.text(), '{"nonce":"<43 base64url characters>"}'));
+    if (!parsed.success) throw new ApiError(400, 'invalid_request', `The pairing challenge is invalid: ${parsed.error.issues[0]?.message ?? 'send {"nonce": "..."}'}.`);
+    const proxyOrigin = new URL(c.req.url).origin;
+    return c.json({ service: 'unspun', version: config.version ?? '0.0.0', proof: await pairingProof(config.token, parsed.data.nonce, proxyOrigin) });
+  });
+
+  app.post(CONFIRM_PATH, (c) => {
+    const origin = c.req.header('origin');
+    if (origin === undefined) {
+      // A local tool holding the token: nothing to record, nothing refused.
+      return c.json({ paired: false, origin: paired.get()?.origin ?? null, version: config.version ?? '0.0.0' });
+    }
+    const previous = paired.get();
+    const record = paired.set(normalise(origin), new Date(clock()));
+    if (previous?.origin !== record.origin) logger.info(`paired with the extension at ${record.origin}${previous ? ` (was ${previous.origin})` : ''}`);
+    return c.json({ paired: true, origin: record.origin, version: config.version ?? '0.0.0' });
+  });
+
+  // "Would my requests be served?" for the extension's status check: a POST, so the browser sends
+  // the extension's Origin (it sends none on GET) and the paired-origin check applies. Changes nothing.
+  app.post(CHECK_PATH, (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
 
   app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 

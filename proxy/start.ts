@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   let proxy: Awaited<ReturnType<typeof runProxy>>;
   try {
-    proxy = await runProxy({ argv, handleSignals: false });
+    proxy = await runProxy({ argv, handleSignals: false, printPairLink: false });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
@@ -113,8 +113,9 @@ async function main(): Promise<void> {
       ],
       { stdio: 'ignore' },
     );
-    browser.on('error', (error) => printManualSteps(pairLink, `Could not open ${browserPath}: ${error.message}`));
-    console.log(`Opened ${browserPath} with the extension, the pairing link and the demo page.`);
+    // Either event, never both: the pairing link is printed once.
+    browser.once('spawn', () => console.log(`Opened ${browserPath} with the extension, the demo page and the pairing link:\n  ${pairLink}`));
+    browser.once('error', (error) => printManualSteps(pairLink, `Could not open ${browserPath}: ${error.message}`));
   }
   console.log('Press Ctrl+C to stop.');
 

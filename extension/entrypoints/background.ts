@@ -20,6 +20,7 @@ export default defineBackground(() => {
     loadSiteState,
     saveSiteState: (patch) => browser.storage.local.set(patch),
     extensionVersion: browser.runtime.getManifest().version,
+    extensionOrigin: browser.runtime.getURL('/').replace(/\/+$/, ''),
   });
 
   // Labels, the conversation panel's needs and "Check with Unspun" (background/reader.ts).
