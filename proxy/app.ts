@@ -11,9 +11,9 @@ import { type Judges, selectJudge } from './judges/judge.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
-import { BatchRequest, MAX_BATCH_BODY_BYTES, publicView, TERMINAL } from './batch/job.ts';
+import { type BatchJob, BatchRequest, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
 import type { MessageBatchClient } from './batch/message-batches.ts';
-import { createBatchRunner } from './batch/runner.ts';
+import { type BatchRunner, createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
 import { type BatchStore, createBatchStore } from './batch/store.ts';
 import { createStats, type StatsRecorder } from './stats.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
@@ -53,6 +53,8 @@ export interface AppConfig {
   logText?: boolean;
   /** How often a running Message Batch is polled (default 30 s). */
   batchPollMs?: number;
+  /** How long finished batch jobs are kept, and how many (default 30 days, 100 jobs). */
+  batchRetention?: RetentionPolicy;
   /** Where <configDir>/disabled-sites.json is read for GET /v1/sites. */
   configDir?: string;
 }
@@ -116,6 +118,7 @@ export function createApp(deps: AppDeps) {
     judges,
     client: deps.batchClient ?? null,
     pollMs: config.batchPollMs ?? DEFAULT_LIMITS.batchPollMs,
+    ...(config.batchRetention ? { retention: config.batchRetention } : {}),
     stats,
     logger,
     clock,
@@ -217,7 +220,7 @@ export function createApp(deps: AppDeps) {
     }
     const job = batches.create(parsed.data.items, parsed.data.judge);
     c.header('Location', `/v1/batches/${job.id}`);
-    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.items.length, ...(job.notice ? { notice: job.notice } : {}) }, 202);
+    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.total, ...(job.notice ? { notice: job.notice } : {}) }, 202);
   });
 
   app.get('/v1/batches', (c) =>
@@ -225,19 +228,23 @@ export function createApp(deps: AppDeps) {
       batches: batches
         .list()
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map((job) => {
-          const { results: _r, ...summary } = publicView(job);
-          return summary;
-        }),
+        .map(publicSummary),
     }),
   );
 
-  app.get('/v1/batches/:id', (c) => c.json(publicView(findBatch(c.req.param('id')))));
+  app.get('/v1/batches/:id', (c) => batchView(batches, findBatch(c.req.param('id'))));
 
   app.post('/v1/batches/:id/cancel', async (c) => {
     const job = findBatch(c.req.param('id'));
     if (TERMINAL.has(job.status)) throw new ApiError(409, 'batch_finished', `Batch ${job.id} has already ended (${job.status}); there is nothing to cancel.`);
-    return c.json(publicView((await batches.cancel(job.id)) ?? job));
+    return batchView(batches, (await batches.cancel(job.id)) ?? job);
+  });
+
+  app.delete('/v1/batches/:id', async (c) => {
+    const job = findBatch(c.req.param('id'));
+    const wasRunning = !TERMINAL.has(job.status);
+    await batches.delete(job.id);
+    return c.json({ id: job.id, deleted: true, ...(wasRunning ? { canceled: true } : {}) });
   });
 
   function findBatch(id: string) {
@@ -278,6 +285,43 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * A job as GET /v1/batches/:id shows it: the summary, and once it has ended every item's result
+ * in input order, streamed from disk a chunk at a time rather than built in memory.
+ */
+function batchView(batches: BatchRunner, job: BatchJob): Response {
+  const summary = JSON.stringify(publicSummary(job));
+  const headers = { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store' };
+  if (!TERMINAL.has(job.status)) return new Response(summary, { headers });
+  const encoder = new TextEncoder();
+  const rows = batches.results(job.id)[Symbol.asyncIterator]();
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`${summary.slice(0, -1)},"results":[`));
+    },
+    async pull(controller) {
+      let chunk = '';
+      while (chunk.length < 64 * 1024) {
+        const next = await rows.next();
+        if (next.done) {
+          controller.enqueue(encoder.encode(`${chunk}]}`));
+          controller.close();
+          return;
+        }
+        const [, item, result] = next.value;
+        chunk += `${first ? '' : ','}${JSON.stringify(result ?? notScored(item))}`;
+        first = false;
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await rows.return?.();
+    },
+  });
+  return new Response(body, { headers });
+}
 
 function parseJson(raw: string, example: string): unknown {
   try {

@@ -52,6 +52,10 @@ export interface LimitSettings {
   cacheMaxEntries: number;
   /** UNSPUN_BATCH_POLL_MS: how often a running Message Batch is polled. */
   batchPollMs: number;
+  /** UNSPUN_BATCH_TIMEOUT_MS: per call to the Message Batches API (create, list, poll, results). */
+  batchTimeoutMs: number;
+  /** UNSPUN_BATCH_KEEP_DAYS / UNSPUN_BATCH_KEEP_JOBS: finished batch jobs are deleted past either. */
+  batchRetention: { keepDays: number; keepJobs: number };
   /** UNSPUN_LOG_TEXT=1: log lines may contain reply text (off by default). */
   logText: boolean;
 }
@@ -62,6 +66,8 @@ export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
   deadlineMs: 30_000,
   cacheMaxEntries: 5_000,
   batchPollMs: 30_000,
+  batchTimeoutMs: 60_000,
+  batchRetention: Object.freeze({ keepDays: 30, keepJobs: 100 }),
   logText: false,
 });
 
@@ -195,6 +201,11 @@ export function resolveLimits(env: Env = process.env): LimitSettings {
     deadlineMs: parseWhole(env, 'UNSPUN_DEADLINE_MS', DEFAULT_LIMITS.deadlineMs, 100, 600_000),
     cacheMaxEntries: parseWhole(env, 'UNSPUN_CACHE_MAX_ENTRIES', DEFAULT_LIMITS.cacheMaxEntries, 0, 10_000_000),
     batchPollMs: parseWhole(env, 'UNSPUN_BATCH_POLL_MS', DEFAULT_LIMITS.batchPollMs, 10, 3_600_000),
+    batchTimeoutMs: parseWhole(env, 'UNSPUN_BATCH_TIMEOUT_MS', DEFAULT_LIMITS.batchTimeoutMs, 100, 600_000),
+    batchRetention: {
+      keepDays: parseWhole(env, 'UNSPUN_BATCH_KEEP_DAYS', DEFAULT_LIMITS.batchRetention.keepDays, 1, 36_500),
+      keepJobs: parseWhole(env, 'UNSPUN_BATCH_KEEP_JOBS', DEFAULT_LIMITS.batchRetention.keepJobs, 1, 100_000),
+    },
     logText: parseFlag(env, 'UNSPUN_LOG_TEXT'),
   };
 }
