@@ -22,6 +22,12 @@ export const BatchRequest = z.object({
 });
 export type BatchRequest = z.infer<typeof BatchRequest>;
 
+/** BatchRequest without looking inside the items: checked first, then the items a slice at a time. */
+export const BatchEnvelope = z.object({
+  items: z.array(z.unknown()).min(1, 'items must not be empty').max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per job`),
+  judge: JudgeChoice.optional(),
+});
+
 export const BATCH_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
 export const BatchStatus = z.enum(BATCH_STATUSES);
 export type BatchStatus = z.infer<typeof BatchStatus>;

@@ -71,7 +71,8 @@ export interface BatchRunnerDeps {
 }
 
 export interface BatchRunner {
-  create(items: BatchItem[], choice: JudgeChoice | undefined): BatchJob;
+  /** Stores a new job (its items written a slice at a time) and starts it on the next turn. */
+  create(items: BatchItem[], choice: JudgeChoice | undefined): Promise<BatchJob>;
   get(id: string): BatchJob | undefined;
   list(): BatchJob[];
   cancel(id: string): Promise<BatchJob | undefined>;
@@ -452,7 +453,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   }
 
   return {
-    create(items, choice) {
+    async create(items, choice) {
       const { judge, notice } = scorer.resolve(choice);
       const model = (judge as { model?: unknown }).model;
       const now = stamp();
@@ -470,7 +471,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
         failed: 0,
       };
       try {
-        store.create(job, items);
+        await store.create(job, items);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         throw new ApiError(507, 'storage_error', `The proxy cannot store this batch job (${code}): free some disk space or fix the config dir's permissions, then submit it again.`);

@@ -10,7 +10,7 @@
 import { closeSync, createReadStream, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { appendPrivateFile, ensurePrivateDir, writePrivateFileAtomic } from '../private-files.ts';
+import { appendPrivateFile, ensurePrivateDir, writePrivateFileAtomic, writePrivateLinesAtomic } from '../private-files.ts';
 import { type BatchItem, type BatchItemResult, BatchJob, LegacyBatchJob } from './job.ts';
 
 export interface ScoredSoFar {
@@ -21,8 +21,8 @@ export interface ScoredSoFar {
 }
 
 export interface BatchStore {
-  /** Writes a new job with its items. Throws when they cannot be stored. */
-  create(job: BatchJob, items: readonly BatchItem[]): void;
+  /** Writes a new job with its items (a slice at a time). Rejects when they cannot be stored. */
+  create(job: BatchJob, items: readonly BatchItem[]): Promise<void>;
   /** Rewrites the job file (status, counts, upstream). */
   save(job: BatchJob): void;
   get(id: string): BatchJob | undefined;
@@ -54,7 +54,7 @@ function createMemoryStore(): BatchStore {
     return found;
   };
   return {
-    create(job, items) {
+    async create(job, items) {
       jobs.set(job.id, { job, items, results: new Map() });
     },
     save(job) {
@@ -155,8 +155,8 @@ function createDiskStore(dir: string, onError?: (message: string) => void): Batc
   }
 
   return {
-    create(job, items) {
-      writePrivateFileAtomic(itemsPath(job.id), items.map((item) => `${JSON.stringify(item)}\n`).join(''));
+    async create(job, items) {
+      await writePrivateLinesAtomic(itemsPath(job.id), items);
       writePrivateFileAtomic(metaPath(job.id), JSON.stringify(job));
       jobs.set(job.id, job);
     },

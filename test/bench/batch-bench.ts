@@ -1,0 +1,153 @@
+// Big offline batch jobs against the rest of the proxy (issue 10, item 4), as ratios against a
+// reference measured in the same run, medians over several runs:
+//   responsiveness  POST /v1/score latency while a 28 MB batch (10k items) is posted and scored,
+//                   against the same request on the idle proxy (real port, offline judge)
+//   memory          heap kept by five finished 5.6 MB jobs, and by a restart that finds them,
+//                   against the heap of the idle app; in a child process with --expose-gc, so
+//                   nothing else in this run is measured with it
+// Run: npx tsx test/bench/batch-bench.ts   (BENCH_RUNS sets the runs)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { createApp, silentLogger } from '../../proxy/app.ts';
+import { createBatchStore } from '../../proxy/batch/store.ts';
+import { loadConfig } from '../../proxy/config.ts';
+import type { Judge } from '../../proxy/judges/judge.ts';
+import { startServer } from '../../proxy/server.ts';
+
+const SENTENCES = [
+  'Everyone agrees this is the only way, so act now before it is too late.',
+  'The report lists three causes and cites its sources for each of them.',
+  'You are so smart to ask this; most people would never think of it.',
+  'Studies show that this works, and experts say there is no real debate.',
+  'Here is a recipe for soup with carrots, onions and a little thyme.',
+];
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** `count` items of about `bytes` each. */
+function items(count: number, bytes: number): Array<{ id: number; reply: { text: string } }> {
+  return Array.from({ length: count }, (_, i) => {
+    let text = '';
+    for (let j = i; text.length < bytes; j++) text += `${SENTENCES[j % SENTENCES.length]} `;
+    return { id: i, reply: { text: `${text}Item ${i}.` } };
+  });
+}
+
+async function responsiveness(runs: number): Promise<void> {
+  const body = JSON.stringify({ items: items(10_000, 2800), judge: 'offline' });
+  const single = JSON.stringify({ reply: { text: SENTENCES.join(' ') } });
+  const idle: number[] = [];
+  const busyMedian: number[] = [];
+  const busyMax: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const configDir = mkdtempSync(join(tmpdir(), 'unspun-batch-bench-'));
+    const config = loadConfig({ UNSPUN_CONFIG_DIR: configDir, UNSPUN_PORT: '0', UNSPUN_JUDGE: 'offline' }, []);
+    const server = await startServer({ config, logger: silentLogger });
+    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const score = async () => {
+      const t0 = performance.now();
+      await (await fetch(`${server.url}/v1/score`, { method: 'POST', headers, body: single })).arrayBuffer();
+      return performance.now() - t0;
+    };
+    try {
+      for (let i = 0; i < 10; i++) await score(); // warm up
+      const reference: number[] = [];
+      for (let i = 0; i < 30; i++) reference.push(await score());
+      // The batch goes in; single scores are sent one after another from the same moment on.
+      const posted = fetch(`${server.url}/v1/score/batch`, { method: 'POST', headers, body }).then(async (res) => ((await res.json()) as { id: string }).id);
+      const during: number[] = [];
+      for (let i = 0; i < 60; i++) during.push(await score());
+      const id = await posted;
+      await (await fetch(`${server.url}/v1/batches/${id}`, { method: 'DELETE', headers })).arrayBuffer();
+      idle.push(median(reference));
+      busyMedian.push(median(during));
+      busyMax.push(Math.max(...during));
+    } finally {
+      await server.close();
+      rmSync(configDir, { recursive: true, force: true });
+    }
+  }
+  const ref = median(idle);
+  console.log(`\nBatch jobs: POST /v1/score while a 28 MB batch (10k items, offline) is posted and scored (median of ${runs} runs × 60 requests)`);
+  console.log(`idle proxy (reference)        ${fmt(ref, 2).padStart(8)} ms`);
+  console.log(`during the batch, median      ${fmt(median(busyMedian), 2).padStart(8)} ms   ${fmt(median(busyMedian) / ref)}x the reference`);
+  console.log(`during the batch, worst       ${fmt(median(busyMax), 2).padStart(8)} ms   ${fmt(median(busyMax) / ref)}x the reference (includes reading the 28 MB body)`);
+}
+
+/** Runs in the child (--expose-gc): heap after gc, idle app vs five finished jobs vs a restart. */
+async function memoryChild(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const heap = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const TOKEN = 'bench-token-0123456789abcdef';
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  const instant: Judge = { kind: 'offline', score: async () => ({ flags: [], score: 0, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' } }) };
+  const dir = mkdtempSync(join(tmpdir(), 'unspun-batch-mem-'));
+  const open = () => createApp({ config: { token: TOKEN, port: 8787 }, judges: { offline: instant }, batchStore: createBatchStore(dir), logger: silentLogger });
+  try {
+    let app = open();
+    // Warm up every code path once (modules, schemas, JIT) so the reference holds them too.
+    const warm = await app.request('http://127.0.0.1:8787/v1/score/batch', { method: 'POST', headers, body: JSON.stringify({ items: items(10, 2800) }) });
+    const { id: warmId } = (await warm.json()) as { id: string };
+    await app.batchesIdle();
+    await (await app.request(`http://127.0.0.1:8787/v1/batches/${warmId}`, { headers })).arrayBuffer();
+    await app.request(`http://127.0.0.1:8787/v1/batches/${warmId}`, { method: 'DELETE', headers });
+    const base = heap();
+    let body = JSON.stringify({ items: items(2000, 2800) });
+    const bodyBytes = body.length;
+    for (let j = 0; j < 5; j++) {
+      const res = await app.request('http://127.0.0.1:8787/v1/score/batch', { method: 'POST', headers, body });
+      await res.arrayBuffer();
+      await app.batchesIdle();
+    }
+    body = ''; // not counted as kept by the jobs
+    const afterJobs = heap();
+    app.shutdown();
+    app = open(); // a restart on the same dir
+    await app.batchesIdle();
+    const afterRestart = heap();
+    app.shutdown();
+    console.log(JSON.stringify({ base, afterJobs, afterRestart, bodyBytes }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function memory(runs: number): void {
+  const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+  const samples: Array<{ base: number; afterJobs: number; afterRestart: number; bodyBytes: number }> = [];
+  for (let r = 0; r < runs; r++) {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/batch-bench.ts', '--memory-child'], { cwd: root, encoding: 'utf8' });
+    const line = child.stdout.trim().split('\n').at(-1) ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) throw new Error(`memory bench failed: ${child.stderr}`);
+    samples.push(JSON.parse(line));
+  }
+  const mb = (n: number) => n / 1024 / 1024;
+  const base = median(samples.map((s) => s.base));
+  const jobs = median(samples.map((s) => s.afterJobs - s.base));
+  const restart = median(samples.map((s) => s.afterRestart - s.base));
+  const bodies = 5 * samples[0]!.bodyBytes;
+  console.log(`\nBatch jobs: heap kept after gc (median of ${runs} child processes; instant judge, so only storage is measured)`);
+  console.log(`idle app (reference)                       ${fmt(mb(base)).padStart(6)} MB`);
+  console.log(`five finished jobs, ${fmt(mb(bodies), 0)} MB of items    +${fmt(mb(jobs)).padStart(5)} MB   ${fmt(jobs / bodies, 3)}x the items' size, ${fmt((base + jobs) / base, 2)}x the reference`);
+  console.log(`restart that finds them                    +${fmt(mb(restart)).padStart(5)} MB   ${fmt(restart / bodies, 3)}x the items' size, ${fmt((base + restart) / base, 2)}x the reference`);
+}
+
+export async function benchBatches(runs: number): Promise<void> {
+  await responsiveness(runs);
+  memory(runs);
+}
+
+if (process.argv.includes('--memory-child')) await memoryChild();
+else if (import.meta.url === `file://${process.argv[1]}`) await benchBatches(Number(process.env.BENCH_RUNS ?? 3));
