@@ -11,7 +11,8 @@ import { type Judges, selectJudge } from './judges/judge.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
-import { BatchEnvelope, BatchItem, type BatchJob, type BatchRequest, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
+import { type BatchJob, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
+import { parseBatchBody } from './batch/intake.ts';
 import type { MessageBatchClient } from './batch/message-batches.ts';
 import { type BatchRunner, createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
 import { type BatchStore, createBatchStore } from './batch/store.ts';
@@ -211,8 +212,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.post('/v1/score/batch', async (c) => {
-    const body = parseJson(await c.req.text(), '{"items":[{"reply":{"text":"..."}}]}');
-    const request = await parseBatchRequest(body);
+    const request = await parseBatchBody(await c.req.text(), '{"items":[{"reply":{"text":"..."}}]}');
     const job = await batches.create(request.items, request.judge);
     c.header('Location', `/v1/batches/${job.id}`);
     return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.total, ...(job.notice ? { notice: job.notice } : {}) }, 202);
@@ -316,42 +316,6 @@ function batchView(batches: BatchRunner, job: BatchJob): Response {
     },
   });
   return new Response(body, { headers });
-}
-
-function parseJson(raw: string, example: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
-    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send e.g. ${example}.`);
-  }
-}
-
-/**
- * Validates a batch body a slice of items at a time, yielding to the event loop between slices,
- * so a 28 MB body does not hold up the single scores arriving meanwhile.
- */
-async function parseBatchRequest(body: unknown): Promise<BatchRequest> {
-  const invalid = (issues: Array<{ path: string; message: string }>) => {
-    const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-    return new ApiError(400, 'invalid_request', `The batch request is invalid: ${summary}.`, { issues });
-  };
-  const envelope = BatchEnvelope.safeParse(body);
-  if (!envelope.success) throw invalid(zodIssues(envelope.error));
-  const items: BatchItem[] = [];
-  const issues: Array<{ path: string; message: string }> = [];
-  let sliceStart = performance.now();
-  for (const [i, raw] of envelope.data.items.entries()) {
-    const item = BatchItem.safeParse(raw);
-    if (item.success) items.push(item.data);
-    else for (const issue of zodIssues(item.error)) issues.push({ path: `items.${i}${issue.path === '(body)' ? '' : `.${issue.path}`}`, message: issue.message });
-    if (performance.now() - sliceStart >= 10) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
-  if (issues.length > 0) throw invalid(issues);
-  return { items, ...(envelope.data.judge ? { judge: envelope.data.judge } : {}) };
 }
 
 function parseScoreRequest(raw: string): ScoreRequest {

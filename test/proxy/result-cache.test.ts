@@ -193,7 +193,9 @@ describe('the proxy answers from the cache', () => {
     });
     const proxy = await start(fake);
     const both = Promise.all([post(proxy, { reply: { text: REPLY } }), post(proxy, { reply: { text: REPLY } })]);
-    await new Promise((r) => setTimeout(r, 100));
+    // Released once the first has reached the upstream (a condition, not a length of time): the
+    // second is then either waiting on it or, arriving later, a cache hit; one upstream call either way.
+    while (fake.messageRequests().length === 0) await new Promise((r) => setTimeout(r, 5));
     release();
     const results = await both;
     expect(results.map((r) => r.cached).sort()).toEqual([false, true]);
