@@ -212,7 +212,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.post('/v1/score/batch', async (c) => {
-    const request = await parseBatchBody(await c.req.text(), '{"items":[{"reply":{"text":"..."}}]}');
+    const request = await parseBatchBody(await readText(c.req.raw), '{"items":[{"reply":{"text":"..."}}]}');
     const job = await batches.create(request.items, request.judge);
     c.header('Location', `/v1/batches/${job.id}`);
     return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.total, ...(job.notice ? { notice: job.notice } : {}) }, 202);
@@ -316,6 +316,23 @@ function batchView(batches: BatchRunner, job: BatchJob): Response {
     },
   });
   return new Response(body, { headers });
+}
+
+/**
+ * The body as text, decoded a chunk at a time as it arrives: Request.text() decodes a 32 MB body in
+ * one go, which held the event loop for half a second on a busy machine.
+ */
+async function readText(request: Request): Promise<string> {
+  if (!request.body) return '';
+  const decoder = new TextDecoder();
+  const reader = request.body.getReader();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 function parseScoreRequest(raw: string): ScoreRequest {

@@ -111,7 +111,7 @@ export async function locateItems(raw: string): Promise<{ start: number; end: nu
   let steps = 0;
 
   for (; i < raw.length; i++) {
-    if (++steps % 65_536 === 0 && performance.now() - sliceStart >= SLICE_MS) {
+    if (++steps % 512 === 0 && performance.now() - sliceStart >= SLICE_MS) {
       await nextTurn();
       sliceStart = performance.now();
     }
