@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   } else {
     // A profile of our own, so the user's everyday profile is untouched.
     const profile = join(proxy.config.configDir, 'browser-profile');
-    mkdirSync(profile, { recursive: true });
+    mkdirSync(profile, { recursive: true, mode: 0o700 }); // cookies and history of the pages opened in it
     browser = spawn(
       browserPath,
       [

@@ -5,6 +5,8 @@
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
 //   anchoring  quote anchoring and the detector's worst case, against indexOf / a 4 KB reply
 //   judge      proxy overhead and cache hits with the anthropic judge, against a bare Hono handler
+//   batches    single scores while a 28 MB offline batch is posted and scored, against the idle
+//              proxy; heap kept by finished jobs and by a restart that finds them (batch-bench.ts)
 //   content    the content script's main-thread time per mutation batch while a long reply streams,
 //              against the same page with the extension off (content-script.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -131,5 +133,6 @@ await benchDetector();
 await benchAnchoring();
 await benchProxy();
 await benchProxyCost();
+await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
 await (await import('./dashboard.ts')).benchDashboard(RUNS);
