@@ -10,6 +10,8 @@ import type { ConversationRecord, MessageRecord, ScoreRecord } from '../../share
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = resolve('test-results');
+// Screenshots land here; puppeteer (Firefox) does not create the folder the way Playwright does.
+mkdirSync(RESULTS, { recursive: true });
 
 /** Flags this closed network needs (STACK.md): without them Chromium keeps dialling out. */
 export const CHROMIUM_FLAGS: readonly string[] = [
