@@ -7,14 +7,30 @@
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
 import type { Flag, ScoreContext } from './schemas.ts';
-import { compilePattern, isGluedToPrevious } from './detect/pattern.ts';
-import { RULES, WOULD_SUPPORT, type Rule } from './detect/rules.ts';
+import { alt, compilePattern, isGluedToPrevious } from './detect/pattern.ts';
+import { RULES, type Rule } from './detect/rules.ts';
+import { MOVES, MOVES_BY_ID } from './taxonomy.ts';
+import { HEDGES } from './detect/lexicon.ts';
+import { contentVersion } from './hash.ts';
 import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
 import { scoreFlags } from './detect/score.ts';
 
-export const detectorVersion = 'detector-1';
+/** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
+const ENGINE_REVISION = 2;
+
+/**
+ * The detector's version from its content: the rules, the word lists and the text a flag carries.
+ * A changed rule gives a new version, so the proxy cache never serves a result made by an old one.
+ * `extra` is for further content that decides flags (e.g. a model file).
+ */
+export function detectorVersionOf(rules: readonly Rule[], extra: readonly unknown[] = []): string {
+  const moveText = MOVES.map((m) => [m.id, m.wouldSupport]);
+  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, ...extra]);
+}
+
+export const detectorVersion = detectorVersionOf(RULES);
 
 export interface DetectOptions {
   context?: ScoreContext;
@@ -42,8 +58,8 @@ let compiled: CompiledRule[] | undefined;
 function compiledRules(): CompiledRule[] {
   compiled ??= RULES.map((rule) => ({
     rule,
-    pattern: compilePattern(rule.pattern),
-    ...(rule.unless ? { unless: compilePattern(rule.unless, 'i', false) } : {}),
+    pattern: compilePattern(alt(rule.pattern)),
+    ...(rule.unless ? { unless: compilePattern(alt(rule.unless), 'i', false) } : {}),
   }));
   return compiled;
 }
@@ -167,7 +183,7 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
       rationale: c.rule.reason,
       source: 'detector',
       ruleId: c.rule.id,
-      wouldSupport: WOULD_SUPPORT[c.rule.move],
+      wouldSupport: MOVES_BY_ID[c.rule.move].wouldSupport,
     });
   }
   const kept = dedupe(flags);

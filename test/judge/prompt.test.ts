@@ -12,6 +12,7 @@ import {
   estimateTokens,
   neutralizeDelimiters,
   promptVersion,
+  promptVersionOf,
 } from '../../proxy/judges/anthropic/prompt.ts';
 import { Verdict, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 
@@ -19,9 +20,19 @@ describe('system prompt', () => {
   const system = buildSystemPrompt();
 
   it('is versioned and deterministic (one cacheable prefix)', () => {
-    expect(promptVersion).toMatch(/^judge-prompt-\d+$/);
+    expect(promptVersion).toMatch(/^judge-prompt-[0-9a-f]{12}$/);
     expect(buildSystemPrompt()).toBe(system);
     expect(system).toContain(`taxonomy ${taxonomyVersion}`);
+  });
+
+  it('takes its version from its content: any change to the wording or layout is a new version', () => {
+    const layout = 'layout';
+    const base = promptVersionOf(system, layout, 'json');
+    expect(promptVersionOf(system, layout, 'json')).toBe(base);
+    expect(promptVersionOf(system.replace('Calibration:', 'Calibration notes:'), layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(`${system} `, layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, `${layout}!`, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, layout, 'json!')).not.toBe(base);
   });
 
   it('is comfortably above the minimum cacheable prefix of Haiku-class models (2048-4096 tokens)', () => {

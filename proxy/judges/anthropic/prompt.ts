@@ -5,11 +5,11 @@
 //    so it goes out as ONE system block with cache_control and is long enough to be cacheable;
 //  - the user message: the conversation context and the reply, both untrusted data, inside
 //    delimiters that the data itself can no longer contain (see neutralizeDelimiters).
-// Bump promptVersion whenever the wording or the layout changes: cached results key on it.
+// promptVersion is a hash of the prompt itself (system prompt and user-message layout), so a
+// changed wording or layout can never be answered from a result cached under the old prompt.
 import { FAMILY_INFO, MOVES, taxonomyVersion } from '#shared/taxonomy';
+import { contentVersion } from '#shared/hash';
 import type { Flag, ScoreRequest } from '#shared/schemas';
-
-export const promptVersion = 'judge-prompt-1';
 
 /** The tags that frame untrusted text in the user message. */
 export const DELIMITER_TAGS = [
@@ -253,3 +253,20 @@ export function buildUserMessage(request: ScoreRequest, options: UserMessageOpti
   );
   return parts.join('\n\n');
 }
+
+/** A fixed request that exercises every part of the user-message layout (context, reply, hints). */
+const LAYOUT_PROBE: ScoreRequest = {
+  reply: { text: 'REPLY' },
+  context: { user: 'USER', previous: [{ role: 'assistant', text: 'EARLIER' }] },
+};
+
+/** The version of a prompt: a hash of its system text, its user-message layout and its text-mode wrapper. */
+export function promptVersionOf(system: string, layout: string, textMode: string): string {
+  return contentVersion('judge-prompt', [system, layout, textMode]);
+}
+
+export const promptVersion = promptVersionOf(
+  buildSystemPrompt(),
+  buildUserMessage(LAYOUT_PROBE, { hints: [{ move: 'vagueness', quote: 'HINT' }] }),
+  textModeInstructions({}),
+);
