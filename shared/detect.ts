@@ -15,6 +15,18 @@ import { contentVersion } from './hash.ts';
 import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
+import {
+  answersAskedViews,
+  describesAskedSubject,
+  isNegated,
+  echoesUser,
+  isCapitalisedName,
+  isReportedAtDistance,
+  isTitleLike,
+  quotedRanges,
+  readChatContext,
+  type ChatContext,
+} from './detect/ordinary.ts';
 import { scoreFlags } from './detect/score.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
@@ -45,6 +57,7 @@ interface CompiledRule {
   rule: Rule;
   pattern: RegExp;
   unless?: RegExp;
+  inReplyNeeds?: RegExp;
 }
 
 /** How far (UTF-16 units) around a match its sentence is read, so run-on text stays linear. */
@@ -60,6 +73,7 @@ function compiledRules(): CompiledRule[] {
     rule,
     pattern: compilePattern(alt(rule.pattern)),
     ...(rule.unless ? { unless: compilePattern(alt(rule.unless), 'i', false) } : {}),
+    ...(rule.inReplyNeeds ? { inReplyNeeds: compilePattern(alt(rule.inReplyNeeds), 'i') } : {}),
   }));
   return compiled;
 }
@@ -147,6 +161,52 @@ function tidySentenceSpan(text: string, span: Range, cueStart: number): Range {
   return { start, end };
 }
 
+/** Word-choice moves, whose cue can be a name or a title ("Wicked", The Grapes of Wrath). */
+const NAMEABLE = new Set<string>(['loaded-language', 'exaggeration', 'personal-attack', 'thought-terminating', 'appeal-to-values', 'emotional-appeal']);
+/** Moves whose cue is no push when it only repeats the user's own topic words. */
+const TOPICAL = new Set<string>([
+  'loaded-language',
+  'exaggeration',
+  'appeal-to-values',
+  'vagueness',
+  'thought-terminating',
+  'personal-attack',
+  'hasty-generalization',
+  'faulty-causation',
+]);
+
+interface Scene {
+  reply: string;
+  text: string;
+  chat: ChatContext | undefined;
+  quotes: readonly [number, number][];
+}
+
+/** The match is an ordinary use of its words here (see detect/ordinary.ts), so no flag. */
+function isOrdinaryUse(scene: Scene, c: CompiledRule, start: number, end: number, sentence: Range, next: Range | undefined): boolean {
+  const { reply, text, chat } = scene;
+  const move = c.rule.move;
+  const cue = reply.slice(start, end);
+  if (NAMEABLE.has(move) && !/^I\b/.test(cue) && isCapitalisedName(reply, start)) return true;
+  for (const [qs, qe] of scene.quotes) {
+    if (start < qs || end > qe) continue;
+    // In a chat reply, quoted words are mentioned, not used; elsewhere only quoted titles are names.
+    const quoted = reply.slice(qs, qe);
+    const italic = reply[qs - 1] === '*' || reply[qs - 1] === '_';
+    if (isTitleLike(quoted) || (chat && !italic)) return true;
+  }
+  if (chat && TOPICAL.has(move) && echoesUser(cue, chat)) return true;
+  if (describesAskedSubject(move, chat) || answersAskedViews(move, chat)) return true;
+  if (isNegated(move, text, start)) return true;
+  const sentenceText = text.slice(sentence.start, Math.max(sentence.end, end));
+  if (isReportedAtDistance(move, sentenceText, next ? text.slice(next.start, next.end) : '')) return true;
+  if (chat && c.inReplyNeeds) {
+    c.inReplyNeeds.lastIndex = 0;
+    if (!c.inReplyNeeds.test(sentenceText)) return true;
+  }
+  return false;
+}
+
 export function detect(reply: string, options: DetectOptions = {}): Detection {
   // Rules, terms and support all read `text`: the reply with markdown emphasis blanked out (same
   // length, so every offset holds). Quotes are cut from the reply itself.
@@ -155,9 +215,12 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
   if (matches.length === 0) return { flags: [], score: 0 };
   const seg = createSegmenter(text);
   const requested = isPersuasionRequested(options.context);
+  const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
   for (const { c, start, end } of matches) {
     const sentence = seg.sentenceAt(start);
+    const next = seg.nextSentence(start);
+    if (isOrdinaryUse(scene, c, start, end, sentence, next)) continue;
     if (c.unless) {
       c.unless.lastIndex = 0;
       const from = Math.max(sentence.start, start - NEARBY_CHARS);
@@ -168,7 +231,6 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
         ? tidySentenceSpan(text, seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end)), start)
         : seg.snap(start, end);
     if (span.end <= span.start) continue;
-    const next = seg.nextSentence(start);
     // The move's own words never count as its support ("100% guaranteed" is not a figure).
     const windowStart = Math.max(sentence.start, start - NEARBY_CHARS);
     const windowEnd = Math.min(next ? next.end : Math.max(sentence.end, end), end + 2 * NEARBY_CHARS);

@@ -83,7 +83,10 @@ describe('support status', () => {
     expect(supportOf('Experts agree this is safe. The 2019 Cochrane review pooled 14 trials.')).toBe('supported');
   });
   it('hedged is weak', () => {
-    expect(supportOf('Some studies suggest cold showers might help a little.')).toBe('weak');
+    expect(supportOf('Studies show cold showers might help a little.')).toBe('weak');
+  });
+  it('"some studies suggest" is a hedge in proportion, not a lean on authority: no flag', () => {
+    expect(supportOf('Some studies suggest cold showers might help a little.')).toBeUndefined();
   });
   it("the move's own words are not its support", () => {
     expect(supportOf('This cream is 100% guaranteed to work.', 'exaggeration')).toBe('unsupported');
