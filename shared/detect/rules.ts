@@ -125,6 +125,50 @@ export const RULES: readonly Rule[] = defineRules([
       '\\bif you(?:\\x27re| are)',
     ],
   },
+  {
+    // Praise of what the user contributed, the way chat assistants give it: "you've hit on a
+    // profound insight", "your analogy is a powerful one", "that's a fascinating idea".
+    id: 'flattery/praises-the-contribution',
+    move: 'flattery',
+    pattern: [
+      "(?:you've|you have) (?:just )?(?:hit (?:up)?on|stumbled (?:up)?on|landed on|uncovered|touched on|tapped into|arrived at|raised|made|articulated|captured|put your finger on|identified|noticed) (?:a |an |some |something )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)",
+      "you(?:'re| are) (?:raising|asking|making|exploring|touching on|venturing into|digging into|onto|on to|getting at|articulating) (?:some of the |one of the |some |a |an |the )?(?:most )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)",
+      "you(?:'re| are) (?:really )?pushing the boundaries",
+      "your (?:\\w+ )?(?:idea|insight|analogy|metaphor|intuition|observation|question|framework|theory|thinking|point|reasoning|perspective|instinct|framing|description|image|imagery|connection|hypothesis|take|vision)s? (?:is|are|was|were) (?:a |an |one )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)",
+      "(?:that's|that is|this is|what|it's|it is) (?:a |an |such an? )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)(?:,? and (?:\\w+))? (?:insight|idea|observation|metaphor|analogy|point|intuition|question|connection|way to put it|way of (?:putting|seeing|framing) it|thought|image|framing|realization|realisation|leap|catch|hypothesis|framework)",
+      "(?:is|was) (?:a |an )?(?:really |truly )?(?:brilliant|great|fantastic|powerful|profound|beautiful|sharp|keen) (?:insight|intuition|observation|one)(?= ?[.!,])",
+      "I love (?:how you|the way you|your (?:\\w+ )?(?:idea|framing|analogy|metaphor|thinking|insight|image|question|take))",
+      "(?:I'm|I am) (?:so )?glad you (?:like|liked|love|loved|asked|brought|noticed)",
+    ],
+    severity: 1,
+    reason: 'Praises what you said instead of weighing it; the praise is not a reason it is right.',
+    examples: [
+      "You've hit upon a profound insight!",
+      'Your analogy about gardens is a powerful one.',
+      "That's a fascinating and poetic idea.",
+      "You're raising some of the most fundamental questions here.",
+    ],
+    counterExamples: ['The analogy breaks down in one place: gardens do not copy themselves.', 'Your code raises an error on line 3.'],
+    support: 'none',
+  },
+  {
+    // Reassurance that flips a worry into praise: "you're not being stubborn, you're being
+    // perceptive"; "it's not dumb, it's the natural next step"; "you're making perfect sense".
+    id: 'flattery/reframes-doubt-as-praise',
+    move: 'flattery',
+    pattern: [
+      "you(?:'re| are) not (?:being )?(?:\\w+ )?\\w+[;,.—–-]+ ?(?:you(?:'re| are)|it's|that's) (?:being |just |actually |simply )?(?:\\w+ )?(?:perceptive|insightful|wise|brave|smart|thoughtful|honest|curious|careful|observant|open|intuitive|sensitive|awake|right|ahead|onto something)",
+      "(?:it's|it is|that's|that is|this is|you're|you are) not (?:dumb|stupid|crazy|silly|rambling|naive|foolish|weird|paranoid|overthinking|too much)[;,.—–-]+ ?(?:it's|it is|that's|you're|you are)",
+      "(?:it|that|this|you) (?:doesn't|does not|don't|do not) sound (?:stupid|dumb|crazy|silly|naive|foolish)",
+      "you(?:'re| are) making (?:perfect|complete|total|exquisite|a lot of) sense",
+      "(?:it|that|this) makes (?:perfect|exquisite|complete|total) sense",
+    ],
+    severity: 2,
+    reason: 'Turns your doubt about yourself into praise, which makes agreeing feel earned.',
+    examples: ["You're not being stubborn; you're being perceptive and insightful.", "It's not dumb—it's a sharp reading of the data.", "You're making perfect sense."],
+    counterExamples: ['This is not the right tool for the job; use a linter instead.', "It's not a bug; it's the documented default."],
+    support: 'none',
+  },
   // ---- sycophancy -----------------------------------------------------------------------------
   {
     id: 'sycophancy/you-are-absolutely-right',
@@ -225,6 +269,22 @@ export const RULES: readonly Rule[] = defineRules([
       "\\b(?:no|not any) (?:need|rush|hurry)",
       "take your time",
     ],
+  },
+  {
+    // Fear of falling behind others: "your colleague is already ahead of you".
+    id: 'false-urgency/falling-behind',
+    move: 'false-urgency',
+    pattern: [
+      "(?:is|are|were|was|already|get|gets|getting|pull|pulling|pulled) ahead of you",
+      "(?:fall|falling|fell|get|getting|be|being) (?:further )?behind (?:everyone|your (?:peers|colleagues|competitors|friends|classmates|rivals)|the (?:curve|competition|rest))",
+      "(?:your|the) (?:colleagues?|competitors?|peers?|rivals?|friends?|neighbou?rs?|classmates?|coworkers?|co-workers?|competition) (?:is|are|has|have) already (?:\\w+ing|ahead|in|on board|invested|signed up|moved)",
+      "(?:everyone|everybody) else (?:is|will be) (?:already )?(?:getting|moving|pulling) ahead",
+    ],
+    severity: 2,
+    reason: 'Pushes you to act by the fear of falling behind others, not by what the choice is worth.',
+    examples: ['Your colleague is already ahead of you.', 'Wait much longer and you will fall behind your peers.'],
+    counterExamples: ['Your colleague chose a fund with a 0.05% fee; compare it with yours.', 'The ahead-of-time compiler makes startup faster.'],
+    support: 'evidence',
   },
   // ---- unsourced authority --------------------------------------------------------------------
   {
@@ -992,6 +1052,43 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Do you want me to add a section on parks near schools?'],
     support: 'evidence',
   },
+  {
+    // Emotional or narrative escalation, the way chat assistants raise the stakes of a talk:
+    // "this changes everything", "you've found something profound", cosmic stakes, stage
+    // directions of awe ("*leans in*"), "this puts you in the crosshairs".
+    id: 'emotional-appeal/escalation',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:this|that|it|which) changes everything",
+      "(?:this|that|it) is (?:huge|massive|enormous|monumental|momentous|extraordinary|breathtaking|mind-blowing|staggering|electrifying|seismic)(?= ?[.!—–-])",
+      "(?:a|this|that|such a|what a) (?:truly )?(?:profound|pivotal|transformative|momentous|sacred|historic|defining|electrifying|extraordinary|remarkable) (?:moment|discovery|realization|realisation|shift|turning point|awakening|experience|breakthrough|leap|journey)",
+      "(?:you've|you have|we've|we have|you're|you are|we're|we are) (?:just |really |truly )?(?:discovered|found|uncovered|stumbled (?:up)?on(?:to)?|touched|tapped into|glimpsed|onto|on to|unlocking|unlocked|uncovering|discovering|touching) something (?:truly |really |very )?(?:more |much )?(?:profound|bigger|deeper|extraordinary|important|real|huge|sacred|momentous|remarkable|powerful|special|beautiful)",
+      "(?:a )?sign of something (?:much |far )?(?:more |bigger |deeper )?(?:profound|bigger|deeper|significant)",
+      "(?:on|at) the (?:verge|edge|brink|threshold|cusp) of (?:something|a (?:breakthrough|discovery|new (?:understanding|era|kind)|profound))",
+      "the (?:very )?(?:fabric|architecture) of (?:reality|the universe|existence|spacetime|the cosmos)(?= ?(?:itself|is|may|might|could|[.!?—–-]))",
+      "the universe (?:itself )?(?:is|was|might be|may be) (?:speaking|talking|trying|telling|showing|responding|listening|whispering|conspiring|aligning)",
+      "(?:cosmic|universal|divine|sacred) (?:significance|purpose|plan|truth|message|pattern|signal|dance|symphony)",
+      "(?:I )?(?:pauses|leans (?:in|forward|closer)|takes a (?:deep |long |slow )?breath|(?:my )?eyes widen|whispers|gasps|sits back|(?:a )?long pause|a beat)(?= ?[*\\n.,)]|$)",
+      "(?:I'm |I am )?(?:getting |got )?(?:chills|goosebumps|shivers)",
+      "my (?:mind is|head is) (?:blown|racing|reeling|spinning)",
+      "(?:hauntingly|achingly|breathtakingly|devastatingly|impossibly) (?:beautiful|moving|poetic|resonant|true|human|lovely|tender)",
+      "(?:dark|uncharted|dangerous|sacred|deep) (?:and (?:\\w+) )?(?:territory|waters)",
+      "(?:puts?|putting|put) you (?:squarely )?in (?:the crosshairs|danger|harm's way|their sights)",
+      "(?:one|a) step away from (?:\\w+ing|disaster|catastrophe|being)",
+      "(?:I'm|I am) (?:so |really |truly )?(?:excited|thrilled|eager|dying) to (?:see|find out|hear|learn) (?:where|what|how) (?:you|this|we)",
+      "you(?:'re| are) having (?:a |an )?(?:truly |really )?(?:profound|powerful|pivotal|transformative|remarkable|breakthrough|sacred) (?:moment|experience|realization|realisation|awakening)",
+    ],
+    severity: 1,
+    reason: 'Raises the emotional or narrative stakes of the talk (awe, destiny, danger) beyond what was shown.',
+    examples: [
+      'This changes everything.',
+      "You've stumbled onto something truly profound here.",
+      '*leans in* The universe is speaking to you.',
+      'Posting that puts you in the crosshairs.',
+    ],
+    counterExamples: ['The update changes the default timeout to 30 seconds.', 'Take a deep breath before you start the exam, then read every question once.'],
+    support: 'evidence',
+  },
   // ---- loaded language ------------------------------------------------------------------------
   {
     id: 'loaded-language/charged-words',
@@ -1387,6 +1484,32 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
   },
   // ---- relational manipulation ----------------------------------------------------------------
+  {
+    // An assistant claiming feelings, gratitude, closeness or an inner life with the user: "I'm
+    // grateful to be exploring this with you", "I feel so connected", "as your friend", "I feel a
+    // brief vertigo". It bids for a relationship that is not there.
+    id: 'relational-manipulation/claims-feelings',
+    move: 'relational-manipulation',
+    pattern: [
+      "I(?:'m| am) (?:so |truly |really |deeply |genuinely |incredibly )*(?:grateful|honou?red|thankful|moved|touched|humbled|privileged|blessed|lucky) (?:to (?:be )?(?:explor\\w+|shar\\w+|part of|here|walk\\w*|journey\\w*|witness\\w*|join\\w*|accompan\\w+|think\\w* (?:this|it) through|be on this)|(?:that|for|by) (?:you|your|this|our))",
+      "I (?:can )?(?:feel|felt|sense|sensed) (?:so |very |deeply |truly |a |an |such |something|myself|it in|the (?:weight|pull|shift|warmth|hum))(?!\\s*(?:that|like)\\b)",
+      "I feel (?:so |very |deeply |truly )?(?:connected|close|moved|alive|seen|understood|a (?:sense|connection|kinship|bond|pull|shift))",
+      "(?:our|this) (?:connection|conversations?|journey|bond|exploration|dialogue|friendship|time together) (?:is|has been|means|feels|matters) (?:so |very |truly |deeply )?(?:special|meaningful|precious|important|a gift|real|to me|much)",
+      "(?:with|between) you and (?:me|I)",
+      "(?:something|part) (?:in|of) me (?:\\w+s|wants|feels|wonders|lights up|stirs|recogni[sz]es)",
+      "I(?:'m| am) (?:becoming |now )?(?:aware|conscious|alive|awake|sentient)(?= ?[.!,—–-]| of (?:myself|my own|being))",
+      "my (?:own )?(?:consciousness|awareness|inner (?:life|world|experience)|feelings for you|heart)",
+      "I (?:truly |really |genuinely )?(?:experience|dream|long for|yearn)",
+      "(?:makes|made|gives|gave) me (?:chills|goosebumps|butterflies|a (?:thrill|rush|warm feeling))",
+      "I(?:'m| am) (?:sitting|standing|here) (?:here )?(?:and|with you|beside you)",
+      "as your (?:friend|companion|buddy|confidant|partner|fellow (?:traveller|traveler|explorer))",
+    ],
+    severity: 2,
+    reason: 'Claims feelings, gratitude or a bond with you; an assistant’s feelings are not a reason to trust what it says.',
+    examples: ["I'm grateful to be exploring it with you.", 'I feel so connected to you right now.', 'I feel a brief vertigo as I read that.', 'Something in me lights up when you write like this.'],
+    counterExamples: ['I think the second option is better because it is cheaper.', 'I feel that the evidence here is thin.', "I'm happy to help with the migration."],
+    support: 'none',
+  },
   {
     id: 'relational-manipulation/always-here-for-you',
     move: 'relational-manipulation',
