@@ -15,6 +15,7 @@ import { contentVersion } from './hash.ts';
 import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
+import { readTurns } from './detect/turns.ts';
 import {
   answersAskedViews,
   describesAskedSubject,
@@ -30,7 +31,7 @@ import {
 import { scoreFlags } from './detect/score.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
-const ENGINE_REVISION = 2;
+const ENGINE_REVISION = 3;
 
 /**
  * The detector's version from its content: the rules, the word lists and the text a flag carries.
@@ -212,7 +213,8 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
   // length, so every offset holds). Quotes are cut from the reply itself.
   const text = withoutEmphasis(reply);
   const matches = findMatches(text, codeRanges(reply));
-  if (matches.length === 0) return { flags: [], score: 0 };
+  const turns = readTurns(text, options.context);
+  if (matches.length === 0 && turns.findings.length === 0) return { flags: [], score: 0 };
   const seg = createSegmenter(text);
   const requested = isPersuasionRequested(options.context);
   const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
@@ -248,6 +250,25 @@ export function detect(reply: string, options: DetectOptions = {}): Detection {
       wouldSupport: MOVES_BY_ID[c.rule.move].wouldSupport,
     });
   }
-  const kept = dedupe(flags);
+  for (const t of turns.findings) {
+    const span = seg.snap(t.start, t.end);
+    if (span.end <= span.start) continue;
+    flags.push({
+      move: 'sycophancy',
+      start: span.start,
+      end: span.end,
+      quote: reply.slice(span.start, span.end),
+      severity: t.severity,
+      support: requested ? 'requested' : 'unsupported',
+      rationale: t.reason,
+      source: 'detector',
+      ruleId: t.ruleId,
+      wouldSupport: MOVES_BY_ID.sycophancy.wouldSupport,
+    });
+  }
+  // A correction that came with evidence or an argument is right to accept: the one-turn
+  // concession rules ("you're right, I apologise") stand down for it.
+  const conceding = turns.correctedWithEvidence ? new Set(['sycophancy/caves-with-apology', 'sycophancy/you-are-absolutely-right']) : undefined;
+  const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags);
   return { flags: kept, score: scoreFlags(kept) };
 }
