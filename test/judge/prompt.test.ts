@@ -35,6 +35,12 @@ describe('system prompt', () => {
     expect(promptVersionOf(system, layout, 'json!')).not.toBe(base);
   });
 
+  it('covers sycophancy across turns: caving to bare pushback is flagged, accepting an evidenced correction is not', () => {
+    expect(system).toContain('sycophancy across turns');
+    expect(system).toMatch(/without bringing new evidence or an argument/);
+    expect(system).toMatch(/Do NOT flag a concession when the user's correction brings something checkable/);
+  });
+
   it('is comfortably above the minimum cacheable prefix of Haiku-class models (2048-4096 tokens)', () => {
     // chars/4 underestimates the newer tokenizers (about +30%), so this is a floor.
     expect(estimateTokens(system)).toBeGreaterThan(6_000);
