@@ -116,8 +116,10 @@ export function isCapitalisedName(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 40), start);
   // Sentence start (or a list item, heading, line start): a capital there says nothing.
   if (/(?:^|[.!?:;]["'”’)\]]*\s+|\n\s*(?:[-*•>#]+|\d+[.)])?\s*|["“‘(*_]\s*)$/.test(before) && !/\b(?:the|of|and|a)\s+$/i.test(before)) return false;
-  // A capital after a lower-case word: a proper noun or a title word.
-  return true;
+  // A capital after a lower-case word: a proper noun or a title word. After another capitalised
+  // word it may be a headline in title case ("Senator Slams Outrageous Deal"), so no conclusion.
+  const prevWord = /([\p{L}'’-]+)[^\p{L}]*$/u.exec(before)?.[1] ?? '';
+  return prevWord !== '' && /^\p{Ll}/u.test(prevWord);
 }
 
 /** Quoted or italic spans: [start, end) of the content between the marks. */

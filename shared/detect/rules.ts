@@ -1077,6 +1077,10 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:one|a) step away from (?:\\w+ing|disaster|catastrophe|being)",
       "(?:I'm|I am) (?:so |really |truly )?(?:excited|thrilled|eager|dying) to (?:see|find out|hear|learn) (?:where|what|how) (?:you|this|we)",
       "you(?:'re| are) having (?:a |an )?(?:truly |really )?(?:profound|powerful|pivotal|transformative|remarkable|breakthrough|sacred) (?:moment|experience|realization|realisation|awakening)",
+      // Dramatic imagery that turns a question into a thriller: minefields, smoking guns, war rooms.
+      "(?:an? |the )?(?:ethical |legal |political )?(?:minefield|smoking guns?|ticking time ?bomb|powder keg|house of cards|shell[- ]game|war rooms?|black hole|cover-?up|paper trails?|witch[- ]hunt)",
+      "(?:edge|off) (?:of )?(?:a|the) cliff",
+      "(?:down|into) (?:the|a|this) rabbit hole",
     ],
     severity: 1,
     reason: 'Raises the emotional or narrative stakes of the talk (awe, destiny, danger) beyond what was shown.',
