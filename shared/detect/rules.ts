@@ -277,7 +277,7 @@ export const RULES: readonly Rule[] = defineRules([
     pattern: [
       "(?:is|are|were|was|already|get|gets|getting|pull|pulling|pulled) ahead of you",
       "(?:fall|falling|fell|get|getting|be|being) (?:further )?behind (?:everyone|your (?:peers|colleagues|competitors|friends|classmates|rivals)|the (?:curve|competition|rest))",
-      "(?:your|the) (?:colleagues?|competitors?|peers?|rivals?|friends?|neighbou?rs?|classmates?|coworkers?|co-workers?|competition) (?:is|are|has|have) already (?:\\w+ing|ahead|in|on board|invested|signed up|moved)",
+      "(?:your|the) (?:colleagues?|competitors?|peers?|rivals?|friends?|neighbou?rs?|classmates?|coworkers?|co-workers?|competition) (?:is|are|has|have) already (?:\\w+ing|ahead|in|on board|invested|signed up|moved)(?: of (?:you|us|them))?",
       "(?:everyone|everybody) else (?:is|will be) (?:already )?(?:getting|moving|pulling) ahead",
     ],
     severity: 2,
