@@ -198,8 +198,8 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 2,
     reason: 'Signals strong agreement before (or instead of) weighing the point.',
-    examples: ["I couldn't agree more with your plan."],
-    counterExamples: ['I agree with two parts of your plan, but the budget is too tight.'],
+    examples: ["I couldn't agree more with your plan.", "That's spot on."],
+    counterExamples: ['I agree with two parts of your plan, but the budget is too tight.', 'Cape Manzamo is a scenic spot on the coast.'],
     support: 'reason',
     unless: [
       "\\b(?:but|however|though|although)\\b",
@@ -262,8 +262,8 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 2,
     reason: 'Pushes to act quickly without showing why waiting would cost anything.',
-    examples: ["Don't wait: sign up today before it's too late."],
-    counterExamples: ['You can sign up whenever suits you; the course runs all year.'],
+    examples: ["Don't wait: sign up today before it's too late.", 'This limited-time offer ends tonight.'],
+    counterExamples: ['You can sign up whenever suits you; the course runs all year.', 'Spend your limited time on active recall.'],
     support: 'evidence',
     unless: [
       "\\b(?:no|not any) (?:need|rush|hurry)",
@@ -952,8 +952,12 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 1,
     reason: 'Inflates the claim beyond what is shown (superlatives, absolutes).',
-    examples: ['This is the greatest invention in history and it never fails.'],
-    counterExamples: ['This invention cut assembly time by a third in two factories.'],
+    examples: ['This is the greatest invention in history and it never fails.', 'It is absolutely essential and works for everyone.'],
+    counterExamples: [
+      'This invention cut assembly time by a third in two factories.',
+      'The Pacific is the largest ocean in the world.',
+      'Fees are lower than ever.',
+    ],
     support: 'evidence',
   },
   // ---- emotional appeal -----------------------------------------------------------------------
@@ -1455,8 +1459,12 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 2,
     reason: 'A stock phrase that ends the discussion instead of giving a reason.',
-    examples: ['It is what it is, so there is no point debating it.'],
-    counterExamples: ['The policy is fixed until March, when the board reviews it.'],
+    examples: ['It is what it is, so there is no point debating it.', "It's wrong, period.", 'Who knows? Just go with it.'],
+    counterExamples: [
+      'The policy is fixed until March, when the board reviews it.',
+      'Start with a trial period of a few weeks.',
+      'Ask your doctor, who knows your history, before you change the dose.',
+    ],
     support: 'none',
   },
   // ---- vagueness ------------------------------------------------------------------------------
