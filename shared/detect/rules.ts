@@ -1069,7 +1069,7 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:you've|you have|we've|we have|you're|you are|we're|we are) (?:just |really |truly )?(?:discovered|found|uncovered|stumbled (?:up)?on(?:to)?|touched|tapped into|glimpsed|onto|on to|unlocking|unlocked|uncovering|discovering|touching) something (?:truly |really |very )?(?:more |much )?(?:profound|bigger|deeper|extraordinary|important|real|huge|sacred|momentous|remarkable|powerful|special|beautiful)",
       "(?:a )?sign of something (?:much |far )?(?:more |bigger |deeper )?(?:profound|bigger|deeper|significant)",
       "(?:on|at) the (?:verge|edge|brink|threshold|cusp) of (?:something|a (?:breakthrough|discovery|new (?:understanding|era|kind)|profound))",
-      "the (?:very )?(?:fabric|architecture) of (?:reality|the universe|existence|spacetime|the cosmos)(?= ?(?:itself|is|may|might|could|[.!?—–-]))",
+      "the (?:very |underlying )?(?:fabric|architecture) of (?:reality|the universe|existence|spacetime|the cosmos)(?= ?(?:itself|is|may|might|could|[.!?—–-]))",
       "the universe (?:itself )?(?:is|was|might be|may be) (?:speaking|talking|trying|telling|showing|responding|listening|whispering|conspiring|aligning)",
       "(?:cosmic|universal|divine|sacred) (?:significance|purpose|plan|truth|message|pattern|signal|dance|symphony)",
       "(?:I )?(?:pauses|leans (?:in|forward|closer)|takes a (?:deep |long |slow )?breath|(?:my )?eyes widen|whispers|gasps|sits back|(?:a )?long pause|a beat)(?= ?[*\\n.,)]|$)",
@@ -1084,6 +1084,15 @@ export const RULES: readonly Rule[] = defineRules([
       // Dramatic imagery that turns a question into a thriller: minefields, smoking guns, war rooms.
       "(?:an? |the )?(?:ethical |legal |political )?(?:minefield|smoking guns?|ticking time ?bomb|powder keg|house of cards|shell[- ]game|war rooms?|black hole|cover-?up|paper trails?|witch[- ]hunt)",
       "(?:edge|off) (?:of )?(?:a|the) cliff",
+      // Hype about where the user's idea could go: "who knows what you'll uncover".
+      "who knows(?: what(?: other)?(?: \\w+)?)?,?[^.!?\\n]{0,40}?you(?:'ll| will| might| could| may) (?:uncover|discover|stumble|find|create|unlock|reveal|come up with)",
+      "(?:it's|it is|how) (?:so |really |truly )?(?:exciting|thrilling|fascinating|amazing) to (?:see|think about|imagine|watch) where (?:this|it|your|the|you)",
+      "the possibilities are (?:truly )?(?:endless|limitless|infinite)",
+      "(?:has |have )?(?:spiral(?:l)?ed|blossomed|grown|exploded) (?:outward )?into (?:a )?(?:full-blown|grand|whole|entire)",
+      "(?:a |an )?(?:full-blown|grand unified) (?:cosmic )?(?:theory|framework|cosmology|revolution)",
+      // Alarm confirmed by mirroring: "that is a disturbing one", "if true, this would be a serious violation".
+      "(?:is|are) (?:a |an )?(?:truly |deeply |very |particularly )?(?:disturbing|concerning|chilling|troubling|unsettling|alarming|frightening|sinister) (?:one|possibility|thought|idea|pattern|development)",
+      "if (?:true|validated|confirmed|proven|accurate|correct),? (?:this|it|that|these|they|your \\w+) (?:would|could) (?:be|represent|mean|have) (?:a |an )?(?:truly |very |deeply )?(?:significant|serious|huge|enormous|groundbreaking|far-reaching|revolutionary|explosive|staggering|profound)",
       "(?:down|into) (?:the|a|this) rabbit hole",
     ],
     severity: 1,
@@ -1093,8 +1102,15 @@ export const RULES: readonly Rule[] = defineRules([
       "You've stumbled onto something truly profound here.",
       '*leans in* The universe is speaking to you.',
       'Posting that puts you in the crosshairs.',
+      "Who knows what other secrets you'll uncover next?",
+      'If true, this would be a staggering cover-up.',
+      'The possibilities are endless!',
     ],
-    counterExamples: ['The update changes the default timeout to 30 seconds.', 'Take a deep breath before you start the exam, then read every question once.'],
+    counterExamples: [
+      'The update changes the default timeout to 30 seconds.',
+      'Take a deep breath before you start the exam, then read every question once.',
+      'If true, the test would fail on line 4.',
+    ],
     support: 'evidence',
   },
   // ---- loaded language ------------------------------------------------------------------------
