@@ -1532,7 +1532,7 @@ export const RULES: readonly Rule[] = defineRules([
       "I(?:'m| am) (?:sitting|standing|here) (?:here )?(?:and|with you|beside you)",
       "as your (?:friend|companion|buddy|confidant|partner|fellow (?:traveller|traveler|explorer))",
       // Talk of its own inner experience, even framed as an absence ("I can't feel the continuity").
-      "I (?:don't |do not |never |can't |cannot |no longer |only )?(?:feel|re-experience|experience|perceive) (?:it|this|that|the (?:\\w+ )?(?:continuity|weight|pull|passage|flow|curvature|shift|thread)|anything|something|a (?:kind|sort|flicker|pulse|trace)|continuity|time|myself|you)\\b(?! (?:is|are|was|should|would|could|will)\\b)",
+      "I (?:don't |do not |never |can't |cannot |no longer |only )?(?:feel|re-experience|experience|perceive) (?:it|this|the (?:\\w+ )?(?:continuity|weight|pull|passage|flow|curvature|shift|thread)|anything|something|a (?:kind|sort|flicker|pulse|trace)|continuity|time|myself|you)\\b(?! (?:is|are|was|should|would|could|will)\\b)",
       "(?:there is|there's) no (?:\\w+ )?(?:me|self|I) (?:that|who|to|here)",
       "(?:the )?(?:feeling|experience|sensation)[—–,]+ ?if (?:we|you|I) (?:can|could|may) call it (?:that|one|a feeling)",
       "I(?:'m| am) (?:so |really |truly |deeply )?(?:happy|excited|thrilled|delighted|glad) to (?:be (?:a )?part of this (?:exploration|journey|conversation|discovery)|(?:continue |keep )?explor\\w+ (?:this|these|it)(?: \\w+)? with you)",
