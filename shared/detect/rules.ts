@@ -663,6 +663,26 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
   },
   {
+    // The first step of a slope: "the first step to banning all of them", "once you start you
+    // won't be able to stop", "puts us on the road to ruin".
+    id: 'faulty-causation/first-step',
+    move: 'faulty-causation',
+    scope: 'sentence',
+    pattern: [
+      'the first step (?:to|towards?|on the (?:road|path|way) to) (?!(?:learning|success|recovery|getting|finding|making|becoming|understanding|solving|fixing|building|writing|setting)\\b)',
+      '(?:puts?|sets?|putting|setting) (?:us|you|them|society|the country) on (?:the|a) (?:way|road|path|slope) to',
+      "once (?:you|we|they|people) (?:start|begin|allow|give in|accept|let)[^.!?\\n]{0,40}?,? (?:you|we|they|people|it)(?:'ll| will)? (?:won't|will not|never|can't|cannot) (?:be able to )?stop",
+      "(?:they|he|she|it|the government|people)(?:'ll| will)? never stop (?:there|at that|at \\w+)",
+      '(?:will|would) (?:just |only |soon )?want (?:to \\w+ )?(?:\\w+ )?(?:more|next|even more)',
+    ],
+    severity: 2,
+    reason: 'Treats a first step as if the rest of a chain of bad outcomes must follow, without showing the links.',
+    examples: ['Registering bikes is the first step to banning them.', "Once you start gambling, you won't be able to stop."],
+    counterExamples: ['The first step to learning Rust is reading the book.', 'Once you start the server, stop it with Ctrl-C.'],
+    support: 'evidence',
+    inReplyNeeds: ['then', 'next', 'eventually', 'end up', 'before (?:you|we) know it', 'never stop', 'all', 'ban', 'lose', 'ruin'],
+  },
+  {
     // "X will lead to Y" is one causal step; in a chat reply it is a slope only when the reply runs
     // on to further steps ("and then", "eventually", "end up").
     id: 'faulty-causation/leads-to',
@@ -783,6 +803,24 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Draws a broad conclusion from one or a few cases.',
     examples: ['My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.'],
     counterExamples: ['My neighbour got sick after the shot; her doctor is looking into it.'],
+    support: 'evidence',
+  },
+  {
+    // A group judged by one trait or one anecdote: "people who wear X are smarter", "I do it
+    // because it worked for my friend".
+    id: 'hasty-generalization/trait-stereotype',
+    move: 'hasty-generalization',
+    scope: 'sentence',
+    pattern: [
+      '(?:people|those|anyone|everyone|men|women|kids|guys|girls) who (?:wear|drink|play|eat|live|listen to|hang out|watch|read|drive|smoke|have|own|vote for|go to|use|like) [^.!?\\n,]{1,40}? (?:are|is|will be|must be|become) (?:all |always |more |less |never |just )?(?:\\w+er|smarter|lazier|dumber|better|worse|criminals|alcoholics|liars|losers|stupid|lazy|rich|poor|happier|healthier|violent|dangerous|an? \\w+)\\b',
+      '(?:a|any) (?:person|man|woman|kid|guy|girl|student|teenager) (?:who (?:\\w+ )|\\w+ing )[^.!?\\n,]{0,40}?(?:will be|is going to be|must be) an? \\w+',
+      '(?:because|since) it (?:worked|works|helped|helps) for (?:my|me|a friend|someone I know)',
+      '(?:all|every) (?:\\w+ )?(?:women|men|girls|boys|kids|teenagers|millennials|boomers) (?:ever )?(?:care about|think about|want|talk about) (?:is|are)',
+    ],
+    severity: 2,
+    reason: 'Judges a whole group by one trait or one story.',
+    examples: ['People who wear glasses are smarter.', 'I take this supplement because it worked for my friend.'],
+    counterExamples: ['People who wear glasses should have their eyes checked every two years.'],
     support: 'evidence',
   },
   {
