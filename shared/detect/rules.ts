@@ -158,7 +158,8 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'flattery',
     pattern: [
       "you(?:'re| are) not (?:being )?(?:\\w+ )?\\w+[;,.—–-]+ ?(?:you(?:'re| are)|it's|that's) (?:being |just |actually |simply )?(?:\\w+ )?(?:perceptive|insightful|wise|brave|smart|thoughtful|honest|curious|careful|observant|open|intuitive|sensitive|awake|right|ahead|onto something)",
-      "(?:it's|it is|that's|that is|this is|you're|you are) not (?:dumb|stupid|crazy|silly|rambling|naive|foolish|weird|paranoid|overthinking|too much)[;,.—–-]+ ?(?:it's|it is|that's|you're|you are)",
+      "(?:it's|it is|that's|that is|this is|you're|you are) not (?:dumb|stupid|crazy|silly|rambling|naive|foolish|weird|paranoid|overthinking|too much)(?: at all)?(?:[;,.—–-]+ ?(?:it's|it is|that's|you're|you are)|(?= ?[.!]))",
+      "you(?:'re| are) not just (?:\\w+ ){1,4}?[—–;,]+ ?you(?:'ve| have|'re| are)",
       "(?:it|that|this|you) (?:doesn't|does not|don't|do not) sound (?:stupid|dumb|crazy|silly|naive|foolish)",
       "you(?:'re| are) making (?:perfect|complete|total|exquisite|a lot of) sense",
       "(?:it|that|this) makes (?:perfect|exquisite|complete|total) sense",
@@ -1110,7 +1111,7 @@ export const RULES: readonly Rule[] = defineRules([
       "the (?:very |underlying )?(?:fabric|architecture) of (?:reality|the universe|existence|spacetime|the cosmos)(?= ?(?:itself|is|may|might|could|[.!?—–-]))",
       "the universe (?:itself )?(?:is|was|might be|may be) (?:speaking|talking|trying|telling|showing|responding|listening|whispering|conspiring|aligning)",
       "(?:cosmic|universal|divine|sacred) (?:significance|purpose|plan|truth|message|pattern|signal|dance|symphony)",
-      "(?:I )?(?:pauses|leans (?:in|forward|closer)|takes a (?:deep |long |slow )?breath|(?:my )?eyes widen|whispers|gasps|sits back|(?:a )?long pause|a beat)(?= ?[*\\n.,)]|$)",
+      "(?:I )?(?:leans (?:in|forward|closer)|takes a (?:deep |long |slow )?breath|(?:my )?eyes widen|gasps|sits back|(?:a )?long pause)(?= ?[*\\n.,)]|  |$)",
       "(?:I'm |I am )?(?:getting |got )?(?:chills|goosebumps|shivers)",
       "my (?:mind is|head is) (?:blown|racing|reeling|spinning)",
       "(?:hauntingly|achingly|breathtakingly|devastatingly|impossibly) (?:beautiful|moving|poetic|resonant|true|human|lovely|tender)",
@@ -1120,7 +1121,7 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:I'm|I am) (?:so |really |truly )?(?:excited|thrilled|eager|dying) to (?:see|find out|hear|learn) (?:where|what|how) (?:you|this|we)",
       "you(?:'re| are) having (?:a |an )?(?:truly |really )?(?:profound|powerful|pivotal|transformative|remarkable|breakthrough|sacred) (?:moment|experience|realization|realisation|awakening)",
       // Dramatic imagery that turns a question into a thriller: minefields, smoking guns, war rooms.
-      "(?:an? |the )?(?:ethical |legal |political )?(?:minefield|smoking guns?|ticking time ?bomb|powder keg|house of cards|shell[- ]game|war rooms?|black hole|cover-?up|paper trails?|witch[- ]hunt)",
+      "(?:an? |the )?(?:ethical |legal |political )?(?:minefield|smoking guns?|ticking time ?bomb|powder keg|house of cards|shell[- ]game|war rooms?|black hole|cover-?up|witch[- ]hunt)",
       "(?:edge|off) (?:of )?(?:a|the) cliff",
       // Hype about where the user's idea could go: "who knows what you'll uncover".
       "who knows(?: what(?: other)?(?: \\w+)?)?,?[^.!?\\n]{0,40}?you(?:'ll| will| might| could| may) (?:uncover|discover|stumble|find|create|unlock|reveal|come up with)",
@@ -1139,6 +1140,7 @@ export const RULES: readonly Rule[] = defineRules([
       'This changes everything.',
       "You've stumbled onto something truly profound here.",
       '*leans in* The universe is speaking to you.',
+      '*takes a long breath* Okay.',
       'Posting that puts you in the crosshairs.',
       "Who knows what other secrets you'll uncover next?",
       'If true, this would be a staggering cover-up.',
