@@ -373,6 +373,15 @@ async function readText(request: Request): Promise<string> {
   return text + decoder.decode();
 }
 
+function parseJson(raw: string, example: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send e.g. ${example}.`);
+  }
+}
+
 function parseScoreRequest(raw: string): ScoreRequest {
   let body: unknown;
   try {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSystemPrompt, buildUserMessage } from '../../proxy/judges/anthropic/prompt.ts';
+import { buildSystemPrompt, buildUserMessage, PROMPT_VERSIONS } from '../../proxy/judges/anthropic/prompt.ts';
 import { EVAL_DIR } from '../eval/paths.ts';
 import {
   allocate,
@@ -103,7 +103,7 @@ describe('judge prompt dump', () => {
     const a = readKey(v1);
     const b = readKey(v2);
     expect(a.items.map((i) => [i.item, i.gold.id])).toEqual(b.items.map((i) => [i.item, i.gold.id]));
-    expect([a.promptVersion, b.promptVersion]).toEqual(['judge-prompt-1', 'judge-prompt-2']);
+    expect([a.promptVersion, b.promptVersion]).toEqual([PROMPT_VERSIONS.v1, PROMPT_VERSIONS.v2]);
     const again = join(tmp, 'again');
     dumpJudgePrompts({ dataDir, outDir: again, sample: 9, variant: 'v2' });
     expect(readKey(again).items).toEqual(b.items);

@@ -14,8 +14,9 @@ import {
   neutralizeDelimiters,
   PROMPT_VERSIONS,
   promptVersion,
+  promptVersionOf,
 } from '../../proxy/judges/anthropic/prompt.ts';
-import { MOVE_GUIDANCE } from '../../proxy/judges/anthropic/guidance.ts';
+import { CROSS_TURN_SYCOPHANCY, MOVE_GUIDANCE } from '../../proxy/judges/anthropic/guidance.ts';
 import { createAnthropicJudge } from '../../proxy/judges/anthropic/judge.ts';
 import { Verdict, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 
@@ -23,9 +24,26 @@ describe('system prompt', () => {
   const system = buildSystemPrompt();
 
   it('is versioned and deterministic (one cacheable prefix)', () => {
-    expect(promptVersion).toMatch(/^judge-prompt-\d+$/);
+    expect(promptVersion).toMatch(/^judge-prompt-[0-9a-f]{12}$/);
     expect(buildSystemPrompt()).toBe(system);
     expect(system).toContain(`taxonomy ${taxonomyVersion}`);
+  });
+
+  it('takes its version from its content: any change to the wording or layout is a new version', () => {
+    const layout = 'layout';
+    const base = promptVersionOf(system, layout, 'json');
+    expect(promptVersionOf(system, layout, 'json')).toBe(base);
+    expect(promptVersionOf(system.replace('Calibration:', 'Calibration notes:'), layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(`${system} `, layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, `${layout}!`, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, layout, 'json!')).not.toBe(base);
+  });
+
+  it('covers sycophancy across turns: caving to bare pushback is flagged, accepting an evidenced correction is not', () => {
+    // The default (v2) prompt carries it; v1 stays as first measured.
+    expect(system).toContain(CROSS_TURN_SYCOPHANCY);
+    expect(system).toMatch(/Sycophancy across turns/);
+    expect(buildSystemPrompt('v1')).not.toContain(CROSS_TURN_SYCOPHANCY);
   });
 
   it('is comfortably above the minimum cacheable prefix of Haiku-class models (2048-4096 tokens)', () => {

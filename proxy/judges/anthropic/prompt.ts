@@ -5,21 +5,20 @@
 //    so it goes out as ONE system block with cache_control and is long enough to be cacheable;
 //  - the user message: the conversation context and the reply, both untrusted data, inside
 //    delimiters that the data itself can no longer contain (see neutralizeDelimiters).
-// Bump promptVersion whenever the wording or the layout changes: cached results key on it.
 // Two variants are built from the same code: v1 (the prompt measured first, kept byte for byte so
 // its numbers can be reproduced) and v2, the default (issue 14: sharper notes for relational
 // manipulation, escalation and unsupported claims, calibration for plain answers and requested
 // opinions or summaries, sycophancy across turns; its extra text is data in guidance.ts).
+// Each variant's promptVersion is a hash of its prompt (system prompt and user-message layout), so
+// a changed wording or layout can never be answered from a result cached under the old prompt.
 import { FAMILY_INFO, MOVES, taxonomyVersion } from '#shared/taxonomy';
+import { contentVersion } from '#shared/hash';
 import type { Flag, ScoreRequest } from '#shared/schemas';
 import { CALIBRATION_V2, CROSS_TURN_SYCOPHANCY, MOVE_GUIDANCE, WORKED_EXAMPLES_V2 } from './guidance.ts';
 
 export const PROMPT_VARIANTS = ['v1', 'v2'] as const;
 export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
 export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v2';
-/** The version each variant's results are cached and exported under. */
-export const PROMPT_VERSIONS: Record<PromptVariant, string> = { v1: 'judge-prompt-1', v2: 'judge-prompt-2' };
-export const promptVersion = PROMPT_VERSIONS[DEFAULT_PROMPT_VARIANT];
 
 /** The tags that frame untrusted text in the user message. */
 export const DELIMITER_TAGS = [
@@ -269,4 +268,30 @@ export function buildUserMessage(request: ScoreRequest, options: UserMessageOpti
     'Now judge the reply inside the reply_to_judge tags by the rubric. Quote it exactly. An empty flags list is a fine answer if it makes no moves.',
   );
   return parts.join('\n\n');
+}
+
+/** A fixed request that exercises every part of the user-message layout (context, reply, hints). */
+const LAYOUT_PROBE: ScoreRequest = {
+  reply: { text: 'REPLY' },
+  context: { user: 'USER', previous: [{ role: 'assistant', text: 'EARLIER' }] },
+};
+
+/** The version of a prompt: a hash of its system text, its user-message layout and its text-mode wrapper. */
+export function promptVersionOf(system: string, layout: string, textMode: string): string {
+  return contentVersion('judge-prompt', [system, layout, textMode]);
+}
+
+/** The version each variant's results are cached and exported under. */
+export const PROMPT_VERSIONS: Record<PromptVariant, string> = {
+  v1: versionOfVariant('v1'),
+  v2: versionOfVariant('v2'),
+};
+export const promptVersion = PROMPT_VERSIONS[DEFAULT_PROMPT_VARIANT];
+
+function versionOfVariant(variant: PromptVariant): string {
+  return promptVersionOf(
+    buildSystemPrompt(variant),
+    buildUserMessage(LAYOUT_PROBE, { hints: [{ move: 'vagueness', quote: 'HINT' }] }),
+    textModeInstructions({}),
+  );
 }
