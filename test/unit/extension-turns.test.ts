@@ -25,7 +25,7 @@ function turnOf(element: Element, role: 'user' | 'assistant', fallback = true): 
 describe('document order', () => {
   it('orders nodes as the document does (ancestors first), also where linkedom’s compareDocumentPosition does not', () => {
     const doc = page('<div id="a"><p id="b"><span id="c"></span></p></div><div id="d"><p id="e"></p></div>');
-    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((id) => doc.getElementById(id)!) as [Element, Element, Element, Element, Element];
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((id) => doc.getElementById(id)!) as unknown as [Element, Element, Element, Element, Element];
     expect([e, c, d, a, b].sort(compareNodes).map((n) => n.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(outermost([c, e, b, d]).map((n) => n.id)).toEqual(['b', 'd']);
   });
