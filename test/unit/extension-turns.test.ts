@@ -10,7 +10,9 @@ import { readMarkdown } from '../../extension/sites/markdown.ts';
 import { perplexity } from '../../extension/sites/perplexity.ts';
 import { compareNodes, contextOf, outermost, settleTurns } from '../../extension/sites/turns.ts';
 import type { ParsedTurn } from '../../extension/sites/types.ts';
+import { SITES } from '../../extension/sites/index.ts';
 import { fixtureHtml, loadFixture, loadPage, readDocument, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import { listFixtures } from '../helpers/site-fixtures.ts';
 
 function page(html: string): Document {
   return (parseHTML(`<!doctype html><html><body>${html}</body></html>`) as unknown as { document: Document }).document;
@@ -201,5 +203,44 @@ describe('le chat page variants', () => {
   it('streaming.html: the newest reply is not finished while the stop button shows', () => {
     const { turns } = loadFixture(lechat, 'streaming');
     expect(lechat.isDone(turns[1]!.element)).toBe(false);
+  });
+});
+
+describe('every variant fixture (the #unspun-expect block the browser test checks), read in linkedom', () => {
+  interface Expected {
+    textStart: string;
+    textIncludes?: string[];
+    textExcludes?: string[];
+    userTurn: string;
+    previous: number;
+    model?: string;
+  }
+  const cases = listFixtures()
+    .map((f) => ({ f, expect: /<script type="application\/json" id="unspun-expect">([^]*?)<\/script>/.exec(f.html)?.[1] }))
+    .filter((c) => c.expect && c.f.html.includes('data-fixture-stream') === false)
+    .map((c) => ({ name: `${c.f.site}/${c.f.file}`, site: c.f.site, html: c.f.html, replies: (JSON.parse(c.expect!) as { replies: Expected[] }).replies }));
+
+  it('covers every site with an adapter that has no custom elements to lean on', () => {
+    expect(new Set(cases.map((c) => c.site))).toEqual(new Set(['chatgpt', 'claude', 'copilot', 'deepseek', 'grok', 'lechat', 'perplexity', 'poe']));
+  });
+
+  it.each(cases)('$name: each reply once, after its own question, with the turns above it', ({ site, html, replies }) => {
+    const adapter = SITES[site as keyof typeof SITES];
+    const { turns } = loadPage(adapter, html);
+    const read = turns.filter((t) => t.role === 'assistant');
+    expect(read).toHaveLength(replies.length);
+    replies.forEach((want, i) => {
+      const reply = read[i]!;
+      expect(reply.text.startsWith(want.textStart), reply.text).toBe(true);
+      for (const part of want.textIncludes ?? []) expect(reply.text).toContain(part);
+      for (const part of want.textExcludes ?? []) expect(reply.text).not.toContain(part);
+      if (want.model) expect(reply.model).toBe(want.model);
+      const { user, previous } = contextOf(turns, reply);
+      expect(user?.text).toBe(want.userTurn);
+      expect(previous).toHaveLength(want.previous);
+      expect(previous).not.toContain(reply);
+      expect(textMapIsFaithful(reply)).toBe(true);
+    });
+    expect(new Set(turns.map((t) => t.id)).size).toBe(turns.length);
   });
 });
