@@ -16,14 +16,30 @@ import type { ParsedTurn } from './types.ts';
 const PRECEDING = 2;
 const FOLLOWING = 4;
 
+/** Whether this document's compareDocumentPosition orders cousins right (checked once per document). */
+const nativeOrderWorks = new WeakMap<Document, boolean>();
+
+function nativeOrder(doc: Document | null): boolean {
+  if (!doc) return false;
+  let works = nativeOrderWorks.get(doc);
+  if (works === undefined) {
+    const root = doc.createElement('div');
+    const first = root.appendChild(doc.createElement('p')).appendChild(doc.createElement('span'));
+    const second = root.appendChild(doc.createElement('p')).appendChild(doc.createElement('span'));
+    works = Boolean(first.compareDocumentPosition(second) & FOLLOWING) && Boolean(second.compareDocumentPosition(first) & PRECEDING);
+    nativeOrderWorks.set(doc, works);
+  }
+  return works;
+}
+
 /**
  * Document order of two nodes: negative when `a` comes first (an ancestor comes before its
- * descendants). compareDocumentPosition in a browser; the tree walk below where it is missing or
- * unreliable (linkedom, which the unit tests use, answers some cousin pairs backwards).
+ * descendants). compareDocumentPosition where it answers right (browsers); a tree walk where it
+ * does not (linkedom, which the unit tests use, answers some cousin pairs backwards).
  */
 export function compareNodes(a: Node, b: Node): number {
   if (a === b) return 0;
-  if (typeof navigator !== 'undefined' && /Chrome|Firefox/.test(navigator.userAgent ?? '')) {
+  if (nativeOrder(a.ownerDocument)) {
     const pos = a.compareDocumentPosition(b);
     if (pos & FOLLOWING) return -1;
     if (pos & PRECEDING) return 1;
