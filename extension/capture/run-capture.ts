@@ -6,7 +6,7 @@ import type { Flag, ScoreResult, Turn } from '#shared/schemas';
 import { sendToBackground, type CaptureResponse, type ScoreReady } from '../messages.ts';
 import { rangeForOffsets } from '../sites/extract.ts';
 import { queryFirst } from '../sites/query.ts';
-import { contextOf, settleTurns } from '../sites/turns.ts';
+import { contextOf, createSentReplies, settleTurns } from '../sites/turns.ts';
 import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-settings.ts';
 import { createSiteHealth } from './site-health.ts';
 import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
@@ -85,13 +85,15 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
 
   /** The adapter's last full reading, before settling: single turns re-read while streaming replace their entry. */
   let lastRead: ParsedTurn[] = [];
+  /** Replies sent under a fallback id keep it when their text grows or re-renders (sites/turns.ts). */
+  const sentReplies = createSentReplies();
 
   /** The whole thread: document order, each turn once, fallback ids settled (sites/turns.ts). */
   const parse = (): ParsedTurn[] => {
     if (!thread) return [];
     try {
       lastRead = adapter.parse(thread);
-      return settleTurns(lastRead);
+      return sentReplies.resolve(settleTurns(lastRead));
     } catch (error) {
       // One failing adapter step must not kill the script: log and try again on the next change.
       log('parse failed', error);
@@ -185,7 +187,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       }
     }
     lastRead = read;
-    return settleTurns(read).filter((t) => changed.has(t.element));
+    return sentReplies.resolve(settleTurns(read)).filter((t) => changed.has(t.element));
   }
 
   function scan(): void {
@@ -241,6 +243,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     const context = contextOf(turns, reply);
     const previous: Turn[] = context.previous.slice(-MAX_PREVIOUS_TURNS).map((t) => ({ role: t.role, text: t.text }));
     const userTurn = context.user?.text;
+    sentReplies.remember(turns, reply);
     let response: CaptureResponse | undefined;
     try {
       response = await sendToBackground({
@@ -342,6 +345,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   function resetConversation(id: string | null): void {
     conversationId = id;
     tracker.reset();
+    sentReplies.clear();
     undelivered.clear();
     for (const [messageId, reply] of replies) {
       reply.badge.remove();

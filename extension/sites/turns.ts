@@ -148,3 +148,41 @@ export function contextOf(thread: readonly ParsedTurn[], reply: ParsedTurn): { u
   }
   return { user: userIndex >= 0 ? earlier[userIndex]! : null, previous: userIndex >= 0 ? earlier.slice(0, userIndex) : earlier };
 }
+
+/**
+ * Fallback ids of replies already sent in this conversation, so a reply whose text later grows
+ * (a block rendered after the "finished" signal, a stream that paused past the settle time) or
+ * re-renders shorter for a moment keeps the id it was sent under: it is the same reply answering
+ * the same question, and must not be sent again as a new one. Only for fallback ids (a site id
+ * says itself what is the same message), and only while no turn on the page carries that id.
+ */
+export function createSentReplies() {
+  const sent: { id: string; answers: string; text: string }[] = [];
+  return {
+    remember(thread: readonly ParsedTurn[], reply: ParsedTurn): void {
+      if (reply.idSource !== 'fallback' || sent.some((s) => s.id === reply.id)) return;
+      sent.push({ id: reply.id, answers: contextOf(thread, reply).user?.text ?? '', text: reply.text.trim() });
+    },
+    /** The thread with a grown (or briefly shrunk) sent reply under the id it was sent with. */
+    resolve(thread: ParsedTurn[]): ParsedTurn[] {
+      if (sent.length === 0) return thread;
+      const present = new Set(thread.map((t) => t.id));
+      let answers = '';
+      return thread.map((turn) => {
+        if (turn.role === 'user') {
+          answers = turn.text;
+          return turn;
+        }
+        const text = turn.text.trim();
+        if (turn.idSource !== 'fallback' || !text || sent.some((s) => s.id === turn.id)) return turn;
+        const same = sent.find((s) => !present.has(s.id) && s.answers === answers && (text.startsWith(s.text) || s.text.startsWith(text)));
+        if (!same) return turn;
+        present.add(same.id);
+        return { ...turn, id: same.id };
+      });
+    },
+    clear(): void {
+      sent.length = 0;
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { lechat } from '../../extension/sites/lechat.ts';
 import { readMarkdown } from '../../extension/sites/markdown.ts';
 import { perplexity } from '../../extension/sites/perplexity.ts';
-import { compareNodes, contextOf, outermost, settleTurns } from '../../extension/sites/turns.ts';
+import { compareNodes, contextOf, createSentReplies, outermost, settleTurns } from '../../extension/sites/turns.ts';
 import type { ParsedTurn } from '../../extension/sites/types.ts';
 import { SITES } from '../../extension/sites/index.ts';
 import { fixtureHtml, loadFixture, loadPage, readDocument, textMapIsFaithful } from '../helpers/fixture-dom.ts';
@@ -112,6 +112,35 @@ describe('fallback ids', () => {
   it('a page key (virtual-list key) replaces the question in the id, so an unmounted question changes nothing', () => {
     expect(fallbackTurnId('assistant', 'Yes.', { pageKey: '7', answers: 'Is it safe?' })).toBe(fallbackTurnId('assistant', 'Yes.', { pageKey: '7' }));
     expect(fallbackTurnId('assistant', 'Yes.', { answers: 'Is it safe?' })).not.toBe(fallbackTurnId('assistant', 'Yes.', { answers: 'Is it legal?' }));
+  });
+});
+
+describe('a sent reply keeps its fallback id', () => {
+  const read = (doc: Document) => settleTurns(Array.from(doc.querySelectorAll('h1, p')).map((el) => turnOf(el, el.tagName === 'H1' ? 'user' : 'assistant')));
+
+  it('when its text grows after it was sent (a late block, a stream that paused), or re-renders shorter for a moment', () => {
+    const doc = page('<h1>Is it safe?</h1><p id="r">Yes.</p>');
+    const sent = createSentReplies();
+    const first = read(doc);
+    sent.remember(first, first[1]!);
+    doc.getElementById('r')!.textContent = 'Yes. Sources: the regulator.';
+    const grown = read(doc);
+    expect(grown[1]!.id, 'a plain re-read would call it a new reply').not.toBe(first[1]!.id);
+    expect(sent.resolve(grown)[1]!.id).toBe(first[1]!.id);
+    doc.getElementById('r')!.textContent = 'Ye';
+    expect(sent.resolve(read(doc))[1]!.id).toBe(first[1]!.id);
+  });
+
+  it('but not a different reply, nor the same words answering another question, nor while the sent one is still on the page', () => {
+    const doc = page('<h1>Is it safe?</h1><p id="r">Yes.</p><h1>Is it legal?</h1><p id="s">Yes. Mostly.</p>');
+    const sent = createSentReplies();
+    const first = read(doc);
+    sent.remember(first, first[1]!);
+    const resolved = sent.resolve(read(doc));
+    expect(resolved[3]!.id, 'answers another question').not.toBe(first[1]!.id);
+    expect(resolved[1]!.id).toBe(first[1]!.id);
+    doc.getElementById('r')!.textContent = 'No, it is not.';
+    expect(sent.resolve(read(doc))[1]!.id, 'regenerated: new text, new message').not.toBe(first[1]!.id);
   });
 });
 
