@@ -74,7 +74,8 @@ const queriesIn = (root: Element): Element[] => outermost(queryAllFirst(root, QU
 
 /** A block that is only links (a sources list), or marked as sources: not the answer. */
 function isSources(block: Element): boolean {
-  if (block.matches(selectors.sources.join(', ')) || block.closest(selectors.sources.join(', '))) return true;
+  const marked = selectors.sources.join(', ');
+  if (block.matches(marked) || block.closest(marked)) return true;
   const text = (block.textContent ?? '').replace(/\s+/g, '');
   if (!text) return false;
   const linked = Array.from(block.querySelectorAll('a')).reduce((n, a) => n + (a.textContent ?? '').replace(/\s+/g, '').length, 0);
@@ -84,18 +85,21 @@ function isSources(block: Element): boolean {
 /** Every answer block in `root`, outermost, document order; empty placeholders included. */
 function answerBlocks(root: Element): Element[] {
   for (const selector of selectors.body) {
-    const found = Array.from(root.querySelectorAll(selector)).filter((el) => !el.closest(QUERY_ANY) && !isSources(el));
-    const blocks = outermost(found);
+    const blocks = outermost(Array.from(root.querySelectorAll(selector)).filter((el) => !el.closest(QUERY_ANY))).filter((el) => !isSources(el));
     if (blocks.length) return blocks;
   }
   return [];
 }
 
-/** The widest ancestor of `query` (below `thread`) that holds no other query: its thread entry. */
-function queryEntry(query: Element, thread: Element): Element {
-  let entry = query;
-  for (let el = query.parentElement; el && el !== thread && thread.contains(el); el = el.parentElement) {
-    if (queriesIn(el).length > 1) break;
+/**
+ * The widest ancestor of `from` below `stop` that holds neither `before` nor `after`. An
+ * element's subtree is one run of the document, so an ancestor that holds any other query or
+ * answer holds the nearest one on that side: checking the two neighbours is enough.
+ */
+function widestWithout(from: Element, stop: Element, before: Element | undefined, after: Element | undefined): Element {
+  let entry = from;
+  for (let el = from.parentElement; el && el !== stop && stop.contains(el); el = el.parentElement) {
+    if ((before && el.contains(before)) || (after && el.contains(after))) break;
     entry = el;
   }
   return entry;
@@ -108,28 +112,10 @@ function commonAncestor(elements: readonly Element[]): Element {
   return common;
 }
 
-/** An entry with no query: the widest ancestor of a block holding no other markdown-content and no query. */
-function blockEntry(block: Element, thread: Element): Element {
-  let entry = block;
-  for (let el = block.parentElement; el && el !== thread && thread.contains(el); el = el.parentElement) {
-    if (el.querySelectorAll(ANSWER).length > 1 || queriesIn(el).length > 0) break;
-    entry = el;
-  }
-  return entry;
-}
+/** What the last parse learned about each reply element: its entry (action bar, model line) and whether it is the newest. */
+const replyInfo = new WeakMap<Element, { entry: Element; newest: boolean }>();
 
-/** The thread entry around a reply element: the widest ancestor with at most one query and no other reply's blocks. */
-function entryOf(reply: Element): Element {
-  let entry = reply;
-  for (let el = reply.parentElement, depth = 0; el && depth < 12; el = el.parentElement, depth++) {
-    if (el.matches('main, body') || queriesIn(el).length > 1 || answerBlocks(el).some((b) => !reply.contains(b))) break;
-    entry = el;
-  }
-  return entry;
-}
-
-function modelOf(reply: Element): string | null {
-  const entry = entryOf(reply);
+function modelOf(entry: Element): string | null {
   for (const selector of selectors.model) {
     for (const el of Array.from(entry.querySelectorAll(selector))) {
       if (el.childElementCount > 0) continue;
@@ -146,23 +132,41 @@ function readQuery(query: Element, entry: Element | undefined): ParsedTurn {
   return { role: 'user', id: fallbackTurnId('user', textMap.text), idSource: 'fallback', element: query, body, text: textMap.text, textMap, ...(entry ? { entry } : {}) };
 }
 
-function readAnswer(blocks: readonly Element[], entry: Element | undefined, query: Element | null, allBlocks: ReadonlySet<Element>): ParsedTurn {
+interface Group {
+  query: Element | null;
+  blocks: Element[];
+}
+
+/**
+ * One reply from its blocks. `markers` = every query and block of the thread in document order:
+ * the reply element holds all its blocks (one block alone: its parent, which also holds the
+ * 2026-08 placeholder's sibling and keeps our badge outside the text) unless that would take in
+ * another entry's query or block (a flat page): then its last block.
+ */
+function readAnswer(group: Group, pairEntry: Element | undefined, thread: Element, markers: readonly Element[], newest: boolean): ParsedTurn {
+  const { blocks, query } = group;
   const maps = blocks.map((block) => readMarkdown(block, { skip: selectors.chrome }));
   const textMap = maps.length === 1 ? maps[0]! : joinTextMaps(maps);
   const body = blocks[maps.findIndex((m) => m.text.trim() !== '')] ?? blocks[0]!;
-  // The reply element holds all its blocks (one block alone: its parent, which also holds the
-  // 2026-08 placeholder's sibling and keeps our badge outside the text), unless that would take
-  // in another entry's query or answer (a flat page): then its last block.
+  const own = new Set<Element>(query ? [...blocks, query] : blocks);
+  const indexes = markers.map((m, i) => (own.has(m) ? i : -1)).filter((i) => i >= 0);
+  const first = Math.min(...indexes);
+  const last = Math.max(...indexes);
+  const before = markers[first - 1];
+  const after = markers[last + 1];
+  const interleaved = markers.slice(first, last + 1).some((m) => !own.has(m));
   const wide = blocks.length > 1 ? commonAncestor(blocks) : (blocks[0]!.parentElement ?? blocks[0]!);
-  const foreign = queriesIn(wide).some((q) => q !== query) || answerBlocks(wide).some((b) => allBlocks.has(b) && !blocks.includes(b));
+  const foreign = interleaved || (before !== undefined && wide.contains(before)) || (after !== undefined && wide.contains(after));
   const element = foreign ? blocks[blocks.length - 1]! : wide;
-  const model = modelOf(element);
+  const entry = pairEntry ?? widestWithout(element, thread, before, after);
+  replyInfo.set(element, { entry, newest });
+  const model = modelOf(entry);
   return {
     role: 'assistant',
     id: fallbackTurnId('assistant', textMap.text),
     idSource: 'fallback',
     ...(model ? { model } : {}),
-    ...(entry ? { entry } : {}),
+    ...(pairEntry ? { entry: pairEntry } : {}),
     element,
     body,
     text: textMap.text,
@@ -173,31 +177,44 @@ function readAnswer(blocks: readonly Element[], entry: Element | undefined, quer
 /** Queries and answers by entry (see the header): the core orders them and settles their ids. */
 function parse(thread: Element): ParsedTurn[] {
   const queries = queriesIn(thread);
-  const entries = new Map(queries.map((q) => [q, queryEntry(q, thread)] as const));
-  const groups = new Map<Element, Element[]>();
-  const orphans = new Map<Element, Element[]>();
-  const all = answerBlocks(thread);
-  const allBlocks = new Set(all);
-  for (const block of all) {
+  const blocks = answerBlocks(thread);
+  const markers = [...queries, ...blocks].sort(compareNodes);
+  // A query's entry: the widest ancestor holding no other query.
+  const entries = new Map(queries.map((q, i) => [q, widestWithout(q, thread, queries[i - 1], queries[i + 1])] as const));
+  const groups = new Map<Element, Group>();
+  let orphanParent: Element | null = null;
+  let orphan: Group | null = null;
+  const orphans: Group[] = [];
+  let queryIndex = 0;
+  for (const block of blocks) {
     let owner = queries.find((q) => entries.get(q)!.contains(block));
-    // A flat page (queries and answers siblings): the nearest query above the block.
-    owner ??= [...queries].reverse().find((q) => compareNodes(q, block) < 0);
-    if (owner) groups.set(owner, [...(groups.get(owner) ?? []), block]);
-    else {
-      const entry = blockEntry(block, thread);
-      orphans.set(entry, [...(orphans.get(entry) ?? []), block]);
+    if (!owner) {
+      // A flat page (queries and answers siblings): the nearest query above the block.
+      while (queryIndex + 1 < queries.length && compareNodes(queries[queryIndex + 1]!, block) < 0) queryIndex++;
+      owner = queries[queryIndex] && compareNodes(queries[queryIndex]!, block) < 0 ? queries[queryIndex] : undefined;
+    }
+    if (owner) {
+      const group = groups.get(owner) ?? { query: owner, blocks: [] };
+      group.blocks.push(block);
+      groups.set(owner, group);
+    } else {
+      // No query at all (its hooks drifted): blocks side by side are one answer.
+      if (!orphan || block.parentElement !== orphanParent) orphans.push((orphan = { query: null, blocks: [] }));
+      orphanParent = block.parentElement;
+      orphan.blocks.push(block);
     }
   }
+  const lastBlock = blocks[blocks.length - 1];
   const turns: ParsedTurn[] = [];
   for (const query of queries) {
-    const blocks = groups.get(query) ?? [];
+    const group = groups.get(query);
     const entry = entries.get(query)!;
     // The entry orders the pair only when it really holds both (else plain document order).
-    const shared = blocks.length > 0 && blocks.every((b) => entry.contains(b)) && entry !== query ? entry : undefined;
+    const shared = group && entry !== query && group.blocks.every((b) => entry.contains(b)) ? entry : undefined;
     turns.push(readQuery(query, shared));
-    if (blocks.length) turns.push(readAnswer(blocks, shared, query, allBlocks));
+    if (group) turns.push(readAnswer(group, shared, thread, markers, group.blocks.includes(lastBlock!)));
   }
-  for (const blocks of orphans.values()) turns.push(readAnswer(blocks, undefined, null, allBlocks));
+  for (const group of orphans) turns.push(readAnswer(group, undefined, thread, markers, group.blocks.includes(lastBlock!)));
   return turns;
 }
 
@@ -212,13 +229,17 @@ export const perplexity = defineSiteAdapter({
   isDone(turn) {
     if (isQuery(turn)) return undefined;
     const doc = turn.ownerDocument;
-    const blocks = answerBlocks(doc.body ?? doc.documentElement);
-    const last = blocks[blocks.length - 1];
-    const isLast = !last || turn.contains(last);
-    if (isLast && queryFirst(doc, selectors.stop)) return false;
-    if (queryFirst(entryOf(turn), selectors.finished)) return true;
+    // The core parses before it asks; another caller gets a parse here.
+    if (!replyInfo.has(turn)) {
+      const thread = queryFirst(doc, selectors.thread);
+      if (thread) parse(thread);
+    }
+    const info = replyInfo.get(turn);
+    const newest = info?.newest ?? true;
+    if (newest && queryFirst(doc, selectors.stop)) return false;
+    if (info && queryFirst(info.entry, selectors.finished)) return true;
     // A later entry exists, so this answer is no longer being written.
-    if (!isLast) return true;
+    if (!newest) return true;
     return undefined;
   },
   chromeText: [/^(Answer|Sources|Copy|Show more|Related)$/i, /^Prepared using [\w .+-]{2,48}$/i],

@@ -70,8 +70,9 @@ function compareByWalk(a: Node, b: Node): number {
 export function outermost<E extends Element>(elements: Iterable<E>): E[] {
   const sorted = [...new Set(elements)].sort(compareNodes);
   const kept: E[] = [];
+  // In document order a descendant comes right after its ancestor's run: only the last kept one can hold it.
   for (const el of sorted) {
-    if (!kept.some((k) => k.contains(el))) kept.push(el);
+    if (!kept[kept.length - 1]?.contains(el)) kept.push(el);
   }
   return kept;
 }
