@@ -22,6 +22,8 @@ const selectors = {
   userBody: ['.query-text', 'user-query-content', '.query-text-line'],
   replyId: ['message-content[id^="message-content-id-"]', '[id^="model-response-message-content"]'],
   busy: ['.markdown-main-panel[aria-busy]', '[aria-busy]'],
+  /** One question and its answer. */
+  exchange: ['.conversation-container'],
   finished: ['.response-footer.complete', 'message-actions'],
   mode: ['[data-test-id="bard-mode-menu-button"]', 'bard-mode-switcher button'],
   chrome: ['[data-test-id="model-thoughts"]', 'model-thoughts', '.response-footer', 'message-actions', 'sources-list', '.code-block-decoration', '.cdk-visually-hidden'],
@@ -46,6 +48,7 @@ function readTurn(turn: Element): ParsedTurn | null {
   if (!read) return null;
   const { body, textMap } = read;
   const siteId = role === 'assistant' ? geminiReplyId(queryFirst(turn, selectors.replyId)?.id) : null;
+  const exchange = turn.parentElement?.closest(selectors.exchange.join(', ')) ?? null;
   // The mode label is page-wide: it names the mode of the newest replies, which are the ones captured live.
   const mode = role === 'assistant' ? queryFirst(turn.ownerDocument, selectors.mode)?.textContent?.trim() : undefined;
   return {
@@ -53,6 +56,8 @@ function readTurn(turn: Element): ParsedTurn | null {
     id: siteId ?? fallbackTurnId(role, textMap.text),
     ...(siteId ? {} : { idSource: 'fallback' as const }),
     ...(mode ? { model: mode } : {}),
+    // One exchange per container: the question is first whatever order the DOM gives them.
+    ...(exchange ? { entry: exchange } : {}),
     element: turn,
     body,
     text: textMap.text,
