@@ -4,10 +4,11 @@
 // Independently written pages broke each of these (issue 10, item 9): a reply matched by two
 // selectors was read twice (and sent twice, once with itself as its own earlier turn); a query
 // heading placed after its answer in the DOM left the answer without its question; fallback ids
-// that hashed a DOM index changed when the page re-rendered. So:
+// that hashed an index the page renders changed between layouts and re-renders. So:
 // - order is document order (compareDocumentPosition), by exchange when the adapter names one;
-// - a turn whose element or body is, holds, or sits inside another turn's of the same role is the
-//   same turn read twice: the fuller reading is kept;
+// - a turn of the same role whose body is, holds or sits inside another's (or whose element does,
+//   with the same text) is the same turn read twice: the fuller reading is kept; two different
+//   site message ids are never merged;
 // - a fallback id = role + text prefix + the user turn a reply answers (or the page's own key),
 //   plus an occurrence number for exact repeats; nothing positional.
 import { fallbackTurnId } from './ids.ts';
