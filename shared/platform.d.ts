@@ -12,9 +12,34 @@ interface AbortSignal {
   readonly reason: unknown;
   throwIfAborted(): void;
 }
+interface CryptoKey {
+  readonly type: string;
+}
 declare const crypto: {
   getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T;
   subtle: {
     digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
+    importKey(
+      format: 'raw',
+      keyData: Uint8Array<ArrayBuffer>,
+      algorithm: { name: 'HMAC'; hash: 'SHA-256' },
+      extractable: boolean,
+      usages: ('sign' | 'verify')[],
+    ): Promise<CryptoKey>;
+    sign(algorithm: 'HMAC', key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
+    verify(algorithm: 'HMAC', key: CryptoKey, signature: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>): Promise<boolean>;
   };
 };
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly origin: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+  href: string;
+}
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
