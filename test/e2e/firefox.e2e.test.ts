@@ -14,6 +14,7 @@ import { unzipStored } from '../helpers/unzip.ts';
 import { ExportRecord } from '../../shared/export/record.ts';
 import { neededOrigins, type ManifestHosts } from '../../extension/host-access.ts';
 import {
+  EXTENSION_ORIGIN,
   FIREFOX_EXTENSION_DIR,
   GECKO_ID,
   highlightCountFirefox,
@@ -66,6 +67,19 @@ describe('Unspun in Firefox', () => {
     expect(page.url()).not.toContain(proxy.token);
     expect(await storageGetFirefox(ff.control, ['proxyUrl', 'token'])).toEqual({ proxyUrl: proxy.url, token: proxy.token });
     await page.close();
+
+    // Firefox sends its per-install origin (moz-extension://<uuid>) on the extension's POSTs: the
+    // proxy records it, serves this install, and refuses another Firefox install until it re-pairs.
+    expect(JSON.parse(readFileSync(join(proxy.configDir, 'paired-extension'), 'utf8'))).toMatchObject({ origin: EXTENSION_ORIGIN });
+    const fromThisInstall = await ff.control.evaluate(
+      async (url, token) => (await fetch(`${url}/v1/pair/check`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+      proxy.url,
+      proxy.token,
+    );
+    expect(fromThisInstall).toBe(200);
+    const otherInstall = await fetch(`${proxy.url}/v1/pair/check`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}`, origin: 'moz-extension://0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' } });
+    expect(otherInstall.status).toBe(403);
+    expect(((await otherInstall.json()) as { error: { code: string } }).error.code).toBe('origin_not_paired');
   });
 
   it('captures the demo replies, scores them through the proxy and draws highlights', async () => {
