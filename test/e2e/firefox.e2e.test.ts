@@ -14,6 +14,7 @@ import { unzipStored } from '../helpers/unzip.ts';
 import { ExportRecord } from '../../shared/export/record.ts';
 import { neededOrigins, type ManifestHosts } from '../../extension/host-access.ts';
 import {
+  EXTENSION_ORIGIN,
   FIREFOX_EXTENSION_DIR,
   GECKO_ID,
   highlightCountFirefox,
@@ -34,7 +35,9 @@ const badgeText = () => ff.control.evaluate(() => (globalThis as any).browser.ac
 const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS, `firefox-${name}.png`) as `${string}.png` });
 
 beforeAll(async () => {
-  proxy = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' } });
+  // UNSPUN_FIREFOX_DEBUG=1: the proxy's request lines (method, path, status) on stderr too.
+  const log = (line: string) => console.error(`proxy: ${line}`);
+  proxy = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' }, ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { logger: { info: log, warn: log, error: log } } : {}) });
   ff = await launchFirefoxExtension();
 });
 
@@ -64,6 +67,19 @@ describe('Unspun in Firefox', () => {
     expect(page.url()).not.toContain(proxy.token);
     expect(await storageGetFirefox(ff.control, ['proxyUrl', 'token'])).toEqual({ proxyUrl: proxy.url, token: proxy.token });
     await page.close();
+
+    // Firefox sends its per-install origin (moz-extension://<uuid>) on the extension's POSTs: the
+    // proxy records it, serves this install, and refuses another Firefox install until it re-pairs.
+    expect(JSON.parse(readFileSync(join(proxy.configDir, 'paired-extension'), 'utf8'))).toMatchObject({ origin: EXTENSION_ORIGIN });
+    const fromThisInstall = await ff.control.evaluate(
+      async (url, token) => (await fetch(`${url}/v1/pair/check`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+      proxy.url,
+      proxy.token,
+    );
+    expect(fromThisInstall).toBe(200);
+    const otherInstall = await fetch(`${proxy.url}/v1/pair/check`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}`, origin: 'moz-extension://0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' } });
+    expect(otherInstall.status).toBe(403);
+    expect(((await otherInstall.json()) as { error: { code: string } }).error.code).toBe('origin_not_paired');
   });
 
   it('captures the demo replies, scores them through the proxy and draws highlights', async () => {
@@ -79,7 +95,10 @@ describe('Unspun in Firefox', () => {
     expect(stored.messages.filter((m) => m.conversationId === 'ff-1')).toHaveLength(2);
 
     // Hovering a highlight opens its card (Firefox finds the text under the pointer with
-    // caretPositionFromPoint, Chromium with caretRangeFromPoint); disagreeing stores a label.
+    // caretPositionFromPoint, Chromium with caretRangeFromPoint). The card lives in a closed shadow
+    // root and takes labels only from trusted events, so the test does what a reader does: click
+    // the highlight (the card pins and focuses its first verdict button, Agree), Tab to Disagree,
+    // press Enter, and finds the label in the archive. Only the host's own attributes are read.
     const spot = await page.evaluate(() => {
       const body = document.querySelector('[data-message-id="ff-1-a1"] [data-message-body]')!;
       const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
@@ -95,16 +114,25 @@ describe('Unspun in Firefox', () => {
       return null;
     });
     expect(spot).not.toBeNull();
+    const openCard = 'unspun-card[data-kind="flag"][data-message-id="ff-1-a1"]:not([hidden])';
+    expect(await page.$(openCard)).toBeNull();
     await page.mouse.move(spot!.x, spot!.y);
-    await page.waitForSelector('unspun-card >>> .card[data-move="false-urgency"]', { visible: true, timeout: 10_000 });
-    await page.mouse.click(spot!.x, spot!.y); // pin it
-    await page.click('unspun-card >>> button.disagree');
-    await until('the label stored', () =>
-      ff.control.evaluate(async () => {
-        const bg = (await (globalThis as any).browser.runtime.getBackgroundPage()) as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } };
-        return (await bg.unspun.db.labels.toArray()).some((l) => l.verdict === 'disagree' && l.flag.move === 'false-urgency');
-      }),
-    );
+    await page.waitForSelector(openCard, { timeout: 10_000 });
+    // Hover shows the card without taking focus.
+    expect(await page.evaluate(() => document.activeElement?.localName)).not.toBe('unspun-card');
+    await page.mouse.click(spot!.x, spot!.y); // pin it: focus moves into the card
+    await page.waitForFunction(() => document.activeElement?.localName === 'unspun-card', { timeout: 10_000 });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const labels = await until('the label stored', async () => {
+      const all = await ff.control.evaluate(async () => {
+        const bg = (await (globalThis as any).browser.runtime.getBackgroundPage()) as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } };
+        return JSON.parse(JSON.stringify(await bg.unspun.db.labels.toArray())) as { messageKey?: string; verdict: string; flag: { move: string; quote: string } }[];
+      });
+      return all.length > 0 ? all : undefined;
+    });
+    expect(labels).toHaveLength(1);
+    expect(labels[0]).toMatchObject({ messageKey: 'demo:ff-1:ff-1-a1', verdict: 'disagree', flag: { move: 'false-urgency' } });
     await shot(page, 'demo-card');
     await page.close();
   });
