@@ -13,6 +13,7 @@ import { runConvertCli } from '../../proxy/cli/convert.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
+import { detectorVersion } from '#shared/detect';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, 'test/fixtures/exports');
@@ -95,7 +96,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
       for (const m of record.messages.filter((x) => x.role === 'assistant')) {
         expect(m.scores).toHaveLength(1);
-        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: 'detector-1' });
+        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: detectorVersion });
         for (const f of m.scores![0]!.flags) expect(f.quote_verified).toBe(true);
       }
     }
