@@ -88,6 +88,9 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
   const convKey = conversationKey(site, id);
   const created = epoch(record.conversation.created_at) ?? epoch(record.conversation.first_captured_at) ?? now;
   const updated = epoch(record.conversation.updated_at) ?? epoch(record.conversation.last_captured_at) ?? created;
+  // A re-imported Unspun export of the extension's captures keeps how they were captured (dom,
+  // network); everything read from a site's data export is an import.
+  const fromUnspun = record.capture.source === 'extension';
   const messages: MessageRecord[] = [];
   const scores: ScoreRecord[] = [];
   const labels: LabelRecord[] = [];
@@ -110,7 +113,7 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
       key, conversationKey: convKey, site, conversationId: id, messageId: m.id, role: 'assistant', text,
       ...(lastUser ? { userTurn: lastUser.text.slice(0, MAX_REPLY_CHARS) } : {}),
       previous: previousTurns, status: primary ? 'scored' : 'failed', attempts: 0, nextAttemptAt: 0,
-      capturedAt: at, updatedAt: now, captureMethod: 'import', completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
+      capturedAt: at, updatedAt: now, captureMethod: fromUnspun ? m.capture_method : 'import', completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
       ...(m.created_at ? { createdAt: at } : {}),
       ...(m.parent_id ? { parentId: m.parent_id } : {}),
       ...(m.model ? { model: m.model.slice(0, 200) } : {}),
@@ -135,12 +138,14 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
     const fresh = messages.filter((m) => !existing.has(m.key));
     const conversation = await db.conversations.get(convKey);
     if (!conversation) {
-      const title = record.conversation.title?.slice(0, 200) ?? titleFrom(fresh[0]?.userTurn);
+      const siteTitle = record.conversation.title?.slice(0, 200);
+      const title = siteTitle || titleFrom(fresh[0]?.userTurn);
       await db.conversations.add({
         key: convKey, site, conversationId: id, firstCapturedAt: created, lastCapturedAt: Math.max(created, updated),
         ...(record.conversation.url ? { url: record.conversation.url } : {}),
         ...(title ? { title } : {}),
-        source: SOURCE_OF[record.capture.source], captureMethod: 'import', completeness: record.capture.completeness,
+        ...(siteTitle ? { titleSource: 'site' as const } : {}),
+        source: SOURCE_OF[record.capture.source], captureMethod: fromUnspun ? record.capture.method : 'import', completeness: record.capture.completeness,
         ...(record.capture.adapter_version ? { adapterVersion: record.capture.adapter_version.slice(0, 100) } : {}),
       });
     }
