@@ -119,6 +119,26 @@ describe('round trip: a site export imported, then exported from the archive', (
   });
 });
 
+describe('reading the archive for an export', () => {
+  it('scores are read by key prefix, yet a conversation whose id extends another one\'s (a vs a:b) gets only its own', async () => {
+    const base = { site: 'chatgpt', firstCapturedAt: 1, lastCapturedAt: 2 };
+    await db.conversations.bulkAdd([{ key: 'chatgpt:a', conversationId: 'a', ...base }, { key: 'chatgpt:a:b', conversationId: 'a:b', ...base }]);
+    const reply = (conversationId: string, messageId: string) => ({
+      key: `chatgpt:${conversationId}:${messageId}`, conversationKey: `chatgpt:${conversationId}`, site: 'chatgpt', conversationId, messageId, role: 'assistant' as const, text: `Reply ${messageId}.`,
+      previous: [], status: 'scored' as const, attempts: 1, nextAttemptAt: 0, capturedAt: 5, updatedAt: 5,
+    });
+    await db.messages.bulkAdd([reply('a', 'y'), reply('a:b', 'x')]);
+    const score = (messageKey: string, value: number) => ({ messageKey, score: value, flags: [], judge: { kind: 'offline' as const, promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 0, scoredAt: 7 });
+    // a:b's score key "chatgpt:a:b:x" starts with "chatgpt:a:" too: it lies in the range read for a.
+    await db.scores.bulkAdd([score('chatgpt:a:b:x', 11), score('chatgpt:a:y', 22)]);
+    const out = new Map<string, ExportRecord>();
+    for await (const r of archiveRecords(db, ['chatgpt:a', 'chatgpt:a:b'])) out.set(r.conversation.id, r);
+    const scoresOf = (id: string) => out.get(id)!.messages.filter((m) => m.role === 'assistant').map((m) => `${m.id}=${m.scores?.[0]?.score ?? '-'}`);
+    expect(scoresOf('a')).toEqual(['y=22']);
+    expect(scoresOf('a:b')).toEqual(['x=11']);
+  });
+});
+
 describe('export chunks', () => {
   it.each(['csv', 'markdown', 'sharegpt'] as const)('%s streams one record at a time, redacted when asked', async (format) => {
     await importFile('unspun', 'test/fixtures/exports/unspun-export.jsonl');
