@@ -17,6 +17,8 @@ import {
 
 export function isoTime(value: number | string | Date | undefined | null): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
+  // Epoch ms (every time the archive stores): straight to the string, no checks on a Date object.
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? new Date(value).toISOString() : undefined;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
 }

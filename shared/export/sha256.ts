@@ -16,8 +16,18 @@ const encoder = new TextEncoder();
 
 export type HashInput = string | Uint8Array;
 
+/** Reused for strings: hashing every record's texts (the content hash) allocated a buffer each time. */
+const SCRATCH_MAX = 4 * 1024 * 1024;
+let scratch = new Uint8Array(64 * 1024);
+
+/** UTF-8 bytes of a string (a view of the scratch buffer: valid until the next call), or the bytes as given. */
 function toBytes(data: HashInput): Uint8Array {
-  return typeof data === 'string' ? encoder.encode(data) : data;
+  if (typeof data !== 'string') return data;
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit. A huge text gets its own buffer (not kept).
+  if (data.length * 3 > SCRATCH_MAX) return encoder.encode(data);
+  if (data.length * 3 > scratch.length) scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(data.length * 3, scratch.length * 2)));
+  const { written } = encoder.encodeInto(data, scratch);
+  return scratch.subarray(0, written);
 }
 
 /** Incremental SHA-256: `update` any number of times, then `digest` once. */

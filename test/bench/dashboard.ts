@@ -17,7 +17,7 @@ const median = (xs: number[]): number => {
 };
 
 /** Seeds the archive from the service worker (a string: tsx's helpers do not exist there). */
-const SEED = (conversations: number, per: number) => `(async () => {
+export const SEED = (conversations: number, per: number) => `(async () => {
   const { db } = globalThis.unspun;
   const sites = ['chatgpt', 'claude', 'gemini', 'perplexity', 'copilot'];
   const models = ['Model A', 'Model B', 'Model C'];
@@ -109,7 +109,7 @@ async function dashboardSample(page: Page, url: string): Promise<{ cold: Sample;
 const EXPORT_CONVERSATIONS = Number(process.env.BENCH_EXPORT ?? 10_000);
 
 /** Every row the export reads (the conversations and all their replies), with raw cursors: the reference. */
-const PLAIN_EXPORT_READ = (limit: number) => `(async () => {
+export const PLAIN_EXPORT_READ = (limit: number) => `(async () => {
   const db = await new Promise((ok, no) => { const r = indexedDB.open('unspun'); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
   const t0 = performance.now();
   let rows = 0;
