@@ -64,7 +64,7 @@ export async function benchConvert(): Promise<void> {
     }
     const long = perMessage[files[0]!.name]!;
     const short = perMessage[files[1]!.name]!;
-    console.log(`time per message, 100k-message conversation / 10k-message conversation: ${(long / short).toFixed(2)}x (1.0 = linear; the old quadratic convert was ~10x)`);
+    console.log(`time per message, 100k-message conversation / 10k-message conversation: ${(long / short).toFixed(2)}x (1.0 = linear; quadratic would be 10x)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
