@@ -9,6 +9,10 @@
 //              proxy; heap kept by finished jobs and by a restart that finds them (batch-bench.ts)
 //   content    the content script's main-thread time per mutation batch while a long reply streams,
 //              against the same page with the extension off (content-script.ts)
+//   convert    `npm run convert` on a 100k-message ChatGPT export, against reading + JSON.parse of
+//              the same file; time per message at 10k vs 100k messages (convert.ts)
+//   dashboard  list queries and the research-zip export of 10k conversations in real Chromium,
+//              against raw IndexedDB cursors over the same rows (dashboard.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,4 +139,5 @@ await benchProxy();
 await benchProxyCost();
 await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
+await (await import('./convert.ts')).benchConvert();
 await (await import('./dashboard.ts')).benchDashboard(RUNS);
