@@ -113,7 +113,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     expect(manifest.redaction.counts.NAME).toBeGreaterThanOrEqual(3);
     expect(manifest.source).toEqual({ format: 'chatgpt', file: 'chatgpt-conversations.json', sha256: sha256(CHATGPT) });
     expect(manifest.filters).toEqual({ from: 'chatgpt', judge: 'offline', redact: true, names: true, redact_first: false });
-    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: 'detector-1', taxonomy_version: expect.any(String) }]);
+    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: detectorVersion, taxonomy_version: expect.any(String) }]);
     expect(manifest.date_range).toEqual({ from: '2024-11-22T07:20:01.500Z', to: '2024-11-26T05:46:43.000Z' });
     expect(JSON.parse(readFileSync(join(d, 'schema.json'), 'utf8'))).toEqual(exportJsonSchema());
   });
