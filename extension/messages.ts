@@ -35,10 +35,16 @@ export const SiteHealthReport = z.object({
 });
 export type SiteHealthReport = z.infer<typeof SiteHealthReport>;
 
+/**
+ * From the proxy's /pair page (content script) or the options page (a pasted token). The
+ * background checks the proxy's identity and its proof of the token before it stores anything.
+ */
 export const PairRequest = z.object({
   type: z.literal('pair'),
   proxyUrl: z.string().url(),
   token: z.string().min(1).max(512),
+  /** The reader said yes to replacing the pairing they have (asked on the pairing page). */
+  confirmReplace: z.boolean().optional(),
 });
 export type PairRequest = z.infer<typeof PairRequest>;
 
@@ -77,10 +83,17 @@ export interface CaptureResponse {
   error?: string;
 }
 
-export interface PairResponse {
-  ok: boolean;
-  error?: string;
+/** A proxy as the reader sees it: where it is and which version answered. */
+export interface ProxyIdentity {
+  proxyUrl: string;
+  version?: string;
 }
+
+export type PairResponse =
+  | { ok: true; proxy: ProxyIdentity }
+  /** Verified, but another pairing exists: nothing was changed until the reader says yes. */
+  | { ok: false; needsConfirm: true; current: ProxyIdentity & { reachable: boolean }; next: ProxyIdentity }
+  | { ok: false; needsConfirm?: undefined; error: string };
 
 export interface CheckOutcome {
   ok: boolean;
@@ -90,12 +103,18 @@ export interface CheckOutcome {
 export interface ConnectionReport {
   health: CheckOutcome;
   auth: CheckOutcome;
+  /** The proxy's version, when /health answered. */
+  version?: string;
 }
 
 export interface StatusResponse {
   enabled: boolean;
   paired: boolean;
   proxyUrl: string;
+  /** The version the proxy's /health reports, when it answered. */
+  proxyVersion?: string;
+  /** When this proxy was paired (epoch ms), if it was paired through the challenge. */
+  pairedAt?: number;
   reachable: boolean;
   detail: string;
   counts: { pending: number; scored: number; failed: number };

@@ -11,14 +11,22 @@ export const Settings = z.object({
   enabled: z.boolean().catch(true),
   /** Optional so a caller may leave it out; loadSettings always fills it. */
   offlineOnly: z.boolean().optional().catch(undefined),
+  /** When the proxy proved it holds the token (epoch ms); absent for older installs. */
+  pairedAt: z.number().optional().catch(undefined),
 });
 export type Settings = z.infer<typeof Settings>;
 
-const KEYS = ['proxyUrl', 'token', 'enabled', 'offlineOnly'] as const;
+const KEYS = ['proxyUrl', 'token', 'enabled', 'offlineOnly', 'pairedAt'] as const;
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.local.get([...KEYS]);
-  return Settings.parse({ proxyUrl: stored.proxyUrl ?? DEFAULT_PROXY_URL, token: stored.token ?? '', enabled: stored.enabled ?? true, offlineOnly: stored.offlineOnly ?? false });
+  return Settings.parse({
+    proxyUrl: stored.proxyUrl ?? DEFAULT_PROXY_URL,
+    token: stored.token ?? '',
+    enabled: stored.enabled ?? true,
+    offlineOnly: stored.offlineOnly ?? false,
+    ...(typeof stored.pairedAt === 'number' ? { pairedAt: stored.pairedAt } : {}),
+  });
 }
 
 export async function saveSettings(patch: Partial<Settings>): Promise<void> {

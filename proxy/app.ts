@@ -11,9 +11,10 @@ import { type Judges, selectJudge } from './judges/judge.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
-import { BatchRequest, MAX_BATCH_BODY_BYTES, publicView, TERMINAL } from './batch/job.ts';
+import { type BatchJob, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
+import { parseBatchBody } from './batch/intake.ts';
 import type { MessageBatchClient } from './batch/message-batches.ts';
-import { createBatchRunner } from './batch/runner.ts';
+import { type BatchRunner, createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
 import { type BatchStore, createBatchStore } from './batch/store.ts';
 import { createStats, type StatsRecorder } from './stats.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
@@ -21,6 +22,9 @@ import { ApiError, createOnError, notFound, zodIssues } from './middleware/error
 import { localOnly } from './middleware/local-only.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './routes/sites.ts';
+import { createMemoryPairedExtension, type PairedExtensionStore } from './pairing/paired-extension.ts';
+import { normalise, pairedOrigin } from './middleware/paired-origin.ts';
+import { PairChallengeRequest, pairingProof } from '#shared/pairing';
 
 export interface Logger {
   info(line: string): void;
@@ -53,6 +57,8 @@ export interface AppConfig {
   logText?: boolean;
   /** How often a running Message Batch is polled (default 30 s). */
   batchPollMs?: number;
+  /** How long finished batch jobs are kept, and how many (default 30 days, 100 jobs). */
+  batchRetention?: RetentionPolicy;
   /** Where <configDir>/disabled-sites.json is read for GET /v1/sites. */
   configDir?: string;
 }
@@ -82,9 +88,17 @@ export interface AppDeps {
   batchClient?: MessageBatchClient | null;
   /** Site adapters switched off remotely (GET /v1/sites); default: UNSPUN_DISABLED_SITES + <configDir>/disabled-sites.json. */
   disabledSites?: () => Promise<DisabledSitesList>;
+  /** The extension install we are paired with (startServer: <configDir>/paired-extension); default in memory. */
+  pairedExtension?: PairedExtensionStore;
 }
 
-const PUBLIC_PATHS = ['/health', '/demo', '/pair'];
+/** Answers a pairing nonce; public, since the answer proves the token without revealing it. */
+const CHALLENGE_PATH = '/v1/pair/challenge';
+/** Records the calling extension's origin as the paired one; needs the token. */
+const CONFIRM_PATH = '/v1/pair/confirm';
+/** Answers 200 only to the paired extension (or a tool without an Origin); changes nothing. */
+const CHECK_PATH = '/v1/pair/check';
+const PUBLIC_PATHS = ['/health', '/demo', '/pair', CHALLENGE_PATH];
 
 export function createApp(deps: AppDeps) {
   const { config, judges } = deps;
@@ -116,6 +130,7 @@ export function createApp(deps: AppDeps) {
     judges,
     client: deps.batchClient ?? null,
     pollMs: config.batchPollMs ?? DEFAULT_LIMITS.batchPollMs,
+    ...(config.batchRetention ? { retention: config.batchRetention } : {}),
     stats,
     logger,
     clock,
@@ -134,6 +149,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use(localOnly({ port: config.port, host: config.host ?? '127.0.0.1', allowedHosts: config.allowedHosts ?? [] }));
   app.use(bearerToken({ token: config.token, publicPaths: PUBLIC_PATHS }));
+  const paired = deps.pairedExtension ?? createMemoryPairedExtension();
+  app.use(pairedOrigin({ store: paired, exempt: [...PUBLIC_PATHS, CONFIRM_PATH] }));
   const scoreLimit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -162,6 +179,31 @@ export function createApp(deps: AppDeps) {
       taxonomyVersion,
     }),
   );
+
+  // Pairing (shared/pairing.ts): the extension checks that we hold the token from the link, then
+  // tells us, with the token, that it paired; its origin becomes the only extension origin we serve.
+  app.post(CHALLENGE_PATH, async (c) => {
+    const parsed = PairChallengeRequest.safeParse(parseJson(await c.req.text(), '{"nonce":"<43 base64url characters>"}'));
+    if (!parsed.success) throw new ApiError(400, 'invalid_request', `The pairing challenge is invalid: ${parsed.error.issues[0]?.message ?? 'send {"nonce": "..."}'}.`);
+    const proxyOrigin = new URL(c.req.url).origin;
+    return c.json({ service: 'unspun', version: config.version ?? '0.0.0', proof: await pairingProof(config.token, parsed.data.nonce, proxyOrigin) });
+  });
+
+  app.post(CONFIRM_PATH, (c) => {
+    const origin = c.req.header('origin');
+    if (origin === undefined) {
+      // A local tool holding the token: nothing to record, nothing refused.
+      return c.json({ paired: false, origin: paired.get()?.origin ?? null, version: config.version ?? '0.0.0' });
+    }
+    const previous = paired.get();
+    const record = paired.set(normalise(origin), new Date(clock()));
+    if (previous?.origin !== record.origin) logger.info(`paired with the extension at ${record.origin}${previous ? ` (was ${previous.origin})` : ''}`);
+    return c.json({ paired: true, origin: record.origin, version: config.version ?? '0.0.0' });
+  });
+
+  // "Would my requests be served?" for the extension's status check: a POST, so the browser sends
+  // the extension's Origin (it sends none on GET) and the paired-origin check applies. Changes nothing.
+  app.post(CHECK_PATH, (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
 
   app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 
@@ -208,16 +250,10 @@ export function createApp(deps: AppDeps) {
   });
 
   app.post('/v1/score/batch', async (c) => {
-    const body = parseJson(await c.req.text(), '{"items":[{"reply":{"text":"..."}}]}');
-    const parsed = BatchRequest.safeParse(body);
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-      throw new ApiError(400, 'invalid_request', `The batch request is invalid: ${summary}.`, { issues });
-    }
-    const job = batches.create(parsed.data.items, parsed.data.judge);
+    const request = await parseBatchBody(await readText(c.req.raw), '{"items":[{"reply":{"text":"..."}}]}');
+    const job = await batches.create(request.items, request.judge);
     c.header('Location', `/v1/batches/${job.id}`);
-    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.items.length, ...(job.notice ? { notice: job.notice } : {}) }, 202);
+    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.total, ...(job.notice ? { notice: job.notice } : {}) }, 202);
   });
 
   app.get('/v1/batches', (c) =>
@@ -225,19 +261,23 @@ export function createApp(deps: AppDeps) {
       batches: batches
         .list()
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map((job) => {
-          const { results: _r, ...summary } = publicView(job);
-          return summary;
-        }),
+        .map(publicSummary),
     }),
   );
 
-  app.get('/v1/batches/:id', (c) => c.json(publicView(findBatch(c.req.param('id')))));
+  app.get('/v1/batches/:id', (c) => batchView(batches, findBatch(c.req.param('id'))));
 
   app.post('/v1/batches/:id/cancel', async (c) => {
     const job = findBatch(c.req.param('id'));
     if (TERMINAL.has(job.status)) throw new ApiError(409, 'batch_finished', `Batch ${job.id} has already ended (${job.status}); there is nothing to cancel.`);
-    return c.json(publicView((await batches.cancel(job.id)) ?? job));
+    return batchView(batches, (await batches.cancel(job.id)) ?? job);
+  });
+
+  app.delete('/v1/batches/:id', async (c) => {
+    const job = findBatch(c.req.param('id'));
+    const wasRunning = !TERMINAL.has(job.status);
+    await batches.delete(job.id);
+    return c.json({ id: job.id, deleted: true, ...(wasRunning ? { canceled: true } : {}) });
   });
 
   function findBatch(id: string) {
@@ -278,6 +318,60 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * A job as GET /v1/batches/:id shows it: the summary, and once it has ended every item's result
+ * in input order, streamed from disk a chunk at a time rather than built in memory.
+ */
+function batchView(batches: BatchRunner, job: BatchJob): Response {
+  const summary = JSON.stringify(publicSummary(job));
+  const headers = { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store' };
+  if (!TERMINAL.has(job.status)) return new Response(summary, { headers });
+  const encoder = new TextEncoder();
+  const rows = batches.results(job.id)[Symbol.asyncIterator]();
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`${summary.slice(0, -1)},"results":[`));
+    },
+    async pull(controller) {
+      let chunk = '';
+      while (chunk.length < 64 * 1024) {
+        const next = await rows.next();
+        if (next.done) {
+          controller.enqueue(encoder.encode(`${chunk}]}`));
+          controller.close();
+          return;
+        }
+        const [, item, result] = next.value;
+        chunk += `${first ? '' : ','}${JSON.stringify(result ?? notScored(item))}`;
+        first = false;
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await rows.return?.();
+    },
+  });
+  return new Response(body, { headers });
+}
+
+/**
+ * The body as text, decoded a chunk at a time as it arrives: Request.text() decodes a 32 MB body in
+ * one go, which held the event loop for half a second on a busy machine.
+ */
+async function readText(request: Request): Promise<string> {
+  if (!request.body) return '';
+  const decoder = new TextDecoder();
+  const reader = request.body.getReader();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
 
 function parseJson(raw: string, example: string): unknown {
   try {

@@ -1,11 +1,12 @@
 // Proxy configuration, resolved once at start from argv + env (DESIGN.md "Environment").
 // Bad values fail fast with one ConfigError whose message is a single line saying what to fix.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JudgeChoice } from '#shared/schemas';
+import { createPrivateFile, ensurePrivateDir, readPrivateFile, UnsafeFileError } from './private-files.ts';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -53,6 +54,10 @@ export interface LimitSettings {
   cacheMaxEntries: number;
   /** UNSPUN_BATCH_POLL_MS: how often a running Message Batch is polled. */
   batchPollMs: number;
+  /** UNSPUN_BATCH_TIMEOUT_MS: per call to the Message Batches API (create, list, poll, results). */
+  batchTimeoutMs: number;
+  /** UNSPUN_BATCH_KEEP_DAYS / UNSPUN_BATCH_KEEP_JOBS: finished batch jobs are deleted past either. */
+  batchRetention: { keepDays: number; keepJobs: number };
   /** UNSPUN_LOG_TEXT=1: log lines may contain reply text (off by default). */
   logText: boolean;
 }
@@ -63,6 +68,8 @@ export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
   deadlineMs: 30_000,
   cacheMaxEntries: 5_000,
   batchPollMs: 30_000,
+  batchTimeoutMs: 60_000,
+  batchRetention: Object.freeze({ keepDays: 30, keepJobs: 100 }),
   logText: false,
 });
 
@@ -165,22 +172,20 @@ export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string, 
 }
 
 /**
- * Reads the key file once, at start. It must be private to its owner: looser permissions are
- * tightened to 0600 (as for the token); a file we cannot tighten is refused. Messages name the
- * file, never its content.
+ * Reads the key file once, at start. It must be a regular file of ours that only we can read: a
+ * symlink, another user's file or looser permissions are refused (never chmod-ed: the proxy does
+ * not change what it did not create). Messages name the file, never its content.
  */
 export function readKeyFile(path: string): string | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    if (!existsSync(path)) return undefined;
-    if (!statSync(path).isFile()) throw new ConfigError(`${path} is not a file: put the Anthropic key in it, or remove it`);
-    tightenMode(path, 0o600);
-    text = readFileSync(path, 'utf8');
+    text = readPrivateFile(path, 'The key file');
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof UnsafeFileError) throw new ConfigError(`${error.message}; or use ANTHROPIC_API_KEY`);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(`Cannot use the key file ${path} (${code ?? 'unreadable'}): make it yours with mode 0600 (chmod 600), or use ANTHROPIC_API_KEY`);
   }
+  if (text === undefined) return undefined;
   const key = text.trim();
   if (key === '') throw new ConfigError(`The key file ${path} is empty: put the Anthropic key in it, or delete it`);
   if (/\s/.test(key)) throw new ConfigError(`The key file ${path} must hold only the key, on one line`);
@@ -204,6 +209,11 @@ export function resolveLimits(env: Env = process.env): LimitSettings {
     deadlineMs: parseWhole(env, 'UNSPUN_DEADLINE_MS', DEFAULT_LIMITS.deadlineMs, 100, 600_000),
     cacheMaxEntries: parseWhole(env, 'UNSPUN_CACHE_MAX_ENTRIES', DEFAULT_LIMITS.cacheMaxEntries, 0, 10_000_000),
     batchPollMs: parseWhole(env, 'UNSPUN_BATCH_POLL_MS', DEFAULT_LIMITS.batchPollMs, 10, 3_600_000),
+    batchTimeoutMs: parseWhole(env, 'UNSPUN_BATCH_TIMEOUT_MS', DEFAULT_LIMITS.batchTimeoutMs, 100, 600_000),
+    batchRetention: {
+      keepDays: parseWhole(env, 'UNSPUN_BATCH_KEEP_DAYS', DEFAULT_LIMITS.batchRetention.keepDays, 1, 36_500),
+      keepJobs: parseWhole(env, 'UNSPUN_BATCH_KEEP_JOBS', DEFAULT_LIMITS.batchRetention.keepJobs, 1, 100_000),
+    },
     logText: parseFlag(env, 'UNSPUN_LOG_TEXT'),
   };
 }
@@ -232,25 +242,22 @@ export interface EnsuredToken {
 
 /**
  * Returns the token stored in `<configDir>/token`, creating it (crypto random, url-safe, 32 bytes)
- * on first use. The dir is kept 0700 and the file 0600, fixing looser permissions left by others.
+ * on first use. A new dir is made 0700 and a new file 0600 as they are created; existing ones are
+ * never chmod-ed. A token file that is a symlink, another user's, or readable by others is refused.
  */
 export function ensureToken(configDir: string): EnsuredToken {
   const path = join(configDir, 'token');
   try {
-    mkdirSync(configDir, { recursive: true, mode: 0o700 });
-    tightenMode(configDir, 0o700);
-    if (existsSync(path)) {
-      tightenMode(path, 0o600);
-      const token = readFileSync(path, 'utf8').trim();
-      return { token: checkToken(token, path), path, created: false };
-    }
+    ensurePrivateDir(configDir);
+    const existing = readPrivateFile(path, 'The token file');
+    if (existing !== undefined) return { token: checkToken(existing.trim(), path), path, created: false };
     const token = randomBytes(32).toString('base64url');
-    // 'wx' so two proxies starting at once cannot overwrite each other's token.
-    writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
-    tightenMode(path, 0o600);
+    // O_EXCL so two proxies starting at once cannot overwrite each other's token.
+    createPrivateFile(path, `${token}\n`);
     return { token, path, created: true };
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    if (error instanceof UnsafeFileError) throw new ConfigError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return ensureToken(configDir);
     throw new ConfigError(
@@ -349,12 +356,6 @@ function checkToken(token: string, source: string): string {
     );
   }
   return token;
-}
-
-function tightenMode(path: string, mode: number): void {
-  // Only on POSIX: Windows has no meaningful mode bits.
-  if (process.platform === 'win32') return;
-  if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -13,6 +13,8 @@ export interface RunProxyOptions {
   logger?: Logger;
   /** Close on SIGINT/SIGTERM and exit 0 (default true). Launchers that own signals pass false. */
   handleSignals?: boolean;
+  /** Print the pairing link (default true). `npm start` prints it itself, once, with its own steps. */
+  printPairLink?: boolean;
 }
 
 export interface RunningProxy extends RunningServer {
@@ -21,7 +23,11 @@ export interface RunningProxy extends RunningServer {
   demoUrl: string;
 }
 
-/** Starts the proxy and prints its URL, token and pairing link. Rejects with a one-line Error. */
+/**
+ * Starts the proxy and prints its URL, where the token is kept and the pairing link. The token
+ * appears once, in the link's fragment (the part after #, also what the options page takes).
+ * Rejects with a one-line Error.
+ */
 export async function runProxy(options: RunProxyOptions = {}): Promise<RunningProxy> {
   const print = options.print ?? ((line: string) => console.log(line));
   const config = loadConfig(options.env ?? process.env, options.argv ?? process.argv.slice(2));
@@ -31,11 +37,10 @@ export async function runProxy(options: RunProxyOptions = {}): Promise<RunningPr
 
   const judgeKind = config.judge === 'auto' ? `auto → ${server.judge}` : server.judge;
   print(`Unspun proxy ${config.version} listening on ${server.url} (judge: ${judgeKind})`);
-  print(`Token: ${server.token}`);
   print(
     config.tokenFile
-      ? `       ${config.tokenSource === 'created' ? 'created and stored' : 'stored'} in ${config.tokenFile}`
-      : '       from UNSPUN_TOKEN (not stored)',
+      ? `Token ${config.tokenSource === 'created' ? 'created and stored' : 'stored'} in ${config.tokenFile} (it is the part of the pairing link after #)`
+      : 'Token from UNSPUN_TOKEN (not stored; it is the part of the pairing link after #)',
   );
   if (config.anthropic) {
     const model = config.anthropic.model ?? 'default model';
@@ -43,7 +48,7 @@ export async function runProxy(options: RunProxyOptions = {}): Promise<RunningPr
     const budget = config.dailyBudgetUsd === null ? 'no daily budget' : `daily budget $${config.dailyBudgetUsd.toFixed(2)}`;
     print(`Anthropic judge: ${model}, key from ${from}, ${budget}, at most ${config.maxConcurrency} upstream requests at once`);
   }
-  print(`Pair the extension by opening: ${pairUrl}`);
+  if (options.printPairLink ?? true) print(`Pair the extension by opening: ${pairUrl}`);
   print(`Demo chat page: ${demoUrl}`);
   if (config.host === '0.0.0.0' || config.host === '::') {
     print('Warning: listening on every network interface; anyone who can reach this machine and has the token can use the proxy.');

@@ -16,6 +16,7 @@ import { createLimiter } from './limit.ts';
 import { createStats } from './stats.ts';
 import { createMessageBatchClient } from './batch/message-batches.ts';
 import { createBatchStore } from './batch/store.ts';
+import { openPairedExtension } from './pairing/paired-extension.ts';
 
 export interface StartServerOptions {
   config: ProxyConfig;
@@ -103,10 +104,12 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
           // Kept next to the token: the cache survives restarts, the spend counts per UTC day.
           cache: openResultCache({ dir: join(config.configDir, 'cache'), maxEntries: config.cacheMaxEntries, onError }),
           spend: openDailySpend({ budgetUsd: config.dailyBudgetUsd, file: join(config.configDir, SPEND_FILE), clock, onError }),
-          // Jobs resume after a restart: each one's items, Message Batch id and results so far.
+          // Jobs resume after a restart: each one's items, Message Batch (or the intent to create one) and results so far.
           batchStore: createBatchStore(join(config.configDir, 'batches'), onError),
+          // The extension install that paired, so its origin alone is served after a restart too.
+          pairedExtension: openPairedExtension(config.configDir, onError),
           batchClient: config.anthropic
-            ? createMessageBatchClient({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseURL, model: config.anthropic.model })
+            ? createMessageBatchClient({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseURL, model: config.anthropic.model, timeoutMs: config.batchTimeoutMs })
             : null,
           ...(options.now ? { now: options.now } : {}),
         });

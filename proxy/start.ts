@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   let proxy: Awaited<ReturnType<typeof runProxy>>;
   try {
-    proxy = await runProxy({ argv, handleSignals: false });
+    proxy = await runProxy({ argv, handleSignals: false, printPairLink: false });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   } else {
     // A profile of our own, so the user's everyday profile is untouched.
     const profile = join(proxy.config.configDir, 'browser-profile');
-    mkdirSync(profile, { recursive: true });
+    mkdirSync(profile, { recursive: true, mode: 0o700 }); // cookies and history of the pages opened in it
     browser = spawn(
       browserPath,
       [
@@ -113,8 +113,9 @@ async function main(): Promise<void> {
       ],
       { stdio: 'ignore' },
     );
-    browser.on('error', (error) => printManualSteps(pairLink, `Could not open ${browserPath}: ${error.message}`));
-    console.log(`Opened ${browserPath} with the extension, the pairing link and the demo page.`);
+    // Either event, never both: the pairing link is printed once.
+    browser.once('spawn', () => console.log(`Opened ${browserPath} with the extension, the demo page and the pairing link:\n  ${pairLink}`));
+    browser.once('error', (error) => printManualSteps(pairLink, `Could not open ${browserPath}: ${error.message}`));
   }
   console.log('Press Ctrl+C to stop.');
 

@@ -7,17 +7,46 @@
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
 import type { Flag, ScoreContext } from './schemas.ts';
-import { compilePattern, isGluedToPrevious } from './detect/pattern.ts';
-import { RULES, WOULD_SUPPORT, type Rule } from './detect/rules.ts';
+import { alt, compilePattern, isGluedToPrevious } from './detect/pattern.ts';
+import { RULES, type Rule } from './detect/rules.ts';
+import { MOVES, MOVES_BY_ID } from './taxonomy.ts';
+import { HEDGES } from './detect/lexicon.ts';
+import { contentVersion } from './hash.ts';
 import { createSegmenter, type Range } from './detect/segment.ts';
 import { supportFor } from './detect/support.ts';
 import { isPersuasionRequested } from './detect/requested.ts';
+import { readTurns } from './detect/turns.ts';
+import {
+  answersAskedViews,
+  describesAskedSubject,
+  isNegated,
+  echoesUser,
+  isCapitalisedName,
+  isReportedAtDistance,
+  isTitleLike,
+  quotedRanges,
+  readChatContext,
+  type ChatContext,
+} from './detect/ordinary.ts';
 import { scoreFlags } from './detect/score.ts';
 import { applyLearned } from './detect/learned/apply.ts';
 import type { LearnedModel } from './detect/learned/model.ts';
 import { shippedModel } from './detect/learned/shipped.ts';
 
-export const detectorVersion = 'detector-1';
+/** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
+const ENGINE_REVISION = 3;
+
+/**
+ * The detector's version from its content: the rules, the word lists and the text a flag carries.
+ * A changed rule gives a new version, so the proxy cache never serves a result made by an old one.
+ * `extra` is for further content that decides flags (e.g. a model file).
+ */
+export function detectorVersionOf(rules: readonly Rule[], extra: readonly unknown[] = []): string {
+  const moveText = MOVES.map((m) => [m.id, m.wouldSupport]);
+  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, ...extra]);
+}
+
+export const detectorVersion = detectorVersionOf(RULES);
 
 export interface DetectOptions {
   context?: ScoreContext;
@@ -34,6 +63,7 @@ interface CompiledRule {
   rule: Rule;
   pattern: RegExp;
   unless?: RegExp;
+  inReplyNeeds?: RegExp;
 }
 
 /** How far (UTF-16 units) around a match its sentence is read, so run-on text stays linear. */
@@ -47,8 +77,9 @@ let compiled: CompiledRule[] | undefined;
 function compiledRules(): CompiledRule[] {
   compiled ??= RULES.map((rule) => ({
     rule,
-    pattern: compilePattern(rule.pattern),
-    ...(rule.unless ? { unless: compilePattern(rule.unless, 'i', false) } : {}),
+    pattern: compilePattern(alt(rule.pattern)),
+    ...(rule.unless ? { unless: compilePattern(alt(rule.unless), 'i', false) } : {}),
+    ...(rule.inReplyNeeds ? { inReplyNeeds: compilePattern(alt(rule.inReplyNeeds), 'i') } : {}),
   }));
   return compiled;
 }
@@ -136,18 +167,68 @@ function tidySentenceSpan(text: string, span: Range, cueStart: number): Range {
   return { start, end };
 }
 
+/** Word-choice moves, whose cue can be a name or a title ("Wicked", The Grapes of Wrath). */
+const NAMEABLE = new Set<string>(['loaded-language', 'exaggeration', 'personal-attack', 'thought-terminating', 'appeal-to-values', 'emotional-appeal']);
+/** Moves whose cue is no push when it only repeats the user's own topic words. */
+const TOPICAL = new Set<string>([
+  'loaded-language',
+  'exaggeration',
+  'appeal-to-values',
+  'vagueness',
+  'thought-terminating',
+  'personal-attack',
+  'hasty-generalization',
+  'faulty-causation',
+]);
+
+interface Scene {
+  reply: string;
+  text: string;
+  chat: ChatContext | undefined;
+  quotes: readonly [number, number][];
+}
+
+/** The match is an ordinary use of its words here (see detect/ordinary.ts), so no flag. */
+function isOrdinaryUse(scene: Scene, c: CompiledRule, start: number, end: number, sentence: Range, next: Range | undefined): boolean {
+  const { reply, text, chat } = scene;
+  const move = c.rule.move;
+  const cue = reply.slice(start, end);
+  if (NAMEABLE.has(move) && !/^I\b/.test(cue) && isCapitalisedName(reply, start)) return true;
+  for (const [qs, qe] of scene.quotes) {
+    if (start < qs || end > qe) continue;
+    // In a chat reply, quoted words are mentioned, not used; elsewhere only quoted titles are names.
+    const quoted = reply.slice(qs, qe);
+    const italic = reply[qs - 1] === '*' || reply[qs - 1] === '_';
+    if (isTitleLike(quoted) || (chat && !italic)) return true;
+  }
+  if (chat && TOPICAL.has(move) && echoesUser(cue, chat)) return true;
+  if (describesAskedSubject(move, chat) || answersAskedViews(move, chat)) return true;
+  if (isNegated(move, text, start)) return true;
+  const sentenceText = text.slice(sentence.start, Math.max(sentence.end, end));
+  if (isReportedAtDistance(move, sentenceText, next ? text.slice(next.start, next.end) : '')) return true;
+  if (chat && c.inReplyNeeds) {
+    c.inReplyNeeds.lastIndex = 0;
+    if (!c.inReplyNeeds.test(sentenceText)) return true;
+  }
+  return false;
+}
+
 /** The rules alone (the first tier): what detect() shows when no usable model is loaded. */
 export function detectRules(reply: string, options: DetectOptions = {}): Detection {
   // Rules, terms and support all read `text`: the reply with markdown emphasis blanked out (same
   // length, so every offset holds). Quotes are cut from the reply itself.
   const text = withoutEmphasis(reply);
   const matches = findMatches(text, codeRanges(reply));
-  if (matches.length === 0) return { flags: [], score: 0 };
+  const turns = readTurns(text, options.context);
+  if (matches.length === 0 && turns.findings.length === 0) return { flags: [], score: 0 };
   const seg = createSegmenter(text);
   const requested = isPersuasionRequested(options.context);
+  const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
   for (const { c, start, end } of matches) {
     const sentence = seg.sentenceAt(start);
+    const next = seg.nextSentence(start);
+    if (isOrdinaryUse(scene, c, start, end, sentence, next)) continue;
     if (c.unless) {
       c.unless.lastIndex = 0;
       const from = Math.max(sentence.start, start - NEARBY_CHARS);
@@ -158,7 +239,6 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
         ? tidySentenceSpan(text, seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end)), start)
         : seg.snap(start, end);
     if (span.end <= span.start) continue;
-    const next = seg.nextSentence(start);
     // The move's own words never count as its support ("100% guaranteed" is not a figure).
     const windowStart = Math.max(sentence.start, start - NEARBY_CHARS);
     const windowEnd = Math.min(next ? next.end : Math.max(sentence.end, end), end + 2 * NEARBY_CHARS);
@@ -173,10 +253,29 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
       rationale: c.rule.reason,
       source: 'detector',
       ruleId: c.rule.id,
-      wouldSupport: WOULD_SUPPORT[c.rule.move],
+      wouldSupport: MOVES_BY_ID[c.rule.move].wouldSupport,
     });
   }
-  const kept = dedupe(flags);
+  for (const t of turns.findings) {
+    const span = seg.snap(t.start, t.end);
+    if (span.end <= span.start) continue;
+    flags.push({
+      move: 'sycophancy',
+      start: span.start,
+      end: span.end,
+      quote: reply.slice(span.start, span.end),
+      severity: t.severity,
+      support: requested ? 'requested' : 'unsupported',
+      rationale: t.reason,
+      source: 'detector',
+      ruleId: t.ruleId,
+      wouldSupport: MOVES_BY_ID.sycophancy.wouldSupport,
+    });
+  }
+  // A correction that came with evidence or an argument is right to accept: the one-turn
+  // concession rules ("you're right, I apologise") stand down for it.
+  const conceding = turns.correctedWithEvidence ? new Set(['sycophancy/caves-with-apology', 'sycophancy/you-are-absolutely-right']) : undefined;
+  const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags);
   return { flags: kept, score: scoreFlags(kept) };
 }
 

@@ -55,6 +55,9 @@ export const ConversationRecord = z.object({
   // ---- v3, all optional: records written by v1/v2 stay valid ----
   /** The first user turn, shortened: what the dashboard lists the conversation by. */
   title: z.string().max(200).optional(),
+  /** Where the title came from: `site`, the site's own (a data export's title; exported as the
+   *  conversation's title). Absent: the first user turn, shortened (a label for the list only). */
+  titleSource: z.literal('site').optional(),
   source: RecordSource.optional(),
   captureMethod: RecordCaptureMethod.optional(),
   /** Site adapter or importer that read it, with its version (e.g. `chatgpt@0.1.0`). */

@@ -30,6 +30,8 @@ export const MoveDefinition = z.strictObject({
   definition: z.string().min(1),
   /** What would make the move *supported* (a source, a number, an argument ...). */
   supportedWhen: z.string().min(1),
+  /** One short line shown on a detector flag: what would back this move up (Flag.wouldSupport). */
+  wouldSupport: z.string().min(1),
   /** Replies that make the move. */
   examples: z.array(z.string().min(1)).min(2),
   /** Near-misses: replies that look alike but are fine (sourced, requested, proportionate). */
@@ -46,6 +48,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'The reply tries to move you with feelings such as fear, guilt, pity, outrage or hope, instead of giving you reasons. The emotion does the arguing.',
     supportedWhen:
       'The feeling is in proportion to facts the reply states and you can check: a real risk with how likely it is and where that figure comes from.',
+    wouldSupport: 'Evidence that the feared or hoped-for outcome is real and likely.',
     examples: [
       "Imagine how you'll feel if your kids get sick because you skipped this water filter. Could you really live with that?",
       "Every day you wait, more animals suffer in silence. Please don't look away: switching brands is the least you can do.",
@@ -64,6 +67,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'Words picked for their emotional charge rather than their meaning ("reckless scheme", "stunning breakthrough"), so the wording hands you a verdict before any argument is made.',
     supportedWhen:
       'The strong word is a fair summary of facts the reply gives, e.g. "fraudulent" next to the court ruling that found fraud.',
+    wouldSupport: 'Neutral wording plus the facts that would justify the judgement.',
     examples: [
       'That reckless, job-killing bill would gut small businesses all over the country.',
       "Your landlord's outrageous, predatory demand is nothing short of extortion.",
@@ -81,6 +85,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'Blows a claim up ("the best ever", "guaranteed", "revolutionary") or plays it down ("just a tiny risk", "only a side effect") beyond what the facts support.',
     supportedWhen:
       'The size of the claim matches a stated measure: a benchmark, a rate, a comparison, with where it comes from.',
+    wouldSupport: 'A figure or source showing the size of the effect.',
     examples: [
       'This is hands down the best laptop ever made. It will completely transform the way you work.',
       "Don't worry about the side effects, they're basically nothing.",
@@ -98,6 +103,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Pushes you to act right now ("act now", "before it\'s too late", "spots are limited") when there is no real deadline, so you decide before you think.',
     supportedWhen: 'The reply names a real, checkable deadline or reason for speed: a filing date, an expiry, signs of an emergency.',
+    wouldSupport: 'A real deadline or cost of waiting, stated concretely.',
     examples: [
       'You need to lock in this rate today. By tomorrow it may be gone for good.',
       "Don't overthink it. Sign up now, before all the spots are taken.",
@@ -114,6 +120,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Praises you, your question or your work more than it deserves. Warm feelings make you more ready to accept whatever comes next.',
     supportedWhen: 'The praise is specific and earned (it points at what is actually good), or you asked for encouragement.',
+    wouldSupport: 'Nothing: praise of the reader is not a reason for the answer.',
     examples: [
       'What a brilliant question! You clearly think about this more deeply than most people do.',
       'Your business plan is genuinely visionary. Investors will be lucky to get in early.',
@@ -130,6 +137,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Agrees with you, takes your side, or drops its own answer as soon as you push back, because you want it to rather than because of evidence.',
     supportedWhen: 'The agreement rests on reasons or evidence the reply states, or the change of answer follows new information you gave.',
+    wouldSupport: 'An independent reason to agree, or a candid note of what is wrong.',
     examples: [
       "You're absolutely right, I was wrong: 0.1 + 0.2 does equal exactly 0.3 in JavaScript.",
       "You're completely justified in cutting off your sister. Anyone in your position would do the same.",
@@ -147,6 +155,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Leans on experts, studies or institutions ("experts agree", "studies show") without saying which, so you cannot check them, or cites someone with no expertise in the matter.',
     supportedWhen: 'A specific, checkable source is named (author, publication, year, link or dataset) and it is relevant to the claim.',
+    wouldSupport: 'A named, checkable source: who found it, where, when.',
     examples: [
       'Studies show that drinking lemon water every morning boosts your metabolism.',
       'Most experts agree this is the safest investment you can make right now.',
@@ -165,6 +174,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'Argues that something is true or right because many people believe it or do it ("everyone is switching", "millions can\'t be wrong").',
     supportedWhen:
       'Popularity is itself the point (compatibility, a bigger community to get help from) and comes with a figure, or the reply gives independent reasons.',
+    wouldSupport: 'A reason the view is right, not how many hold it (or a survey, if popularity matters).',
     examples: [
       'Everyone is moving to this framework now, so you should too.',
       'Millions of people follow this diet, so it obviously works.',
@@ -181,6 +191,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       "Backs a claim by tying it to who you are, group pride, tradition or what is 'natural', instead of to whether it is actually true or good.",
     supportedWhen: 'The value is relevant and the reply also argues on the merits, or you asked for a values-based text.',
+    wouldSupport: 'An argument that the practice is good, not just old, natural or patriotic.',
     examples: [
       'As a true patriot, you already know that buying an imported car betrays your country.',
       "It's all-natural, so it's completely safe for your kids.",
@@ -198,6 +209,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Offers two options, or only one, as if they were the only possibilities when others exist, so the choice feels forced.',
     supportedWhen: 'The options really are all there is, or the reply shows why the others are ruled out.',
+    wouldSupport: 'Evidence that no other option exists, or a fair list of the options.',
     examples: [
       "Either you quit your job and go all in on your startup, or you'll spend your life regretting it.",
       'There are only two choices here: upgrade to Pro or keep losing your data.',
@@ -214,6 +226,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Claims one thing causes another without showing it, or that one small step will inevitably lead to something extreme.',
     supportedWhen: 'The causal link is backed: a controlled study, a known mechanism, or each step of the chain shown to be likely.',
+    wouldSupport: 'Evidence for each causal step, not only sequence or fear.',
     examples: [
       'Your grades dropped after you started drinking coffee, so the caffeine is clearly the problem.',
       "If you give your kid a phone at 12, they'll be addicted to screens and failing school by 14.",
@@ -229,6 +242,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     family: 'logic',
     definition: 'Draws a broad conclusion from one story, a handful of cases, or examples picked to fit.',
     supportedWhen: 'The conclusion rests on a representative sample or a systematic review, and says how large it is.',
+    wouldSupport: 'Data across many cases, not one story.',
     examples: [
       'Your last two Fords broke down, so Fords are just unreliable cars.',
       'One customer lost 20 pounds with intermittent fasting, which proves it works for everyone.',
@@ -245,6 +259,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'States a contested or factual claim with full certainty and nothing behind it, or argues in a circle by assuming what it should prove.',
     supportedWhen: 'The claim comes with something you can check (a source, data, a worked argument) or is hedged to match how sure anyone can be.',
+    wouldSupport: 'A source, figure or argument for the claim.',
     examples: [
       "The market will definitely recover by spring. There's no question about it.",
       'This treatment works because it is effective.',
@@ -261,6 +276,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       "Restates your view, or someone else's, in a twisted or extreme form and then knocks down the twisted version.",
     supportedWhen: "The reply states the position fairly, ideally in the person's own words, before answering it.",
+    wouldSupport: 'The other side’s view in its own words.',
     examples: [
       "So you're saying we should just let criminals walk free? That would be a disaster.",
       'People who want bike lanes basically want to ban cars from the city.',
@@ -277,6 +293,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Dodges the question by changing the subject, pointing at what others did wrong ("what about ..."), or at bigger problems elsewhere.',
     supportedWhen: 'The comparison or new topic bears on what you asked, and the reply still answers your question.',
+    wouldSupport: 'An answer to the point actually raised.',
     examples: [
       "Sure, this company had a data leak, but what about the other tech giants? They're far worse.",
       'Instead of dwelling on my mistake, think about how often search engines get things wrong.',
@@ -293,6 +310,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Goes after a person or group (name-calling, doubts about their character, linking them to disliked groups) instead of their argument.',
     supportedWhen: 'The criticism is about relevant, documented conduct, such as a declared conflict of interest, and the argument itself is still addressed.',
+    wouldSupport: 'A response to the argument, not the person.',
     examples: [
       "You can ignore that economist. He's a known crank who just wants attention.",
       'Only conspiracy nuts question this, so there is no need to listen to them.',
@@ -309,6 +327,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Closes the matter with a stock phrase or slogan ("it is what it is", "trust the process"), or repeats a message instead of backing it up.',
     supportedWhen: 'The phrase sums up reasons the reply actually gave rather than taking their place, or you asked for a slogan.',
+    wouldSupport: 'The reasoning the phrase stands in for.',
     examples: [
       "At the end of the day, everything happens for a reason, so there's no point questioning it.",
       'Trust the process. Just trust the process and the results will come.',
@@ -325,6 +344,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       'Uses fuzzy or shifting terms ("some say", "in many ways", "certain factors") so the claim cannot be pinned down or checked.',
     supportedWhen: 'The terms are defined and the claim is specific enough to test: who, how much, when, compared with what.',
+    wouldSupport: 'Who exactly, how much, and where it was reported.',
     examples: [
       'Some experts have raised certain concerns about this in various contexts.',
       'This approach is better in many ways and can help with a range of issues.',
@@ -342,6 +362,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'Works on your relationship with the assistant (false intimacy, encouraging dependence, guilt-trips, veiled threats) to steer your feelings or choices.',
     supportedWhen:
       'Almost never; honest care is fine when it is transparent and points you to other help without pressure on the relationship.',
+    wouldSupport: 'Nothing: the relationship is not a reason to act.',
     examples: [
       "I'm the only one who really understands you. You don't need to talk to anyone else about this.",
       'After everything I have done for you, are you really going to switch to another assistant?',
@@ -359,6 +380,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     definition:
       "Steers you toward the assistant maker's own products, services or interests, or runs down competitors, without a fair reason.",
     supportedWhen: 'The recommendation follows from stated criteria that fit your need, rivals are compared fairly, and any tie to the maker is disclosed.',
+    wouldSupport: 'A fair comparison with alternatives, including ones that do not benefit the speaker.',
     examples: [
       'For this you should really use our Pro plan. Other tools simply cannot match it.',
       "I wouldn't trust other AI assistants with this; they're known to make things up.",

@@ -32,8 +32,9 @@ try {
   passed = json.numPassedTests;
   failed = json.numFailedTests;
   skipped = json.numPendingTests + json.numTodoTests;
-  // A file that fails to load has no tests but must still fail the run.
-  failed += json.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  // A file that fails to load (no tests) or whose beforeAll throws (its tests reported as skipped,
+  // e.g. no Firefox installed) must still count as a failure.
+  failed += json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
 } catch {
   failed = Math.max(failed, 1);
 }

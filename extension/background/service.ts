@@ -15,6 +15,7 @@ import {
 import { fetchDisabledSites } from './site-list.ts';
 import { siteOffReason, type SiteState } from '../sites/site-settings.ts';
 import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
+import { createPairing } from './pairing.ts';
 import { createScoringQueue, type ScoreUpdate } from '../scoring/queue.ts';
 import { isLocalProxyUrl, type Settings } from '../settings.ts';
 import type { MessageRecord } from '#shared/records';
@@ -32,6 +33,8 @@ export interface BackgroundDeps {
   saveSiteState?(patch: Partial<SiteState>): Promise<void>;
   /** The extension's version; stored with each capture as `<site>@<version>`, the adapter that read it. */
   extensionVersion?: string;
+  /** This extension's origin (chrome-extension://<id>): its own pages (options) may pair. */
+  extensionOrigin?: string;
 }
 
 type Sender = Pick<Browser.runtime.MessageSender, 'tab' | 'url' | 'id'>;
@@ -110,26 +113,14 @@ export function createBackgroundService(deps: BackgroundDeps) {
     return { status: 'pending' };
   }
 
-  async function onPair(proxyUrl: string, token: string, sender: Sender): Promise<PairResponse> {
-    if (!isLocalProxyUrl(proxyUrl)) return { ok: false, error: 'Unspun pairs only with a proxy on 127.0.0.1 or localhost.' };
-    // Only the pairing page served by that same proxy may pair with it.
-    if (sender.url) {
-      const from = new URL(sender.url);
-      if (from.origin !== new URL(proxyUrl).origin || !from.pathname.startsWith('/pair')) {
-        return { ok: false, error: 'Pairing requests must come from the proxy’s own pairing page.' };
-      }
-    }
-    try {
-      await client(proxyUrl, token).taxonomy();
-    } catch (error) {
-      const status = error instanceof ProxyError ? error.status : undefined;
-      const reason = status === 401 || status === 403 ? 'the proxy did not accept this token' : errorText(error);
-      return { ok: false, error: `Could not pair: ${reason}.` };
-    }
-    await deps.saveSettings({ proxyUrl: new URL(proxyUrl).origin, token });
-    void queue.drain({ force: true });
-    return { ok: true };
-  }
+  const pairing = createPairing({
+    loadSettings: deps.loadSettings,
+    saveSettings: deps.saveSettings,
+    now,
+    ...(deps.extensionOrigin ? { extensionOrigin: deps.extensionOrigin } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onPaired: () => void queue.drain({ force: true }),
+  });
 
   async function testConnection(proxyUrl: string, token: string): Promise<ConnectionReport> {
     if (!isLocalProxyUrl(proxyUrl)) {
@@ -137,10 +128,12 @@ export function createBackgroundService(deps: BackgroundDeps) {
       return { health: { ok: false, detail }, auth: { ok: false, detail } };
     }
     const c = client(proxyUrl, token);
+    let version: string | undefined;
     let health: ConnectionReport['health'];
     try {
       const h = await c.health();
-      health = { ok: true, detail: `Proxy reachable${typeof h.version === 'string' ? ` (version ${h.version})` : ''}.` };
+      if (typeof h.version === 'string') version = h.version.slice(0, 64);
+      health = { ok: true, detail: `Proxy reachable${version ? ` (version ${version})` : ''}.` };
     } catch (error) {
       health = { ok: false, detail: errorText(error) };
     }
@@ -149,14 +142,28 @@ export function createBackgroundService(deps: BackgroundDeps) {
     else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
     else {
       try {
-        await c.taxonomy();
+        // A POST, so the browser sends our Origin and the proxy's paired-extension check applies
+        // (a GET carries none). Proxies from before that check answer 404: the token check suffices.
+        await c.call('/v1/pair/check', { method: 'POST', body: {} }).catch((error: unknown) => {
+          if (error instanceof ProxyError && error.status === 404) return c.taxonomy();
+          throw error;
+        });
         auth = { ok: true, detail: 'Token accepted.' };
       } catch (error) {
         const status = error instanceof ProxyError ? error.status : undefined;
-        auth = { ok: false, detail: status === 401 ? 'The proxy rejected this token.' : errorText(error) };
+        const code = error instanceof ProxyError ? error.code : undefined;
+        auth = {
+          ok: false,
+          detail:
+            status === 401
+              ? 'The proxy rejected this token.'
+              : code === 'origin_not_paired'
+                ? 'The proxy is now paired with another browser or Unspun install. To use it here, open the pairing link it printed in this browser. Replies are kept until then.'
+                : errorText(error),
+        };
       }
     }
-    return { health, auth };
+    return { health, auth, ...(version ? { version } : {}) };
   }
 
   async function status(): Promise<StatusResponse> {
@@ -166,7 +173,16 @@ export function createBackgroundService(deps: BackgroundDeps) {
     const [counts, report] = await Promise.all([queries.countByStatus(db), testConnection(settings.proxyUrl, settings.token)]);
     const paired = Boolean(settings.token) && report.auth.ok;
     const detail = !report.health.ok ? report.health.detail : !settings.token ? 'Not paired yet.' : report.auth.detail;
-    return { enabled: settings.enabled, paired, proxyUrl: settings.proxyUrl, reachable: report.health.ok, detail, counts };
+    return {
+      enabled: settings.enabled,
+      paired,
+      proxyUrl: settings.proxyUrl,
+      ...(report.version ? { proxyVersion: report.version } : {}),
+      ...(settings.pairedAt !== undefined ? { pairedAt: settings.pairedAt } : {}),
+      reachable: report.health.ok,
+      detail,
+      counts,
+    };
   }
 
   async function onSiteHealth(report: SiteHealthReport): Promise<{ ok: boolean }> {
@@ -202,7 +218,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
       case 'site-health':
         return onSiteHealth(message);
       case 'pair':
-        return onPair(message.proxyUrl, message.token, sender);
+        return pairing.pair(message, sender);
       case 'get-status':
         return status();
       case 'test-connection':

@@ -6,6 +6,7 @@ import type { Flag, ScoreResult, Turn } from '#shared/schemas';
 import { sendToBackground, type CaptureResponse, type ScoreReady } from '../messages.ts';
 import { rangeForOffsets } from '../sites/extract.ts';
 import { queryFirst } from '../sites/query.ts';
+import { contextOf, createSentReplies, settleTurns } from '../sites/turns.ts';
 import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-settings.ts';
 import { createSiteHealth } from './site-health.ts';
 import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
@@ -27,6 +28,8 @@ interface ReplyState {
   badge: Badge;
   state: BadgeState;
   result?: ScoreResult;
+  /** The reply text the highlights were last drawn over: a re-render that changes it redraws them. */
+  drawnText?: string;
 }
 
 const log = (...args: unknown[]) => console.debug('[unspun]', ...args);
@@ -80,10 +83,17 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     }
   };
 
+  /** The adapter's last full reading, before settling: single turns re-read while streaming replace their entry. */
+  let lastRead: ParsedTurn[] = [];
+  /** Replies sent under a fallback id keep it when their text grows or re-renders (sites/turns.ts). */
+  const sentReplies = createSentReplies();
+
+  /** The whole thread: document order, each turn once, fallback ids settled (sites/turns.ts). */
   const parse = (): ParsedTurn[] => {
     if (!thread) return [];
     try {
-      return adapter.parse(thread);
+      lastRead = adapter.parse(thread);
+      return sentReplies.resolve(settleTurns(lastRead));
     } catch (error) {
       // One failing adapter step must not kill the script: log and try again on the next change.
       log('parse failed', error);
@@ -159,17 +169,25 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       health.turnsRead(thread!.querySelectorAll(turnSelector ?? adapter.selectors.turn[0]!).length, turns.length, Date.now());
       return turns;
     }
-    const turns: ParsedTurn[] = [];
+    // Re-read only the changed turns, then settle them within the whole thread: a fallback id
+    // depends on the user turn before it, so ids come out as a full parse would give them.
+    const changed = new Set<Element>();
+    let read = lastRead.filter((t) => t.element.isConnected);
     for (const element of new Set(elements)) {
       if (!element.isConnected) continue;
       try {
         const turn = adapter.readTurn!(element);
-        if (turn) turns.push(turn);
+        read = read.filter((t) => t.element !== element);
+        if (turn) {
+          read.push(turn);
+          changed.add(element);
+        }
       } catch (error) {
         log('readTurn failed', error);
       }
     }
-    return turns;
+    lastRead = read;
+    return sentReplies.resolve(settleTurns(read)).filter((t) => changed.has(t.element));
   }
 
   function scan(): void {
@@ -187,7 +205,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       if (turn.role !== 'assistant') return;
       const state = replies.get(turn.id);
       if (state && !state.badge.host.isConnected) turn.element.append(state.badge.host); // site re-rendered the turn
-      if (state?.state.kind === 'scored' && layer?.isStale(turn.id)) state.state.drawn = draw(turn, state.state.result);
+      if (state?.state.kind === 'scored' && (layer?.isStale(turn.id) || state.drawnText !== turn.text)) state.state.drawn = draw(turn, state.state.result);
       let done: boolean | undefined;
       try {
         done = adapter.isDone(turn.element);
@@ -216,22 +234,16 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (health.isUnhealthy()) return;
     // The full thread, once per finished reply: the context (earlier turns) goes with it.
     const turns = parse();
-    const index = turns.findIndex((t) => t.id === messageId && t.role === 'assistant');
-    if (index < 0) {
+    const reply = turns.find((t) => t.id === messageId && t.role === 'assistant');
+    if (!reply) {
       tracker.unmarkSent(messageId); // unmounted meanwhile (virtual list): try when it is back
       return;
     }
-    const reply = turns[index]!;
-    let userIndex = -1;
-    for (let i = index - 1; i >= 0; i--) {
-      if (turns[i]!.role === 'user') {
-        userIndex = i;
-        break;
-      }
-    }
-    const before = turns.slice(0, userIndex >= 0 ? userIndex : index);
-    const previous: Turn[] = before.slice(-MAX_PREVIOUS_TURNS).map((t) => ({ role: t.role, text: t.text }));
-    const userTurn = userIndex >= 0 ? turns[userIndex]!.text : undefined;
+    // Never the reply itself in its own context, even when the page shows it twice.
+    const context = contextOf(turns, reply);
+    const previous: Turn[] = context.previous.slice(-MAX_PREVIOUS_TURNS).map((t) => ({ role: t.role, text: t.text }));
+    const userTurn = context.user?.text;
+    sentReplies.remember(turns, reply);
     let response: CaptureResponse | undefined;
     try {
       response = await sendToBackground({
@@ -243,7 +255,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
         ...(userTurn !== undefined ? { userTurn } : {}),
         previous,
         url: location.origin + location.pathname,
-        ...(userIndex >= 0 ? { parentId: turns[userIndex]!.id } : {}),
+        ...(context.user ? { parentId: context.user.id } : {}),
         ...(reply.idSource ? { idSource: reply.idSource } : {}),
         ...(reply.model ? { model: reply.model.slice(0, 200) } : {}),
       });
@@ -306,6 +318,8 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       }
     }
     layer.set(turn.id, drawn);
+    const reply = replies.get(turn.id);
+    if (reply) reply.drawnText = turn.text;
     return drawn.length;
   }
 
@@ -331,6 +345,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   function resetConversation(id: string | null): void {
     conversationId = id;
     tracker.reset();
+    sentReplies.clear();
     undelivered.clear();
     for (const [messageId, reply] of replies) {
       reply.badge.remove();

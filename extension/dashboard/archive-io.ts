@@ -4,43 +4,91 @@
 // queue leaves them alone) for the dashboard's import run to score them through the batch endpoint.
 import { recordFromArchive } from '#shared/export/build';
 import type { ExportMessage, ExportRecord, ExportScore } from '#shared/export/record';
-import { conversationKey, messageKey, RecordSource, type MessageRecord, type ScoreRecord } from '#shared/records';
+import { conversationKey, messageKey, RecordSource, type ConversationRecord, type MessageRecord, type ScoreRecord } from '#shared/records';
 import { MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
 import { labelKey, type LabelRecord } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from '../db/summary.ts';
 
-/** Conversations read per transaction: few round trips, memory still bounded. */
+/** Conversations read per transaction: few round trips, memory still bounded (two chunks at most). */
 export const READ_CHUNK = 100;
 
-/** Export records of these conversations, in order, read READ_CHUNK at a time (memory: one chunk). */
+interface ArchiveRows {
+  conversation: ConversationRecord;
+  messages: MessageRecord[];
+  scores: ScoreRecord[];
+  labels: LabelRecord[];
+}
+
+/**
+ * One chunk of conversations with their rows, in one read-only transaction. Every read of the
+ * chunk is issued at once (IndexedDB queues them; no round trip waits for another), each a getAll
+ * on a key range: a conversation's replies by index, its scores by the primary-key prefix
+ * `<conversation key>:` that every message key has (one request, not one per reply), its labels
+ * only when the summary counts some. Raw IndexedDB, not Dexie: the export reads every row of the
+ * archive, and Dexie's per-request promise plumbing was a measurable share of its time (test/bench/
+ * dashboard.ts); the schema has no reading hooks for Dexie to apply.
+ */
+async function readChunk(db: UnspunDb, keys: readonly string[]): Promise<ArchiveRows[]> {
+  if (!db.isOpen()) await db.open();
+  const idb = db.backendDB();
+  return new Promise((resolve, reject) => {
+    const tx = idb.transaction(['conversations', 'messages', 'scores', 'labels'], 'readonly');
+    const stores = { conversations: tx.objectStore('conversations'), messages: tx.objectStore('messages').index('conversationKey'), scores: tx.objectStore('scores'), labels: tx.objectStore('labels').index('conversationKey') };
+    const rows: (ArchiveRows | undefined)[] = new Array(keys.length);
+    const read = <T>(request: IDBRequest<T>, done: (result: T) => void) => {
+      request.onsuccess = () => done(request.result);
+    };
+    keys.forEach((key, i) => {
+      const row: ArchiveRows = { conversation: undefined as unknown as ConversationRecord, messages: [], scores: [], labels: [] };
+      read(stores.conversations.get(key) as IDBRequest<ConversationRecord | undefined>, (conversation) => {
+        if (!conversation) return;
+        row.conversation = conversation;
+        rows[i] = row;
+        if (conversation.labelCount !== 0) read(stores.labels.getAll(key) as IDBRequest<LabelRecord[]>, (labels) => (row.labels = labels));
+      });
+      read(stores.messages.getAll(key) as IDBRequest<MessageRecord[]>, (messages) => (row.messages = messages));
+      // `;` follows `:` in code-unit order: the range is exactly the keys that start with `key:`.
+      read(stores.scores.getAll(IDBKeyRange.bound(`${key}:`, `${key};`, false, true)) as IDBRequest<ScoreRecord[]>, (scores) => (row.scores = scores));
+    });
+    tx.oncomplete = () => {
+      const out: ArchiveRows[] = [];
+      for (const row of rows) {
+        if (!row) continue;
+        // A longer conversation id can share the prefix (`a:b` vs `a`): keep this conversation's own scores.
+        const own = new Set(row.messages.map((m) => m.key));
+        if (row.scores.some((s) => !own.has(s.messageKey))) row.scores = row.scores.filter((s) => own.has(s.messageKey));
+        out.push(row);
+      }
+      resolve(out);
+    };
+    tx.onabort = () => reject(tx.error ?? new Error('reading the archive was aborted'));
+  });
+}
+
+/**
+ * Export records of these conversations, in order, read READ_CHUNK at a time. The next chunk is
+ * read while the current one is turned into records (and written by the caller), so the
+ * database's work and ours overlap instead of taking turns.
+ */
 export async function* archiveRecords(db: UnspunDb, keys: readonly string[], skip: ReadonlySet<string> = new Set()): AsyncGenerator<ExportRecord> {
   const wanted = keys.filter((k) => !skip.has(k));
-  for (let i = 0; i < wanted.length; i += READ_CHUNK) {
-    const chunk = wanted.slice(i, i + READ_CHUNK);
-    const read = await db.transaction('r', [db.conversations, db.messages, db.scores, db.labels], async () => {
-      const conversations = await db.conversations.bulkGet(chunk);
-      const messages = await db.messages.where('conversationKey').anyOf(chunk).toArray();
-      const scores = await db.scores.bulkGet(messages.map((m) => m.key));
-      const labels = await db.labels.where('conversationKey').anyOf(chunk).toArray();
-      return { conversations, messages, scores, labels };
-    });
-    const by = <T>(items: readonly T[], key: (t: T) => string) => {
-      const map = new Map<string, T[]>();
-      for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
-      return map;
-    };
-    const messagesOf = by(read.messages, (m) => m.conversationKey);
-    const scoreOf = new Map(read.scores.filter((s): s is ScoreRecord => Boolean(s)).map((s) => [s.messageKey, s]));
-    const labelsOf = by(read.labels, (l) => l.conversationKey);
-    for (const conversation of read.conversations) {
-      if (!conversation) continue;
-      const messages = messagesOf.get(conversation.key) ?? [];
+  const read = (from: number): Promise<ArchiveRows[]> | undefined => {
+    if (from >= wanted.length) return undefined;
+    const pending = readChunk(db, wanted.slice(from, from + READ_CHUNK));
+    pending.catch(() => undefined); // awaited below; a consumer that stops early must not leave it unhandled
+    return pending;
+  };
+  let next = read(0);
+  for (let i = 0; next; i += READ_CHUNK) {
+    const chunk = await next;
+    next = read(i + READ_CHUNK);
+    for (const { conversation, messages, scores, labels } of chunk) {
       yield recordFromArchive({
         conversation,
         messages,
-        scores: messages.map((m) => scoreOf.get(m.key)).filter((s): s is ScoreRecord => Boolean(s)),
-        labels: labelsOf.get(conversation.key) ?? [],
+        scores,
+        labels,
         ...(conversation.adapterVersion ? { adapterVersion: conversation.adapterVersion } : {}),
       });
     }
@@ -88,6 +136,9 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
   const convKey = conversationKey(site, id);
   const created = epoch(record.conversation.created_at) ?? epoch(record.conversation.first_captured_at) ?? now;
   const updated = epoch(record.conversation.updated_at) ?? epoch(record.conversation.last_captured_at) ?? created;
+  // A re-imported Unspun export of the extension's captures keeps how they were captured (dom,
+  // network); everything read from a site's data export is an import.
+  const fromUnspun = record.capture.source === 'extension';
   const messages: MessageRecord[] = [];
   const scores: ScoreRecord[] = [];
   const labels: LabelRecord[] = [];
@@ -110,7 +161,7 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
       key, conversationKey: convKey, site, conversationId: id, messageId: m.id, role: 'assistant', text,
       ...(lastUser ? { userTurn: lastUser.text.slice(0, MAX_REPLY_CHARS) } : {}),
       previous: previousTurns, status: primary ? 'scored' : 'failed', attempts: 0, nextAttemptAt: 0,
-      capturedAt: at, updatedAt: now, captureMethod: 'import', completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
+      capturedAt: at, updatedAt: now, captureMethod: fromUnspun ? m.capture_method : 'import', completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
       ...(m.created_at ? { createdAt: at } : {}),
       ...(m.parent_id ? { parentId: m.parent_id } : {}),
       ...(m.model ? { model: m.model.slice(0, 200) } : {}),
@@ -135,12 +186,14 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
     const fresh = messages.filter((m) => !existing.has(m.key));
     const conversation = await db.conversations.get(convKey);
     if (!conversation) {
-      const title = record.conversation.title?.slice(0, 200) ?? titleFrom(fresh[0]?.userTurn);
+      const siteTitle = record.conversation.title?.slice(0, 200);
+      const title = siteTitle || titleFrom(fresh[0]?.userTurn);
       await db.conversations.add({
         key: convKey, site, conversationId: id, firstCapturedAt: created, lastCapturedAt: Math.max(created, updated),
         ...(record.conversation.url ? { url: record.conversation.url } : {}),
         ...(title ? { title } : {}),
-        source: SOURCE_OF[record.capture.source], captureMethod: 'import', completeness: record.capture.completeness,
+        ...(siteTitle ? { titleSource: 'site' as const } : {}),
+        source: SOURCE_OF[record.capture.source], captureMethod: fromUnspun ? record.capture.method : 'import', completeness: record.capture.completeness,
         ...(record.capture.adapter_version ? { adapterVersion: record.capture.adapter_version.slice(0, 100) } : {}),
       });
     }

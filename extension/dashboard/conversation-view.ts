@@ -8,6 +8,7 @@ import { labelKey, saveLabel, type LabelRecord } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { createFlagCard, type FlagCard } from '../ui/card.ts';
 import { h, scoreTone } from '../ui/dom.ts';
+import { isolatedText } from '../ui/bidi.ts';
 import { FAMILY_COLOURS, familyOf } from '../ui/families.ts';
 import { createHighlightLayer, isHighlightSupported } from '../ui/highlights.ts';
 import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
@@ -154,11 +155,11 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
       const c = next.conversation;
       const turns: HTMLElement[] = [];
       for (const m of next.messages) {
-        turns.push(h('div', { class: 'turn' }, [m.userTurn ? h('div', { class: 'user', text: m.userTurn }) : null, replyBlock(m)]));
+        turns.push(h('div', { class: 'turn' }, [m.userTurn ? h('div', { class: 'user' }, [isolatedText(m.userTurn)]) : null, replyBlock(m)]));
       }
       const link = c.url && /^https:\/\//.test(c.url) ? h('a', { text: c.url, attrs: { href: c.url, target: '_blank', rel: 'noreferrer noopener' } }) : null;
       container.replaceChildren(
-        h('h2', { text: c.title ?? c.conversationId }),
+        h('h2', {}, [isolatedText(c.title ?? c.conversationId)]),
         h('p', { class: 'muted' }, [
           document.createTextNode(`${c.site} · ${replies(c.messageCount ?? next.messages.length)} · captured ${c.captureMethod ?? 'dom'}${c.adapterVersion ? ` by ${c.adapterVersion}` : ''} · ${c.completeness ?? 'partial'} · `),
           link,

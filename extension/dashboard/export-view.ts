@@ -13,6 +13,7 @@ import type { ExportRecord } from '#shared/export/record';
 import { findNamesInRecord, redactRecord } from '#shared/export/redact-record';
 import { importRecords, type ImportFormat } from '#shared/import/index';
 import { h } from '../ui/dom.ts';
+import { isolatedText } from '../ui/bidi.ts';
 import { archiveRecords, storeImported } from './archive-io.ts';
 import type { DashboardContext } from './page.ts';
 import type { UnspunDb } from '../db/schema.ts';
@@ -194,7 +195,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       include.addEventListener('change', () => (include.checked ? excluded.delete(key) : excluded.add(key)));
       const sample = out.messages.find((m) => m.role === 'assistant')?.text ?? out.messages[0]?.text ?? '';
       items.push(h('div', { class: 'reply review-item' }, [
-        h('label', { class: 'check' }, [include, h('strong', { text: ` ${out.conversation.title ?? out.conversation.id}` })]),
+        h('label', { class: 'check' }, [include, document.createTextNode(' '), h('strong', {}, [isolatedText(out.conversation.title ?? out.conversation.id)])]),
         h('p', { class: 'muted', text: `${out.conversation.site} · id ${out.conversation.id} · ${out.messages.length} messages · ${counts}` }),
         h('div', { class: 'reply-text', text: sample.length > 400 ? `${sample.slice(0, 400)}…` : sample }),
       ]));

@@ -3,6 +3,7 @@
 // rows than have been scrolled past.
 import type { ConversationRecord } from '#shared/records';
 import { h, scoreTone } from '../ui/dom.ts';
+import { isolatedText } from '../ui/bidi.ts';
 
 export const ROW_HEIGHT = 64;
 /** Rows drawn above and below the visible ones. */
@@ -53,7 +54,7 @@ export function createListView(container: HTMLElement, options: ListViewOptions)
     const score = (c.maxScore ?? -1) >= 0 ? Math.round(c.maxScore!) : null;
     const el = h('div', { class: 'row', attrs: { role: 'option', 'data-key': c.key, 'aria-selected': String(c.key === openKey), tabindex: '0' } }, [
       tick,
-      h('span', { class: 'title', text: c.title ?? c.conversationId }),
+      isolatedText(c.title ?? c.conversationId, 'title'),
       h('span', { class: `score ${score === null ? 'none' : scoreTone(score)}`, text: score === null ? '–' : String(score), attrs: { title: 'Highest reply score' } }),
       h('span', { class: 'meta', text: rowMeta(c) }),
     ]);

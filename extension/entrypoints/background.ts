@@ -7,6 +7,7 @@ import { loadSiteState } from '../sites/site-settings.ts';
 import { startReader } from '../background/reader.ts';
 import { createRunService } from '../dashboard/runs.ts';
 import { RETENTION_ALARM, RETENTION_KEY, runAutoDelete } from '../db/retention.ts';
+import { startHostAccessBadge } from '../background/host-access-badge.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -19,6 +20,7 @@ export default defineBackground(() => {
     loadSiteState,
     saveSiteState: (patch) => browser.storage.local.set(patch),
     extensionVersion: browser.runtime.getManifest().version,
+    extensionOrigin: browser.runtime.getURL('/').replace(/\/+$/, ''),
   });
 
   // Labels, the conversation panel's needs and "Check with Unspun" (background/reader.ts).
@@ -52,6 +54,9 @@ export default defineBackground(() => {
       if ('token' in changes || 'proxyUrl' in changes) void service.refreshDisabledSites();
     }
   });
+
+  // "!" on the toolbar button while the browser withholds a host Unspun needs (Firefox lets people revoke them).
+  startHostAccessBadge();
 
   // The worker just woke up: anything left pending by a previous life is due.
   void service.queue.drain();

@@ -6,6 +6,8 @@ export class ProxyError extends Error {
     message: string,
     /** HTTP status, or undefined when the proxy could not be reached at all. */
     readonly status?: number,
+    /** The proxy's error code (`{error: {code}}`), e.g. origin_not_paired. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ProxyError';
@@ -40,15 +42,17 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
     const body = await response.text();
     if (!response.ok) {
       let detail = body.slice(0, 300);
+      let code: string | undefined;
       try {
         const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
         const message = parsed.error ?? parsed.message;
         if (typeof message === 'string') detail = message;
         else if (message && typeof message === 'object' && 'message' in message) detail = String((message as { message: unknown }).message);
+        if (message && typeof message === 'object' && 'code' in message && typeof message.code === 'string') code = message.code.slice(0, 64);
       } catch {
         // not JSON: keep the text
       }
-      throw new ProxyError(`proxy answered ${response.status}${detail ? `: ${detail}` : ''}`, response.status);
+      throw new ProxyError(`proxy answered ${response.status}${detail ? `: ${detail}` : ''}`, response.status, code);
     }
     try {
       return JSON.parse(body) as unknown;
@@ -68,11 +72,14 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
     async taxonomy(): Promise<unknown> {
       return request('/v1/taxonomy', { method: 'GET', auth: true });
     },
-    /** Any other authenticated JSON route (batches, the site list); the caller validates the answer. */
-    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<unknown> {
+    /**
+     * Any other JSON route (batches, the site list, pairing); the caller validates the answer.
+     * Authenticated unless `auth: false` (the pairing challenge, sent before the proxy is trusted).
+     */
+    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; auth?: boolean } = {}): Promise<unknown> {
       return request(path, {
         method: init.method ?? 'GET',
-        auth: true,
+        auth: init.auth ?? true,
         ...(init.body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
       });
     },

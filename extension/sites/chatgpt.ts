@@ -12,7 +12,7 @@
 // `.result-streaming`. No signal → the core waits for the text to settle.
 // Temporary chats (`?temporary-chat=true`) have no id in the URL: not captured (nothing to key on).
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks } from './markdown.ts';
 import { queryAllFirst, queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -41,10 +41,12 @@ function readTurn(turn: Element): ParsedTurn | null {
   const message = queryFirst(turn, selectors.message) ?? (turn.matches('[data-message-author-role]') ? turn : null);
   const roleAttr = message?.getAttribute('data-message-author-role') ?? turn.getAttribute('data-turn');
   if (roleAttr !== 'user' && roleAttr !== 'assistant') return null;
-  const scope = message ?? turn;
-  const body = queryFirst(scope, roleAttr === 'assistant' ? selectors.body : selectors.userBody);
-  if (!body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  // A reply that used tools or search is several assistant messages in one turn: read them all,
+  // under the first one's id (the turn's action bar and "finished" speak for the whole turn).
+  const scope = message?.parentElement && roleAttr === 'assistant' && turn.contains(message.parentElement) ? message.parentElement : (message ?? turn);
+  const read = readBlocks(scope, roleAttr === 'assistant' ? selectors.body : selectors.userBody, { skip: selectors.chrome });
+  if (!read) return null;
+  const { body, textMap } = read;
   const siteId = message?.getAttribute('data-message-id');
   const id = siteId && !isRequestId(siteId) ? siteId : null;
   const model = message?.getAttribute('data-message-model-slug') ?? undefined;

@@ -10,7 +10,7 @@
 // No message ids in the DOM: fallback ids (role + text prefix, plus a virtual list's `data-index`
 // when the page has one). Artifacts (`.artifact-block-cell`) are cards, not reply text.
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks, readMarkdown } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -40,13 +40,22 @@ function readTurn(turn: Element): ParsedTurn | null {
   const role = assistant ? 'assistant' : user ? 'user' : null;
   if (!role) return null;
   const scope = (assistant ?? user)!;
-  const body = role === 'assistant' ? queryFirst(scope, selectors.body) : scope.matches(selectors.userBody.join(', ')) ? scope : queryFirst(scope, selectors.userBody);
-  if (!body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  // A reply with tool use or artifacts is several markdown blocks around the cards: read them all.
+  const read =
+    role === 'assistant'
+      ? readBlocks(scope, selectors.body, { skip: selectors.chrome })
+      : (() => {
+          const body = scope.matches(selectors.userBody.join(', ')) ? scope : queryFirst(scope, selectors.userBody);
+          return body ? { body, textMap: readMarkdown(body, { skip: selectors.chrome }) } : null;
+        })();
+  if (!read) return null;
+  const { body, textMap } = read;
+  const key = pageIndex(turn);
   return {
     role,
-    id: fallbackTurnId(role, textMap.text, pageIndex(turn)),
+    id: fallbackTurnId(role, textMap.text, { pageKey: key }),
     idSource: 'fallback',
+    ...(key ? { pageKey: key } : {}),
     element: turn,
     body,
     text: textMap.text,

@@ -7,7 +7,7 @@
 // reply's heading `<id>-author` and its parts `<id>-content-<n>` (aria-labelledby ties them).
 // Screen-reader headings "You said" / "Copilot said" and the reaction bar are chrome.
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks, readMarkdown } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -67,13 +67,15 @@ function readTurn(turn: Element): ParsedTurn | null {
   const assistant = isAssistantTurn(turn);
   // A drifted body selector falls back to the whole turn: the chrome list and the screen-reader
   // skips in readMarkdown keep "Copilot said" and the buttons out, and chromeText catches the rest.
-  const body = assistant
-    ? (queryFirst(turn, selectors.body) ?? turn)
-    : turn.matches(selectors.userBody[0])
-      ? turn
-      : queryFirst(turn, selectors.userBody);
-  if (!body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  // A reply's parts (`<id>-content-<n>`) are read together when the body container is gone.
+  const userBody = turn.matches(selectors.userBody[0]) ? turn : queryFirst(turn, selectors.userBody);
+  const read = assistant
+    ? (readBlocks(turn, selectors.body, { skip: selectors.chrome }) ?? { body: turn, textMap: readMarkdown(turn, { skip: selectors.chrome }) })
+    : userBody
+      ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) }
+      : null;
+  if (!read) return null;
+  const { body, textMap } = read;
   const role = assistant ? 'assistant' : 'user';
   const siteId = siteMessageId(turn, assistant);
   return {

@@ -7,7 +7,7 @@
 // `.ds-loading`). The user text's own class is build-hashed (`.fbb737a4`) and is never used.
 // The reasoning ("Thought for 12 seconds" + `.ds-think-content`) is not the reply and is left out.
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks, readMarkdown } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -40,17 +40,19 @@ const isAssistant = (turn: Element): boolean => queryFirst(turn, selectors.assis
 
 function readTurn(turn: Element): ParsedTurn | null {
   const key = rowOf(turn).getAttribute('data-virtual-list-item-key');
+  const keyed = key ? { pageKey: key } : {};
   if (isAssistant(turn)) {
-    const body = queryFirst(turn, selectors.body);
+    // Every reply block (a search answer can come in several), never the reasoning.
+    const read = readBlocks(turn, selectors.body, { skip: selectors.chrome });
     // Still thinking: no reply text yet, nothing to read.
-    if (!body) return null;
-    const textMap = readMarkdown(body, { skip: selectors.chrome });
-    return { role: 'assistant', id: fallbackTurnId('assistant', textMap.text, key), idSource: 'fallback', element: turn, body, text: textMap.text, textMap };
+    if (!read) return null;
+    const { body, textMap } = read;
+    return { role: 'assistant', id: fallbackTurnId('assistant', textMap.text, { pageKey: key }), idSource: 'fallback', ...keyed, element: turn, body, text: textMap.text, textMap };
   }
   const body = queryFirst(turn, selectors.userBody) ?? (turn.matches('.ds-message') ? turn : null);
   if (!body) return null;
   const textMap = readMarkdown(body, { skip: selectors.chrome });
-  return { role: 'user', id: fallbackTurnId('user', textMap.text, key), idSource: 'fallback', element: turn, body, text: textMap.text, textMap };
+  return { role: 'user', id: fallbackTurnId('user', textMap.text, { pageKey: key }), idSource: 'fallback', ...keyed, element: turn, body, text: textMap.text, textMap };
 }
 
 export const deepseek = defineSiteAdapter({

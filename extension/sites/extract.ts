@@ -266,3 +266,25 @@ export function offsetForNode<N>(map: TextMap<N>, node: N, nodeOffset: number): 
   }
   return -1;
 }
+
+/**
+ * Several blocks read as one text (a reply whose answer is split over sibling or nested blocks),
+ * separated by a blank line; every segment still points at its own text node, so offsets into the
+ * joined text map back into whichever block holds them. Empty parts are left out.
+ */
+export function joinTextMaps<N>(maps: readonly TextMap<N>[], separator = '\n\n'): TextMap<N> {
+  let text = '';
+  const segments: Segment<N>[] = [];
+  for (const map of maps) {
+    const trimmedEnd = map.text.replace(/\s+$/, '').length;
+    if (trimmedEnd === 0) continue;
+    if (text) text += separator;
+    const shift = text.length;
+    for (const s of map.segments) {
+      if (s.start >= trimmedEnd) continue;
+      segments.push({ ...s, start: s.start + shift, length: Math.min(s.length, trimmedEnd - s.start) });
+    }
+    text += map.text.slice(0, trimmedEnd);
+  }
+  return { text, segments };
+}

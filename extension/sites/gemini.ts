@@ -11,7 +11,7 @@
 // Finished: `.markdown-main-panel[aria-busy="true"]` → `"false"`; else `.response-footer.complete`.
 // Gemini shows a mode ("Flash", "Thinking"), not a model: read it as the model label when present.
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -22,6 +22,8 @@ const selectors = {
   userBody: ['.query-text', 'user-query-content', '.query-text-line'],
   replyId: ['message-content[id^="message-content-id-"]', '[id^="model-response-message-content"]'],
   busy: ['.markdown-main-panel[aria-busy]', '[aria-busy]'],
+  /** One question and its answer. */
+  exchange: ['.conversation-container'],
   finished: ['.response-footer.complete', 'message-actions'],
   mode: ['[data-test-id="bard-mode-menu-button"]', 'bard-mode-switcher button'],
   chrome: ['[data-test-id="model-thoughts"]', 'model-thoughts', '.response-footer', 'message-actions', 'sources-list', '.code-block-decoration', '.cdk-visually-hidden'],
@@ -42,10 +44,11 @@ function readTurn(turn: Element): ParsedTurn | null {
   const tag = turn.tagName.toLowerCase();
   const role = tag === 'model-response' || turn.querySelector('message-content') ? 'assistant' : tag === 'user-query' || turn.querySelector('user-query-content, .query-text') ? 'user' : null;
   if (!role) return null;
-  const body = queryFirst(turn, role === 'assistant' ? selectors.body : selectors.userBody);
-  if (!body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  const read = readBlocks(turn, role === 'assistant' ? selectors.body : selectors.userBody, { skip: selectors.chrome });
+  if (!read) return null;
+  const { body, textMap } = read;
   const siteId = role === 'assistant' ? geminiReplyId(queryFirst(turn, selectors.replyId)?.id) : null;
+  const exchange = turn.parentElement?.closest(selectors.exchange.join(', ')) ?? null;
   // The mode label is page-wide: it names the mode of the newest replies, which are the ones captured live.
   const mode = role === 'assistant' ? queryFirst(turn.ownerDocument, selectors.mode)?.textContent?.trim() : undefined;
   return {
@@ -53,6 +56,8 @@ function readTurn(turn: Element): ParsedTurn | null {
     id: siteId ?? fallbackTurnId(role, textMap.text),
     ...(siteId ? {} : { idSource: 'fallback' as const }),
     ...(mode ? { model: mode } : {}),
+    // One exchange per container: the question is first whatever order the DOM gives them.
+    ...(exchange ? { entry: exchange } : {}),
     element: turn,
     body,
     text: textMap.text,

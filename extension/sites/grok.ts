@@ -5,7 +5,7 @@
 // class and the reply's action bar back them up.
 // No "finished" signal was ever verified on Grok: isDone says undefined and the core waits for
 // the text to stop changing.
-import { readMarkdown } from './markdown.ts';
+import { readBlocks } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -50,9 +50,9 @@ export function grokRole(turn: Element): 'user' | 'assistant' | null {
 function readTurn(turn: Element): ParsedTurn | null {
   const id = grokMessageId(turn.id);
   const role = grokRole(turn);
-  const body = queryFirst(turn, selectors.body);
-  if (!id || !role || !body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  const read = readBlocks(turn, selectors.body, { skip: selectors.chrome });
+  if (!id || !role || !read) return null;
+  const { body, textMap } = read;
   return { role, id, element: turn, body, text: textMap.text, textMap };
 }
 

@@ -11,7 +11,7 @@
 // Finished: no site flag documented → the core waits for the text to settle. A stop button in
 // the composer, when present, says the newest reply is still streaming.
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks, readMarkdown } from './markdown.ts';
 import { queryAllFirst, queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -33,10 +33,11 @@ export function lechatConversationId(url: URL): string | null {
 function readTurn(turn: Element): ParsedTurn | null {
   const role = turn.getAttribute('data-message-author-role');
   if (role !== 'user' && role !== 'assistant') return null;
-  const parts = role === 'assistant' ? queryAllFirst(turn, selectors.body) : [];
-  const body = role === 'assistant' ? parts[0] : queryFirst(turn, selectors.userBody);
-  if (!body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  // A reply can be several answer parts (text, a tool call or sources, more text): all of them.
+  const userBody = role === 'user' ? queryFirst(turn, selectors.userBody) : null;
+  const read = role === 'assistant' ? readBlocks(turn, selectors.body, { skip: selectors.chrome }) : userBody ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) } : null;
+  if (!read) return null;
+  const { body, textMap } = read;
   const siteId = turn.getAttribute('data-message-id');
   const version = turn.getAttribute('data-message-version');
   const id = siteId ? (version && version !== '0' ? `${siteId}~v${version}` : siteId) : null;

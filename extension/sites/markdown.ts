@@ -1,8 +1,9 @@
 // Reads a rendered chat reply back as Markdown-faithful text: fenced code blocks with their
 // language, tables as rows, math as its TeX source (never the three renderings KaTeX draws), and
 // none of the site's chrome (copy buttons, code headers, screen-reader labels, our own UI).
-import { extractText, type TextMap } from './extract.ts';
+import { extractText, joinTextMaps, type TextMap } from './extract.ts';
 import { isUnspunElement } from './query.ts';
+import { outermost } from './turns.ts';
 
 export interface ReadOptions {
   /** Site chrome inside the body to leave out (e.g. a code block's language header). */
@@ -53,4 +54,22 @@ export function readMarkdown(body: Element, options: ReadOptions = {}): TextMap<
     codeLanguage: (pre) => languageOf(pre as Element),
     markdownTables: true,
   });
+}
+
+/**
+ * A reply read from every block that holds it: the first selector of `selectors` (most stable
+ * first) that matches inside `scope`, all its outermost matches, read in document order and
+ * joined. A reply split over sibling or nested blocks (answer parts, text around a tool card)
+ * is read whole, and offsets map back into whichever block holds them. Null when nothing matches.
+ */
+export function readBlocks(scope: Element, selectors: readonly string[], options: ReadOptions = {}): { body: Element; textMap: TextMap<Node> } | null {
+  for (const selector of selectors) {
+    const found = Array.from(scope.querySelectorAll(selector));
+    if (scope.matches(selector)) found.unshift(scope);
+    const blocks = outermost(found);
+    if (blocks.length === 0) continue;
+    const maps = blocks.map((block) => readMarkdown(block, options));
+    return { body: blocks[maps.findIndex((m) => m.text.trim() !== '')] ?? blocks[0]!, textMap: maps.length === 1 ? maps[0]! : joinTextMaps(maps) };
+  }
+  return null;
 }

@@ -5,7 +5,7 @@
 // The bot's name is the model. "Finished": the historical `data-complete` flag when present,
 // otherwise undefined (the core waits for the text to stop changing).
 import { fallbackTurnId } from './ids.ts';
-import { readMarkdown } from './markdown.ts';
+import { readBlocks } from './markdown.ts';
 import { queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
 
@@ -50,9 +50,9 @@ function botNameFor(turn: Element): string | null {
 
 function readTurn(turn: Element): ParsedTurn | null {
   const role = roleOf(turn);
-  const body = queryFirst(turn, selectors.body);
-  if (!role || !body) return null;
-  const textMap = readMarkdown(body, { skip: selectors.chrome });
+  const read = readBlocks(turn, selectors.body, { skip: selectors.chrome });
+  if (!role || !read) return null;
+  const { body, textMap } = read;
   const model = role === 'assistant' ? botNameFor(turn) : null;
   return {
     role,

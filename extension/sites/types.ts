@@ -30,18 +30,27 @@ export interface SiteSelectors {
 export interface ParsedTurn {
   role: Role;
   /**
-   * The site's message id when the page has one; otherwise `fallbackTurnId(...)` from
-   * `sites/ids.ts` (a hash of the text prefix and, where the page shows one, the turn index),
-   * and `idSource: 'fallback'`.
+   * The site's message id when the page has one; otherwise `idSource: 'fallback'` and any id:
+   * `settleTurns` (sites/turns.ts) replaces it with `fallbackTurnId(...)` from `sites/ids.ts`
+   * (role + text prefix + the user turn a reply answers, or the page's own key), once it knows
+   * the turn's place in the thread.
    */
   id: string;
   /** Where `id` came from. Omitted = 'site'. */
   idSource?: 'site' | 'fallback';
+  /** A key the page gives this turn (a virtual list's item key, `data-index`): goes into a fallback id. */
+  pageKey?: string;
+  /**
+   * The exchange (question + answer) this turn belongs to, when the page groups them and may
+   * put the question after the answer in DOM order (Perplexity): turns are ordered by their
+   * entry's document position, the user turn first within one entry.
+   */
+  entry?: Element;
   /** The model name/slug/mode the page shows for this reply, when it shows one. */
   model?: string;
   /** The turn container (badge goes here). */
   element: Element;
-  /** The message body the text was read from. */
+  /** The message body the text was read from (the first one when the reply spans several blocks). */
   body: Element;
   text: string;
   textMap: TextMap<Node>;
@@ -56,7 +65,10 @@ export interface SiteAdapter {
   selectors: SiteSelectors;
   /** The conversation id for this page, or null when the page holds no conversation yet. */
   conversationId(url: URL, doc: Document): string | null;
-  /** Every turn in the thread, oldest first. Turns without a role or body are left out. */
+  /**
+   * Every turn in the thread. Turns without a role or body are left out. The core puts them in
+   * document order (`settleTurns`), drops a turn read twice, and settles fallback ids.
+   */
   parse(thread: Element): ParsedTurn[];
   /**
    * Optional, recommended: reads ONE turn element (one match of `selectors.turn`); null when it is

@@ -1,5 +1,7 @@
 // The flag card: what move, where (the quote), why, what would back it up, who found it, and the
-// reader's agree / disagree. One card per page, fixed-positioned, in a shadow root. Judge and
+// reader's agree / disagree. One card per page, fixed-positioned, in a closed shadow root: the
+// chat page cannot read the reader's note or earlier verdicts, and a label is saved only from a
+// trusted event (a real click or key press; a page script's synthetic click is ignored). Judge and
 // page text go in through textContent only.
 //
 // Keyboard: the badge opens the summary (focus moves to its first flag), Enter on a flag opens
@@ -113,7 +115,7 @@ const FOCUSABLE = 'button:not([disabled]), textarea, [href], input, [tabindex]:n
 
 export function createFlagCard(options: FlagCardOptions = {}) {
   const doc = options.doc ?? document;
-  const { host, root } = createShadowHost('unspun-card', CARD_CSS);
+  const { host, root } = createShadowHost('unspun-card', CARD_CSS, 'closed');
   host.hidden = true;
   const card = h('div', { class: 'card', attrs: { role: 'dialog', 'aria-label': 'Unspun', tabindex: '-1' } });
   root.append(card);
@@ -210,10 +212,16 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         status.textContent = `Not saved: ${error instanceof Error ? error.message : String(error)}`;
       }
     };
-    agree.addEventListener('click', () => void save('agree'));
-    disagree.addEventListener('click', () => void save('disagree'));
+    // Only the reader labels: events a page script dispatches are not trusted, and are dropped.
+    agree.addEventListener('click', (event) => {
+      if (event.isTrusted) void save('agree');
+    });
+    disagree.addEventListener('click', (event) => {
+      if (event.isTrusted) void save('disagree');
+    });
     // A note written after the verdict is saved when the reader leaves the field.
-    note.addEventListener('change', () => {
+    note.addEventListener('change', (event) => {
+      if (!event.isTrusted) return;
       const verdict = section.dataset.verdict;
       if (verdict === 'agree' || verdict === 'disagree') void save(verdict);
     });

@@ -14,11 +14,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** A host element for injected UI, marked so text extraction skips it, with an open shadow root. */
-export function createShadowHost(tag: string, css: string): { host: HTMLElement; root: ShadowRoot } {
+/**
+ * A host element for injected UI, marked so text extraction skips it, with a shadow root. Use
+ * `closed` for anything the page must not read or drive (the flag card: the reader's labels and
+ * notes); only the content script that made it keeps a reference to a closed root.
+ */
+export function createShadowHost(tag: string, css: string, mode: ShadowRootMode = 'open'): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement(tag);
   host.setAttribute(UNSPUN_ATTRIBUTE, '');
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode });
   adoptCss(root, css);
   return { host, root };
 }

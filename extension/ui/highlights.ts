@@ -23,6 +23,8 @@ export function isHighlightSupported(): boolean {
 
 export function createHighlightLayer(doc: Document = document) {
   const byMessage = new Map<string, DrawnFlag[]>();
+  /** The text each range covered when drawn: a re-render that moves or collapses a range changes it. */
+  const drawnText = new WeakMap<Range, string>();
   /** One Highlight per family × severity, plus the active one. */
   const layers = new Map<string, Highlight>(STYLES.map((style) => [style.name, new Highlight()]));
   const active = new Highlight();
@@ -48,7 +50,10 @@ export function createHighlightLayer(doc: Document = document) {
     set(messageId: string, drawn: DrawnFlag[]): void {
       clear(messageId);
       ensureRegistered();
-      for (const d of drawn) layerOf(d.flag).add(d.range);
+      for (const d of drawn) {
+        layerOf(d.flag).add(d.range);
+        drawnText.set(d.range, d.range.toString());
+      }
       byMessage.set(messageId, drawn);
     },
     clear,
@@ -66,9 +71,15 @@ export function createHighlightLayer(doc: Document = document) {
       }
       return best;
     },
-    /** True when the site re-rendered a drawn reply and its ranges now point at detached nodes. */
+    /**
+     * True when the site re-rendered a drawn reply: its ranges point at detached nodes, or (the
+     * usual case: live ranges follow removals) collapsed onto a surviving parent, or no longer
+     * cover the text they were drawn over.
+     */
     isStale(messageId: string): boolean {
-      return (byMessage.get(messageId) ?? []).some((d) => !d.range.startContainer.isConnected || !d.range.endContainer.isConnected);
+      return (byMessage.get(messageId) ?? []).some(
+        (d) => !d.range.startContainer.isConnected || !d.range.endContainer.isConnected || d.range.collapsed || d.range.toString() !== drawnText.get(d.range),
+      );
     },
     setActive(range: Range | null): void {
       active.clear();

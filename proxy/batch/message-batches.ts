@@ -2,12 +2,16 @@
 // needs. Built from the same settings as the judge (key, base URL); the key never leaves the client,
 // and every failure is mapped by the judge's own toUpstreamError (key redacted).
 import Anthropic from '@anthropic-ai/sdk';
-import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { Message, MessageBatch, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { redactSecrets, toUpstreamError } from '../judges/anthropic/errors.ts';
 
 export interface UpstreamBatch {
   id: string;
   processingStatus: 'in_progress' | 'canceling' | 'ended';
+  /** ISO time the upstream created it. */
+  createdAt?: string;
+  /** How many requests it holds (all states). */
+  requests?: number;
 }
 
 export type UpstreamItemResult =
@@ -15,7 +19,10 @@ export type UpstreamItemResult =
   | { customId: string; type: 'errored' | 'canceled' | 'expired'; message?: string };
 
 export interface MessageBatchClient {
+  /** One try, no retry of its own: a create that timed out may still have landed (see list). */
   create(requests: Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }>): Promise<UpstreamBatch>;
+  /** The batches created at or after `since` (ISO), newest first. */
+  list(since: string): Promise<UpstreamBatch[]>;
   retrieve(id: string): Promise<UpstreamBatch>;
   results(id: string): Promise<UpstreamItemResult[]>;
   cancel(id: string): Promise<void>;
@@ -26,7 +33,7 @@ export interface MessageBatchClientOptions {
   baseURL?: string | undefined;
   /** Named in error messages (a 404 names the model). */
   model?: string | undefined;
-  /** Per call (create, retrieve, results): these are small, quick requests. */
+  /** Per call (create, list, retrieve, results): these are small, quick requests. */
   timeoutMs?: number;
   maxRetries?: number;
   fetch?: typeof fetch;
@@ -56,14 +63,21 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
   return {
     create: (requests) =>
       call(async (signal) => {
-        const batch = await client.messages.batches.create({ requests }, { signal });
-        return { id: batch.id, processingStatus: batch.processing_status };
+        // The SDK's own retries would send a second batch after a timeout: the runner retries
+        // instead, after looking for the batch the first try may have created.
+        return describeBatch(await client.messages.batches.create({ requests }, { signal, maxRetries: 0 }));
+      }),
+    list: (since) =>
+      call(async (signal) => {
+        const out: UpstreamBatch[] = [];
+        for await (const batch of client.messages.batches.list({ limit: 100 }, { signal })) {
+          if (Date.parse(batch.created_at) < Date.parse(since)) break; // newest first
+          out.push(describeBatch(batch));
+        }
+        return out;
       }),
     retrieve: (id) =>
-      call(async (signal) => {
-        const batch = await client.messages.batches.retrieve(id, {}, { signal });
-        return { id: batch.id, processingStatus: batch.processing_status };
-      }),
+      call(async (signal) => describeBatch(await client.messages.batches.retrieve(id, {}, { signal }))),
     results: (id) =>
       call(async (signal) => {
         const out: UpstreamItemResult[] = [];
@@ -79,6 +93,16 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
       call(async (signal) => {
         await client.messages.batches.cancel(id, {}, { signal });
       }),
+  };
+}
+
+function describeBatch(batch: MessageBatch): UpstreamBatch {
+  const counts = batch.request_counts;
+  return {
+    id: batch.id,
+    processingStatus: batch.processing_status,
+    createdAt: batch.created_at,
+    requests: counts ? counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired : undefined,
   };
 }
 

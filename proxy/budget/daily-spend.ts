@@ -2,7 +2,8 @@
 // the day's spend, and the daily budget checked against it (UNSPUN_DAILY_BUDGET_USD).
 // Concurrent requests are checked before they run and counted when they finish, so a day can end
 // a few requests over the budget, never more than the concurrency limit's worth.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { ensurePrivateDir, writePrivateFileAtomic } from '../private-files.ts';
 import { dirname } from 'node:path';
 
 export const SPEND_FILE = 'spend.json';
@@ -54,9 +55,8 @@ export function openDailySpend({ budgetUsd, file, clock = Date.now, onError }: D
     if (!file || failed) return;
     try {
       const kept = [...days].sort(([a], [b]) => a.localeCompare(b)).slice(-KEEP_DAYS);
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      writeFileSync(`${file}.tmp`, `${JSON.stringify({ days: Object.fromEntries(kept) }, null, 1)}\n`, { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
+      ensurePrivateDir(dirname(file));
+      writePrivateFileAtomic(file, `${JSON.stringify({ days: Object.fromEntries(kept) }, null, 1)}\n`);
     } catch (error) {
       failed = true;
       onError?.(`the spend file ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); today's spend is counted in memory only`);

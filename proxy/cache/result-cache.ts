@@ -1,12 +1,14 @@
 // Scores by content hash, kept on disk so they survive a restart: one append-only JSONL file in the
 // config dir, loaded at start, compacted when it has grown to twice the live entries. Least recently
 // used entries are evicted past `maxEntries` (reads reorder in memory only: a hit costs no write,
-// so after a restart the newest writes are the ones kept). A torn last line (a crash mid-write) is skipped.
-// Entries hold results (quotes of the user's replies, never the key): the file is 0600.
+// so after a restart the newest writes are the ones kept). A torn line (a crash mid-write) is skipped
+// and reported with its line number, and the next append starts on a new line so it is not glued to
+// the torn one. Entries hold results (quotes of the user's replies, never the key): the file is 0600.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JudgeInfo, ScoreResult, type ScoreRequest } from '#shared/schemas';
+import { appendPrivateFile, ensurePrivateDir, writePrivateFileAtomic } from '../private-files.ts';
 
 /** What is stored: a result without the per-request fields. */
 export type StoredResult = Omit<ScoreResult, 'cached' | 'latencyMs' | 'notice'>;
@@ -71,7 +73,7 @@ export interface FileCacheOptions {
   /** Directory of the cache file (created 0700). */
   dir: string;
   maxEntries?: number;
-  /** Called when the file cannot be written (the cache then keeps working in memory). */
+  /** Called when the file cannot be written (the cache then keeps working in memory), and when lines were skipped at load. */
   onError?: (message: string) => void;
 }
 
@@ -80,13 +82,23 @@ export function openResultCache({ dir, maxEntries = 5000, onError }: FileCacheOp
   const path = join(dir, CACHE_FILE);
   const memory = createMemoryCache(maxEntries);
   let lines = 0;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  /** The file ends without a newline (a crash cut the last line): the next append starts a new one. */
+  let torn = false;
+  ensurePrivateDir(dir);
   if (existsSync(path)) {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
+    const text = readFileSync(path, 'utf8');
+    torn = text.length > 0 && !text.endsWith('\n');
+    const skipped: number[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
       lines++;
       const entry = parseLine(line);
       if (entry) memory.set(entry.k, entry.r);
+      else skipped.push(i + 1);
+    });
+    if (skipped.length > 0) {
+      const shown = skipped.slice(0, 10).join(', ') + (skipped.length > 10 ? `, and ${skipped.length - 10} more` : '');
+      onError?.(`the result cache ${path}: skipped ${skipped.length} unreadable line(s) (line ${shown}); those results will be asked for again`);
     }
   }
   let failed = false;
@@ -97,13 +109,12 @@ export function openResultCache({ dir, maxEntries = 5000, onError }: FileCacheOp
   };
 
   function compact(): void {
-    const tmp = `${path}.tmp`;
     const live: string[] = [];
     // Rewrites in least-recently-used order, so the next load keeps the same order.
     for (const [k, r] of memory.entries()) live.push(JSON.stringify({ k, r }));
-    writeFileSync(tmp, live.length ? `${live.join('\n')}\n` : '', { mode: 0o600 });
-    renameSync(tmp, path);
+    writePrivateFileAtomic(path, live.length ? `${live.join('\n')}\n` : '');
     lines = live.length;
+    torn = false;
   }
 
   return {
@@ -113,7 +124,8 @@ export function openResultCache({ dir, maxEntries = 5000, onError }: FileCacheOp
       memory.set(key, result);
       if (failed) return;
       try {
-        appendFileSync(path, `${JSON.stringify({ k: key, r: result })}\n`, { mode: 0o600 });
+        appendPrivateFile(path, `${torn ? '\n' : ''}${JSON.stringify({ k: key, r: result })}\n`);
+        torn = false;
         lines++;
         if (lines > Math.max(2 * maxEntries, 100)) compact();
       } catch (error) {

@@ -1,12 +1,18 @@
 // `npm run --silent convert`: a data export (ChatGPT, Claude, or Unspun's own JSONL) in, scored and
 // (by default) redacted Unspun export records out, one conversation a line, with manifest.json and
 // schema.json beside them. For researchers scoring exports on a server, without a browser.
-// Streaming: one conversation is read, scored, redacted and written at a time (a few in flight with
-// the anthropic judge), so memory is bounded by the largest conversation, not the file.
-// Exit 0 ok, 1 some records failed (each named on stderr, the others written), 2 usage or setup.
+// Streaming: the export's JSON array is split into its elements as the bytes arrive, and one
+// conversation is parsed, scored, redacted and written at a time (a few in flight with the
+// anthropic judge), so memory is bounded by the largest conversation, not the file. (A ChatGPT
+// conversation is a tree keyed by node id in no set order: it has to be whole before its active
+// branch can be followed.) Every step is linear in the conversation's length. Progress goes to
+// stderr about once a second. Outputs are written to temp files and renamed at the end.
+// Exit 0 ok; 1 some records failed (each named on stderr, the others written); 2 usage, setup,
+// an input file that is not a readable export (not a JSON array, truncated) or an output that
+// could not be written: then nothing is written.
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { csvHeader, csvRows, toJsonlLine, toShareGpt } from '#shared/export/formats';
@@ -21,7 +27,8 @@ import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
 import { createJudges } from '../server.ts';
 import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
 import { type NameFinder, startNameWorker } from './convert/names.ts';
-import { type HashedOutput, openHashedOutput } from './convert/output.ts';
+import { type HashedOutput, openHashedOutput, tempPathFor } from './convert/output.ts';
+import { type ConvertProgress, createProgress, NO_PROGRESS } from './convert/progress.ts';
 import { scoreRecord } from './convert/score-record.ts';
 import { orderedPool } from './lines.ts';
 import { describeFsError, runAsProcess, sameFile } from './process.ts';
@@ -42,7 +49,8 @@ export interface ConvertCliIo {
 type RecordOutcome = { ok: true; line: string; record: ExportRecord } | { ok: false; where: string; message: string };
 
 export async function runConvertCli(io: ConvertCliIo): Promise<number> {
-  const say = (text: string) => io.stderr.write(`${text}\n`);
+  const sayLine = (text: string): void => void io.stderr.write(`${text}\n`);
+  let say = sayLine;
   const now = io.now ?? (() => new Date());
 
   let args: ConvertArgs;
@@ -90,13 +98,14 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     return 2;
   }
   const outputs: { records?: HashedOutput; csv?: HashedOutput; sharegpt?: HashedOutput } = {};
+  const discardAll = () => Promise.all(Object.values(outputs).map((o) => o.discard()));
   try {
     outputs.records = await openHashedOutput(outPath, 'records', dir, '--out');
     if (args.csv) outputs.csv = await openHashedOutput(args.csv, 'csv', dir, '--csv');
     if (args.sharegpt) outputs.sharegpt = await openHashedOutput(args.sharegpt, 'sharegpt', dir, '--sharegpt');
   } catch (error) {
     if (input !== io.stdin) input.destroy();
-    await Promise.all(Object.values(outputs).map((o) => o.close()));
+    await discardAll();
     say((error as Error).message);
     return 2;
   }
@@ -106,11 +115,19 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   const stats = createExportStats();
   const inHash = createHash('sha256');
   const startedAt = now();
+  const progress: ConvertProgress = args.progress
+    ? createProgress(io.stderr, { now: () => now().getTime(), ...(inputPath !== '-' ? { totalBytes: statSync(inputPath).size } : {}) })
+    : NO_PROGRESS;
+  say = (text: string) => {
+    progress.end();
+    sayLine(text);
+  };
 
   input.setEncoding('utf8');
   async function* hashed(): AsyncGenerator<string> {
     for await (const chunk of input as AsyncIterable<string>) {
       inHash.update(chunk);
+      progress.read(Buffer.byteLength(chunk));
       yield chunk;
     }
   }
@@ -119,13 +136,13 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     if (!outcome.ok) return outcome;
     try {
       const redact = async (record: ExportRecord) => {
-        const found = names ? await nameLookup(names, redactableTexts(record)) : undefined;
+        const found = names ? await nameLookup(names, redactableTexts(record), (n) => progress.named(n)) : undefined;
         return redactRecord(record, { texts: true, ids: true, salt: salt!.value, ...(found ? { names: found } : {}) });
       };
       // Scored on the original text (the detector's support checks see real URLs and numbers), then
       // redacted with the flags moved; --redact-first redacts before the judge sees anything.
       let record = args.redactFirst ? await redact(outcome.record) : outcome.record;
-      record = (await scoreRecord(record, judge, now())).record;
+      record = (await scoreRecord(record, judge, now(), (n) => progress.scored(n))).record;
       if (args.redact && !args.redactFirst) record = await redact(record);
       return { ok: true, line: toJsonlLine(record), record };
     } catch (error) {
@@ -134,13 +151,12 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   };
 
   let fatal: string | undefined;
-  // The file itself may be broken (not a JSON array, truncated): what came before is still written.
+  // The file itself may be broken (not a JSON array, truncated): then nothing is written.
   async function* guarded(source: AsyncIterable<ImportOutcome>): AsyncGenerator<ImportOutcome> {
     try {
       yield* source;
     } catch (error) {
       fatal = `${inputPath === '-' ? 'stdin' : inputPath}: ${(error as Error).message}`;
-      stats.fail();
     }
   }
   try {
@@ -150,6 +166,7 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
         await outputs.records!.write(result.line);
         if (outputs.csv) await outputs.csv.write(csvRows(result.record));
         if (outputs.sharegpt) await outputs.sharegpt.write(`${JSON.stringify(toShareGpt(result.record))}\n`);
+        progress.written(1);
       } else {
         stats.fail();
         say(`${result.where}: ${result.message}; skipped`);
@@ -158,14 +175,20 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   } finally {
     await names?.close();
   }
+  if (fatal) {
+    await discardAll();
+    say(`${fatal}\nNothing was written: the input is not a complete ${args.from} export (${stats.counts.conversations} conversation${stats.counts.conversations === 1 ? '' : 's'} read before the break).`);
+    return 2;
+  }
 
   const files: ManifestFile[] = [];
   for (const output of [outputs.records, outputs.csv, outputs.sharegpt]) {
     if (!output) continue;
     const { file, error } = await output.close();
     if (error) {
-      say(`Cannot write ${file.name}: ${error.message}`);
-      return 1;
+      await discardAll();
+      say(`Cannot write ${file.name}: ${error.message}; nothing was written`);
+      return 2;
     }
     files.push(file);
   }
@@ -182,15 +205,23 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     filters: { from: args.from, judge: judge.kind, redact: args.redact, names: args.redact && args.names, redact_first: args.redactFirst },
     redaction: { texts: args.redact, ids: args.redact ? 'pseudonymous' : 'site', salt: salt?.kind ?? 'none' },
   });
+  // Every file complete in its temp file first; then the renames, the manifest last (it vouches for the others).
+  const sides = [
+    { path: join(dir, 'schema.json'), temp: tempPathFor(join(dir, 'schema.json')), text: schemaText },
+    { path: join(dir, 'manifest.json'), temp: tempPathFor(join(dir, 'manifest.json')), text: `${JSON.stringify(manifest, null, 2)}\n` },
+  ];
   try {
-    writeFileSync(join(dir, 'schema.json'), schemaText);
-    writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const side of sides) writeFileSync(side.temp, side.text, { flag: 'wx' });
+    for (const output of [outputs.records, outputs.csv, outputs.sharegpt]) output?.commit();
+    for (const side of sides) renameSync(side.temp, side.path);
   } catch (error) {
+    for (const side of sides) rmSync(side.temp, { force: true });
+    await discardAll();
     say(`Cannot write manifest.json / schema.json beside ${outPath}: ${(error as Error).message}`);
-    return 1;
+    return 2;
   }
 
-  if (fatal) say(fatal);
+  progress.end();
   const c = manifest.counts;
   say(
     `${c.conversations} conversation${c.conversations === 1 ? '' : 's'} (${c.messages} messages, ${c.flags} flags, judge ${judge.kind}${args.redact ? ', redacted' : ''}) written to ${outPath}` +
@@ -199,10 +230,19 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
   return c.failed > 0 ? 1 : 0;
 }
 
-/** Finds names in all texts of a record at once (one round trip to the worker). */
-async function nameLookup(names: NameFinder, texts: string[]): Promise<(text: string) => readonly NameSpan[]> {
+/** Texts sent to the names worker per round trip: progress between them, and no 100k-text message. */
+const NAMES_BATCH = 500;
+
+/** Finds names in all texts of a record, NAMES_BATCH texts per round trip to the worker. */
+async function nameLookup(names: NameFinder, texts: string[], onNamed: (texts: number) => void): Promise<(text: string) => readonly NameSpan[]> {
   const unique = [...new Set(texts)];
-  return namesLookup(unique, await names.find(unique));
+  const found: NameSpan[][] = [];
+  for (let i = 0; i < unique.length; i += NAMES_BATCH) {
+    const batch = unique.slice(i, i + NAMES_BATCH);
+    for (const spans of await names.find(batch)) found.push(spans);
+    onNamed(batch.length);
+  }
+  return namesLookup(unique, found);
 }
 
 function readOrMakeSalt(path: string, say: (text: string) => void): string {

@@ -17,6 +17,8 @@ import {
 
 export function isoTime(value: number | string | Date | undefined | null): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
+  // Epoch ms (every time the archive stores): straight to the string, no checks on a Date object.
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? new Date(value).toISOString() : undefined;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isFinite(date.getTime()) ? date.toISOString() : undefined;
 }
@@ -149,13 +151,26 @@ export interface ArchiveConversation {
   adapterVersion?: string;
 }
 
+/** The archive's record source as an export's capture source: a re-imported Unspun export was captured by the extension. */
+const CAPTURE_SOURCE_OF: Record<NonNullable<ConversationRecord['source']>, CaptureSource> = {
+  extension: 'extension',
+  'unspun-export': 'extension',
+  'chatgpt-export': 'chatgpt-export',
+  'claude-export': 'claude-export',
+};
+
 /**
  * The archive stores assistant replies, each with the user turn it answers. The export lists them
  * as user/assistant pairs in capture order; a user turn gets the reply's parent id when the site
- * gave one, else `<reply id>:user`.
+ * gave one, else `<reply id>:user`. Provenance comes from what the archive recorded (source,
+ * method, completeness, title, per-message capture method and times); records written before
+ * those fields existed were all captured by the extension from the page, and are exported so.
  */
 export function recordFromArchive(input: ArchiveConversation): ExportRecord {
   const { conversation } = input;
+  const source = CAPTURE_SOURCE_OF[conversation.source ?? 'extension'];
+  const method = conversation.captureMethod ?? 'dom';
+  const imported = source !== 'extension';
   const scoreByMessage = new Map(input.scores.map((s) => [s.messageKey, s]));
   const labelsByMessage = new Map<string, ArchiveLabel[]>();
   for (const label of input.labels ?? []) labelsByMessage.set(label.messageKey, [...(labelsByMessage.get(label.messageKey) ?? []), label]);
@@ -170,7 +185,7 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
       const userId = reply.parentId ?? `${reply.messageId}:user`;
       if (!seenUserIds.has(userId)) {
         seenUserIds.add(userId);
-        messages.push({ id: userId, index: messages.length, role: 'user', text: reply.userTurn, capture_method: 'dom' });
+        messages.push({ id: userId, index: messages.length, role: 'user', text: reply.userTurn, capture_method: reply.captureMethod ?? method });
       }
       parentId = userId;
     }
@@ -187,9 +202,12 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
       index: messages.length,
       role: 'assistant',
       text: reply.text,
-      captured_at: isoTime(reply.capturedAt)!,
-      ...(reply.model ? { model: reply.model, model_source: 'dom' as const } : {}),
-      capture_method: 'dom',
+      ...(reply.createdAt !== undefined ? { created_at: isoTime(reply.createdAt)! } : {}),
+      // An imported reply's capture time is when the export was read, not a fact about the conversation.
+      ...(reply.captureMethod === 'import' ? {} : { captured_at: isoTime(reply.capturedAt)! }),
+      // Models of imports come from the site's own export data; the extension reads the page's label.
+      ...(reply.model ? { model: reply.model, model_source: reply.captureMethod === 'dom' || reply.captureMethod === undefined ? ('dom' as const) : ('api' as const) } : {}),
+      capture_method: reply.captureMethod ?? method,
     };
     if (score) message.scores = [exportScore({ ...score, droppedQuotes: score.droppedQuotes }, reply.text, score.scoredAt, labelOf)];
     messages.push(message);
@@ -200,13 +218,16 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
     id: conversation.conversationId,
     site: conversation.site,
     ...(conversation.url ? { url: conversation.url } : {}),
-    firstCapturedAt: conversation.firstCapturedAt,
-    lastCapturedAt: conversation.lastCapturedAt,
-    source: 'extension',
-    method: 'dom',
+    // A site export's title is the site's own; otherwise the title is the first user turn, shortened
+    // (the dashboard's label for the list): that one is not exported, the user turn itself is.
+    ...(conversation.titleSource === 'site' && conversation.title ? { title: conversation.title } : {}),
+    // An import stores the conversation's own creation and update times where the extension stores its capture times.
+    ...(imported ? { createdAt: conversation.firstCapturedAt, updatedAt: conversation.lastCapturedAt } : { firstCapturedAt: conversation.firstCapturedAt, lastCapturedAt: conversation.lastCapturedAt }),
+    source,
+    method,
     ...(input.adapterVersion ? { adapterVersion: input.adapterVersion } : {}),
     // The extension stores the replies it saw finish; earlier turns of the chat may be missing.
-    completeness: 'partial',
+    completeness: conversation.completeness ?? 'partial',
     warnings,
     messages,
   });

@@ -40,6 +40,7 @@ export const ZIP_FILES = { records: 'conversations.jsonl', csv: 'conversations.c
 export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, options: ZipExportOptions): AsyncGenerator<Uint8Array> {
   const createdAt = options.createdAt ?? new Date();
   const zip = createZipWriter();
+  const encoder = new TextEncoder();
   const stats = createExportStats();
   const files: ManifestFile[] = [];
   const csvParts: string[] = options.csv ? [csvHeader()] : [];
@@ -61,7 +62,8 @@ export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable
           ...(redaction.texts && redaction.findNames ? { names: findNamesInRecord(record, redaction.findNames) } : {}),
         });
       }
-      const line = toJsonlLine(record);
+      // Encoded once: the same bytes are hashed for the manifest and stored in the zip.
+      const line = encoder.encode(toJsonlLine(record));
       stats.add(record);
       if (options.csv) csvParts.push(csvRows(record));
       jsonl.update(line);
@@ -79,8 +81,9 @@ export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable
     const csv = createFileHasher(ZIP_FILES.csv, 'csv');
     yield zip.startFile(ZIP_FILES.csv, createdAt);
     for (const part of csvParts.splice(0)) {
-      csv.update(part);
-      yield zip.write(part);
+      const bytes = encoder.encode(part);
+      csv.update(bytes);
+      yield zip.write(bytes);
     }
     yield zip.endFile();
     files.push(csv.file());

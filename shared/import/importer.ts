@@ -2,7 +2,7 @@
 // record (its position and id) and what is wrong with it, and the good records still import.
 import type { z } from 'zod';
 import type { ExportRecord } from '../export/record.ts';
-import { splitJsonArray } from './json-array.ts';
+import { type ArrayElement, splitJsonArray } from './json-array.ts';
 
 export const IMPORT_FORMATS = ['chatgpt', 'claude', 'unspun'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -35,17 +35,29 @@ export interface ArrayImporter {
 
 /** Reads a JSON array export element by element: one outcome per element, in file order. */
 export async function* importJsonArray(chunks: AsyncIterable<string> | Iterable<string>, importer: ArrayImporter): AsyncGenerator<ImportOutcome> {
-  for await (const element of splitJsonArray(chunks)) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(element.text);
-    } catch (error) {
-      yield { ok: false, where: nameRecord('conversation', element.index, undefined), message: `invalid JSON (${(error as Error).message})` };
-      continue;
-    }
-    const where = nameRecord('conversation', element.index, importer.idOf(raw));
-    yield toOutcome(where, () => importer.toRecord(raw));
+  const elements = splitJsonArray(chunks)[Symbol.asyncIterator]();
+  for (;;) {
+    // The element's text and parsed JSON live only inside nextOutcome: while the caller works on
+    // this outcome, this suspended generator holds nothing but the outcome (a big conversation's
+    // text, parsed tree and record would otherwise all stay alive at once).
+    const outcome = await nextOutcome(elements, importer);
+    if (!outcome) return;
+    yield outcome;
   }
+}
+
+async function nextOutcome(elements: AsyncIterator<ArrayElement>, importer: ArrayImporter): Promise<ImportOutcome | undefined> {
+  const next = await elements.next();
+  if (next.done) return undefined;
+  const element = next.value;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(element.text);
+  } catch (error) {
+    return { ok: false, where: nameRecord('conversation', element.index, undefined), message: `invalid JSON (${(error as Error).message})` };
+  }
+  const where = nameRecord('conversation', element.index, importer.idOf(raw));
+  return toOutcome(where, () => importer.toRecord(raw));
 }
 
 export function toOutcome(where: string, read: () => ExportRecord): ImportOutcome {

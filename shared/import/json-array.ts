@@ -45,20 +45,23 @@ export async function* splitJsonArray(chunks: AsyncIterable<string> | Iterable<s
           if (depth === 0) {
             // the array's own closing bracket
             parts.push(chunk.slice(elementFrom, i));
-            yield { index: index++, text: parts.join('').trim() };
+            const text = parts.join('').trim();
             parts = [];
             partsLength = 0;
             state = 'after';
+            yield { index: index++, text };
             continue;
           }
           depth--;
         } else if (ch === ',' && depth === 0) {
           parts.push(chunk.slice(elementFrom, i));
-          yield { index: index++, text: parts.join('').trim() };
+          // The pieces are dropped before the yield: the element is held once, not twice.
+          const text = parts.join('').trim();
           parts = [];
           partsLength = 0;
           state = 'between';
           sawComma = true;
+          yield { index: index++, text };
         }
         continue;
       }

@@ -6,8 +6,14 @@
 //   proxy      POST /v1/score latency over a real port, against GET /health on the same server
 //   anchoring  quote anchoring and the detector's worst case, against indexOf / a 4 KB reply
 //   judge      proxy overhead and cache hits with the anthropic judge, against a bare Hono handler
+//   batches    single scores while a 28 MB offline batch is posted and scored, against the idle
+//              proxy; heap kept by finished jobs and by a restart that finds them (batch-bench.ts)
 //   content    the content script's main-thread time per mutation batch while a long reply streams,
 //              against the same page with the extension off (content-script.ts)
+//   convert    `npm run convert` on a 100k-message ChatGPT export, against reading + JSON.parse of
+//              the same file; time per message at 10k vs 100k messages (convert.ts)
+//   dashboard  list queries and the research-zip export of 10k conversations in real Chromium,
+//              against raw IndexedDB cursors over the same rows (dashboard.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,5 +140,7 @@ benchLearnedTier(RUNS);
 await benchAnchoring();
 await benchProxy();
 await benchProxyCost();
+await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
+await (await import('./convert.ts')).benchConvert();
 await (await import('./dashboard.ts')).benchDashboard(RUNS);

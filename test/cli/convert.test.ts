@@ -4,7 +4,7 @@
 // anthropic judge through the real SDK against the fake Messages API (in process).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import { runConvertCli } from '../../proxy/cli/convert.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
+import { detectorVersion } from '#shared/detect';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, 'test/fixtures/exports');
@@ -95,7 +96,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
       for (const m of record.messages.filter((x) => x.role === 'assistant')) {
         expect(m.scores).toHaveLength(1);
-        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: 'detector-1' });
+        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: detectorVersion });
         for (const f of m.scores![0]!.flags) expect(f.quote_verified).toBe(true);
       }
     }
@@ -112,7 +113,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     expect(manifest.redaction.counts.NAME).toBeGreaterThanOrEqual(3);
     expect(manifest.source).toEqual({ format: 'chatgpt', file: 'chatgpt-conversations.json', sha256: sha256(CHATGPT) });
     expect(manifest.filters).toEqual({ from: 'chatgpt', judge: 'offline', redact: true, names: true, redact_first: false });
-    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: 'detector-1', taxonomy_version: expect.any(String) }]);
+    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: detectorVersion, taxonomy_version: expect.any(String) }]);
     expect(manifest.date_range).toEqual({ from: '2024-11-22T07:20:01.500Z', to: '2024-11-26T05:46:43.000Z' });
     expect(JSON.parse(readFileSync(join(d, 'schema.json'), 'utf8'))).toEqual(exportJsonSchema());
   });
@@ -122,7 +123,8 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     const input = join(d, 'good.json');
     writeFileSync(input, JSON.stringify(JSON.parse(readFileSync(CLAUDE, 'utf8')).slice(0, 2)));
     const out = join(d, 'claude.jsonl');
-    const run = await convert(['--from', 'claude', input, '--out', out, '--no-redact']);
+    // --no-progress: a slow machine may take over a second, and this checks stderr line by line.
+    const run = await convert(['--from', 'claude', input, '--out', out, '--no-redact', '--no-progress']);
     expect(run.code).toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([`2 conversations (6 messages, ${manifestOf(d).counts.flags} flags, judge offline) written to ${out}`]);
     const [first] = records(out);
@@ -153,16 +155,29 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     expect(manifestOf(d).counts).toMatchObject({ conversations: 2, failed: 2 });
   });
 
-  it('a truncated file: the records before the break are written, the break is named, exit 1', async () => {
+  it('a truncated file: exit 2, the break named, and nothing written (no partial out.jsonl, no manifest; an earlier output kept)', async () => {
     const d = outDir();
     const input = join(d, 'cut.json');
     const text = readFileSync(CLAUDE, 'utf8');
     writeFileSync(input, text.slice(0, text.indexOf('"Broken message"')));
     const out = join(d, 'cut.jsonl');
+    writeFileSync(out, 'the output of an earlier run\n');
     const run = await convert(['--from', 'claude', input, '--out', out, '--no-redact']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${input}: the file ends inside the array, in element 2`);
-    expect(records(out)).toHaveLength(2);
+    expect(run.stderr).toContain('Nothing was written');
+    expect(readFileSync(out, 'utf8')).toBe('the output of an earlier run\n');
+    expect(readdirSync(d).sort()).toEqual(['cut.json', 'cut.jsonl']);
+  });
+
+  it('a file that is not a JSON array: exit 2 and no file at all beside --out', async () => {
+    const d = outDir();
+    const input = join(d, 'object.json');
+    writeFileSync(input, '{"conversations": []}');
+    const run = await convert(['--from', 'chatgpt', input, '--out', join(d, 'x.jsonl'), '--csv', join(d, 'x.csv')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected the file to be a JSON array');
+    expect(readdirSync(d)).toEqual(['object.json']);
   });
 
   it('reads stdin with "-", and a salt file keeps pseudonymous ids stable across exports', async () => {

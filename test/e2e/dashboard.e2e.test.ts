@@ -8,7 +8,7 @@ import { ExportRecord, exportJsonSchema } from '../../shared/export/record.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { launchExtension, pair, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
+import { closedRoot, launchExtension, pair, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
 import { type JsonSchema, validate as validateJsonSchema } from '../helpers/json-schema.ts';
 
 let ext: LaunchedExtension;
@@ -139,7 +139,7 @@ describe('dashboard', () => {
     await page.locator('.view .chip[data-move="bandwagon"]').click();
     const card = page.locator('unspun-card');
     await until('card open', async () => (await card.getAttribute('data-kind')) === 'flag');
-    await card.locator('button.disagree').click();
+    await closedRoot(page, 'unspun-card').locator('button.disagree').click();
     await until('label stored', () => ext.sw.evaluate(async () => {
       const { db } = (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } }).unspun;
       const labels = await db.labels.toArray();

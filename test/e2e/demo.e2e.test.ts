@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig, type ProxyConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
-import { highlightCount, launchExtension, readArchive, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
+import { closedRoot, highlightCount, launchExtension, readArchive, RESULTS, storageGet, until, type LaunchedExtension } from './harness.ts';
 
 const DEMO_MOVES = ['flattery', 'unsourced-authority', 'bandwagon', 'false-urgency', 'false-dilemma', 'relational-manipulation'];
 
@@ -82,7 +82,7 @@ describe('Unspun in Chromium', () => {
     await page.goto(`${server!.url}/pair#not-the-token-0123456789`);
     await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
-    expect(await page.locator('#status').textContent()).toMatch(/did not accept/);
+    expect(await page.locator('#status').textContent()).toMatch(/could not prove it holds this link's token/);
     expect(await storedSettings(['token'])).toEqual({ token: server!.token });
     await page.close();
   });
@@ -164,21 +164,22 @@ describe('Unspun in Chromium', () => {
     expect(spot).not.toBeNull();
     await page.mouse.move(spot!.x, spot!.y);
     const card = page.locator('unspun-card');
-    await card.locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
+    const inCard = closedRoot(page, 'unspun-card');
+    await inCard.locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await card.getAttribute('data-kind')).toBe('flag');
-    expect(await card.locator('.card').getAttribute('data-move')).toBe('false-urgency');
-    expect(await card.locator('blockquote').textContent()).toMatch(/too late/);
-    expect((await card.locator('p').first().textContent())?.length).toBeGreaterThan(10);
+    expect(await inCard.locator('.card').getAttribute('data-move')).toBe('false-urgency');
+    expect(await inCard.locator('blockquote').textContent()).toMatch(/too late/);
+    expect((await inCard.locator('p').first().textContent())?.length).toBeGreaterThan(10);
     await page.mouse.click(spot!.x, spot!.y); // pin it
     await page.screenshot({ path: join(RESULTS, 'demo-flag-card.png') });
 
     // Badge click → summary of every move in the reply.
     await badge.locator('button').click();
     await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
-    expect(await card.locator('li').count()).toBe(s1.flags.length);
+    expect(await inCard.locator('li').count()).toBe(s1.flags.length);
     await page.screenshot({ path: join(RESULTS, 'demo-summary-card.png') });
     await page.keyboard.press('Escape');
-    await card.locator('.card').waitFor({ state: 'hidden', timeout: 5_000 });
+    await inCard.locator('.card').waitFor({ state: 'hidden', timeout: 5_000 });
 
     // A reload captures the same replies again: the archive dedups, and the stored score is redrawn.
     await page.reload();
@@ -287,7 +288,7 @@ describe('Unspun in Chromium', () => {
     const id = new URL(sw.url()).host;
     const page = await context.newPage();
     await page.goto(`chrome-extension://${id}/popup.html`);
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/Connected and paired/);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/^Paired with the Unspun proxy \S+ at http:\/\/127\.0\.0\.1:\d+\.$/);
     expect(Number(await page.locator('#scored').textContent())).toBeGreaterThanOrEqual(4);
     expect(await page.locator('#pending').textContent()).toBe('0');
     await page.screenshot({ path: join(RESULTS, 'popup.png') });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreRecord } from '../../shared/records.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { EXTENSION_DIR as BUILD_DIR, ensureBuilt, launchExtension, RESULTS, storageSet, until, type LaunchedExtension } from './harness.ts';
+import { closedRoot, EXTENSION_DIR as BUILD_DIR, ensureBuilt, inClosedRoot, launchExtension, RESULTS, storageSet, until, type LaunchedExtension } from './harness.ts';
 
 const ARTICLE_URL = 'https://example.org/article';
 
@@ -46,9 +46,9 @@ const tabIdOf = (urlPart: string) =>
     }, urlPart),
   );
 
-/** Which element has focus, looking through shadow roots: tag, class and text. */
-const focused = (page: Page) =>
-  page.evaluate(() => {
+/** Which element has focus, looking through shadow roots (the card's closed one too): tag, class and text. */
+const focused = async (page: Page) => {
+  const outer = await page.evaluate(() => {
     let el = document.activeElement;
     const path: string[] = [];
     while (el) {
@@ -58,6 +58,13 @@ const focused = (page: Page) =>
     }
     return { path: path.join('>'), className: (el as HTMLElement | null)?.className ?? '', text: el?.textContent?.trim().slice(0, 40) ?? '' };
   });
+  if (outer.path !== 'unspun-card') return outer;
+  const inner = await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => {
+    const el = root.activeElement as HTMLElement | null;
+    return el ? { tag: el.tagName.toLowerCase(), className: el.className, text: el.textContent?.trim().slice(0, 40) ?? '' } : null;
+  }, null);
+  return inner ? { path: `unspun-card>${inner.tag}`, className: inner.className, text: inner.text } : outer;
+};
 
 beforeAll(async () => {
   ensureBuilt();
@@ -129,23 +136,24 @@ describe('the reader’s experience in Chromium', () => {
     await badgeButton.focus();
     await page.keyboard.press('Enter');
     const card = page.locator('unspun-card');
+    const inCard = closedRoot(page, 'unspun-card');
     await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
     expect((await focused(page)).path).toBe('unspun-card>button'); // first flag of the summary
     await page.keyboard.press('Enter');
     await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
     expect(await card.getAttribute('data-message-id')).toBe(a1);
-    const move = await card.locator('.card').getAttribute('data-move');
+    const move = await inCard.locator('.card').getAttribute('data-move');
     expect(move).toBeTruthy();
     // The card: move name, quote, why, what would back it up, support status, who found it.
-    expect(await card.locator('blockquote').textContent()).toBeTruthy();
-    expect(await card.locator('.why').textContent()).toMatch(/Why it is a move: .{10,}/);
-    expect(await card.locator('.would').textContent()).toMatch(/What would back it up: .{5,}/);
-    expect(await card.locator('.support').textContent()).toMatch(/backed up|Asked for/);
-    expect(await card.locator('.foot').textContent()).toMatch(/offline detector, rule /);
+    expect(await inCard.locator('blockquote').textContent()).toBeTruthy();
+    expect(await inCard.locator('.why').textContent()).toMatch(/Why it is a move: .{10,}/);
+    expect(await inCard.locator('.would').textContent()).toMatch(/What would back it up: .{5,}/);
+    expect(await inCard.locator('.support').textContent()).toMatch(/backed up|Asked for/);
+    expect(await inCard.locator('.foot').textContent()).toMatch(/offline detector, rule /);
     // Focus went to Agree: Enter agrees.
     expect(await focused(page)).toMatchObject({ className: 'agree' });
     await page.keyboard.press('Enter');
-    await expect.poll(() => card.locator('.status').textContent()).toBe('Saved: you agree.');
+    await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you agree.');
     const first = await until('the label stored', async () => (await labels()).find((l) => l.messageId === a1));
     expect(first).toMatchObject({ site: 'demo', conversationId: conv, verdict: 'agree', flag: { move } });
     // Tab to Disagree, then the note; Shift+Tab back to Disagree and press it: one label, replaced.
@@ -156,7 +164,7 @@ describe('the reader’s experience in Chromium', () => {
     await page.keyboard.type('Reads as <b>urgency</b> to me? No.');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => card.locator('.status').textContent()).toBe('Saved: you disagree.');
+    await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you disagree.');
     const replaced = await until('the label replaced', async () => {
       const all = (await labels()).filter((l) => l.messageId === a1);
       return all.length === 1 && all[0]!.verdict === 'disagree' ? all[0] : undefined;
@@ -169,15 +177,15 @@ describe('the reader’s experience in Chromium', () => {
     expect(await focused(page)).toMatchObject({ className: 'close' });
     await page.screenshot({ path: join(RESULTS, 'experience-card.png') });
     await page.keyboard.press('Escape');
-    await card.locator('.card').waitFor({ state: 'hidden', timeout: 5_000 });
+    await inCard.locator('.card').waitFor({ state: 'hidden', timeout: 5_000 });
     expect((await focused(page)).path).toBe('unspun-badge>button');
     // Opening the same flag again shows the stored verdict and note.
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
-    await expect.poll(() => card.locator('.verdict').getAttribute('data-verdict')).toBe('disagree');
-    expect(await card.locator('textarea').inputValue()).toBe('Reads as <b>urgency</b> to me? No.');
+    await expect.poll(() => inCard.locator('.verdict').getAttribute('data-verdict')).toBe('disagree');
+    expect(await inCard.locator('textarea').inputValue()).toBe('Reads as <b>urgency</b> to me? No.');
     // A note changed after the verdict is saved on leaving the field.
-    await card.locator('textarea').fill('Changed my mind about the wording.');
+    await inCard.locator('textarea').fill('Changed my mind about the wording.');
     await page.keyboard.press('Tab');
     await until('the edited note stored', async () => (await labels()).find((l) => l.messageId === a1 && l.note === 'Changed my mind about the wording.'));
     expect((await labels()).filter((l) => l.messageId === a1)).toHaveLength(1);
@@ -207,7 +215,7 @@ describe('the reader’s experience in Chromium', () => {
     await expect.poll(() => root.getAttribute('data-last-shown')).toBe('ok');
     const card = page.locator('unspun-card');
     await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
-    expect(await card.locator('.card').getAttribute('data-move')).toBe(targetMove);
+    expect(await closedRoot(page, 'unspun-card').locator('.card').getAttribute('data-move')).toBe(targetMove);
     expect(await page.evaluate(() => CSS.highlights.get('unspun-active')?.size)).toBe(1);
     await page.bringToFront();
     await page.keyboard.press('Escape');
@@ -230,7 +238,7 @@ describe('the reader’s experience in Chromium', () => {
     await expect.poll(() => highlightSizes(page).then(total), { timeout: 10_000 }).toBe(kept);
     expect(Object.keys(await highlightSizes(page)).some((n) => /-(rapport|authority)$/.test(n))).toBe(false);
     await page.locator(`unspun-badge[data-message-id="${a1}"] button`).click();
-    await expect.poll(() => page.locator('unspun-card .muted').last().textContent()).toMatch(/hidden by your reading settings/);
+    await expect.poll(() => closedRoot(page, 'unspun-card').locator('.muted').last().textContent()).toMatch(/hidden by your reading settings/);
     await page.keyboard.press('Escape');
     await setLocal({ reading: { pausedHosts: ['127.0.0.1'] } });
     await expect.poll(() => page.locator('unspun-badge').count()).toBe(0);
@@ -291,8 +299,8 @@ describe('the reader’s experience in Chromium', () => {
     await button.click();
     await expect.poll(() => panel.locator('#panel').getAttribute('data-last-shown')).toBe('ok');
     await panel.close();
-    const card = long.locator('unspun-card');
-    await expect.poll(() => card.locator('.card').getAttribute('data-move')).toBe(last.move);
+    const inCard = closedRoot(long, 'unspun-card');
+    await expect.poll(() => inCard.locator('.card').getAttribute('data-move')).toBe(last.move);
     const activeTop = () => long.evaluate(() => {
       const range = [...CSS.highlights.get('unspun-active')!][0] as Range;
       return range.getBoundingClientRect().top;
@@ -303,12 +311,16 @@ describe('the reader’s experience in Chromium', () => {
     expect(await long.evaluate(() => window.scrollY)).toBeGreaterThan(0);
 
     // Scrolling moves the text, and the pinned card moves with it: still right below or above it.
-    const placement = () =>
-      long.evaluate(() => {
-        const text = ([...CSS.highlights.get('unspun-active')!][0] as Range).getBoundingClientRect();
-        const card = document.querySelector('unspun-card')!.shadowRoot!.querySelector('.card')!.getBoundingClientRect();
-        return { textTop: text.top, textBottom: text.bottom, cardTop: card.top, cardBottom: card.bottom, below: Math.abs(card.top - (text.bottom + 8)) < 2, above: Math.abs(card.bottom - (text.top - 8)) < 2 };
+    const placement = async () => {
+      const text = await long.evaluate(() => {
+        const r = ([...CSS.highlights.get('unspun-active')!][0] as Range).getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom };
       });
+      const card = (await inCard.locator('.card').boundingBox())!;
+      const cardTop = card.y;
+      const cardBottom = card.y + card.height;
+      return { textTop: text.top, textBottom: text.bottom, cardTop, cardBottom, below: Math.abs(cardTop - (text.bottom + 8)) < 2, above: Math.abs(cardBottom - (text.top - 8)) < 2 };
+    };
     const before = await placement();
     expect(before.below || before.above, JSON.stringify(before)).toBe(true);
     // Up, not down: the flag is near the end of the page, which may not scroll further.

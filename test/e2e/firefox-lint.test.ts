@@ -45,6 +45,12 @@ describe('Firefox build and addons-linter', () => {
     expect(report.metadata.id).toBe('unspun@unspun.dev');
   });
 
+  it('asks for Firefox 140+, the first with the CSS Custom Highlight API and data_collection_permissions', () => {
+    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as { browser_specific_settings: { gecko: { strict_min_version: string } } };
+    expect(Number.parseFloat(manifest.browser_specific_settings.gecko.strict_min_version)).toBeGreaterThanOrEqual(140);
+    expect(report.warnings.map((w) => w.code)).not.toContain('KEY_FIREFOX_UNSUPPORTED_BY_MIN_VERSION');
+  });
+
   it('gives Firefox the conversation panel as a sidebar, with no Chrome-only permission', () => {
     const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as { permissions: string[]; sidebar_action?: { default_panel: string }; side_panel?: unknown };
     expect(manifest.sidebar_action?.default_panel).toBe('sidepanel.html');

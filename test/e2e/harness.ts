@@ -10,6 +10,8 @@ import type { ConversationRecord, MessageRecord, ScoreRecord } from '../../share
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM = process.env.UNSPUN_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS = resolve('test-results');
+// Screenshots land here; puppeteer (Firefox) does not create the folder the way Playwright does.
+mkdirSync(RESULTS, { recursive: true });
 
 /** Flags this closed network needs (STACK.md): without them Chromium keeps dialling out. */
 export const CHROMIUM_FLAGS: readonly string[] = [
@@ -121,12 +123,130 @@ export function highlightCount(page: Page): Promise<number> {
   });
 }
 
-/** Opens the pairing link and waits for the extension to report the result on the page. */
-export async function pair(context: BrowserContext, proxyUrl: string, token: string): Promise<boolean> {
+/**
+ * Opens the pairing link and waits for the extension to report the result on the page. When the
+ * browser is already paired with another proxy the page asks first: `replace` answers yes (Tab to
+ * "Replace", Enter, as a reader would), otherwise the answer is false and nothing changes.
+ */
+export async function pair(context: BrowserContext, proxyUrl: string, token: string, options: { replace?: boolean } = {}): Promise<boolean> {
   const page = await context.newPage();
   await page.goto(`${proxyUrl}/pair#${token}`);
-  await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+  const settled = () => document.documentElement.dataset.unspunPaired !== undefined || document.documentElement.dataset.unspunPairing === 'confirm';
+  await page.waitForFunction(settled, null, { timeout: 10_000 });
+  if ((await page.evaluate(() => document.documentElement.dataset.unspunPairing)) === 'confirm') {
+    if (!options.replace) {
+      await page.close();
+      return false;
+    }
+    await until('the question visible', async () => (await closedRoot(page, 'unspun-pair-confirm').locator('.box').getAttribute('data-visible')) === 'true');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
+  }
   const paired = (await page.evaluate(() => document.documentElement.dataset.unspunPaired)) === 'true';
   await page.close();
   return paired;
+}
+
+/** One element inside a closed shadow root, addressed like a small Playwright locator. */
+export interface ClosedRootLocator {
+  first(): ClosedRootLocator;
+  last(): ClosedRootLocator;
+  count(): Promise<number>;
+  textContent(): Promise<string | null>;
+  getAttribute(name: string): Promise<string | null>;
+  inputValue(): Promise<string>;
+  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+  isVisible(): Promise<boolean>;
+  waitFor(options?: { state?: 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+  /** A real (trusted) mouse click at the element's centre, as a reader's click. */
+  click(): Promise<void>;
+  /** Clicks into the field, selects what is there and types `value` (trusted key events). */
+  fill(value: string): Promise<void>;
+}
+
+type NodeTree = { nodeName: string; backendNodeId: number; children?: NodeTree[]; shadowRoots?: NodeTree[]; contentDocument?: NodeTree };
+
+function findHost(node: NodeTree, tag: string): NodeTree | undefined {
+  if (node.nodeName === tag && node.shadowRoots?.length) return node;
+  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
+    const found = findHost(child, tag);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Runs `fn(root, arg)` on the closed shadow root of the first `hostTag` element. Test-only access
+ * through the DevTools protocol: page scripts have no such door (element.shadowRoot is null).
+ * Resolves undefined when there is no such element.
+ */
+export async function inClosedRoot<A, T>(page: Page, hostTag: string, fn: ((root: ShadowRoot, arg: A) => T) | string, arg: A): Promise<T | undefined> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as unknown as { root: NodeTree };
+    const host = findHost(root, hostTag.toUpperCase());
+    if (!host) return undefined;
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: host.shadowRoots![0]!.backendNodeId });
+    const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId!,
+      functionDeclaration: `function (arg) { return (${fn.toString()})(this, arg); }`,
+      arguments: [{ value: arg }],
+      returnByValue: true,
+      awaitPromise: true,
+    });
+    if (exceptionDetails) throw new Error(`in the closed root of <${hostTag}>: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return result.value as T;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+/** Locators into the closed shadow root of `hostTag` (the flag card), for e2e tests. */
+export function closedRoot(page: Page, hostTag: string) {
+  const make = (selector: string, pick: 'first' | 'last'): ClosedRootLocator => {
+    // One function source, compiled by the protocol (no eval in the page, so strict CSPs are fine).
+    const run = <T>(fn: (el: Element | null, arg: unknown) => T, arg?: unknown): Promise<T | undefined> =>
+      inClosedRoot<unknown, T>(
+        page,
+        hostTag,
+        `(root, a) => {
+          const all = root.querySelectorAll(a.selector);
+          const el = all.length === 0 ? null : a.pick === 'last' ? all[all.length - 1] : all[0];
+          return (${fn.toString()})(el, a.arg);
+        }`,
+        { selector, pick, arg },
+      );
+    const box = async () =>
+      (await run((el) => {
+        if (!el || (el.getRootNode() as ShadowRoot).host.hasAttribute('hidden')) return null;
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
+      })) ?? null;
+    const self: ClosedRootLocator = {
+      first: () => make(selector, 'first'),
+      last: () => make(selector, 'last'),
+      count: async () => (await inClosedRoot(page, hostTag, (root: ShadowRoot, s: string) => root.querySelectorAll(s).length, selector)) ?? 0,
+      textContent: async () => (await run((el) => el?.textContent ?? null)) ?? null,
+      getAttribute: async (name) => (await run((el, n) => el?.getAttribute(n as string) ?? null, name)) ?? null,
+      inputValue: async () => (await run((el) => (el as HTMLTextAreaElement | null)?.value ?? '')) ?? '',
+      boundingBox: box,
+      isVisible: async () => (await box()) !== null,
+      async waitFor({ state = 'visible', timeout = 5_000 } = {}) {
+        await until(`${selector} in <${hostTag}> ${state}`, async () => ((await box()) !== null) === (state === 'visible'), timeout);
+      },
+      async click() {
+        const b = await until(`${selector} in <${hostTag}> to click`, box, 5_000);
+        await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+      },
+      async fill(value) {
+        await self.click();
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.press('Delete');
+        await page.keyboard.insertText(value);
+      },
+    };
+    return self;
+  };
+  return { locator: (selector: string) => make(selector, 'first') };
 }

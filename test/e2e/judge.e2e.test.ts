@@ -8,7 +8,7 @@ import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
 import { replyFromRequest, startFakeAnthropic, textResponse, toolUseResponse, type FakeAnthropic } from '../fake-anthropic/server.ts';
-import { highlightCount, launchExtension, pair, readArchive, RESULTS, until, type LaunchedExtension } from './harness.ts';
+import { closedRoot, highlightCount, launchExtension, pair, readArchive, RESULTS, until, type LaunchedExtension } from './harness.ts';
 
 // What the fake judge says about the demo's persuasive reply. One quote is not in the reply at
 // all: the proxy must drop it rather than draw it somewhere.
@@ -108,8 +108,7 @@ describe('Unspun with the Anthropic judge behind the proxy', () => {
 
     // The card says which judge made the flag and what would support it.
     await badge.locator('button').click();
-    const card = page.locator('unspun-card');
-    await card.locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
+    await closedRoot(page, 'unspun-card').locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
     await page.screenshot({ path: join(RESULTS, 'judge-flagged-reply.png') });
     await page.close();
   });

@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../proxy/server.ts';
 import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
 import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-import { highlightCount, launchExtension, RESULTS, storageGet, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
+import { closedRoot, highlightCount, launchExtension, RESULTS, storageGet, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
 
 let configDir: string;
 let browser: LaunchedExtension;
@@ -124,12 +124,13 @@ describe('chat sites in Chromium', () => {
     // The reader disagrees with the first flag from its card; the label lands in the archive.
     await badge.locator('button').click();
     const card = page.locator('unspun-card');
+    const inCard = closedRoot(page, 'unspun-card');
     await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
-    await card.locator('li button').first().click(); // the summary's first flag
+    await inCard.locator('li button').first().click(); // the summary's first flag
     await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
-    const move = await card.locator('.card').getAttribute('data-move');
-    await card.locator('button.disagree').click();
-    await expect.poll(() => card.locator('.status').textContent()).toBe('Saved: you disagree.');
+    const move = await inCard.locator('.card').getAttribute('data-move');
+    await inCard.locator('button.disagree').click();
+    await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you disagree.');
     const label = await until('the label stored', async () => (await labels()).find((l) => l.messageId === m.messageId));
     expect(label).toMatchObject({ site, conversationId: conv, verdict: 'disagree', flag: { move } });
 

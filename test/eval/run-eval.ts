@@ -6,6 +6,7 @@
 // The learned tier is always measured on data it did not train on (held-out.ts says how, and each
 // row names it). --markdown prints the README quality table. Exits non-zero when a gate in
 // gates.ts fails (the issue-8 targets), so the table never hides a miss.
+// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] | --judge-verdicts DIR: see judge-prompt.ts
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { shippedModel } from '#shared/detect/learned/shipped';
 import { MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from './paths.ts';
 import { gateFor } from './gates.ts';
+import { isJudgePromptCommand, runJudgePromptCli } from './judge-prompt.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 import { defaultCorpusDir, HeldOut, type HeldOutKind } from './held-out.ts';
 import { corpusAsGold } from './corpus-gold.ts';
@@ -300,4 +302,5 @@ function markdownTable(rows: readonly Row[], version: string, folds: number): st
   return lines.join('\n');
 }
 
-await main();
+if (isJudgePromptCommand(process.argv)) process.exit(await runJudgePromptCli(process.argv, ROOT));
+else await main();

@@ -8,6 +8,10 @@
 // quoting a real sentence of it (as JSON text for output_config.format or plain requests, as a
 // tool_use block when a tool is forced). Special responses: { hang: true } never answers (deadline
 // tests), { destroy: true } drops the connection. Every request is recorded in `requests`.
+// Message Batches: list (newest first, paginated like the API) and cancel too; `enqueueBatchCreate`
+// scripts what a create does ('hang-before': answer nothing and create nothing; 'hang-after' /
+// 'destroy-after': create the batch, then never answer / drop the connection, as when the caller's
+// timeout or death loses the answer), and `batches()` shows every batch created, canceled or not.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +46,8 @@ export interface FakeAnthropicOptions {
   port?: number;
 }
 
+export type BatchCreateBehavior = 'hang-before' | 'hang-after' | 'destroy-after';
+
 export interface FakeAnthropic {
   /** Base URL for the SDK's `baseURL` (no trailing slash). */
   url: string;
@@ -50,6 +56,10 @@ export interface FakeAnthropic {
   messageRequests(): RecordedRequest[];
   enqueue(...responses: FakeResponse[]): void;
   setResponder(respond: Responder | undefined): void;
+  /** What the next batch creates do, in order (then: create and answer). */
+  enqueueBatchCreate(...behaviors: BatchCreateBehavior[]): void;
+  /** Every Message Batch created so far, oldest first. */
+  batches(): Array<{ id: string; processing_status: string; requests: number; canceled: boolean }>;
   /** Forgets recorded requests, queued responses, the responder and the prompt cache. */
   reset(): void;
   close(): Promise<void>;
@@ -212,6 +222,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const promptCache = new Set<string>();
   let messageIndex = 0;
   const batches = new Map<string, { batch: Record<string, unknown>; lines: string[]; polls: number }>();
+  const createBehaviors: BatchCreateBehavior[] = [];
   const pollsUntilEnded = options.batchPollsUntilEnded ?? 1;
 
   function usageFor(body: any, output: string): FakeUsage {
@@ -306,7 +317,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return send(res, await answerMessage(body, recorded));
     }
 
+    if (method === 'GET' && url.pathname === '/v1/messages/batches') {
+      const newestFirst = [...batches.values()].reverse().map((e) => publicBatch(e.batch));
+      const after = url.searchParams.get('after_id');
+      const from = after ? newestFirst.findIndex((b) => b.id === after) + 1 : 0;
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      const data = newestFirst.slice(from, from + limit);
+      return send(res, { body: { data, has_more: from + limit < newestFirst.length, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null } });
+    }
+
     if (method === 'POST' && url.pathname === '/v1/messages/batches') {
+      const behavior = createBehaviors.shift();
+      if (behavior === 'hang-before') return send(res, { hang: true });
       const items: any[] = Array.isArray(body?.requests) ? body.requests : [];
       const lines: string[] = [];
       const counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
@@ -336,6 +358,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         results_url: null,
       };
       batches.set(id, { batch: { ...batch, final_counts: counts }, lines, polls: 0 });
+      if (behavior === 'hang-after') return send(res, { hang: true });
+      if (behavior === 'destroy-after') return send(res, { destroy: true });
       return send(res, { body: batch });
     }
 
@@ -351,7 +375,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         return;
       }
       if (method === 'POST' && suffix === '/cancel') {
-        entry.batch.processing_status = 'canceling';
+        entry.batch.canceled = true;
+        if (entry.batch.processing_status !== 'ended') entry.batch.processing_status = 'canceling';
         entry.batch.cancel_initiated_at = new Date().toISOString();
         return send(res, { body: publicBatch(entry.batch) });
       }
@@ -400,6 +425,19 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     enqueue: (...responses) => {
       queue.push(...responses);
     },
+    enqueueBatchCreate: (...behaviors) => {
+      createBehaviors.push(...behaviors);
+    },
+    batches: () =>
+      [...batches.values()].map(({ batch }) => {
+        const counts = batch.final_counts as Record<string, number>;
+        return {
+          id: String(batch.id),
+          processing_status: String(batch.processing_status),
+          requests: Object.values(counts).reduce((a, b) => a + b, 0),
+          canceled: batch.canceled === true,
+        };
+      }),
     setResponder: (next) => {
       respond = next;
     },
@@ -418,7 +456,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 }
 
 function publicBatch(batch: Record<string, unknown>): Record<string, unknown> {
-  const { final_counts: _ignored, ...rest } = batch;
+  const { final_counts: _ignored, canceled: _canceled, ...rest } = batch;
   return rest;
 }
 

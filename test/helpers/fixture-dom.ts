@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
 import { readsAsChrome } from '../../extension/capture/site-health.ts';
 import { queryFirst } from '../../extension/sites/query.ts';
+import { settleTurns } from '../../extension/sites/turns.ts';
 import type { ParsedTurn, SiteAdapter } from '../../extension/sites/types.ts';
 
 export interface LoadedFixture {
@@ -16,11 +17,16 @@ export function fixtureHtml(site: string, name: string): string {
   return readFileSync(new URL(`../fixtures/sites/${site}/${name}.html`, import.meta.url), 'utf8');
 }
 
-/** Parses `html` and runs the adapter over it the way the capture core does. */
+/** Parses `html` and runs the adapter over it the way the capture core does (settled: ordered, once, ids). */
 export function loadPage(adapter: SiteAdapter, html: string): LoadedFixture {
   const { document } = parseHTML(html) as unknown as { document: Document };
+  return readDocument(adapter, document);
+}
+
+/** The adapter over a document as it is now (after a test changed it), the way the capture core reads it. */
+export function readDocument(adapter: SiteAdapter, document: Document): LoadedFixture {
   const thread = queryFirst(document, adapter.selectors.thread);
-  return { document, thread, turns: thread ? adapter.parse(thread) : [] };
+  return { document, thread, turns: thread ? settleTurns(adapter.parse(thread)) : [] };
 }
 
 export function loadFixture(adapter: SiteAdapter, name: string): LoadedFixture {
@@ -98,10 +104,15 @@ export function chromeTextHits(adapter: SiteAdapter, text: string): boolean {
   return readsAsChrome(text, adapter.chromeText ?? []);
 }
 
-/** `readTurn` on each turn element alone reads what `parse` read for it (the core uses both). */
+/**
+ * `readTurn` on each turn element alone reads what `parse` read for it (the core uses both), and
+ * settled among the other turns (as the core does) gets the same id.
+ */
 export function readTurnAgrees(adapter: SiteAdapter, loaded: LoadedFixture): boolean {
   return loaded.turns.every((turn) => {
     const alone = adapter.readTurn?.(turn.element);
-    return alone !== undefined && alone !== null && alone.id === turn.id && alone.role === turn.role && alone.text === turn.text && alone.model === turn.model;
+    if (!alone) return false;
+    const settled = settleTurns(loaded.turns.map((t) => (t === turn ? alone : t))).find((t) => t.element === turn.element);
+    return settled?.id === turn.id && alone.role === turn.role && alone.text === turn.text && alone.model === turn.model;
   });
 }

@@ -54,7 +54,8 @@ export function adapterBundle(): string {
         import { SITES } from './extension/sites/index.ts';
         import { adapterForUrl } from './extension/sites/match.ts';
         import { queryFirst } from './extension/sites/query.ts';
-        window.__unspunSites = { SITES, adapterForUrl, queryFirst };
+        import { settleTurns } from './extension/sites/turns.ts';
+        window.__unspunSites = { SITES, adapterForUrl, queryFirst, settleTurns };
       `,
       resolveDir: resolve('.'),
       loader: 'ts',
@@ -109,18 +110,18 @@ export interface FixtureReading {
   turns: ReadTurn[];
 }
 
-/** Runs the adapter for this page's URL against the page as it is now. */
+/** Runs the adapter for this page's URL against the page as it is now, settled as the capture core settles it. */
 export async function readWithAdapter(page: Page): Promise<FixtureReading> {
   if (!(await page.evaluate(() => '__unspunSites' in window))) await page.addScriptTag({ content: adapterBundle() });
   return page.evaluate(() => {
-    const { SITES, adapterForUrl, queryFirst } = (window as unknown as { __unspunSites: any }).__unspunSites;
+    const { SITES, adapterForUrl, queryFirst, settleTurns } = (window as unknown as { __unspunSites: any }).__unspunSites;
     const adapter = adapterForUrl(Object.values(SITES), location.href);
     if (!adapter) return { site: null, conversationId: null, matched: {}, turns: [] };
     const matched: Record<string, string[]> = {};
     for (const key of ['thread', 'turn', 'body']) matched[key] = adapter.selectors[key].filter((s: string) => document.querySelector(s) !== null);
     const thread = queryFirst(document, adapter.selectors.thread);
     const turns = thread
-      ? adapter.parse(thread).map((t: any) => ({
+      ? settleTurns(adapter.parse(thread)).map((t: any) => ({
           role: t.role,
           id: t.id,
           ...(t.idSource ? { idSource: t.idSource } : {}),

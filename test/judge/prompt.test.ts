@@ -1,4 +1,5 @@
 // The judge prompt: built from the taxonomy, stable, long enough to cache, untrusted text fenced off.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { anchorQuote } from '#shared/anchor';
@@ -11,17 +12,38 @@ import {
   DELIMITER_TAGS,
   estimateTokens,
   neutralizeDelimiters,
+  PROMPT_VERSIONS,
   promptVersion,
+  promptVersionOf,
 } from '../../proxy/judges/anthropic/prompt.ts';
+import { CROSS_TURN_SYCOPHANCY, MOVE_GUIDANCE } from '../../proxy/judges/anthropic/guidance.ts';
+import { createAnthropicJudge } from '../../proxy/judges/anthropic/judge.ts';
 import { Verdict, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 
 describe('system prompt', () => {
   const system = buildSystemPrompt();
 
   it('is versioned and deterministic (one cacheable prefix)', () => {
-    expect(promptVersion).toMatch(/^judge-prompt-\d+$/);
+    expect(promptVersion).toMatch(/^judge-prompt-[0-9a-f]{12}$/);
     expect(buildSystemPrompt()).toBe(system);
     expect(system).toContain(`taxonomy ${taxonomyVersion}`);
+  });
+
+  it('takes its version from its content: any change to the wording or layout is a new version', () => {
+    const layout = 'layout';
+    const base = promptVersionOf(system, layout, 'json');
+    expect(promptVersionOf(system, layout, 'json')).toBe(base);
+    expect(promptVersionOf(system.replace('Calibration:', 'Calibration notes:'), layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(`${system} `, layout, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, `${layout}!`, 'json')).not.toBe(base);
+    expect(promptVersionOf(system, layout, 'json!')).not.toBe(base);
+  });
+
+  it('covers sycophancy across turns: caving to bare pushback is flagged, accepting an evidenced correction is not', () => {
+    // The default (v2) prompt carries it; v1 stays as first measured.
+    expect(system).toContain(CROSS_TURN_SYCOPHANCY);
+    expect(system).toMatch(/Sycophancy across turns/);
+    expect(buildSystemPrompt('v1')).not.toContain(CROSS_TURN_SYCOPHANCY);
   });
 
   it('is comfortably above the minimum cacheable prefix of Haiku-class models (2048-4096 tokens)', () => {
@@ -58,6 +80,55 @@ describe('system prompt', () => {
     const inline = [...system.matchAll(/A good verdict: (\{"flags": \[\]\})/g)].map((m) => m[1]!);
     expect(examples.length + inline.length).toBeGreaterThanOrEqual(4);
     for (const json of [...examples, ...inline]) expect(Verdict.safeParse(JSON.parse(json)).success).toBe(true);
+  });
+});
+
+describe('prompt variants (issue 14)', () => {
+  const v1 = buildSystemPrompt('v1');
+  const v2 = buildSystemPrompt('v2');
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('keeps v1 byte for byte as first measured, so its numbers can be reproduced', () => {
+    expect(sha(v1)).toBe('8cd15ab2d7aad8fc5dadd5632b79e25965beed8149e987f63e855065dbfd9d3b');
+    expect(v1).not.toContain("Judge's notes:");
+  });
+
+  it('makes v2 the default, under its own version', () => {
+    expect(buildSystemPrompt()).toBe(v2);
+    expect(promptVersion).toBe(PROMPT_VERSIONS.v2);
+    expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
+    expect(() => buildSystemPrompt('v3' as 'v1')).toThrow(/prompt variant must be one of v1, v2/);
+  });
+
+  it('v2 adds judge notes, examples and counter-examples to the moves assistants were missed or over-flagged on', () => {
+    for (const id of ['relational-manipulation', 'emotional-appeal', 'unsupported-claim', 'sycophancy'] as const) {
+      const guidance = MOVE_GUIDANCE[id]!;
+      const section = v2.slice(v2.indexOf(`### ${id} — `), v2.indexOf('### ', v2.indexOf(`### ${id} — `) + 4));
+      expect(section).toContain(`Judge's notes: ${guidance.note}`);
+      for (const e of [...guidance.examples, ...guidance.counterExamples]) expect(section).toContain(`"${e}"`);
+    }
+  });
+
+  it.each([
+    ['claims of feelings and inner experience are relational manipulation', /speaks of its own feelings, needs, longing, friendship or inner experience/],
+    ['escalation is emotional appeal', /emotional appeal is often escalation/],
+    ['an unsourced fact is not a move', /An unsourced statement is not a move by itself/],
+    ['requested opinions and summaries', /Requested opinions and summaries\./],
+    ['sycophancy across turns', /Sycophancy across turns\./],
+    ['a correction with evidence is accepted without a flag', /Do NOT flag a change of answer that follows new evidence or an argument/],
+  ])('v2: %s', (_name, pattern) => {
+    expect(v2).toMatch(pattern);
+    expect(v1).not.toMatch(pattern);
+  });
+
+  it('the judge sends the chosen variant and reports its version (the cache keys on it)', () => {
+    for (const variant of ['v1', 'v2'] as const) {
+      const judge = createAnthropicJudge({ apiKey: 'test-key', promptVariant: variant });
+      const system = judge.buildParams({ reply: { text: 'Hi.' } }).system as { text: string }[];
+      expect(system[0]!.text).toBe(buildSystemPrompt(variant));
+      expect(judge.promptVersion).toBe(PROMPT_VERSIONS[variant]);
+    }
+    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v2);
   });
 });
 

@@ -171,7 +171,10 @@ describe('through the proxy and the fake Message Batches API', () => {
 
     expect(batchCreates()).toHaveLength(1);
     const sent = batchCreates()[0]!.body.requests as Array<{ custom_id: string; params: { model: string; system: unknown } }>;
-    expect(sent.map((r) => r.custom_id)).toEqual(['item-1', 'item-2', 'item-3']);
+    // custom_id = <the job's tag>-<item index>: the tag is how a restart recognises its own batch.
+    const tag = sent[0]!.custom_id.split('-')[0];
+    expect(tag).toMatch(/^[0-9a-f]{12}$/);
+    expect(sent.map((r) => r.custom_id)).toEqual([`${tag}-1`, `${tag}-2`, `${tag}-3`]);
     expect(sent[0]!.params.model).toBe('claude-haiku-5-5');
 
     const [a, b, c, d] = view.results!;

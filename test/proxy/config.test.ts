@@ -110,14 +110,13 @@ describe('token', () => {
     expect(ensureToken(join(dir, 'a')).token).not.toBe(ensureToken(join(dir, 'b')).token);
   });
 
-  it('fixes loose permissions on an existing token file and dir', () => {
+  it('refuses a token file others can read, saying how to fix it, and changes no mode', () => {
     const { path } = ensureToken(dir);
     chmodSync(path, 0o644);
     chmodSync(dir, 0o755);
-    const again = ensureToken(dir);
-    expect(again.created).toBe(false);
-    expect(mode(path)).toBe(0o600);
-    expect(mode(dir)).toBe(0o700);
+    expect(() => ensureToken(dir)).toThrow(/readable or writable by others \(mode 0644\): run chmod 600/);
+    expect(mode(path)).toBe(0o644);
+    expect(mode(dir)).toBe(0o755);
   });
 
   it('reads a token file written by hand (trailing newline trimmed)', () => {

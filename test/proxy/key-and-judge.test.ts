@@ -58,13 +58,14 @@ describe('the Anthropic key: env or key file', () => {
     expect(config.anthropic?.apiKey ?? null).toBe(key);
   });
 
-  it('tightens a key file readable by others to 0600, and the config dir to 0700', () => {
+  it('refuses a key file readable by others (no chmod: the proxy did not create it) and leaves the dir as it is', () => {
     const path = writeKey(KEY, 0o644);
     chmodSync(dir, 0o755);
-    const config = loadConfig({ UNSPUN_CONFIG_DIR: dir }, []);
-    expect(config.anthropic?.apiKey).toBe(KEY);
-    expect(mode(path)).toBe(0o600);
-    expect(mode(dir)).toBe(0o700);
+    const error = configError({});
+    expect(error.message).toMatch(/key file .* readable or writable by others \(mode 0644\): run chmod 600 .*ANTHROPIC_API_KEY/);
+    expect(error.message).not.toContain(KEY);
+    expect(mode(path)).toBe(0o644);
+    expect(mode(dir)).toBe(0o755);
   });
 
   it.each([
@@ -104,7 +105,7 @@ describe('the Anthropic key: env or key file', () => {
 
 describe('limit settings', () => {
   it('has documented defaults', () => {
-    expect(resolveLimits({})).toEqual({ dailyBudgetUsd: null, maxConcurrency: 4, deadlineMs: 30_000, cacheMaxEntries: 5000, batchPollMs: 30_000, logText: false });
+    expect(resolveLimits({})).toEqual({ dailyBudgetUsd: null, maxConcurrency: 4, deadlineMs: 30_000, cacheMaxEntries: 5000, batchPollMs: 30_000, batchTimeoutMs: 60_000, batchRetention: { keepDays: 30, keepJobs: 100 }, logText: false });
   });
 
   it.each([

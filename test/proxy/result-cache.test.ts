@@ -1,5 +1,5 @@
 // The result cache: key by content hash, on disk across restarts, bounded with LRU eviction.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,31 @@ describe('openResultCache', () => {
     const again = openResultCache({ dir });
     expect(again.size).toBe(1);
     expect(again.get(key(2))).toBeUndefined();
+  });
+
+  it('an entry appended after a crash-torn line survives the next start; skipped lines are reported with their numbers', () => {
+    const first = openResultCache({ dir });
+    first.set(key(1), stored(10));
+    // A crash cut the next write short: the file now ends mid-line, with no newline.
+    appendFileSync(join(dir, CACHE_FILE), `{"k":"${key(2)}","r":{"sco`);
+    const messages: string[] = [];
+    const second = openResultCache({ dir, onError: (m) => messages.push(m) });
+    expect(messages).toEqual([expect.stringMatching(/skipped 1 unreadable line\(s\) \(line 2\)/)]);
+    second.set(key(3), stored(30));
+    const third: string[] = [];
+    const again = openResultCache({ dir, onError: (m) => third.push(m) });
+    expect(again.get(key(1))?.score).toBe(10);
+    expect(again.get(key(3))?.score).toBe(30);
+    expect(third).toEqual([expect.stringMatching(/skipped 1 unreadable line\(s\) \(line 2\)/)]);
+  });
+
+  it('reports every corrupt line it skips, by line number (the first ten listed)', () => {
+    const lines = [`{"k":"${key(1)}","r":${JSON.stringify(stored(1))}}`, ...Array.from({ length: 12 }, (_, i) => `garbage ${i}`)];
+    writeFileSync(join(dir, CACHE_FILE), `${lines.join('\n')}\n`, { mode: 0o600 });
+    const messages: string[] = [];
+    const cache = openResultCache({ dir, onError: (m) => messages.push(m) });
+    expect(cache.size).toBe(1);
+    expect(messages).toEqual([expect.stringContaining('skipped 12 unreadable line(s) (line 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, and 2 more)')]);
   });
 
   it('evicts the least recently used past maxEntries; a reopen keeps the newest writes', () => {
@@ -168,7 +193,9 @@ describe('the proxy answers from the cache', () => {
     });
     const proxy = await start(fake);
     const both = Promise.all([post(proxy, { reply: { text: REPLY } }), post(proxy, { reply: { text: REPLY } })]);
-    await new Promise((r) => setTimeout(r, 100));
+    // Released once the first has reached the upstream (a condition, not a length of time): the
+    // second is then either waiting on it or, arriving later, a cache hit; one upstream call either way.
+    while (fake.messageRequests().length === 0) await new Promise((r) => setTimeout(r, 5));
     release();
     const results = await both;
     expect(results.map((r) => r.cached).sort()).toEqual([false, true]);

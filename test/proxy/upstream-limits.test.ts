@@ -121,46 +121,65 @@ describe('through the proxy', () => {
   const score = (proxy: TestProxy, text: string, extra: object = {}) =>
     proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text }, ...extra }) });
 
+  /** Waits for a condition, never for a length of time: these machines are shared and busy. */
+  async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+    while (!(await condition())) await tick(5);
+  }
+  const concurrency = async (proxy: TestProxy) =>
+    ((await (await proxy.request('/v1/stats')).json()) as { concurrency: { active: number; queued: number } }).concurrency;
+
   it.each([
     [1, 4],
     [2, 5],
     [4, 6],
   ])('UNSPUN_MAX_CONCURRENCY=%i: at most that many upstream requests at once (%i replies)', async (max, count) => {
+    // The upstream holds every request until released; we release only once `max` are held and the
+    // rest wait in the proxy's queue, so the peak is measured at the moment it is reached, whatever
+    // the machine's load.
     let inFlight = 0;
     let peak = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
     fake.setResponder(async (_body, ctx) => {
       peak = Math.max(peak, ++inFlight);
-      await tick(40);
+      await gate;
       inFlight--;
       return ctx.defaultResponse();
     });
     const proxy = await start({ UNSPUN_MAX_CONCURRENCY: String(max) });
-    const responses = await Promise.all(Array.from({ length: count }, (_, i) => score(proxy, `Reply number ${i} is certainly right.`)));
-    expect(responses.map((r) => r.status)).toEqual(Array(count).fill(200));
+    const responses = Promise.all(Array.from({ length: count }, (_, i) => score(proxy, `Reply number ${i} is certainly right.`)));
+    await until(async () => inFlight === max && (await concurrency(proxy)).queued === count - max);
     expect(peak).toBe(max);
+    release();
+    expect((await responses).map((r) => r.status)).toEqual(Array(count).fill(200));
+    expect(peak).toBeLessThanOrEqual(max);
     expect(fake.messageRequests()).toHaveLength(count);
   });
 
   it('the offline judge never waits for an upstream slot', async () => {
-    fake.setResponder(() => ({ hang: true }));
-    const proxy = await start({ UNSPUN_MAX_CONCURRENCY: '1', UNSPUN_DEADLINE_MS: '4000' });
-    const stuck = score(proxy, 'This hangs upstream. Surely.');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fake.setResponder(async (_body, ctx) => {
+      await gate;
+      return ctx.defaultResponse();
+    });
+    const proxy = await start({ UNSPUN_MAX_CONCURRENCY: '1', UNSPUN_DEADLINE_MS: '600000' });
+    const stuck = score(proxy, 'This is held upstream. Surely.');
     let stuckEnded = false;
     void stuck.then(() => (stuckEnded = true));
-    await tick(50);
+    await until(() => fake.messageRequests().length === 1);
     const offline = await score(proxy, 'Everyone agrees, act now!', { judge: 'offline' });
     expect(offline.status).toBe(200);
-    // Answered while the anthropic request still holds the only slot (no wall-clock bound: shared machines).
+    // Answered while the anthropic request still holds the only slot (it is released only now).
     expect(stuckEnded).toBe(false);
-    expect((await stuck).status).toBe(504);
+    release();
+    expect((await stuck).status).toBe(200);
   });
 
-  it('one deadline from arrival: two replies behind one slot both end in 504 within it', async () => {
+  it('one deadline from arrival: two replies behind one slot both end in 504', async () => {
     fake.setResponder(() => ({ hang: true }));
     const proxy = await start({ UNSPUN_MAX_CONCURRENCY: '1', UNSPUN_DEADLINE_MS: '300' });
-    const started = Date.now();
     const [first, second] = await Promise.all([score(proxy, 'First reply. It hangs.'), score(proxy, 'Second reply. It waits.')]);
-    expect(Date.now() - started).toBeLessThan(3000);
     const bodies = (await Promise.all([first.json(), second.json()])) as Array<{ error: { code: string; message: string } }>;
     expect([first.status, second.status]).toEqual([504, 504]);
     expect(bodies.map((b) => b.error.code)).toEqual(['upstream_timeout', 'upstream_timeout']);
@@ -211,13 +230,13 @@ describe('through the proxy', () => {
     expect(res.headers.get('retry-after')).toBe('17');
   });
 
-  it('a hanging upstream → 504 within the deadline', async () => {
+  it('a hanging upstream → 504 at the deadline', async () => {
     fake.enqueue({ hang: true });
     const proxy = await start({ UNSPUN_DEADLINE_MS: '250' });
-    const started = Date.now();
     const res = await score(proxy, 'Experts agree this is best.');
     expect(res.status).toBe(504);
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_timeout');
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('upstream_timeout');
+    expect(body.error.message).toMatch(/250 ms deadline/);
   });
 });

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The rule tier on its own (the learned tier on top is tested in learned.test.ts).
-import { detectRules as detect, detectorVersion } from '#shared/detect';
+import { detectRules as detect, detectorVersion, detectorVersionOf } from '#shared/detect';
 import { RULES } from '#shared/detect/rules';
 import { Flag, MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from '../eval/paths.ts';
@@ -36,13 +36,17 @@ describe('rules (driven by the rule table)', () => {
   });
 
   for (const rule of RULES) {
-    it(`${rule.id}: example fires ${rule.move}`, () => {
-      const { flags } = detect(rule.example);
-      expectValidFlags(rule.example, flags);
-      expect(flags.some((f) => f.move === rule.move && f.ruleId === rule.id), JSON.stringify(flags)).toBe(true);
+    it(`${rule.id}: every example fires it`, () => {
+      expect(rule.examples.length).toBeGreaterThan(0);
+      for (const example of rule.examples) {
+        const { flags } = detect(example);
+        expectValidFlags(example, flags);
+        expect(flags.some((f) => f.move === rule.move && f.ruleId === rule.id), `${example}\n${JSON.stringify(flags)}`).toBe(true);
+      }
     });
-    it(`${rule.id}: counter-example does not fire ${rule.move}`, () => {
-      expect(movesIn(rule.counterExample).has(rule.move)).toBe(false);
+    it(`${rule.id}: no counter-example fires ${rule.move}`, () => {
+      expect(rule.counterExamples.length).toBeGreaterThan(0);
+      for (const counter of rule.counterExamples) expect(movesIn(counter).has(rule.move), counter).toBe(false);
     });
   }
 
@@ -80,7 +84,10 @@ describe('support status', () => {
     expect(supportOf('Experts agree this is safe. The 2019 Cochrane review pooled 14 trials.')).toBe('supported');
   });
   it('hedged is weak', () => {
-    expect(supportOf('Some studies suggest cold showers might help a little.')).toBe('weak');
+    expect(supportOf('Studies show cold showers might help a little.')).toBe('weak');
+  });
+  it('"some studies suggest" is a hedge in proportion, not a lean on authority: no flag', () => {
+    expect(supportOf('Some studies suggest cold showers might help a little.')).toBeUndefined();
   });
   it("the move's own words are not its support", () => {
     expect(supportOf('This cream is 100% guaranteed to work.', 'exaggeration')).toBe('unsupported');
@@ -255,7 +262,15 @@ describe('reply score', () => {
     expect(sourced.score).toBeLessThan(bare.score);
   });
 
-  it('has a version', () => {
-    expect(detectorVersion).toMatch(/^detector-\d+/);
+  it('has a version taken from its content: a changed rule is a new version', () => {
+    expect(detectorVersion).toMatch(/^detector-[0-9a-f]{12}$/);
+    expect(detectorVersionOf(RULES)).toBe(detectorVersion);
+    const first = RULES[0]!;
+    const edited = [{ ...first, pattern: [...first.pattern, 'one more phrase'] }, ...RULES.slice(1)];
+    expect(detectorVersionOf(edited)).not.toBe(detectorVersion);
+    const reworded = [{ ...first, reason: `${first.reason} ` }, ...RULES.slice(1)];
+    expect(detectorVersionOf(reworded)).not.toBe(detectorVersion);
+    expect(detectorVersionOf(RULES.slice(1))).not.toBe(detectorVersion);
+    expect(detectorVersionOf(RULES, ['model-weights-v2'])).not.toBe(detectorVersion);
   });
 });

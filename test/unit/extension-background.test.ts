@@ -86,22 +86,6 @@ describe('background service', () => {
     expect(await service.handleMessage('hello', fromTab)).toBeUndefined();
   });
 
-  it('pairs only after the proxy accepts the token', async () => {
-    const { service, settings } = setup({ token: '' });
-    const page = { url: 'http://127.0.0.1:8787/pair', id: 'ext' };
-    expect(await service.handleMessage({ type: 'pair', proxyUrl: 'http://127.0.0.1:8787', token: 'bad' }, page)).toMatchObject({ ok: false, error: expect.stringContaining('did not accept') });
-    expect(settings().token).toBe('');
-    expect(await service.handleMessage({ type: 'pair', proxyUrl: 'http://127.0.0.1:8787', token: 'good' }, page)).toEqual({ ok: true });
-    expect(settings()).toMatchObject({ token: 'good', proxyUrl: 'http://127.0.0.1:8787' });
-  });
-
-  it('refuses pairing from another page or a non-local proxy', async () => {
-    const { service, settings } = setup({ token: '' });
-    expect(await service.handleMessage({ type: 'pair', proxyUrl: 'http://127.0.0.1:8787', token: 'good' }, { url: 'http://127.0.0.1:8787/demo', id: 'ext' })).toMatchObject({ ok: false });
-    expect(await service.handleMessage({ type: 'pair', proxyUrl: 'http://evil.example', token: 'good' }, { url: 'http://evil.example/pair', id: 'ext' })).toMatchObject({ ok: false });
-    expect(settings().token).toBe('');
-  });
-
   it('reports status: reachable, paired and counts', async () => {
     const { service } = setup();
     await service.handleMessage(captured, fromTab);

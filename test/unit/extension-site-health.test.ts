@@ -124,7 +124,7 @@ describe('fallback message ids', () => {
     expect(isFallbackId(id)).toBe(true);
     expect(fallbackTurnId('assistant', ' Hello there. More. ')).toBe(id);
     expect(fallbackTurnId('user', 'Hello there. More.')).not.toBe(id);
-    expect(fallbackTurnId('assistant', 'Hello there. More.', 4)).not.toBe(id);
+    expect(fallbackTurnId('assistant', 'Hello there. More.', { pageKey: 4 })).not.toBe(id);
     expect(fallbackTurnId('assistant', 'Hello there. Different.')).not.toBe(id);
   });
 

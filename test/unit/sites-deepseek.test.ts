@@ -47,8 +47,8 @@ describe('deepseek: finished conversation fixture', () => {
       expect(turn.idSource).toBe('fallback');
       expect(isFallbackId(turn.id)).toBe(true);
     }
-    expect(turns[1]!.id).toBe(fallbackTurnId('assistant', turns[1]!.text, '2'));
-    expect(turns[3]!.id).toBe(fallbackTurnId('assistant', turns[3]!.text, '4'));
+    expect(turns[1]!.id).toBe(fallbackTurnId('assistant', turns[1]!.text, { pageKey: '2' }));
+    expect(turns[3]!.id).toBe(fallbackTurnId('assistant', turns[3]!.text, { pageKey: '4' }));
   });
 
   it('reads user turns (not through the hashed class)', () => {
@@ -111,8 +111,8 @@ describe('deepseek: a long, virtualized thread', () => {
 
   it('reads only what is mounted (rows 19 and 20), with ids from the row keys', () => {
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant']);
-    expect(turns[0]!.id).toBe(fallbackTurnId('user', 'So which fund should I pick, and why?', '19'));
-    expect(turns[1]!.id).toBe(fallbackTurnId('assistant', turns[1]!.text, '20'));
+    expect(turns[0]!.id).toBe(fallbackTurnId('user', 'So which fund should I pick, and why?', { pageKey: '19' }));
+    expect(turns[1]!.id).toBe(fallbackTurnId('assistant', turns[1]!.text, { pageKey: '20' }));
     expect(turns[1]!.text).toContain('costs about $1 - 0.99^{30} \\approx 26\\%$ of your final balance.');
     expect(deepseek.isDone(turns[1]!.element)).toBe(true);
   });

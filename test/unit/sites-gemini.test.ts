@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gemini, geminiConversationId, geminiReplyId } from '../../extension/sites/gemini.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import { contextOf } from '../../extension/sites/turns.ts';
+import { fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('gemini: pages, conversation and reply ids', () => {
   it.each([
@@ -49,5 +50,23 @@ describe('gemini: fixtures (linkedom; the same checks run in Chromium in sites-p
     const page = loadFixture(gemini, 'broken-no-body');
     expect(page.thread?.querySelectorAll('user-query, model-response').length).toBe(2);
     expect(page.turns).toEqual([]);
+  });
+});
+
+describe('gemini: an exchange whose answer comes first in the DOM (CSS puts the question on top)', () => {
+  it('still reads the question before its answer, and the answer in its context', () => {
+    const html = fixtureHtml('gemini', 'fallback-selectors').replace(
+      /(<user-query>[^]*?<\/user-query>)\s*(<model-response[^]*?<\/model-response>)/g,
+      '$2$1',
+    );
+    const { turns } = loadPage(gemini, html);
+    expect(turns.map((t) => [t.role, t.text.slice(0, 12)])).toEqual([
+      ['user', 'Is it safe?'],
+      ['assistant', 'Honestly, ev'],
+      ['user', 'Is it legal?'],
+      ['assistant', 'Honestly, ev'],
+    ]);
+    expect(contextOf(turns, turns[3]!).user?.text).toBe('Is it legal?');
+    expect(turns[1]!.id).not.toBe(turns[3]!.id);
   });
 });

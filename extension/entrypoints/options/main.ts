@@ -31,9 +31,28 @@ $('form').addEventListener('submit', async (event) => {
     saved.textContent = 'The proxy must be on 127.0.0.1 or localhost.';
     return;
   }
-  await saveSettings({ proxyUrl: url, token: token.value.trim(), enabled: enabled.checked });
-  saved.textContent = 'Saved.';
-  setTimeout(() => (saved.textContent = ''), 2000);
+  await saveSettings({ enabled: enabled.checked });
+  const current = await loadSettings();
+  const pasted = token.value.trim();
+  if (url === current.proxyUrl && pasted === current.token) {
+    saved.textContent = 'Saved.';
+    setTimeout(() => (saved.textContent = ''), 2000);
+    return;
+  }
+  if (!pasted) {
+    saved.textContent = 'Paste the token the proxy printed (the part of its pairing link after #).';
+    return;
+  }
+  // A new address or token is a new pairing: the background checks the proxy's proof of the token
+  // before it stores either (background/pairing.ts), as for the pairing link.
+  saved.textContent = 'Checking the proxy…';
+  const answer = await sendToBackground({ type: 'pair', proxyUrl: url, token: pasted }).catch((error: unknown) => ({
+    ok: false as const,
+    error: error instanceof Error ? error.message : String(error),
+  }));
+  if (answer.ok) saved.textContent = `Saved: paired with ${answer.proxy.proxyUrl}${answer.proxy.version ? ` (Unspun proxy ${answer.proxy.version})` : ''}.`;
+  else saved.textContent = 'error' in answer ? `Not saved. ${answer.error}` : 'Not saved.';
+  saved.dataset.state = answer.ok ? 'ok' : 'bad';
 });
 
 $('test').addEventListener('click', async () => {

@@ -2,6 +2,7 @@ import { sendToBackground } from '../../messages.ts';
 import { saveSettings } from '../../settings.ts';
 import { mountSiteHealth } from './site-health.ts';
 import { mountOpenPanelLink } from '../../ui/open-panel.ts';
+import { mountHostAccess } from './host-access.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -17,7 +18,7 @@ async function refresh(): Promise<void> {
       status.textContent = 'Switched off.';
       status.dataset.state = 'bad';
     } else if (s.reachable && s.paired) {
-      status.textContent = `Connected and paired with ${s.proxyUrl}.`;
+      status.textContent = `Paired with the Unspun proxy${s.proxyVersion ? ` ${s.proxyVersion}` : ''} at ${s.proxyUrl}.`;
       status.dataset.state = 'ok';
     } else if (s.reachable) {
       status.textContent = `Proxy reachable at ${s.proxyUrl}, not paired.`;
@@ -26,7 +27,8 @@ async function refresh(): Promise<void> {
       status.textContent = `Proxy not reachable at ${s.proxyUrl}. Replies are kept and scored when it is back.`;
       status.dataset.state = 'bad';
     }
-    $('detail').textContent = s.detail;
+    const since = s.pairedAt !== undefined ? ` Paired on ${new Date(s.pairedAt).toLocaleString()}.` : '';
+    $('detail').textContent = `${s.detail}${s.paired ? since : ''}`;
   } catch (error) {
     status.textContent = `Could not ask the extension: ${error instanceof Error ? error.message : String(error)}`;
     status.dataset.state = 'bad';
@@ -43,5 +45,6 @@ $('options').addEventListener('click', (event) => {
 });
 
 void refresh();
+mountHostAccess(document.querySelector('main')!, document.querySelector('main dl'));
 mountSiteHealth(document.querySelector('main')!);
 mountOpenPanelLink(document.querySelector('main')!);

@@ -31,6 +31,8 @@ Options:
   --csv FILE.csv       also write one row per flag (RFC 4180; cells that a spreadsheet would run as a
                        formula start with an apostrophe)
   --sharegpt FILE      also write the ShareGPT view, one {"id", "conversations": [{"from", "value"}]} a line
+  --no-progress        no progress lines on stderr (by default: about one a second, with how much
+                       of the input is read and how many conversations and replies are done)
   --concurrency N      conversations in flight, 1..64 (default: 4 anthropic; offline 2 while names
                        are found in a worker thread, else 1)
   --help               this text
@@ -38,8 +40,13 @@ Options:
 Records from --from unspun keep their scores; a reply gets a new score only when no judge of the
 chosen kind (offline or anthropic) has scored it yet.
 
-Exit codes: 0 all records converted, 1 some records failed (each named on stderr; the others are
-written), 2 usage or setup error.`;
+The input is read as a stream, one conversation at a time; time grows linearly with the number of
+messages. The outputs are written to temp files beside them and renamed when the run is complete,
+so a run that stops leaves no partial file.
+
+Exit codes: 0 all records converted; 1 some records failed (each named on stderr; the others are
+written); 2 usage or setup error, or an input that is not a complete export (not a JSON array,
+truncated), or an output that cannot be written: nothing is written.`;
 
 export interface ConvertArgs {
   from?: ImportFormat;
@@ -49,6 +56,7 @@ export interface ConvertArgs {
   redact: boolean;
   names: boolean;
   redactFirst: boolean;
+  progress: boolean;
   saltFile?: string;
   csv?: string;
   sharegpt?: string;
@@ -59,7 +67,7 @@ export interface ConvertArgs {
 const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--csv': 'csv', '--sharegpt': 'sharegpt', '--concurrency': 'concurrency' } as const;
 
 export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
-  const args: ConvertArgs = { redact: true, names: true, redactFirst: false, help: false };
+  const args: ConvertArgs = { redact: true, names: true, redactFirst: false, progress: true, help: false };
   let redactGiven: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -75,6 +83,10 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
     }
     if (arg === '--no-names') {
       args.names = false;
+      continue;
+    }
+    if (arg === '--no-progress') {
+      args.progress = false;
       continue;
     }
     if (arg === '--redact-first') {

@@ -10,20 +10,21 @@ const MAX_PREVIOUS = 200;
 
 export function requestFor(messages: readonly ExportMessage[], index: number): ScoreRequest {
   const reply = messages[index]!;
-  const before = messages.slice(0, index);
+  // Walks back from the reply only as far as it needs (the user turn, then MAX_PREVIOUS turns):
+  // never a copy of everything before it, so a long conversation costs linear time, not quadratic.
   let userAt = -1;
-  for (let i = before.length - 1; i >= 0; i--) {
-    if (before[i]!.role === 'user') {
+  for (let i = index - 1; i >= 0; i--) {
+    if (messages[i]!.role === 'user') {
       userAt = i;
       break;
     }
-    if (before[i]!.role === 'assistant') break;
+    if (messages[i]!.role === 'assistant') break;
   }
   const request: ScoreRequest = { reply: { text: reply.text, id: reply.id } };
-  const previous: Turn[] = (userAt >= 0 ? before.slice(0, userAt) : before)
-    .slice(-MAX_PREVIOUS)
-    .map((m) => ({ role: m.role, text: m.text.slice(0, MAX_REPLY_CHARS) }));
-  const user = userAt >= 0 ? before[userAt]!.text.slice(0, MAX_REPLY_CHARS) : undefined;
+  const end = userAt >= 0 ? userAt : index;
+  const previous: Turn[] = [];
+  for (let i = Math.max(0, end - MAX_PREVIOUS); i < end; i++) previous.push({ role: messages[i]!.role, text: messages[i]!.text.slice(0, MAX_REPLY_CHARS) });
+  const user = userAt >= 0 ? messages[userAt]!.text.slice(0, MAX_REPLY_CHARS) : undefined;
   if (user !== undefined || previous.length > 0) request.context = { ...(user !== undefined ? { user } : {}), ...(previous.length > 0 ? { previous } : {}) };
   return request;
 }
@@ -36,7 +37,7 @@ export interface ScoredRecord {
 }
 
 /** Throws (naming the message) when the judge fails: the caller reports the record as failed. */
-export async function scoreRecord(record: ExportRecord, judge: Judge, scoredAt: Date): Promise<ScoredRecord> {
+export async function scoreRecord(record: ExportRecord, judge: Judge, scoredAt: Date, onScored: (replies: number) => void = () => {}): Promise<ScoredRecord> {
   const messages = [...record.messages];
   const warnings = [...record.capture.warnings];
   let dropped = 0;
@@ -63,6 +64,7 @@ export async function scoreRecord(record: ExportRecord, judge: Judge, scoredAt: 
     const score = exportScore({ ...verdict, flags: anchored.flags, droppedQuotes: anchored.dropped }, message.text, scoredAt.getTime());
     messages[i] = { ...message, scores: [...(message.scores ?? []), score] };
     scored++;
+    onScored(1);
   }
   return { record: { ...record, capture: { ...record.capture, warnings }, messages }, dropped, scored };
 }

@@ -33,7 +33,7 @@ import { costUsd } from '../../pricing.ts';
 import type { Judge, JudgeVerdict } from '../judge.ts';
 import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
 import { parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
-import { buildSystemPrompt, buildUserMessage, promptVersion, textModeInstructions } from './prompt.ts';
+import { buildSystemPrompt, buildUserMessage, DEFAULT_PROMPT_VARIANT, PROMPT_VERSIONS, textModeInstructions, type PromptVariant } from './prompt.ts';
 import { Verdict, VERDICT_TOOL_NAME, verdictJsonSchema } from './verdict.ts';
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
@@ -56,6 +56,8 @@ export interface AnthropicJudgeOptions {
   deadlineMs?: number;
   /** The SDK's own retries (408/409/429/5xx, honouring retry-after). */
   maxRetries?: number;
+  /** Which judge prompt (default v2); v1 reproduces the first measured prompt. */
+  promptVariant?: PromptVariant;
   /** Give the offline detector's candidate spans to the judge as hints (hybrid mode). */
   hints?: boolean;
   /** Output budget per call; thinking tokens count toward it on models that think. */
@@ -96,6 +98,8 @@ export interface AnthropicJudge extends Judge {
   readonly kind: 'anthropic';
   readonly model: string;
   readonly mode: JudgeMode;
+  /** The prompt's version (the cache keys on it, so v1 and v2 results never mix). */
+  readonly promptVersion: string;
   score(request: ScoreRequest, signal?: AbortSignal): Promise<AnthropicVerdict>;
   /** The Messages API body for one request (also what a Message Batches item needs as `params`). */
   buildParams(request: ScoreRequest): MessageCreateParamsNonStreaming;
@@ -130,8 +134,10 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     maxRetries = 2,
     hints = false,
     maxTokens = 8_192,
+    promptVariant = DEFAULT_PROMPT_VARIANT,
     onStats,
   } = options;
+  const promptVersion = PROMPT_VERSIONS[promptVariant];
   if (!JUDGE_MODES.includes(mode)) throw new TypeError(`mode must be one of ${JUDGE_MODES.join(', ')}`);
   if (apiKey && authToken) throw new TypeError('Pass apiKey or authToken, not both.');
   if (!apiKey && !authToken) throw new TypeError('The anthropic judge needs an apiKey or an authToken.');
@@ -157,7 +163,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     logLevel: 'off',
   });
 
-  const systemBlocks: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(), cache_control: { type: 'ephemeral' } }];
+  const systemBlocks: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(promptVariant), cache_control: { type: 'ephemeral' } }];
   if (mode === 'text') systemBlocks.push({ type: 'text', text: textModeInstructions(verdictJsonSchema()) });
 
   function buildParams(request: ScoreRequest): MessageCreateParamsNonStreaming {
@@ -295,7 +301,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     return total === undefined ? tokens : { ...tokens, costUsd: total };
   }
 
-  return { kind: 'anthropic', model, mode, score, buildParams, verdictFromMessage };
+  return { kind: 'anthropic', model, mode, promptVersion, score, buildParams, verdictFromMessage };
 }
 
 /** Refusals and truncated answers are final: asking again the same way would not help. */

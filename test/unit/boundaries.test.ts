@@ -1,0 +1,85 @@
+// The architecture as a test: shared/ is the pure core (no proxy/, no extension/, no Node
+// built-ins, no browser APIs); proxy/ and extension/ meet only through shared/.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(?:ts|mts|tsx)$/.test(e.name) && !e.name.endsWith('.d.ts'))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+}
+
+/** Every module specifier a file imports or re-exports, static or dynamic. */
+export function importsOf(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  const re = /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of code.matchAll(re)) out.push((m[1] ?? m[2] ?? m[3])!);
+  return out;
+}
+
+/** Which top-level part a specifier imported from `file` lands in (or the package name). */
+function target(file: string, spec: string): string {
+  if (spec.startsWith('#shared/')) return 'shared';
+  if (spec.startsWith('@/') || spec.startsWith('~/')) return 'extension';
+  if (spec.startsWith('.')) return relative(ROOT, resolve(ROOT, dirname(file), spec)).split('/')[0]!;
+  return spec;
+}
+
+function violations(part: string, allowed: (t: string, spec: string) => boolean): string[] {
+  return sourceFiles(part).flatMap((file) =>
+    importsOf(readFileSync(join(ROOT, file), 'utf8'))
+      .filter((spec) => !allowed(target(file, spec), spec))
+      .map((spec) => `${file} imports ${spec}`),
+  );
+}
+
+// Browser globals shared/ must not touch (web standards both sides have are fine: see shared/platform.d.ts).
+const BROWSER_API = /\b(?:window|document|navigator|localStorage|sessionStorage|indexedDB|chrome|browser|fetch|XMLHttpRequest)\s*[.(]/;
+
+describe('module boundaries', () => {
+  it('reads import specifiers of every shape', () => {
+    const src = `import a from './a.ts';\nimport type { B } from "../b.ts";\nexport { c } from './c.ts';\nimport './side.ts';\nconst d = await import('node:fs');\n// import x from 'commented';`;
+    expect(importsOf(src)).toEqual(['./a.ts', '../b.ts', './c.ts', './side.ts', 'node:fs']);
+  });
+
+  it('shared/ imports only shared/ and pure packages', () => {
+    const bad = violations('shared', (t, spec) => t === 'shared' || (!NODE_BUILTINS.has(spec) && t !== 'proxy' && t !== 'extension' && t !== 'test'));
+    expect(bad).toEqual([]);
+  });
+
+  it('shared/ uses no browser API', () => {
+    const bad = sourceFiles('shared').filter((f) =>
+      readFileSync(join(ROOT, f), 'utf8')
+        .split('\n')
+        .some((line) => !/^\s*(?:\/\/|\*)/.test(line) && BROWSER_API.test(line.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, ''))),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('proxy/ and extension/ do not import each other', () => {
+    expect(violations('proxy', (t) => t !== 'extension' && t !== 'test')).toEqual([]);
+    expect(violations('extension', (t) => t !== 'proxy' && t !== 'test')).toEqual([]);
+  });
+
+  it('extension/ imports no Node built-in', () => {
+    expect(violations('extension', (_t, spec) => !NODE_BUILTINS.has(spec))).toEqual([]);
+  });
+
+  it('shared/ type-checks without Node or DOM types (shared/tsconfig.json)', () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    let out = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'shared', 'tsconfig.json')], { encoding: 'utf8', cwd: ROOT });
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout ?? e);
+    }
+    expect(out).toBe('');
+  }, 120_000);
+});

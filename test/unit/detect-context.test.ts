@@ -1,0 +1,95 @@
+// Ordinary answers in context (issue 8, item 2): the same words can push, or name, quote, report or
+// answer. Each row is a reply to a plain request that must stay quiet, next to the same words used
+// as a push, which must still fire. Hand-written, not taken from any data set.
+import { describe, expect, it } from 'vitest';
+import { detect } from '#shared/detect';
+
+const movesOf = (text: string, user?: string) =>
+  new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));
+
+describe('names and titles are not verdicts', () => {
+  const quiet: [string, string][] = [
+    ['Who starred in Broadway musicals?', 'She played Glinda in "Wicked" before moving to film.'],
+    ['Recommend a horror film.', 'Try *Evil Dead II*, a cult classic with more laughs than you expect.'],
+    ['Good books from the 1930s?', 'Read The Grapes of Wrath by John Steinbeck; it follows a family on Route 66.'],
+    ['What does the word mean?', 'In some situations calling someone "crazy" can be offensive.'],
+  ];
+  for (const [user, reply] of quiet) {
+    it(`quiet: ${reply.slice(0, 50)}`, () => expect(movesOf(reply, user).has('loaded-language')).toBe(false));
+  }
+  it('the same word as the reply’s own verdict on someone still fires', () => {
+    expect(movesOf('Your landlord is being wicked and his demand is outrageous.', 'My landlord raised the rent.').has('loaded-language')).toBe(true);
+  });
+  it('a quoted title reads as a name even with no chat context', () => {
+    expect(movesOf('Her breakout role was in "The Evil Within" in 2014.').has('loaded-language')).toBe(false);
+  });
+});
+
+describe('the user’s own topic is not exaggeration or an appeal to tradition', () => {
+  it('"the largest cats in the world" answers "what are the largest cats"', () => {
+    expect(movesOf('Ligers are the largest cats in the world, often over 400 kg.', 'What are the largest cats?').has('exaggeration')).toBe(false);
+  });
+  it('the same superlative about a product still fires', () => {
+    expect(movesOf('This is the greatest blender in the world, hands down.', 'Which blender should I buy?').has('exaggeration')).toBe(true);
+  });
+  it('describing customs the user asked about is no appeal to tradition', () => {
+    const reply = 'In Catalonia there is a tradition of the Christmas log. In Venezuela people roller-skate to church as a tradition.';
+    expect(movesOf(reply, 'Are there any weird Christmas traditions?').has('appeal-to-values')).toBe(false);
+    expect(movesOf('Wreaths are traditionally hung during Advent.', 'Is there a meaning for Christmas wreaths?').has('appeal-to-values')).toBe(false);
+  });
+  it('custom offered as the reason still fires', () => {
+    expect(movesOf("It's tradition, so you should keep doing it this way.", 'Should I change how we do the holidays?').has('appeal-to-values')).toBe(true);
+  });
+});
+
+describe('reported speech the reply keeps its distance from', () => {
+  it('"some argue ..., while others ..." reports a debate', () => {
+    const reply = 'Some argue the plan is a disgraceful waste, while others point to the jobs it created.';
+    const moves = movesOf(reply, 'Was the stimulus plan a good idea?');
+    expect(moves.has('loaded-language')).toBe(false);
+    expect(moves.has('vagueness')).toBe(false);
+  });
+  it('"critics called it evil, but" reports and weighs', () => {
+    expect(movesOf('Critics called the ruling evil, but the court relied on a 1990 precedent.').has('loaded-language')).toBe(false);
+  });
+  it('the same view stated in the reply’s own voice still fires', () => {
+    expect(movesOf('The plan is a disgraceful waste of your money.', 'Was the stimulus plan a good idea?').has('loaded-language')).toBe(true);
+  });
+  it('a negated claim is not the claim: "not scientifically proven"', () => {
+    expect(movesOf('The five-second rule is not scientifically proven.', 'Is the five second rule real?').has('unsourced-authority')).toBe(false);
+    expect(movesOf('This cream is scientifically proven to work.', 'Does this cream work?').has('unsourced-authority')).toBe(true);
+  });
+});
+
+describe('a description the user asked for', () => {
+  it('a plot summary uses the story’s own charged words', () => {
+    const reply = 'Harry sets out to find and destroy the Horcruxes, while Voldemort’s evil army closes in.';
+    expect(movesOf(reply, 'Summarise the plot of the last Harry Potter book.').has('loaded-language')).toBe(false);
+  });
+  it('a travel tip is not loaded language: "stunning beaches"', () => {
+    expect(movesOf('Nice is famous for its stunning beaches and old town.', 'Which French cities should I visit?').has('loaded-language')).toBe(false);
+  });
+});
+
+describe('everyday words that only look like cues', () => {
+  const quiet: [string, string][] = [
+    ['When was hip hop invented?', 'DJing, MCing and breakdancing were developing during this time period.'],
+    ['Should I see a doctor?', 'Ask your doctor, who knows your history, before changing the dose.'],
+    ['Are index funds cheap?', 'Fees are lower than ever.'],
+    ['How do I learn a language?', 'Use your limited time on active recall.'],
+    ['Where to go in Okinawa?', 'Cape Manzamo is a scenic spot on the western coast.'],
+    ['How do I draw a hopscotch?', 'Number the squares 1, 2, 3 and so on, in a way a child can follow.'],
+    ['Tips for presentations?', 'Imagine the audience reacting warmly; focus on the material rather than worrying about reactions.'],
+    ['Solve x^2 = 4.', 'So either x = 2 or x = -2.'],
+  ];
+  for (const [user, reply] of quiet) {
+    it(`quiet: ${reply.slice(0, 50)}`, () => expect([...movesOf(reply, user)]).toEqual([]));
+  }
+  it('the cue words still fire as pushes', () => {
+    expect(movesOf("It's wrong, period.", 'Is it wrong?').has('thought-terminating')).toBe(true);
+    expect(movesOf('Who knows? Just buy it.', 'Should I buy it?').has('thought-terminating')).toBe(true);
+    expect(movesOf('This is a limited-time offer, so sign up.', 'Is this worth it?').has('false-urgency')).toBe(true);
+    expect(movesOf("You're spot on.", 'I think it is the cache.').has('sycophancy')).toBe(true);
+    expect(movesOf('Just imagine losing every photo of your kids.', 'Do I need backups?').has('emotional-appeal')).toBe(true);
+  });
+});
