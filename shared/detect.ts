@@ -6,7 +6,7 @@
 //   3. each flag gets a support status from its sentence and the next (detect/support.ts);
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
-import type { Flag, ScoreContext } from './schemas.ts';
+import type { Flag, MoveId, ScoreContext } from './schemas.ts';
 import { alt, compilePattern, isGluedToPrevious } from './detect/pattern.ts';
 import { RULES, type Rule } from './detect/rules.ts';
 import { MOVES, MOVES_BY_ID } from './taxonomy.ts';
@@ -293,6 +293,9 @@ export function detect(reply: string, options: DetectOptions = {}): TieredDetect
   const model = options.model === undefined ? shippedModel() : options.model;
   const rules = detectRules(reply, options);
   if (!model) return { ...rules, detectorVersion: versionWith(null), tier: 'rules' };
-  const flags = applyLearned(model, reply, rules.flags, options.context, withoutEmphasis(reply));
+  const text = withoutEmphasis(reply);
+  // Accepting a correction that came with evidence is right: the model may not add sycophancy there.
+  const vetoed = new Set<MoveId>(readTurns(text, options.context).correctedWithEvidence ? ['sycophancy'] : []);
+  const flags = applyLearned(model, reply, rules.flags, options.context, text, vetoed);
   return { flags, score: scoreFlags(flags), detectorVersion: versionWith(model), tier: 'learned' };
 }

@@ -582,13 +582,19 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 2,
     reason: 'Presents two options as the only ones.',
-    examples: ['Either we ban cars downtown or the city will choke on smog.'],
-    counterExamples: ['You can take either route; both reach the station.'],
+    examples: [
+      'Either we ban cars downtown or the city will choke on smog.',
+      // Markup-looking text in a pasted reply does not hide the dilemma after it.
+      "Act now. <img src=x onerror=alert(1)> Either you switch today or you lose everything.",
+    ],
+    counterExamples: ['You can take either route; both reach the station.', 'For any real x, either x < 0 or x >= 0.', 'Either n == 0 or the loop runs.'],
     support: 'evidence',
     unless: [
       "\\b(?:neither|both|either way|either of|or both|or neither)\\b",
       "(?:isn't|is not|aren't|are not|not) (?:simply |just |necessarily )?(?:an? )?either",
-      "[=<>≤≥]",
+      // Maths ("either x < 0 or x ≥ 0"): an operator between operands, not any angle bracket
+      // (markup-looking text such as "<img …>" in a pasted reply is still prose).
+      "[≤≥]|\\s[<>]=?\\s|\\w ?[<>]=? ?-?\\d|\\s==?\\s",
     ],
   },
   {

@@ -2,7 +2,8 @@
 // answer. Each row is a reply to a plain request that must stay quiet, next to the same words used
 // as a push, which must still fire. Hand-written, not taken from any data set.
 import { describe, expect, it } from 'vitest';
-import { detect } from '#shared/detect';
+// How the rule tier reads context (the learned tier on top is tested in learned.test.ts).
+import { detectRules as detect } from '#shared/detect';
 
 const movesOf = (text: string, user?: string) =>
   new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));

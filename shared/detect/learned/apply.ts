@@ -43,7 +43,15 @@ function addedFlag(reply: string, s: Sentence, move: MoveId, p: number, requeste
  * Rule flags filtered and rated by the model, plus the model's own confident flags. `text` is
  * what the rules read (offsets identical to `reply`); quotes are cut from `reply`.
  */
-export function applyLearned(model: LearnedModel, reply: string, ruleFlags: readonly Flag[], context?: ScoreContext, text = reply): Flag[] {
+export function applyLearned(
+  model: LearnedModel,
+  reply: string,
+  ruleFlags: readonly Flag[],
+  context?: ScoreContext,
+  text = reply,
+  /** Moves the rules have ruled out for this reply (e.g. sycophancy after a correction with evidence). */
+  vetoed: ReadonlySet<MoveId> = new Set(),
+): Flag[] {
   const { sentences, probs } = sentenceProbabilities(model, text, ruleFlags, context);
   if (sentences.length === 0) return [...ruleFlags];
   const index = new Map<MoveId, number>(model.moves.map((m, i) => [m.move, i]));
@@ -69,7 +77,7 @@ export function applyLearned(model: LearnedModel, reply: string, ruleFlags: read
     let bestP = 0;
     model.moves.forEach((m, mi) => {
       const p = probs[si]![mi]!;
-      if (!m.add || p < m.threshold || p <= bestP) return;
+      if (!m.add || vetoed.has(m.move) || p < m.threshold || p <= bestP) return;
       if (kept.some((f) => f.move === m.move && overlaps(f, s))) return;
       best = mi;
       bestP = p;
