@@ -175,7 +175,7 @@ export function createApp(deps: AppDeps) {
       service: 'unspun',
       version: config.version ?? '0.0.0',
       judge: defaultJudgeKind(judges, defaultChoice),
-      judges: availableJudges(judges),
+      judges: judgeReport(judges, defaultChoice),
       taxonomyVersion,
     }),
   );
@@ -405,6 +405,22 @@ function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | Judg
   } catch {
     return choice;
   }
+}
+
+/**
+ * Which judges this proxy can use, its default, and why the others are off, for GET /health
+ * (public: names and reasons only, never a key or where it came from).
+ */
+function judgeReport(judges: Judges, choice: JudgeChoice) {
+  const available = availableJudges(judges);
+  const kind = defaultJudgeKind(judges, choice);
+  return {
+    available,
+    default: kind === 'auto' ? 'offline' : kind,
+    unavailable: judges.anthropic
+      ? []
+      : [{ kind: 'anthropic' as const, reason: 'not_configured' as const, message: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.' }],
+  };
 }
 
 function availableJudges(judges: Judges): JudgeKind[] {
