@@ -63,7 +63,7 @@ export interface AppConfig {
   configDir?: string;
 }
 
-export type PageName = 'demo' | 'pair';
+export type PageName = 'demo' | 'pair' | 'index';
 
 export interface AppDeps {
   config: AppConfig;
@@ -98,7 +98,7 @@ const CHALLENGE_PATH = '/v1/pair/challenge';
 const CONFIRM_PATH = '/v1/pair/confirm';
 /** Answers 200 only to the paired extension (or a tool without an Origin); changes nothing. */
 const CHECK_PATH = '/v1/pair/check';
-const PUBLIC_PATHS = ['/health', '/demo', '/pair', CHALLENGE_PATH];
+const PUBLIC_PATHS = ['/', '/health', '/demo', '/pair', CHALLENGE_PATH];
 
 export function createApp(deps: AppDeps) {
   const { config, judges } = deps;
@@ -292,8 +292,9 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  for (const name of ['demo', 'pair'] as const) {
-    app.get(`/${name}`, async (c) => {
+  for (const name of ['demo', 'pair', 'index'] as const) {
+    // The front door (/) says how to pair and links the demo; it holds no token.
+    app.get(name === 'index' ? '/' : `/${name}`, async (c) => {
       const html = await loadPage(name);
       if (html === null) {
         throw new ApiError(404, 'page_missing', `proxy/pages/${name}.html is missing from this install: restore it (git checkout proxy/pages) and reload.`);
