@@ -47,7 +47,7 @@ export function popupWords(s: PopupStatus): PopupWords {
       };
     case 'other-install':
       return {
-        headline: 'The proxy is paired with another browser.',
+        headline: 'The proxy is paired with another browser or Unspun install.',
         action: 'To use it here, open the pairing link it printed in this browser. Replies are kept until then.',
         tone: 'bad',
       };
