@@ -20,7 +20,8 @@ async function refresh(): Promise<void> {
     status.dataset.state = words.tone;
     status.dataset.connection = s.enabled ? (s.connection ?? 'error') : 'off';
     const since = s.paired && s.pairedAt !== undefined ? ` Paired on ${new Date(s.pairedAt).toLocaleString()}.` : '';
-    $('detail').textContent = `${words.action}${since}`;
+    // "npm start" set as a command, so it reads as something to type.
+    $('detail').replaceChildren(...`${words.action}${since}`.split(/(npm start)/).map((part) => (part === 'npm start' ? Object.assign(document.createElement('code'), { textContent: part }) : document.createTextNode(part))));
   } catch (error) {
     status.textContent = `Could not ask the extension: ${error instanceof Error ? error.message : String(error)}`;
     status.dataset.state = 'bad';
