@@ -16,6 +16,7 @@ export async function sendRunMessage(message: DashboardToBackground): Promise<Ru
   return (await browser.runtime.sendMessage(message)) as RunResponse;
 }
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const JUDGE_LABEL: Record<'offline' | 'anthropic', string> = { anthropic: 'the judge model (anthropic)', offline: 'the offline detector' };
 
 /**
@@ -122,7 +123,7 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       return option;
     }));
     judge.disabled = false;
-    judgeNote.textContent = options.filter((o) => o.reason).map((o) => `${JUDGE_LABEL[o.value]} is off: ${o.reason}`).join(' ');
+    judgeNote.textContent = options.filter((o) => o.reason).map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`).join(' ');
   }
 
   async function start(conversationKeys: string[]): Promise<void> {
