@@ -100,9 +100,17 @@ export interface CheckOutcome {
   detail: string;
 }
 
+/**
+ * What stands between this extension and scoring, for the popup's words: `ok`; `not-paired` (no
+ * token yet); `proxy-down` (nothing answers); `not-unspun` (something else answers there);
+ * `token-rejected` (401); `other-install` (the proxy is paired with another browser); `error`.
+ */
+export type ConnectionState = 'ok' | 'not-paired' | 'proxy-down' | 'not-unspun' | 'token-rejected' | 'other-install' | 'error';
+
 export interface ConnectionReport {
   health: CheckOutcome;
   auth: CheckOutcome;
+  state?: ConnectionState;
   /** The proxy's version, when /health answered. */
   version?: string;
 }
@@ -117,6 +125,8 @@ export interface StatusResponse {
   pairedAt?: number;
   reachable: boolean;
   detail: string;
+  /** Why scoring works or not, in one word the popup turns into words and one action. */
+  connection?: ConnectionState;
   counts: { pending: number; scored: number; failed: number };
 }
 

@@ -63,7 +63,7 @@ export interface AppConfig {
   configDir?: string;
 }
 
-export type PageName = 'demo' | 'pair';
+export type PageName = 'demo' | 'pair' | 'index';
 
 export interface AppDeps {
   config: AppConfig;
@@ -98,7 +98,7 @@ const CHALLENGE_PATH = '/v1/pair/challenge';
 const CONFIRM_PATH = '/v1/pair/confirm';
 /** Answers 200 only to the paired extension (or a tool without an Origin); changes nothing. */
 const CHECK_PATH = '/v1/pair/check';
-const PUBLIC_PATHS = ['/health', '/demo', '/pair', CHALLENGE_PATH];
+const PUBLIC_PATHS = ['/', '/health', '/demo', '/pair', CHALLENGE_PATH];
 
 export function createApp(deps: AppDeps) {
   const { config, judges } = deps;
@@ -175,7 +175,7 @@ export function createApp(deps: AppDeps) {
       service: 'unspun',
       version: config.version ?? '0.0.0',
       judge: defaultJudgeKind(judges, defaultChoice),
-      judges: availableJudges(judges),
+      judges: judgeReport(judges, defaultChoice),
       taxonomyVersion,
     }),
   );
@@ -292,8 +292,9 @@ export function createApp(deps: AppDeps) {
     });
   });
 
-  for (const name of ['demo', 'pair'] as const) {
-    app.get(`/${name}`, async (c) => {
+  for (const name of ['demo', 'pair', 'index'] as const) {
+    // The front door (/) says how to pair and links the demo; it holds no token.
+    app.get(name === 'index' ? '/' : `/${name}`, async (c) => {
       const html = await loadPage(name);
       if (html === null) {
         throw new ApiError(404, 'page_missing', `proxy/pages/${name}.html is missing from this install: restore it (git checkout proxy/pages) and reload.`);
@@ -405,6 +406,22 @@ function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | Judg
   } catch {
     return choice;
   }
+}
+
+/**
+ * Which judges this proxy can use, its default, and why the others are off, for GET /health
+ * (public: names and reasons only, never a key or where it came from).
+ */
+function judgeReport(judges: Judges, choice: JudgeChoice) {
+  const available = availableJudges(judges);
+  const kind = defaultJudgeKind(judges, choice);
+  return {
+    available,
+    default: kind === 'auto' ? 'offline' : kind,
+    unavailable: judges.anthropic
+      ? []
+      : [{ kind: 'anthropic' as const, reason: 'not_configured' as const, message: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.' }],
+  };
 }
 
 function availableJudges(judges: Judges): JudgeKind[] {

@@ -2,10 +2,11 @@
 // Builds the extension when its sources are newer than the build, starts the proxy, and opens a
 // Chromium with the extension loaded on the pairing link and the demo page. Without a usable
 // browser (or with --no-browser) it prints how to load the extension by hand.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildExtension } from './build-extension.ts';
 import { loadConfig } from './config.ts';
 import { runProxy } from './main.ts';
 
@@ -71,12 +72,7 @@ async function main(): Promise<void> {
   }
 
   if (buildIsStale()) {
-    console.log('Building the extension (.output/chrome-mv3)...');
-    const build = spawnSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) {
-      console.error('The extension build failed; see the output above.');
-      process.exit(1);
-    }
+    if (!buildExtension(root, console)) process.exit(1);
   }
 
   let proxy: Awaited<ReturnType<typeof runProxy>>;

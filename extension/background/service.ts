@@ -6,6 +6,7 @@ import {
   ToBackground,
   type CaptureResponse,
   type ConnectionReport,
+  type ConnectionState,
   type PairResponse,
   type ReplyCaptured,
   type ScoreReady,
@@ -130,15 +131,20 @@ export function createBackgroundService(deps: BackgroundDeps) {
     const c = client(proxyUrl, token);
     let version: string | undefined;
     let health: ConnectionReport['health'];
+    let state: ConnectionState = 'ok';
     try {
       const h = await c.health();
       if (typeof h.version === 'string') version = h.version.slice(0, 64);
       health = { ok: true, detail: `Proxy reachable${version ? ` (version ${version})` : ''}.` };
     } catch (error) {
       health = { ok: false, detail: errorText(error) };
+      state = error instanceof ProxyError && error.status === undefined && !/not an Unspun proxy/.test(error.message) ? 'proxy-down' : 'not-unspun';
     }
     let auth: ConnectionReport['auth'];
-    if (!token) auth = { ok: false, detail: 'No token: open the pairing link the proxy printed, or paste its token.' };
+    if (!token) {
+      auth = { ok: false, detail: 'No token: open the pairing link the proxy printed, or paste its token.' };
+      state = 'not-paired';
+    }
     else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
     else {
       try {
@@ -152,6 +158,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
       } catch (error) {
         const status = error instanceof ProxyError ? error.status : undefined;
         const code = error instanceof ProxyError ? error.code : undefined;
+        state = status === 401 ? 'token-rejected' : code === 'origin_not_paired' ? 'other-install' : 'error';
         auth = {
           ok: false,
           detail:
@@ -163,7 +170,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
         };
       }
     }
-    return { health, auth, ...(version ? { version } : {}) };
+    return { health, auth, state, ...(version ? { version } : {}) };
   }
 
   async function status(): Promise<StatusResponse> {
@@ -181,6 +188,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
       ...(settings.pairedAt !== undefined ? { pairedAt: settings.pairedAt } : {}),
       reachable: report.health.ok,
       detail,
+      connection: report.state ?? 'error',
       counts,
     };
   }

@@ -7,13 +7,35 @@ import type { RunRecord } from '#shared/records';
 import { h } from '../ui/dom.ts';
 import type { DashboardContext } from './page.ts';
 import { conversationKeysMatching, messageKeysOf } from './queries.ts';
-import { MAX_RUN_REPLIES, type DashboardToBackground, type RunResponse } from './runs.ts';
+import { type JudgesResponse, MAX_RUN_REPLIES, type DashboardToBackground, type ProxyJudges, type RunResponse } from './runs.ts';
 
 const TERMINAL = new Set(['done', 'failed', 'canceled']);
 const POLL_MS = 1000;
 
 export async function sendRunMessage(message: DashboardToBackground): Promise<RunResponse> {
   return (await browser.runtime.sendMessage(message)) as RunResponse;
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const JUDGE_LABEL: Record<'offline' | 'anthropic', string> = { anthropic: 'the judge model (anthropic)', offline: 'the offline detector' };
+
+/**
+ * The judge picker's options for what the proxy has: its default first and selected, the others
+ * it cannot use disabled with the proxy's reason (pure, for tests).
+ */
+export function judgeOptions(judges: ProxyJudges): { value: 'offline' | 'anthropic'; label: string; disabled: boolean; selected: boolean; reason?: string }[] {
+  const order = [judges.default, ...(['offline', 'anthropic'] as const).filter((k) => k !== judges.default)];
+  return order.map((kind) => {
+    const usable = judges.available.includes(kind);
+    const reason = judges.unavailable.find((u) => u.kind === kind)?.message ?? (usable ? undefined : 'The proxy does not have this judge.');
+    return {
+      value: kind,
+      label: `${JUDGE_LABEL[kind]}${kind === judges.default ? ' (the proxy’s default)' : usable ? '' : ' (not set up on this proxy)'}`,
+      disabled: !usable,
+      selected: kind === judges.default,
+      ...(reason && !usable ? { reason } : {}),
+    };
+  });
 }
 
 /** Polls a run through the background until it ends; `onUpdate` after each step. */
@@ -30,7 +52,7 @@ export function runProgress(run: RunRecord): { value: number; text: string } {
   const finished = run.done + run.failed;
   return {
     value: run.total ? finished / run.total : 1,
-    text: `${run.kind === 'import' ? 'Scoring imported replies' : 'Re-scoring'} with ${run.judge}: ${finished} of ${run.total}${run.failed ? ` (${run.failed} failed)` : ''} · ${run.status}${run.error && !TERMINAL.has(run.status) ? ` · waiting: ${run.error}` : ''}`,
+    text: `${run.kind === 'import' ? 'Scoring imported replies' : 'Re-scoring'} with ${run.judge}: ${finished} of ${run.total}${run.failed ? ` (${run.failed} failed)` : ''} · ${run.status}${run.error && !TERMINAL.has(run.status) ? ` · waiting: ${run.error}` : run.error && run.status === 'failed' ? ` · ${run.error}` : ''}`,
   };
 }
 
@@ -61,11 +83,10 @@ export function runMonitor(run: RunRecord, host: HTMLElement): Promise<RunRecord
 }
 
 export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
-  const judge = h('select', { attrs: { 'aria-label': 'Judge', name: 'judge' } }, [
-    h('option', { text: 'the judge model (anthropic)', attrs: { value: 'anthropic' } }),
-    h('option', { text: 'the offline detector', attrs: { value: 'offline' } }),
-    h('option', { text: 'auto (the proxy decides)', attrs: { value: 'auto' } }),
-  ]);
+  // Filled from the proxy's GET /health (through the background): only judges it has can be picked.
+  const judge = h('select', { attrs: { 'aria-label': 'Judge', name: 'judge' } }, [h('option', { text: 'asking the proxy…', attrs: { value: '' } })]);
+  judge.disabled = true;
+  const judgeNote = h('p', { class: 'muted', attrs: { id: 'judge-note' } });
   const selected = h('button', { class: 'primary', text: 'Re-score ticked conversations', attrs: { type: 'button', id: 'rescore-selected' } });
   const filtered = h('button', { text: 'Re-score the current filter', attrs: { type: 'button', id: 'rescore-filter' } });
   const status = h('p', { class: 'status', attrs: { role: 'status' } });
@@ -75,12 +96,42 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       h('h2', { text: 'Score again with another judge' }),
       h('p', { class: 'muted', text: `Replies go to the proxy’s batch endpoint (at most ${MAX_RUN_REPLIES.toLocaleString()} per run). The new scores are kept beside the first ones; open a conversation to see both judges side by side.` }),
       h('div', { class: 'toolbar' }, [h('span', { text: 'Judge' }), judge, selected, filtered]),
+      judgeNote,
       status,
     ]),
     h('div', { class: 'panel' }, [h('h2', { text: 'Runs' }), runs]),
   );
 
+  void (browser.runtime.sendMessage({ type: 'dashboard-judges' } satisfies DashboardToBackground) as Promise<JudgesResponse>).then(
+    (answer) => showJudges(answer),
+    (error: unknown) => showJudges({ error: String(error) }),
+  );
+  function showJudges({ judges, error }: JudgesResponse): void {
+    if (!judges) {
+      judge.replaceChildren(h('option', { text: 'the proxy is not reachable', attrs: { value: '' } }));
+      judgeNote.textContent = error ?? 'The proxy did not say which judges it has.';
+      judgeNote.className = 'status bad';
+      selected.disabled = filtered.disabled = true;
+      return;
+    }
+    const options = judgeOptions(judges);
+    judge.replaceChildren(...options.map((o) => {
+      const option = h('option', { text: o.label, attrs: { value: o.value } });
+      option.disabled = o.disabled;
+      option.selected = o.selected;
+      if (o.reason) option.title = o.reason;
+      return option;
+    }));
+    judge.disabled = false;
+    judgeNote.textContent = options.filter((o) => o.reason).map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`).join(' ');
+  }
+
   async function start(conversationKeys: string[]): Promise<void> {
+    if (!judge.value) {
+      status.textContent = 'The proxy has not said which judges it has yet: is it running? Start it with npm start, then reload this page.';
+      status.className = 'status bad';
+      return;
+    }
     if (conversationKeys.length === 0) {
       status.textContent = 'No conversations picked: tick some in the list, or set a filter.';
       status.className = 'status bad';

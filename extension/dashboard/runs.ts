@@ -9,7 +9,7 @@ import { flagsMatchText, JudgeChoice, ScoreResult } from '#shared/schemas';
 import { markScored } from '../db/queries.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import type { Settings } from '../settings.ts';
-import { createProxyClient } from '../scoring/proxy-client.ts';
+import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
 
 /** Replies per proxy batch job: keeps one request body far below the proxy's 32 MB limit. */
 export const RUN_CHUNK = 200;
@@ -28,13 +28,30 @@ export const StartRun = z.object({
 });
 export const RunStatus = z.object({ type: z.literal('dashboard-run-status'), runId: z.string().min(1) });
 export const CancelRun = z.object({ type: z.literal('dashboard-cancel-run'), runId: z.string().min(1) });
-export const DashboardToBackground = z.discriminatedUnion('type', [StartRun, RunStatus, CancelRun]);
+/** Which judges the proxy can use (its GET /health), so the dashboard offers only those. */
+export const AskJudges = z.object({ type: z.literal('dashboard-judges') });
+export const DashboardToBackground = z.discriminatedUnion('type', [StartRun, RunStatus, CancelRun, AskJudges]);
 export type DashboardToBackground = z.infer<typeof DashboardToBackground>;
 
 export interface RunResponse {
   run?: RunRecord;
   error?: string;
 }
+
+/** The proxy's judges as GET /health reports them; `error` when it could not be asked. */
+export const ProxyJudges = z.object({
+  available: z.array(z.enum(['offline', 'anthropic'])),
+  default: z.enum(['offline', 'anthropic']),
+  unavailable: z.array(z.object({ kind: z.string().max(32), reason: z.string().max(64), message: z.string().max(400) })).default([]),
+});
+export type ProxyJudges = z.infer<typeof ProxyJudges>;
+export interface JudgesResponse {
+  judges?: ProxyJudges;
+  error?: string;
+}
+
+/** Proxy error codes that no retry can fix: the judge asked for is not set up on this proxy. */
+const NOT_CONFIGURED = new Set(['judge_unavailable', 'not_configured']);
 
 // ---- the proxy's batch API --------------------------------------------------------------------
 
@@ -74,6 +91,11 @@ export function batchItem(m: MessageRecord) {
     site: m.site,
     conversationId: m.conversationId,
   };
+}
+
+/** The proxy's message without the "proxy answered 503:" prefix, which means nothing to a reader. */
+function notConfiguredText(message: string): string {
+  return `Not started: ${message.replace(/^proxy answered \d+:\s*/, '')}`;
 }
 
 // ---- the runs -------------------------------------------------------------------------------
@@ -157,8 +179,13 @@ export function createRunService(deps: RunDeps) {
         }
       }
     } catch (error) {
-      // The proxy is down or refused: keep the run; the next poll tries again.
-      run = { ...run, error: errorText(error), updatedAt: now() };
+      if (error instanceof ProxyError && error.code && NOT_CONFIGURED.has(error.code)) {
+        // Retrying cannot help until someone changes the proxy's settings: end the run now, saying why.
+        run = { ...run, status: 'failed', error: notConfiguredText(error.message), updatedAt: now() };
+      } else {
+        // The proxy is down or refused: keep the run; the next poll tries again.
+        run = { ...run, error: errorText(error), updatedAt: now() };
+      }
     }
     await deps.db.runs.put(run);
     return run;
@@ -190,6 +217,18 @@ export function createRunService(deps: RunDeps) {
     return { run: canceled };
   }
 
+  async function judges(): Promise<JudgesResponse> {
+    const settings = await deps.loadSettings();
+    try {
+      const health = await createProxyClient({ proxyUrl: settings.proxyUrl, token: '', fetch: deps.fetch }).health();
+      const parsed = ProxyJudges.safeParse(health.judges);
+      if (!parsed.success) return { error: 'This proxy does not say which judges it has (an older version?): restart it with npm start.' };
+      return { judges: parsed.data };
+    } catch (error) {
+      return { error: `Cannot ask the proxy which judges it has (${errorText(error)}). Is it running? Start it with npm start.` };
+    }
+  }
+
   async function handleMessage(raw: unknown): Promise<unknown> {
     const parsed = DashboardToBackground.safeParse(raw);
     if (!parsed.success) return undefined;
@@ -201,8 +240,10 @@ export function createRunService(deps: RunDeps) {
         return status(message.runId);
       case 'dashboard-cancel-run':
         return cancel(message.runId);
+      case 'dashboard-judges':
+        return judges();
     }
   }
 
-  return { handleMessage, start, status, cancel, advance };
+  return { handleMessage, start, status, cancel, advance, judges };
 }

@@ -25,6 +25,9 @@ export interface ScoreCliIo {
   judges?: Judges;
 }
 
+const EMPTY_STDIN =
+  'Nothing to score: stdin was empty. Pipe in the reply\'s text (echo "some assistant reply" | npm run --silent score) or JSONL lines {"id", "text"}, or give --in FILE.jsonl.';
+
 type LineOutcome = { ok: true; json: string } | { ok: false; message: string };
 
 /** Runs the CLI and resolves to its exit code. */
@@ -116,7 +119,12 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
       seen = `${seen}${next.value}`.trimStart();
       if (seen.length > 0) break;
     }
-    if (seen.length > 0 && !seen.startsWith('{')) {
+    if (seen.length === 0) {
+      // Nothing (or only blank lines) came in: say what to send rather than exit 0 with no output.
+      say(EMPTY_STDIN);
+      return 2;
+    }
+    if (!seen.startsWith('{')) {
       const code = await scorePlainText(prepend(head, chunks), judge, write, say);
       await finish(output, io.stdout);
       return writeFailed() ?? code;
@@ -145,6 +153,10 @@ export async function runScoreCli(io: ScoreCliIo): Promise<number> {
   await finish(output, io.stdout);
   const broken = writeFailed();
   if (broken !== null) return broken;
+  if (total === 0 && input === io.stdin) {
+    say(EMPTY_STDIN);
+    return 2;
+  }
   if (failed > 0) say(`${failed} of ${total} line${total === 1 ? '' : 's'} failed and were skipped (see above).`);
   return failed > 0 ? 1 : 0;
 }

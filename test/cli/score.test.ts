@@ -125,6 +125,19 @@ describe('score CLI (real process)', () => {
     expect(run.stderr).toContain('3 of 5 lines failed');
   });
 
+  it.each([
+    ['no --in, nothing on stdin', [], ''],
+    ['no --in, only blank lines', [], '\n  \n'],
+    ['--in -, nothing on stdin', ['--in', '-'], ''],
+  ])('empty stdin exits 2 and says what to send (%s)', async (_name, args, stdin) => {
+    const run = await score([...args, '--judge', 'offline'], stdin);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/Nothing to score: stdin was empty/);
+    expect(run.stderr).toMatch(/echo "some assistant reply" \| npm run --silent score/);
+    expect(run.stderr).toMatch(/--in FILE\.jsonl/);
+  });
+
   it('plain text on stdin prints a readable report', async () => {
     const run = await score([], 'Honestly, everyone knows this is the only way. Act now before it is too late!\n');
     expect(run.code).toBe(0);

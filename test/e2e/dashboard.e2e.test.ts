@@ -171,6 +171,11 @@ describe('dashboard', () => {
       await page.locator('.row', { hasText: title }).locator('input[type="checkbox"]').check();
     }
     await page.click('nav [data-tab="runs"]');
+    // The proxy runs offline: its judge is picked, the judge model is off and the page says why.
+    await page.waitForFunction(() => (document.querySelector('select[name="judge"]') as HTMLSelectElement | null)?.value === 'offline');
+    expect(await page.locator('select[name="judge"] option[value="anthropic"]').isDisabled()).toBe(true);
+    expect(await page.locator('#judge-note').textContent()).toMatch(/ANTHROPIC_API_KEY/);
+    await shot('rescore-judges');
     await page.selectOption('select[name="judge"]', 'offline');
     await page.click('#rescore-selected');
     await page.waitForSelector('.run[data-status="done"]', { timeout: 30_000 });

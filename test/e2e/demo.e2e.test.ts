@@ -83,6 +83,10 @@ describe('Unspun in Chromium', () => {
     await page.waitForFunction(() => document.documentElement.dataset.unspunPaired !== undefined, null, { timeout: 10_000 });
     expect(await page.evaluate(() => document.documentElement.dataset.unspunPaired)).toBe('false');
     expect(await page.locator('#status').textContent()).toMatch(/could not prove it holds this link's token/);
+    // One next step, the link again; no demo link, whose replies would not be scored with this pairing.
+    expect(await page.locator('#demo-link').isVisible()).toBe(false);
+    expect(await page.locator('#failed-help').textContent()).toMatch(/Open the pairing link again/);
+    await page.screenshot({ path: join(RESULTS, 'pair-wrong-token.png') });
     expect(await storedSettings(['token'])).toEqual({ token: server!.token });
     await page.close();
   });

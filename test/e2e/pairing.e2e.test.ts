@@ -178,7 +178,7 @@ describe('pairing', () => {
       // Its popup says what is wrong and what to do.
       const popup = await other.context.newPage();
       await popup.goto(`chrome-extension://${other.extensionId}/popup.html`);
-      await popup.waitForFunction(() => /paired with another browser or Unspun install/.test(document.getElementById('detail')?.textContent ?? ''), null, { timeout: 15_000 });
+      await popup.waitForFunction(() => /paired with another browser or Unspun install/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
       await popup.screenshot({ path: join(RESULTS, 'pairing-popup-other-install.png') });
       await popup.close();
 

@@ -54,7 +54,7 @@ function captureLogger(): Logger & { lines: string[] } {
 }
 
 function makeApp(overrides: Partial<AppDeps> = {}) {
-  const pages: Partial<Record<PageName, string>> = { demo: '<!doctype html><title>Demo</title>', pair: '<!doctype html><title>Pair</title>' };
+  const pages: Partial<Record<PageName, string>> = { demo: '<!doctype html><title>Demo</title>', pair: '<!doctype html><title>Pair</title>', index: '<!doctype html><title>Unspun proxy</title>' };
   let t = 1000;
   return createApp({
     config: { token: TOKEN, port: PORT, version: '9.9.9' },
@@ -111,7 +111,7 @@ describe('auth', () => {
     }
   });
 
-  it.each(['/health', '/demo', '/pair'])('%s needs no token', async (path) => {
+  it.each(['/', '/health', '/demo', '/pair'])('%s needs no token', async (path) => {
     expect((await makeApp().request(`${BASE}${path}`)).status).toBe(200);
   });
 
@@ -426,6 +426,20 @@ describe('pages', () => {
     const json = (await res.json()) as { error: { code: string; message: string } };
     expect(json.error.code).toBe('page_missing');
     expect(json.error.message).toContain('proxy/pages/pair.html');
+  });
+
+  it('/ is the front door: the real page, no token needed, with the pairing steps and the demo link, and no token in it', async () => {
+    const app = createApp({ config: { token: TOKEN, port: PORT }, judges: { offline: createOfflineJudge() } });
+    const res = await app.request(`${BASE}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain('<title>Unspun proxy</title>');
+    expect(html).toMatch(/Pair the extension/);
+    expect(html).toMatch(/pairing link/);
+    expect(html).toMatch(/npm start/);
+    expect(html).toContain('href="/demo"');
+    expect(html).not.toContain(TOKEN);
   });
 
   it('the default loader reads proxy/pages (or reports it missing)', async () => {

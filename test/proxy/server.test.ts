@@ -117,6 +117,27 @@ describe('startServer', () => {
     expect(await (await proxy.request('/health', { auth: false })).json()).toMatchObject({ judge });
   });
 
+  it.each([
+    ['offline only', { UNSPUN_JUDGE: 'offline' }, ['offline'], 'offline', ['anthropic']],
+    ['auto without a key', {}, ['offline'], 'offline', ['anthropic']],
+    ['offline with a key', { UNSPUN_JUDGE: 'offline', ANTHROPIC_API_KEY: 'sk-ant-test-000000' }, ['offline', 'anthropic'], 'offline', []],
+    ['auto with a key', { ANTHROPIC_API_KEY: 'sk-ant-test-000000' }, ['offline', 'anthropic'], 'anthropic', []],
+  ])('/health names the judges it can use and its default (%s), and no secret', async (_name, env, available, fallback, off) => {
+    const proxy = await start({ env });
+    const res = await proxy.request('/health', { auth: false });
+    const text = await res.text();
+    const body = JSON.parse(text) as { service: string; version: string; judge: string; judges: { available: string[]; default: string; unavailable: { kind: string; reason: string; message: string }[] } };
+    expect(body).toMatchObject({ ok: true, service: 'unspun', judge: fallback, judges: { available, default: fallback } });
+    expect(typeof body.version).toBe('string');
+    expect(body.judges.unavailable.map((u) => u.kind)).toEqual(off);
+    for (const u of body.judges.unavailable) {
+      expect(u.reason).toBe('not_configured');
+      expect(u.message).toMatch(/ANTHROPIC_API_KEY/);
+    }
+    expect(text).not.toContain('sk-ant');
+    expect(text).not.toContain(proxy.token);
+  });
+
   it('a second server on the same port rejects with one clear line', async () => {
     const first = await start();
     const config = loadConfig({ UNSPUN_CONFIG_DIR: tempDir(), UNSPUN_PORT: String(first.port) }, []);

@@ -64,11 +64,11 @@ describe('npm start -- --no-browser', () => {
     expect(output).toMatch(/Load unpacked/);
   });
 
-  it('serves /health, /demo and /pair without the token', async () => {
+  it('serves /health, /, /demo and /pair without the token', async () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, service: 'unspun' });
-    for (const page of ['/demo', '/pair']) {
+    for (const page of ['/', '/demo', '/pair']) {
       const res = await fetch(base + page);
       expect(res.status, page).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
@@ -103,6 +103,10 @@ describe('npm start -- --no-browser', () => {
     expect(result.flags.length).toBeGreaterThan(0);
     expect(result.score).toBeGreaterThan(0);
     expect(flagsMatchText(text, result.flags)).toBe(true);
+  });
+
+  it('shows no build output before the links', () => {
+    expect(output).not.toMatch(/Finished in|\.output\/chrome-mv3\/manifest\.json|Building chrome-mv3/);
   });
 
   it('never logs the token', () => {

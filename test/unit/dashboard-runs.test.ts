@@ -4,6 +4,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRunService, RUN_CHUNK } from '../../extension/dashboard/runs.ts';
+import { judgeOptions, runProgress } from '../../extension/dashboard/runs-view.ts';
 import { recordCapture, markFailed } from '../../extension/db/queries.ts';
 import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
 import type { Settings } from '../../extension/settings.ts';
@@ -94,5 +95,39 @@ describe('dashboard runs', () => {
     const service = createRunService({ db, loadSettings: async () => settings() });
     expect(await service.handleMessage({ type: 'get-status' })).toBeUndefined();
     expect(await service.handleMessage({ type: 'dashboard-start-run', kind: 'rescore', judge: 'offline', messageKeys: [] })).toBeUndefined();
+  });
+
+  it('a run for a judge the proxy does not have fails at once, saying why, instead of retrying the 503', async () => {
+    const keys = await seed(2);
+    const service = createRunService({ db, loadSettings: async () => settings() });
+    const { run } = await service.start({ type: 'dashboard-start-run', kind: 'rescore', judge: 'anthropic', messageKeys: keys });
+    expect(run).toMatchObject({ status: 'failed', done: 0 });
+    expect(run?.error).toMatch(/ANTHROPIC_API_KEY/);
+    expect(run?.error).not.toMatch(/503/);
+    expect((await db.runs.get(run!.id))?.status).toBe('failed');
+    expect(runProgress(run!).text).toMatch(/failed · Not started: .*ANTHROPIC_API_KEY/);
+    expect(await db.rescores.count()).toBe(0);
+  });
+
+  it('asks the proxy which judges it has; says to start the proxy when it is down', async () => {
+    const service = createRunService({ db, loadSettings: async () => settings() });
+    expect(await service.handleMessage({ type: 'dashboard-judges' })).toMatchObject({ judges: { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured' }] } });
+    const down = createRunService({ db, loadSettings: async () => settings({ proxyUrl: 'http://127.0.0.1:9' }) });
+    expect((await down.judges()).error).toMatch(/npm start/);
+  });
+});
+
+describe('the judge picker', () => {
+  it.each([
+    ['offline proxy', { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured', message: 'No key: set ANTHROPIC_API_KEY.' }] }, 'offline', ['anthropic'], /ANTHROPIC_API_KEY/],
+    ['proxy with a key, anthropic default', { available: ['offline', 'anthropic'], default: 'anthropic', unavailable: [] }, 'anthropic', [], null],
+    ['proxy with a key, offline default', { available: ['offline', 'anthropic'], default: 'offline', unavailable: [] }, 'offline', [], null],
+  ] as const)('%s: the default is picked, the others it lacks are off with the reason', (_name, judges, picked, disabled, reason) => {
+    const options = judgeOptions({ ...judges, available: [...judges.available], unavailable: [...judges.unavailable] });
+    expect(options.find((o) => o.selected)?.value).toBe(picked);
+    expect(options[0]?.value).toBe(picked);
+    expect(options.filter((o) => o.disabled).map((o) => o.value)).toEqual(disabled);
+    if (reason) expect(options.find((o) => o.disabled)?.reason).toMatch(reason);
+    else expect(options.every((o) => !o.reason)).toBe(true);
   });
 });

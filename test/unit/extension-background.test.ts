@@ -106,3 +106,22 @@ describe('background service', () => {
     expect(r2.auth).toMatchObject({ ok: false, detail: expect.stringContaining('rejected') });
   });
 });
+
+describe('connection state for the popup', () => {
+  const down = () => {
+    throw new TypeError('Failed to fetch');
+  };
+  it.each<[string, Partial<Settings>, Record<string, (init?: RequestInit) => Response>, string]>([
+    ['paired and answering', {}, {}, 'ok'],
+    ['no token yet', { token: '' }, {}, 'not-paired'],
+    ['no token yet and no proxy either', { token: '' }, { '/health': down }, 'not-paired'],
+    ['nothing answers', {}, { '/health': down }, 'proxy-down'],
+    ['something else answers', {}, { '/health': () => Response.json({ ok: true }) }, 'not-unspun'],
+    ['token rejected', { token: 'stale' }, {}, 'token-rejected'],
+    ['paired with another install', {}, { '/v1/pair/check': () => Response.json({ error: { code: 'origin_not_paired', message: 'no' } }, { status: 403 }) }, 'other-install'],
+    ['the proxy fails', {}, { '/v1/pair/check': () => Response.json({ error: { code: 'internal', message: 'boom' } }, { status: 500 }) }, 'error'],
+  ])('%s → %s', async (_name, initial, routes, connection) => {
+    const { service } = setup(initial, routes);
+    expect(await service.handleMessage({ type: 'get-status' }, fromTab)).toMatchObject({ connection });
+  });
+});

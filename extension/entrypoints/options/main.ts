@@ -31,7 +31,6 @@ $('form').addEventListener('submit', async (event) => {
     saved.textContent = 'The proxy must be on 127.0.0.1 or localhost.';
     return;
   }
-  await saveSettings({ enabled: enabled.checked });
   const current = await loadSettings();
   const pasted = token.value.trim();
   if (url === current.proxyUrl && pasted === current.token) {
@@ -53,6 +52,14 @@ $('form').addEventListener('submit', async (event) => {
   if (answer.ok) saved.textContent = `Saved: paired with ${answer.proxy.proxyUrl}${answer.proxy.version ? ` (Unspun proxy ${answer.proxy.version})` : ''}.`;
   else saved.textContent = 'error' in answer ? `Not saved. ${answer.error}` : 'Not saved.';
   saved.dataset.state = answer.ok ? 'ok' : 'bad';
+});
+
+// Not part of the connection form: it saves as soon as it changes, like the popup's switch.
+enabled.addEventListener('change', async () => {
+  await saveSettings({ enabled: enabled.checked });
+  const note = $('enabled-saved');
+  note.textContent = enabled.checked ? 'Saved: shown.' : 'Saved: hidden.';
+  setTimeout(() => (note.textContent = ''), 2000);
 });
 
 $('test').addEventListener('click', async () => {

@@ -1,4 +1,5 @@
 import { sendToBackground } from '../../messages.ts';
+import { popupWords } from './status-words.ts';
 import { saveSettings } from '../../settings.ts';
 import { mountSiteHealth } from './site-health.ts';
 import { mountOpenPanelLink } from '../../ui/open-panel.ts';
@@ -14,21 +15,13 @@ async function refresh(): Promise<void> {
     $('pending').textContent = String(s.counts.pending);
     $('scored').textContent = String(s.counts.scored);
     $('failed').textContent = String(s.counts.failed);
-    if (!s.enabled) {
-      status.textContent = 'Switched off.';
-      status.dataset.state = 'bad';
-    } else if (s.reachable && s.paired) {
-      status.textContent = `Paired with the Unspun proxy${s.proxyVersion ? ` ${s.proxyVersion}` : ''} at ${s.proxyUrl}.`;
-      status.dataset.state = 'ok';
-    } else if (s.reachable) {
-      status.textContent = `Proxy reachable at ${s.proxyUrl}, not paired.`;
-      status.dataset.state = 'bad';
-    } else {
-      status.textContent = `Proxy not reachable at ${s.proxyUrl}. Replies are kept and scored when it is back.`;
-      status.dataset.state = 'bad';
-    }
-    const since = s.pairedAt !== undefined ? ` Paired on ${new Date(s.pairedAt).toLocaleString()}.` : '';
-    $('detail').textContent = `${s.detail}${s.paired ? since : ''}`;
+    const words = popupWords({ enabled: s.enabled, connection: s.connection ?? 'error', proxyUrl: s.proxyUrl, ...(s.proxyVersion ? { proxyVersion: s.proxyVersion } : {}), detail: s.detail });
+    status.textContent = words.headline;
+    status.dataset.state = words.tone;
+    status.dataset.connection = s.enabled ? (s.connection ?? 'error') : 'off';
+    const since = s.paired && s.pairedAt !== undefined ? ` Paired on ${new Date(s.pairedAt).toLocaleString()}.` : '';
+    // "npm start" set as a command, so it reads as something to type.
+    $('detail').replaceChildren(...`${words.action}${since}`.split(/(npm start)/).map((part) => (part === 'npm start' ? Object.assign(document.createElement('code'), { textContent: part }) : document.createTextNode(part))));
   } catch (error) {
     status.textContent = `Could not ask the extension: ${error instanceof Error ? error.message : String(error)}`;
     status.dataset.state = 'bad';

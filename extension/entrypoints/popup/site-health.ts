@@ -16,7 +16,19 @@ const CSS = `
 #site-health .state { color: #6b7280; }
 #site-health [data-kind="unhealthy"] .state { color: #b91c1c; font-weight: 600; }
 #site-health .why { grid-column: 2 / 4; color: #7f1d1d; font-size: 11px; }
+#site-health details { font-size: 12px; color: #4b5563; }
+#site-health summary { cursor: pointer; padding: 2px 0; }
 `;
+
+/**
+ * The one line that stands for the sites not seen yet, so nine identical rows do not fill the popup:
+ * all of them → "9 sites supported, none visited yet"; some → "7 more sites supported, not visited yet".
+ */
+export function unseenSummary(unseen: number, total: number): string | null {
+  if (unseen === 0) return null;
+  const sites = (n: number) => `${n} ${n === 1 ? 'site' : 'sites'}`;
+  return unseen === total ? `${sites(total)} supported, none visited yet` : `${unseen} more ${unseen === 1 ? 'site' : 'sites'} supported, not visited yet`;
+}
 
 export function mountSiteHealth(parent: HTMLElement): void {
   const style = document.createElement('style');
@@ -27,11 +39,14 @@ export function mountSiteHealth(parent: HTMLElement): void {
   const title = document.createElement('h2');
   title.textContent = 'Chat sites';
   const list = document.createElement('ul');
+  const details = document.createElement('details');
+  details.className = 'unseen';
   section.append(title, list);
   parent.append(style, section);
 
   const render = async (): Promise<void> => {
-    const rows = siteStatuses(await loadSiteState()).map((s) => {
+    const statuses = siteStatuses(await loadSiteState());
+    const row = (s: (typeof statuses)[number]) => {
       const li = document.createElement('li');
       li.dataset.site = s.id;
       li.dataset.kind = s.kind;
@@ -43,8 +58,18 @@ export function mountSiteHealth(parent: HTMLElement): void {
       // Problems say why right here; the rest keep to one line.
       if (s.kind === 'unhealthy' || s.kind === 'off') li.append(Object.assign(document.createElement('span'), { className: 'why', textContent: s.detail }));
       return li;
-    });
-    list.replaceChildren(...rows);
+    };
+    const unseen = statuses.filter((s) => s.kind === 'unseen');
+    list.replaceChildren(...statuses.filter((s) => s.kind !== 'unseen').map(row));
+    const summary = unseenSummary(unseen.length, statuses.length);
+    if (!summary) {
+      details.remove();
+      return;
+    }
+    const inner = document.createElement('ul');
+    inner.append(...unseen.map(row));
+    details.replaceChildren(Object.assign(document.createElement('summary'), { textContent: summary }), inner);
+    section.append(details);
   };
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && ('siteHealth' in changes || 'siteSwitches' in changes || 'disabledSites' in changes)) void render();
