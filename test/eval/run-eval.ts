@@ -1,5 +1,5 @@
 // npm run eval [-- --data DIR] [--files a,b]
-// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2] | --judge-verdicts DIR: see judge-prompt.ts
+// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] | --judge-verdicts DIR: see judge-prompt.ts
 // Runs the offline detector and the keyword baseline over every gold file in ../shared/eval/data,
 // scores both with ../shared/eval/score.mjs --json and prints one table per file. Exits non-zero
 // unless the detector beats the baseline on per-move micro-F1 on every file.
