@@ -104,6 +104,10 @@ describe('prompt variants (issue 14)', () => {
     expect(sha(v2)).toBe('9e7504e3b877ce97dc3dc5c1c6238e9acff641fec90227f2d5ea85f52720c6b8');
   });
 
+  it('keeps v3 byte for byte as dumped for its blind run (/work/wt/judge-run/v3)', () => {
+    expect(sha(v3)).toBe('592db90453aa4215d8bd1dd2c8a161db4f2460016dbe64c94b593963489c1981');
+  });
+
   it('makes v2 the default, under its own version', () => {
     expect(buildSystemPrompt()).toBe(v2);
     expect(promptVersion).toBe(PROMPT_VERSIONS.v2);
