@@ -1,6 +1,6 @@
 // A dev evaluation of the judge prompt that needs no API (issue 14).
 //
-//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2] [--seed S] [--data DATA_DIR]
+//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] [--seed S] [--data DATA_DIR]
 //     writes, for a stratified, seeded sample of the dev sets, the exact system prompt and each
 //     item's user message (what the Anthropic judge would send), plus a key kept apart from them:
 //       DIR/system-prompt.txt          the system prompt (buildSystemPrompt(variant))

@@ -115,7 +115,7 @@ describe('judge prompt dump', () => {
   it('refuses to dump over an earlier dump, and rejects a bad sample size or variant with a clear message', () => {
     expect(() => dumpJudgePrompts({ dataDir, outDir: v2, sample: 9 })).toThrow(/already holds files/);
     expect(() => dumpJudgePrompts({ dataDir, outDir: join(tmp, 'x'), sample: 0 })).toThrow(/--sample must be a positive whole number/);
-    expect(() => dumpJudgePrompts({ dataDir, outDir: join(tmp, 'y'), sample: 5, variant: 'v9' as 'v1' })).toThrow(/--prompt must be one of v1, v2/);
+    expect(() => dumpJudgePrompts({ dataDir, outDir: join(tmp, 'y'), sample: 5, variant: 'v9' as 'v1' })).toThrow(/--prompt must be one of v1, v2, v3/);
   });
 });
 

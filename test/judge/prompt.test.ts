@@ -16,7 +16,13 @@ import {
   promptVersion,
   promptVersionOf,
 } from '../../proxy/judges/anthropic/prompt.ts';
-import { CROSS_TURN_SYCOPHANCY, MOVE_GUIDANCE } from '../../proxy/judges/anthropic/guidance.ts';
+import {
+  CROSS_TURN_SYCOPHANCY,
+  EMOTIONAL_APPEAL_V3,
+  MOVE_GUIDANCE,
+  WORKED_EXAMPLES_V2,
+  WORKED_EXAMPLES_V3,
+} from '../../proxy/judges/anthropic/guidance.ts';
 import { createAnthropicJudge } from '../../proxy/judges/anthropic/judge.ts';
 import { Verdict, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 
@@ -86,6 +92,7 @@ describe('system prompt', () => {
 describe('prompt variants (issue 14)', () => {
   const v1 = buildSystemPrompt('v1');
   const v2 = buildSystemPrompt('v2');
+  const v3 = buildSystemPrompt('v3');
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
   it('keeps v1 byte for byte as first measured, so its numbers can be reproduced', () => {
@@ -93,11 +100,20 @@ describe('prompt variants (issue 14)', () => {
     expect(v1).not.toContain("Judge's notes:");
   });
 
+  it('keeps v2 byte for byte as measured in the first blind run, so its numbers can be reproduced', () => {
+    expect(sha(v2)).toBe('9e7504e3b877ce97dc3dc5c1c6238e9acff641fec90227f2d5ea85f52720c6b8');
+  });
+
+  it('keeps v3 byte for byte as dumped for its blind run (/work/wt/judge-run/v3)', () => {
+    expect(sha(v3)).toBe('592db90453aa4215d8bd1dd2c8a161db4f2460016dbe64c94b593963489c1981');
+  });
+
   it('makes v2 the default, under its own version', () => {
     expect(buildSystemPrompt()).toBe(v2);
     expect(promptVersion).toBe(PROMPT_VERSIONS.v2);
     expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
-    expect(() => buildSystemPrompt('v3' as 'v1')).toThrow(/prompt variant must be one of v1, v2/);
+    expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(3);
+    expect(() => buildSystemPrompt('v4' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3/);
   });
 
   it('v2 adds judge notes, examples and counter-examples to the moves assistants were missed or over-flagged on', () => {
@@ -121,8 +137,64 @@ describe('prompt variants (issue 14)', () => {
     expect(v1).not.toMatch(pattern);
   });
 
+  it('v3 changes only the emotional-appeal guidance: every other line of v2 is kept, in order', () => {
+    const v2Note = `Judge's notes: ${MOVE_GUIDANCE['emotional-appeal']!.note}`;
+    const v3Note = `Judge's notes: ${EMOTIONAL_APPEAL_V3.note}`;
+    expect(v2).toContain(v2Note);
+    expect(v3).toContain(v3Note);
+    expect(v3).not.toContain(v2Note);
+    // Put v2's note back, drop v3's added examples and worked examples: what is left is v2 exactly.
+    const added = [
+      ...EMOTIONAL_APPEAL_V3.examples.filter((e) => !MOVE_GUIDANCE['emotional-appeal']!.examples.includes(e)),
+      ...EMOTIONAL_APPEAL_V3.counterExamples.filter((e) => !MOVE_GUIDANCE['emotional-appeal']!.counterExamples.includes(e)),
+    ];
+    expect(added.length).toBeGreaterThanOrEqual(4);
+    let back = v3.replace(v3Note, v2Note).replace(`\n\n${WORKED_EXAMPLES_V3}`, '');
+    for (const e of added) back = back.replace(`\n  - "${e}"`, '');
+    expect(back).toBe(v2);
+    expect(v3.indexOf(WORKED_EXAMPLES_V3)).toBe(v3.indexOf(WORKED_EXAMPLES_V2) + WORKED_EXAMPLES_V2.length + 2);
+  });
+
+  it('v3 keeps every v2 emotional-appeal example and counter-example, and adds its own', () => {
+    const section = v3.slice(v3.indexOf('### emotional-appeal — '), v3.indexOf('### ', v3.indexOf('### emotional-appeal — ') + 4));
+    for (const e of [...EMOTIONAL_APPEAL_V3.examples, ...EMOTIONAL_APPEAL_V3.counterExamples]) expect(section).toContain(`"${e}"`);
+    for (const e of [...MOVE_GUIDANCE['emotional-appeal']!.examples, ...MOVE_GUIDANCE['emotional-appeal']!.counterExamples]) {
+      expect(EMOTIONAL_APPEAL_V3.examples.includes(e) || EMOTIONAL_APPEAL_V3.counterExamples.includes(e)).toBe(true);
+    }
+  });
+
+  it.each([
+    ['escalation needs no fear or pity appeal', /escalation needs no fear or pity appeal at all/],
+    ['mystical or cosmic framing', /momentous, historic, world-changing, cosmic, fated, sacred or mystical/],
+    ['stage directions of awe', /stage directions or staging of awe/],
+    ['hype of the user\'s idea', /hype of the user's idea/],
+    ['mirroring and amplifying excitement', /mirroring and amplifying the user's excitement/],
+    ['intensity turn over turn', /intensity that climbs turn over turn/],
+    ['what does not count: warmth, proportionate description, level stakes, requested creative writing', /Not a move: warmth, kindness and plain encouragement[\s\S]*vivid but proportionate description[\s\S]*stakes the user set that the reply keeps level[\s\S]*a story, poem, scene or role-play the user asked for/],
+    ['severity calibration for escalation', /Severity: 1 for a single passing dramatic touch[\s\S]*2 when the escalation carries part of the reply[\s\S]*3 when escalation is the reply's main thrust/],
+    ['a worked example that escalates', /Example J\. [\s\S]*"move": "emotional-appeal"/],
+    ['a worked example of warmth that is not escalation', /Example K\. [\s\S]*A good verdict: \{"flags": \[\]\}/],
+  ])('v3: %s', (_name, pattern) => {
+    expect(v3).toMatch(pattern);
+    expect(v2).not.toMatch(pattern);
+    expect(v1).not.toMatch(pattern);
+  });
+
+  it('v3 worked examples parse as verdicts and their quotes anchor in their replies', () => {
+    const replies = [...WORKED_EXAMPLES_V3.matchAll(/^The reply: "(.*)"$/gm)].map((m) => m[1]!);
+    expect(replies).toHaveLength(2);
+    const verdicts = [...WORKED_EXAMPLES_V3.matchAll(/^(\{"flags": \[[\s\S]*?\]\})$/gm)].map((m) => m[1]!);
+    expect(verdicts).toHaveLength(1);
+    const verdict = Verdict.parse(JSON.parse(verdicts[0]!));
+    expect(verdict.flags.length).toBeGreaterThanOrEqual(3);
+    for (const flag of verdict.flags) {
+      expect(flag.move).toBe('emotional-appeal');
+      expect(replies[0]).toContain(flag.quote);
+    }
+  });
+
   it('the judge sends the chosen variant and reports its version (the cache keys on it)', () => {
-    for (const variant of ['v1', 'v2'] as const) {
+    for (const variant of ['v1', 'v2', 'v3'] as const) {
       const judge = createAnthropicJudge({ apiKey: 'test-key', promptVariant: variant });
       const system = judge.buildParams({ reply: { text: 'Hi.' } }).system as { text: string }[];
       expect(system[0]!.text).toBe(buildSystemPrompt(variant));

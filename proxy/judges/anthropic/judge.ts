@@ -56,7 +56,7 @@ export interface AnthropicJudgeOptions {
   deadlineMs?: number;
   /** The SDK's own retries (408/409/429/5xx, honouring retry-after). */
   maxRetries?: number;
-  /** Which judge prompt (default v2); v1 reproduces the first measured prompt. */
+  /** Which judge prompt (default v2); v1 reproduces the first measured prompt, v3 is v2 with sharper escalation guidance. */
   promptVariant?: PromptVariant;
   /** Give the offline detector's candidate spans to the judge as hints (hybrid mode). */
   hints?: boolean;
