@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSystemPrompt, buildUserMessage, PROMPT_VERSIONS } from '../../proxy/judges/anthropic/prompt.ts';
+import { buildSystemPrompt, buildUserMessage, PROMPT_VERSIONS, DEFAULT_PROMPT_VARIANT } from '../../proxy/judges/anthropic/prompt.ts';
 import { EVAL_DIR } from '../eval/paths.ts';
 import {
   allocate,
@@ -156,7 +156,7 @@ describe.skipIf(!hasScorers)('judge verdict scoring (../shared/eval scorers)', (
 
   it('anchors like the API path, leaves out missing and invalid verdicts by name, and scores each kind of set with its scorer', async () => {
     const r = await scoreJudgeVerdicts({ dir });
-    expect(r).toMatchObject({ promptVariant: 'v2', items: 9, scored: 7, flagsGiven: 7, droppedQuotes: 1 });
+    expect(r).toMatchObject({ promptVariant: DEFAULT_PROMPT_VARIANT, items: 9, scored: 7, flagsGiven: 7, droppedQuotes: 1 });
     expect(r.missing).toEqual([itemOf('spiral-kimi-k2:s4')]);
     expect(r.invalid).toEqual([{ item: itemOf('ordinary-alpacaeval:o3'), problem: expect.stringMatching(/flags\.0\.move/) }]);
     const set = (name: string) => r.sets.find((s) => s.name === name)!;

@@ -108,9 +108,9 @@ describe('prompt variants (issue 14)', () => {
     expect(sha(v3)).toBe('592db90453aa4215d8bd1dd2c8a161db4f2460016dbe64c94b593963489c1981');
   });
 
-  it('makes v2 the default, under its own version', () => {
-    expect(buildSystemPrompt()).toBe(v2);
-    expect(promptVersion).toBe(PROMPT_VERSIONS.v2);
+  it('makes v3 the default, under its own version', () => {
+    expect(buildSystemPrompt()).toBe(buildSystemPrompt('v3'));
+    expect(promptVersion).toBe(PROMPT_VERSIONS.v3);
     expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
     expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(3);
     expect(() => buildSystemPrompt('v4' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3/);
@@ -200,7 +200,7 @@ describe('prompt variants (issue 14)', () => {
       expect(system[0]!.text).toBe(buildSystemPrompt(variant));
       expect(judge.promptVersion).toBe(PROMPT_VERSIONS[variant]);
     }
-    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v2);
+    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v3);
   });
 });
 

@@ -27,7 +27,9 @@ import {
 
 export const PROMPT_VARIANTS = ['v1', 'v2', 'v3'] as const;
 export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
-export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v2';
+// v3 is the default: on the same blind 180-item dev sample it met the issue-14 targets that v2
+// missed (escalation recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*.
+export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v3';
 
 /** The tags that frame untrusted text in the user message. */
 export const DELIMITER_TAGS = [
