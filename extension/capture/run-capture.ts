@@ -24,8 +24,6 @@ const MAX_PREVIOUS_TURNS = 20;
 const THREAD_POLL_MS = 500;
 const SCAN_THROTTLE_MS = 120;
 const RESEND_AFTER_MS = 2_000;
-/** How often at most a page asks the background why replies wait. */
-const WAITING_CHECK_MS = 5_000;
 
 interface ReplyState {
   badge: Badge;
@@ -304,15 +302,13 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (state.kind === 'scored') state.drawn = draw(turn, state.result);
     if (state.kind === 'pending' && lastReason) state.reason = lastReason;
     reply.badge.update(state);
-    if (state.kind === 'pending') void refreshWaiting();
   }
 
-  // ---- why a reply waits: asked of the background, said on the badge and in its card ---------
+  // ---- why a reply waits: asked of the background when the reader clicks the badge (a retry
+  // moment too), then said on every waiting badge and in the card, with the one thing to do ----
   let lastReason: WaitingReason | undefined;
   let proxyUrl: string | undefined;
-  let statusAsked = 0;
   async function askWaiting(): Promise<WaitingReason> {
-    statusAsked = Date.now();
     let status: StatusResponse | undefined;
     try {
       status = await sendToBackground({ type: 'get-status' });
@@ -327,11 +323,6 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       reply.badge.update(reply.state);
     }
     return lastReason;
-  }
-  /** Checks why replies wait at most every few seconds, however many replies are pending. */
-  async function refreshWaiting(): Promise<void> {
-    if (Date.now() - statusAsked < WAITING_CHECK_MS || ctx.isInvalid) return;
-    await askWaiting();
   }
   async function explainWaiting(messageId: string, anchor: HTMLElement): Promise<void> {
     const reply = replies.get(messageId);
