@@ -20,7 +20,7 @@ export function scoreSentence(score: number): string {
 export function movesPhrase(shown: number, hidden: number): string {
   const moves = (n: number) => `${n} move${n === 1 ? '' : 's'}`;
   if (hidden === 0) return shown === 0 ? 'no moves found' : moves(shown);
-  return `${shown} shown, ${hidden} hidden`;
+  return `${shown} shown, ${hidden} hidden (still in the score)`;
 }
 
 /** Said under the score when reading settings hide some of the moves it counts. */

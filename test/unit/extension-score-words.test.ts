@@ -23,8 +23,8 @@ describe('the score in words', () => {
     [9, 0, '9 moves', undefined],
     [1, 0, '1 move', undefined],
     [0, 0, 'no moves found', undefined],
-    [1, 8, '1 shown, 8 hidden', 'The score counts all 9 moves, including 8 hidden by your reading settings.'],
-    [0, 3, '0 shown, 3 hidden', 'The score counts all 3 moves, including 3 hidden by your reading settings.'],
+    [1, 8, '1 shown, 8 hidden (still in the score)', 'The score counts all 9 moves, including 8 hidden by your reading settings.'],
+    [0, 3, '0 shown, 3 hidden (still in the score)', 'The score counts all 3 moves, including 3 hidden by your reading settings.'],
   ])('%i shown, %i hidden → "%s"', (shown, hidden, phrase, note) => {
     expect(movesPhrase(shown, hidden)).toBe(phrase);
     expect(hiddenNote(shown, hidden)).toBe(note);
