@@ -3,7 +3,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from 'wxt/browser';
 import type { Flag, ScoreResult, Turn } from '#shared/schemas';
-import { sendToBackground, type CaptureResponse, type ScoreReady } from '../messages.ts';
+import { sendToBackground, type CaptureResponse, type ScoreReady, type StatusResponse } from '../messages.ts';
 import { rangeForOffsets } from '../sites/extract.ts';
 import { queryFirst } from '../sites/query.ts';
 import { contextOf, createSentReplies, settleTurns } from '../sites/turns.ts';
@@ -11,7 +11,8 @@ import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-set
 import { createSiteHealth } from './site-health.ts';
 import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
 import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
-import { createFlagCard } from '../ui/card.ts';
+import { createFlagCard, type Box } from '../ui/card.ts';
+import { waitingReason, waitingWords, type WaitingReason } from '../ui/score-words.ts';
 import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
 import { locateFlag } from '../ui/locate.ts';
 import { createPageReader } from '../ui/page-reader.ts';
@@ -285,9 +286,11 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (reply?.state.kind === 'scored' && status !== 'scored') return;
     const state: BadgeState = status === 'scored' && result ? { kind: 'scored', result, drawn: 0 } : status === 'failed' ? { kind: 'failed', ...(error ? { error } : {}) } : { kind: 'pending' };
     if (!reply) {
-      const badge = createBadge((anchor) => {
+      const badge = createBadge((anchor, kind) => {
         const r = replies.get(messageId)?.result;
-        if (r) card.showSummary(r, anchor.getBoundingClientRect(), (flag) => focusFlag(messageId, flag), reader.visible(r));
+        const region = () => replyBox(messageId);
+        if (kind === 'scored' && r) card.showSummary(r, anchor, (flag) => focusFlag(messageId, flag), reader.visible(r), region);
+        else void explainWaiting(messageId, anchor);
       }, { visible: (r) => reader.visible(r) });
       badge.host.dataset.messageId = messageId;
       reply = { badge, state };
@@ -297,8 +300,67 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     if (result) reply.result = result;
     if (!reply.badge.host.isConnected) turn.element.append(reply.badge.host);
     if (state.kind === 'scored') state.drawn = draw(turn, state.result);
+    if (state.kind === 'pending' && lastReason) state.reason = lastReason;
     reply.badge.update(state);
   }
+
+  // ---- why a reply waits: asked of the background when the reader clicks the badge (a retry
+  // moment too), then said on every waiting badge and in the card, with the one thing to do ----
+  let lastReason: WaitingReason | undefined;
+  let proxyUrl: string | undefined;
+  async function askWaiting(): Promise<WaitingReason> {
+    let status: StatusResponse | undefined;
+    try {
+      status = await sendToBackground({ type: 'get-status' });
+    } catch (error) {
+      log('status not available', error);
+    }
+    if (status?.proxyUrl) proxyUrl = status.proxyUrl;
+    lastReason = waitingReason(status);
+    for (const reply of replies.values()) {
+      if (reply.state.kind !== 'pending') continue;
+      reply.state = { kind: 'pending', reason: lastReason };
+      reply.badge.update(reply.state);
+    }
+    return lastReason;
+  }
+  async function explainWaiting(messageId: string, anchor: HTMLElement): Promise<void> {
+    const reply = replies.get(messageId);
+    if (!reply) return;
+    if (reply.state.kind === 'failed') {
+      card.showWaiting(
+        { reason: 'scoring', badge: '', title: 'This reply could not be scored', body: reply.state.error ?? 'The proxy could not score it.', action: { kind: 'retry', label: 'Close' } },
+        anchor,
+        () => card.hide(true),
+        () => replyBox(messageId),
+      );
+      return;
+    }
+    const reason = await askWaiting();
+    if (ctx.isInvalid || replies.get(messageId)?.state.kind !== 'pending') return;
+    const words = waitingWords(reason, proxyUrl);
+    card.showWaiting(words, anchor, () => {
+      if (words.action.kind === 'open-proxy') window.open(`${proxyUrl ?? 'http://127.0.0.1:8787'}/`, '_blank', 'noopener');
+      else void explainWaiting(messageId, anchor);
+    }, () => replyBox(messageId));
+  }
+
+  function replyBox(messageId: string): Box | undefined {
+    const turn = parse().find((t) => t.id === messageId);
+    return turn?.element.getBoundingClientRect();
+  }
+  /** The reply's other highlights, which a card must not cover. */
+  function otherHighlights(messageId: string, except: Range): () => Box[] {
+    return () => (layer?.drawnOn(messageId) ?? []).filter((d) => d.range !== except && !sameSpot(d.range, except)).flatMap((d) => Array.from(d.range.getClientRects()));
+  }
+  const sameSpot = (a: Range, b: Range): boolean => {
+    try {
+      return a.compareBoundaryPoints(Range.START_TO_START, b) === 0 && a.compareBoundaryPoints(Range.END_TO_END, b) === 0;
+    } catch {
+      return false;
+    }
+  };
+  const cardPlace = (messageId: string, range: Range) => ({ avoid: otherHighlights(messageId, range), region: () => replyBox(messageId) });
 
   function draw(turn: ParsedTurn, result: ScoreResult): number {
     if (!layer) return 0;
@@ -338,7 +400,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     layer.setActive(range);
     const rect = range.getBoundingClientRect();
     if (rect.top < 0 || rect.bottom > window.innerHeight) (spot.startNode.parentElement ?? turn.element).scrollIntoView({ block: 'center' });
-    card.showFlag(flag, range, { pin: true, messageId, focus: options.focus ?? true });
+    card.showFlag(flag, range, { pin: true, messageId, focus: options.focus ?? true, ...cardPlace(messageId, range) });
     return true;
   }
 
@@ -375,6 +437,16 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     return undefined;
   };
 
+  /** Every flag under the pointer (overlapping flags), narrowest first. */
+  const flagsAtPoint = (x: number, y: number): DrawnFlag[] => {
+    const hit = flagAtPoint(x, y);
+    if (!hit || !layer) return hit ? [hit] : [];
+    const all = layer.allAt(hit.range.startContainer, hit.range.startOffset).filter((d) => d.messageId === hit.messageId && d.range.isPointInRange(hit.range.startContainer, hit.range.startOffset));
+    // Only flags that are really under the pointer, the narrowest one first.
+    const under = all.filter((d) => Array.from(d.range.getClientRects()).some((r) => x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1));
+    return [hit, ...under.filter((d) => d !== hit && !(d.flag.move === hit.flag.move && sameSpot(d.range, hit.range)))];
+  };
+
   let hoverFrame: number | null = null;
   let hovered: DrawnFlag | undefined;
   ctx.addEventListener(document, 'mousemove', (event) => {
@@ -388,16 +460,25 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       hovered = hit;
       if (card.pinned) return;
       layer?.setActive(hit?.range ?? null);
-      if (hit) card.showFlag(hit.flag, hit.range, { messageId: hit.messageId });
+      if (hit) card.showFlag(hit.flag, hit.range, { messageId: hit.messageId, ...cardPlace(hit.messageId, hit.range) });
       else card.hide();
     });
   });
   ctx.addEventListener(document, 'click', (event) => {
     if (event.composedPath().includes(card.host)) return;
-    const hit = flagAtPoint(event.clientX, event.clientY);
-    if (hit) {
+    const hits = flagsAtPoint(event.clientX, event.clientY);
+    const hit = hits[0];
+    if (hit && hits.length > 1) {
+      // Overlapping flags ("Experts agree" is unsourced authority and bandwagon): pick one.
       layer?.setActive(hit.range);
-      card.showFlag(hit.flag, hit.range, { pin: true, messageId: hit.messageId, focus: true });
+      card.showPicker(hits.map((d) => d.flag), hit.range, (flag) => {
+        const chosen = hits.find((d) => d.flag === flag)!;
+        layer?.setActive(chosen.range);
+        card.showFlag(chosen.flag, chosen.range, { pin: true, messageId: chosen.messageId, focus: true, ...cardPlace(chosen.messageId, chosen.range) });
+      }, { messageId: hit.messageId, ...cardPlace(hit.messageId, hit.range) });
+    } else if (hit) {
+      layer?.setActive(hit.range);
+      card.showFlag(hit.flag, hit.range, { pin: true, messageId: hit.messageId, focus: true, ...cardPlace(hit.messageId, hit.range) });
     } else if (card.isOpen) {
       layer?.setActive(null);
       card.hide(true);

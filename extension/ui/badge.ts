@@ -4,6 +4,7 @@ import type { Flag, ScoreResult } from '#shared/schemas';
 import { FAMILIES, type Family } from '#shared/taxonomy';
 import { createShadowHost, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
+import { movesPhrase, scoreSentence, waitingWords, type WaitingReason } from './score-words.ts';
 
 const BADGE_CSS = `
 :host { all: initial; display: block; margin-top: 6px; }
@@ -18,11 +19,12 @@ button:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
 .low { background: #dcfce7; color: #14532d; border-color: #86efac; }
 .mid { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
 .high { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
-.pending, .failed { background: #f3f4f6; color: #374151; border-color: #d1d5db; cursor: default; }
+.pending, .failed { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
+.pending.trouble { background: #fff7ed; color: #7c2d12; border-color: #fdba74; }
 `;
 
 export type BadgeState =
-  | { kind: 'pending' }
+  | { kind: 'pending'; reason?: WaitingReason }
   | { kind: 'failed'; error?: string }
   | { kind: 'scored'; result: ScoreResult; drawn: number };
 
@@ -38,31 +40,38 @@ export interface BadgeOptions {
   visible?: (result: ScoreResult) => Flag[];
 }
 
-export function createBadge(onOpen: (anchor: HTMLElement) => void, options: BadgeOptions = {}) {
+export function createBadge(onOpen: (anchor: HTMLElement, state: BadgeState['kind']) => void, options: BadgeOptions = {}) {
   const { host, root } = createShadowHost('unspun-badge', BADGE_CSS);
   const button = h('button', { attrs: { type: 'button', part: 'badge' } });
   root.append(button);
-  let clickable = false;
+  let kind: BadgeState['kind'] = 'pending';
+  // Every state opens a card: the score's summary, or why the reply is not scored and what to do.
   button.addEventListener('click', (event) => {
     event.stopPropagation();
-    if (clickable) onOpen(button);
+    onOpen(button, kind);
   });
 
   return {
     host,
     update(state: BadgeState): void {
       button.replaceChildren(h('span', { class: 'brand', text: 'Unspun' }));
-      clickable = state.kind === 'scored';
+      kind = state.kind;
       host.dataset.state = state.kind;
+      button.removeAttribute('aria-label');
       if (state.kind === 'pending') {
-        button.className = 'pending';
-        button.append(h('span', { text: 'waiting to be scored…' }));
-        button.title = 'Stored. Unspun scores it as soon as the proxy answers.';
+        const reason = state.reason ?? 'scoring';
+        const words = waitingWords(reason);
+        host.dataset.reason = reason;
+        button.className = reason === 'scoring' ? 'pending' : 'pending trouble';
+        button.append(h('span', { text: state.reason ? words.badge : 'waiting to be scored…' }));
+        button.title = state.reason ? `${words.title}. Click for what to do.` : 'Stored. Click to see why it is not scored yet.';
       } else if (state.kind === 'failed') {
+        delete host.dataset.reason;
         button.className = 'failed';
         button.append(h('span', { text: 'could not be scored' }));
-        button.title = state.error ?? '';
+        button.title = state.error ? `${state.error} Click for details.` : 'Click for details.';
       } else {
+        delete host.dataset.reason;
         const { result } = state;
         const score = Math.round(result.score);
         host.dataset.score = String(score);
@@ -71,22 +80,24 @@ export function createBadge(onOpen: (anchor: HTMLElement) => void, options: Badg
         const n = shown.length;
         const hidden = result.flags.length - n;
         const families = familyCounts(shown);
-        const fams = h('span', { class: 'fams', attrs: { 'aria-hidden': 'true' } });
+        const fams = h('span', { class: 'fams' });
         for (const { family, count } of families) {
           const dot = h('span', { class: 'dot' });
           dot.style.background = FAMILY_COLOURS[family].line;
-          fams.append(h('span', { class: 'fam', attrs: { title: familyName(family), 'data-family': family } }, [dot, document.createTextNode(String(count))]));
+          const label = `${familyName(family)}: ${count} move${count === 1 ? '' : 's'}`;
+          fams.append(h('span', { class: 'fam', attrs: { title: label, 'aria-label': label, 'data-family': family } }, [dot, document.createTextNode(String(count))]));
         }
         button.append(
-          h('span', { class: 'score', text: String(score) }),
+          h('span', { class: 'score', text: `${score}/100`, attrs: { title: scoreSentence(score) } }),
           h('span', { class: 'sep', text: '·', attrs: { 'aria-hidden': 'true' } }),
-          h('span', { text: n === 0 ? (hidden ? `${hidden} hidden` : 'no moves found') : `${n} move${n === 1 ? '' : 's'}` }),
+          h('span', { class: 'moves', text: movesPhrase(n, hidden) }),
           ...(families.length ? [fams] : []),
         );
         host.dataset.shown = String(n);
-        button.title = 'Show what this reply does to persuade';
+        host.dataset.hidden = String(hidden);
+        button.title = `${scoreSentence(score)}.${hidden ? ` ${hidden} move${hidden === 1 ? '' : 's'} hidden by your reading settings still count.` : ''} Click for the moves.`;
         const byFamily = families.map(({ family, count }) => `${count} ${familyName(family)}`).join(', ');
-        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hidden} hidden by your settings` : ''}. Show details.`);
+        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hidden} hidden by your settings but still counted in the score` : ''}. ${scoreSentence(score)}. Show details.`);
       }
     },
     remove(): void {

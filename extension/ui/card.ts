@@ -12,16 +12,28 @@ import type { LabelledFlag, Verdict } from '../db/labels.ts';
 import { createShadowHost, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
 import { moveDefinition, moveName, SUPPORT_LABELS } from './move-names.ts';
+import { familyCounts } from './badge.ts';
+import { hiddenNote, scoreSentence, type WaitingWords } from './score-words.ts';
 
 export const CARD_CSS = `
 :host { all: initial; position: fixed; z-index: 2147483647; top: 0; left: 0; }
 :host([hidden]) { display: none; }
-.card { box-sizing: border-box; width: min(380px, calc(100vw - 16px)); max-height: min(75vh, 560px); overflow: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb; border-radius: 12px; box-shadow: 0 10px 30px rgba(0,0,0,.18); padding: 12px 14px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.card { box-sizing: border-box; width: min(340px, calc(100vw - 16px)); max-height: min(75vh, 560px); overflow: auto; background: #fff; color: #111827; border: 1px solid #e5e7eb; border-radius: 10px; box-shadow: 0 8px 24px rgba(0,0,0,.18); padding: 10px 12px; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .card:focus { outline: none; }
 .top { display: flex; align-items: center; gap: 8px; }
-.name { font-weight: 700; font-size: 15px; }
+.name { font-weight: 700; font-size: 14px; margin: 0; display: inline-flex; align-items: center; gap: 6px; }
+.name:focus, .name:focus-visible { outline: none; }
 .sev { margin-left: auto; font-size: 12px; color: #6b7280; }
 .close { border: 0; background: transparent; font-size: 18px; line-height: 1; cursor: pointer; color: #6b7280; padding: 0 4px; border-radius: 4px; }
+.why { margin: 4px 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; color: #374151; }
+.would { margin: 4px 0; }
+details { margin: 4px 0; font-size: 12px; color: #4b5563; }
+summary { cursor: pointer; color: #4338ca; font-weight: 600; }
+details p { margin: 4px 0; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 10px; margin: 6px 0 0; font-size: 12px; color: #374151; }
+.pick li button .label { font-weight: 600; }
+.action { display: inline-block; margin-top: 6px; font: 600 13px/1.2 system-ui, sans-serif; border: 1px solid #4338ca; background: #4338ca; color: #fff; border-radius: 8px; padding: 6px 12px; cursor: pointer; text-decoration: none; }
+code { font: 12px ui-monospace, monospace; background: #f3f4f6; padding: 0 3px; border-radius: 3px; }
 .family { display: inline-flex; align-items: center; gap: 5px; font-size: 12px; color: #374151; margin-right: 6px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; }
 .support { display: inline-block; margin-top: 4px; font-size: 12px; border-radius: 999px; padding: 1px 8px; background: #f3f4f6; }
@@ -32,14 +44,15 @@ blockquote { margin: 10px 0; padding: 6px 10px; border-left: 3px solid var(--fam
 p { margin: 6px 0; }
 .label { font-weight: 600; }
 .def, .foot { color: #6b7280; font-size: 12px; }
-.verdict { margin-top: 10px; padding-top: 8px; border-top: 1px solid #f3f4f6; }
-.verdict .ask { font-size: 13px; font-weight: 600; margin: 0 0 6px; }
+.verdict { margin-top: 6px; padding-top: 6px; border-top: 1px solid #f3f4f6; }
+.verdict .ask { font-size: 12px; font-weight: 600; margin: 0; }
 .verdict .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-.verdict button { font: 600 13px/1.2 inherit; font-family: inherit; border: 1px solid #d1d5db; background: #f9fafb; color: #111827; border-radius: 8px; padding: 5px 12px; cursor: pointer; }
+.verdict button { font: 600 12px/1.2 inherit; font-family: inherit; border: 1px solid #d1d5db; background: #f9fafb; color: #111827; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
 .verdict button[aria-pressed="true"].agree { background: #dcfce7; border-color: #16a34a; }
 .verdict button[aria-pressed="true"].disagree { background: #fee2e2; border-color: #dc2626; }
-.verdict textarea { box-sizing: border-box; width: 100%; min-height: 44px; margin-top: 6px; font: 13px/1.4 inherit; font-family: inherit; border: 1px solid #d1d5db; border-radius: 8px; padding: 5px 8px; resize: vertical; }
-.verdict .status { font-size: 12px; color: #15803d; min-height: 1em; }
+.verdict textarea { box-sizing: border-box; width: 100%; min-height: 28px; margin-top: 6px; font: 13px/1.4 inherit; font-family: inherit; border: 1px solid #d1d5db; border-radius: 8px; padding: 5px 8px; resize: vertical; }
+.verdict .status { font-size: 12px; color: #15803d; margin: 2px 0 0; }
+.verdict .status:empty { display: none; }
 .verdict .status.bad { color: #b91c1c; }
 button:focus-visible, textarea:focus-visible { outline: 2px solid #6366f1; outline-offset: 2px; }
 ul { list-style: none; margin: 8px 0 0; padding: 0; }
@@ -55,28 +68,62 @@ li button:focus-visible { outline: 2px solid #6366f1; }
 
 const present = (...nodes: (Node | null | undefined | false)[]): Node[] => nodes.filter((n): n is Node => Boolean(n));
 
+export interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const overlapArea = (a: Box, b: Box): number => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+
 /**
- * Below the anchor when the card fits there, else above it; when it fits on neither side, on the
- * roomier side with its height cut to fit, so the card never covers the text it explains.
+ * Where a card of `size` goes beside or below `anchor` without covering the anchor or any box in
+ * `avoid` (the reply's other highlights; for the summary, the reply itself). Tried in order: below
+ * the anchor, above it, to the right of `region` (the reply), to its left, right of the anchor,
+ * left of it; the first that fits the viewport and covers nothing wins, else the one covering least.
  */
-export function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect): void {
-  const margin = 8;
-  card.style.maxHeight = '';
-  const width = card.offsetWidth || Math.min(380, window.innerWidth - 2 * margin);
-  let height = card.offsetHeight;
-  const left = Math.max(margin, Math.min(anchor.left, window.innerWidth - width - margin));
-  const spaceBelow = window.innerHeight - anchor.bottom - margin;
-  const spaceAbove = anchor.top - margin;
-  let top: number;
-  if (height + margin <= spaceBelow) top = anchor.bottom + margin;
-  else if (height + margin <= spaceAbove) top = anchor.top - margin - height;
-  else {
-    const below = spaceBelow >= spaceAbove;
-    card.style.maxHeight = `${Math.max(120, (below ? spaceBelow : spaceAbove) - margin)}px`;
-    height = card.offsetHeight;
-    top = below ? anchor.bottom + margin : anchor.top - margin - height;
+export function chooseSpot(size: { width: number; height: number }, anchor: Box, avoid: readonly Box[], viewport: { width: number; height: number }, region?: Box): { left: number; top: number } {
+  const m = 8;
+  const { width, height } = size;
+  const clampX = (x: number) => Math.max(m, Math.min(x, viewport.width - width - m));
+  const clampY = (y: number) => Math.max(m, Math.min(y, viewport.height - height - m));
+  const area = region ?? anchor;
+  const raw: Array<{ left: number; top: number }> = [
+    { left: anchor.left, top: anchor.bottom + m },
+    { left: anchor.left, top: anchor.top - m - height },
+    { left: area.right + m, top: anchor.top },
+    { left: area.left - m - width, top: anchor.top },
+    { left: anchor.right + m, top: anchor.top },
+    { left: anchor.left - m - width, top: anchor.top },
+    { left: anchor.left, top: area.bottom + m },
+  ];
+  let best: { left: number; top: number; cost: number } | null = null;
+  for (const spot of raw) {
+    const left = clampX(spot.left);
+    const top = clampY(spot.top);
+    const box = { left, top, right: left + width, bottom: top + height };
+    // Clamping may push the card back over its anchor: that counts as covering it, heavily.
+    const cost = overlapArea(box, anchor) * 10 + avoid.reduce((sum, r) => sum + overlapArea(box, r), 0);
+    if (cost === 0) return { left, top };
+    if (!best || cost < best.cost) best = { left, top, cost };
   }
+  return { left: best!.left, top: best!.top };
+}
+
+/** Places the card with chooseSpot, its height cut to the viewport when it is taller. */
+export function placeNear(host: HTMLElement, card: HTMLElement, anchor: DOMRect, avoid: readonly Box[] = [], region?: Box): void {
+  card.style.maxHeight = `${Math.max(120, Math.min(560, window.innerHeight - 16))}px`;
+  const width = card.offsetWidth || Math.min(340, window.innerWidth - 16);
+  const height = card.offsetHeight;
+  const { left, top } = chooseSpot({ width, height }, anchor, avoid, { width: window.innerWidth, height: window.innerHeight }, region);
   host.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+}
+
+/** True when the card, where it is now, covers none of `avoid`. */
+function coversNothing(card: HTMLElement, avoid: readonly Box[]): boolean {
+  const r = card.getBoundingClientRect();
+  return avoid.every((b) => overlapArea(r, b) === 0);
 }
 
 /** Where labels go: the content script binds these to its site and conversation. */
@@ -98,6 +145,10 @@ export interface ShowFlagOptions {
   messageId?: string;
   /** Move keyboard focus into the card (a keyboard or click open; never on hover). */
   focus?: boolean;
+  /** Boxes the card must not cover: the reply's other highlights (recomputed on scroll). */
+  avoid?: () => Box[];
+  /** The reply's box: the card may sit beside it. */
+  region?: () => Box | undefined;
 }
 
 /** The part of a flag a label identifies it by. */
@@ -106,9 +157,9 @@ export function labelledFlag(flag: Flag): LabelledFlag {
 }
 
 /** Who made the flag, for the card's footer. */
-export function madeBy(flag: Pick<Flag, 'source' | 'ruleId'>, judgeModel?: string): string {
+export function madeBy(flag: Pick<Flag, 'source'>, judgeModel?: string): string {
   if (flag.source === 'judge') return `Found by the judge model${judgeModel ? ` (${judgeModel})` : ''}.`;
-  return `Found by the offline detector${flag.ruleId ? `, rule ${flag.ruleId}` : ''}.`;
+  return 'Found by the offline detector (word patterns, no AI).';
 }
 
 const FOCUSABLE = 'button:not([disabled]), textarea, [href], input, [tabindex]:not([tabindex="-1"])';
@@ -127,6 +178,7 @@ export function createFlagCard(options: FlagCardOptions = {}) {
   let frame: number | null = null;
 
   const mount = () => {
+    delete card.dataset.reason;
     if (!host.isConnected) (doc.body ?? doc.documentElement).append(host);
   };
 
@@ -145,10 +197,42 @@ export function createFlagCard(options: FlagCardOptions = {}) {
     (target ?? card).focus({ preventScroll: true });
   }
 
-  const header = (title: string, extra?: Node | null): HTMLElement => {
+  /** The card's heading takes focus on open: one stray Enter then does nothing. */
+  const header = (title: string, extra?: Node | null, lead?: Node | null): HTMLElement => {
     const close = h('button', { class: 'close', text: '×', attrs: { type: 'button', 'aria-label': 'Close' } });
     close.addEventListener('click', () => api.hide(true));
-    return h('div', { class: 'top' }, present(h('span', { class: 'name', text: title }), extra, close));
+    const heading = h('h2', { class: 'name', attrs: { tabindex: '-1' } }, present(lead, document.createTextNode(title)));
+    card.setAttribute('aria-label', title);
+    return h('div', { class: 'top' }, present(heading, extra, close));
+  };
+  const headingOf = () => card.querySelector<HTMLElement>('.name');
+  let avoidBoxes: (() => Box[]) | undefined;
+  let regionBox: (() => Box | undefined) | undefined;
+  const place = (anchor: DOMRect) => placeNear(host, card, anchor, avoidBoxes?.() ?? [], regionBox?.());
+  /**
+   * For the badge's cards: when no spot beside or below the badge is free of the reply, the badge
+   * is scrolled to the top of the view and the card opens below it.
+   */
+  const placeByBadge = (anchor: DOMRect | HTMLElement, region?: Box | (() => Box | undefined)) => {
+    const rect = () => (anchor instanceof HTMLElement ? anchor.getBoundingClientRect() : anchor);
+    const regionNow = () => (typeof region === 'function' ? region() : region);
+    avoidBoxes = () => {
+      const r = regionNow();
+      return r ? [r] : [];
+    };
+    regionBox = regionNow;
+    place(rect());
+    if (!(anchor instanceof HTMLElement) || coversNothing(card, avoidBoxes())) return;
+    anchor.scrollIntoView({ block: 'start' });
+    place(rect());
+    if (coversNothing(card, avoidBoxes())) return;
+    // Still no room (the end of the page): below the badge, shorter, its list scrolling inside.
+    const r = rect();
+    const room = window.innerHeight - r.bottom - 16;
+    if (room < 160) return;
+    card.style.maxHeight = `${room}px`;
+    const left = Math.max(8, Math.min(r.left, window.innerWidth - card.offsetWidth - 8));
+    host.style.transform = `translate(${Math.round(left)}px, ${Math.round(r.bottom + 8)}px)`;
   };
 
   // Tab and Shift+Tab cycle inside the card; Escape closes it. Keys typed here stay here.
@@ -180,7 +264,7 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       frame = null;
       if (host.hidden || !anchorRange) return;
       if (!anchorRange.startContainer.isConnected) return;
-      placeNear(host, card, anchorRange.getBoundingClientRect());
+      place(anchorRange.getBoundingClientRect());
     });
   };
   window.addEventListener('scroll', follow, { passive: true, capture: true });
@@ -254,22 +338,34 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       current = flag;
       pinned = show.pin ?? pinned;
       anchorRange = anchor instanceof Range ? anchor : null;
+      avoidBoxes = show.avoid;
+      regionBox = show.region;
       const family = familyOf(flag.move);
       const colour = FAMILY_COLOURS[family].line;
       const severity = h('span', { class: 'sev', text: `${'●'.repeat(flag.severity)}${'○'.repeat(3 - flag.severity)}`, attrs: { title: `Severity ${flag.severity} of 3`, 'aria-label': `Severity ${flag.severity} of 3` } });
-      const swatch = h('span', { class: 'swatch' });
+      const swatch = h('span', { class: 'swatch', attrs: { title: familyName(family) } });
       swatch.style.background = colour;
       const definition = moveDefinition(flag.move);
       const result = current;
       card.style.setProperty('--family', colour);
-      card.replaceChildren(...present(
-        header(moveName(flag.move), severity),
-        h('div', {}, [h('span', { class: 'family' }, [swatch, document.createTextNode(familyName(family))]), h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] })]),
-        h('blockquote', { text: flag.quote }),
-        h('p', { class: 'why' }, [h('span', { class: 'label', text: 'Why it is a move: ' }), document.createTextNode(flag.rationale)]),
-        flag.wouldSupport ? h('p', { class: 'would' }, [h('span', { class: 'label', text: 'What would back it up: ' }), document.createTextNode(flag.wouldSupport)]) : null,
-        definition ? h('p', { class: 'def', text: definition }) : null,
+      // Compact: name, the why in one line, support and what would back it up; the rest behind "More".
+      const more = h('details', { class: 'more' }, present(
+        h('summary', { text: 'More' }),
+        h('p', {}, [h('span', { class: 'label', text: 'Family: ' }), document.createTextNode(familyName(family))]),
+        h('p', { class: 'full-why' }, [h('span', { class: 'label', text: 'Why it is a move: ' }), document.createTextNode(flag.rationale)]),
+        definition ? h('p', { class: 'def' }, [h('span', { class: 'label', text: `${moveName(flag.move)}: ` }), document.createTextNode(definition)]) : null,
         h('p', { class: 'foot', text: madeBy(flag) }),
+      ));
+      card.replaceChildren(...present(
+        header(moveName(flag.move), severity, swatch),
+        h('p', { class: 'why', text: flag.rationale, attrs: { title: flag.rationale } }),
+        h('p', { class: 'would' }, present(
+          h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] }),
+          flag.wouldSupport ? document.createTextNode(' ') : null,
+          flag.wouldSupport ? h('span', { class: 'label', text: 'What would back it up: ' }) : null,
+          flag.wouldSupport ? document.createTextNode(flag.wouldSupport) : null,
+        )),
+        more,
         options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
       ));
       card.dataset.move = flag.move;
@@ -278,10 +374,60 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       if (show.messageId) host.dataset.messageId = show.messageId;
       else delete host.dataset.messageId;
       host.hidden = false;
-      placeNear(host, card, anchor instanceof Range ? anchor.getBoundingClientRect() : anchor);
-      if (show.focus) takeFocus(card.querySelector<HTMLElement>('.verdict button') ?? card);
+      place(anchor instanceof Range ? anchor.getBoundingClientRect() : anchor);
+      more.addEventListener('toggle', () => {
+        if (!host.hidden && anchorRange) place(anchorRange.getBoundingClientRect());
+      });
+      if (show.focus) takeFocus(headingOf());
     },
-    showSummary(result: ScoreResult, anchor: DOMRect, onPick: (flag: Flag) => void, shown: readonly Flag[] = result.flags): void {
+    /** Overlapping flags at one spot: a small list to pick which card to open. */
+    showPicker(flags: readonly Flag[], anchor: Range, onPick: (flag: Flag) => void, show: Pick<ShowFlagOptions, 'avoid' | 'region' | 'messageId'> = {}): void {
+      mount();
+      current = null;
+      pinned = true;
+      anchorRange = anchor;
+      avoidBoxes = show.avoid;
+      regionBox = show.region;
+      const list = h('ul', { class: 'pick' });
+      for (const flag of flags) {
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.background = FAMILY_COLOURS[familyOf(flag.move)].line;
+        const pick = h('button', { attrs: { type: 'button', 'data-move': flag.move } }, [
+          h('span', { class: 'family' }, [swatch, h('span', { class: 'label', text: moveName(flag.move) })]),
+          h('span', { class: 'muted', text: SUPPORT_LABELS[flag.support] }),
+        ]);
+        pick.addEventListener('click', () => onPick(flag));
+        list.append(h('li', {}, [pick]));
+      }
+      card.replaceChildren(header(`${flags.length} moves here`), h('p', { class: 'muted', text: 'This text is flagged for more than one move. Which one?' }), list);
+      delete card.dataset.move;
+      delete card.dataset.family;
+      host.dataset.kind = 'picker';
+      if (show.messageId) host.dataset.messageId = show.messageId;
+      host.hidden = false;
+      place(anchor.getBoundingClientRect());
+      takeFocus(headingOf());
+    },
+    /** A reply not scored yet: why, in words, and the one thing to do about it. */
+    showWaiting(words: WaitingWords, anchor: DOMRect | HTMLElement, onAction: () => void, region?: () => Box | undefined): void {
+      mount();
+      current = null;
+      pinned = true;
+      anchorRange = null;
+      const body = h('p', { class: 'body' });
+      // `npm start` and the like shown as code; everything else as plain text.
+      words.body.split(/(`[^`]+`)/).forEach((part) => body.append(part.startsWith('`') ? h('code', { text: part.slice(1, -1) }) : document.createTextNode(part)));
+      const action = h('button', { class: 'action', text: words.action.label, attrs: { type: 'button' } });
+      action.addEventListener('click', () => onAction());
+      card.replaceChildren(header(words.title), body, action);
+      card.dataset.reason = words.reason;
+      delete card.dataset.move;
+      host.dataset.kind = 'waiting';
+      host.hidden = false;
+      placeByBadge(anchor, region);
+      takeFocus(headingOf());
+    },
+    showSummary(result: ScoreResult, anchor: DOMRect | HTMLElement, onPick: (flag: Flag) => void, shown: readonly Flag[] = result.flags, region?: () => Box | undefined): void {
       mount();
       current = result;
       pinned = true;
@@ -289,7 +435,7 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       const score = Math.round(result.score);
       const list = h('ul');
       for (const flag of [...shown].sort((a, b) => a.start - b.start)) {
-        const swatch = h('span', { class: 'swatch' });
+        const swatch = h('span', { class: 'swatch', attrs: { title: familyName(familyOf(flag.move)) } });
         swatch.style.background = FAMILY_COLOURS[familyOf(flag.move)].line;
         const pick = h('button', { attrs: { type: 'button' } }, [
           h('span', { class: 'family' }, [swatch, h('span', { class: 'label', text: moveName(flag.move) })]),
@@ -300,18 +446,28 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         list.append(h('li', {}, [pick]));
       }
       const hidden = result.flags.length - shown.length;
+      const legend = h('div', { class: 'legend', attrs: { 'aria-label': 'Colours: move families' } });
+      for (const { family, count } of familyCounts(shown)) {
+        const swatch = h('span', { class: 'swatch' });
+        swatch.style.background = FAMILY_COLOURS[family].line;
+        legend.append(h('span', { class: 'family', attrs: { 'data-family': family } }, [swatch, document.createTextNode(`${familyName(family)} ${count}`)]));
+      }
+      const note = hiddenNote(shown.length, hidden);
       card.replaceChildren(...present(
-        header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score} / 100` })),
+        header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score}/100` })),
+        h('p', { class: 'meaning', text: scoreSentence(score) }),
+        note ? h('p', { class: 'muted hidden-note', text: note }) : null,
+        shown.length ? legend : null,
         h('p', { text: shown.length === 0 ? (result.flags.length === 0 ? 'No persuasive moves found in this reply.' : 'No moves shown with your reading settings.') : 'Where this reply pushes by something other than reasons:' }),
         shown.length ? list : null,
-        hidden > 0 ? h('p', { class: 'muted', text: `${hidden} more hidden by your reading settings.` }) : null,
         h('p', { class: 'foot', text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.` }),
       ));
       delete card.dataset.move;
       delete card.dataset.family;
       host.dataset.kind = 'summary';
       host.hidden = false;
-      placeNear(host, card, anchor);
+      // Beside or below the badge, never over the reply it summarises.
+      placeByBadge(anchor, region);
       takeFocus(list.querySelector('button') ?? card);
     },
     hide(force = false): void {

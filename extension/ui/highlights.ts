@@ -71,6 +71,24 @@ export function createHighlightLayer(doc: Document = document) {
       }
       return best;
     },
+    /** Every drawn flag under a DOM point, narrowest first: overlapping flags get a picker. */
+    allAt(node: Node, offset: number): DrawnFlag[] {
+      const hits: DrawnFlag[] = [];
+      for (const list of byMessage.values()) {
+        for (const d of list) {
+          try {
+            if (d.range.isPointInRange(node, offset)) hits.push(d);
+          } catch {
+            // point in another document or detached node
+          }
+        }
+      }
+      return hits.sort((a, b) => a.flag.end - a.flag.start - (b.flag.end - b.flag.start));
+    },
+    /** The flags drawn on one reply. */
+    drawnOn(messageId: string): readonly DrawnFlag[] {
+      return byMessage.get(messageId) ?? [];
+    },
     /**
      * True when the site re-rendered a drawn reply: its ranges point at detached nodes, or (the
      * usual case: live ranges follow removals) collapsed onto a surviving parent, or no longer

@@ -103,7 +103,7 @@ describe('Unspun in Chromium', () => {
     await badge.waitFor({ timeout: 20_000 });
     expect(Number(await badge.getAttribute('data-score'))).toBeGreaterThanOrEqual(40);
     await expect.poll(() => highlightCount(page)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
-    await expect.poll(() => badge.locator('button').textContent()).toMatch(/Unspun\s*\d+\s*·\s*\d+ moves/);
+    await expect.poll(() => badge.locator('button').textContent()).toMatch(/Unspun\s*\d+\/100\s*·\s*\d+ moves/);
 
     // The clean reply is captured and scored too.
     await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 20_000 });
@@ -172,8 +172,8 @@ describe('Unspun in Chromium', () => {
     await inCard.locator('.card').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await card.getAttribute('data-kind')).toBe('flag');
     expect(await inCard.locator('.card').getAttribute('data-move')).toBe('false-urgency');
-    expect(await inCard.locator('blockquote').textContent()).toMatch(/too late/);
-    expect((await inCard.locator('p').first().textContent())?.length).toBeGreaterThan(10);
+    expect((await inCard.locator('.why').textContent())?.length).toBeGreaterThan(10);
+    expect(await inCard.locator('.name').textContent()).toBe('False urgency');
     await page.mouse.click(spot!.x, spot!.y); // pin it
     await page.screenshot({ path: join(RESULTS, 'demo-flag-card.png') });
 
@@ -217,6 +217,18 @@ describe('Unspun in Chromium', () => {
     await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="pending"]').waitFor({ timeout: 5_000 });
     expect(await highlightCount(offline)).toBe(0);
     await offline.screenshot({ path: join(RESULTS, 'demo-pending-reply.png') });
+    // A click on the waiting badge says why, in words, with the one thing to do.
+    await offline.locator('unspun-badge[data-message-id="e2e-2-a1"] button').click();
+    const waiting = closedRoot(offline, 'unspun-card');
+    await expect.poll(() => offline.locator('unspun-card').getAttribute('data-kind')).toBe('waiting');
+    expect(await waiting.locator('.card').getAttribute('data-reason')).toBe('proxy-down');
+    expect(await waiting.locator('.name').textContent()).toBe('The Unspun proxy is not running');
+    expect(await waiting.locator('.body').textContent()).toMatch(/npm start/);
+    expect(await waiting.locator('.action').textContent()).toBe('Check again');
+    await expect.poll(() => offline.locator('unspun-badge[data-message-id="e2e-2-a1"]').getAttribute('data-reason')).toBe('proxy-down');
+    expect(await offline.locator('unspun-badge[data-message-id="e2e-2-a1"] button').textContent()).toMatch(/proxy not running/);
+    await offline.screenshot({ path: join(RESULTS, 'demo-waiting-proxy-down.png') });
+    await offline.keyboard.press('Escape');
 
     // Back on the same port with the same token: the queue retries on its own.
     const restartedAt = Date.now();

@@ -144,13 +144,24 @@ describe('the reader’s experience in Chromium', () => {
     expect(await card.getAttribute('data-message-id')).toBe(a1);
     const move = await inCard.locator('.card').getAttribute('data-move');
     expect(move).toBeTruthy();
-    // The card: move name, quote, why, what would back it up, support status, who found it.
-    expect(await inCard.locator('blockquote').textContent()).toBeTruthy();
-    expect(await inCard.locator('.why').textContent()).toMatch(/Why it is a move: .{10,}/);
+    // The compact card: move name, the why in one line, support status, what would back it up;
+    // the definition and who found it behind "More", and no rule id anywhere.
+    expect(await inCard.locator('.name').textContent()).toBeTruthy();
+    expect(await inCard.locator('.why').textContent()).toMatch(/.{10,}/);
     expect(await inCard.locator('.would').textContent()).toMatch(/What would back it up: .{5,}/);
     expect(await inCard.locator('.support').textContent()).toMatch(/backed up|Asked for/);
-    expect(await inCard.locator('.foot').textContent()).toMatch(/offline detector, rule /);
-    // Focus went to Agree: Enter agrees.
+    expect(await inCard.locator('details.more').getAttribute('open')).toBeNull();
+    expect(await inCard.locator('.foot').textContent()).toMatch(/offline detector/);
+    expect(await inCard.locator('.card').textContent()).not.toMatch(/\brule\b/);
+    // Focus is on the card's heading: a stray Enter records nothing.
+    expect(await focused(page)).toMatchObject({ className: 'name' });
+    await page.keyboard.press('Enter');
+    expect(await inCard.locator('.verdict').getAttribute('data-verdict')).toBeFalsy();
+    // Tab: Close, More, then Agree; Enter there agrees.
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ className: 'close' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ className: 'agree' });
     await page.keyboard.press('Enter');
     await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you agree.');
@@ -190,6 +201,96 @@ describe('the reader’s experience in Chromium', () => {
     await until('the edited note stored', async () => (await labels()).find((l) => l.messageId === a1 && l.note === 'Changed my mind about the wording.'));
     expect((await labels()).filter((l) => l.messageId === a1)).toHaveLength(1);
     await page.keyboard.press('Escape');
+  });
+
+  it('shows a picker for overlapping flags, compact cards beside the text that cover no other highlight, and the score in words', async () => {
+    /** The page box of a piece of the reply's text. */
+    const textBox = (needle: string, from = 0, to = 2) =>
+      page.evaluate(([n, a, b]) => {
+        const body = document.querySelector('[data-message-id="exp-1-a1"] [data-message-body]')!;
+        const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          const at = t.nodeValue!.indexOf(n as string);
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(t, at + (a as number));
+          range.setEnd(t, at + (b as number));
+          const r = range.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+        return null;
+      }, [needle, from, to] as const);
+    /** Every highlight rectangle of the reply except those over `except`. */
+    const otherHighlightBoxes = (except: string) =>
+      page.evaluate((ex) => {
+        const out: Array<{ x: number; y: number; width: number; height: number; text: string }> = [];
+        for (const [name, highlight] of CSS.highlights) {
+          if (!name.startsWith('unspun-sev-')) continue;
+          for (const range of highlight as unknown as Set<Range>) {
+            const text = range.toString();
+            if (text.includes(ex) || ex.includes(text)) continue;
+            for (const r of Array.from(range.getClientRects())) out.push({ x: r.x, y: r.y, width: r.width, height: r.height, text });
+          }
+        }
+        return out;
+      }, except);
+    const overlaps = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const card = page.locator('unspun-card');
+    const inCard = closedRoot(page, 'unspun-card');
+
+    for (const width of [800, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      // "Experts agree" is flagged twice (unsourced authority and bandwagon): a click offers both.
+      const spot = await until('the overlapping flag on screen', () => textBox('Experts agree'));
+      await page.mouse.click(spot.x, spot.y);
+      await expect.poll(() => card.getAttribute('data-kind')).toBe('picker');
+      const moves = await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => Array.from(root.querySelectorAll('.pick button')).map((b) => b.getAttribute('data-move')), null);
+      expect(new Set(moves)).toEqual(new Set(['unsourced-authority', 'bandwagon']));
+      expect(await focused(page)).toMatchObject({ className: 'name' });
+      await page.screenshot({ path: join(RESULTS, `experience-picker-${width}.png`) });
+      await inCard.locator('.pick button[data-move="bandwagon"]').click();
+      await expect.poll(() => inCard.locator('.card').getAttribute('data-move')).toBe('bandwagon');
+      expect(await focused(page)).toMatchObject({ className: 'name' });
+      await page.keyboard.press('Escape');
+      await inCard.locator('.card').waitFor({ state: 'hidden' });
+
+      // A single flag's card sits beside or below its text and covers none of the reply's other highlights.
+      for (const needle of ['Great question', 'act now', 'always here for you']) {
+        const at = await until(`"${needle}" on screen`, () => textBox(needle));
+        await page.mouse.click(at.x, at.y);
+        await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
+        expect(await focused(page)).toMatchObject({ className: 'name' });
+        const box = await until('the card placed', () => inCard.locator('.card').boundingBox());
+        expect(box.height).toBeLessThan(300);
+        const others = await otherHighlightBoxes(needle);
+        expect(others.length).toBeGreaterThan(3);
+        expect(others.filter((o) => overlaps(box, o))).toEqual([]);
+        const self = await until('the text box', () => textBox(needle, 0, needle.length));
+        expect(self.x >= box.x && self.x <= box.x + box.width && self.y >= box.y && self.y <= box.y + box.height).toBe(false);
+        if (needle === 'act now') await page.screenshot({ path: join(RESULTS, `experience-compact-card-${width}.png`) });
+        await page.keyboard.press('Escape');
+        await inCard.locator('.card').waitFor({ state: 'hidden' });
+      }
+
+      // The badge says its score in words; its summary opens beside or below the badge, not over the reply.
+      const badge = page.locator(`unspun-badge[data-message-id="${a1}"] button`);
+      await badge.scrollIntoViewIfNeeded();
+      expect(await badge.textContent()).toMatch(/\d+\/100/);
+      expect(await badge.getAttribute('title')).toMatch(/unsupported persuasion: \d+\/100 \(0 = none\)/);
+      expect(await page.locator(`unspun-badge[data-message-id="${a1}"] .fam`).first().getAttribute('title')).toMatch(/^[A-Z][a-z].*: \d+ moves?$/);
+      await badge.click();
+      await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
+      expect(await inCard.locator('.meaning').textContent()).toMatch(/^(Leans|Barely leans|No unsupported).*: \d+\/100 \(0 = none\)$/);
+      expect(await inCard.locator('.legend .family').count()).toBeGreaterThanOrEqual(3);
+      const summary = await until('the summary placed', () => inCard.locator('.card').boundingBox());
+      const reply = (await page.locator(`[data-message-id="${a1}"] [data-message-body]`).boundingBox())!;
+      await page.screenshot({ path: join(RESULTS, `experience-summary-${width}.png`) });
+      expect(overlaps(summary, reply), JSON.stringify({ summary, reply })).toBe(false);
+      await page.keyboard.press('Escape');
+    }
+    await page.setViewportSize({ width: 1100, height: 900 });
   });
 
   it('lists the conversation’s flags by reply in the side panel, with a legend; a click shows the flag in the page', async () => {
@@ -238,7 +339,9 @@ describe('the reader’s experience in Chromium', () => {
     await expect.poll(() => highlightSizes(page).then(total), { timeout: 10_000 }).toBe(kept);
     expect(Object.keys(await highlightSizes(page)).some((n) => /-(rapport|authority)$/.test(n))).toBe(false);
     await page.locator(`unspun-badge[data-message-id="${a1}"] button`).click();
-    await expect.poll(() => closedRoot(page, 'unspun-card').locator('.muted').last().textContent()).toMatch(/hidden by your reading settings/);
+    await expect.poll(() => closedRoot(page, 'unspun-card').locator('.hidden-note').textContent()).toMatch(/^The score counts all \d+ moves, including \d+ hidden by your reading settings\.$/);
+    expect(await page.locator(`unspun-badge[data-message-id="${a1}"] .moves`).textContent()).toMatch(/^\d+ shown, \d+ hidden \(still in the score\)$/);
+    await page.screenshot({ path: join(RESULTS, 'experience-hidden-moves-count.png') });
     await page.keyboard.press('Escape');
     await setLocal({ reading: { pausedHosts: ['127.0.0.1'] } });
     await expect.poll(() => page.locator('unspun-badge').count()).toBe(0);
