@@ -44,11 +44,13 @@ export interface WaitingWords {
 }
 
 /** Maps the background's status to one reason, with its words and its one action. */
-export function waitingReason(status: Pick<StatusResponse, 'enabled' | 'paired' | 'reachable' | 'detail'> | undefined): WaitingReason {
+export function waitingReason(status: Pick<StatusResponse, 'enabled' | 'paired' | 'reachable' | 'detail' | 'connection'> | undefined): WaitingReason {
   if (!status) return 'scoring';
   if (!status.enabled) return 'off';
   if (!status.reachable) return 'proxy-down';
-  if (!status.paired) return /not paired yet/i.test(status.detail) ? 'not-paired' : 'token-rejected';
+  // The background's connection state, when it sent one; older backgrounds only had the words.
+  if (status.connection === 'not-paired') return 'not-paired';
+  if (!status.paired) return status.connection === undefined && /not paired yet/i.test(status.detail) ? 'not-paired' : 'token-rejected';
   return 'scoring';
 }
 
