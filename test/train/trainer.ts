@@ -23,6 +23,12 @@ import type { TrainUnit } from './data.ts';
 
 /** Moves the tier may add flags for where no rule fired: what rules miss in assistant replies. */
 export const ADDABLE: readonly MoveId[] = ['emotional-appeal', 'relational-manipulation', 'flattery', 'sycophancy'];
+/**
+ * Per-move precision floors for added flags, above the default. Escalation is learned mostly from
+ * long spiral chats; at 0.7 it added 15 emotional-appeal flags to plain biographies and how-tos in
+ * ordinary-alpacaeval (6.2% of ordinary answers flagged, gate 6%).
+ */
+const ADD_PRECISION: Partial<Record<MoveId, number>> = { 'emotional-appeal': 0.85 };
 
 export const HYPER: Record<string, number> = {
   epochs: 4,
@@ -280,7 +286,7 @@ export function train(p: Prepared, options: { seed: number; trainedOn: TrainingS
       const m = storedOne(move, compress(w, bias, 0.5, 0.5, true, { positives: 0, negatives: 0 }));
       scored.push(...unitScores(p, heldOut, mi, m, 0));
     }
-    const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), HYPER.minPrecision!) : undefined;
+    const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), ADD_PRECISION[move] ?? HYPER.minPrecision!) : undefined;
     const keep = chooseKeep(scored, adds?.t);
     // A move the model cannot help (no adds, and hiding rule flags gains almost nothing) is left out:
     // a smaller file, a faster detector, and the rules answer for it unchanged.
