@@ -25,14 +25,10 @@ import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './route
 import { createMemoryPairedExtension, type PairedExtensionStore } from './pairing/paired-extension.ts';
 import { normalise, pairedOrigin } from './middleware/paired-origin.ts';
 import { PairChallengeRequest, pairingProof } from '#shared/pairing';
+import { type Logger, silentLogger } from './types.ts';
 
-export interface Logger {
-  info(line: string): void;
-  warn(line: string): void;
-  error(line: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+// Logger lives in types.ts (scoring and the batch runner need it too); re-exported for callers of the app.
+export { type Logger, silentLogger } from './types.ts';
 
 /** The part of ProxyConfig the app reads; ProxyConfig satisfies it. */
 export interface AppConfig {

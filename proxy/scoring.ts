@@ -5,7 +5,7 @@
 import { detectorVersion } from '#shared/detect';
 import { type JudgeChoice, ScoreResult, type ScoreRequest } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
-import type { Logger } from './app.ts';
+import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
 import { UpstreamError } from './judges/anthropic/errors.ts';

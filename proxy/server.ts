@@ -3,7 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { type App, createApp, type Logger } from './app.ts';
+import { type App, createApp } from './app.ts';
+import type { Logger } from './types.ts';
 import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
 import { type Judges, selectJudge } from './judges/judge.ts';
