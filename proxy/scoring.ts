@@ -8,7 +8,7 @@ import { taxonomyVersion } from '#shared/taxonomy';
 import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
-import { UpstreamError } from './judges/anthropic/errors.ts';
+import { UpstreamError } from './judges/upstream-error.ts';
 import { promptVersion as anthropicPromptVersion } from './judges/anthropic/prompt.ts';
 import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
 import type { Limiter } from './limit.ts';

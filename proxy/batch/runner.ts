@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { JudgeChoice, ScoreRequest } from '#shared/schemas';
 import type { Logger } from '../types.ts';
-import { UpstreamError } from '../judges/anthropic/errors.ts';
+import { UpstreamError } from '../judges/upstream-error.ts';
 import type { Judge, JudgeVerdict, Judges } from '../judges/judge.ts';
 import { ApiError } from '../middleware/errors.ts';
 import type { ResolvedJudge, Scorer } from '../scoring.ts';
