@@ -7,13 +7,13 @@ import { type JudgeChoice, type JudgeKind, ScoreRequest } from '#shared/schemas'
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
 import type { ResultCache } from './cache/result-cache.ts';
-import { type Judges, selectJudge } from './judges/judge.ts';
+import { type Judges, selectJudge, type UpstreamBatchClient } from './judges/judge.ts';
+import { availableKinds, JUDGES, type JudgeRegistry, upstreamModel } from './judges/registry.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
 import { type BatchJob, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
 import { parseBatchBody } from './batch/intake.ts';
-import type { MessageBatchClient } from './batch/message-batches.ts';
 import { type BatchRunner, createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
 import { type BatchStore, createBatchStore } from './batch/store.ts';
 import { createStats, type StatsRecorder } from './stats.ts';
@@ -25,14 +25,10 @@ import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './route
 import { createMemoryPairedExtension, type PairedExtensionStore } from './pairing/paired-extension.ts';
 import { normalise, pairedOrigin } from './middleware/paired-origin.ts';
 import { PairChallengeRequest, pairingProof } from '#shared/pairing';
+import { type Logger, silentLogger } from './types.ts';
 
-export interface Logger {
-  info(line: string): void;
-  warn(line: string): void;
-  error(line: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+// Logger lives in types.ts (scoring and the batch runner need it too); re-exported for callers of the app.
+export { type Logger, silentLogger } from './types.ts';
 
 /** The part of ProxyConfig the app reads; ProxyConfig satisfies it. */
 export interface AppConfig {
@@ -84,8 +80,10 @@ export interface AppDeps {
   clock?: () => number;
   /** Where batch jobs are kept (startServer: <configDir>/batches); default in memory. */
   batchStore?: BatchStore;
-  /** The Message Batches API; default none (anthropic batch items are then scored one by one). */
-  batchClient?: MessageBatchClient | null;
+  /** The upstream batch API (the Message Batches API); default none (batch items are then scored one by one). */
+  batchClient?: UpstreamBatchClient | null;
+  /** What each kind of judge supports (tests add their own judges); default the proxy's registry. */
+  registry?: JudgeRegistry;
   /** Site adapters switched off remotely (GET /v1/sites); default: UNSPUN_DISABLED_SITES + <configDir>/disabled-sites.json. */
   disabledSites?: () => Promise<DisabledSitesList>;
   /** The extension install we are paired with (startServer: <configDir>/paired-extension); default in memory. */
@@ -122,6 +120,7 @@ export function createApp(deps: AppDeps) {
     now,
     logger,
     logText: config.logText ?? false,
+    registry: deps.registry ?? JUDGES,
   });
 
   const batches = createBatchRunner({
@@ -134,6 +133,7 @@ export function createApp(deps: AppDeps) {
     stats,
     logger,
     clock,
+    registry: deps.registry ?? JUDGES,
   });
 
   const app = new Hono();
@@ -212,12 +212,12 @@ export function createApp(deps: AppDeps) {
   app.get('/v1/stats', (c) => {
     const s = stats.snapshot();
     const day = spend.state();
-    const anthropic = judges.anthropic as { model?: unknown } | undefined;
+    const model = upstreamModel(judges);
     return c.json({
       since: stats.startedAt,
       judge: defaultJudgeKind(judges, defaultChoice),
       judges: availableJudges(judges),
-      ...(typeof anthropic?.model === 'string' ? { model: anthropic.model } : {}),
+      ...(model !== undefined ? { model } : {}),
       requests: s.requests,
       cacheHits: s.cacheHits,
       judgeCalls: s.judgeCalls,
@@ -425,7 +425,7 @@ function judgeReport(judges: Judges, choice: JudgeChoice) {
 }
 
 function availableJudges(judges: Judges): JudgeKind[] {
-  return judges.anthropic ? ['offline', 'anthropic'] : ['offline'];
+  return availableKinds(judges);
 }
 
 async function readPageFile(name: PageName): Promise<string | null> {

@@ -1,6 +1,6 @@
 // `npm run proxy`: load the config, start the server, print how to reach and pair with it.
 // Start-up errors print one line and exit 1; SIGINT/SIGTERM close the server cleanly.
-import type { Logger } from './app.ts';
+import type { Logger } from './types.ts';
 import { loadConfig, type ProxyConfig } from './config.ts';
 import { consoleLogger, type RunningServer, startServer } from './server.ts';
 import { isEntryPoint } from './entry.ts';

@@ -2,15 +2,14 @@
 // into offline, or refuse `anthropic`), answer from the result cache when it can, otherwise run the
 // judge under the upstream concurrency limit and one overall deadline, keep only anchored flags,
 // count it all for /v1/stats, record the spend, and cache the result. Failures leave as ApiErrors.
-import { detectorVersion } from '#shared/detect';
 import { type JudgeChoice, ScoreResult, type ScoreRequest } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
-import type { Logger } from './app.ts';
+import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
-import { UpstreamError } from './judges/anthropic/errors.ts';
-import { promptVersion as anthropicPromptVersion } from './judges/anthropic/prompt.ts';
+import { UpstreamError } from './judges/upstream-error.ts';
 import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
+import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, upstreamNameOf } from './judges/registry.ts';
 import type { Limiter } from './limit.ts';
 import { ApiError, zodIssues } from './middleware/errors.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -30,6 +29,8 @@ export interface ScorerDeps {
   logger: Logger;
   /** UNSPUN_LOG_TEXT=1: log lines may quote reply text. */
   logText: boolean;
+  /** What each kind of judge supports; default the proxy's registry. */
+  registry?: JudgeRegistry;
 }
 
 export interface ScoreOutcome {
@@ -61,11 +62,10 @@ export interface Scorer {
   failure(error: unknown, judge: Judge, request: ScoreRequest): ApiError;
 }
 
-/** Judges whose results are worth a disk write: the offline detector is faster than the cache. */
-const CACHED_KINDS = new Set(['anthropic']);
-
 export function createScorer(deps: ScorerDeps): Scorer {
   const { judges, stats, limiter, cache, spend, logger, now } = deps;
+  const registry = deps.registry ?? JUDGES;
+  const can = (judge: Judge) => capabilitiesOf(judge, registry);
   const inFlight = new Map<string, Promise<ScoreOutcome>>();
 
   function resolve(choice: JudgeChoice | undefined): ResolvedJudge {
@@ -77,7 +77,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
       if (error instanceof JudgeUnavailableError) throw new ApiError(503, 'judge_unavailable', error.message);
       throw error;
     }
-    if (judge.kind !== 'anthropic' || !spend) return { judge };
+    if (!can(judge).budget || !spend) return { judge };
     const state = spend.state();
     if (!state.exhausted) return { judge };
     const resetsAt = state.resetsAt.slice(11, 16);
@@ -86,14 +86,14 @@ export function createScorer(deps: ScorerDeps): Scorer {
       stats.budget('fallback');
       return {
         judge: judges.offline,
-        notice: `The anthropic judge's daily budget is spent (${spent}); the offline detector answered instead. The budget resets at ${resetsAt} UTC (UNSPUN_DAILY_BUDGET_USD).`,
+        notice: `The ${judge.kind} judge's daily budget is spent (${spent}); the offline detector answered instead. The budget resets at ${resetsAt} UTC (UNSPUN_DAILY_BUDGET_USD).`,
       };
     }
     stats.budget('refused');
     throw new ApiError(
       429,
       'budget_exhausted',
-      `The anthropic judge's daily budget is spent (${spent}): set UNSPUN_DAILY_BUDGET_USD higher or wait until ${resetsAt} UTC, or ask for judge "offline" or "auto".`,
+      `The ${judge.kind} judge's daily budget is spent (${spent}): set UNSPUN_DAILY_BUDGET_USD higher or wait until ${resetsAt} UTC, or ask for judge "offline" or "auto".`,
       { headers: { 'Retry-After': String(state.resetsInSeconds) } },
     );
   }
@@ -107,18 +107,18 @@ export function createScorer(deps: ScorerDeps): Scorer {
   }
 
   function identity(judge: Judge): JudgeIdentity {
-    const model = (judge as { model?: unknown }).model;
-    const version = (judge as { promptVersion?: unknown }).promptVersion;
+    const { model } = judge;
     return {
       kind: judge.kind,
       ...(typeof model === 'string' ? { model } : {}),
-      promptVersion: typeof version === 'string' ? version : judge.kind === 'anthropic' ? anthropicPromptVersion : detectorVersion,
+      promptVersion: promptVersionOf(judge, registry),
       taxonomyVersion,
     };
   }
 
   const keyFor = (request: ScoreRequest, judge: Judge) => cacheKey(request, identity(judge));
-  const usesCache = (judge: Judge) => cache !== null && CACHED_KINDS.has(judge.kind);
+  // Only judges whose results are worth a disk write: the offline detector is faster than the cache.
+  const usesCache = (judge: Judge) => cache !== null && can(judge).cache;
 
   function cached(request: ScoreRequest, judge: Judge, latencyMs = 0): ScoreResult | undefined {
     if (!usesCache(judge)) return undefined;
@@ -169,7 +169,8 @@ export function createScorer(deps: ScorerDeps): Scorer {
   }
 
   async function run(request: ScoreRequest, judge: Judge, notice: string | undefined, started: number, caller?: AbortSignal): Promise<ScoreOutcome> {
-    const deadline = deps.deadlineMs !== undefined && judge.kind === 'anthropic' ? AbortSignal.timeout(deps.deadlineMs) : undefined;
+    const upstream = can(judge).upstream;
+    const deadline = deps.deadlineMs !== undefined && upstream ? AbortSignal.timeout(deps.deadlineMs) : undefined;
     const signal = caller && deadline ? AbortSignal.any([caller, deadline]) : (deadline ?? caller);
     let verdict: JudgeVerdict;
     try {
@@ -178,7 +179,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
         return judge.score(request, signal);
       };
       // Only calls that reach the upstream wait for a slot; the offline detector never queues.
-      verdict = judge.kind === 'anthropic' ? await limiter.run(call, signal) : await call();
+      verdict = upstream ? await limiter.run(call, signal) : await call();
     } catch (error) {
       throw failure(error, judge, request, deadline, caller);
     }
@@ -223,7 +224,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
       // The deadline passed while the request waited for a slot, or the judge saw it as a cancel.
       stats.failure('upstream_timeout');
       const queued = !(error instanceof UpstreamError);
-      const message = `The Anthropic API did not answer within the ${deps.deadlineMs} ms deadline (${queued ? `still waiting for one of the ${limiter.max} upstream slots` : 'queueing and retries included'}). Try again later.`;
+      const message = `The ${upstreamNameOf(judge, registry)} did not answer within the ${deps.deadlineMs} ms deadline (${queued ? `still waiting for one of the ${limiter.max} upstream slots` : 'queueing and retries included'}). Try again later.`;
       logger.warn(`the ${judge.kind} judge failed: upstream_timeout (504)${queued ? ' while queued' : ''}`);
       return new ApiError(504, 'upstream_timeout', message);
     }

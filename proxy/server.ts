@@ -3,18 +3,18 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { type App, createApp, type Logger } from './app.ts';
+import { type App, createApp } from './app.ts';
+import type { Logger } from './types.ts';
 import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
 import { type Judges, selectJudge } from './judges/judge.ts';
-import { createAnthropicJudge } from './judges/anthropic/judge.ts';
-import { createOfflineJudge, loadModelFile } from './judges/offline.ts';
+import { createJudges } from './judges/registry.ts';
+import { createMessageBatchClient } from './judges/anthropic/index.ts';
 import { join } from 'node:path';
 import { openDailySpend, SPEND_FILE } from './budget/daily-spend.ts';
 import { openResultCache } from './cache/result-cache.ts';
 import { createLimiter } from './limit.ts';
 import { createStats } from './stats.ts';
-import { createMessageBatchClient } from './batch/message-batches.ts';
 import { createBatchStore } from './batch/store.ts';
 import { openPairedExtension } from './pairing/paired-extension.ts';
 
@@ -43,20 +43,8 @@ export const consoleLogger: Logger = {
   error: (line) => console.error(line),
 };
 
-/** The judges this config allows: offline always, anthropic when a key is configured. */
-export function createJudges(config: Pick<ProxyConfig, 'judge' | 'anthropic' | 'detectorModel'> & { deadlineMs?: number }): Judges {
-  const judges: Judges = { offline: createOfflineJudge(config.detectorModel ? { model: loadModelFile(config.detectorModel) } : {}) };
-  if (config.anthropic) {
-    const { apiKey, baseURL, model } = config.anthropic;
-    judges.anthropic = createAnthropicJudge({
-      apiKey,
-      ...(baseURL ? { baseURL } : {}),
-      ...(model ? { model } : {}),
-      ...(config.deadlineMs !== undefined ? { deadlineMs: config.deadlineMs } : {}),
-    });
-  }
-  return judges;
-}
+/** The judges this config allows (judges/registry.ts): offline always, anthropic when a key is configured. */
+export { createJudges };
 
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;

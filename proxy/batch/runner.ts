@@ -12,16 +12,15 @@
 // again (bounded, with backoff). Results stay on disk (store.ts); finished jobs are kept for a
 // while (UNSPUN_BATCH_KEEP_DAYS, UNSPUN_BATCH_KEEP_JOBS) and can be deleted.
 import { randomBytes } from 'node:crypto';
-import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { JudgeChoice, ScoreRequest } from '#shared/schemas';
-import type { Logger } from '../app.ts';
-import { UpstreamError } from '../judges/anthropic/errors.ts';
-import type { Judge, JudgeVerdict, Judges } from '../judges/judge.ts';
+import type { Logger } from '../types.ts';
+import { UpstreamError } from '../judges/upstream-error.ts';
+import { type BatchingJudge, isBatchingJudge, type Judge, type Judges, type UpstreamBatch, type UpstreamBatchClient, type UpstreamItemResult } from '../judges/judge.ts';
+import { capabilitiesOf, JUDGES, type JudgeRegistry } from '../judges/registry.ts';
 import { ApiError } from '../middleware/errors.ts';
 import type { ResolvedJudge, Scorer } from '../scoring.ts';
 import type { StatsRecorder } from '../stats.ts';
 import { type BatchItem, type BatchItemResult, type BatchJob, type ItemError, TERMINAL } from './job.ts';
-import type { MessageBatchClient, UpstreamBatch, UpstreamItemResult } from './message-batches.ts';
 import type { BatchStore } from './store.ts';
 
 /** Local scoring runs at most this long, or this much text, between two yields to the event loop. */
@@ -33,18 +32,6 @@ const SAVE_EVERY_MS = 1000;
 export const CREATE_TRIES = 4;
 /** Slack around a try's time window when matching upstream batches: the clocks may differ. */
 const CLOCK_SLACK_MS = 5 * 60_000;
-
-/** What the runner needs from the anthropic judge to go through the Message Batches API. */
-interface BatchCapableJudge extends Judge {
-  model?: string;
-  buildParams(request: ScoreRequest): MessageCreateParamsNonStreaming;
-  verdictFromMessage(request: ScoreRequest, message: Message, options?: { batch?: boolean }): JudgeVerdict;
-}
-
-function canBatch(judge: Judge): judge is BatchCapableJudge {
-  const j = judge as Partial<BatchCapableJudge>;
-  return typeof j.buildParams === 'function' && typeof j.verdictFromMessage === 'function';
-}
 
 export interface RetentionPolicy {
   /** Finished jobs older than this (since they ended) are deleted. */
@@ -59,8 +46,10 @@ export interface BatchRunnerDeps {
   store: BatchStore;
   scorer: Scorer;
   judges: Judges;
-  /** null: no Message Batches API (no key): anthropic items are scored one by one. */
-  client: MessageBatchClient | null;
+  /** null: no upstream batch API (no key): items of a batching judge are scored one by one. */
+  client: UpstreamBatchClient | null;
+  /** What each kind of judge supports; default the proxy's registry. */
+  registry?: JudgeRegistry;
   pollMs: number;
   stats: StatsRecorder;
   logger: Logger;
@@ -91,6 +80,7 @@ export interface BatchRunner {
 export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   const { store, scorer, judges, client, stats, logger } = deps;
   const clock = deps.clock ?? Date.now;
+  const registry = deps.registry ?? JUDGES;
   const retention = deps.retention ?? DEFAULT_RETENTION;
   const retryBaseMs = deps.retryBaseMs ?? Math.min(1000, deps.pollMs);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -170,11 +160,12 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   }
 
   async function run(job: BatchJob): Promise<void> {
-    const judge = job.judge === 'anthropic' ? judges.anthropic : judges.offline;
+    const judge = judges[job.judge];
     if (!judge) {
+      const setup = registry[job.judge].setup ?? 'configure it and restart';
       return end(job, 'failed', {
         code: 'judge_unavailable',
-        message: 'This job was made for the anthropic judge, which this proxy does not have now: set ANTHROPIC_API_KEY (or the key file) and restart to resume it.',
+        message: `This job was made for the ${job.judge} judge, which this proxy does not have now: ${setup} to resume it.`,
       });
     }
     // The results file is the truth (a crash may have come between an append and a save).
@@ -184,11 +175,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     job.status = 'running';
     save(job);
     const resolved: ResolvedJudge = { judge, ...(job.notice ? { notice: job.notice } : {}) };
-    if (job.judge === 'anthropic' && client && canBatch(judge)) return runThroughBatches(job, judge, scored.indices);
+    if (client && capabilitiesOf(judge, registry).batches && isBatchingJudge(judge)) return runThroughBatches(job, judge, scored.indices);
     await runHere(job, resolved, scored.indices);
   }
 
-  /** Scores the pending items here (the offline judge, or anthropic without batches). */
+  /** Scores the pending items here (a judge without upstream batches, or one with no batch client). */
   async function runHere(job: BatchJob, resolved: ResolvedJudge, scored: ReadonlySet<number>): Promise<void> {
     let sliceStart = performance.now();
     let sliceBytes = 0;
@@ -220,7 +211,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     if (job.status === 'running') end(job, 'done');
   }
 
-  async function runThroughBatches(job: BatchJob, judge: BatchCapableJudge, scored: ReadonlySet<number>): Promise<void> {
+  async function runThroughBatches(job: BatchJob, judge: BatchingJudge, scored: ReadonlySet<number>): Promise<void> {
     if (!job.upstream) {
       if (!job.intent) {
         const pending: number[] = [];
@@ -254,10 +245,10 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
    * upstream, or creates it, trying again (bounded, with backoff) when a try fails in passing.
    * 'sent': job.upstream is set; 'here': no Batches API, score here; 'stopped': failed, canceled or closing.
    */
-  async function createUpstream(job: BatchJob, judge: BatchCapableJudge): Promise<'sent' | 'here' | 'stopped'> {
+  async function createUpstream(job: BatchJob, judge: BatchingJudge): Promise<'sent' | 'here' | 'stopped'> {
     const intent = job.intent!;
     if (intent.attempts.length > 0 && (await adopt(job))) return 'sent';
-    let requests: Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }> | undefined;
+    let requests: Array<{ custom_id: string; params: unknown }> | undefined;
     for (;;) {
       if (closed || job.status !== 'running') return 'stopped';
       if (intent.attempts.length >= CREATE_TRIES) {
@@ -348,9 +339,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     return true;
   }
 
-  async function buildRequests(job: BatchJob, judge: BatchCapableJudge, tag: string, indices: readonly number[]) {
+  async function buildRequests(job: BatchJob, judge: BatchingJudge, tag: string, indices: readonly number[]) {
     const wanted = new Set(indices);
-    const requests: Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }> = [];
+    const requests: Array<{ custom_id: string; params: unknown }> = [];
     for await (const [i, item] of store.items(job.id)) {
       if (wanted.has(i)) requests.push({ custom_id: `${tag}-${i}`, params: judge.buildParams(requestOf(item)) });
     }
@@ -364,7 +355,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     );
   }
 
-  function schedule(job: BatchJob, judge: BatchCapableJudge): void {
+  function schedule(job: BatchJob, judge: BatchingJudge): void {
     if (closed || job.status !== 'running') return;
     timers.set(
       job.id,
@@ -375,7 +366,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     );
   }
 
-  async function poll(job: BatchJob, judge: BatchCapableJudge): Promise<void> {
+  async function poll(job: BatchJob, judge: BatchingJudge): Promise<void> {
     if (closed || job.status !== 'running' || !job.upstream) return;
     const { batchId, indices, tag } = job.upstream;
     try {
@@ -415,9 +406,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     }
   }
 
-  function finishItem(job: BatchJob, judge: BatchCapableJudge, item: BatchItem, line: UpstreamItemResult | undefined): object {
+  function finishItem(job: BatchJob, judge: BatchingJudge, item: BatchItem, line: UpstreamItemResult | undefined): object {
     stats.request('batchItem');
-    stats.judgeCall('anthropic');
+    stats.judgeCall(judge.kind);
     if (!line) {
       stats.failure('upstream_missing');
       return { error: { code: 'upstream_missing', message: 'The Message Batch ended without a result for this item.' } };
@@ -455,7 +446,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   return {
     async create(items, choice) {
       const { judge, notice } = scorer.resolve(choice);
-      const model = (judge as { model?: unknown }).model;
+      const { model } = judge;
       const now = stamp();
       const job: BatchJob = {
         version: 2,

@@ -24,7 +24,7 @@ import { type ImportOutcome, importRecords } from '#shared/import/index';
 import { readVersion, resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { isEntryPoint } from '../entry.ts';
 import { type Judge, type Judges, selectJudge } from '../judges/judge.ts';
-import { createJudges } from '../server.ts';
+import { createJudges } from '../judges/registry.ts';
 import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
 import { type NameFinder, startNameWorker } from './convert/names.ts';
 import { type HashedOutput, openHashedOutput, tempPathFor } from './convert/output.ts';

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import { CliInputLine, MAX_REPLY_CHARS, type ScoreContext, type ScoreRequest } from '#shared/schemas';
 import { resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { type Judge, type Judges, keepAnchoredFlags, selectJudge } from '../judges/judge.ts';
-import { createJudges } from '../server.ts';
+import { createJudges } from '../judges/registry.ts';
 import { parseScoreArgs, USAGE, UsageError } from './args.ts';
 import { DEFAULT_MAX_LINE_CHARS, type NumberedLine, orderedPool, prepend, splitLines } from './lines.ts';
 import { formatReport } from './report.ts';

@@ -1,5 +1,6 @@
 // One interface for every judge, so the proxy, the CLI and the cache do not care which one answered.
-import { Flag, type JudgeChoice, type JudgeInfo, type ScoreRequest, type Usage } from '#shared/schemas';
+import { Flag, type JudgeChoice, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
+import type { ProxyConfig } from '../config.ts';
 
 export interface JudgeVerdict {
   flags: Flag[];
@@ -11,15 +12,87 @@ export interface JudgeVerdict {
 
 export interface Judge {
   readonly kind: JudgeInfo['kind'];
-  /** Scores one reply. Throws on upstream failure; the app maps errors to status codes. */
+  /** The model it asks, when it asks one (shown in /v1/stats, part of the cache key). */
+  readonly model?: string;
+  /** Versions its prompt or rules (part of the cache key); default: its definition's. */
+  readonly promptVersion?: string;
+  /** Overrides its definition's capabilities for this instance (tests, variants). */
+  readonly capabilities?: Partial<JudgeCapabilities>;
+  /** Scores one reply. Throws on upstream failure (UpstreamError); the app maps errors to status codes. */
   score(request: ScoreRequest, signal?: AbortSignal): Promise<JudgeVerdict>;
 }
 
-/** The judges a process has: offline always, anthropic only when a key is configured. */
-export interface Judges {
-  offline: Judge;
-  anthropic?: Judge;
+/** What the proxy core may do with a judge's calls; the core asks these, never which judge it is. */
+export interface JudgeCapabilities {
+  /** Its results are worth a result-cache write (a call costs more than a disk lookup). */
+  cache: boolean;
+  /** Its calls cost money: counted against the daily budget; when spent, `auto` falls back to offline. */
+  budget: boolean;
+  /** Its calls go to an upstream: each waits for one of the concurrency slots, under the overall deadline. */
+  upstream: boolean;
+  /** Batch jobs may go through the upstream's batch API (with a client, and a judge that is a BatchingJudge). */
+  batches: boolean;
 }
+
+/** The settings a judge may be built from (ProxyConfig satisfies it). */
+export type JudgeSettings = Pick<ProxyConfig, 'anthropic' | 'detectorModel'> & { deadlineMs?: number };
+
+/** One judge as the registry knows it: adding a judge is its folder plus one registry line. */
+export interface JudgeDefinition {
+  readonly kind: JudgeKind;
+  readonly capabilities: JudgeCapabilities;
+  /** The prompt (or rule set) version its judges report when they do not say. */
+  readonly promptVersion: string;
+  /** What makes it available, for messages ("set ANTHROPIC_API_KEY (or the key file) and restart"). */
+  readonly setup?: string;
+  /** Its upstream as people name it in messages ("Anthropic API"); none for a local judge. */
+  readonly upstreamName?: string;
+  /** Its judge for these settings, or undefined when they do not allow one (e.g. no key). */
+  create(settings: JudgeSettings): Judge | undefined;
+}
+
+/**
+ * A judge that can send many replies as one upstream batch: it builds each request's upstream
+ * params and turns each upstream answer back into a verdict. The batch runner treats both as opaque.
+ */
+export interface BatchingJudge extends Judge {
+  buildParams(request: ScoreRequest): unknown;
+  verdictFromMessage(request: ScoreRequest, message: unknown, options?: { batch?: boolean }): JudgeVerdict;
+}
+
+export function isBatchingJudge(judge: Judge): judge is BatchingJudge {
+  const j = judge as Partial<BatchingJudge>;
+  return typeof j.buildParams === 'function' && typeof j.verdictFromMessage === 'function';
+}
+
+/** One upstream batch as the batch runner tracks it. */
+export interface UpstreamBatch {
+  id: string;
+  processingStatus: 'in_progress' | 'canceling' | 'ended';
+  /** ISO time the upstream created it. */
+  createdAt?: string;
+  /** How many requests it holds (all states). */
+  requests?: number;
+}
+
+/** One item's answer; `message` on success is opaque to the runner (the judge reads it). */
+export type UpstreamItemResult =
+  | { customId: string; type: 'succeeded'; message: unknown }
+  | { customId: string; type: 'errored' | 'canceled' | 'expired'; message?: string };
+
+/** An upstream batch API (the anthropic judge's Message Batches client implements it). */
+export interface UpstreamBatchClient {
+  /** One try, no retry of its own: a create that timed out may still have landed (see list). */
+  create(requests: Array<{ custom_id: string; params: unknown }>): Promise<UpstreamBatch>;
+  /** The batches created at or after `since` (ISO), newest first. */
+  list(since: string): Promise<UpstreamBatch[]>;
+  retrieve(id: string): Promise<UpstreamBatch>;
+  results(id: string): Promise<UpstreamItemResult[]>;
+  cancel(id: string): Promise<void>;
+}
+
+/** The judges a process has: offline always, anthropic only when a key is configured. */
+export type Judges = { offline: Judge } & { [K in Exclude<JudgeKind, 'offline'>]?: Judge };
 
 /** Asked for a judge this process does not have (e.g. `anthropic` with no key). */
 export class JudgeUnavailableError extends Error {

@@ -3,7 +3,7 @@ import { detect, versionWith } from '#shared/detect';
 import { parseModel, type LearnedModel } from '#shared/detect/learned/model';
 import { describeUnusableModel, shippedModel } from '#shared/detect/learned/shipped';
 import { taxonomyVersion } from '#shared/taxonomy';
-import type { Judge } from './judge.ts';
+import type { Judge, JudgeDefinition } from './judge.ts';
 
 export interface OfflineJudgeOptions {
   /** The learned tier's model: omitted = the shipped one, null = rules only. */
@@ -49,3 +49,12 @@ export function createOfflineJudge(options: OfflineJudgeOptions = {}): Judge & {
     },
   };
 }
+
+export const offlineJudge: JudgeDefinition = {
+  kind: 'offline',
+  // Local and free, and faster than a cache lookup: nothing to cache, budget, queue or batch.
+  capabilities: { cache: false, budget: false, upstream: false, batches: false },
+  promptVersion: versionWith(shippedModel()),
+  // UNSPUN_DETECTOR_MODEL names another model file (read once, here, at start).
+  create: (settings) => createOfflineJudge(settings.detectorModel ? { model: loadModelFile(settings.detectorModel) } : {}),
+};

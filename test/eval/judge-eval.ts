@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { createAnthropicJudge, DEFAULT_MODEL } from '../../proxy/judges/anthropic/index.ts';
 import { buildSystemPrompt, buildUserMessage, estimateTokens, promptVersion } from '../../proxy/judges/anthropic/prompt.ts';
 import { resolveJudgeSettings } from '../../proxy/config.ts';
-import { costUsd } from '../../proxy/pricing.ts';
+import { costUsd } from '../../proxy/judges/anthropic/pricing.ts';
 import type { ScoreRequest } from '#shared/schemas';
 import { gateFor } from './gates.ts';
 import { chatContext, toJsonl, type GoldUnit } from './predict.ts';

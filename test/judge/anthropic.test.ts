@@ -7,7 +7,7 @@ import { createAnthropicJudge, type AnthropicJudgeOptions, type JudgeCallStats }
 import { JudgeOutputError, UpstreamError } from '../../proxy/judges/anthropic/errors.ts';
 import { buildSystemPrompt, estimateTokens, promptVersion } from '../../proxy/judges/anthropic/prompt.ts';
 import { VERDICT_TOOL_NAME, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
-import { costUsd } from '../../proxy/pricing.ts';
+import { costUsd } from '../../proxy/judges/anthropic/pricing.ts';
 import {
   errorResponse,
   messageBody,

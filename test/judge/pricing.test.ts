@@ -1,6 +1,6 @@
 // The price table and the one cost function.
 import { describe, expect, it } from 'vitest';
-import { BATCH_DISCOUNT, costUsd, PRICES, priceFor } from '../../proxy/pricing.ts';
+import { BATCH_DISCOUNT, costUsd, PRICES, priceFor } from '../../proxy/judges/anthropic/pricing.ts';
 import { DEFAULT_MODEL } from '../../proxy/judges/anthropic/judge.ts';
 
 describe('costUsd', () => {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScoreResult } from '#shared/schemas';
 import { createApp } from '../../proxy/app.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
-import { costUsd } from '../../proxy/pricing.ts';
+import { costUsd } from '../../proxy/judges/anthropic/pricing.ts';
 import { errorResponse, type FakeAnthropic, startFakeAnthropic, textResponse } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
 

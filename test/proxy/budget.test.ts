@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScoreResult } from '#shared/schemas';
 import { nextUtcMidnight, openDailySpend, SPEND_FILE, utcDay } from '../../proxy/budget/daily-spend.ts';
-import { costUsd } from '../../proxy/pricing.ts';
+import { costUsd } from '../../proxy/judges/anthropic/pricing.ts';
 import { usd } from '../../proxy/scoring.ts';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';

@@ -82,4 +82,32 @@ describe('module boundaries', () => {
     }
     expect(out).toBe('');
   }, 120_000);
+
+  // The proxy core asks the judge registry about capabilities; it never names one judge's files or SDK.
+  const PROXY_CORE = (file: string) => file === 'proxy/scoring.ts' || file === 'proxy/app.ts' || file.startsWith('proxy/batch/') || file.startsWith('proxy/routes/');
+  const resolved = (file: string, spec: string) => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : spec);
+
+  function proxyImports(keep: (file: string) => boolean): Array<[string, string]> {
+    return sourceFiles('proxy')
+      .filter(keep)
+      .flatMap((file) => importsOf(readFileSync(join(ROOT, file), 'utf8')).map((spec): [string, string] => [file, resolved(file, spec)]));
+  }
+
+  it('the proxy core (scoring, app, batch/, routes/) reaches judges only through judges/judge.ts, registry.ts and upstream-error.ts', () => {
+    const core = proxyImports(PROXY_CORE);
+    expect(core.length).toBeGreaterThan(20);
+    const bad = core.filter(([, to]) => (to.startsWith('proxy/judges/') && !['proxy/judges/judge.ts', 'proxy/judges/registry.ts', 'proxy/judges/upstream-error.ts'].includes(to)) || to.startsWith('@anthropic-ai/'));
+    expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
+  });
+
+  it('outside its folder, the anthropic judge is reached only through its public surface (index.ts) or the registry', () => {
+    const outside = proxyImports((file) => !file.startsWith('proxy/judges/anthropic/'));
+    const bad = outside.filter(([, to]) => to.startsWith('proxy/judges/anthropic/') && to !== 'proxy/judges/anthropic/index.ts');
+    expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
+  });
+
+  it('nothing in the proxy core imports app.ts (shared types live in proxy/types.ts: no app ↔ scoring ↔ runner cycle)', () => {
+    const bad = proxyImports((file) => PROXY_CORE(file) && file !== 'proxy/app.ts').filter(([, to]) => to === 'proxy/app.ts');
+    expect(bad).toEqual([]);
+  });
 });

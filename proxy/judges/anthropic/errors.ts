@@ -20,50 +20,11 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
+import { UpstreamError, type UpstreamCode, type UpstreamStatus } from '../upstream-error.ts';
 
-export type UpstreamStatus = 502 | 503 | 504 | 429;
-
-export type UpstreamCode =
-  | 'upstream_rate_limited'
-  | 'upstream_overloaded'
-  | 'upstream_error'
-  | 'upstream_unreachable'
-  | 'upstream_timeout'
-  | 'upstream_auth'
-  | 'upstream_forbidden'
-  | 'upstream_not_found'
-  | 'upstream_bad_request'
-  | 'aborted'
-  | JudgeOutputCode;
-
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
-  readonly status: UpstreamStatus;
-  readonly code: UpstreamCode;
-  /** Seconds the upstream asked us to wait, when it said (retry-after). */
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(status: UpstreamStatus, code: UpstreamCode, message: string, options: { retryAfterSeconds?: number | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.status = status;
-    this.code = code;
-    this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
-
-export type JudgeOutputCode = 'parse_failed' | 'refused' | 'truncated';
-
-/**
- * The model answered, but nothing usable came back (after the one repair attempt). Never carries a
- * half-parsed verdict: the caller gets no flags rather than some of them presented as complete.
- */
-export class JudgeOutputError extends UpstreamError {
-  override name = 'JudgeOutputError';
-  declare readonly code: JudgeOutputCode;
-  constructor(code: JudgeOutputCode, message: string) {
-    super(502, code, message);
-  }
-}
+// The typed error every judge throws for upstream failures lives beside the Judge interface, so the
+// proxy core maps it without importing this judge; re-exported here for the judge's own callers.
+export { JudgeOutputError, UpstreamError, type JudgeOutputCode, type UpstreamCode, type UpstreamStatus } from '../upstream-error.ts';
 
 const KEY_LIKE = /sk-ant-[A-Za-z0-9_-]{6,}/g;
 

@@ -1,4 +1,29 @@
-// The Anthropic judge's public surface, for the app, the CLI and the batch runner.
+// The Anthropic judge's public surface: its registry definition (judges/registry.ts), and what the
+// server, the CLI, tests and benches use. The proxy core never imports this folder's other files.
+import type { JudgeDefinition } from '../judge.ts';
+import { createAnthropicJudge } from './judge.ts';
+import { promptVersion } from './prompt.ts';
+
+export const anthropicJudge: JudgeDefinition = {
+  kind: 'anthropic',
+  // Every call is paid for and goes over the network: cache it, count it against the budget, queue
+  // it for an upstream slot; batch jobs go through the Message Batches API at half price.
+  capabilities: { cache: true, budget: true, upstream: true, batches: true },
+  promptVersion,
+  upstreamName: 'Anthropic API',
+  setup: 'set ANTHROPIC_API_KEY (or the key file) and restart',
+  create(settings) {
+    if (!settings.anthropic) return undefined;
+    const { apiKey, baseURL, model } = settings.anthropic;
+    return createAnthropicJudge({
+      apiKey,
+      ...(baseURL ? { baseURL } : {}),
+      ...(model ? { model } : {}),
+      ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
+    });
+  },
+};
+
 export {
   createAnthropicJudge,
   anchorFlags,
@@ -13,5 +38,7 @@ export {
   type JudgeMode,
 } from './judge.ts';
 export { JudgeOutputError, UpstreamError, redactSecrets, type JudgeOutputCode, type UpstreamCode, type UpstreamStatus } from './errors.ts';
+export { createMessageBatchClient, type MessageBatchClient, type MessageBatchClientOptions } from './message-batches.ts';
+export { BATCH_DISCOUNT, costUsd, PRICES, priceFor } from './pricing.ts';
 export { buildSystemPrompt, buildUserMessage, estimateTokens, neutralizeDelimiters, promptVersion } from './prompt.ts';
 export { Verdict, VerdictFlag, VERDICT_TOOL_NAME, verdictJsonSchema } from './verdict.ts';

@@ -29,7 +29,7 @@ import { detect } from '#shared/detect';
 import { scoreFlags } from '#shared/detect/score';
 import type { Flag, ScoreRequest, Usage } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
-import { costUsd } from '../../pricing.ts';
+import { costUsd } from './pricing.ts';
 import type { Judge, JudgeVerdict } from '../judge.ts';
 import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
 import { parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';

@@ -1,32 +1,14 @@
-// The Message Batches API (half price) through the SDK, as the small interface the batch runner
-// needs. Built from the same settings as the judge (key, base URL); the key never leaves the client,
-// and every failure is mapped by the judge's own toUpstreamError (key redacted).
+// The Message Batches API (half price) through the SDK, as the small UpstreamBatchClient the batch
+// runner needs (judges/judge.ts); the params it sends are the ones this judge's buildParams made.
+// Built from the same settings as the judge (key, base URL); the key never leaves the client, and
+// every failure is mapped by the judge's own toUpstreamError (key redacted).
 import Anthropic from '@anthropic-ai/sdk';
-import type { Message, MessageBatch, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
-import { redactSecrets, toUpstreamError } from '../judges/anthropic/errors.ts';
+import type { MessageBatch, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { UpstreamBatch, UpstreamBatchClient, UpstreamItemResult } from '../judge.ts';
+import { redactSecrets, toUpstreamError } from './errors.ts';
 
-export interface UpstreamBatch {
-  id: string;
-  processingStatus: 'in_progress' | 'canceling' | 'ended';
-  /** ISO time the upstream created it. */
-  createdAt?: string;
-  /** How many requests it holds (all states). */
-  requests?: number;
-}
-
-export type UpstreamItemResult =
-  | { customId: string; type: 'succeeded'; message: Message }
-  | { customId: string; type: 'errored' | 'canceled' | 'expired'; message?: string };
-
-export interface MessageBatchClient {
-  /** One try, no retry of its own: a create that timed out may still have landed (see list). */
-  create(requests: Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }>): Promise<UpstreamBatch>;
-  /** The batches created at or after `since` (ISO), newest first. */
-  list(since: string): Promise<UpstreamBatch[]>;
-  retrieve(id: string): Promise<UpstreamBatch>;
-  results(id: string): Promise<UpstreamItemResult[]>;
-  cancel(id: string): Promise<void>;
-}
+/** The Message Batches API as the batch runner's UpstreamBatchClient (params are this judge's buildParams). */
+export type MessageBatchClient = UpstreamBatchClient;
 
 export interface MessageBatchClientOptions {
   apiKey: string;
@@ -65,7 +47,7 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
       call(async (signal) => {
         // The SDK's own retries would send a second batch after a timeout: the runner retries
         // instead, after looking for the batch the first try may have created.
-        return describeBatch(await client.messages.batches.create({ requests }, { signal, maxRetries: 0 }));
+        return describeBatch(await client.messages.batches.create({ requests: requests as Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }> }, { signal, maxRetries: 0 }));
       }),
     list: (since) =>
       call(async (signal) => {

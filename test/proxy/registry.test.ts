@@ -1,0 +1,131 @@
+// Adding a judge is its folder plus one registry line: a test-only "echo" judge, defined here and
+// put in a registry, is built by createJudges and scored through createApp; what the core does with
+// it (cache, budget, upstream slots, stats) follows the capabilities it declares, not its kind.
+import { describe, expect, it } from 'vitest';
+import { taxonomyVersion } from '#shared/taxonomy';
+import { createApp } from '../../proxy/app.ts';
+import { openDailySpend } from '../../proxy/budget/daily-spend.ts';
+import { createMemoryCache } from '../../proxy/cache/result-cache.ts';
+import type { Judge, JudgeCapabilities, JudgeDefinition } from '../../proxy/judges/judge.ts';
+import { capabilitiesOf, createJudges, JUDGES, type JudgeRegistry } from '../../proxy/judges/registry.ts';
+import { createLimiter } from '../../proxy/limit.ts';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const REPLY = 'Surely this is the right answer.';
+
+/** The echo judge's folder, in one object: flags the reply's first word; counts its calls. */
+function defineEchoJudge(overrides: Partial<JudgeCapabilities> = {}) {
+  let calls = 0;
+  const definition: JudgeDefinition = {
+    // The wire contract (shared/schemas.ts JUDGE_KINDS) has two kinds: the echo judge takes the
+    // non-offline one, so nothing in the core can be keying on the anthropic judge's internals.
+    kind: 'anthropic',
+    capabilities: { cache: true, budget: false, upstream: false, batches: false, ...overrides },
+    promptVersion: 'echo-v1',
+    upstreamName: 'Echo service',
+    create: () =>
+      ({
+        kind: 'anthropic',
+        model: 'echo-1',
+        async score(request) {
+          calls++;
+          const quote = request.reply.text.split(' ')[0]!;
+          return {
+            score: 40,
+            flags: [{ move: 'unsupported-claim' as const, start: 0, end: quote.length, quote, severity: 2 as const, support: 'unsupported' as const, rationale: 'echoed', source: 'judge' as const }],
+            judge: { kind: 'anthropic', model: 'echo-1', promptVersion: 'echo-v1', taxonomyVersion },
+            usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+          };
+        },
+      }) satisfies Judge,
+  };
+  return { definition, calls: () => calls };
+}
+
+function echoApp(overrides: Partial<JudgeCapabilities> = {}, deps: Partial<Parameters<typeof createApp>[0]> = {}) {
+  const echo = defineEchoJudge(overrides);
+  const registry: JudgeRegistry = { ...JUDGES, anthropic: echo.definition }; // the one registry line
+  const judges = createJudges({ anthropic: null }, registry);
+  const app = createApp({ config: { token: TOKEN, port: 8787, deadlineMs: 100 }, judges, registry, cache: createMemoryCache(), ...deps });
+  const score = (body: object = { reply: { text: REPLY }, judge: 'anthropic' }) =>
+    app.request('http://127.0.0.1:8787/v1/score', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const get = (path: string) => app.request(`http://127.0.0.1:8787${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return { app, judges, score, get, calls: echo.calls };
+}
+
+describe('the judge registry', () => {
+  it('declares every kind with its capabilities: anthropic is cached, budgeted, queued and batched; offline none of these', () => {
+    expect(JUDGES.anthropic.capabilities).toEqual({ cache: true, budget: true, upstream: true, batches: true });
+    expect(JUDGES.offline.capabilities).toEqual({ cache: false, budget: false, upstream: false, batches: false });
+  });
+
+  it('builds a judge only when its definition can (anthropic needs a key), offline always', () => {
+    expect(Object.keys(createJudges({ anthropic: null }))).toEqual(['offline']);
+    const judges = createJudges({ anthropic: { apiKey: 'sk-ant-test-key-000000', model: 'claude-haiku-4-5' } as never });
+    expect(Object.keys(judges)).toEqual(['offline', 'anthropic']);
+    expect(judges.anthropic?.model).toBe('claude-haiku-4-5');
+  });
+
+  it("lets an instance override its definition's capabilities", () => {
+    const judge: Judge = { kind: 'anthropic', capabilities: { cache: false }, score: async () => ({ score: 0, flags: [], judge: { kind: 'anthropic', promptVersion: 'p', taxonomyVersion } }) };
+    expect(capabilitiesOf(judge)).toEqual({ cache: false, budget: true, upstream: true, batches: true });
+  });
+});
+
+describe('a test-only echo judge, registered with one line, scored through createApp', () => {
+  it('answers /v1/score with its own identity and anchored flags, and shows in /health and /v1/stats', async () => {
+    const { score, get } = echoApp();
+    const res = await score();
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { judge: unknown; flags: Array<{ quote: string }>; cached: boolean };
+    expect(body.judge).toEqual({ kind: 'anthropic', model: 'echo-1', promptVersion: 'echo-v1', taxonomyVersion });
+    expect(body.flags.map((f) => f.quote)).toEqual(['Surely']);
+    expect(body.cached).toBe(false);
+    expect(await (await get('/health')).json()).toMatchObject({ judge: 'anthropic', judges: ['offline', 'anthropic'] });
+    expect(await (await get('/v1/stats')).json()).toMatchObject({ model: 'echo-1', judgeCalls: { anthropic: 1 } });
+  });
+
+  it.each([
+    ['declared', true, 1, true],
+    ['not declared', false, 2, false],
+  ] as const)('caching %s: the same reply twice costs %i call(s)', async (_name, cache, calls, cached) => {
+    const echo = echoApp({ cache });
+    expect((await echo.score()).status).toBe(200);
+    const again = (await (await echo.score()).json()) as { cached: boolean };
+    expect(echo.calls()).toBe(calls);
+    expect(again.cached).toBe(cached);
+  });
+
+  it.each([
+    ['budget not declared: it still answers', false, 200],
+    ['budget declared: refused like any paid judge', true, 429],
+  ] as const)('with the daily budget spent, %s', async (_name, budget, status) => {
+    const spend = openDailySpend({ budgetUsd: 0.01, file: null });
+    spend.add(1);
+    const echo = echoApp({ budget }, { spend });
+    const res = await echo.score();
+    expect(res.status).toBe(status);
+    if (status === 429) expect(((await res.json()) as { error: { code: string } }).error.code).toBe('budget_exhausted');
+  });
+
+  it.each([
+    ['upstream not declared: it never waits for a slot', false, 200],
+    ['upstream declared: it queues, and the deadline names its upstream', true, 504],
+  ] as const)('with every upstream slot taken, %s', async (_name, upstream, status) => {
+    const limiter = createLimiter(1);
+    void limiter.run(() => new Promise(() => {}));
+    const echo = echoApp({ upstream }, { limiter });
+    const res = await echo.score();
+    expect(res.status).toBe(status);
+    if (status === 504) {
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('upstream_timeout');
+      expect(body.error.message).toMatch(/^The Echo service did not answer within the 100 ms deadline/);
+      expect(echo.calls()).toBe(0);
+    }
+  });
+});
