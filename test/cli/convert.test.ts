@@ -13,7 +13,11 @@ import { runConvertCli } from '../../proxy/cli/convert.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
-import { detectorVersion } from '#shared/detect';
+import { versionWith } from '#shared/detect';
+import { shippedModel } from '#shared/detect/learned/shipped';
+
+/** What the offline judge records: the rules' version plus the shipped model's. */
+const offlineVersion = versionWith(shippedModel());
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, 'test/fixtures/exports');
@@ -96,7 +100,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
       for (const m of record.messages.filter((x) => x.role === 'assistant')) {
         expect(m.scores).toHaveLength(1);
-        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: detectorVersion });
+        expect(m.scores![0]!.judge).toMatchObject({ kind: 'offline', prompt_version: offlineVersion });
         for (const f of m.scores![0]!.flags) expect(f.quote_verified).toBe(true);
       }
     }
@@ -113,7 +117,7 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     expect(manifest.redaction.counts.NAME).toBeGreaterThanOrEqual(3);
     expect(manifest.source).toEqual({ format: 'chatgpt', file: 'chatgpt-conversations.json', sha256: sha256(CHATGPT) });
     expect(manifest.filters).toEqual({ from: 'chatgpt', judge: 'offline', redact: true, names: true, redact_first: false });
-    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: detectorVersion, taxonomy_version: expect.any(String) }]);
+    expect(manifest.judges).toEqual([{ kind: 'offline', prompt_version: offlineVersion, taxonomy_version: expect.any(String) }]);
     expect(manifest.date_range).toEqual({ from: '2024-11-22T07:20:01.500Z', to: '2024-11-26T05:46:43.000Z' });
     expect(JSON.parse(readFileSync(join(d, 'schema.json'), 'utf8'))).toEqual(exportJsonSchema());
   });
