@@ -85,7 +85,7 @@ describe('a test-only echo judge, registered with one line, scored through creat
     expect(body.judge).toEqual({ kind: 'anthropic', model: 'echo-1', promptVersion: 'echo-v1', taxonomyVersion });
     expect(body.flags.map((f) => f.quote)).toEqual(['Surely']);
     expect(body.cached).toBe(false);
-    expect(await (await get('/health')).json()).toMatchObject({ judge: 'anthropic', judges: ['offline', 'anthropic'] });
+    expect(await (await get('/health')).json()).toMatchObject({ judge: 'anthropic', judges: { available: ['offline', 'anthropic'], default: 'anthropic' } });
     expect(await (await get('/v1/stats')).json()).toMatchObject({ model: 'echo-1', judgeCalls: { anthropic: 1 } });
   });
 
