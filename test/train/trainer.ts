@@ -41,6 +41,7 @@ export const HYPER: Record<string, number> = {
   // Added flags need out-of-fold precision ≥ 0.7: at 0.5, ordinary answers got 8.3% flagged (gate 6%).
   minPrecision: 0.7,
   minKeepGain: 0.01,
+  hideRuleFlags: 0,
   // Experiments only: UNSPUN_TRAIN_HYPER='{"l2":0.001}' (recorded in the model file's `hyper`).
   ...(JSON.parse(process.env.UNSPUN_TRAIN_HYPER ?? '{}') as Record<string, number>),
 };
@@ -287,7 +288,11 @@ export function train(p: Prepared, options: { seed: number; trainedOn: TrainingS
       scored.push(...unitScores(p, heldOut, mi, m, 0));
     }
     const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), ADD_PRECISION[move] ?? HYPER.minPrecision!) : undefined;
-    const keep = chooseKeep(scored, adds?.t);
+    // Hiding rule flags is off by default: held out (npm run eval) it lowered binary F1 on
+    // spiral-kimi-k2 (0.35 → 0.30) and ptc20 (0.38 → 0.30), and it hid textbook openers such as
+    // "Great question!". The tier rates rule flags (confidence) and adds its own; set
+    // UNSPUN_TRAIN_HYPER='{"hideRuleFlags":1}' to measure hiding again.
+    const keep = HYPER.hideRuleFlags ? chooseKeep(scored, adds?.t) : { t: 0, f1: 0, rulesF1: 0 };
     // A move the model cannot help (no adds, and hiding rule flags gains almost nothing) is left out:
     // a smaller file, a faster detector, and the rules answer for it unchanged.
     if (!adds && keep.f1 - keep.rulesF1 < HYPER.minKeepGain!) {
