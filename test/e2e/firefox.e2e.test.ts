@@ -97,8 +97,9 @@ describe('Unspun in Firefox', () => {
     // Hovering a highlight opens its card (Firefox finds the text under the pointer with
     // caretPositionFromPoint, Chromium with caretRangeFromPoint). The card lives in a closed shadow
     // root and takes labels only from trusted events, so the test does what a reader does: click
-    // the highlight (the card pins and focuses its first verdict button, Agree), Tab to Disagree,
-    // press Enter, and finds the label in the archive. Only the host's own attributes are read.
+    // the highlight (the card pins and focuses its heading, so a stray Enter records nothing), Tab
+    // past Close, More and Agree to Disagree, press Enter, and finds the label in the archive.
+    // Only the host's own attributes are read.
     const spot = await page.evaluate(() => {
       const body = document.querySelector('[data-message-id="ff-1-a1"] [data-message-body]')!;
       const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
@@ -122,7 +123,8 @@ describe('Unspun in Firefox', () => {
     expect(await page.evaluate(() => document.activeElement?.localName)).not.toBe('unspun-card');
     await page.mouse.click(spot!.x, spot!.y); // pin it: focus moves into the card
     await page.waitForFunction(() => document.activeElement?.localName === 'unspun-card', { timeout: 10_000 });
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // on the heading: nothing is recorded
+    for (const _control of ['Close', 'More', 'Agree', 'Disagree']) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const labels = await until('the label stored', async () => {
       const all = await ff.control.evaluate(async () => {
