@@ -183,7 +183,7 @@ export function createApp(deps: AppDeps) {
   // Pairing (shared/pairing.ts): the extension checks that we hold the token from the link, then
   // tells us, with the token, that it paired; its origin becomes the only extension origin we serve.
   app.post(CHALLENGE_PATH, async (c) => {
-    const parsed = PairChallengeRequest.safeParse(parseJson(await c.req.text(), '{"nonce":"<43 base64url characters>"}'));
+    const parsed = PairChallengeRequest.safeParse(parseJson(await c.req.text(), 'e.g. {"nonce":"<43 base64url characters>"}'));
     if (!parsed.success) throw new ApiError(400, 'invalid_request', `The pairing challenge is invalid: ${parsed.error.issues[0]?.message ?? 'send {"nonce": "..."}'}.`);
     const proxyOrigin = new URL(c.req.url).origin;
     return c.json({ service: 'unspun', version: config.version ?? '0.0.0', proof: await pairingProof(config.token, parsed.data.nonce, proxyOrigin) });
@@ -374,23 +374,18 @@ async function readText(request: Request): Promise<string> {
   return text + decoder.decode();
 }
 
-function parseJson(raw: string, example: string): unknown {
+/** The body as JSON, or a 400 that says what to send instead (`what`: "e.g. {...}"). */
+function parseJson(raw: string, what: string): unknown {
   try {
     return JSON.parse(raw);
   } catch (error) {
     const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
-    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send e.g. ${example}.`);
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send ${what}.`);
   }
 }
 
 function parseScoreRequest(raw: string): ScoreRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch (error) {
-    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
-    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send a ScoreRequest such as {"reply":{"text":"..."}}.`);
-  }
+  const body = parseJson(raw, 'a ScoreRequest such as {"reply":{"text":"..."}}');
   const parsed = ScoreRequest.safeParse(body);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
