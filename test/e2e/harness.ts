@@ -250,3 +250,22 @@ export function closedRoot(page: Page, hostTag: string) {
   };
   return { locator: (selector: string) => make(selector, 'first') };
 }
+
+/** The archived messages of one conversation, read through the service worker. */
+export function conversationMessages(sw: Worker, site: string, conversationId: string): Promise<MessageRecord[]> {
+  return sw.evaluate(
+    async ([s, c]) => {
+      const { db } = (globalThis as unknown as { unspun: { db: { messages: { toArray(): Promise<MessageRecord[]> } } } }).unspun;
+      return (await db.messages.toArray()).filter((m) => m.site === s && m.conversationId === c);
+    },
+    [site, conversationId] as const,
+  );
+}
+
+/** One stored score by its message key, read through the service worker. */
+export function storedScore(sw: Worker, key: string): Promise<ScoreRecord | undefined> {
+  return sw.evaluate(async (k) => {
+    const { db } = (globalThis as unknown as { unspun: { db: { scores: { get(k: string): Promise<ScoreRecord | undefined> } } } }).unspun;
+    return db.scores.get(k);
+  }, key);
+}

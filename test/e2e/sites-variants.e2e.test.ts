@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
-import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
-import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-import { launchExtension, RESULTS, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
+import type { MessageRecord } from '../../shared/records.ts';
+import { conversationOf, listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
+import { launchExtension, RESULTS, storageSet, conversationMessages, storedScore, until as untilWithin, type LaunchedExtension } from './harness.ts';
 
 interface ExpectedReply {
   textStart: string;
@@ -44,27 +44,8 @@ let sw: Worker;
 
 const until = <T,>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) => untilWithin(what, probe, timeoutMs);
 
-const conversationOf = (f: Fixture) => {
-  const path = new URL(f.url!).pathname.replace(/\/$/, '');
-  return path.slice(path.lastIndexOf('/') + 1);
-};
-
-async function messages(site: string, conversationId: string): Promise<MessageRecord[]> {
-  return sw.evaluate(
-    async ([s, c]) => {
-      const { db } = (globalThis as unknown as { unspun: { db: { messages: { toArray(): Promise<MessageRecord[]> } } } }).unspun;
-      return (await db.messages.toArray()).filter((m) => m.site === s && m.conversationId === c);
-    },
-    [site, conversationId] as const,
-  );
-}
-
-async function scoreOf(key: string): Promise<ScoreRecord | undefined> {
-  return sw.evaluate(async (k) => {
-    const { db } = (globalThis as unknown as { unspun: { db: { scores: { get(k: string): Promise<ScoreRecord | undefined> } } } }).unspun;
-    return db.scores.get(k);
-  }, key);
-}
+const messages = (site: string, conversationId: string) => conversationMessages(sw, site, conversationId);
+const scoreOf = (key: string) => storedScore(sw, key);
 
 /** Every unspun highlight range on the page: its text, whether it is live, and which reply region holds it (-1: none). */
 function ranges(page: Page) {

@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../proxy/app.ts';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
-import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
-import { listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-import { closedRoot, highlightCount, launchExtension, RESULTS, storageGet, storageSet, until as untilWithin, type LaunchedExtension } from './harness.ts';
+import { conversationOf, listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
+import { closedRoot, highlightCount, launchExtension, RESULTS, storageGet, storageSet, conversationMessages, storedScore, until as untilWithin, type LaunchedExtension } from './harness.ts';
 
 let configDir: string;
 let browser: LaunchedExtension;
@@ -26,27 +25,8 @@ const fixture = (site: string, file: string): Fixture => {
   if (!f?.url) throw new Error(`no fixture ${site}/${file} with a URL`);
   return f;
 };
-const conversationOf = (f: Fixture) => {
-  const path = new URL(f.url!).pathname.replace(/\/$/, '');
-  return path.slice(path.lastIndexOf('/') + 1);
-};
-
-async function messages(site: string, conversationId: string): Promise<MessageRecord[]> {
-  return sw.evaluate(
-    async ([s, c]) => {
-      const { db } = (globalThis as unknown as { unspun: { db: { messages: { toArray(): Promise<MessageRecord[]> } } } }).unspun;
-      return (await db.messages.toArray()).filter((m) => m.site === s && m.conversationId === c);
-    },
-    [site, conversationId] as const,
-  );
-}
-
-async function scoreOf(key: string): Promise<ScoreRecord | undefined> {
-  return sw.evaluate(async (k) => {
-    const { db } = (globalThis as unknown as { unspun: { db: { scores: { get(k: string): Promise<ScoreRecord | undefined> } } } }).unspun;
-    return db.scores.get(k);
-  }, key);
-}
+const messages = (site: string, conversationId: string) => conversationMessages(sw, site, conversationId);
+const scoreOf = (key: string) => storedScore(sw, key);
 
 const labels = (): Promise<LabelRecord[]> =>
   sw.evaluate(async () => (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray()) as Promise<LabelRecord[]>;

@@ -22,6 +22,12 @@ export interface Fixture {
   html: string;
 }
 
+/** The conversation id in a fixture's URL (its last path segment). */
+export function conversationOf(f: Fixture): string {
+  const path = new URL(f.url!).pathname.replace(/\/$/, '');
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 export function fixtureUrl(html: string): string | null {
   return /<meta\s+name="unspun-url"\s+content="([^"]+)"/.exec(html)?.[1] ?? null;
 }
