@@ -3,6 +3,8 @@
 //   conversations.jsonl  the records (redacted as asked), one a line
 //   conversations.csv    one row per flag (optional)
 //   schema.json          the record's JSON Schema
+//   ptc/                 SemEval-2020 Task 11 spans + one text per reply (optional; see research.ts)
+//   agreement.csv        Cohen's kappa per move for each pair of judges that scored the same replies (optional)
 //   manifest.json        counts, filters, judges, redaction counts, date range, SHA-256 of the files above
 // Memory: one record at a time, plus the CSV rows (a few hundred bytes per flag) until the JSONL
 // is done, since a store-only zip is written one file after another.
@@ -10,6 +12,7 @@ import { csvHeader, csvRows, toJsonlLine } from './formats.ts';
 import { buildManifest, createExportStats, createFileHasher, type ExportManifest, type ManifestFile } from './manifest.ts';
 import type { NameSpan } from './names.ts';
 import { exportJsonSchema, type ExportRecord } from './record.ts';
+import { agreementCsv, judgeAgreement, judgePairs, type PtcOptions, toPtc } from './research.ts';
 import { findNamesInRecord, redactRecord } from './redact-record.ts';
 import { createZipWriter } from './zip.ts';
 
@@ -28,6 +31,10 @@ export interface ZipExportOptions {
     findNames?: (text: string) => readonly NameSpan[];
   };
   csv?: boolean;
+  /** Add the PTC span format (ptc/spans.txt, ptc/index.tsv, ptc/articles/*.txt). */
+  ptc?: Pick<PtcOptions, 'techniques'>;
+  /** Add agreement.csv: per-move kappa for every pair of judges that scored the same replies. */
+  agreement?: boolean;
   /** Called after each record with the number done so far (for a progress bar). */
   onProgress?: (done: number) => void;
   /** A record that cannot be exported: named, counted in the manifest as failed, and left out. */
@@ -35,7 +42,16 @@ export interface ZipExportOptions {
   signal?: AbortSignal;
 }
 
-export const ZIP_FILES = { records: 'conversations.jsonl', csv: 'conversations.csv', schema: 'schema.json', manifest: 'manifest.json' } as const;
+export const ZIP_FILES = {
+  records: 'conversations.jsonl',
+  csv: 'conversations.csv',
+  schema: 'schema.json',
+  manifest: 'manifest.json',
+  ptcSpans: 'ptc/spans.txt',
+  ptcIndex: 'ptc/index.tsv',
+  ptcArticles: 'ptc/articles/',
+  agreement: 'agreement.csv',
+} as const;
 
 export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable<ExportRecord>, options: ZipExportOptions): AsyncGenerator<Uint8Array> {
   const createdAt = options.createdAt ?? new Date();
@@ -44,6 +60,8 @@ export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable
   const stats = createExportStats();
   const files: ManifestFile[] = [];
   const csvParts: string[] = options.csv ? [csvHeader()] : [];
+  // The research formats need every exported record at the end (as exported: redacted when asked).
+  const kept: ExportRecord[] | undefined = options.ptc || options.agreement ? [] : undefined;
   const { redaction } = options;
 
   const jsonl = createFileHasher(ZIP_FILES.records, 'records');
@@ -66,6 +84,7 @@ export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable
       const line = encoder.encode(toJsonlLine(record));
       stats.add(record);
       if (options.csv) csvParts.push(csvRows(record));
+      kept?.push(record);
       jsonl.update(line);
       yield zip.write(line);
     } catch (error) {
@@ -87,6 +106,26 @@ export async function* exportZip(records: AsyncIterable<ExportRecord> | Iterable
     }
     yield zip.endFile();
     files.push(csv.file());
+  }
+
+  const addFile = function* (name: string, role: string, text: string) {
+    const hasher = createFileHasher(name, role);
+    const bytes = encoder.encode(text);
+    hasher.update(bytes);
+    yield zip.startFile(name, createdAt);
+    yield zip.write(bytes);
+    yield zip.endFile();
+    files.push(hasher.file());
+  };
+  if (kept && options.ptc) {
+    const ptc = toPtc(kept, { techniques: options.ptc.techniques });
+    yield* addFile(ZIP_FILES.ptcSpans, 'ptc', ptc.labels);
+    yield* addFile(ZIP_FILES.ptcIndex, 'ptc', ptc.index);
+    for (const article of ptc.articles) yield* addFile(`${ZIP_FILES.ptcArticles}${article.fileName}`, 'ptc', article.text);
+  }
+  if (kept && options.agreement) {
+    const tables = judgePairs(kept).map((pair) => judgeAgreement(kept, pair.judgeA, pair.judgeB));
+    yield* addFile(ZIP_FILES.agreement, 'agreement', agreementCsv(tables));
   }
 
   const schemaText = `${JSON.stringify(exportJsonSchema(), null, 2)}\n`;

@@ -144,6 +144,41 @@ describe('exportZip', () => {
     }
   });
 
+  it('adds the PTC span files and the judge agreement table when asked, hashed in the manifest, redacted like the records', async () => {
+    const records = (await sampleRecords()).map((r) => ({
+      ...r,
+      // A second judge on every reply, flagging the same as the first: kappa 1 where a move occurs.
+      messages: r.messages.map((m) => (m.scores ? { ...m, scores: [...m.scores, { ...m.scores[0]!, judge: { ...m.scores[0]!.judge, kind: 'anthropic' as const, model: 'claude' } }] } : m)),
+    }));
+    const zip = await collect(
+      exportZip(records, {
+        generator: { name: 'x', version: '1' },
+        redaction: { texts: true, ids: true, salt: 'salt-0123456789abcdef', saltKind: 'per-export', findNames: findCuedNames },
+        ptc: { techniques: 'ptc' },
+        agreement: true,
+      }),
+    );
+    const files = readZip(zip);
+    const spans = files.get(ZIP_FILES.ptcSpans)!.toString('utf8');
+    const articles = [...files.keys()].filter((n) => n.startsWith(ZIP_FILES.ptcArticles));
+    expect(articles.length).toBe(records.flatMap((r) => r.messages).filter((m) => m.role === 'assistant' && m.text).length);
+    for (const line of spans.trim().split('\n').filter(Boolean)) {
+      const [id, technique, start, end] = line.split('\t');
+      const article = files.get(`${ZIP_FILES.ptcArticles}article${id}.txt`)!.toString('utf8');
+      expect(technique).not.toMatch(/^[a-z-]+$/); // SemEval names, not our ids
+      expect(Number(end)).toBeGreaterThan(Number(start));
+      expect(Array.from(article).length).toBeGreaterThanOrEqual(Number(end));
+    }
+    const allArticles = articles.map((n) => files.get(n)!.toString('utf8')).join('\n');
+    for (const pii of ['jane.doe@example.org', 'Mark Stevens']) expect(allArticles).not.toContain(pii);
+    const agreement = files.get(ZIP_FILES.agreement)!.toString('utf8').split('\r\n');
+    expect(agreement[0]).toBe('judge_a,judge_b,move,n,both,only_a,only_b,neither,observed,kappa');
+    expect(agreement.some((row) => /^anthropic:claude,offline,[a-z-]+,\d+,[1-9]\d*,0,0,\d+,1\.0000,1\.0000$/.test(row))).toBe(true);
+    const manifest = ExportManifest.parse(JSON.parse(files.get(ZIP_FILES.manifest)!.toString('utf8')));
+    for (const file of manifest.files) expect(file.sha256).toBe(createHash('sha256').update(files.get(file.name)!).digest('hex'));
+    expect(manifest.files.map((f) => f.name)).toContain(ZIP_FILES.agreement);
+  });
+
   it('a record that cannot be exported is named and counted as failed; the others go on', async () => {
     const [good, bad] = await sampleRecords();
     const broken = JSON.parse(JSON.stringify(bad)) as ExportRecord;
