@@ -8,6 +8,7 @@ import { deleteConversation } from '../db/retention.ts';
 import { h } from '../ui/dom.ts';
 import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
 import { mountCharts } from './charts-view.ts';
+import { mountDrift } from './drift-view.ts';
 import { createConversationView } from './conversation-view.ts';
 import { mountDataTab } from './data-view.ts';
 import { measureExport } from './export-view.ts';
@@ -68,6 +69,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   const tabs = {
     conversations: h('section', { attrs: { 'data-tab': 'conversations' } }),
     charts: h('section', { attrs: { 'data-tab': 'charts', hidden: '' } }),
+    models: h('section', { attrs: { 'data-tab': 'models', hidden: '' } }),
     runs: h('section', { attrs: { 'data-tab': 'runs', hidden: '' } }),
     data: h('section', { attrs: { 'data-tab': 'data', hidden: '' } }),
   };
@@ -186,9 +188,10 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
       const name = button.dataset.tab as keyof typeof tabs;
       for (const b of document.querySelectorAll('nav [data-tab]')) b.setAttribute('aria-selected', String(b === button));
       for (const [key, section] of Object.entries(tabs)) section.hidden = key !== name;
-      if (mounted.has(name) && name !== 'charts') return;
+      if (mounted.has(name) && name !== 'charts' && name !== 'models') return;
       mounted.add(name);
       if (name === 'charts') void mountCharts(tabs.charts, context);
+      if (name === 'models') void mountDrift(tabs.models, db);
       if (name === 'runs') mountRuns(tabs.runs, context);
       if (name === 'data') mountDataTab(tabs.data, context);
     });
