@@ -5,10 +5,8 @@
 // - `siteHealth`: the last health report of each site's content script (drift detection).
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
+// An entry is the proxy's own schema (shared/api/sites.ts): what is stored is what GET /v1/sites gave.
 import { DisabledSite } from '#shared/api/sites';
-
-// The proxy's schema for an entry (shared/api/sites.ts): what is stored is what GET /v1/sites gave.
-export { DisabledSite };
 
 export const HEALTH_STATES = ['healthy', 'unhealthy', 'unknown'] as const;
 export const SiteHealth = z.object({
