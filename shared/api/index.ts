@@ -12,6 +12,7 @@
 //   GET  /v1/stats                     stats.ts     StatsResponse
 //   POST /v1/pair/challenge|confirm|check  pairing.ts
 //   every error                        errors.ts    ErrorBody
+// The study server's routes (npm run study, /v1/studies/...) are in study.ts.
 export * from './batch.ts';
 export * from './errors.ts';
 export * from './health.ts';

@@ -203,6 +203,23 @@ describe("the proxy's answers match their schemas", () => {
   });
 });
 
+describe('request bodies', () => {
+  it.each([
+    ['no Content-Type', AUTH],
+    ['a form type (curl -d)', { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' }],
+    ['text/plain', { ...AUTH, 'content-type': 'text/plain' }],
+  ])('are read as JSON whatever the Content-Type: %s', async (_name, headers) => {
+    const { app } = setup();
+    const score = await answer(app, 'POST', '/v1/score', { headers, body: JSON.stringify(REPLY) });
+    expect(score.status).toBe(200);
+    expectParses(ScoreResult, score.body);
+    const batch = await answer(app, 'POST', '/v1/score/batch', { headers, body: JSON.stringify({ items: [REPLY] }) });
+    expect(batch.status).toBe(202);
+    await app.batchesIdle();
+    app.shutdown();
+  });
+});
+
 describe('the extension parses what the proxy answers (its fetch is the app)', () => {
   it('health: identity, version and judges', async () => {
     const { app, client } = setup();
