@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type JudgeChoice, type JudgeKind, ScoreRequest } from '#shared/schemas';
+import type { JudgeChoice, JudgeKind } from '#shared/schemas';
+import type { HealthResponse, JudgesReport, PairChallengeResponse, PairCheckResponse, PairConfirmResponse, StatsResponse, TaxonomyResponse } from '#shared/api/index';
+import { PairChallengeRequest } from '#shared/api/pairing';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
 import type { ResultCache } from './cache/result-cache.ts';
@@ -12,19 +14,21 @@ import { availableKinds, JUDGES, type JudgeRegistry, upstreamModel } from './jud
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
-import { type BatchJob, MAX_BATCH_BODY_BYTES, notScored, publicSummary, TERMINAL } from './batch/job.ts';
-import { parseBatchBody } from './batch/intake.ts';
-import { type BatchRunner, createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
+import { MAX_BATCH_BODY_BYTES } from './batch/job.ts';
+import { createBatchRunner, type RetentionPolicy } from './batch/runner.ts';
 import { type BatchStore, createBatchStore } from './batch/store.ts';
 import { createStats, type StatsRecorder } from './stats.ts';
 import { bearerToken } from './middleware/bearer-token.ts';
-import { ApiError, createOnError, notFound, zodIssues } from './middleware/errors.ts';
+import { ApiError, createOnError, notFound } from './middleware/errors.ts';
+import { jsonBody } from './middleware/json-body.ts';
 import { localOnly } from './middleware/local-only.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { type DisabledSitesList, loadDisabledSites, sitesHandler } from './routes/sites.ts';
 import { createMemoryPairedExtension, type PairedExtensionStore } from './pairing/paired-extension.ts';
 import { normalise, pairedOrigin } from './middleware/paired-origin.ts';
-import { PairChallengeRequest, pairingProof } from '#shared/pairing';
+import { pairingProof } from '#shared/pairing';
+import { batchRoutes } from './routes/batches.ts';
+import { scoreRoutes } from './routes/score.ts';
 import { type Logger, silentLogger } from './types.ts';
 
 // Logger lives in types.ts (scoring and the batch runner need it too); re-exported for callers of the app.
@@ -169,6 +173,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use((c, next) => (c.req.path === '/v1/score/batch' ? batchLimit(c, next) : scoreLimit(c, next)));
 
+  // Every route's request and answer schema is in shared/api/ (the extension parses the same ones).
   app.get('/health', (c) =>
     c.json({
       ok: true,
@@ -177,37 +182,40 @@ export function createApp(deps: AppDeps) {
       judge: defaultJudgeKind(judges, defaultChoice),
       judges: judgeReport(judges, defaultChoice),
       taxonomyVersion,
-    }),
+    } satisfies HealthResponse),
   );
 
   // Pairing (shared/pairing.ts): the extension checks that we hold the token from the link, then
   // tells us, with the token, that it paired; its origin becomes the only extension origin we serve.
-  app.post(CHALLENGE_PATH, async (c) => {
-    const parsed = PairChallengeRequest.safeParse(parseJson(await c.req.text(), 'e.g. {"nonce":"<43 base64url characters>"}'));
-    if (!parsed.success) throw new ApiError(400, 'invalid_request', `The pairing challenge is invalid: ${parsed.error.issues[0]?.message ?? 'send {"nonce": "..."}'}.`);
+  const validChallenge = jsonBody(PairChallengeRequest, {
+    send: 'e.g. {"nonce":"<43 base64url characters>"}',
+    invalid: (issues) => new ApiError(400, 'invalid_request', `The pairing challenge is invalid: ${issues[0]?.message ?? 'send {"nonce": "..."}'}.`),
+  });
+  app.post(CHALLENGE_PATH, validChallenge, async (c) => {
     const proxyOrigin = new URL(c.req.url).origin;
-    return c.json({ service: 'unspun', version: config.version ?? '0.0.0', proof: await pairingProof(config.token, parsed.data.nonce, proxyOrigin) });
+    const proof = await pairingProof(config.token, c.req.valid('json').nonce, proxyOrigin);
+    return c.json({ service: 'unspun', version: config.version ?? '0.0.0', proof } satisfies PairChallengeResponse);
   });
 
   app.post(CONFIRM_PATH, (c) => {
     const origin = c.req.header('origin');
     if (origin === undefined) {
       // A local tool holding the token: nothing to record, nothing refused.
-      return c.json({ paired: false, origin: paired.get()?.origin ?? null, version: config.version ?? '0.0.0' });
+      return c.json({ paired: false, origin: paired.get()?.origin ?? null, version: config.version ?? '0.0.0' } satisfies PairConfirmResponse);
     }
     const previous = paired.get();
     const record = paired.set(normalise(origin), new Date(clock()));
     if (previous?.origin !== record.origin) logger.info(`paired with the extension at ${record.origin}${previous ? ` (was ${previous.origin})` : ''}`);
-    return c.json({ paired: true, origin: record.origin, version: config.version ?? '0.0.0' });
+    return c.json({ paired: true, origin: record.origin, version: config.version ?? '0.0.0' } satisfies PairConfirmResponse);
   });
 
   // "Would my requests be served?" for the extension's status check: a POST, so the browser sends
   // the extension's Origin (it sends none on GET) and the paired-origin check applies. Changes nothing.
-  app.post(CHECK_PATH, (c) => c.json({ ok: true, version: config.version ?? '0.0.0' }));
+  app.post(CHECK_PATH, (c) => c.json({ ok: true, version: config.version ?? '0.0.0' } satisfies PairCheckResponse));
 
   app.get('/v1/sites', sitesHandler(deps.disabledSites ?? (() => loadDisabledSites({ configDir: config.configDir }))));
 
-  app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: MOVES }));
+  app.get('/v1/taxonomy', (c) => c.json({ taxonomyVersion, moves: [...MOVES] } satisfies TaxonomyResponse));
 
   app.get('/v1/stats', (c) => {
     const s = stats.snapshot();
@@ -239,58 +247,14 @@ export function createApp(deps: AppDeps) {
       },
       concurrency: { max: limiter.max, active: limiter.active, queued: limiter.queued },
       cache: { entries: deps.cache?.size ?? 0 },
-    });
+    } satisfies StatsResponse);
   });
 
-  app.post('/v1/score', async (c) => {
-    const request = parseScoreRequest(await c.req.text());
-    const { result, dropped } = await scorer.score(request, { signal: c.req.raw.signal });
-    if (dropped > 0) c.header('X-Unspun-Dropped-Flags', String(dropped));
-    return c.json(result);
-  });
-
-  app.post('/v1/score/batch', async (c) => {
-    const request = await parseBatchBody(await readText(c.req.raw), '{"items":[{"reply":{"text":"..."}}]}');
-    const job = await batches.create(request.items, request.judge);
-    c.header('Location', `/v1/batches/${job.id}`);
-    return c.json({ id: job.id, status: job.status, judge: job.judge, total: job.total, ...(job.notice ? { notice: job.notice } : {}) }, 202);
-  });
-
-  app.get('/v1/batches', (c) =>
-    c.json({
-      batches: batches
-        .list()
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-        .map(publicSummary),
-    }),
-  );
-
-  app.get('/v1/batches/:id', (c) => batchView(batches, findBatch(c.req.param('id'))));
-
-  app.post('/v1/batches/:id/cancel', async (c) => {
-    const job = findBatch(c.req.param('id'));
-    if (TERMINAL.has(job.status)) throw new ApiError(409, 'batch_finished', `Batch ${job.id} has already ended (${job.status}); there is nothing to cancel.`);
-    return batchView(batches, (await batches.cancel(job.id)) ?? job);
-  });
-
-  app.delete('/v1/batches/:id', async (c) => {
-    const job = findBatch(c.req.param('id'));
-    const wasRunning = !TERMINAL.has(job.status);
-    await batches.delete(job.id);
-    return c.json({ id: job.id, deleted: true, ...(wasRunning ? { canceled: true } : {}) });
-  });
-
-  function findBatch(id: string) {
-    const job = batches.get(id);
-    if (!job) throw new ApiError(404, 'batch_not_found', `No batch ${id.slice(0, 80)}: the id comes from POST /v1/score/batch (GET /v1/batches lists them).`);
-    return job;
-  }
-
-  app.all('/v1/score', (c) => {
-    throw new ApiError(405, 'method_not_allowed', `${c.req.method} /v1/score is not supported: use POST with a ScoreRequest body.`, {
-      headers: { Allow: 'POST' },
-    });
-  });
+  // Score and batches as routed sub-apps; the checks above (auth, Origin, body limit) run first.
+  const { intake, jobs } = batchRoutes(batches);
+  app.route('/v1/score/batch', intake);
+  app.route('/v1/score', scoreRoutes(scorer));
+  app.route('/v1/batches', jobs);
 
   for (const name of ['demo', 'pair', 'index'] as const) {
     // The front door (/) says how to pair and links the demo; it holds no token.
@@ -320,81 +284,6 @@ export function createApp(deps: AppDeps) {
 
 export type App = ReturnType<typeof createApp>;
 
-/**
- * A job as GET /v1/batches/:id shows it: the summary, and once it has ended every item's result
- * in input order, streamed from disk a chunk at a time rather than built in memory.
- */
-function batchView(batches: BatchRunner, job: BatchJob): Response {
-  const summary = JSON.stringify(publicSummary(job));
-  const headers = { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store' };
-  if (!TERMINAL.has(job.status)) return new Response(summary, { headers });
-  const encoder = new TextEncoder();
-  const rows = batches.results(job.id)[Symbol.asyncIterator]();
-  let first = true;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(`${summary.slice(0, -1)},"results":[`));
-    },
-    async pull(controller) {
-      let chunk = '';
-      while (chunk.length < 64 * 1024) {
-        const next = await rows.next();
-        if (next.done) {
-          controller.enqueue(encoder.encode(`${chunk}]}`));
-          controller.close();
-          return;
-        }
-        const [, item, result] = next.value;
-        chunk += `${first ? '' : ','}${JSON.stringify(result ?? notScored(item))}`;
-        first = false;
-      }
-      controller.enqueue(encoder.encode(chunk));
-    },
-    async cancel() {
-      await rows.return?.();
-    },
-  });
-  return new Response(body, { headers });
-}
-
-/**
- * The body as text, decoded a chunk at a time as it arrives: Request.text() decodes a 32 MB body in
- * one go, which held the event loop for half a second on a busy machine.
- */
-async function readText(request: Request): Promise<string> {
-  if (!request.body) return '';
-  const decoder = new TextDecoder();
-  const reader = request.body.getReader();
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
-/** The body as JSON, or a 400 that says what to send instead (`what`: "e.g. {...}"). */
-function parseJson(raw: string, what: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
-    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send ${what}.`);
-  }
-}
-
-function parseScoreRequest(raw: string): ScoreRequest {
-  const body = parseJson(raw, 'a ScoreRequest such as {"reply":{"text":"..."}}');
-  const parsed = ScoreRequest.safeParse(body);
-  if (!parsed.success) {
-    const issues = zodIssues(parsed.error);
-    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new ApiError(400, 'invalid_request', `The ScoreRequest is invalid: ${summary}.`, { issues });
-  }
-  return parsed.data;
-}
-
 function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | JudgeChoice {
   try {
     return selectJudge(judges, choice).kind;
@@ -407,7 +296,7 @@ function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | Judg
  * Which judges this proxy can use, its default, and why the others are off, for GET /health
  * (public: names and reasons only, never a key or where it came from).
  */
-function judgeReport(judges: Judges, choice: JudgeChoice) {
+function judgeReport(judges: Judges, choice: JudgeChoice): JudgesReport {
   const available = availableJudges(judges);
   const kind = defaultJudgeKind(judges, choice);
   return {

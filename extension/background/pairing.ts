@@ -8,9 +8,10 @@
 //  4. when another pairing exists and the link came from a page, the reader said yes to replacing it,
 //  5. the proxy accepts the token (POST /v1/pair/confirm), which also records this extension's
 //     origin there as the only one it serves.
-import { createNonce, PairChallengeResponse, verifyPairingProof } from '#shared/pairing';
+import { createNonce, verifyPairingProof } from '#shared/pairing';
+import { PairChallengeResponse, PairConfirmResponse } from '#shared/api/pairing';
 import type { PairRequest, PairResponse, ProxyIdentity } from '../messages.ts';
-import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
+import { createProxyClient, INVALID_ANSWER, ProxyError } from '../scoring/proxy-client.ts';
 import { isLocalProxyUrl, type Settings } from '../settings.ts';
 
 export interface PairingDeps {
@@ -47,12 +48,14 @@ export function createPairing(deps: PairingDeps) {
     const nonce = createNonce();
     let proof: string;
     try {
-      const raw = await c.call('/v1/pair/challenge', { method: 'POST', body: { nonce }, auth: false });
-      const parsed = PairChallengeResponse.safeParse(raw);
-      if (!parsed.success) throw new Error('it gave no proof');
-      proof = parsed.data.proof;
+      proof = (await c.call('/v1/pair/challenge', PairChallengeResponse, { method: 'POST', body: { nonce }, auth: false })).proof;
     } catch (error) {
-      const why = error instanceof ProxyError && error.status === 404 ? 'it does not know the pairing challenge (an older Unspun proxy? update it)' : errorText(error);
+      const why =
+        error instanceof ProxyError && error.status === 404
+          ? 'it does not know the pairing challenge (an older Unspun proxy? update it)'
+          : error instanceof ProxyError && error.code === INVALID_ANSWER
+            ? 'it gave no proof'
+            : errorText(error);
       return { ok: false, error: `Could not pair: the server at ${proxyUrl} did not answer the pairing challenge: ${why}.` };
     }
     if (!(await verifyPairingProof(token, nonce, proxyUrl, proof))) {
@@ -95,7 +98,7 @@ export function createPairing(deps: PairingDeps) {
 
     // Step 5: the token goes to the proxy only now that it has proved it holds it.
     try {
-      await client(proxyUrl, token).call('/v1/pair/confirm', { method: 'POST', body: {} });
+      await client(proxyUrl, token).call('/v1/pair/confirm', PairConfirmResponse, { method: 'POST', body: {} });
     } catch (error) {
       const status = error instanceof ProxyError ? error.status : undefined;
       const reason = status === 401 || status === 403 ? 'the proxy did not accept this token' : errorText(error);

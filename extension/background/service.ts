@@ -16,6 +16,7 @@ import {
 import { fetchDisabledSites } from './site-list.ts';
 import { siteOffReason, type SiteState } from '../sites/site-settings.ts';
 import { createProxyClient, ProxyError } from '../scoring/proxy-client.ts';
+import { PairCheckResponse } from '#shared/api/pairing';
 import { createPairing } from './pairing.ts';
 import { createScoringQueue, type ScoreUpdate } from '../scoring/queue.ts';
 import { isLocalProxyUrl, type Settings } from '../settings.ts';
@@ -150,7 +151,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
       try {
         // A POST, so the browser sends our Origin and the proxy's paired-extension check applies
         // (a GET carries none). Proxies from before that check answer 404: the token check suffices.
-        await c.call('/v1/pair/check', { method: 'POST', body: {} }).catch((error: unknown) => {
+        await c.call('/v1/pair/check', PairCheckResponse, { method: 'POST', body: {} }).catch((error: unknown) => {
           if (error instanceof ProxyError && error.status === 404) return c.taxonomy();
           throw error;
         });

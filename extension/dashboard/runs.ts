@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { judgeKey, type MessageRecord, type RescoreRecord, type RunRecord } from '#shared/records';
 import { flagsMatchText, JudgeChoice, ScoreResult } from '#shared/schemas';
+import { type BatchItem, BatchCreated, type BatchRequest, BatchView } from '#shared/api/batch';
+import type { JudgesReport } from '#shared/api/health';
 import { markScored } from '../db/queries.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import type { Settings } from '../settings.ts';
@@ -38,13 +40,8 @@ export interface RunResponse {
   error?: string;
 }
 
-/** The proxy's judges as GET /health reports them; `error` when it could not be asked. */
-export const ProxyJudges = z.object({
-  available: z.array(z.enum(['offline', 'anthropic'])),
-  default: z.enum(['offline', 'anthropic']),
-  unavailable: z.array(z.object({ kind: z.string().max(32), reason: z.string().max(64), message: z.string().max(400) })).default([]),
-});
-export type ProxyJudges = z.infer<typeof ProxyJudges>;
+/** The proxy's judges as GET /health reports them (shared/api/health.ts JudgesReport). */
+export type ProxyJudges = JudgesReport;
 export interface JudgesResponse {
   judges?: ProxyJudges;
   error?: string;
@@ -55,21 +52,9 @@ const NOT_CONFIGURED = new Set(['judge_unavailable', 'not_configured']);
 
 // ---- the proxy's batch API --------------------------------------------------------------------
 
-const BatchView = z.object({
-  id: z.string(),
-  status: z.enum(['queued', 'running', 'done', 'failed', 'canceled']),
-  judge: z.string().optional(),
-  model: z.string().optional(),
-  total: z.number(),
-  done: z.number(),
-  failed: z.number(),
-  error: z.object({ message: z.string() }).partial().optional(),
-  results: z.array(z.unknown()).optional(),
-});
-type BatchView = z.infer<typeof BatchView>;
-
+/** The proxy's batch API (shared/api/batch.ts), its answers parsed with the proxy's own schemas. */
 export interface BatchApi {
-  create(body: unknown): Promise<{ id: string }>;
+  create(body: z.input<typeof BatchRequest>): Promise<BatchCreated>;
   get(id: string): Promise<BatchView>;
   cancel(id: string): Promise<BatchView>;
 }
@@ -77,13 +62,14 @@ export interface BatchApi {
 export function createBatchApi(settings: Pick<Settings, 'proxyUrl' | 'token'>, fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): BatchApi {
   const proxy = createProxyClient({ proxyUrl: settings.proxyUrl, token: settings.token, fetch: fetchImpl });
   return {
-    create: async (body) => z.object({ id: z.string() }).parse(await proxy.call('/v1/score/batch', { method: 'POST', body })),
-    get: async (id) => BatchView.parse(await proxy.call(`/v1/batches/${encodeURIComponent(id)}`)),
-    cancel: async (id) => BatchView.parse(await proxy.call(`/v1/batches/${encodeURIComponent(id)}/cancel`, { method: 'POST' })),
+    create: (body) => proxy.call('/v1/score/batch', BatchCreated, { method: 'POST', body }),
+    get: (id) => proxy.call(`/v1/batches/${encodeURIComponent(id)}`, BatchView),
+    cancel: (id) => proxy.call(`/v1/batches/${encodeURIComponent(id)}/cancel`, BatchView, { method: 'POST' }),
   };
 }
 
-export function batchItem(m: MessageRecord) {
+/** A stored reply as one item of POST /v1/score/batch; its archive key comes back as the result's id. */
+export function batchItem(m: MessageRecord): BatchItem {
   return {
     id: m.key,
     reply: { text: m.text, id: m.messageId },
@@ -221,9 +207,8 @@ export function createRunService(deps: RunDeps) {
     const settings = await deps.loadSettings();
     try {
       const health = await createProxyClient({ proxyUrl: settings.proxyUrl, token: '', fetch: deps.fetch }).health();
-      const parsed = ProxyJudges.safeParse(health.judges);
-      if (!parsed.success) return { error: 'This proxy does not say which judges it has (an older version?): restart it with npm start.' };
-      return { judges: parsed.data };
+      if (!health.judges) return { error: 'This proxy does not say which judges it has (an older version?): restart it with npm start.' };
+      return { judges: health.judges };
     } catch (error) {
       return { error: `Cannot ask the proxy which judges it has (${errorText(error)}). Is it running? Start it with npm start.` };
     }

@@ -1,5 +1,9 @@
-// The only code that talks to the proxy. `fetch` is injected so tests need no network.
-import { ScoreResult, type ScoreRequest } from '#shared/schemas';
+// The only code that talks to the proxy. `fetch` is injected so tests need no network. Every answer
+// is parsed with its route's schema from shared/api/, the ones the proxy answers with.
+import type { z } from 'zod';
+import { ErrorBody } from '#shared/api/errors';
+import { HealthIdentity, JudgesReport } from '#shared/api/health';
+import { ScoreResult, type ScoreRequest } from '#shared/api/score';
 
 export class ProxyError extends Error {
   constructor(
@@ -14,6 +18,9 @@ export class ProxyError extends Error {
   }
 }
 
+/** ProxyError code of an answer that does not match its route's shared/api schema. */
+export const INVALID_ANSWER = 'invalid_answer';
+
 export interface ProxyClientOptions {
   proxyUrl: string;
   token: string;
@@ -21,10 +28,9 @@ export interface ProxyClientOptions {
   timeoutMs?: number;
 }
 
-export interface Health {
-  ok: boolean;
-  service?: string;
-  [key: string]: unknown;
+/** What /health told us: who answered, and its judges when it says (older proxies do not, or differently). */
+export interface Health extends HealthIdentity {
+  judges?: JudgesReport;
 }
 
 export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalThis.fetch.bind(globalThis), timeoutMs = 30_000 }: ProxyClientOptions) {
@@ -44,11 +50,18 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
       let detail = body.slice(0, 300);
       let code: string | undefined;
       try {
-        const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
-        const message = parsed.error ?? parsed.message;
-        if (typeof message === 'string') detail = message;
-        else if (message && typeof message === 'object' && 'message' in message) detail = String((message as { message: unknown }).message);
-        if (message && typeof message === 'object' && 'code' in message && typeof message.code === 'string') code = message.code.slice(0, 64);
+        const json = JSON.parse(body) as unknown;
+        const proxyError = ErrorBody.safeParse(json);
+        if (proxyError.success) {
+          detail = proxyError.data.error.message;
+          code = proxyError.data.error.code;
+        } else {
+          // Some other server on this port: its own `{error: "..."}`, `{error: {message}}` or `{message: "..."}`.
+          const other = json as { error?: unknown; message?: unknown } | null;
+          const message = other?.error ?? other?.message;
+          if (typeof message === 'string') detail = message;
+          else if (message && typeof message === 'object' && 'message' in message) detail = String(message.message);
+        }
       } catch {
         // not JSON: keep the text
       }
@@ -64,24 +77,32 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
   return {
     async health(): Promise<Health> {
       const body = await request('/health', { method: 'GET', auth: false });
-      if (!body || typeof body !== 'object' || (body as Health).service !== 'unspun') {
-        throw new ProxyError('the server at this address is not an Unspun proxy');
-      }
-      return body as Health;
+      const identity = HealthIdentity.safeParse(body);
+      if (!identity.success) throw new ProxyError('the server at this address is not an Unspun proxy');
+      const judges = JudgesReport.safeParse((body as { judges?: unknown }).judges);
+      return { ...identity.data, ...(judges.success ? { judges: judges.data } : {}) };
     },
     async taxonomy(): Promise<unknown> {
       return request('/v1/taxonomy', { method: 'GET', auth: true });
     },
     /**
-     * Any other JSON route (batches, the site list, pairing); the caller validates the answer.
+     * Any other JSON route (batches, the site list, pairing), its answer parsed with the route's
+     * shared/api schema: an answer that does not match is the proxy's fault, a 502 like a bad score.
      * Authenticated unless `auth: false` (the pairing challenge, sent before the proxy is trusted).
      */
-    async call(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; auth?: boolean } = {}): Promise<unknown> {
-      return request(path, {
+    async call<S extends z.ZodType>(path: string, answer: S, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; auth?: boolean } = {}): Promise<z.output<S>> {
+      const raw = await request(path, {
         method: init.method ?? 'GET',
         auth: init.auth ?? true,
         ...(init.body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
       });
+      const parsed = answer.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new ProxyError(`proxy returned an invalid answer to ${path.split('/').slice(0, 3).join('/')} (${where}${issue?.message ?? 'unexpected shape'})`.slice(0, 300), 502, INVALID_ANSWER);
+      }
+      return parsed.data;
     },
     async score(body: ScoreRequest): Promise<ScoreResult> {
       const raw = await request('/v1/score', {

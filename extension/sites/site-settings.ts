@@ -5,9 +5,8 @@
 // - `siteHealth`: the last health report of each site's content script (drift detection).
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
-
-export const DisabledSite = z.object({ id: z.string().min(1).max(64), reason: z.string().max(500).catch('') });
-export type DisabledSite = z.infer<typeof DisabledSite>;
+// An entry is the proxy's own schema (shared/api/sites.ts): what is stored is what GET /v1/sites gave.
+import { DisabledSite } from '#shared/api/sites';
 
 export const HEALTH_STATES = ['healthy', 'unhealthy', 'unknown'] as const;
 export const SiteHealth = z.object({

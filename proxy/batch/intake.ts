@@ -5,7 +5,8 @@
 // Anything the scanner does not recognise falls back to one JSON.parse of the whole body, so an
 // invalid body gets exactly JSON.parse's error message and an odd but valid one is still accepted.
 import { ApiError, zodIssues } from '../middleware/errors.ts';
-import { BatchEnvelope, BatchItem, type BatchRequest } from './job.ts';
+import { issueSummary, parseJson } from '../middleware/json-body.ts';
+import { BatchEnvelope, BatchItem, type BatchRequest } from '#shared/api/batch';
 
 /** Work between two yields to the event loop. */
 const SLICE_MS = 8;
@@ -62,17 +63,11 @@ async function validate(body: unknown): Promise<BatchRequest> {
 }
 
 function parseWhole(raw: string, example: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    const why = raw.trim() === '' ? 'the body is empty' : (error as Error).message;
-    throw new ApiError(400, 'invalid_json', `The body is not valid JSON (${why}): send e.g. ${example}.`);
-  }
+  return parseJson(raw, `e.g. ${example}`);
 }
 
 function invalid(issues: Issue[]): ApiError {
-  const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new ApiError(400, 'invalid_request', `The batch request is invalid: ${summary}.`, { issues });
+  return new ApiError(400, 'invalid_request', `The batch request is invalid: ${issueSummary(issues, 5)}.`, { issues });
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,46 +1,24 @@
-// A batch job as the API shows it and as it is stored (a small JSON file per job in the config dir,
-// its items and results in JSONL files beside it), and the request body of POST /v1/score/batch.
+// A batch job as it is stored (a small JSON file per job in the config dir, its items and results in
+// JSONL files beside it) and as the API shows it (publicSummary → shared/api/batch.ts BatchSummary).
 // Item results keep the input order.
 import { z } from 'zod';
-import { JudgeChoice, JudgeKind, ScoreRequest, ScoreResult } from '#shared/schemas';
+import { JudgeKind } from '#shared/schemas';
+import { BatchId, BatchItem, BatchItemId, BatchItemResult, BatchStatus, type BatchSummary, ItemError, TERMINAL_STATUSES } from '#shared/api/batch';
 
-/** Most items in one job: far above a study's re-scoring run. */
-export const MAX_BATCH_ITEMS = 10_000;
-/** Largest POST /v1/score/batch body. */
-export const MAX_BATCH_BODY_BYTES = 32 * 1024 * 1024;
-
-export const BatchItemId = z.union([z.string().max(512), z.number()]);
-export type BatchItemId = z.infer<typeof BatchItemId>;
-
-/** One item: a ScoreRequest (its own `judge` is ignored: the job has one judge) with an optional id. */
-export const BatchItem = ScoreRequest.omit({ judge: true }).extend({ id: BatchItemId.optional() });
-export type BatchItem = z.infer<typeof BatchItem>;
-
-export const BatchRequest = z.object({
-  items: z.array(BatchItem).min(1, 'items must not be empty').max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per job`),
-  judge: JudgeChoice.optional(),
-});
-export type BatchRequest = z.infer<typeof BatchRequest>;
-
-/** BatchRequest without looking inside the items: checked first, then the items a slice at a time. */
-export const BatchEnvelope = z.object({
-  items: z.array(z.unknown()).min(1, 'items must not be empty').max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per job`),
-  judge: JudgeChoice.optional(),
-});
-
-export const BATCH_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
-export const BatchStatus = z.enum(BATCH_STATUSES);
-export type BatchStatus = z.infer<typeof BatchStatus>;
-
-export const ItemError = z.object({ code: z.string(), message: z.string() });
-export type ItemError = z.infer<typeof ItemError>;
-
-/** A scored item (ScoreResult) or why it could not be scored, with the item's id when it had one. */
-export const BatchItemResult = z.union([
-  ScoreResult.extend({ id: BatchItemId.optional() }),
-  z.object({ id: BatchItemId.optional(), error: ItemError }),
-]);
-export type BatchItemResult = z.infer<typeof BatchItemResult>;
+// The wire schemas live in shared/api/batch.ts (the extension parses the same ones); re-exported
+// here for the store and the runner.
+export {
+  BatchEnvelope,
+  BatchItem,
+  BatchItemId,
+  BatchItemResult,
+  BatchRequest,
+  BatchStatus,
+  BATCH_STATUSES,
+  ItemError,
+  MAX_BATCH_BODY_BYTES,
+  MAX_BATCH_ITEMS,
+} from '#shared/api/batch';
 
 /** One try at creating the Message Batch, written down before the call (so a restart knows it may have landed). */
 export const CreateAttempt = z.object({ startedAt: z.string(), endedAt: z.string().optional() });
@@ -51,7 +29,7 @@ export const CreateAttempt = z.object({ startedAt: z.string(), endedAt: z.string
  */
 export const BatchJob = z.object({
   version: z.literal(2),
-  id: z.string().regex(/^batch_[A-Za-z0-9_-]+$/),
+  id: BatchId,
   createdAt: z.string(),
   updatedAt: z.string(),
   status: BatchStatus,
@@ -86,7 +64,7 @@ export type BatchJob = z.infer<typeof BatchJob>;
 /** The version-1 job file (items and results inline), still read once at start and converted. */
 export const LegacyBatchJob = z.object({
   version: z.literal(1),
-  id: z.string().regex(/^batch_[A-Za-z0-9_-]+$/),
+  id: BatchId,
   createdAt: z.string(),
   updatedAt: z.string(),
   status: BatchStatus,
@@ -100,10 +78,10 @@ export const LegacyBatchJob = z.object({
 });
 export type LegacyBatchJob = z.infer<typeof LegacyBatchJob>;
 
-export const TERMINAL: ReadonlySet<BatchStatus> = new Set(['done', 'failed', 'canceled']);
+export const TERMINAL: ReadonlySet<BatchStatus> = new Set(TERMINAL_STATUSES);
 
 /** What GET /v1/batches lists, and GET /v1/batches/:id before its `results` (streamed from disk). */
-export function publicSummary(job: BatchJob): Record<string, unknown> {
+export function publicSummary(job: BatchJob): BatchSummary {
   return {
     id: job.id,
     status: job.status,

@@ -4,15 +4,10 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { ErrorBody, ErrorIssue } from '#shared/api/errors';
 
-export interface ErrorIssue {
-  path: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; issues?: ErrorIssue[] };
-}
+// The body's schema is shared/api/errors.ts (the extension reads the code and message from it).
+export type { ErrorBody, ErrorIssue } from '#shared/api/errors';
 
 export class ApiError extends HTTPException {
   readonly code: string;

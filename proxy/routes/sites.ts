@@ -1,4 +1,5 @@
-// GET /v1/sites → { disabled: [{ id, reason }] }: site adapters switched off without a release.
+// GET /v1/sites → { disabled: [{ id, reason }] }, schema in shared/api/sites.ts: site adapters switched
+// off without a release.
 // When a chat site changes and an adapter starts reading the wrong thing, whoever runs the proxy
 // lists it here; every paired extension stops capturing on that site at its next check.
 //
@@ -10,14 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { DisabledSite, type SitesResponse } from '#shared/api/sites';
 
 export const DISABLED_SITES_FILE = 'disabled-sites.json';
-
-export const DisabledSite = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  reason: z.string().max(500).default(''),
-});
-export type DisabledSite = z.infer<typeof DisabledSite>;
 
 const FileShape = z.union([z.array(DisabledSite), z.object({ disabled: z.array(DisabledSite) }).transform((o) => o.disabled)]);
 
@@ -85,6 +81,7 @@ export async function loadDisabledSites({ configDir, env = process.env }: Disabl
 export function sitesHandler(load: () => Promise<DisabledSitesList>) {
   return async (c: Context) => {
     const { disabled, problems } = await load();
-    return c.json({ disabled, ...(problems.length ? { problems } : {}) });
+    const body: SitesResponse = { disabled, ...(problems.length ? { problems } : {}) };
+    return c.json(body);
   };
 }

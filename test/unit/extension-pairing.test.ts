@@ -6,6 +6,7 @@ import { createBackgroundService } from '../../extension/background/service.ts';
 import { createDb } from '../../extension/db/schema.ts';
 import type { PairResponse } from '../../extension/messages.ts';
 import type { Settings } from '../../extension/settings.ts';
+import type { PairChallengeResponse, PairConfirmResponse } from '../../shared/api/pairing.ts';
 import { pairingProof } from '../../shared/pairing.ts';
 
 const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -20,10 +21,10 @@ function unspunProxy(origin: string, token: string, version = '0.1.0'): Handler 
     if (url.pathname === '/health') return Response.json({ ok: true, service: 'unspun', version });
     if (url.pathname === '/v1/pair/challenge') {
       const { nonce } = JSON.parse(String(init?.body)) as { nonce: string };
-      return Response.json({ service: 'unspun', version, proof: await pairingProof(token, nonce, origin) });
+      return Response.json({ service: 'unspun', version, proof: await pairingProof(token, nonce, origin) } satisfies PairChallengeResponse);
     }
     if (auth !== `Bearer ${token}`) return Response.json({ error: { message: 'unauthorized' } }, { status: 401 });
-    if (url.pathname === '/v1/pair/confirm') return Response.json({ paired: true, origin: EXT });
+    if (url.pathname === '/v1/pair/confirm') return Response.json({ paired: true, origin: EXT, version } satisfies PairConfirmResponse);
     return Response.json({ moves: [] });
   };
 }
