@@ -90,6 +90,6 @@ describe('Models tab (drift per model)', () => {
     await page.selectOption('[data-drift-move]', 'sycophancy');
     const rows = await tableRows('[data-drift-table]');
     expect(rows.find((r) => r[0] === 'gpt-4o')![4]).toMatch(/^0\.0 /);
-    expect(Number(rows.find((r) => r[0] === 'gpt-5')![4].split(' ')[0])).toBeGreaterThan(5);
+    expect(Number(rows.find((r) => r[0] === 'gpt-5')![4]!.split(' ')[0])).toBeGreaterThan(5);
   });
 });
