@@ -61,7 +61,11 @@ function plainIssue(issue: string): string {
   const expected = message.match(/expected (\w+), received (\w+)/);
   if (expected) {
     const [, want, got] = expected;
-    if (got === 'null' || got === 'undefined') return field ? `its ${named} ${got === 'null' ? 'is empty' : 'is missing'}` : 'it is empty';
+    const state = got === 'null' ? 'is empty' : 'is missing';
+    if (got === 'null' || got === 'undefined') {
+      if (field && FIELD_WORDS[field] === 'messages') return `it has no messages (its “${field}” ${state})`;
+      return field ? `its ${named} ${state}` : 'it is empty';
+    }
     return `its ${named} is not ${TYPE_WORDS[want!] ?? want}`;
   }
   if (/^Invalid option|^Invalid enum/i.test(message)) return `its ${named} has a value this version does not know`;
@@ -88,7 +92,7 @@ export function plainReason(message: string): string {
   const inner = m.match(/^(?:node "[^"]*"|chat_messages\.\d+[^:]*): (.+)$/);
   if (inner) return `One of its messages is not in the expected form: ${plainIssue(inner[1]!)}.`;
   const issues = m.split('; ').filter((s) => !/^and \d+ more$/.test(s));
-  if (issues.length && issues.every((s) => /^[^:]+: /.test(s))) {
+  if (issues.length && issues.every((s) => /^(?:\(record\)|[\w.$-]+): /.test(s))) {
     const first = plainIssue(issues[0]!);
     return `${first.charAt(0).toUpperCase()}${first.slice(1)}${issues.length > 1 ? ` (and ${plural(issues.length - 1, 'other problem')})` : ''}.`;
   }
