@@ -46,9 +46,27 @@ export function movesOverTime(rows: readonly ChartReply[], by: GroupBy, size: 'd
     byBucket.set(b, (byBucket.get(b) ?? 0) + r.flagCount);
     counts.set(g, byBucket);
   }
-  const labels = [...buckets].sort();
+  const labels = continuousBuckets([...buckets].sort(), size);
   const datasets = [...counts.keys()].sort().map((g) => ({ label: g, data: labels.map((b) => counts.get(g)!.get(b) ?? 0) }));
   return { labels, datasets };
+}
+
+/** Most buckets an axis is filled to; past it only the buckets with data are drawn. */
+export const MAX_FILLED_BUCKETS = 400;
+
+/**
+ * Every day (week) from the first bucket to the last, so a quiet day shows as zero instead of
+ * being skipped by the axis (which would draw 2 Nov next to 5 Nov as if they were neighbours).
+ */
+export function continuousBuckets(sorted: readonly string[], size: 'day' | 'week'): string[] {
+  if (sorted.length < 2) return [...sorted];
+  const step = size === 'day' ? DAY : 7 * DAY;
+  const first = Date.parse(`${sorted[0]}T00:00:00Z`);
+  const last = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`);
+  if ((last - first) / step + 1 > MAX_FILLED_BUCKETS) return [...sorted];
+  const out: string[] = [];
+  for (let t = first; t <= last; t += step) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
 }
 
 /** Flags per 10,000 characters of scored reply text, per group, so long replies do not dominate. */

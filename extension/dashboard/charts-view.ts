@@ -74,7 +74,8 @@ function chartBox(kind: ChartKind, id: string, title: string, note: string, seri
   const plan = chartPlan(kind, series);
   const head = [h('h3', { text: title }), h('p', { class: 'muted', text: note })];
   if (plan.empty) return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-empty': '' } }, [...head, h('p', { class: 'chart-empty', attrs: { id }, text: plan.empty })]);
-  const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': title } });
+  // The labels in words for screen readers (and tests): what the canvas shows.
+  const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': `${title}: ${series.labels.join(', ')}` } });
   const config: ChartConfiguration = {
     type: plan.type,
     data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] })) },
@@ -82,12 +83,16 @@ function chartBox(kind: ChartKind, id: string, title: string, note: string, seri
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { legend: { display: series.datasets.length > 1 || kind === 'over-time' } },
+      plugins: { legend: { display: series.datasets.length > 1 || kind === 'over-time' || kind === 'agreement' } },
       scales: { y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), ...(plan.integerAxis ? { ticks: { precision: 0 } } : {}), title: { display: true, text: yTitle } } },
     },
   };
   // Drawn once the box is in the page (chart.js sizes itself from its parent).
-  queueMicrotask(() => charts.push(new Chart(canvas, config)));
+  queueMicrotask(() => {
+    const chart = new Chart(canvas, config);
+    charts.push(chart);
+    canvas.dataset.yTicks = chart.scales.y?.ticks.map((t) => t.value).join(',') ?? '';
+  });
   return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-type': plan.type } }, [...head, canvas]);
 }
 

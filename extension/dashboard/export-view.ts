@@ -62,7 +62,7 @@ function reviewItem(entry: ReviewEntry, included: boolean, onToggle: (on: boolea
   const turns = entry.turns.map((turn) => {
     const text = h('div', { class: 'review-text' }, turn.segments.map((s) => (s.placeholder ? h('mark', { class: 'placeholder', text: s.text, attrs: { title: 'Replaced: the original stays on this computer' } }) : document.createTextNode(s.text))));
     if (turn.truncated) text.append(document.createTextNode('…'));
-    return h('div', { class: `review-turn ${turn.role}` }, [h('span', { class: 'who', text: turn.role === 'user' ? 'You' : 'Assistant' }), text]);
+    return h('div', { class: `review-turn from-${turn.role}` }, [h('span', { class: 'who', text: turn.role === 'user' ? 'You' : 'Assistant' }), text]);
   });
   return h('div', { class: 'reply review-item', attrs: { 'data-key': entry.key } }, [
     h('label', { class: 'check review-title' }, [include, h('strong', {}, [isolatedText(entry.localTitle)]), h('span', { class: 'muted', text: ` · ${titleNote}` })]),
@@ -134,7 +134,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       }
       const stays = neverLeaves(choice);
       reviewBox.replaceChildren(
-        h('div', { class: 'never-leaves', attrs: { id: 'never-leaves' } }, [h('strong', { text: 'Never leaves this computer: ' }), document.createTextNode(`${stays.join('; ')}.`)]),
+        h('div', { class: 'never-leaves', attrs: { id: 'never-leaves' } }, [h('strong', { text: 'Never leaves this computer:' }), h('ul', {}, stays.map((s) => h('li', { text: s })))]),
         h('p', { class: 'muted', text: keys.length === 0 ? 'Nothing to export: tick conversations or widen the filter.' : keys.length > REVIEW_COUNT ? `The first ${REVIEW_COUNT} of ${plural(keys.length, 'conversation')}, as they will leave. The rest are redacted the same way.` : `${plural(keys.length, 'conversation')}, as ${keys.length === 1 ? 'it' : 'they'} will leave. Untick one to leave it out.` }),
         ...items,
       );

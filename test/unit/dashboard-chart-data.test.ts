@@ -1,6 +1,6 @@
 // Chart data shaping and the two-judge comparison: pure functions, table tests.
 import { describe, expect, it } from 'vitest';
-import { agreementByJudge, agreementSeries, bucketOf, chartPlan, hasData, judgeName, MIN_LINE_BUCKETS, movesOverTime, ratePer10k, scoreDistribution, UNKNOWN_MODEL, type ChartReply, type LabelledSpan } from '../../extension/dashboard/chart-data.ts';
+import { agreementByJudge, agreementSeries, bucketOf, chartPlan, continuousBuckets, MAX_FILLED_BUCKETS, hasData, judgeName, MIN_LINE_BUCKETS, movesOverTime, ratePer10k, scoreDistribution, UNKNOWN_MODEL, type ChartReply, type LabelledSpan } from '../../extension/dashboard/chart-data.ts';
 import { compareFlags } from '../../extension/dashboard/compare.ts';
 
 const D = Date.UTC(2026, 10, 2); // a Monday
@@ -30,6 +30,18 @@ describe('chart data', () => {
     });
     expect(movesOverTime(rows, 'model', 'week').datasets).toEqual([{ label: UNKNOWN_MODEL, data: [4] }, { label: 'A', data: [3] }]);
     expect(movesOverTime([], 'site', 'day')).toEqual({ labels: [], datasets: [] });
+  });
+
+  it('a quiet day between two days with flags is drawn as zero, not skipped by the axis', () => {
+    const gap: ChartReply[] = [rows[0]!, { ...rows[0]!, capturedAt: D + 3 * DAY }];
+    expect(movesOverTime(gap, 'site', 'day')).toEqual({ labels: ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'], datasets: [{ label: 'chatgpt', data: [2, 0, 0, 2] }] });
+    expect(continuousBuckets(['2026-11-02', '2026-11-16'], 'week')).toEqual(['2026-11-02', '2026-11-09', '2026-11-16']);
+    expect(continuousBuckets(['2026-11-02'], 'day')).toEqual(['2026-11-02']);
+    expect(continuousBuckets([], 'day')).toEqual([]);
+    // Years apart per day: only the days with data, not thousands of empty ones.
+    const far = ['2020-01-01', '2026-01-01'];
+    expect(continuousBuckets(far, 'day')).toEqual(far);
+    expect(MAX_FILLED_BUCKETS).toBeGreaterThan(90);
   });
 
   it('rate per 10k characters: long replies do not dominate', () => {
