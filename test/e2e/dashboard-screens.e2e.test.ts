@@ -57,7 +57,7 @@ async function label(i: number, verdict: 'agree' | 'disagree'): Promise<void> {
   );
 }
 
-const shot = (name: string) => page.screenshot({ path: join(RESULTS, `dashboard-${name}.png`), fullPage: false });
+const shot = (name: string) => page.screenshot({ path: join(RESULTS, `dashboard-screens-${name}.png`), fullPage: false });
 const dataset = (key: string) => page.evaluate((k) => document.getElementById('dashboard')!.dataset[k], key);
 
 async function openDashboard(): Promise<void> {
