@@ -15,7 +15,7 @@ import { ARCHIVE_EMPTY_TEXT, emptyArchiveNotice, listEmptiness, NO_MATCH_TEXT } 
 import { plural } from './export-pipeline.ts';
 import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts';
 import { createListView } from './list-view.ts';
-import { countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
+import { ARCHIVE_CHANGED, countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
 import { mountRuns } from './runs-view.ts';
 import { searchConversations, type SearchResult } from './search.ts';
 
@@ -187,14 +187,18 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
 
   // ---- totals, tabs ----
   const totals = document.getElementById('totals');
+  async function showTotals(): Promise<void> {
+    const [conversations, messages] = await Promise.all([db.conversations.count(), db.messages.count()]);
+    if (totals) totals.textContent = `${plural(conversations, 'conversation')} · ${plural(messages, 'reply', 'replies')} in the archive`;
+  }
   /** After the archive changed (import, delete): the header's totals and the filter's site and model lists. */
   async function refreshTotals(): Promise<void> {
-    const [conversations, messages, fresh] = await Promise.all([db.conversations.count(), db.messages.count(), filterOptions(db)]);
-    if (totals) totals.textContent = `${plural(conversations, 'conversation')} · ${plural(messages, 'reply', 'replies')} in the archive`;
+    const [fresh] = await Promise.all([filterOptions(db), showTotals()]);
     fillSelect(form.elements.namedItem('site') as HTMLSelectElement, fresh.sites.map((s) => [s, s]), state.filter.site);
     fillSelect(form.elements.namedItem('model') as HTMLSelectElement, fresh.models.map((m) => [m, m]), state.filter.model);
+    document.dispatchEvent(new CustomEvent(ARCHIVE_CHANGED, { detail: fresh }));
   }
-  void refreshTotals();
+  void showTotals();
 
   const mounted = new Set<string>();
   const context = { state, refresh: () => applyFilter(state.filter), refreshTotals };

@@ -29,7 +29,7 @@ async function seed(from: number, days: number[]): Promise<void> {
       const { db, queries } = (globalThis as unknown as { unspun: { db: unknown; queries: Q } }).unspun;
       for (let j = 0; j < days.length; j++) {
         const i = from + j;
-        const site = ['chatgpt', 'claude'][i % 2]!;
+        const site = ['gemini', 'claude'][i % 2]!;
         const at = base + days[j]! * day + i * 60_000;
         await queries.recordCapture!(db, { site, conversationId: `conv-${i}`, messageId: `m-${i}`, text: flagged, userTurn: `Plan my move to Lisbon (${i}); write to me at sam.doe${i}@example.com`, previous: [], url: `https://${site}.example/c/conv-${i}`, model: 'Model A' }, at);
         const urgency = flagged.indexOf('act now');
@@ -49,7 +49,7 @@ async function label(i: number, verdict: 'agree' | 'disagree'): Promise<void> {
   await ext.sw.evaluate(
     async ({ i, verdict, flagged }) => {
       const { db } = (globalThis as unknown as { unspun: { db: { labels: { put(r: unknown): Promise<unknown> } } } }).unspun;
-      const site = ['chatgpt', 'claude'][i % 2]!;
+      const site = ['gemini', 'claude'][i % 2]!;
       const start = flagged.indexOf('act now');
       await db.labels.put({ key: `${site}:conv-${i}:m-${i}:false-urgency:${start}:${start + 7}`, messageKey: `${site}:conv-${i}:m-${i}`, conversationKey: `${site}:conv-${i}`, site, conversationId: `conv-${i}`, messageId: `m-${i}`, flag: { move: 'false-urgency', start, end: start + 7, quote: 'act now', source: 'detector' }, verdict, createdAt: 1, updatedAt: 1 });
     },
@@ -169,9 +169,11 @@ describe('dashboard screens', () => {
 
   it('an import that mostly works: green for what worked, a warning for what was skipped in plain words, then Done; the site filter learns the new site', async () => {
     await openDashboard();
-    expect(await page.locator('select[name="site"] option[value="chatgpt"]').count()).toBe(1);
-    expect(await page.locator('select[name="model"] option').allTextContents()).not.toContain('gpt-4o');
+    // Before: no ChatGPT anywhere (the seeded replies are from Gemini and Claude).
+    expect(await page.locator('select[name="site"] option[value="chatgpt"]').count()).toBe(0);
+    expect(await page.locator('select[name="model"] option').allTextContents()).toEqual(['any', 'Model A']);
     await page.click('nav [data-tab="data"]');
+    await until('the delete panel lists the sites', async () => (await page.locator('#delete-site option').count()) === 2);
     await page.selectOption('select[name="import-format"]', 'chatgpt');
     await page.selectOption('select[name="import-judge"]', 'offline');
     await page.setInputFiles('input[name="import-file"]', resolve('test/fixtures/exports/chatgpt-conversations.json'));
@@ -190,10 +192,12 @@ describe('dashboard screens', () => {
     expect(reasons.join(' ')).not.toMatch(/Invalid input|received null/);
     expect(await page.locator('#import-runs .run[data-status="done"]').count()).toBeGreaterThan(0);
     await shot('import');
-    // The filters list the imported models without a reload.
+    // The filters (and the delete panel) list the imported site and models without a reload.
+    expect(await page.locator('#delete-site option[value="chatgpt"]').count()).toBe(1);
     await page.click('nav [data-tab="conversations"]');
+    expect(await page.locator('select[name="site"] option[value="chatgpt"]').count()).toBe(1);
     const models = await page.locator('select[name="model"] option').allTextContents();
-    expect(models.some((m) => m !== 'any' && m !== 'Model A')).toBe(true);
+    expect(models.filter((m) => m !== 'any' && m !== 'Model A').length).toBeGreaterThan(0);
   });
 
   it('the runs list shows every run in one format: when, what, progress with its count, status', async () => {
