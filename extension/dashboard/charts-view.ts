@@ -78,7 +78,8 @@ function chartBox(kind: ChartKind, id: string, title: string, note: string, seri
   const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': `${title}: ${series.labels.join(', ')}` } });
   const config: ChartConfiguration = {
     type: plan.type,
-    data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] })) },
+    // Agreement of 0% is a finding, not a gap: its bar keeps a sliver (minBarLength) so it shows.
+    data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length], ...(kind === 'agreement' ? { minBarLength: 4 } : {}) })) },
     options: {
       animation: false,
       responsive: true,
