@@ -1,6 +1,7 @@
 // Data shaping for the dashboard's charts: pure functions from archive rows to chart.js-ready
 // series. The rows come from a bounded read (charts.ts reads the newest CHART_REPLY_LIMIT replies).
 import type { MoveId } from '#shared/schemas';
+import { moveName } from '../ui/move-names.ts';
 
 /** What a chart needs of a reply (MessageRecord's v3 copies of its primary score). */
 export interface ChartReply {
@@ -45,9 +46,27 @@ export function movesOverTime(rows: readonly ChartReply[], by: GroupBy, size: 'd
     byBucket.set(b, (byBucket.get(b) ?? 0) + r.flagCount);
     counts.set(g, byBucket);
   }
-  const labels = [...buckets].sort();
+  const labels = continuousBuckets([...buckets].sort(), size);
   const datasets = [...counts.keys()].sort().map((g) => ({ label: g, data: labels.map((b) => counts.get(g)!.get(b) ?? 0) }));
   return { labels, datasets };
+}
+
+/** Most buckets an axis is filled to; past it only the buckets with data are drawn. */
+export const MAX_FILLED_BUCKETS = 400;
+
+/**
+ * Every day (week) from the first bucket to the last, so a quiet day shows as zero instead of
+ * being skipped by the axis (which would draw 2 Nov next to 5 Nov as if they were neighbours).
+ */
+export function continuousBuckets(sorted: readonly string[], size: 'day' | 'week'): string[] {
+  if (sorted.length < 2) return [...sorted];
+  const step = size === 'day' ? DAY : 7 * DAY;
+  const first = Date.parse(`${sorted[0]}T00:00:00Z`);
+  const last = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`);
+  if ((last - first) / step + 1 > MAX_FILLED_BUCKETS) return [...sorted];
+  const out: string[] = [];
+  for (let t = first; t <= last; t += step) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
 }
 
 /** Flags per 10,000 characters of scored reply text, per group, so long replies do not dominate. */
@@ -132,18 +151,59 @@ export function agreementByJudge(labels: readonly LabelledSpan[], judged: readon
     .sort((a, b) => a.judge.localeCompare(b.judge) || a.move.localeCompare(b.move));
 }
 
-/** Bar-chart series: one dataset per judge, one bar per move, precision in percent. */
+/** A judge key (`offline`, `anthropic:claude-haiku-…`) in the reader's words. */
+export function judgeName(key: string): string {
+  const [kind, ...model] = key.split(':');
+  const name = kind === 'offline' ? 'offline detector' : kind === 'anthropic' ? 'judge model' : kind ?? key;
+  return model.length ? `${name} (${model.join(':')})` : name;
+}
+
+/** Bar-chart series: one dataset per judge, one bar per move (its human name), precision in percent. */
 export function agreementSeries(cells: readonly AgreementCell[]): Series {
   const moves = [...new Set(cells.map((c) => c.move))].sort();
   const judges = [...new Set(cells.map((c) => c.judge))].sort();
   return {
-    labels: moves,
+    labels: moves.map(moveName),
     datasets: judges.map((judge) => ({
-      label: judge,
+      label: judgeName(judge),
       data: moves.map((move) => {
         const cell = cells.find((c) => c.judge === judge && c.move === move);
         return cell ? Math.round(cell.precision * 1000) / 10 : Number.NaN;
       }),
     })),
   };
+}
+
+// ---- how each chart is drawn ----
+
+export type ChartKind = 'over-time' | 'rate' | 'scores' | 'agreement';
+
+export interface ChartPlan {
+  type: 'line' | 'bar';
+  /** Counts: whole-number ticks only (no "0.5 flags"). */
+  integerAxis: boolean;
+  /** When there is nothing to draw: what to say instead of an empty grid. */
+  empty?: string;
+}
+
+/** True when some bar or point would show: a finite value above zero. */
+export function hasData(series: Series): boolean {
+  return series.labels.length > 0 && series.datasets.some((d) => d.data.some((v) => Number.isFinite(v) && v > 0));
+}
+
+/** Buckets below this many draw as bars: a line through one or two points is a lone dot or a stub. */
+export const MIN_LINE_BUCKETS = 3;
+
+const EMPTY_WORDS: Record<ChartKind, string> = {
+  'over-time': 'No flags in the scored conversations of this filter yet, so there is nothing to draw over time.',
+  rate: 'No scored conversations in this filter yet.',
+  scores: 'No scored replies in the archive yet.',
+  agreement: 'No labels yet: agree or disagree with a flag (open a conversation) to see how often each judge was right.',
+};
+
+export function chartPlan(kind: ChartKind, series: Series): ChartPlan {
+  // The rate chart draws zeros too (a site with no flags is a finding); the others need a count above zero.
+  const empty = kind === 'rate' ? series.labels.length === 0 : kind === 'agreement' ? !series.datasets.some((d) => d.data.some(Number.isFinite)) : !hasData(series);
+  const type = kind === 'over-time' && series.labels.length >= MIN_LINE_BUCKETS ? 'line' : 'bar';
+  return { type, integerAxis: kind === 'over-time' || kind === 'scores', ...(empty ? { empty: EMPTY_WORDS[kind] } : {}) };
 }

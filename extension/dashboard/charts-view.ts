@@ -17,7 +17,8 @@ import {
 } from 'chart.js';
 import { judgeKey } from '#shared/records';
 import { h } from '../ui/dom.ts';
-import { agreementByJudge, agreementSeries, movesOverTime, ratePer10k, type ChartReply, type GroupBy, type JudgedReply, type LabelledSpan, type Series } from './chart-data.ts';
+import { agreementByJudge, agreementSeries, chartPlan, movesOverTime, ratePer10k, type ChartKind, type ChartReply, type GroupBy, type JudgedReply, type LabelledSpan, type Series } from './chart-data.ts';
+import { plural } from './export-pipeline.ts';
 import { matchesFilter } from './filters.ts';
 import type { DashboardContext } from './page.ts';
 import { rangeOf } from './queries.ts';
@@ -65,18 +66,35 @@ export async function agreementData(db: UnspunDb) {
 
 const charts: Chart[] = [];
 
-function chartBox(title: string, id: string, note?: string): { box: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': title } });
-  return { box: h('div', { class: 'chart' }, [h('h3', { text: title }), note ? h('p', { class: 'muted', text: note }) : null, canvas]), canvas };
-}
-
-function draw(canvas: HTMLCanvasElement, type: 'line' | 'bar', series: Series, yTitle: string, yMax?: number): void {
+/**
+ * One chart's box: its title, a note, and the chart drawn as chartPlan says (bars for one or two
+ * days, whole-number ticks for counts), or, with nothing to draw, a sentence instead of an empty grid.
+ */
+function chartBox(kind: ChartKind, id: string, title: string, note: string, series: Series, yTitle: string, yMax?: number): HTMLElement {
+  const plan = chartPlan(kind, series);
+  const head = [h('h3', { text: title }), h('p', { class: 'muted', text: note })];
+  if (plan.empty) return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-empty': '' } }, [...head, h('p', { class: 'chart-empty', attrs: { id }, text: plan.empty })]);
+  // The labels in words for screen readers (and tests): what the canvas shows.
+  const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': `${title}: ${series.labels.join(', ')}` } });
   const config: ChartConfiguration = {
-    type,
-    data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] })) },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), title: { display: true, text: yTitle } } } },
+    type: plan.type,
+    // Agreement of 0% is a finding, not a gap: its bar keeps a sliver (minBarLength) so it shows.
+    data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length], ...(kind === 'agreement' ? { minBarLength: 4 } : {}) })) },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: series.datasets.length > 1 || kind === 'over-time' || kind === 'agreement' } },
+      scales: { y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), ...(plan.integerAxis ? { ticks: { precision: 0 } } : {}), title: { display: true, text: yTitle } } },
+    },
   };
-  charts.push(new Chart(canvas, config));
+  // Drawn once the box is in the page (chart.js sizes itself from its parent).
+  queueMicrotask(() => {
+    const chart = new Chart(canvas, config);
+    charts.push(chart);
+    canvas.dataset.yTicks = chart.scales.y?.ticks.map((t) => t.value).join(',') ?? '';
+  });
+  return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-type': plan.type } }, [...head, canvas]);
 }
 
 export async function mountCharts(root: HTMLElement, ctx: DashboardContext): Promise<void> {
@@ -92,19 +110,17 @@ export async function mountCharts(root: HTMLElement, ctx: DashboardContext): Pro
   const render = () => {
     for (const c of charts.splice(0)) c.destroy();
     const by = groupSelect.value as GroupBy;
-    const over = chartBox(`Flags ${by === 'site' ? 'per site' : 'per model'} over time`, 'chart-over-time', 'Flags in scored conversations, by the day they were last captured.');
-    const rate = chartBox('Flags per 10,000 characters', 'chart-rate', 'So long replies do not dominate.');
-    const dist = chartBox('Score distribution', 'chart-scores', 'Every scored reply in the archive.');
-    const agree = chartBox('Agreement with your labels', 'chart-agreement', agreement.length ? 'Precision per move: the share of each judge’s flags you agreed with.' : 'No labels yet: agree or disagree with flags to see this.');
-    grid.replaceChildren(over.box, rate.box, dist.box, agree.box);
-    draw(over.canvas, 'line', movesOverTime(rows, by, bucketSelect.value as 'day' | 'week'), 'flags');
-    draw(rate.canvas, 'bar', ratePer10k(rows, by), 'flags / 10k chars');
-    draw(dist.canvas, 'bar', bands, 'replies');
-    draw(agree.canvas, 'bar', agreementSeries(agreement), 'precision %', 100);
-    root.dataset.charts = String(charts.length);
+    const bucket = bucketSelect.value as 'day' | 'week';
+    grid.replaceChildren(
+      chartBox('over-time', 'chart-over-time', `Flags ${by === 'site' ? 'per site' : 'per model'} over time`, `Flags in scored conversations, per ${bucket} they were last captured.`, movesOverTime(rows, by, bucket), 'flags'),
+      chartBox('rate', 'chart-rate', 'Flags per 10,000 characters', 'So long replies do not dominate.', ratePer10k(rows, by), 'flags per 10k characters'),
+      chartBox('scores', 'chart-scores', 'Score distribution', 'Every scored reply in the archive, by its score (0 = no unsupported persuasion).', bands, 'replies'),
+      chartBox('agreement', 'chart-agreement', 'Agreement with your labels', 'Per move: the share of each judge’s flags you agreed with.', agreementSeries(agreement), '% of flags you agreed with', 100),
+    );
+    queueMicrotask(() => (root.dataset.charts = String(charts.length)));
   };
   groupSelect.addEventListener('change', render);
   bucketSelect.addEventListener('change', render);
-  status.textContent = `${rows.length.toLocaleString()} conversations${truncated ? ` (the newest ${CHART_CONVERSATION_LIMIT.toLocaleString()})` : ''}`;
+  status.textContent = `${plural(rows.length, 'conversation')}${truncated ? ` (the newest ${CHART_CONVERSATION_LIMIT.toLocaleString()})` : ''}`;
   render();
 }

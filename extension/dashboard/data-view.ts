@@ -4,7 +4,7 @@ import { deleteEverything, deleteSite, RETENTION_KEY } from '../db/retention.ts'
 import { h } from '../ui/dom.ts';
 import { mountExportImport } from './export-view.ts';
 import type { DashboardContext } from './page.ts';
-import { filterOptions } from './queries.ts';
+import { ARCHIVE_CHANGED, filterOptions } from './queries.ts';
 
 /** A button that asks again before it acts. */
 export function confirmButton(label: string, question: string, act: () => Promise<string>): HTMLElement {
@@ -36,7 +36,10 @@ export function mountDataTab(root: HTMLElement, ctx: DashboardContext): void {
   const { db } = ctx.state;
   const exportPanel = h('div', { class: 'panel', attrs: { id: 'export-panel' } });
   const siteSelect = h('select', { attrs: { 'aria-label': 'Site', id: 'delete-site' } });
-  void filterOptions(db).then(({ sites }) => siteSelect.replaceChildren(...sites.map((s) => h('option', { text: s, attrs: { value: s } }))));
+  const fillSites = (sites: readonly string[]) => siteSelect.replaceChildren(...sites.map((s) => h('option', { text: s, attrs: { value: s } })));
+  void filterOptions(db).then(({ sites }) => fillSites(sites));
+  // An import or a delete changes the sites there are.
+  document.addEventListener(ARCHIVE_CHANGED, (e) => fillSites((e as CustomEvent<{ sites: string[] }>).detail.sites));
   const days = h('input', { attrs: { type: 'number', min: '0', max: '3650', id: 'retention-days', 'aria-label': 'Days to keep' } });
   const daysStatus = h('span', { class: 'status', attrs: { role: 'status' } });
   void browser.storage.local.get(RETENTION_KEY).then((v) => {

@@ -1,92 +1,22 @@
-// Export and import in the browser, on the export core (shared/export, shared/import).
-// Export: the ticked conversations or the current filter; research zip (JSONL + CSV + JSON Schema
-// + manifest), CSV, Markdown or ShareGPT; redaction on by default, with a review step that shows
-// what will leave and lets the reader leave conversations out; a progress bar; records read and
-// written one at a time, straight to a file on disk where the browser allows it (bounded memory).
-// Import: ChatGPT / Claude data exports or Unspun JSONL, read as a stream; malformed records are
-// named and skipped; replies without a score are then scored through the batch endpoint.
+// The export panel (UI) on the export pipeline (export-pipeline.ts): the ticked conversations or
+// the current filter; research zip (JSONL + CSV + JSON Schema + manifest), CSV, Markdown or
+// ShareGPT; redaction on by default, with a review step that shows each conversation under its
+// local title, its user turns and replies as they will leave with the placeholders marked, and
+// lets the reader leave conversations out; a progress bar; records read and written one at a
+// time, straight to a file on disk where the browser allows it (bounded memory).
 import { browser } from 'wxt/browser';
-import { exportZip } from '#shared/export/bundle';
-import { csvHeader, csvRows, toMarkdown, toShareGpt } from '#shared/export/formats';
 import { loadNameFinder, type NameSpan } from '#shared/export/names';
-import type { ExportRecord } from '#shared/export/record';
-import { findNamesInRecord, redactRecord } from '#shared/export/redact-record';
-import { importRecords, type ImportFormat } from '#shared/import/index';
 import { h } from '../ui/dom.ts';
 import { isolatedText } from '../ui/bidi.ts';
-import { archiveRecords, storeImported } from './archive-io.ts';
+import { archiveRecords } from './archive-io.ts';
+import { exportChunks, type ExportFormat, neverLeaves, plural, randomSalt, redactFor, type RedactionChoice, reviewEntry, type ReviewEntry } from './export-pipeline.ts';
+import { mountImport } from './import-view.ts';
 import type { DashboardContext } from './page.ts';
-import type { UnspunDb } from '../db/schema.ts';
 import { conversationKeysMatching } from './queries.ts';
-import { MAX_RUN_REPLIES } from './runs.ts';
-import { runMonitor, sendRunMessage } from './runs-view.ts';
 
-export const EXPORT_FORMATS = ['zip', 'csv', 'markdown', 'sharegpt'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** Most conversations in one export of "the current filter". */
 export const MAX_EXPORT_CONVERSATIONS = 100_000;
 const REVIEW_COUNT = 25;
-
-export interface RedactionChoice {
-  texts: boolean;
-  ids: boolean;
-  salt: string;
-  findNames?: (text: string) => readonly NameSpan[];
-}
-
-export function randomSalt(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function redactFor(record: ExportRecord, r: RedactionChoice): ExportRecord {
-  if (!r.texts && !r.ids) return record;
-  return redactRecord(record, { texts: r.texts, ids: r.ids, salt: r.salt, ...(r.texts && r.findNames ? { names: findNamesInRecord(record, r.findNames) } : {}) });
-}
-
-/** The chunks of one export file, streamed record by record. */
-export async function* exportChunks(records: AsyncIterable<ExportRecord>, format: ExportFormat, redaction: RedactionChoice, hooks: { onProgress(done: number): void; onError(where: string, message: string): void; filters: Record<string, unknown>; version: string }): AsyncGenerator<Uint8Array | string> {
-  if (format === 'zip') {
-    yield* exportZip(records, {
-      generator: { name: 'unspun-dashboard', version: hooks.version },
-      filters: hooks.filters,
-      redaction: { texts: redaction.texts, ids: redaction.ids, salt: redaction.salt, saltKind: redaction.ids ? 'per-export' : 'none', ...(redaction.findNames ? { findNames: redaction.findNames } : {}) },
-      csv: true,
-      onProgress: hooks.onProgress,
-      onError: hooks.onError,
-    });
-    return;
-  }
-  if (format === 'csv') yield csvHeader();
-  if (format === 'sharegpt') yield '[\n';
-  let done = 0;
-  for await (const input of records) {
-    try {
-      const record = redactFor(input, redaction);
-      if (format === 'csv') yield csvRows(record);
-      else if (format === 'markdown') yield `${done ? '\n---\n\n' : ''}${toMarkdown(record)}`;
-      else yield `${done ? ',\n' : ''}${JSON.stringify(toShareGpt(record))}`;
-    } catch (error) {
-      hooks.onError(`conversation ${JSON.stringify(input.conversation.id)}`, error instanceof Error ? error.message : String(error));
-    }
-    hooks.onProgress(++done);
-  }
-  if (format === 'sharegpt') yield '\n]\n';
-}
-
-/**
- * Exports the newest `limit` conversations into a byte counter (no file): for the bench
- * (test/bench/dashboard.ts), which samples the page's heap from outside while it runs.
- */
-export async function measureExport(db: UnspunDb, limit: number, format: ExportFormat = 'zip'): Promise<{ ms: number; bytes: number; records: number }> {
-  const keys = await db.conversations.orderBy('lastCapturedAt').reverse().limit(limit).primaryKeys();
-  const started = performance.now();
-  let bytes = 0;
-  let records = 0;
-  for await (const chunk of exportChunks(archiveRecords(db, keys), format, { texts: false, ids: false, salt: 'bench' }, { onProgress: (n) => (records = n), onError: () => {}, filters: {}, version: 'bench' })) {
-    bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-  }
-  return { ms: performance.now() - started, bytes, records };
-}
 
 const FILE_TYPES: Record<ExportFormat, { ext: string; mime: string }> = {
   zip: { ext: 'zip', mime: 'application/zip' },
@@ -123,14 +53,23 @@ async function openSink(name: string, mime: string, toDisk: boolean): Promise<Si
   };
 }
 
-/** Text chunks of a file, streamed (never the whole file as one string). */
-async function* fileChunks(file: File): AsyncGenerator<string> {
-  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    yield value;
-  }
+/** One conversation of the review: local title, what leaves, the turns with placeholders marked. */
+function reviewItem(entry: ReviewEntry, included: boolean, onToggle: (on: boolean) => void): HTMLElement {
+  const include = h('input', { attrs: { type: 'checkbox', 'data-key': entry.key, 'aria-label': 'Include in the export' } });
+  include.checked = included;
+  include.addEventListener('change', () => onToggle(include.checked));
+  const titleNote = entry.titleInFile === undefined ? 'title stays on this computer' : entry.titleInFile === entry.localTitle ? 'title leaves as shown' : 'title leaves redacted';
+  const turns = entry.turns.map((turn) => {
+    const text = h('div', { class: 'review-text' }, turn.segments.map((s) => (s.placeholder ? h('mark', { class: 'placeholder', text: s.text, attrs: { title: 'Replaced: the original stays on this computer' } }) : document.createTextNode(s.text))));
+    if (turn.truncated) text.append(document.createTextNode('…'));
+    return h('div', { class: `review-turn from-${turn.role}` }, [h('span', { class: 'who', text: turn.role === 'user' ? 'You' : 'Assistant' }), text]);
+  });
+  return h('div', { class: 'reply review-item', attrs: { 'data-key': entry.key } }, [
+    h('label', { class: 'check review-title' }, [include, h('strong', {}, [isolatedText(entry.localTitle)]), h('span', { class: 'muted', text: ` · ${titleNote}` })]),
+    h('p', { class: 'muted', text: `${entry.site} · id in the file: ${entry.idInFile} · ${plural(entry.messages, 'message')} · ${entry.replaced}` }),
+    ...turns,
+    entry.more > 0 ? h('p', { class: 'muted', text: `and ${plural(entry.more, 'more message')}, redacted the same way` }) : null,
+  ]);
 }
 
 export function mountExportImport(root: HTMLElement, ctx: DashboardContext): void {
@@ -147,6 +86,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
   ]);
   const redactTexts = h('input', { attrs: { type: 'checkbox', name: 'redact', checked: '' } });
   const redactIds = h('input', { attrs: { type: 'checkbox', name: 'pseudonymous', checked: '' } });
+  const dropTitles = h('input', { attrs: { type: 'checkbox', name: 'drop-titles', checked: '' } });
   const toDisk = h('input', { attrs: { type: 'checkbox', name: 'to-disk' } });
   const hasPicker = typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
   toDisk.checked = hasPicker;
@@ -169,7 +109,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
 
   let nameFinder: Promise<(text: string) => NameSpan[]> | null = null;
   async function redaction(salt: string): Promise<RedactionChoice> {
-    const choice: RedactionChoice = { texts: redactTexts.checked, ids: redactIds.checked, salt };
+    const choice: RedactionChoice = { texts: redactTexts.checked, ids: redactIds.checked, dropTitles: dropTitles.checked, salt };
     if (choice.texts) {
       nameFinder ??= loadNameFinder();
       choice.findNames = await nameFinder;
@@ -183,27 +123,24 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
   }
 
   review.addEventListener('click', async () => {
-    const keys = await scopeKeys();
-    const choice = await redaction(salt);
-    const items: HTMLElement[] = [];
-    for await (const record of archiveRecords(db, keys.slice(0, REVIEW_COUNT))) {
-      const key = `${record.conversation.site}:${record.conversation.id}`;
-      const out = redactFor(record, choice);
-      const counts = Object.entries(out.redaction.counts).map(([t, n]) => `${n} ${t.toLowerCase()}`).join(', ') || 'nothing redacted';
-      const include = h('input', { attrs: { type: 'checkbox', 'data-key': key } });
-      include.checked = !excluded.has(key);
-      include.addEventListener('change', () => (include.checked ? excluded.delete(key) : excluded.add(key)));
-      const sample = out.messages.find((m) => m.role === 'assistant')?.text ?? out.messages[0]?.text ?? '';
-      items.push(h('div', { class: 'reply review-item' }, [
-        h('label', { class: 'check' }, [include, document.createTextNode(' '), h('strong', {}, [isolatedText(out.conversation.title ?? out.conversation.id)])]),
-        h('p', { class: 'muted', text: `${out.conversation.site} · id ${out.conversation.id} · ${out.messages.length} messages · ${counts}` }),
-        h('div', { class: 'reply-text', text: sample.length > 400 ? `${sample.slice(0, 400)}…` : sample }),
-      ]));
+    review.disabled = true;
+    try {
+      const keys = await scopeKeys();
+      const choice = await redaction(salt);
+      const items: HTMLElement[] = [];
+      for await (const record of archiveRecords(db, keys.slice(0, REVIEW_COUNT))) {
+        const entry = reviewEntry(record, redactFor(record, choice));
+        items.push(reviewItem(entry, !excluded.has(entry.key), (on) => (on ? excluded.delete(entry.key) : excluded.add(entry.key))));
+      }
+      const stays = neverLeaves(choice);
+      reviewBox.replaceChildren(
+        h('div', { class: 'never-leaves', attrs: { id: 'never-leaves' } }, [h('strong', { text: 'Never leaves this computer:' }), h('ul', {}, stays.map((s) => h('li', { text: s })))]),
+        h('p', { class: 'muted', text: keys.length === 0 ? 'Nothing to export: tick conversations or widen the filter.' : keys.length > REVIEW_COUNT ? `The first ${REVIEW_COUNT} of ${plural(keys.length, 'conversation')}, as they will leave. The rest are redacted the same way.` : `${plural(keys.length, 'conversation')}, as ${keys.length === 1 ? 'it' : 'they'} will leave. Untick one to leave it out.` }),
+        ...items,
+      );
+    } finally {
+      review.disabled = false;
     }
-    reviewBox.replaceChildren(
-      h('p', { class: 'muted', text: keys.length > REVIEW_COUNT ? `The first ${REVIEW_COUNT} of ${keys.length} conversations, as they will leave. The rest are redacted the same way.` : `${keys.length} conversation${keys.length === 1 ? '' : 's'}, as they will leave.` }),
-      ...items,
-    );
   });
 
   go.addEventListener('click', async () => {
@@ -225,16 +162,17 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
         version: browser.runtime.getManifest().version,
         onProgress: (done) => {
           bar.value = done / keys.length;
-          status.textContent = `Exporting: ${done} of ${keys.length} conversations`;
+          status.textContent = `Exporting: ${done} of ${plural(keys.length, 'conversation')}`;
         },
         onError: (where, message) => errors.push(`${where}: ${message}`),
       })) {
         await sink.write(chunk);
       }
       await sink.close();
-      status.textContent = `Exported ${keys.length - errors.length} conversation${keys.length - errors.length === 1 ? '' : 's'}${choice.texts ? ', redacted' : ''}${errors.length ? `; left out: ${errors.slice(0, 3).join('; ')}` : ''}.`;
-      status.className = errors.length ? 'status bad' : 'status ok';
-      root.dataset.exported = String(keys.length - errors.length);
+      const exported = keys.length - errors.length;
+      status.textContent = `Exported ${plural(exported, 'conversation')}${choice.texts ? ', redacted' : ''}${errors.length ? `; left out: ${errors.slice(0, 3).join('; ')}` : ''}.`;
+      status.className = errors.length ? 'status warn' : 'status ok';
+      root.dataset.exported = String(exported);
       salt = randomSalt();
     } catch (error) {
       status.textContent = `Not exported: ${error instanceof Error ? error.message : String(error)}`;
@@ -244,89 +182,20 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
     }
   });
 
-  // ---- import ----
-  const importFormat = h('select', { attrs: { name: 'import-format', 'aria-label': 'File format' } }, [
-    h('option', { text: 'ChatGPT data export (conversations.json)', attrs: { value: 'chatgpt' } }),
-    h('option', { text: 'Claude data export (conversations.json)', attrs: { value: 'claude' } }),
-    h('option', { text: 'Unspun export (conversations.jsonl)', attrs: { value: 'unspun' } }),
-  ]);
-  const file = h('input', { attrs: { type: 'file', name: 'import-file', accept: '.json,.jsonl,application/json' } });
-  const importJudge = h('select', { attrs: { name: 'import-judge', 'aria-label': 'Judge' } }, [
-    h('option', { text: 'auto', attrs: { value: 'auto' } }),
-    h('option', { text: 'offline detector', attrs: { value: 'offline' } }),
-    h('option', { text: 'judge model', attrs: { value: 'anthropic' } }),
-  ]);
-  const importGo = h('button', { class: 'primary', text: 'Import', attrs: { type: 'button', id: 'import-go' } });
-  const importStatus = h('p', { class: 'status', attrs: { role: 'status', id: 'import-status' } });
-  const importErrors = h('ul', { class: 'muted', attrs: { id: 'import-errors' } });
-  const importRuns = h('div');
-
-  importGo.addEventListener('click', async () => {
-    const picked = file.files?.[0];
-    if (!picked) {
-      importStatus.textContent = 'Pick a file first.';
-      return;
-    }
-    importGo.disabled = true;
-    importErrors.replaceChildren();
-    let good = 0;
-    let bad = 0;
-    let added = 0;
-    const unscored: string[] = [];
-    try {
-      for await (const outcome of importRecords(importFormat.value as ImportFormat, fileChunks(picked))) {
-        if (!outcome.ok) {
-          bad++;
-          if (bad <= 50) importErrors.append(h('li', { text: `${outcome.where}: ${outcome.message}` }));
-        } else {
-          try {
-            const stored = await storeImported(db, outcome.record, Date.now());
-            good++;
-            added += stored.added;
-            unscored.push(...stored.unscored);
-          } catch (error) {
-            bad++;
-            if (bad <= 50) importErrors.append(h('li', { text: `${outcome.where}: ${error instanceof Error ? error.message : String(error)}` }));
-          }
-        }
-        importStatus.textContent = `Reading: ${good} conversations imported, ${bad} could not be.`;
-      }
-      importStatus.textContent = `Imported ${good} conversation${good === 1 ? '' : 's'} (${added} new replies)${bad ? `; ${bad} could not be imported (below)` : ''}.${unscored.length ? ` Scoring ${unscored.length} replies through the proxy…` : ''}`;
-      importStatus.className = bad ? 'status bad' : 'status ok';
-      root.dataset.imported = String(good);
-      await ctx.refresh();
-      await ctx.refreshTotals();
-      for (let i = 0; i < unscored.length; i += MAX_RUN_REPLIES) {
-        const { run, error } = await sendRunMessage({ type: 'dashboard-start-run', kind: 'import', judge: importJudge.value as 'auto', messageKeys: unscored.slice(i, i + MAX_RUN_REPLIES) });
-        if (!run) {
-          importStatus.textContent += ` Not scored yet: ${error ?? 'the background did not start the run'}. The replies are kept; re-score them later.`;
-          break;
-        }
-        void runMonitor(run, importRuns).then(() => ctx.refresh());
-      }
-    } catch (error) {
-      importStatus.textContent = `Import stopped: ${error instanceof Error ? error.message : String(error)} (${good} conversations were imported before).`;
-      importStatus.className = 'status bad';
-    } finally {
-      importGo.disabled = false;
-    }
-  });
-
+  const importPanel = h('div', { attrs: { id: 'import-panel' } });
   root.replaceChildren(
     h('h2', { text: 'Export' }),
     h('div', { class: 'toolbar' }, [h('span', { text: 'Export' }), scope, h('span', { text: 'as' }), format]),
     h('div', { class: 'toolbar' }, [
       h('label', { class: 'check' }, [redactTexts, document.createTextNode(' Redact emails, phone numbers, URLs, secrets and names')]),
       h('label', { class: 'check' }, [redactIds, document.createTextNode(' Pseudonymous ids')]),
+      h('label', { class: 'check' }, [dropTitles, document.createTextNode(' Leave titles out of the file')]),
       h('label', { class: 'check' }, [toDisk, document.createTextNode(hasPicker ? ' Write straight to a file' : ' Write straight to a file (not offered by this browser)')]),
     ]),
     h('div', { class: 'toolbar' }, [review, go, bar]),
     status,
     reviewBox,
-    h('h2', { text: 'Import' }),
-    h('div', { class: 'toolbar' }, [importFormat, file, h('span', { text: 'score with' }), importJudge, importGo]),
-    importStatus,
-    importErrors,
-    importRuns,
+    importPanel,
   );
+  mountImport(importPanel, ctx);
 }

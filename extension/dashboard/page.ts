@@ -5,16 +5,18 @@
 import { MOVE_IDS, SUPPORT_STATUSES } from '#shared/schemas';
 import { createDb, type UnspunDb } from '../db/schema.ts';
 import { deleteConversation } from '../db/retention.ts';
+import { loadSettings } from '../settings.ts';
 import { h } from '../ui/dom.ts';
 import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
 import { mountCharts } from './charts-view.ts';
 import { mountDrift } from './drift-view.ts';
 import { createConversationView } from './conversation-view.ts';
 import { mountDataTab } from './data-view.ts';
-import { measureExport } from './export-view.ts';
+import { ARCHIVE_EMPTY_TEXT, emptyArchiveNotice, listEmptiness, NO_MATCH_TEXT } from './empty-archive.ts';
+import { plural } from './export-pipeline.ts';
 import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts';
 import { createListView } from './list-view.ts';
-import { countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
+import { ARCHIVE_CHANGED, countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
 import { mountRuns } from './runs-view.ts';
 import { searchConversations, type SearchResult } from './search.ts';
 
@@ -29,9 +31,14 @@ const dayStart = (value: string): number | undefined => (value ? Date.parse(`${v
 const dayEnd = (value: string): number | undefined => (value ? Date.parse(`${value}T23:59:59.999Z`) : undefined);
 const dayValue = (ts: number | undefined) => (ts === undefined ? '' : new Date(ts).toISOString().slice(0, 10));
 
-function select(name: string, label: string, options: [string, string][], value: string | undefined): HTMLLabelElement {
-  const el = h('select', { attrs: { name } }, [h('option', { text: 'any', attrs: { value: '' } }), ...options.map(([v, t]) => h('option', { text: t, attrs: { value: v } }))]);
+function fillSelect(el: HTMLSelectElement, options: [string, string][], value: string | undefined): void {
+  el.replaceChildren(h('option', { text: 'any', attrs: { value: '' } }), ...options.map(([v, t]) => h('option', { text: t, attrs: { value: v } })));
   el.value = value ?? '';
+}
+
+function select(name: string, label: string, options: [string, string][], value: string | undefined): HTMLLabelElement {
+  const el = h('select', { attrs: { name } });
+  fillSelect(el, options, value);
   return h('label', {}, [document.createTextNode(label), el]);
 }
 
@@ -98,7 +105,10 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   const selectedNote = h('span', { class: 'muted', attrs: { id: 'selected' } });
   const listBox = h('div', { attrs: { id: 'list' } });
   const viewBox = h('div', { attrs: { id: 'view' } });
-  tabs.conversations.append(form, h('div', { class: 'split' }, [h('div', {}, [h('div', { class: 'toolbar' }, [count, searchNote, selectedNote]), listBox]), viewBox]));
+  const split = h('div', { class: 'split' }, [h('div', {}, [h('div', { class: 'toolbar' }, [count, searchNote, selectedNote]), listBox]), viewBox]);
+  const emptyBox = h('div', { attrs: { hidden: '' } });
+  void loadSettings().then((s) => emptyBox.replaceChildren(emptyArchiveNotice(s.proxyUrl, () => document.querySelector<HTMLButtonElement>('nav [data-tab="data"]')?.click())));
+  tabs.conversations.append(form, emptyBox, split);
 
   const view = createConversationView(viewBox, db, {
     onDelete: async (key) => {
@@ -158,12 +168,16 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
     // Timings for the bench (test/bench/dashboard.ts): first page shown, then the full count.
     root.dataset.pageMs = (performance.now() - started).toFixed(1);
     root.dataset.shown = String(list.rows.length);
-    count.textContent = list.rows.length ? `${list.rows.length} shown, counting…` : 'No conversations match.';
+    count.textContent = list.rows.length ? `${list.rows.length} shown, counting…` : NO_MATCH_TEXT;
     const total = await countConversations(db, next, hits);
     if (mine !== generation) return;
     root.dataset.countMs = (performance.now() - started).toFixed(1);
     root.dataset.total = String(total);
-    count.textContent = total === 0 ? 'No conversations match.' : `${total.toLocaleString()} conversation${total === 1 ? '' : 's'}`;
+    const emptiness = listEmptiness(total, next);
+    // An empty archive gets the ways to fill it instead of an empty list.
+    emptyBox.hidden = emptiness !== 'archive-empty';
+    split.hidden = emptiness === 'archive-empty';
+    count.textContent = emptiness === 'not-empty' ? plural(total, 'conversation') : emptiness === 'archive-empty' ? ARCHIVE_EMPTY_TEXT : NO_MATCH_TEXT;
   }
 
   form.addEventListener('submit', (e) => {
@@ -175,11 +189,18 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
 
   // ---- totals, tabs ----
   const totals = document.getElementById('totals');
-  async function refreshTotals(): Promise<void> {
+  async function showTotals(): Promise<void> {
     const [conversations, messages] = await Promise.all([db.conversations.count(), db.messages.count()]);
-    if (totals) totals.textContent = `${conversations.toLocaleString()} conversations · ${messages.toLocaleString()} replies in the archive`;
+    if (totals) totals.textContent = `${plural(conversations, 'conversation')} · ${plural(messages, 'reply', 'replies')} in the archive`;
   }
-  void refreshTotals();
+  /** After the archive changed (import, delete): the header's totals and the filter's site and model lists. */
+  async function refreshTotals(): Promise<void> {
+    const [fresh] = await Promise.all([filterOptions(db), showTotals()]);
+    fillSelect(form.elements.namedItem('site') as HTMLSelectElement, fresh.sites.map((s) => [s, s]), state.filter.site);
+    fillSelect(form.elements.namedItem('model') as HTMLSelectElement, fresh.models.map((m) => [m, m]), state.filter.model);
+    document.dispatchEvent(new CustomEvent(ARCHIVE_CHANGED, { detail: fresh }));
+  }
+  void showTotals();
 
   const mounted = new Set<string>();
   const context = { state, refresh: () => applyFilter(state.filter), refreshTotals };
@@ -199,8 +220,6 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
 
   await applyFilter(state.filter);
   root.dataset.ready = 'true';
-  // For the bench and for debugging from the page's console.
-  Object.assign(globalThis, { unspunDashboard: { db, measureExport: (limit: number) => measureExport(db, limit) } });
 }
 
 export type DashboardContext = { state: DashboardState; refresh(): Promise<void>; refreshTotals(): Promise<void> };

@@ -67,6 +67,9 @@ export async function countConversations(db: UnspunDb, filter: DashboardFilter, 
 }
 
 /** Values for the filter menus, read from the indexes' unique keys (no row is loaded). */
+/** Fired on document after an import or a delete (page.ts), with filterOptions' fresh sites and models. */
+export const ARCHIVE_CHANGED = 'unspun:archive-changed';
+
 export async function filterOptions(db: UnspunDb): Promise<{ sites: string[]; models: string[] }> {
   const [sites, models] = await Promise.all([db.conversations.orderBy('site').uniqueKeys(), db.conversations.orderBy('models').uniqueKeys()]);
   return { sites: sites.map(String), models: models.map(String) };

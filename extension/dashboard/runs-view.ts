@@ -56,30 +56,78 @@ export function runProgress(run: RunRecord): { value: number; text: string } {
   };
 }
 
-/** A progress bar with a cancel button that follows one run; resolves when the run ends. */
-export function runMonitor(run: RunRecord, host: HTMLElement): Promise<RunRecord | undefined> {
+const RUN_JUDGE: Record<RunRecord['judge'], string> = { offline: 'the offline detector', anthropic: 'the judge model', auto: 'the proxy’s default judge' };
+const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export interface RunLine {
+  when: string;
+  /** "Re-scoring 12 replies with the offline detector". */
+  what: string;
+  /** 0..1 */
+  value: number;
+  /** "12 of 12". */
+  count: string;
+  /** "Done", "Running", "Waiting: …", "Failed: …", "Canceled", with failures counted. */
+  status: string;
+  tone: 'ok' | 'warn' | 'bad' | 'busy';
+}
+
+/** One run as one line of the runs list: the same fields, in the same order, whether it is running or ended (pure, for tests). */
+export function runLine(run: RunRecord, formatWhen: (ts: number) => string = (ts) => WHEN.format(ts)): RunLine {
+  const finished = run.done + run.failed;
+  const n = run.total.toLocaleString();
+  const replies = run.kind === 'import' ? `${n} imported ${run.total === 1 ? 'reply' : 'replies'}` : `${n} ${run.total === 1 ? 'reply' : 'replies'}`;
+  const what = `${run.kind === 'import' ? 'Scoring' : 'Re-scoring'} ${replies} with ${RUN_JUDGE[run.judge]}`;
+  const failedNote = run.failed ? ` (${run.failed.toLocaleString()} failed)` : '';
+  let status: string;
+  let tone: RunLine['tone'];
+  if (run.status === 'done') [status, tone] = [`Done${failedNote}`, run.failed ? 'warn' : 'ok'];
+  else if (run.status === 'failed') [status, tone] = [`Failed${run.error ? `: ${run.error}` : ''}`, 'bad'];
+  else if (run.status === 'canceled') [status, tone] = [`Canceled${failedNote}`, 'warn'];
+  else if (run.error) [status, tone] = [`Waiting: ${run.error}`, 'warn'];
+  else [status, tone] = [run.status === 'queued' ? 'Queued' : 'Running', 'busy'];
+  return { when: formatWhen(run.createdAt), what, value: run.total ? finished / run.total : 1, count: `${finished.toLocaleString()} of ${run.total.toLocaleString()}`, status, tone };
+}
+
+/** A run's row: when, what, a progress bar with its count, the status, and Cancel while it runs. */
+function runRow(run: RunRecord): { row: HTMLElement; update(run: RunRecord | undefined, error?: string): void } {
+  const when = h('span', { class: 'run-when' });
+  const what = h('span', { class: 'run-what' });
   const bar = h('progress', { attrs: { max: '1', value: '0' } });
-  const text = h('span', { class: 'status', attrs: { role: 'status' } });
+  const count = h('span', { class: 'run-count' });
+  const status = h('span', { class: 'status', attrs: { role: 'status' } });
   const cancel = h('button', { text: 'Cancel', attrs: { type: 'button' } });
-  const row = h('div', { class: 'toolbar run', attrs: { 'data-run': run.id } }, [bar, text, cancel]);
-  host.prepend(row);
+  const row = h('div', { class: 'run', attrs: { 'data-run': run.id } }, [when, what, h('span', { class: 'run-progress' }, [bar, count]), status, cancel]);
   cancel.addEventListener('click', async () => {
     cancel.disabled = true;
     await sendRunMessage({ type: 'dashboard-cancel-run', runId: run.id });
   });
-  const show = (r: RunRecord | undefined, error?: string) => {
+  const update = (r: RunRecord | undefined, error?: string) => {
     if (!r) {
-      text.textContent = error ?? 'The run is gone.';
+      status.textContent = error ?? 'The run is gone.';
+      status.className = 'status bad';
+      cancel.hidden = true;
       return;
     }
-    const p = runProgress(r);
-    bar.value = p.value;
-    text.textContent = p.text;
+    const line = runLine(r);
+    when.textContent = line.when;
+    what.textContent = line.what;
+    bar.value = line.value;
+    count.textContent = line.count;
+    status.textContent = line.status;
+    status.className = `status ${line.tone}`;
     row.dataset.status = r.status;
-    if (TERMINAL.has(r.status)) cancel.remove();
+    cancel.hidden = TERMINAL.has(r.status);
   };
-  show(run);
-  return followRun(run.id, show);
+  update(run);
+  return { row, update };
+}
+
+/** A run's row that follows it until it ends; resolves with the last state. */
+export function runMonitor(run: RunRecord, host: HTMLElement): Promise<RunRecord | undefined> {
+  const { row, update } = runRow(run);
+  host.prepend(row);
+  return followRun(run.id, update);
 }
 
 export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
@@ -148,8 +196,9 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       status.className = 'status bad';
       return;
     }
-    status.textContent = `Started: ${messageKeys.length} replies.`;
+    status.textContent = `Started: ${messageKeys.length.toLocaleString()} ${messageKeys.length === 1 ? 'reply' : 'replies'}.`;
     status.className = 'status ok';
+    runs.querySelector('#no-runs')?.remove();
     void runMonitor(run, runs);
   }
 
@@ -160,7 +209,8 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
   void ctx.state.db.runs.orderBy('createdAt').reverse().limit(20).toArray().then((list) => {
     for (const run of list.reverse()) {
       if (!TERMINAL.has(run.status)) void runMonitor(run, runs);
-      else runs.prepend(h('div', { class: 'toolbar run', attrs: { 'data-run': run.id, 'data-status': run.status } }, [h('span', { text: `${new Date(run.createdAt).toLocaleString()} · ${runProgress(run).text}` })]));
+      else runs.prepend(runRow(run).row);
     }
+    if (!list.length) runs.replaceChildren(h('p', { class: 'muted', attrs: { id: 'no-runs' }, text: 'No runs yet: a re-score or an import’s scoring shows here, with its progress.' }));
   });
 }

@@ -1,6 +1,8 @@
 // Export formats, one record at a time so any writer can stream them: JSONL (the research
 // format), CSV (one row per flag, for spreadsheets), a Markdown report of one conversation, and a
 // ShareGPT-style view ({conversations: [{from, value}]}) for existing analysis code.
+import { MOVES_BY_ID } from '../taxonomy.ts';
+import type { MoveId } from '../schemas.ts';
 import { ExportRecord } from './record.ts';
 
 /**
@@ -116,7 +118,14 @@ function inline(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1').trim();
 }
 
-/** A readable report of one conversation: each message, and under each reply its flags. */
+/** A move's reader-facing name (the taxonomy's), for the report; the id when the taxonomy lacks it. */
+function moveTitle(move: MoveId): string {
+  return MOVES_BY_ID[move]?.name ?? move;
+}
+
+const SUPPORT_WORDS: Record<string, string> = { supported: 'backed up in the reply', weak: 'weakly backed up', unsupported: 'not backed up', requested: 'asked for by the user' };
+
+/** A readable report of one conversation: each message, and under each reply its flags (moves by their names). */
 export function toMarkdown(record: ExportRecord): string {
   const c = record.conversation;
   const out: string[] = [];
@@ -137,7 +146,7 @@ export function toMarkdown(record: ExportRecord): string {
       out.push(`**Score ${score.score}/100** by ${inline(judge)} (prompt ${inline(score.judge.prompt_version)}, taxonomy ${inline(score.judge.taxonomy_version)}): ${score.flags.length} flag${score.flags.length === 1 ? '' : 's'}`, '');
       for (const flag of score.flags) {
         const label = flag.label ? ` — you ${flag.label.verdict}d${flag.label.note ? `: ${inline(flag.label.note)}` : ''}` : '';
-        out.push(`- **${flag.move}** (${flag.support}, severity ${flag.severity}): “${inline(flag.quote)}” — ${inline(flag.rationale)}${flag.would_support ? ` _Would support it:_ ${inline(flag.would_support)}` : ''}${label}`);
+        out.push(`- **${inline(moveTitle(flag.move))}** (${SUPPORT_WORDS[flag.support] ?? flag.support}, severity ${flag.severity} of 3): “${inline(flag.quote)}” — ${inline(flag.rationale)}${flag.would_support ? ` _Would support it:_ ${inline(flag.would_support)}` : ''}${label}`);
       }
       if (score.flags.length > 0) out.push('');
     }

@@ -5,7 +5,9 @@
 // in the same run. Medians over RUNS page loads. Scores are not seeded: the list and its filters
 // read conversations' summaries only.
 import type { Page, Worker } from 'playwright-core';
+import { rmSync } from 'node:fs';
 import { launchExtension } from '../e2e/harness.ts';
+import { EXPORT_PAGE, withExportPage } from './with-export-page.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const REPLIES_PER_CONVERSATION = 10;
@@ -161,18 +163,18 @@ async function peakHeap<T>(page: Page, run: () => Promise<T>): Promise<{ result:
 }
 
 /**
- * The dashboard's export (research zip, as the Export button writes it, into a byte counter)
- * against raw cursors reading the same rows, alternating, `runs` times each after a warm-up of
- * each; medians, heap peaks sampled from outside.
+ * The dashboard's export (research zip, the pipeline the Export button runs, into a byte counter,
+ * on the bench-only page of with-export-page.ts) against raw cursors reading the same rows,
+ * alternating, `runs` times each after a warm-up of each; medians, heap peaks sampled from outside.
  */
-async function benchExport(page: Page, base: string, runs: number): Promise<void> {
-  await page.goto(base);
+async function benchExport(page: Page, extensionId: string, runs: number): Promise<void> {
+  await page.goto(`chrome-extension://${extensionId}/${EXPORT_PAGE}`);
   const deadline = Date.now() + 120_000;
-  while (!(await page.evaluate('Boolean(globalThis.unspunDashboard)'))) {
-    if (Date.now() > deadline) throw new Error('the dashboard did not load');
+  while (!(await page.evaluate('Boolean(globalThis.unspunBench)'))) {
+    if (Date.now() > deadline) throw new Error('the export bench page did not load');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const exportOnce = () => peakHeap(page, () => page.evaluate(`globalThis.unspunDashboard.measureExport(${EXPORT_CONVERSATIONS})`) as Promise<{ ms: number; bytes: number; records: number }>);
+  const exportOnce = () => peakHeap(page, () => page.evaluate(`globalThis.unspunBench.measureExport(${EXPORT_CONVERSATIONS})`) as Promise<{ ms: number; bytes: number; records: number }>);
   const readOnce = () => peakHeap(page, () => page.evaluate(PLAIN_EXPORT_READ(EXPORT_CONVERSATIONS)) as Promise<{ ms: number; rows: number; bytes: number }>);
   await exportOnce();
   await readOnce();
@@ -213,7 +215,8 @@ async function seed(sw: Worker): Promise<void> {
 }
 
 export async function benchDashboard(runs = 5): Promise<void> {
-  const ext = await launchExtension();
+  const extensionDir = await withExportPage();
+  const ext = await launchExtension({ extensionDir });
   try {
     console.log(`\nDashboard at archive scale (real Chromium, median of ${runs} page loads; plain IndexedDB = raw cursors on the same index, same page, same run)`);
     await seed(ext.sw);
@@ -225,7 +228,7 @@ export async function benchDashboard(runs = 5): Promise<void> {
       ['site + flagged only', '#site=claude&flagged=1', 'site-flagged'],
       ['rare move (1%), a scan', '#move=straw-man', 'move'],
     ];
-    await benchExport(page, base, runs);
+    await benchExport(page, ext.extensionId, runs);
     if (process.env.BENCH_DASHBOARD_EXPORT_ONLY) return;
     await dashboardSample(page, base);
     const scroll = (await page.evaluate(SCROLL(40))) as { times: number[]; rowsInDom: number[]; loaded: number };
@@ -250,6 +253,7 @@ export async function benchDashboard(runs = 5): Promise<void> {
     }
   } finally {
     await ext.close();
+    rmSync(extensionDir, { recursive: true, force: true });
   }
 }
 

@@ -179,7 +179,8 @@ describe('dashboard', () => {
     await page.selectOption('select[name="judge"]', 'offline');
     await page.click('#rescore-selected');
     await page.waitForSelector('.run[data-status="done"]', { timeout: 30_000 });
-    expect(await page.locator('.run[data-status="done"] .status').textContent()).toContain('2 of 2');
+    expect(await page.locator('.run[data-status="done"] .run-count').textContent()).toBe('2 of 2');
+    expect(await page.locator('.run[data-status="done"] .status').textContent()).toBe('Done');
     await shot('rescore');
     const stored = await ext.sw.evaluate(async () => {
       const { db } = (globalThis as unknown as { unspun: { db: { rescores: { toArray(): Promise<{ judgeKey: string; messageKey: string }[]> } } } }).unspun;
@@ -201,8 +202,8 @@ describe('dashboard', () => {
     await page.waitForSelector('.review-item', { timeout: 30_000 });
     expect(await page.locator('#export-review-list').textContent()).toContain('The first 25 of 60');
     // Redaction is on by default: ids are pseudonymous and the page URL (it holds the site id) is left out.
-    expect(await page.locator('.review-item .muted').first().textContent()).toMatch(/id c_[0-9a-f]{32}/);
-    const reviewedIds = (await page.locator('.review-item .muted').allTextContents()).slice(0, 2).map((t) => /id (c_[0-9a-f]{32})/.exec(t)![1]!);
+    expect(await page.locator('.review-item p.muted').first().textContent()).toMatch(/id in the file: c_[0-9a-f]{32}/);
+    const reviewedIds = (await page.locator('.review-item p.muted').allTextContents()).slice(0, 2).map((t) => /id in the file: (c_[0-9a-f]{32})/.exec(t)![1]!);
     await page.locator('.review-item input[type="checkbox"]').first().uncheck();
     await shot('export-review');
     await page.locator('input[name="to-disk"]').uncheck().catch(() => undefined);
@@ -236,8 +237,8 @@ describe('dashboard', () => {
     await page.selectOption('select[name="import-judge"]', 'offline');
     await page.setInputFiles('input[name="import-file"]', resolve('test/fixtures/exports/chatgpt-conversations.json'));
     await page.click('#import-go');
-    await page.waitForSelector('#export-panel .run[data-status="done"]', { timeout: 60_000 });
-    expect(await page.locator('#import-status').textContent()).toMatch(/Imported \d+ conversation/);
+    await page.waitForSelector('#import-panel[data-import-done]', { timeout: 60_000 });
+    expect(await page.locator('#import-status').textContent()).toMatch(/^Done: imported 3 conversations/);
     await shot('import');
     const imported = await ext.sw.evaluate(async () => {
       const { db } = (globalThis as unknown as { unspun: { db: Record<string, { toArray(): Promise<Record<string, unknown>[]> }> } }).unspun;

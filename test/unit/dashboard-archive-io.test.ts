@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ExportRecord } from '../../shared/export/record.ts';
 import { importRecords, type ImportFormat } from '../../shared/import/index.ts';
 import { archiveRecords, storeImported, WAITING_FOR_IMPORT_RUN } from '../../extension/dashboard/archive-io.ts';
-import { exportChunks } from '../../extension/dashboard/export-view.ts';
+import { exportChunks } from '../../extension/dashboard/export-pipeline.ts';
 import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
 
 let db: UnspunDb;

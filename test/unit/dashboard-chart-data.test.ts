@@ -1,6 +1,6 @@
 // Chart data shaping and the two-judge comparison: pure functions, table tests.
 import { describe, expect, it } from 'vitest';
-import { agreementByJudge, agreementSeries, bucketOf, movesOverTime, ratePer10k, scoreDistribution, UNKNOWN_MODEL, type ChartReply, type LabelledSpan } from '../../extension/dashboard/chart-data.ts';
+import { agreementByJudge, agreementSeries, bucketOf, chartPlan, continuousBuckets, MAX_FILLED_BUCKETS, hasData, judgeName, MIN_LINE_BUCKETS, movesOverTime, ratePer10k, scoreDistribution, UNKNOWN_MODEL, type ChartReply, type LabelledSpan } from '../../extension/dashboard/chart-data.ts';
 import { compareFlags } from '../../extension/dashboard/compare.ts';
 
 const D = Date.UTC(2026, 10, 2); // a Monday
@@ -30,6 +30,18 @@ describe('chart data', () => {
     });
     expect(movesOverTime(rows, 'model', 'week').datasets).toEqual([{ label: UNKNOWN_MODEL, data: [4] }, { label: 'A', data: [3] }]);
     expect(movesOverTime([], 'site', 'day')).toEqual({ labels: [], datasets: [] });
+  });
+
+  it('a quiet day between two days with flags is drawn as zero, not skipped by the axis', () => {
+    const gap: ChartReply[] = [rows[0]!, { ...rows[0]!, capturedAt: D + 3 * DAY }];
+    expect(movesOverTime(gap, 'site', 'day')).toEqual({ labels: ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'], datasets: [{ label: 'chatgpt', data: [2, 0, 0, 2] }] });
+    expect(continuousBuckets(['2026-11-02', '2026-11-16'], 'week')).toEqual(['2026-11-02', '2026-11-09', '2026-11-16']);
+    expect(continuousBuckets(['2026-11-02'], 'day')).toEqual(['2026-11-02']);
+    expect(continuousBuckets([], 'day')).toEqual([]);
+    // Years apart per day: only the days with data, not thousands of empty ones.
+    const far = ['2020-01-01', '2026-01-01'];
+    expect(continuousBuckets(far, 'day')).toEqual(far);
+    expect(MAX_FILLED_BUCKETS).toBeGreaterThan(90);
   });
 
   it('rate per 10k characters: long replies do not dominate', () => {
@@ -64,8 +76,8 @@ describe('chart data', () => {
       { judge: 'offline', move: 'flattery', agree: 1, disagree: 1, precision: 0.5 },
     ]);
     expect(agreementSeries(cells)).toEqual({
-      labels: ['bandwagon', 'flattery'],
-      datasets: [{ label: 'anthropic:haiku', data: [Number.NaN, 100] }, { label: 'offline', data: [0, 50] }],
+      labels: ['Bandwagon', 'Flattery'],
+      datasets: [{ label: 'judge model (haiku)', data: [Number.NaN, 100] }, { label: 'offline detector', data: [0, 50] }],
     });
     expect(agreementByJudge([], [])).toEqual([]);
   });
@@ -84,5 +96,55 @@ describe('compareFlags', () => {
   ])('%s', (_name, a, b, agreement, both, onlyA, onlyB) => {
     const c = compareFlags(a, b);
     expect([c.agreement, c.both.length, c.onlyA.length, c.onlyB.length]).toEqual([agreement, both, onlyA, onlyB]);
+  });
+});
+
+describe('how each chart is drawn (chartPlan)', () => {
+  const series = (labels: string[], ...data: number[][]) => ({ labels, datasets: data.map((d, i) => ({ label: `g${i}`, data: d })) });
+  it.each([
+    ['one day over time: bars, not a lone dot', 'over-time', series(['2026-11-01'], [3]), { type: 'bar', integerAxis: true }],
+    ['two days over time: still bars', 'over-time', series(['2026-11-01', '2026-11-02'], [3, 1]), { type: 'bar', integerAxis: true }],
+    ['three days or more: a line', 'over-time', series(['a', 'b', 'c'], [1, 0, 2]), { type: 'line', integerAxis: true }],
+    ['score counts: whole-number ticks', 'scores', series(['0–9', '10–19'], [1, 0]), { type: 'bar', integerAxis: true }],
+    ['a rate is not a count', 'rate', series(['chatgpt'], [2.5]), { type: 'bar', integerAxis: false }],
+    ['a rate of zero is still drawn (a site with no flags)', 'rate', series(['chatgpt'], [0]), { type: 'bar', integerAxis: false }],
+    ['agreement of 0% is drawn', 'agreement', series(['Flattery'], [0]), { type: 'bar', integerAxis: false }],
+  ] as const)('%s', (_name, kind, s, plan) => {
+    expect(chartPlan(kind, s)).toEqual(plan);
+  });
+
+  it.each([
+    ['no days over time', 'over-time', series([])],
+    ['days with no flags at all', 'over-time', series(['a', 'b'], [0, 0])],
+    ['no scored conversation for the rate', 'rate', series([], [])],
+    ['no scored reply in any band', 'scores', series(['0–9', '10–19'], [0, 0])],
+    ['no labels', 'agreement', series([])],
+    ['labels on spans no judge flagged', 'agreement', series(['Flattery'], [Number.NaN])],
+  ] as const)('nothing to draw (%s): words instead of an empty grid', (_name, kind, s) => {
+    const plan = chartPlan(kind, s);
+    expect(plan.empty).toMatch(/^No /);
+  });
+
+  it('the line starts at MIN_LINE_BUCKETS buckets', () => {
+    expect(MIN_LINE_BUCKETS).toBe(3);
+    expect(hasData(series(['a'], [Number.NaN]))).toBe(false);
+    expect(hasData(series(['a'], [0, 1]))).toBe(true);
+  });
+
+  it('names judges in words', () => {
+    expect(judgeName('offline')).toBe('offline detector');
+    expect(judgeName('anthropic:claude-haiku-4-5')).toBe('judge model (claude-haiku-4-5)');
+    expect(judgeName('other')).toBe('other');
+  });
+
+  it('movesOverTime on one day of data has one bucket, so chartPlan draws bars', () => {
+    const day = Date.UTC(2026, 10, 1, 10);
+    const rows: ChartReply[] = [
+      { site: 'chatgpt', capturedAt: day, chars: 100, score: 40, flagCount: 2 },
+      { site: 'claude', capturedAt: day + 3_600_000, chars: 100, score: 10, flagCount: 1 },
+    ];
+    const s = movesOverTime(rows, 'site', 'day');
+    expect(s.labels).toEqual(['2026-11-01']);
+    expect(chartPlan('over-time', s).type).toBe('bar');
   });
 });

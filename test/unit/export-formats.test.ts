@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exportScore, newRecord } from '#shared/export/build';
+import { MOVE_IDS } from '#shared/schemas';
+import { MOVES_BY_ID } from '#shared/taxonomy';
 import { CSV_COLUMNS, csvCell, csvHeader, csvRows, toJsonlLine, toMarkdown, toShareGpt } from '#shared/export/formats';
 import { buildManifest, createExportStats, createFileHasher, ExportManifest, sha256HexOfBuffer } from '#shared/export/manifest';
 import type { ExportRecord } from '#shared/export/record';
@@ -135,8 +137,19 @@ describe('Markdown report', () => {
     expect(md).toContain('## 2. Assistant (gpt-4o)');
     expect(md).toContain('> Great question! =SUM(A1) "quoted", and\n> Everyone knows it.');
     expect(md).toContain('**Score 42/100** by anthropic claude-haiku (prompt judge-3, taxonomy 2026-11-23.1): 2 flags');
-    expect(md).toContain('- **flattery** (unsupported, severity 2): “Great question!” — Praises, instead of answering. — you disagreed: it was, a good question');
+    expect(md).toContain('- **Flattery** (not backed up, severity 2 of 3): “Great question!” — Praises, instead of answering. — you disagreed: it was, a good question');
     expect(md).toContain('_Would support it:_ + a source');
+  });
+
+  it('names every move by its human name, never by its raw id', () => {
+    for (const move of MOVE_IDS) {
+      const record = sampleRecord();
+      const flag = record.messages[1]!.scores![0]!.flags[0]!;
+      flag.move = move;
+      const md = toMarkdown(record);
+      expect(md).toContain(`- **${MOVES_BY_ID[move].name.replace(/([\\`*_[\]<>|])/g, '\\$1')}** (`);
+      if (move.includes('-')) expect(md).not.toContain(move);
+    }
   });
 });
 
