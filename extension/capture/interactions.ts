@@ -72,9 +72,12 @@ export function startInteractions({ events, layer, card, place, doc = document }
   events.addEventListener(doc, 'mousemove', (event) => {
     if (hoverFrame !== null) return;
     const { clientX, clientY } = event;
+    // Read the path now: once dispatch is over, composedPath() is empty, so inside the frame the
+    // pointer never counted as over the card and an unpinned card closed under the pointer.
+    const overCard = event.composedPath().includes(card.host);
     hoverFrame = events.requestAnimationFrame(() => {
       hoverFrame = null;
-      if (event.composedPath().includes(card.host)) return;
+      if (overCard) return;
       const hit = flagAtPoint(layer, doc, clientX, clientY);
       if (hit === hovered) return;
       hovered = hit;
