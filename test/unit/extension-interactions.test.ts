@@ -24,7 +24,7 @@ function setup() {
     } as unknown as Range;
     return { flag: f, range, messageId };
   };
-  const experts = drawnAt(flag('unsupported-authority', 'Experts agree'), 0, 13);
+  const experts = drawnAt(flag('unsourced-authority', 'Experts agree'), 0, 13);
   const agree = drawnAt(flag('bandwagon', 'agree'), 8, 13);
   const onlyWay = drawnAt(flag('false-dilemma', 'the only way'), 22, 34);
   const drawn = [experts, agree, onlyWay];
@@ -120,7 +120,7 @@ describe('interactions', () => {
   it('a click on overlapping flags offers a choice, and the chosen one opens pinned', () => {
     const { document, calls, fire } = setup();
     fire(document, 'click', { clientX: 10, clientY: 5 });
-    expect(calls).toEqual(['active bandwagon', 'picker bandwagon unsupported-authority', 'active unsupported-authority', 'card unsupported-authority pinned']);
+    expect(calls).toEqual(['active bandwagon', 'picker bandwagon unsourced-authority', 'active unsourced-authority', 'card unsourced-authority pinned']);
   });
 
   it('clicks and moves inside the card are the card’s own', () => {
