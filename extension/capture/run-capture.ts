@@ -11,6 +11,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from 'wxt/browser';
 import { sendToBackground, type ScoreReady, type StatusResponse } from '../messages.ts';
+import { changedSettings } from '../settings.ts';
 import { queryFirst } from '../sites/query.ts';
 import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-settings.ts';
 import type { SiteAdapter } from '../sites/types.ts';
@@ -200,7 +201,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (area !== 'local') return;
     if (SITE_STATE_KEYS.some((k) => k !== 'siteHealth' && k in changes)) void refreshSiteSwitch();
-    if (!('enabled' in changes)) return;
+    if (!changedSettings(changes).has('enabled')) return;
     resetConversation(conversationId);
     changed.requireFull();
     if (changes.enabled?.newValue !== false) scheduler.schedule(0);
