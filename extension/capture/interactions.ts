@@ -4,7 +4,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { Box, FlagCard } from '../ui/card.ts';
 import type { DrawnFlag, HighlightLayer } from '../ui/highlights.ts';
-import type { CardPlace } from './reply-view.ts';
+import { sameSpot, type CardPlace } from './reply-view.ts';
 
 type Layer = Pick<HighlightLayer, 'at' | 'allAt' | 'count' | 'setActive'>;
 
@@ -21,14 +21,6 @@ export interface InteractionOptions {
 
 const within = (rects: Iterable<Box & { right: number; bottom: number }>, x: number, y: number): boolean =>
   Array.from(rects).some((r) => x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1);
-
-const sameSpot = (a: Range, b: Range): boolean => {
-  try {
-    return a.compareBoundaryPoints(Range.START_TO_START, b) === 0 && a.compareBoundaryPoints(Range.END_TO_END, b) === 0;
-  } catch {
-    return false;
-  }
-};
 
 /** The caret position under a point: the standard API, else Chrome's older one. */
 function caretAt(doc: Document, x: number, y: number): { node: Node; offset: number } | null {

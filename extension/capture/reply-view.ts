@@ -46,7 +46,8 @@ interface ReplyState {
   drawnText?: string;
 }
 
-const sameSpot = (a: Range, b: Range): boolean => {
+/** Two ranges over the same text (the same flag drawn twice, or one move found by two rules). */
+export const sameSpot = (a: Range, b: Range): boolean => {
   try {
     return a.compareBoundaryPoints(Range.START_TO_START, b) === 0 && a.compareBoundaryPoints(Range.END_TO_END, b) === 0;
   } catch {
