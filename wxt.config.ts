@@ -1,9 +1,27 @@
 import { defineConfig } from 'wxt';
 
+/**
+ * Shared chunks are named after their entry module. compromise's package entry is `src/three.js`
+ * (its third, fullest build), so the lazily loaded name finder came out as `chunks/three-*.js`.
+ * Name it after the library instead; every other chunk keeps WXT's pattern, and the splitting
+ * itself is untouched (same chunks, same bytes).
+ */
+export function chunkFileName(chunk: { name: string; facadeModuleId: string | null }): string {
+  if (chunk.facadeModuleId && /[\\/]node_modules[\\/]compromise[\\/]/.test(chunk.facadeModuleId)) return 'chunks/compromise-[hash].js';
+  return 'chunks/[name]-[hash].js';
+}
+
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   manifestVersion: 3,
+  hooks: {
+    'vite:build:extendConfig': (_entrypoints, config) => {
+      const output = config.build?.rollupOptions?.output;
+      // Only the multi-page group (popup, options, dashboard, side panel) splits into chunks.
+      if (output && !Array.isArray(output) && typeof output.chunkFileNames === 'string') output.chunkFileNames = chunkFileName;
+    },
+  },
   zip: { excludeSources: ['.output/**', 'node_modules/**', '.git/**', 'test-results/**'] },
   manifest: ({ browser }) => ({
     name: 'Unspun',

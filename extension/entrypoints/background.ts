@@ -1,7 +1,7 @@
 // Thin entrypoint: wires the background service to the browser (messages, alarms, storage).
 import { createBackgroundService } from '../background/service.ts';
 import { createDb } from '../db/schema.ts';
-import { loadSettings, saveSettings } from '../settings.ts';
+import { changedSettings, loadSettings, saveSettings } from '../settings.ts';
 import { RETRY_ALARM_MINUTES } from '../scoring/retry.ts';
 import { loadSiteState } from '../sites/site-settings.ts';
 import { startReader } from '../background/reader.ts';
@@ -49,9 +49,11 @@ export default defineBackground(() => {
   });
 
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && ('token' in changes || 'proxyUrl' in changes || 'enabled' in changes)) {
+    if (area !== 'local') return;
+    const changed = changedSettings(changes);
+    if (changed.has('token') || changed.has('proxyUrl') || changed.has('enabled')) {
       void service.queue.drain({ force: true });
-      if ('token' in changes || 'proxyUrl' in changes) void service.refreshDisabledSites();
+      if (changed.has('token') || changed.has('proxyUrl')) void service.refreshDisabledSites();
     }
   });
 

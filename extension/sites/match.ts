@@ -1,25 +1,35 @@
-// Chrome match patterns ("https://chatgpt.com/*", "http://127.0.0.1/demo*") as URL tests, so the
-// one content script can pick the adapter whose `matches` brought it onto this page.
-// A pattern without a port matches every port (as Chrome does for content scripts).
+// Which adapter brought the one content script onto this page: the page URL tested against each
+// adapter's `matches`, with WXT's match-pattern parser (@webext-core/match-patterns), the same
+// grammar the manifest uses. A pattern has no port, so it matches every port, as Chrome does for
+// content scripts; the path is tested against the URL's pathname.
+import { MatchPattern } from 'wxt/utils/match-patterns';
 
-const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+const parsed = new Map<string, MatchPattern>();
 
-export function matchPatternToRegExp(pattern: string): RegExp {
-  const m = /^(\*|https?|wss?|file):\/\/(\*|(?:\*\.)?[^/*:]+)(\/.*)$/.exec(pattern);
-  if (!m) throw new Error(`not a match pattern: ${pattern}`);
-  const [, scheme, host, path] = m as unknown as [string, string, string, string];
-  const schemeRe = scheme === '*' ? 'https?' : escape(scheme);
-  const hostRe = host === '*' ? '[^/:]+' : host.startsWith('*.') ? `(?:[^/:]+\\.)?${escape(host.slice(2))}` : escape(host);
-  const pathRe = path.split('*').map(escape).join('.*');
-  return new RegExp(`^${schemeRe}://${hostRe}(?::\\d+)?${pathRe}$`);
+/** The parsed pattern; throws `InvalidMatchPattern` (with the reason) for one the manifest would refuse. */
+export function parseMatchPattern(pattern: string): MatchPattern {
+  let p = parsed.get(pattern);
+  if (!p) {
+    p = new MatchPattern(pattern);
+    parsed.set(pattern, p);
+  }
+  return p;
 }
 
-export function urlMatches(patterns: readonly string[], url: string): boolean {
-  return patterns.some((p) => matchPatternToRegExp(p).test(url));
+/** Whether any of the patterns matches the URL; a string that is not a URL matches none. */
+export function urlMatches(patterns: readonly string[], url: string | URL): boolean {
+  let href: string;
+  try {
+    href = new URL(url).href;
+  } catch {
+    return false;
+  }
+  // Always a string: given a URL object, the library tests `instanceof Location`, which throws
+  // where there is no Location (a service worker, Node).
+  return patterns.some((p) => parseMatchPattern(p).includes(href));
 }
 
 /** The first registered adapter whose patterns match the URL. */
 export function adapterForUrl<A extends { matches: readonly string[] }>(adapters: readonly A[], url: string): A | undefined {
-  const bare = url.replace(/#.*$/, '');
-  return adapters.find((a) => urlMatches(a.matches, bare));
+  return adapters.find((a) => urlMatches(a.matches, url));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSiteHealth, type HealthCheck, type HealthState } from '../../extension/capture/site-health.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
-import { adapterForUrl, matchPatternToRegExp } from '../../extension/sites/match.ts';
+import { adapterForUrl, parseMatchPattern, urlMatches } from '../../extension/sites/match.ts';
 import { siteOffReason } from '../../extension/sites/site-settings.ts';
 
 function monitor() {
@@ -106,8 +106,31 @@ describe('match patterns', () => {
     ['https://*.google.com/*', 'https://gemini.google.com/app', true],
     ['https://*.google.com/*', 'https://google.com/', true],
     ['*://claude.ai/*', 'https://claude.ai/chat/x', true],
+    // What the library's grammar adds over the old hand-written one:
+    ['<all_urls>', 'https://any.example/x', true],
+    ['<all_urls>', 'chrome-extension://abc/popup.html', false],
+    ['*://*/*', 'http://localhost:5173/demo', true],
+    ['*://claude.ai/*', 'ws://claude.ai/socket', false],
+    ['file:///*/fixtures/*', 'file:///home/me/fixtures/chat.html', true],
+    ['file:///*/fixtures/*', 'https://fixtures.example/fixtures/chat.html', false],
+    ['https://*.google.com/*', 'https://evilgoogle.com/', false],
+    ['https://chatgpt.com/c/*', 'https://chatgpt.com/g/c/abc', false],
+    ['https://chatgpt.com/*', 'not a url', false],
   ] as const)('%s vs %s → %s', (pattern, url, expected) => {
-    expect(matchPatternToRegExp(pattern).test(url)).toBe(expected);
+    expect(urlMatches([pattern], url)).toBe(expected);
+  });
+
+  it.each([
+    ['https://chatgpt.com', /Incorrect format/],
+    ['gopher://chatgpt.com/*', /not a valid protocol/],
+    ['http://127.0.0.1:8787/*', /cannot include a port/],
+    ['https://chat*.example/*', /wildcard/],
+  ])('refuses %s with the reason', (pattern, reason) => {
+    expect(() => parseMatchPattern(pattern)).toThrow(reason);
+  });
+
+  it('takes a URL object too, where there is no Location (service worker, Node)', () => {
+    expect(urlMatches(['https://claude.ai/*'], new URL('https://claude.ai/chat/x'))).toBe(true);
   });
 
   it('picks the first adapter whose patterns match, ignoring the fragment', () => {
@@ -115,6 +138,7 @@ describe('match patterns', () => {
     const b = { id: 'b', matches: ['https://b.test/*'] };
     expect(adapterForUrl([a, b], 'https://b.test/x#frag')?.id).toBe('b');
     expect(adapterForUrl([a, b], 'https://c.test/')).toBeUndefined();
+    expect(adapterForUrl([{ id: 'demo', matches: ['http://127.0.0.1/demo*'] }], 'http://127.0.0.1:8787/pair#/demo')).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { SITES } from '../../extension/sites/index.ts';
-import { adapterForUrl, matchPatternToRegExp } from '../../extension/sites/match.ts';
+import { adapterForUrl, parseMatchPattern } from '../../extension/sites/match.ts';
 import { SITE_IDS } from '../../extension/sites/types.ts';
 import { listFixtures } from '../helpers/site-fixtures.ts';
 
@@ -31,7 +31,7 @@ describe('site registry', () => {
     const adapter = SITES[id];
     expect(adapter.name.length).toBeGreaterThan(0);
     expect(adapter.matches.length).toBeGreaterThan(0);
-    for (const pattern of adapter.matches) expect(() => matchPatternToRegExp(pattern)).not.toThrow();
+    for (const pattern of adapter.matches) expect(() => parseMatchPattern(pattern)).not.toThrow();
     for (const key of REQUIRED) expect(adapter.selectors[key]?.length, `${id}.selectors.${key}`).toBeGreaterThan(0);
   });
 
