@@ -44,6 +44,8 @@ async function* titlesDropped(records: AsyncIterable<ExportRecord>): AsyncGenera
 }
 
 export interface ExportHooks {
+  /** Research zip extras: SemEval PTC span files, per-move kappa between judges (shared/export/research.ts). */
+  research?: { ptc?: boolean; agreement?: boolean };
   onProgress(done: number): void;
   onError(where: string, message: string): void;
   filters: Record<string, unknown>;
@@ -58,6 +60,8 @@ export async function* exportChunks(records: AsyncIterable<ExportRecord>, format
       filters: { ...hooks.filters, ...(redaction.dropTitles ? { titles: 'left out' } : {}) },
       redaction: { texts: redaction.texts, ids: redaction.ids, salt: redaction.salt, saltKind: redaction.ids ? 'per-export' : 'none', ...(redaction.findNames ? { findNames: redaction.findNames } : {}) },
       csv: true,
+      ...(hooks.research?.ptc ? { ptc: { techniques: 'ptc' as const } } : {}),
+      ...(hooks.research?.agreement ? { agreement: true } : {}),
       onProgress: hooks.onProgress,
       onError: hooks.onError,
     });

@@ -88,6 +88,13 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
   const redactIds = h('input', { attrs: { type: 'checkbox', name: 'pseudonymous', checked: '' } });
   const dropTitles = h('input', { attrs: { type: 'checkbox', name: 'drop-titles', checked: '' } });
   const toDisk = h('input', { attrs: { type: 'checkbox', name: 'to-disk' } });
+  const ptc = h('input', { attrs: { type: 'checkbox', name: 'ptc' } });
+  const agreement = h('input', { attrs: { type: 'checkbox', name: 'agreement' } });
+  const researchExtras = h('div', { class: 'toolbar', attrs: { 'data-research-extras': '' } }, [
+    h('span', { text: 'Also in the zip:' }),
+    h('label', { class: 'check' }, [ptc, document.createTextNode(' SemEval-2020 Task 11 spans (PTC format)')]),
+    h('label', { class: 'check' }, [agreement, document.createTextNode(' Agreement between judges (Cohen’s κ per move)')]),
+  ]);
   const hasPicker = typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
   toDisk.checked = hasPicker;
   toDisk.disabled = !hasPicker;
@@ -103,6 +110,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
   // Redaction is on by default for the research formats; a Markdown report to share is the reader's own call.
   format.addEventListener('change', () => {
     const research = format.value === 'zip' || format.value === 'csv';
+    researchExtras.hidden = format.value !== 'zip';
     redactTexts.checked = research || redactTexts.checked;
     redactIds.checked = research || redactIds.checked;
   });
@@ -160,6 +168,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       for await (const chunk of exportChunks(archiveRecords(db, keys), fmt, choice, {
         filters,
         version: browser.runtime.getManifest().version,
+        ...(fmt === 'zip' ? { research: { ptc: ptc.checked, agreement: agreement.checked } } : {}),
         onProgress: (done) => {
           bar.value = done / keys.length;
           status.textContent = `Exporting: ${done} of ${plural(keys.length, 'conversation')}`;
@@ -192,6 +201,7 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       h('label', { class: 'check' }, [dropTitles, document.createTextNode(' Leave titles out of the file')]),
       h('label', { class: 'check' }, [toDisk, document.createTextNode(hasPicker ? ' Write straight to a file' : ' Write straight to a file (not offered by this browser)')]),
     ]),
+    researchExtras,
     h('div', { class: 'toolbar' }, [review, go, bar]),
     status,
     reviewBox,

@@ -146,3 +146,17 @@ describe('exportChunks with titles left out', () => {
     expect(zip).toContain('"titles": "left out"');
   });
 });
+
+describe('exportChunks research extras', () => {
+  it('adds the PTC files and the agreement table to the zip only when asked, redacted like the records', async () => {
+    const plain = await collect(exportChunks(records(record()), 'zip', choice(), hooks));
+    expect(plain).not.toContain('ptc/spans.txt');
+    expect(plain).not.toContain('agreement.csv');
+    const extra = await collect(exportChunks(records(record()), 'zip', choice(), { ...hooks, research: { ptc: true, agreement: true } }));
+    expect(extra).toContain('ptc/spans.txt');
+    expect(extra).toContain('ptc/index.tsv');
+    expect(extra).toMatch(/ptc\/articles\/article\d+\.txt/);
+    expect(extra).toContain('agreement.csv');
+    expect(extra).not.toContain('maria.lopez@example.com');
+  });
+});
