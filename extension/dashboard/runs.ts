@@ -49,6 +49,8 @@ export interface JudgesResponse {
 
 /** Proxy error codes that no retry can fix: the judge asked for is not set up on this proxy. */
 const NOT_CONFIGURED = new Set(['judge_unavailable', 'not_configured']);
+/** Statuses that say the request itself is wrong (not the proxy's state, nor the token: 401/403 wait for a re-pair). */
+const REFUSED = new Set([400, 413, 422]);
 
 // ---- the proxy's batch API --------------------------------------------------------------------
 
@@ -168,6 +170,13 @@ export function createRunService(deps: RunDeps) {
       if (error instanceof ProxyError && error.code && NOT_CONFIGURED.has(error.code)) {
         // Retrying cannot help until someone changes the proxy's settings: end the run now, saying why.
         run = { ...run, status: 'failed', error: notConfiguredText(error.message), updatedAt: now() };
+      } else if (error instanceof ProxyError && run.batchId && error.status === 404) {
+        // The proxy no longer has the chunk's job (deleted, or past its retention): send the chunk again.
+        const { batchId: _gone, ...rest } = run;
+        run = { ...rest, error: 'the proxy no longer had this part of the run; sending it again', updatedAt: now() };
+      } else if (error instanceof ProxyError && error.status !== undefined && REFUSED.has(error.status)) {
+        // The proxy refused the request itself: the same chunk would be refused on every poll, forever.
+        run = { ...run, status: 'failed', error: `The proxy refused this run: ${error.message}`, updatedAt: now() };
       } else {
         // The proxy is down or refused: keep the run; the next poll tries again.
         run = { ...run, error: errorText(error), updatedAt: now() };

@@ -109,6 +109,39 @@ describe('dashboard runs', () => {
     expect(await db.rescores.count()).toBe(0);
   });
 
+  it('a chunk the proxy refuses (400) fails the run at once with the reason, instead of resending it on every poll', async () => {
+    const keys = await seed(2);
+    let creates = 0;
+    // The proxy is real; the body is spoiled on the way (an empty reply), as a future schema mismatch would be.
+    const spoil: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/v1/score/batch') && typeof init?.body === 'string') {
+        creates++;
+        const body = JSON.parse(init.body) as { items: { reply: { text: string } }[] };
+        body.items[0]!.reply.text = '';
+        return fetch(input, { ...init, body: JSON.stringify(body) });
+      }
+      return fetch(input, init);
+    };
+    const service = createRunService({ db, loadSettings: async () => settings(), fetch: spoil });
+    const { run } = await service.start({ type: 'dashboard-start-run', kind: 'rescore', judge: 'offline', messageKeys: keys });
+    expect(run).toMatchObject({ status: 'failed' });
+    expect(run?.error).toMatch(/^The proxy refused this run: proxy answered 400/);
+    expect((await service.advance(run!.id))?.status).toBe('failed');
+    expect(creates).toBe(1);
+  });
+
+  it('a chunk whose job the proxy deleted is sent again, and the run still finishes', async () => {
+    const keys = await seed(3);
+    const service = createRunService({ db, loadSettings: async () => settings() });
+    const { run } = await service.start({ type: 'dashboard-start-run', kind: 'rescore', judge: 'offline', messageKeys: keys });
+    const deleted = await fetch(`${proxy.url}/v1/batches/${run!.batchId}`, { method: 'DELETE', headers: { authorization: `Bearer ${proxy.token}` } });
+    expect(deleted.status).toBe(200);
+    const next = await service.advance(run!.id);
+    expect(next?.batchId).toBeUndefined();
+    expect(next?.status).not.toBe('failed');
+    expect(await finish(service, run!.id)).toMatchObject({ status: 'done', done: 3, failed: 0 });
+  });
+
   it('asks the proxy which judges it has; says to start the proxy when it is down', async () => {
     const service = createRunService({ db, loadSettings: async () => settings() });
     expect(await service.handleMessage({ type: 'dashboard-judges' })).toMatchObject({ judges: { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured' }] } });
