@@ -156,6 +156,17 @@ for (const target of DB_TARGETS) {
       expect(record.messages[0]!.text.slice(flag.start, flag.end)).toBe(flag.quote);
     });
 
+    it('stores a record the extension already redacted exactly as sent (placeholders and all)', async () => {
+      const { studyId, researcherToken } = await createStudy();
+      const p = await join(studyId);
+      const sent = donationRecord({ n: 8, extra: 'Write to bob@example.com.' });
+      expect(sent.messages[0]!.text).toContain('[EMAIL]');
+      const res = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [sent] } });
+      expect(res.json.results[0].hash).toBe(`sha256:${createHash('sha256').update(JSON.stringify(sent)).digest('hex')}`);
+      const lines = (await call('GET', `/v1/studies/${studyId}/export`, { auth: researcherToken })).text.trim().split('\n');
+      expect(lines[1]).toBe(JSON.stringify(sent));
+    });
+
     it('refuses records outside the study terms or the schema, naming the field, and stores nothing', async () => {
       const { studyId } = await createStudy();
       const p = await join(studyId);
