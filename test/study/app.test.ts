@@ -417,6 +417,20 @@ for (const target of DB_TARGETS) {
       for (const c of consents) expect(c.conversations).toBe(byOwner[c.participant_id]);
     });
 
+    it('deletes the donations of a study once its retention after closing has passed', async () => {
+      const { studyId, researcherToken } = await createStudy({ retentionDays: 2 });
+      const p = await join(studyId);
+      await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${studyId}/close`, { auth: researcherToken });
+      const store = createStudyStore(database.db, () => now + 86_400_000);
+      await store.purgeExpired();
+      expect(await rowsOf(studyId)).toBe(1);
+      const later = createStudyStore(database.db, () => now + 3 * 86_400_000);
+      expect(await later.purgeExpired()).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf(studyId)).toBe(0);
+      expect(await later.participantCount(studyId)).toBe(0);
+    });
+
     it('applies each migration once', async () => {
       expect(await migrate(database.db)).toEqual([]);
     });
