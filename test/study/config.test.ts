@@ -61,3 +61,11 @@ describe('study server config', () => {
     expect(limiter.take('a')).toBe(0);
   });
 });
+
+describe('the example study file', () => {
+  it('is a valid study file', async () => {
+    const { StudyFile } = await import('#shared/api/study');
+    const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../proxy/study/example-study.json'), 'utf8'));
+    expect(StudyFile.safeParse(file).success).toBe(true);
+  });
+});
