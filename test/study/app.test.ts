@@ -9,6 +9,7 @@ import { ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { createStudyApp, type StudyApp } from '../../proxy/study/app.ts';
 import type { OpenDatabase } from '../../proxy/study/db.ts';
 import { migrate } from '../../proxy/study/migrations.ts';
+import { prepareRecords } from '../../proxy/study/prepare.ts';
 import { createRateLimiter } from '../../proxy/study/rate-limit.ts';
 import { donations, participants } from '../../proxy/study/schema.ts';
 import { createStudyStore } from '../../proxy/study/store.ts';
@@ -239,6 +240,18 @@ for (const target of DB_TARGETS) {
       expect(again.json.error.code).toBe('unknown_participant');
       const stats = StudyStats.parse((await call('GET', `/v1/studies/${studyId}/stats`, { auth: researcherToken })).json);
       expect(stats).toMatchObject({ participants: 0, donations: 0 });
+    });
+
+    it('stores nothing for a participant who withdrew while their donation was on its way', async () => {
+      const { studyId } = await createStudy();
+      const p = await join(studyId);
+      const store = createStudyStore(database.db, clock);
+      const study = (await store.getStudy(studyId))!;
+      const stale = (await store.participantBySecret(p.secret))!;
+      await store.withdraw(study, p.participantId);
+      const prepared = prepareRecords([donationRecord({ n: 1 })], study);
+      await expect(store.donate(study, stale, prepared)).rejects.toMatchObject({ status: 401, code: 'unknown_participant' });
+      expect(await rowsOf(studyId)).toBe(0);
     });
 
     it('lets the researcher delete one participant on request', async () => {
