@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsentExportRecord, CreatedStudy, JoinResponse, ManifestLine, StudyPublicInfo, StudyStats, WithdrawReceipt, type StudyFileInput } from '#shared/api/study';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { createStudyApp, type StudyApp } from '../../proxy/study/app.ts';
-import type { OpenDatabase } from '../../proxy/study/db.ts';
+import { type OpenDatabase, openDatabase } from '../../proxy/study/db.ts';
 import { migrate } from '../../proxy/study/migrations.ts';
 import { prepareRecords } from '../../proxy/study/prepare.ts';
 import { createRateLimiter } from '../../proxy/study/rate-limit.ts';
@@ -449,6 +449,19 @@ for (const target of DB_TARGETS) {
     });
 
     if (target.name === 'postgres') {
+      it('opens a read-only database (a read replica) for stats and exports without trying to migrate it', async () => {
+        const { studyId } = await createStudy();
+        const replica = await openDatabase({ kind: 'postgres', url: `${cluster!.url}?options=${encodeURIComponent('-c default_transaction_read_only=on')}` });
+        try {
+          const store = createStudyStore(replica.db, clock);
+          const study = (await store.getStudy(studyId))!;
+          expect((await store.stats(study)).donations).toBe(0);
+          await expect(store.createStudy({ ...STUDY, includeUserTurns: false, retentionDays: 1, reviewHours: 0 } as never, PUBLIC)).rejects.toThrow();
+        } finally {
+          await replica.close();
+        }
+      });
+
       it('answers 503 while the database is down, and serves again once it is back', async () => {
         const { studyId } = await createStudy();
         const p = await join(studyId);
