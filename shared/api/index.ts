@@ -12,7 +12,7 @@
 //   GET  /v1/stats                     stats.ts     StatsResponse
 //   POST /v1/pair/challenge|confirm|check  pairing.ts
 //   every error                        errors.ts    ErrorBody
-// The study server's routes (npm run study, /v1/studies/...) are in study.ts.
+// The study server's routes (npm run study, /v1/studies/...): study.ts.
 export * from './batch.ts';
 export * from './errors.ts';
 export * from './health.ts';
@@ -20,4 +20,5 @@ export * from './pairing.ts';
 export * from './score.ts';
 export * from './sites.ts';
 export * from './stats.ts';
+export * from './study.ts';
 export * from './taxonomy.ts';
