@@ -50,7 +50,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     },
     showFlag: (messageId, flag) => focusFlag(messageId, flag, { focus: false }),
   });
-  const card = createFlagCard({ labels: reader.labels, onHide: () => layer?.setActive(null) });
+  const card = createFlagCard({ labels: reader.labels, onHide: () => layer?.setActive(null), hiddenByLabels: (r) => reader.hiddenByLabels(r) });
   const replies = new Map<string, ReplyState>();
   /** Captures the background did not accept yet, by message id: how many times. */
   const undelivered = new Map<string, number>();
@@ -291,7 +291,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
         const region = () => replyBox(messageId);
         if (kind === 'scored' && r) card.showSummary(r, anchor, (flag) => focusFlag(messageId, flag), reader.visible(r), region);
         else void explainWaiting(messageId, anchor);
-      }, { visible: (r) => reader.visible(r) });
+      }, { visible: (r) => reader.visible(r), hiddenByLabels: (r) => reader.hiddenByLabels(r) });
       badge.host.dataset.messageId = messageId;
       reply = { badge, state };
       replies.set(messageId, reply);
