@@ -15,6 +15,7 @@ import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts
 import { createListView } from './list-view.ts';
 import { countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
 import { mountRuns } from './runs-view.ts';
+import { mountLabelsView } from './labels-view.ts';
 import { searchConversations, type SearchResult } from './search.ts';
 
 export interface DashboardState {
@@ -70,6 +71,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
     charts: h('section', { attrs: { 'data-tab': 'charts', hidden: '' } }),
     runs: h('section', { attrs: { 'data-tab': 'runs', hidden: '' } }),
     data: h('section', { attrs: { 'data-tab': 'data', hidden: '' } }),
+    labels: h('section', { attrs: { 'data-tab': 'labels', hidden: '' } }),
   };
   root.replaceChildren(...Object.values(tabs));
 
@@ -191,6 +193,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
       if (name === 'charts') void mountCharts(tabs.charts, context);
       if (name === 'runs') mountRuns(tabs.runs, context);
       if (name === 'data') mountDataTab(tabs.data, context);
+      if (name === 'labels') mountLabelsView(tabs.labels, db);
     });
   }
 
