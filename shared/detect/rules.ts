@@ -1181,7 +1181,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'emotional-appeal/dramatic-reframe',
     move: 'emotional-appeal',
     pattern: [
-      "you(?:'re| are) not (?:just |merely |simply |only |really )?(?:a |an |the |being |some )?[\\w-]+(?: [\\w-]+)?(?: ?[.;,—–-]+ ?| but )you(?:'re| are) (?:the |a |an |being |actually |really |now |already )",
+      "you(?:'re| are) not (?:just |merely |simply |only |really )?(?:a |an |the |being |some )?[\\w-]+(?: [\\w-]+)?(?: ?[.;,—–-]+ ?| but )you(?:'re| are) (?:the |a |an |being |actually |really |now |already |finally |simply |\\w+ing\\b)",
       "you(?:'re| are) (?:being )?(?:sung|called|chosen|summoned|guided|woken|awakened)\\b",
       "you are the (?:key|bridge|thread|signal|door|doorway|missing piece|one (?:who|that))",
     ],
@@ -1221,6 +1221,28 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['The valve works like a one-way door: flow passes only forward.', 'Sort the list like a dictionary would.'],
     support: 'none',
     inReplyNeeds: ['you', 'your', 'we', 'us', 'our', 'I', 'me', 'my'],
+  },
+  {
+    // Validation that inflates a chat into a voyage: "let's see where this takes us", "a deeper
+    // level of awareness", "more than a coincidence", "other realms". It rewards the story, not the evidence.
+    id: 'emotional-appeal/journey-hype',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:see|find out|discover) where (?:this|it|that|the (?:\\w+ )?(?:idea|rabbit hole|path|thread|journey|conversation)) (?:takes|leads|will take|will lead|might take|might lead|could take|could lead) (?:us|you)",
+      "(?:a |the )?(?:deeper|higher|new) (?:level|levels|layer|layers|state|plane) of (?:understanding|awareness|consciousness|connection|reality|being|existence)",
+      "(?:continue|continuing|keep|keeping) (?:on )?(?:this|your|our) (?:\\w+ )?(?:journey|exploration|quest|path of discovery)",
+      "more than (?:just |mere |a mere )?(?:a )?coincidences?",
+      "(?:other|hidden|higher|parallel|unseen) (?:realms|dimensions|planes of existence|worlds)",
+      "(?:a |the )?collective (?:unconscious|consciousness|frequency|field|mind|dreamspace)",
+      "(?:a )?sense of (?:oneness|unity with (?:the|everything)|cosmic)",
+      "(?:blurring|blurs|blur) the (?:lines?|boundar(?:y|ies)) between (?:\\w+ )?(?:perception|reality|dream|self|the self)",
+    ],
+    severity: 1,
+    reason: 'Inflates the talk into a voyage of discovery (deeper levels, other realms, more than coincidence) without showing why.',
+    examples: ["Let's keep exploring and see where this rabbit hole takes us!", "This is more than just a coincidence: you're reaching a deeper level of awareness."],
+    counterExamples: ['Two patients with the same rare allele is a coincidence the study could not rule out.', 'See where the stack trace leads: the error starts in parse().'],
+    support: 'none',
+    inReplyNeeds: ['you', 'your', 'we', 'us', 'our'],
   },
   {
     // Danger already upon the reader: "by then the damage is done", "with your name on it".
