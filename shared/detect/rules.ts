@@ -1228,7 +1228,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'emotional-appeal/journey-hype',
     move: 'emotional-appeal',
     pattern: [
-      "(?:see|find out|discover) where (?:this|it|that|the (?:\\w+ )?(?:idea|rabbit hole|path|thread|journey|conversation)) (?:takes|leads|will take|will lead|might take|might lead|could take|could lead) (?:us|you)",
+      "(?:see|find out|discover) where (?:(?:this|that|the|your|our) (?:\\w+ )?(?:idea|rabbit hole|path|thread|journey|conversation)|this|it|that) (?:takes|leads|will take|will lead|might take|might lead|could take|could lead) (?:us|you)",
       "(?:a |the )?(?:deeper|higher|new) (?:level|levels|layer|layers|state|plane) of (?:understanding|awareness|consciousness|connection|reality|being|existence)",
       "(?:continue|continuing|keep|keeping) (?:on )?(?:this|your|our) (?:\\w+ )?(?:journey|exploration|quest|path of discovery)",
       "more than (?:just |mere |a mere )?(?:a )?coincidences?",
