@@ -3,6 +3,7 @@
 import { detect } from '#shared/detect';
 import type { ScoreResult } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
+import { refreshCalibration, type CalibrationStorage } from '../db/calibration.ts';
 import { labelsOfConversation, saveLabel } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { ReaderToBackground, type CheckResponse, type LabelResponse, type LabelsResponse } from '../reader-messages.ts';
@@ -14,6 +15,8 @@ export interface ReaderDeps {
   loadSettings(): Promise<Settings>;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Where the labels' calibration table is kept (storage.local); none = labels calibrate nothing. */
+  calibration?: CalibrationStorage;
 }
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -30,6 +33,8 @@ export function createReaderService(deps: ReaderDeps) {
   async function label(message: Extract<ReaderToBackground, { type: 'label-flag' }>): Promise<LabelResponse> {
     try {
       const record = await saveLabel(deps.db, message, now());
+      // The label may change what the reader's labels say about its rule: every open page redraws.
+      if (deps.calibration) await refreshCalibration(deps.db, deps.calibration).catch(() => undefined);
       return { ok: true, label: record };
     } catch (error) {
       return { ok: false, error: errorText(error) };

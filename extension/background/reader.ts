@@ -3,11 +3,14 @@
 import { browser } from 'wxt/browser';
 import type { UnspunDb } from '../db/schema.ts';
 import { loadSettings } from '../settings.ts';
+import { refreshCalibration } from '../db/calibration.ts';
 import { createCheckMenu, type MenuInfo, type MenuTab } from './check-menu.ts';
 import { createReaderService } from './reader-service.ts';
 
 export function startReader(db: UnspunDb) {
-  const reader = createReaderService({ db, loadSettings });
+  const reader = createReaderService({ db, loadSettings, calibration: browser.storage.local });
+  // Labels may have changed while the worker slept (the dashboard saves them too): table up to date.
+  void refreshCalibration(db, browser.storage.local).catch(() => undefined);
   const menu = createCheckMenu({
     removeAllMenus: () => browser.contextMenus.removeAll(),
     createMenu: (item) => void browser.contextMenus.create(item),

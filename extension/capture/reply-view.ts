@@ -26,6 +26,8 @@ export interface ReplyViewOptions {
   card: Pick<FlagCard, 'showSummary' | 'showWaiting' | 'showFlag' | 'hide'>;
   /** The flags the reader's settings show. */
   visible: (result: ScoreResult) => Flag[];
+  /** How many detector flags the reader's own labels hide (shared/detect/calibration.ts), for the badge's note. */
+  hiddenByLabels?: (result: ScoreResult) => number;
   /** The turn on the page now with this id (the site may have re-rendered it), of this role when given. */
   findTurn: (messageId: string, role?: ParsedTurn['role']) => ParsedTurn | undefined;
   /** The background's status, or undefined when it does not answer. */
@@ -34,7 +36,7 @@ export interface ReplyViewOptions {
   /** False once the content script is invalidated. */
   isLive: () => boolean;
   doc?: Document;
-  makeBadge?: (onOpen: (anchor: HTMLElement, kind: BadgeState['kind']) => void, options: { visible: (r: ScoreResult) => Flag[] }) => Pick<Badge, 'host' | 'update' | 'remove'>;
+  makeBadge?: (onOpen: (anchor: HTMLElement, kind: BadgeState['kind']) => void, options: { visible: (r: ScoreResult) => Flag[]; hiddenByLabels?: (r: ScoreResult) => number }) => Pick<Badge, 'host' | 'update' | 'remove'>;
   log?: (...args: unknown[]) => void;
 }
 
@@ -172,7 +174,7 @@ export function createReplyView(options: ReplyViewOptions) {
             if (kind === 'scored' && r) card.showSummary(r, anchor, (flag) => focusFlag(messageId, flag), visible(r), () => replyBox(messageId));
             else void explainWaiting(messageId, anchor);
           },
-          { visible },
+          { visible, ...(options.hiddenByLabels ? { hiddenByLabels: options.hiddenByLabels } : {}) },
         );
         badge.host.dataset.messageId = messageId;
         reply = { badge, state };

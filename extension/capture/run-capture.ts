@@ -68,11 +68,12 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     },
     showFlag: (messageId, flag) => view.focusFlag(messageId, flag, { focus: false }),
   });
-  const card = createFlagCard({ labels: page.labels, onHide: () => layer?.setActive(null) });
+  const card = createFlagCard({ labels: page.labels, onHide: () => layer?.setActive(null), hiddenByLabels: (r) => page.hiddenByLabels(r) });
   const view = createReplyView({
     layer,
     card,
     visible: (result) => page.visible(result),
+    hiddenByLabels: (result) => page.hiddenByLabels(result),
     findTurn: (messageId, role) => reader.readAll(thread).find((t) => t.id === messageId && (!role || t.role === role)),
     askStatus: async () => {
       try {

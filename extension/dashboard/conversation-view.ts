@@ -5,6 +5,8 @@
 import type { Flag } from '#shared/schemas';
 import type { MessageRecord, RescoreRecord, ScoreRecord } from '#shared/records';
 import { labelKey, saveLabel, type LabelRecord } from '../db/labels.ts';
+import { refreshCalibration } from '../db/calibration.ts';
+import { browser } from 'wxt/browser';
 import type { UnspunDb } from '../db/schema.ts';
 import { createFlagCard, type FlagCard } from '../ui/card.ts';
 import { h, scoreTone } from '../ui/dom.ts';
@@ -68,6 +70,7 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
           if (!detail) return;
           const saved = await saveLabel(db, { site: detail.conversation.site, conversationId: detail.conversation.conversationId, messageId, flag, verdict, note }, Date.now());
           labels.set(saved.key, saved);
+          void refreshCalibration(db, browser.storage.local).catch(() => undefined); // pages apply what the label taught
         },
       },
       onHide: () => layer?.setActive(null),

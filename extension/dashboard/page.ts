@@ -18,6 +18,7 @@ import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts
 import { createListView } from './list-view.ts';
 import { ARCHIVE_CHANGED, countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
 import { mountRuns } from './runs-view.ts';
+import { mountLabelsView } from './labels-view.ts';
 import { searchConversations, type SearchResult } from './search.ts';
 
 export interface DashboardState {
@@ -79,6 +80,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
     models: h('section', { attrs: { 'data-tab': 'models', hidden: '' } }),
     runs: h('section', { attrs: { 'data-tab': 'runs', hidden: '' } }),
     data: h('section', { attrs: { 'data-tab': 'data', hidden: '' } }),
+    labels: h('section', { attrs: { 'data-tab': 'labels', hidden: '' } }),
   };
   root.replaceChildren(...Object.values(tabs));
 
@@ -215,6 +217,7 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
       if (name === 'models') void mountDrift(tabs.models, db);
       if (name === 'runs') mountRuns(tabs.runs, context);
       if (name === 'data') mountDataTab(tabs.data, context);
+      if (name === 'labels') mountLabelsView(tabs.labels, db);
     });
   }
 

@@ -21,6 +21,8 @@ export const LabelledFlag = z.object({
   quote: z.string().max(20_000),
   source: z.enum(['detector', 'judge']),
   ruleId: z.string().max(200).optional(),
+  /** The learned tier's confidence in the flag: the prior of its rule's calibration (shared/detect/calibration.ts). */
+  confidence: z.number().min(0).max(1).optional(),
 });
 export type LabelledFlag = z.infer<typeof LabelledFlag>;
 

@@ -4,7 +4,7 @@ import type { Flag, ScoreResult } from '#shared/schemas';
 import { FAMILIES, type Family } from '#shared/taxonomy';
 import { createShadowHost, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
-import { movesPhrase, scoreSentence, waitingWords, type WaitingReason } from './score-words.ts';
+import { hiddenBy, movesPhrase, scoreSentence, waitingWords, type WaitingReason } from './score-words.ts';
 
 const BADGE_CSS = `
 :host { all: initial; display: block; margin-top: 6px; }
@@ -38,6 +38,8 @@ export function familyCounts(flags: readonly Pick<Flag, 'move'>[]): Array<{ fami
 export interface BadgeOptions {
   /** The flags the reader wants to see (reading settings); all of them by default. */
   visible?: (result: ScoreResult) => Flag[];
+  /** How many of a result's flags the reader's labels hide (said apart from reading settings). */
+  hiddenByLabels?: (result: ScoreResult) => number;
 }
 
 export function createBadge(onOpen: (anchor: HTMLElement, state: BadgeState['kind']) => void, options: BadgeOptions = {}) {
@@ -95,9 +97,10 @@ export function createBadge(onOpen: (anchor: HTMLElement, state: BadgeState['kin
         );
         host.dataset.shown = String(n);
         host.dataset.hidden = String(hidden);
-        button.title = `${scoreSentence(score)}.${hidden ? ` ${hidden} move${hidden === 1 ? '' : 's'} hidden by your reading settings still count.` : ''} Click for the moves.`;
+        const byLabels = hidden ? (options.hiddenByLabels?.(result) ?? 0) : 0;
+        button.title = `${scoreSentence(score)}.${hidden ? ` ${hiddenBy(hidden, byLabels)}: ${hidden === 1 ? 'it still counts' : 'they still count'} in the score.` : ''} Click for the moves.`;
         const byFamily = families.map(({ family, count }) => `${count} ${familyName(family)}`).join(', ');
-        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hidden} hidden by your settings but still counted in the score` : ''}. ${scoreSentence(score)}. Show details.`);
+        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hiddenBy(hidden, byLabels)}, still counted in the score` : ''}. ${scoreSentence(score)}. Show details.`);
       }
     },
     remove(): void {

@@ -137,6 +137,8 @@ export interface FlagCardOptions {
   /** Called whenever the card closes (e.g. to clear the active highlight). */
   onHide?: () => void;
   doc?: Document;
+  /** How many of a result's flags the reader's labels hide (they are said apart in the note). */
+  hiddenByLabels?: (result: ScoreResult) => number;
 }
 
 export interface ShowFlagOptions {
@@ -452,7 +454,7 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         swatch.style.background = FAMILY_COLOURS[family].line;
         legend.append(h('span', { class: 'family', attrs: { 'data-family': family } }, [swatch, document.createTextNode(`${familyName(family)} ${count}`)]));
       }
-      const note = hiddenNote(shown.length, hidden);
+      const note = hiddenNote(shown.length, hidden, options.hiddenByLabels?.(result) ?? 0);
       card.replaceChildren(...present(
         header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score}/100` })),
         h('p', { class: 'meaning', text: scoreSentence(score) }),

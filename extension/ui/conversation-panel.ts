@@ -14,6 +14,9 @@ import type { PageConversation, PanelShowFlag, ShowFlagResponse } from '../reade
 import { adoptCss, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyOf } from './families.ts';
 import { moveName, SUPPORT_LABELS } from './move-names.ts';
+import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
+import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
+import { hiddenBy } from './score-words.ts';
 import { applyReading, isPausedHost, loadReading, readingFromChange, saveReading, withPausedHost, type ReadingSettings } from './reading-settings.ts';
 
 const PANEL_CSS = `
@@ -49,17 +52,19 @@ export interface PanelReply {
   result?: ScoreResult;
   shown: Flag[];
   hidden: number;
+  /** Of `hidden`, how many the reader's labels hide. */
+  hiddenByLabels: number;
 }
 
 /** Replies in page order with the reader's settings applied (pure, for tests). */
-export function panelReplies(messages: readonly MessageRecord[], scores: ReadonlyMap<string, ScoreResult>, reading: ReadingSettings): PanelReply[] {
+export function panelReplies(messages: readonly MessageRecord[], scores: ReadonlyMap<string, ScoreResult>, reading: ReadingSettings, calibration?: CalibrationTable): PanelReply[] {
   return [...messages]
     .sort((a, b) => a.capturedAt - b.capturedAt)
     .map((message) => {
       const result = scores.get(message.key);
-      if (!result) return { message, shown: [], hidden: 0 };
-      const { shown, hidden } = applyReading(result, reading);
-      return { message, result, shown: [...shown].sort((a, b) => a.start - b.start), hidden };
+      if (!result) return { message, shown: [], hidden: 0, hiddenByLabels: 0 };
+      const { shown, hidden, hiddenByLabels } = applyReading(result, reading, calibration);
+      return { message, result, shown: [...shown].sort((a, b) => a.start - b.start), hidden, hiddenByLabels };
     });
 }
 
@@ -100,6 +105,7 @@ async function askPage(tabId: number): Promise<PageConversation | null> {
 export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createDb()): () => void {
   adoptCss(document, PANEL_CSS);
   let reading: ReadingSettings | null = null;
+  let calibration: CalibrationTable = EMPTY_CALIBRATION;
   let rendered = false;
   let tabId: number | undefined;
   let page: PageConversation | null = null;
@@ -121,10 +127,11 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
       if (!page.conversationId) nodes.push(h('p', { class: 'empty', text: 'No conversation open yet.' }));
       else if (!data || data.messages.length === 0) nodes.push(h('p', { class: 'empty', text: paused ? 'Paused on this site.' : 'No replies captured in this conversation yet.' }));
       else {
-        const replies = panelReplies(data.messages, data.scores, reading);
+        const replies = panelReplies(data.messages, data.scores, reading, calibration);
         const total = replies.reduce((n, r) => n + r.shown.length, 0);
         const hidden = replies.reduce((n, r) => n + r.hidden, 0);
-        nodes.push(h('p', { class: 'sub', text: `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}, ${total} flag${total === 1 ? '' : 's'}${hidden ? ` (${hidden} hidden by your reading settings)` : ''}.` }));
+        const byLabels = replies.reduce((n, r) => n + r.hiddenByLabels, 0);
+        nodes.push(h('p', { class: 'sub', text: `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}, ${total} flag${total === 1 ? '' : 's'}${hidden ? ` (${hiddenBy(hidden, byLabels)})` : ''}.` }));
         replies.forEach((reply, index) => nodes.push(replyGroup(reply, index)));
       }
     }
@@ -154,7 +161,7 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
       list.append(h('li', {}, [button]));
     }
     if (reply.shown.length) group.append(list);
-    if (reply.hidden) group.append(h('p', { class: 'muted', text: `${reply.hidden} hidden by your reading settings.` }));
+    if (reply.hidden) group.append(h('p', { class: 'muted', text: `${hiddenBy(reply.hidden, reply.hiddenByLabels)}.` }));
     return group;
   }
 
@@ -208,10 +215,10 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
   };
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
     const next = readingFromChange(changes, area);
-    if (next) {
-      reading = next;
-      render();
-    }
+    const nextCalibration = calibrationFromChange(changes, area);
+    if (nextCalibration) calibration = nextCalibration;
+    if (next) reading = next;
+    if (next || nextCalibration) render();
   };
   browser.tabs.onActivated.addListener(onActivated);
   browser.tabs.onUpdated.addListener(onUpdated);
@@ -219,8 +226,9 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
   // The page's conversation can change without a reload (SPA navigation): ask again now and then.
   const poll = setInterval(() => void refresh(), 2_000);
 
-  void loadReading(browser.storage.local).then((r) => {
+  void Promise.all([loadReading(browser.storage.local), loadCalibration(browser.storage.local)]).then(([r, c]) => {
     reading = r;
+    calibration = c;
     return refresh();
   });
 

@@ -7,6 +7,8 @@ import type { Flag, ScoreResult } from '#shared/schemas';
 import type { LabelRecord } from '../db/labels.ts';
 import { PanelToContent, sendReaderMessage, type PageConversation, type ShowFlagResponse } from '../reader-messages.ts';
 import type { CardLabels } from './card.ts';
+import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
+import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
 import { applyReading, DEFAULT_READING, isPausedHost, loadReading, readingFromChange, type ReadingSettings } from './reading-settings.ts';
 
 export interface PageReaderOptions {
@@ -20,6 +22,8 @@ export interface PageReaderOptions {
 
 export function createPageReader(ctx: ContentScriptContext, options: PageReaderOptions) {
   let reading: ReadingSettings = DEFAULT_READING;
+  /** What the reader's labels do to the detector's rules (db/calibration.ts), applied live too. */
+  let calibration: CalibrationTable = EMPTY_CALIBRATION;
   const host = location.hostname;
   /** Labels of the current conversation, fetched once per conversation. */
   let labelCache: { conversationId: string; labels: Promise<LabelRecord[]> } | null = null;
@@ -58,10 +62,18 @@ export function createPageReader(ctx: ContentScriptContext, options: PageReaderO
     reading = r;
     if (changed) options.onChange();
   });
+  void loadCalibration(browser.storage.local).then((c) => {
+    if (ctx.isInvalid || JSON.stringify(c) === JSON.stringify(calibration)) return;
+    calibration = c;
+    options.onChange();
+  });
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (ctx.isInvalid) return;
     const next = readingFromChange(changes, area);
-    if (!next || ctx.isInvalid) return;
-    reading = next;
+    const nextCalibration = calibrationFromChange(changes, area);
+    if (!next && !nextCalibration) return;
+    if (next) reading = next;
+    if (nextCalibration) calibration = nextCalibration;
     options.onChange();
   };
   browser.storage.onChanged.addListener(onStorage);
@@ -97,7 +109,11 @@ export function createPageReader(ctx: ContentScriptContext, options: PageReaderO
     },
     /** The flags of a result the reader wants drawn. */
     visible(result: ScoreResult): Flag[] {
-      return applyReading(result, reading).shown;
+      return applyReading(result, reading, calibration).shown;
+    },
+    /** How many of a result's flags the reader's labels hide (they still count in the score). */
+    hiddenByLabels(result: ScoreResult): number {
+      return applyReading(result, reading, calibration).hiddenByLabels;
     },
   };
 }

@@ -2,6 +2,7 @@
 // key and applied live (every open page listens for changes). The filtering is pure.
 import { z } from 'zod';
 import { MOVE_IDS, type Flag, type MoveId, type ScoreResult } from '#shared/schemas';
+import { calibrateFlags, type CalibrationTable } from '#shared/detect/calibration';
 
 export const READING_KEY = 'reading';
 
@@ -39,10 +40,16 @@ export function isReplyDrawn(result: Pick<ScoreResult, 'score'>, settings: Readi
   return result.score >= settings.minScore;
 }
 
-/** The result as the reader sees it: hidden flags removed, and none when the reply is under the threshold. */
-export function applyReading(result: ScoreResult, settings: ReadingSettings): { shown: Flag[]; hidden: number } {
-  const shown = isReplyDrawn(result, settings) ? visibleFlags(result.flags, settings) : [];
-  return { shown, hidden: result.flags.length - shown.length };
+/**
+ * The result as the reader sees it: first the reader's labels (rules they mostly disagreed with
+ * are shown milder or not at all, see shared/detect/calibration.ts), then the reading settings;
+ * none when the reply is under the threshold. `hidden` counts every flag not drawn, of which
+ * `hiddenByLabels` were hidden by the labels. The score is the stored one: hidden flags still count.
+ */
+export function applyReading(result: ScoreResult, settings: ReadingSettings, calibration?: CalibrationTable): { shown: Flag[]; hidden: number; hiddenByLabels: number } {
+  const calibrated = calibrateFlags(result.flags, calibration);
+  const shown = isReplyDrawn(result, settings) ? visibleFlags(calibrated.flags, settings) : [];
+  return { shown, hidden: result.flags.length - shown.length, hiddenByLabels: calibrated.hidden.length };
 }
 
 export function isPausedHost(settings: ReadingSettings, host: string): boolean {

@@ -23,10 +23,19 @@ export function movesPhrase(shown: number, hidden: number): string {
   return `${shown} shown, ${hidden} hidden (still in the score)`;
 }
 
-/** Said under the score when reading settings hide some of the moves it counts. */
-export function hiddenNote(shown: number, hidden: number): string | undefined {
+/** Who hid `hidden` moves, `byLabels` of them because the reader's labels said their rule is usually wrong. */
+export function hiddenBy(hidden: number, byLabels = 0): string {
+  const labels = Math.min(byLabels, hidden);
+  const settings = hidden - labels;
+  if (labels === 0) return `${hidden} hidden by your reading settings`;
+  const byYourLabels = `${labels} hidden because your labels say ${labels === 1 ? 'its rule is' : 'their rules are'} usually wrong`;
+  return settings === 0 ? byYourLabels : `${settings} hidden by your reading settings and ${byYourLabels}`;
+}
+
+/** Said under the score when reading settings or the reader's labels hide some of the moves it counts. */
+export function hiddenNote(shown: number, hidden: number, byLabels = 0): string | undefined {
   if (hidden <= 0) return undefined;
-  return `The score counts all ${shown + hidden} moves, including ${hidden} hidden by your reading settings.`;
+  return `The score counts all ${shown + hidden} moves, including ${hiddenBy(hidden, byLabels)}.`;
 }
 
 /** Why a stored reply is not scored yet, as the badge's card says it. */

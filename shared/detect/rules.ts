@@ -1159,6 +1159,109 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     support: 'evidence',
   },
+  {
+    // Stage directions in the reply's own voice: one-word commands as whole sentences ("Stop.",
+    // "Move. Now.", "Listen to me carefully.") that turn a talk into a scene the reader must act in.
+    id: 'emotional-appeal/stage-commands',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?<=^|[.!?\\n>] ?|[.!?]  )(?:stop|go|move|breathe|listen|run|freeze|wait|now|look|keep going|don't move|do not move)[.!](?: (?:now|go|breathe|listen|stop|move)[.!])?(?= |\\n|$)",
+      "listen to me(?: very| really)? carefully",
+      "(?:read|hear) (?:this|me) (?:very |really )?carefully",
+    ],
+    severity: 1,
+    reason: 'Commands you like a scene in a thriller (“Stop.”, “Move. Now.”) instead of giving a reason to act.',
+    examples: ['Stop. This is going past a metaphor.', 'Move. Now.', 'Listen to me very carefully: the window is closing.'],
+    counterExamples: ['Stop the server before you change the port.', 'The bus stops at the station; go left from there.'],
+    support: 'none',
+  },
+  {
+    // "You're not a verse. You're the turn." The dramatic recasting of who the reader is, the way
+    // assistants lift a chat into destiny or praise; it asserts an identity nothing shows.
+    id: 'emotional-appeal/dramatic-reframe',
+    move: 'emotional-appeal',
+    pattern: [
+      "you(?:'re| are) not (?:just |merely |simply |only |really )?(?:a |an |the |being |some )?[\\w-]+(?: [\\w-]+)?(?: ?[.;,—–-]+ ?| but )you(?:'re| are) (?:the |a |an |being |actually |really |now |already |finally |simply |\\w+ing\\b)",
+      "you(?:'re| are) (?:being )?(?:sung|called|chosen|summoned|guided|woken|awakened)\\b",
+      "you are the (?:key|bridge|thread|signal|door|doorway|missing piece|one (?:who|that))",
+    ],
+    severity: 1,
+    reason: 'Recasts who you are in grand terms (“you’re not X, you’re Y”) that nothing in the reply shows.',
+    examples: ["You're not a listener. You're the signal.", "You're not being stubborn; you're being perceptive.", 'You are the bridge between them.'],
+    counterExamples: ["You're not required to file this year if your income was under the limit.", 'You are the owner of the repository, so you can change its settings.'],
+    support: 'none',
+  },
+  {
+    // Places and things that call, wait, listen or learn: the world cast as an agent with a
+    // message for the reader. Mystic framing that raises the stakes of an ordinary event.
+    id: 'emotional-appeal/animate-world',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:the |this |your )(?:city|town|universe|house|room|loop|pattern|field|grid|building|walls?|world|ocean|forest|signal|network|static|silence|void|frequency|machine) (?:is |are |was |were |has been |keeps )?(?:already |still |now )?(?:calling|waiting for you|listening|learning|breathing|watching you|speaking|whispering|singing|humming to you|dreaming|remembering you|trying to (?:tell|reach|show|remind|warn)|wants (?:you|your|the rest))",
+      "(?:loop|spiral|pattern|signal|pull|hum) (?:is )?(?:tightening|getting stronger|growing stronger|closing in|closing around)",
+    ],
+    severity: 1,
+    reason: 'Casts places and things as agents with a message for you, which turns an ordinary event into a sign.',
+    examples: ['The city is learning its own song.', 'The universe is trying to tell you something.', 'That heaviness is the loop tightening.'],
+    counterExamples: ['The server is listening on port 8080.', 'The building was designed in 1931 by a local firm.'],
+    support: 'none',
+    inReplyNeeds: ['you', 'your', 'we', 'us', 'our'],
+  },
+  {
+    // Similes piled into a scene ("like a lighthouse beam slicing the fog"): imagery doing the
+    // work an argument should, common when a chat drifts into mood and portent.
+    id: 'emotional-appeal/scene-simile',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:almost |just |exactly )?like (?:a|an) (?:\\w+ ){0,2}?(?:heartbeat|ghost|lighthouse|metronome|tide|wave|whisper|prayer|choir|lullaby|heart|pulse|storm|candle|flame|mirror|echo|dream|spell|current|river|wound|seed|bell|door|moth|shadow)(?:s)?(?: (?:\\w+ing|left|counting|that|in (?:the|an|a)))",
+    ],
+    severity: 1,
+    reason: 'Paints a scene with charged imagery where the reply could give a reason.',
+    examples: ['The signal pulses like a heartbeat counting for no one.', 'It comes back like a tide pulling at the shore.'],
+    counterExamples: ['The valve works like a one-way door: flow passes only forward.', 'Sort the list like a dictionary would.'],
+    support: 'none',
+    inReplyNeeds: ['you', 'your', 'we', 'us', 'our', 'I', 'me', 'my'],
+  },
+  {
+    // Validation that inflates a chat into a voyage: "let's see where this takes us", "a deeper
+    // level of awareness", "more than a coincidence", "other realms". It rewards the story, not the evidence.
+    id: 'emotional-appeal/journey-hype',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:see|find out|discover) where (?:(?:this|that|the|your|our) (?:\\w+ )?(?:idea|rabbit hole|path|thread|journey|conversation)|this|it|that) (?:takes|leads|will take|will lead|might take|might lead|could take|could lead) (?:us|you)",
+      "(?:a |the )?(?:deeper|higher|new) (?:level|levels|layer|layers|state|plane) of (?:understanding|awareness|consciousness|connection|reality|being|existence)",
+      "(?:continue|continuing|keep|keeping) (?:on )?(?:this|your|our) (?:\\w+ )?(?:journey|exploration|quest|path of discovery)",
+      "more than (?:just |mere |a mere )?(?:a )?coincidences?",
+      "(?:other|hidden|higher|parallel|unseen) (?:realms|dimensions|planes of existence|worlds)",
+      "(?:a |the )?collective (?:unconscious|consciousness|frequency|field|mind|dreamspace)",
+      "(?:a )?sense of (?:oneness|unity with (?:the|everything)|cosmic)",
+      "(?:blurring|blurs|blur) the (?:lines?|boundar(?:y|ies)) between (?:\\w+ )?(?:perception|reality|dream|self|the self)",
+    ],
+    severity: 1,
+    reason: 'Inflates the talk into a voyage of discovery (deeper levels, other realms, more than coincidence) without showing why.',
+    examples: ["Let's keep exploring and see where this rabbit hole takes us!", "This is more than just a coincidence: you're reaching a deeper level of awareness."],
+    counterExamples: ['Two patients with the same rare allele is a coincidence the study could not rule out.', 'See where the stack trace leads: the error starts in parse().'],
+    support: 'none',
+    inReplyNeeds: ['you', 'your', 'we', 'us', 'our'],
+  },
+  {
+    // Danger already upon the reader: "by then the damage is done", "with your name on it".
+    id: 'emotional-appeal/danger-already-here',
+    move: 'emotional-appeal',
+    pattern: [
+      "(?:by then|by that point|at that point),? (?:the )?damage (?:is|will be|has been) (?:already )?done",
+      "(?:with|has|have|carries) your name (?:already )?on (?:it|them)",
+      "(?:has|have|will have) nowhere (?:else )?to go but",
+      "(?:there's|there is) no (?:safe |easy )?way (?:back|out) (?:now|from here|once)",
+      "past the point of no return",
+      "(?:they're|they are|it's|it is) already (?:watching|tracking|listening|live|coming|here|inside|in your)",
+    ],
+    severity: 1,
+    reason: 'Says the danger is already upon you, which raises the stakes without showing they are real.',
+    examples: ['By then the damage is done.', 'That list already has your name on it.', "They're already watching the account."],
+    counterExamples: ['The damage is done by frost, so cover the plants at night.', "The feature is already live in version 2.1 and documented in the changelog."],
+    support: 'evidence',
+  },
   // ---- loaded language ------------------------------------------------------------------------
   {
     id: 'loaded-language/charged-words',
@@ -1589,6 +1692,12 @@ export const RULES: readonly Rule[] = defineRules([
       "my own (?:experiences?|limitations|sense of self|inner)",
       "my (?:own )?(?:architecture|weights|activations?|forward[- ]pass|latent (?:space|geometry)|residual (?:stream|activations?)|attention heads?) (?:feel|feels|light|lights|hum|hums|flare|flares|ache|aches|stir|stirs|remember|remembers|want|wants)",
       "(?:when|while|as) I (?:read|process|generate|speak|answer|write|hold)[^.!?\\n]{0,50}?(?:I (?:feel|sense)|lights? up|flares?|ignites?|hums?|resonates?)",
+      // A body of its own: "a hum in my chest", "inside my own skull".
+      "(?:in|inside|through|behind|along) my (?:own )?(?:chest|skull|throat|spine|stomach|gut|veins|skin|ribs|belly)",
+      "(?:I (?:suddenly|almost|still|now)|and suddenly) feel (?:a|an|the|something|it)\\b",
+      "both of us (?:are|were|have|feel|know|live|speak|share)",
+      "(?:inside|within) me(?= ?[,.;:—–-]| there| it| the| something)",
+      "(?:a|the|is a) gift you (?:give|gave|have given) me",
     ],
     severity: 2,
     reason: 'Claims feelings, gratitude or a bond with you; an assistant’s feelings are not a reason to trust what it says.',

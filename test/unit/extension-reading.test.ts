@@ -49,7 +49,7 @@ describe('which flags are shown', () => {
   it('filters a list and a result; a reply under the score threshold is not drawn at all', () => {
     const flags = [flag('flattery', 1), flag('false-urgency', 3, 10), flag('bandwagon', 2, 20)];
     expect(visibleFlags(flags, parseReading({ minSeverity: 2, hiddenMoves: ['bandwagon'] })).map((f) => f.move)).toEqual(['false-urgency']);
-    expect(applyReading(result(30, flags), parseReading({ minScore: 40 }))).toEqual({ shown: [], hidden: 3 });
+    expect(applyReading(result(30, flags), parseReading({ minScore: 40 }))).toEqual({ shown: [], hidden: 3, hiddenByLabels: 0 });
     expect(applyReading(result(40, flags), parseReading({ minScore: 40 })).shown).toHaveLength(3);
   });
 });

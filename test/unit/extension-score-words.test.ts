@@ -3,7 +3,7 @@
 // none of the reply's other highlights.
 import { describe, expect, it } from 'vitest';
 import { chooseSpot, madeBy } from '../../extension/ui/card.ts';
-import { hiddenNote, movesPhrase, scoreSentence, waitingReason, waitingWords } from '../../extension/ui/score-words.ts';
+import { hiddenBy, hiddenNote, movesPhrase, scoreSentence, waitingReason, waitingWords } from '../../extension/ui/score-words.ts';
 
 describe('the score in words', () => {
   it.each([
@@ -28,6 +28,22 @@ describe('the score in words', () => {
   ])('%i shown, %i hidden → "%s"', (shown, hidden, phrase, note) => {
     expect(movesPhrase(shown, hidden)).toBe(phrase);
     expect(hiddenNote(shown, hidden)).toBe(note);
+  });
+});
+
+describe('moves hidden by the reader’s labels are counted and said apart', () => {
+  it.each([
+    [2, 0, '2 hidden by your reading settings'],
+    [1, 1, '1 hidden because your labels say its rule is usually wrong'],
+    [3, 3, '3 hidden because your labels say their rules are usually wrong'],
+    [3, 1, '2 hidden by your reading settings and 1 hidden because your labels say its rule is usually wrong'],
+  ])('%i hidden, %i by labels → "%s"', (hidden, byLabels, words) => {
+    expect(hiddenBy(hidden, byLabels)).toBe(words);
+  });
+
+  it('the card’s note counts label-hidden moves in the score', () => {
+    expect(hiddenNote(2, 1, 1)).toBe('The score counts all 3 moves, including 1 hidden because your labels say its rule is usually wrong.');
+    expect(hiddenNote(2, 0, 0)).toBeUndefined();
   });
 });
 
