@@ -188,7 +188,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
 
   function accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome {
     const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
-    const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; repaired?: unknown };
+    const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; droppedClaims?: unknown; repaired?: unknown };
     const judgeDropped = typeof extra.droppedQuotes === 'number' ? extra.droppedQuotes : 0;
     if (dropped > 0) {
       // A quote that is not the reply's text at its offsets would highlight the wrong words.
@@ -197,7 +197,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
     const notice = verdict.notice ?? options.notice;
     // The claim ledger gets the same check as flags: a claim that does not anchor is dropped and counted.
     const ledger = verdict.claims ? keepAnchoredClaims(request.reply.text, verdict.claims) : undefined;
-    const judgeDroppedClaims = typeof (extra as { droppedClaims?: unknown }).droppedClaims === 'number' ? (extra as { droppedClaims: number }).droppedClaims : 0;
+    const judgeDroppedClaims = typeof extra.droppedClaims === 'number' ? extra.droppedClaims : 0;
     const droppedClaims = judgeDroppedClaims + (ledger?.dropped ?? 0);
     const parsed = ScoreResult.safeParse({
       score: verdict.score,
