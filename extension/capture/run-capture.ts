@@ -12,6 +12,7 @@ import { createSiteHealth } from './site-health.ts';
 import type { ParsedTurn, SiteAdapter } from '../sites/types.ts';
 import { createBadge, type Badge, type BadgeState } from '../ui/badge.ts';
 import { createFlagCard, type Box } from '../ui/card.ts';
+import { askInComposer } from '../ui/composer.ts';
 import { waitingReason, waitingWords, type WaitingReason } from '../ui/score-words.ts';
 import { createHighlightLayer, isHighlightSupported, type DrawnFlag } from '../ui/highlights.ts';
 import { locateFlag } from '../ui/locate.ts';
@@ -50,7 +51,7 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     },
     showFlag: (messageId, flag) => focusFlag(messageId, flag, { focus: false }),
   });
-  const card = createFlagCard({ labels: reader.labels, onHide: () => layer?.setActive(null) });
+  const card = createFlagCard({ labels: reader.labels, ask: (question) => askInComposer(document, adapter.composer, question), onHide: () => layer?.setActive(null) });
   const replies = new Map<string, ReplyState>();
   /** Captures the background did not accept yet, by message id: how many times. */
   const undelivered = new Map<string, number>();

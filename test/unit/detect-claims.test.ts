@@ -22,6 +22,7 @@ describe('claim-like sentences', () => {
     'I think the second option is nicer.',
     'Thanks for asking.',
     'Compare the expense ratio.',
+    'Write to help@example.org today.',
   ])('not a claim: %s', (sentence) => expect(isClaimLike(sentence)).toBe(false));
 });
 
