@@ -407,9 +407,10 @@ export function createFlagCard(options: FlagCardOptions = {}) {
           flag.wouldSupport ? h('span', { class: 'label', text: 'What would back it up: ' }) : null,
           flag.wouldSupport ? document.createTextNode(flag.wouldSupport) : null,
         )),
-        options.ask && flag.askBack && needsAskBack(flag) ? askSection(flag as Flag & { askBack: string }) : null,
         more,
         options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
+        // Last, so the keyboard path through the card (Close, More, Agree, Disagree, note) is unchanged.
+        options.ask && flag.askBack && needsAskBack(flag) ? askSection(flag as Flag & { askBack: string }) : null,
       ));
       card.dataset.move = flag.move;
       card.dataset.family = family;

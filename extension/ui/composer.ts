@@ -79,23 +79,30 @@ function caretToEnd(doc: Document, el: HTMLElement): Range | null {
   return range;
 }
 
-/** The ways into a rich editor, tried in order until one is seen to work. */
-const RICH_TRIES: ReadonlyArray<(doc: Document, el: HTMLElement, text: string) => void> = [
-  (doc, _el, text) => {
-    doc.execCommand('insertText', false, text);
-  },
+/**
+ * The ways into a rich editor, tried in order until one is seen to work. Each returns false when
+ * it did nothing (so the next may try) and true when the editor took the event.
+ *  1. a `beforeinput` insertText: editors that keep their own model (Lexical, Slate) handle it and
+ *     cancel it; one that does not cancel it is left alone (no DOM change from us);
+ *  2. `execCommand('insertText')`: trusted typing into the DOM; editors that watch the DOM
+ *     (ProseMirror, Quill) read it from there (it fires `input`, not `beforeinput`);
+ *  3. a `paste` event carrying the text (editors read clipboardData);
+ *  4. the text inserted at the caret by hand, then `input`.
+ */
+const RICH_TRIES: ReadonlyArray<(doc: Document, el: HTMLElement, text: string) => boolean> = [
+  (_doc, el, text) => !el.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true })),
+  (doc, _el, text) => doc.execCommand('insertText', false, text),
   (_doc, el, text) => {
     const data = new DataTransfer();
     data.setData('text/plain', text);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+    return !el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
   },
   (doc, el, text) => {
-    const before = new InputEvent('beforeinput', { inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true });
-    if (!el.dispatchEvent(before)) return; // the editor handled it itself
     const range = caretToEnd(doc, el);
-    if (!range) return;
+    if (!range) return false;
     range.insertNode(doc.createTextNode(text));
     el.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: text, bubbles: true, composed: true }));
+    return true;
   },
 ];
 
@@ -115,11 +122,13 @@ export async function insertIntoComposer(el: HTMLElement, text: string): Promise
   const piece = existing === '' ? text : ` ${text}`;
   for (const attempt of RICH_TRIES) {
     caretToEnd(doc, el);
+    let acted = false;
     try {
-      attempt(doc, el, piece);
+      acted = attempt(doc, el, piece);
     } catch {
       // an editor that throws on one kind of event: try the next kind
     }
+    if (!acted) continue;
     await settle();
     if (holds(el, text)) return true;
     // The editor took something but reshaped it (smart quotes, say): trying again would type it twice.

@@ -182,9 +182,11 @@ describe('the reader’s experience in Chromium', () => {
     });
     expect(replaced.note).toBe('Reads as <b>urgency</b> to me? No.');
     expect(replaced.createdAt).toBe(first.createdAt);
-    // Tab stays inside the card: from the note it wraps to the first control (Close).
+    // Tab stays inside the card: from the note (past "Ask for it" on a flag that is not backed up)
+    // it wraps to the first control (Close).
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
+    if ((await inCard.locator('button.ask').count()) > 0) await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ className: 'close' });
     await page.screenshot({ path: join(RESULTS, 'experience-card.png') });
     await page.keyboard.press('Escape');
