@@ -65,11 +65,10 @@ li button:focus-visible { outline: 2px solid #6366f1; }
 .top .score { margin-left: auto; }
 .score.low { background: #dcfce7; } .score.mid { background: #fef3c7; } .score.high { background: #fee2e2; }
 .q { color: #374151; font-style: italic; }
-.askback { margin-top: 6px; padding: 6px 8px; border-radius: 8px; background: #eef2ff; }
-.askback .question { margin: 0 0 4px; color: #1e1b4b; }
-.askback .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-.askback button.ask { font: 600 12px/1.2 inherit; font-family: inherit; border: 1px solid #4338ca; background: #4338ca; color: #fff; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
-.askback .ask-status { font-size: 12px; color: #3730a3; margin: 4px 0 0; }
+.askback { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin-top: 6px; padding-top: 6px; border-top: 1px solid #f3f4f6; }
+.askback .question { flex: 1; min-width: 0; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; color: #1e1b4b; font-size: 12px; }
+.askback button.ask { flex: none; font: 600 12px/1.2 inherit; font-family: inherit; border: 1px solid #4338ca; background: #4338ca; color: #fff; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
+.askback .ask-status { flex-basis: 100%; font-size: 12px; color: #3730a3; margin: 0; }
 .askback .ask-status:empty { display: none; }
 .askback .ask-status.bad { color: #b91c1c; }
 .muted { color: #6b7280; font-size: 12px; }
@@ -335,13 +334,10 @@ export function createFlagCard(options: FlagCardOptions = {}) {
   /** The flag's follow-up question and the button that puts it in the chat box (never sends it). */
   function askSection(flag: Flag & { askBack: string }): HTMLElement {
     const ask = options.ask!;
-    const button = h('button', { class: 'ask', text: 'Ask for it', attrs: { type: 'button', title: 'Put this question in the chat box, without sending it' } });
+    const button = h('button', { class: 'ask', text: 'Ask for it', attrs: { type: 'button', title: 'Put this follow-up question in the chat box, without sending it' } });
     const status = h('p', { class: 'ask-status', attrs: { role: 'status' } });
-    const section = h('div', { class: 'askback' }, [
-      h('p', { class: 'question' }, [h('span', { class: 'label', text: 'Ask for it: ' }), document.createTextNode(flag.askBack)]),
-      h('div', { class: 'row' }, [button]),
-      status,
-    ]);
+    // One line, so the card stays compact; the whole question in its tooltip and in the chat box.
+    const section = h('div', { class: 'askback' }, [button, h('p', { class: 'question', text: flag.askBack, attrs: { title: flag.askBack } }), status]);
     button.addEventListener('click', () => {
       status.className = 'ask-status';
       status.textContent = 'Putting it in the chat box…';
@@ -349,7 +345,7 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         (outcome) => {
           if (current !== flag) return;
           status.className = outcome.how === 'none' ? 'ask-status bad' : 'ask-status';
-          status.textContent = askOutcomeWords(outcome);
+          status.textContent = outcome.how === 'none' ? `${askOutcomeWords(outcome)} ${flag.askBack}` : askOutcomeWords(outcome);
           section.dataset.asked = outcome.how;
         },
         (error: unknown) => {

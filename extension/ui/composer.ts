@@ -178,5 +178,5 @@ export function askOutcomeWords(outcome: AskOutcome): string {
       ? 'No chat box found on this page: the question is copied to your clipboard. Paste it into the chat.'
       : 'The chat box did not take it: the question is copied to your clipboard. Paste it into the chat.';
   }
-  return 'Could not put it in the chat box or copy it: select the question above and copy it.';
+  return 'Could not put it in the chat box or copy it; here it is to copy by hand:';
 }

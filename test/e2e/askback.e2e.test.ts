@@ -67,7 +67,7 @@ async function openAskableFlag(page: Page): Promise<ReturnType<typeof closedRoot
   return inCard;
 }
 
-const questionOf = async (inCard: ReturnType<typeof closedRoot>) => ((await inCard.locator('.askback .question').textContent()) ?? '').replace(/^Ask for it: /, '');
+const questionOf = async (inCard: ReturnType<typeof closedRoot>) => (await inCard.locator('.askback .question').textContent()) ?? '';
 
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'unspun-askback-config-'));
