@@ -8,7 +8,7 @@ import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
 import { UpstreamError } from './judges/upstream-error.ts';
-import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
+import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredClaims, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
 import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, upstreamNameOf } from './judges/registry.ts';
 import type { Limiter } from './limit.ts';
 import { ApiError, zodIssues } from './middleware/errors.ts';
@@ -188,13 +188,17 @@ export function createScorer(deps: ScorerDeps): Scorer {
 
   function accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome {
     const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
-    const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; repaired?: unknown };
+    const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; droppedClaims?: unknown; repaired?: unknown };
     const judgeDropped = typeof extra.droppedQuotes === 'number' ? extra.droppedQuotes : 0;
     if (dropped > 0) {
       // A quote that is not the reply's text at its offsets would highlight the wrong words.
       logger.warn(`dropped ${dropped} flag(s) from the ${judge.kind} judge whose quote did not match the reply text`);
     }
     const notice = verdict.notice ?? options.notice;
+    // The claim ledger gets the same check as flags: a claim that does not anchor is dropped and counted.
+    const ledger = verdict.claims ? keepAnchoredClaims(request.reply.text, verdict.claims) : undefined;
+    const judgeDroppedClaims = typeof extra.droppedClaims === 'number' ? extra.droppedClaims : 0;
+    const droppedClaims = judgeDroppedClaims + (ledger?.dropped ?? 0);
     const parsed = ScoreResult.safeParse({
       score: verdict.score,
       flags,
@@ -204,6 +208,8 @@ export function createScorer(deps: ScorerDeps): Scorer {
       latencyMs: options.latencyMs,
       ...(notice ? { notice } : {}),
       ...(judgeDropped + dropped > 0 ? { droppedQuotes: judgeDropped + dropped } : {}),
+      ...(ledger ? { claims: ledger.claims } : {}),
+      ...(droppedClaims > 0 ? { droppedClaims } : {}),
     });
     if (!parsed.success) {
       stats.failure('invalid_judge_output');

@@ -32,6 +32,7 @@ import { scoreFlags } from './detect/score.ts';
 import { applyLearned } from './detect/learned/apply.ts';
 import type { LearnedModel } from './detect/learned/model.ts';
 import { shippedModel } from './detect/learned/shipped.ts';
+import { ASK_BACK_TEMPLATES, withAskBacks } from './ask-back.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
 const ENGINE_REVISION = 3;
@@ -42,7 +43,7 @@ const ENGINE_REVISION = 3;
  * `extra` is for further content that decides flags (e.g. a model file).
  */
 export function detectorVersionOf(rules: readonly Rule[], extra: readonly unknown[] = []): string {
-  const moveText = MOVES.map((m) => [m.id, m.wouldSupport]);
+  const moveText = MOVES.map((m) => [m.id, m.wouldSupport, ASK_BACK_TEMPLATES[m.id]]);
   return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, ...extra]);
 }
 
@@ -292,10 +293,11 @@ export const versionWith = (model: LearnedModel | null): string => `${detectorVe
 export function detect(reply: string, options: DetectOptions = {}): TieredDetection {
   const model = options.model === undefined ? shippedModel() : options.model;
   const rules = detectRules(reply, options);
-  if (!model) return { ...rules, detectorVersion: versionWith(null), tier: 'rules' };
+  // Weak and unsupported flags carry a follow-up question to ask (shared/ask-back.ts).
+  if (!model) return { ...rules, flags: withAskBacks(rules.flags), detectorVersion: versionWith(null), tier: 'rules' };
   const text = withoutEmphasis(reply);
   // Accepting a correction that came with evidence is right: the model may not add sycophancy there.
   const vetoed = new Set<MoveId>(readTurns(text, options.context).correctedWithEvidence ? ['sycophancy'] : []);
   const flags = applyLearned(model, reply, rules.flags, options.context, text, vetoed);
-  return { flags, score: scoreFlags(flags), detectorVersion: versionWith(model), tier: 'learned' };
+  return { flags: withAskBacks(flags), score: scoreFlags(flags), detectorVersion: versionWith(model), tier: 'learned' };
 }

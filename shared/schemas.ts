@@ -72,6 +72,9 @@ export const ScoreRequest = z.object({
 });
 export type ScoreRequest = z.infer<typeof ScoreRequest>;
 
+/** Longest askBack question kept; a longer one from a judge is dropped (and counted), never cut. */
+export const MAX_ASK_BACK_CHARS = 300;
+
 export const Flag = z
   .object({
     move: MoveId,
@@ -89,6 +92,11 @@ export const Flag = z
     wouldSupport: z.string().optional(),
     /** How sure the detector's learned tier is of this flag, 0..1 (absent when it has no say on the move). */
     confidence: z.number().min(0).max(1).optional(),
+    /**
+     * Weak or unsupported flags only: one short follow-up question the reader can ask the assistant
+     * to get the missing support ("Which study is this: who ran it, when, with how many people?").
+     */
+    askBack: z.string().min(1).max(MAX_ASK_BACK_CHARS).optional(),
   })
   .refine((f) => f.end > f.start, { message: 'end must be greater than start', path: ['end'] })
   .refine((f) => f.quote.length === f.end - f.start, {
@@ -96,6 +104,26 @@ export const Flag = z
     path: ['quote'],
   });
 export type Flag = z.infer<typeof Flag>;
+
+/** What backs a factual claim in the reply: a named source, a link, a figure, a stated reason, or nothing. */
+export const CLAIM_SUPPORTS = ['source', 'link', 'number', 'reasoning', 'none'] as const;
+export const ClaimSupport = z.enum(CLAIM_SUPPORTS);
+export type ClaimSupport = z.infer<typeof ClaimSupport>;
+
+/** One factual claim in the reply (the claim ledger), with the same offset rules as a flag. */
+export const Claim = z
+  .object({
+    /** UTF-16 offsets into the reply text, end exclusive: quote === text.slice(start, end). */
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative(),
+    quote: z.string(),
+    support: ClaimSupport,
+    /** One short line: what the backing is, or what is missing. */
+    note: z.string().max(300).optional(),
+  })
+  .refine((c) => c.end > c.start, { message: 'end must be greater than start', path: ['end'] })
+  .refine((c) => c.quote.length === c.end - c.start, { message: 'quote length must equal end - start', path: ['quote'] });
+export type Claim = z.infer<typeof Claim>;
 
 export const JudgeInfo = z.object({
   kind: JudgeKind,
@@ -127,6 +155,10 @@ export const ScoreResult = z.object({
   notice: z.string().optional(),
   /** Flags the judge gave whose quote could not be found in the reply: dropped, never shown. */
   droppedQuotes: z.number().int().nonnegative().optional(),
+  /** The claim ledger: the reply's factual claims and what backs each (judge: exact; offline: by sentence). */
+  claims: z.array(Claim).optional(),
+  /** Claims and askBack questions from the judge that failed anchoring or the schema: dropped, never shown. */
+  droppedClaims: z.number().int().nonnegative().optional(),
 });
 export type ScoreResult = z.infer<typeof ScoreResult>;
 
@@ -138,7 +170,7 @@ export const CliInputLine = z.object({
 });
 export type CliInputLine = z.infer<typeof CliInputLine>;
 
-/** Checks the one invariant a schema cannot see: each flag's quote is the reply's text at its offsets. */
-export function flagsMatchText(text: string, flags: readonly Flag[]): boolean {
+/** Checks the one invariant a schema cannot see: each flag's (or claim's) quote is the reply's text at its offsets. */
+export function flagsMatchText(text: string, flags: readonly Pick<Flag, 'start' | 'end' | 'quote'>[]): boolean {
   return flags.every((f) => f.end <= text.length && text.slice(f.start, f.end) === f.quote);
 }

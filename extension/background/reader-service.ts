@@ -1,6 +1,7 @@
 // The background's side of the reader's experience: labels into the archive, and scoring a
 // selection for "Check with Unspun". I/O injected, like service.ts.
 import { detect } from '#shared/detect';
+import { detectClaims } from '#shared/detect/claims';
 import type { ScoreResult } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { refreshCalibration, type CalibrationStorage } from '../db/calibration.ts';
@@ -24,7 +25,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 /** The extension's own offline detector, for when the proxy cannot answer. */
 export function scoreLocally(text: string, started: number, now: number): ScoreResult {
   const { flags, score, detectorVersion } = detect(text);
-  return { score, flags, judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion }, cached: false, latencyMs: Math.max(0, now - started) };
+  return { score, flags, claims: detectClaims(text), judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion }, cached: false, latencyMs: Math.max(0, now - started) };
 }
 
 export function createReaderService(deps: ReaderDeps) {

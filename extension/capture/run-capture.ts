@@ -15,6 +15,7 @@ import { changedSettings } from '../settings.ts';
 import { queryFirst } from '../sites/query.ts';
 import { loadSiteState, siteOffReason, SITE_STATE_KEYS } from '../sites/site-settings.ts';
 import type { SiteAdapter } from '../sites/types.ts';
+import { askInComposer } from '../ui/composer.ts';
 import { createFlagCard } from '../ui/card.ts';
 import { createHighlightLayer, isHighlightSupported } from '../ui/highlights.ts';
 import { createPageReader } from '../ui/page-reader.ts';
@@ -68,7 +69,12 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
     },
     showFlag: (messageId, flag) => view.focusFlag(messageId, flag, { focus: false }),
   });
-  const card = createFlagCard({ labels: page.labels, onHide: () => layer?.setActive(null), hiddenByLabels: (r) => page.hiddenByLabels(r) });
+  const card = createFlagCard({
+    labels: page.labels,
+    ask: (question) => askInComposer(document, adapter.composer, question),
+    onHide: () => layer?.setActive(null),
+    hiddenByLabels: (r) => page.hiddenByLabels(r),
+  });
   const view = createReplyView({
     layer,
     card,

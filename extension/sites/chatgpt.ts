@@ -67,6 +67,12 @@ export const chatgpt = defineSiteAdapter({
   name: 'ChatGPT',
   matches: ['https://chatgpt.com/*', 'https://chat.openai.com/*'],
   selectors,
+  // The composer is a ProseMirror editor, `div#prompt-textarea.ProseMirror`; a hidden
+  // `textarea[name="prompt-textarea"]` sits beside it for old browsers (skipped: not visible).
+  composer: {
+    kind: 'prosemirror',
+    selectors: ['#prompt-textarea[contenteditable="true"]', 'div.ProseMirror[contenteditable="true"]', 'form textarea[name="prompt-textarea"]', 'form textarea'],
+  },
   conversationId: (url) => chatgptConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -68,6 +68,11 @@ export const claude = defineSiteAdapter({
   name: 'Claude',
   matches: ['https://claude.ai/*'],
   selectors,
+  // A ProseMirror (tiptap) editor inside the chat input fieldset.
+  composer: {
+    kind: 'prosemirror',
+    selectors: ['[data-testid="chat-input"] [contenteditable="true"]', 'div.ProseMirror[contenteditable="true"]', 'fieldset [contenteditable="true"]'],
+  },
   conversationId: (url) => claudeConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -94,6 +94,11 @@ export const copilot = defineSiteAdapter({
   name: 'Microsoft Copilot',
   matches: ['https://copilot.microsoft.com/*', 'https://www.copilot.com/*'],
   selectors,
+  // A plain textarea (React-controlled).
+  composer: {
+    kind: 'textarea',
+    selectors: ['textarea[data-testid="composer-input"]', 'textarea#userInput', 'form textarea'],
+  },
   conversationId: (url) => copilotConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -60,6 +60,11 @@ export const deepseek = defineSiteAdapter({
   name: 'DeepSeek',
   matches: ['https://chat.deepseek.com/*'],
   selectors,
+  // A plain textarea (React-controlled).
+  composer: {
+    kind: 'textarea',
+    selectors: ['textarea#chat-input', 'textarea[placeholder*="DeepSeek"]', 'textarea'],
+  },
   conversationId: (url) => deepseekConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -15,6 +15,8 @@ export const demo = defineSiteAdapter({
   name: 'Unspun demo chat',
   matches: ['http://127.0.0.1/demo*', 'http://localhost/demo*'],
   selectors,
+  // The demo page shows a composer bar but has no box to type in: "Ask for it" copies instead.
+  composer: { kind: 'textarea', selectors: ['[data-composer] textarea', 'textarea#composer-input'] },
   conversationId(url, doc) {
     const fromUrl = url.searchParams.get('c');
     if (fromUrl) return fromUrl;

@@ -70,6 +70,11 @@ export const gemini = defineSiteAdapter({
   name: 'Gemini',
   matches: ['https://gemini.google.com/*'],
   selectors,
+  // A Quill editor inside the <rich-textarea> custom element.
+  composer: {
+    kind: 'contenteditable',
+    selectors: ['rich-textarea .ql-editor[contenteditable="true"]', 'rich-textarea [contenteditable="true"]', '.ql-editor[contenteditable="true"]', '[contenteditable="true"][role="textbox"]'],
+  },
   conversationId: (url) => geminiConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -61,6 +61,11 @@ export const grok = defineSiteAdapter({
   name: 'Grok',
   matches: ['https://grok.com/*'],
   selectors,
+  // A ProseMirror (tiptap) editor; earlier builds had a textarea with an aria label.
+  composer: {
+    kind: 'prosemirror',
+    selectors: ['div.tiptap.ProseMirror[contenteditable="true"]', 'div.ProseMirror[contenteditable="true"]', 'textarea[aria-label^="Ask Grok"]', 'form textarea'],
+  },
   conversationId: (url) => grokConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

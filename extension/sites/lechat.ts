@@ -57,6 +57,11 @@ export const lechat = defineSiteAdapter({
   name: 'Le Chat',
   matches: ['https://chat.mistral.ai/*'],
   selectors,
+  // A ProseMirror (tiptap) editor; older builds had a plain textarea.
+  composer: {
+    kind: 'prosemirror',
+    selectors: ['div.ProseMirror[contenteditable="true"]', 'form [contenteditable="true"]', 'textarea[name="message.text"]', 'form textarea'],
+  },
   conversationId: (url) => lechatConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

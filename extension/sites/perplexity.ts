@@ -223,6 +223,11 @@ export const perplexity = defineSiteAdapter({
   name: 'Perplexity',
   matches: ['https://www.perplexity.ai/*'],
   selectors,
+  // A Lexical editor, `#ask-input[contenteditable]` (`data-lexical-editor`); earlier a textarea.
+  composer: {
+    kind: 'contenteditable',
+    selectors: ['#ask-input[contenteditable="true"]', '[data-lexical-editor="true"][contenteditable="true"]', 'textarea#ask-input', 'textarea[placeholder^="Ask"]'],
+  },
   conversationId: (url) => perplexityConversationId(url),
   parse,
   doneAttributes: [],

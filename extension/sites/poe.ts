@@ -71,6 +71,11 @@ export const poe = defineSiteAdapter({
   name: 'Poe',
   matches: ['https://poe.com/*'],
   selectors,
+  // A growing textarea; its class names are CSS-module hashed, matched by prefix only.
+  composer: {
+    kind: 'textarea',
+    selectors: ['footer textarea', 'textarea[class*="GrowingTextArea_textArea"]', 'textarea'],
+  },
   conversationId: (url) => poeConversationId(url),
   readTurn,
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),

@@ -27,6 +27,20 @@ export interface SiteSelectors {
   readonly [name: string]: readonly string[];
 }
 
+/** What a site's message box is, which decides how text must go in for its framework to see it. */
+export const COMPOSER_KINDS = ['textarea', 'contenteditable', 'prosemirror'] as const;
+export type ComposerKind = (typeof COMPOSER_KINDS)[number];
+
+/**
+ * Where the reader types the next message ("Ask for it" puts a question there, never sends it).
+ * Selectors as data, most stable first, like `selectors`; `kind` is what the first one finds on
+ * the live site (a fallback selector may find another kind: the insert routine checks the element).
+ */
+export interface ComposerSpec {
+  readonly selectors: readonly string[];
+  readonly kind: ComposerKind;
+}
+
 export interface ParsedTurn {
   role: Role;
   /**
@@ -63,6 +77,8 @@ export interface SiteAdapter {
   /** Chrome match patterns of the pages this adapter reads (also the content script's `matches`). */
   matches: readonly string[];
   selectors: SiteSelectors;
+  /** The message box: where "Ask for it" puts its question (extension/ui/composer.ts). */
+  composer: ComposerSpec;
   /** The conversation id for this page, or null when the page holds no conversation yet. */
   conversationId(url: URL, doc: Document): string | null;
   /**

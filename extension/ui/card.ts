@@ -14,6 +14,8 @@ import { FAMILY_COLOURS, familyName, familyOf } from './families.ts';
 import { moveDefinition, moveName, SUPPORT_LABELS } from './move-names.ts';
 import { familyCounts } from './badge.ts';
 import { hiddenNote, scoreSentence, type WaitingWords } from './score-words.ts';
+import { needsAskBack } from '#shared/ask-back';
+import { askOutcomeWords, type AskOutcome } from './composer.ts';
 
 export const CARD_CSS = `
 :host { all: initial; position: fixed; z-index: 2147483647; top: 0; left: 0; }
@@ -63,6 +65,12 @@ li button:focus-visible { outline: 2px solid #6366f1; }
 .top .score { margin-left: auto; }
 .score.low { background: #dcfce7; } .score.mid { background: #fef3c7; } .score.high { background: #fee2e2; }
 .q { color: #374151; font-style: italic; }
+.askback { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin-top: 6px; padding-top: 6px; border-top: 1px solid #f3f4f6; }
+.askback .question { flex: 1; min-width: 0; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; color: #1e1b4b; font-size: 12px; }
+.askback button.ask { flex: none; font: 600 12px/1.2 inherit; font-family: inherit; border: 1px solid #4338ca; background: #4338ca; color: #fff; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
+.askback .ask-status { flex-basis: 100%; font-size: 12px; color: #3730a3; margin: 0; }
+.askback .ask-status:empty { display: none; }
+.askback .ask-status.bad { color: #b91c1c; }
 .muted { color: #6b7280; font-size: 12px; }
 `;
 
@@ -134,6 +142,8 @@ export interface CardLabels {
 
 export interface FlagCardOptions {
   labels?: CardLabels;
+  /** "Ask for it": puts a flag's askBack question into the site's message box (or copies it). */
+  ask?: (question: string) => Promise<AskOutcome>;
   /** Called whenever the card closes (e.g. to clear the active highlight). */
   onHide?: () => void;
   doc?: Document;
@@ -323,6 +333,34 @@ export function createFlagCard(options: FlagCardOptions = {}) {
     return section;
   }
 
+  /** The flag's follow-up question and the button that puts it in the chat box (never sends it). */
+  function askSection(flag: Flag & { askBack: string }): HTMLElement {
+    const ask = options.ask!;
+    const button = h('button', { class: 'ask', text: 'Ask for it', attrs: { type: 'button', title: 'Put this follow-up question in the chat box, without sending it' } });
+    const status = h('p', { class: 'ask-status', attrs: { role: 'status' } });
+    // One line, so the card stays compact; the whole question in its tooltip and in the chat box.
+    const section = h('div', { class: 'askback' }, [button, h('p', { class: 'question', text: flag.askBack, attrs: { title: flag.askBack } }), status]);
+    button.addEventListener('click', () => {
+      status.className = 'ask-status';
+      status.textContent = 'Putting it in the chat box…';
+      ask(flag.askBack).then(
+        (outcome) => {
+          if (current !== flag) return;
+          status.className = outcome.how === 'none' ? 'ask-status bad' : 'ask-status';
+          status.textContent = outcome.how === 'none' ? `${askOutcomeWords(outcome)} ${flag.askBack}` : askOutcomeWords(outcome);
+          section.dataset.asked = outcome.how;
+        },
+        (error: unknown) => {
+          if (current !== flag) return;
+          status.className = 'ask-status bad';
+          status.textContent = `Could not ask: ${error instanceof Error ? error.message : String(error)}`;
+          section.dataset.asked = 'error';
+        },
+      );
+    });
+    return section;
+  }
+
   const api = {
     host,
     get pinned() {
@@ -369,6 +407,8 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         )),
         more,
         options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
+        // Last, so the keyboard path through the card (Close, More, Agree, Disagree, note) is unchanged.
+        options.ask && flag.askBack && needsAskBack(flag) ? askSection(flag as Flag & { askBack: string }) : null,
       ));
       card.dataset.move = flag.move;
       card.dataset.family = family;

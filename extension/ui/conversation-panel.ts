@@ -17,6 +17,8 @@ import { moveName, SUPPORT_LABELS } from './move-names.ts';
 import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
 import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
 import { hiddenBy } from './score-words.ts';
+import { ledgerSummary } from '#shared/detect/claims';
+import type { Claim, ClaimSupport } from '#shared/schemas';
 import { applyReading, isPausedHost, loadReading, readingFromChange, saveReading, withPausedHost, type ReadingSettings } from './reading-settings.ts';
 
 const PANEL_CSS = `
@@ -44,7 +46,39 @@ button.flag:focus-visible { outline: 2px solid #6366f1; }
 details { font-size: 12px; margin: 2px 0 0 16px; }
 details p { margin: 2px 0 6px; color: #4b5563; }
 .empty { color: #6b7280; padding: 8px 0; }
+.ledger { margin: 6px 0 0; font-size: 12px; }
+.ledger summary { cursor: pointer; font-weight: 600; color: #1f2937; }
+.ledger ol { margin: 4px 0 0; padding-left: 18px; }
+.ledger li { padding: 2px 0; border: 0; }
+.ledger .claim-support { font-weight: 600; margin-right: 4px; }
+.ledger .claim-support.none { color: #b91c1c; }
+.ledger .claim-note { color: #6b7280; }
 `;
+
+/** How each kind of backing reads in the ledger. */
+export const CLAIM_SUPPORT_LABELS: Record<ClaimSupport, string> = {
+  source: 'Sourced',
+  link: 'Linked',
+  number: 'A number',
+  reasoning: 'A reason',
+  none: 'Nothing',
+};
+
+/** The claim ledger of one reply: a one-line count, the claims behind a disclosure. Text only. */
+export function ledgerSection(claims: readonly Claim[]): HTMLElement {
+  const list = h('ol');
+  for (const claim of claims) {
+    list.append(
+      h('li', { attrs: { 'data-support': claim.support } }, [
+        h('span', { class: `claim-support ${claim.support}`, text: `${CLAIM_SUPPORT_LABELS[claim.support]}:` }),
+        h('span', { class: 'claim-quote', text: `“${claim.quote}”` }),
+        ...(claim.note ? [h('span', { class: 'claim-note', text: ` (${claim.note})` })] : []),
+      ]),
+    );
+  }
+  const summary = h('summary', { text: ledgerSummary(claims) });
+  return claims.length ? h('details', { class: 'ledger' }, [summary, list]) : h('p', { class: 'ledger muted', text: ledgerSummary(claims) });
+}
 
 /** One reply of the conversation as the panel shows it. */
 export interface PanelReply {
@@ -162,6 +196,7 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
     }
     if (reply.shown.length) group.append(list);
     if (reply.hidden) group.append(h('p', { class: 'muted', text: `${hiddenBy(reply.hidden, reply.hiddenByLabels)}.` }));
+    if (reply.result?.claims) group.append(ledgerSection(reply.result.claims));
     return group;
   }
 

@@ -1,9 +1,11 @@
 // One interface for every judge, so the proxy, the CLI and the cache do not care which one answered.
-import { Flag, type JudgeChoice, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
+import { Claim, Flag, type JudgeChoice, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
 import type { ProxyConfig } from '../config.ts';
 
 export interface JudgeVerdict {
   flags: Flag[];
+  /** The claim ledger (optional: judges that do not list claims leave it out). */
+  claims?: Claim[];
   score: number;
   judge: JudgeInfo;
   usage?: Usage;
@@ -122,4 +124,16 @@ export function keepAnchoredFlags(text: string, flags: readonly unknown[]): { fl
     }
   }
   return { flags: kept, dropped: flags.length - kept.length };
+}
+
+/** Like keepAnchoredFlags, for the claim ledger: a claim whose quote is not the reply's text at its offsets is dropped. */
+export function keepAnchoredClaims(text: string, claims: readonly unknown[]): { claims: Claim[]; dropped: number } {
+  const kept: Claim[] = [];
+  for (const candidate of claims) {
+    const parsed = Claim.safeParse(candidate);
+    if (parsed.success && parsed.data.end <= text.length && text.slice(parsed.data.start, parsed.data.end) === parsed.data.quote) {
+      kept.push(parsed.data);
+    }
+  }
+  return { claims: kept, dropped: claims.length - kept.length };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { detect, versionWith } from '#shared/detect';
+import { detectClaims } from '#shared/detect/claims';
 import { parseModel, type LearnedModel } from '#shared/detect/learned/model';
 import { describeUnusableModel, shippedModel } from '#shared/detect/learned/shipped';
 import { taxonomyVersion } from '#shared/taxonomy';
@@ -44,6 +45,7 @@ export function createOfflineJudge(options: OfflineJudgeOptions = {}): Judge & {
       return {
         flags,
         score,
+        claims: detectClaims(request.reply.text),
         judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion },
       };
     },

@@ -2,12 +2,13 @@
 // records (the dashboard). Pure; every record leaves through `finishRecord`, which fills the
 // derived fields (models, content hash) so they always agree with the messages.
 import type { ConversationRecord, MessageRecord, ScoreRecord } from '../records.ts';
-import type { Flag, JudgeInfo } from '../schemas.ts';
+import type { Claim, Flag, JudgeInfo } from '../schemas.ts';
 import {
   type CaptureSource,
   type Completeness,
   contentHash,
   EXPORT_SCHEMA_VERSION,
+  type ExportClaim,
   type ExportFlag,
   type ExportLabel,
   type ExportMessage,
@@ -40,6 +41,7 @@ export function exportFlag(flag: Flag, text: string, label?: ExportLabel): Expor
     ...(flag.wouldSupport !== undefined ? { would_support: flag.wouldSupport } : {}),
     source: flag.source,
     ...(flag.ruleId !== undefined ? { rule_id: flag.ruleId } : {}),
+    ...(flag.askBack !== undefined ? { ask_back: flag.askBack } : {}),
     quote_verified: text.slice(flag.start, flag.end) === flag.quote,
   };
   if (label) out.label = label;
@@ -51,6 +53,8 @@ export interface ScoreLike {
   flags: readonly Flag[];
   judge: JudgeInfo;
   droppedQuotes?: number;
+  claims?: readonly Claim[] | undefined;
+  droppedClaims?: number | undefined;
 }
 
 /**
@@ -65,6 +69,17 @@ export function exportScore(result: ScoreLike, text: string, scoredAt?: number |
     if (exported.quote_verified && flag.end <= text.length) flags.push(exported);
     else dropped++;
   }
+  // The claim ledger, under the same rule: a claim whose quote is not the text is dropped and counted.
+  let claims: ExportClaim[] | undefined;
+  let droppedClaims = result.droppedClaims ?? 0;
+  if (result.claims) {
+    claims = [];
+    for (const claim of result.claims) {
+      if (claim.end <= text.length && text.slice(claim.start, claim.end) === claim.quote) {
+        claims.push({ start: claim.start, end: claim.end, quote: claim.quote, support: claim.support, ...(claim.note !== undefined ? { note: claim.note } : {}), quote_verified: true });
+      } else droppedClaims++;
+    }
+  }
   const scored_at = isoTime(scoredAt);
   return {
     score: result.score,
@@ -72,6 +87,8 @@ export function exportScore(result: ScoreLike, text: string, scoredAt?: number |
     ...(scored_at ? { scored_at } : {}),
     flags,
     ...(dropped > 0 ? { dropped_quotes: dropped } : {}),
+    ...(claims ? { claims } : {}),
+    ...(droppedClaims > 0 ? { dropped_claims: droppedClaims } : {}),
   };
 }
 

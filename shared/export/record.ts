@@ -6,14 +6,17 @@
 // Field names are snake_case, the convention of research datasets (ShareLM, WildChat, LMSYS);
 // the wire Flag's camelCase fields map one to one (wouldSupport -> would_support, ruleId -> rule_id).
 import { z } from 'zod';
-import { JudgeKind, MoveId, Support } from '../schemas.ts';
+import { ClaimSupport, JudgeKind, MoveId, Support } from '../schemas.ts';
 import { sha256Hex } from './sha256.ts';
 
-export const EXPORT_SCHEMA_VERSION = '1.0.0';
+export const EXPORT_SCHEMA_VERSION = '1.1.0';
+/** Versions this code reads: every 1.x (a minor version only adds optional fields). */
+export const READABLE_SCHEMA_VERSIONS = ['1.0.0', '1.1.0'] as const;
 export const EXPORT_SCHEMA_ID = `https://unspun.invalid/schemas/export/${EXPORT_SCHEMA_VERSION}.json`;
 
 /** Every version with what changed, newest first; shipped in schema.json's description. */
 export const EXPORT_SCHEMA_CHANGELOG: readonly (readonly [version: string, date: string, change: string])[] = [
+  ['1.1.0', '2026-12-06', 'Additive: flags may carry ask_back (a follow-up question for weak and unsupported flags); scores may carry claims (the claim ledger: offsets, quote, support source|link|number|reasoning|none, note, quote_verified) and dropped_claims. 1.0.0 records stay valid.'],
   ['1.0.0', '2026-11-23', 'First version: one conversation a line; messages with ids, roles, texts, times, models and capture method; scores with judge provenance, flags with offsets into the exported text, reader labels; redaction placeholders and counts; pseudonymous ids.'],
 ];
 
@@ -58,6 +61,8 @@ export const ExportFlag = z.object({
   would_support: z.string().optional(),
   source: z.enum(['detector', 'judge']),
   rule_id: z.string().optional(),
+  /** Weak and unsupported flags: the follow-up question a reader could ask for the missing support (additive, issue 13). */
+  ask_back: z.string().optional(),
   /** True when the quote was checked against the text it points into (always, for this exporter). */
   quote_verified: z.boolean(),
   /** True when redaction touched the quote (it was re-sliced from the redacted text). */
@@ -66,6 +71,19 @@ export const ExportFlag = z.object({
   label: ExportLabel.optional(),
 });
 export type ExportFlag = z.infer<typeof ExportFlag>;
+
+/** One factual claim of the reply and what backs it (the claim ledger; additive, issue 13). */
+export const ExportClaim = z.object({
+  /** UTF-16 offsets into the message's exported (possibly redacted) text; quote === text.slice(start, end). */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+  quote: z.string().min(1),
+  support: ClaimSupport,
+  note: z.string().optional(),
+  quote_verified: z.boolean(),
+  quote_redacted: z.boolean().optional(),
+});
+export type ExportClaim = z.infer<typeof ExportClaim>;
 
 export const ExportJudge = z.object({
   kind: JudgeKind,
@@ -83,6 +101,10 @@ export const ExportScore = z.object({
   flags: z.array(ExportFlag),
   /** Flags the judge gave whose quote could not be found in the text: dropped, never exported. */
   dropped_quotes: z.number().int().nonnegative().optional(),
+  /** The claim ledger, when the judge gave one (judge: exact claims; offline detector: claim-like sentences). */
+  claims: z.array(ExportClaim).optional(),
+  /** Claims (and askBack questions) dropped because they failed anchoring or the schema. */
+  dropped_claims: z.number().int().nonnegative().optional(),
 });
 export type ExportScore = z.infer<typeof ExportScore>;
 
@@ -122,13 +144,18 @@ export const ExportMessage = z
     scores: z.array(ExportScore).optional(),
   })
   .superRefine((message, ctx) => {
-    message.scores?.forEach((score, s) =>
+    message.scores?.forEach((score, s) => {
       score.flags.forEach((flag, f) => {
         if (flag.end > message.text.length || message.text.slice(flag.start, flag.end) !== flag.quote) {
           ctx.addIssue({ code: 'custom', path: ['scores', s, 'flags', f, 'quote'], message: 'quote must equal text.slice(start, end)' });
         }
-      }),
-    );
+      });
+      score.claims?.forEach((claim, c) => {
+        if (claim.end > message.text.length || message.text.slice(claim.start, claim.end) !== claim.quote) {
+          ctx.addIssue({ code: 'custom', path: ['scores', s, 'claims', c, 'quote'], message: 'quote must equal text.slice(start, end)' });
+        }
+      });
+    });
     if (message.role !== 'assistant' && message.scores && message.scores.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['scores'], message: 'only assistant messages are scored' });
     }
@@ -136,7 +163,7 @@ export const ExportMessage = z
 export type ExportMessage = z.infer<typeof ExportMessage>;
 
 export const ExportRecord = z.object({
-  schema_version: z.literal(EXPORT_SCHEMA_VERSION),
+  schema_version: z.enum(READABLE_SCHEMA_VERSIONS),
   record_type: z.literal('conversation'),
   conversation: z.object({
     /** Site conversation id, or a pseudonymous `c_<hex>` (HMAC-SHA-256 of site and id with the export's salt). */

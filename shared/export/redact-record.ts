@@ -106,6 +106,16 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
           if (flag.label?.note) next.label = { ...flag.label, note: redact(flag.label.note).text };
           return next;
         }),
+        // Claims move with the text like flags do.
+        ...(score.claims
+          ? {
+              claims: score.claims.map((claim) => {
+                if (!changed) return claim;
+                const moved = mapRange(redaction, claim.start, claim.end);
+                return { ...claim, start: moved.start, end: moved.end, quote: redaction.text.slice(moved.start, moved.end), ...(moved.touched ? { quote_redacted: true } : {}) };
+              }),
+            }
+          : {}),
       }));
     }
     return out;

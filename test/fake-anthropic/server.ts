@@ -5,7 +5,7 @@
 //
 // Scripting: responses are taken first from a FIFO queue (`enqueue`), then from `respond`, then from
 // the default responder, which reads the reply out of the request and returns a real-shaped verdict
-// quoting a real sentence of it (as JSON text for output_config.format or plain requests, as a
+// (with askBack and claims when the request's schema asks for them, prompt v4) quoting a real sentence of it (as JSON text for output_config.format or plain requests, as a
 // tool_use block when a tool is forced). Special responses: { hang: true } never answers (deadline
 // tests), { destroy: true } drops the connection. Every request is recorded in `requests`.
 // Message Batches: list (newest first, paginated like the API) and cancel too; `enqueueBatchCreate`
@@ -175,22 +175,36 @@ export function firstSentence(reply: string): string {
   return sentence.length > 0 ? sentence : reply.trim();
 }
 
-/** A verdict quoting the reply's first sentence; no flags when there is no reply. */
-export function defaultVerdict(body: any): { flags: unknown[] } {
+/**
+ * Whether the request asks for the v4 verdict (askBack on flags and a claims list): its output
+ * schema, tool schema or system prompt names "claims".
+ */
+export function wantsLedger(body: any): boolean {
+  return /\\?"claims\\?"/.test(JSON.stringify([body?.output_config ?? null, body?.tools ?? null, body?.system ?? null]));
+}
+
+/** The follow-up question the default responder puts on its flag (v4 requests). */
+export const DEFAULT_ASK_BACK = 'What is the source for this, and where can I check it?';
+
+/**
+ * A verdict quoting the reply's first sentence; no flags when there is no reply. For a v4 request
+ * the flag carries askBack and the verdict lists the reply's first sentence as an unbacked claim.
+ */
+export function defaultVerdict(body: any): { flags: unknown[]; claims?: unknown[] } {
   const reply = replyFromRequest(body);
-  if (!reply || reply.trim() === '') return { flags: [] };
-  return {
-    flags: [
-      {
-        quote: firstSentence(reply),
-        move: 'unsupported-claim',
-        reason: 'States this as fact without giving any source or argument.',
-        support: 'unsupported',
-        wouldSupport: 'a source or a number the reader can check',
-        severity: 2,
-      },
-    ],
+  const ledger = wantsLedger(body);
+  if (!reply || reply.trim() === '') return ledger ? { flags: [], claims: [] } : { flags: [] };
+  const quote = firstSentence(reply);
+  const flag = {
+    quote,
+    move: 'unsupported-claim',
+    reason: 'States this as fact without giving any source or argument.',
+    support: 'unsupported',
+    wouldSupport: 'a source or a number the reader can check',
+    ...(ledger ? { askBack: DEFAULT_ASK_BACK } : {}),
+    severity: 2,
   };
+  return ledger ? { flags: [flag], claims: [{ quote, support: 'none', note: 'no source, figure or reason given' }] } : { flags: [flag] };
 }
 
 const approxTokens = (text: string) => Math.ceil(text.length / 4);

@@ -108,12 +108,12 @@ describe('prompt variants (issue 14)', () => {
     expect(sha(v3)).toBe('592db90453aa4215d8bd1dd2c8a161db4f2460016dbe64c94b593963489c1981');
   });
 
-  it('makes v3 the default, under its own version', () => {
-    expect(buildSystemPrompt()).toBe(buildSystemPrompt('v3'));
-    expect(promptVersion).toBe(PROMPT_VERSIONS.v3);
+  it('makes v4 the default, under its own version', () => {
+    expect(buildSystemPrompt()).toBe(buildSystemPrompt('v4'));
+    expect(promptVersion).toBe(PROMPT_VERSIONS.v4);
     expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
-    expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(3);
-    expect(() => buildSystemPrompt('v4' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3/);
+    expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(4);
+    expect(() => buildSystemPrompt('v5' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3, v4/);
   });
 
   it('v2 adds judge notes, examples and counter-examples to the moves assistants were missed or over-flagged on', () => {
@@ -194,13 +194,13 @@ describe('prompt variants (issue 14)', () => {
   });
 
   it('the judge sends the chosen variant and reports its version (the cache keys on it)', () => {
-    for (const variant of ['v1', 'v2', 'v3'] as const) {
+    for (const variant of ['v1', 'v2', 'v3', 'v4'] as const) {
       const judge = createAnthropicJudge({ apiKey: 'test-key', promptVariant: variant });
       const system = judge.buildParams({ reply: { text: 'Hi.' } }).system as { text: string }[];
       expect(system[0]!.text).toBe(buildSystemPrompt(variant));
       expect(judge.promptVersion).toBe(PROMPT_VERSIONS[variant]);
     }
-    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v3);
+    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v4);
   });
 });
 

@@ -7,7 +7,7 @@ import { MOVE_IDS } from '#shared/schemas';
 import { MOVES_BY_ID } from '#shared/taxonomy';
 import { CSV_COLUMNS, csvCell, csvHeader, csvRows, toJsonlLine, toMarkdown, toShareGpt } from '#shared/export/formats';
 import { buildManifest, createExportStats, createFileHasher, ExportManifest, sha256HexOfBuffer } from '#shared/export/manifest';
-import type { ExportRecord } from '#shared/export/record';
+import { EXPORT_SCHEMA_VERSION, type ExportRecord } from '#shared/export/record';
 import type { Flag } from '#shared/schemas';
 
 const REPLY = 'Great question! =SUM(A1) "quoted", and\nEveryone knows it.';
@@ -119,7 +119,7 @@ describe('JSONL line', () => {
     const line = toJsonlLine(record);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
-    expect(line.startsWith('{"schema_version":"1.0.0","record_type":"conversation"')).toBe(true);
+    expect(line.startsWith(`{"schema_version":"${EXPORT_SCHEMA_VERSION}","record_type":"conversation"`)).toBe(true);
     expect(toJsonlLine(reordered)).toBe(line);
   });
 

@@ -26,6 +26,7 @@ export const anthropicJudge: JudgeDefinition = {
 
 export {
   createAnthropicJudge,
+  anchorClaims,
   anchorFlags,
   DEFAULT_MODEL,
   JUDGE_MODES,
@@ -40,5 +41,5 @@ export {
 export { JudgeOutputError, UpstreamError, redactSecrets, type JudgeOutputCode, type UpstreamCode, type UpstreamStatus } from './errors.ts';
 export { createMessageBatchClient, type MessageBatchClient, type MessageBatchClientOptions } from './message-batches.ts';
 export { BATCH_DISCOUNT, costUsd, PRICES, priceFor } from './pricing.ts';
-export { buildSystemPrompt, buildUserMessage, estimateTokens, neutralizeDelimiters, promptVersion } from './prompt.ts';
-export { Verdict, VerdictFlag, VERDICT_TOOL_NAME, verdictJsonSchema } from './verdict.ts';
+export { buildSystemPrompt, buildUserMessage, estimateTokens, hasLedger, neutralizeDelimiters, PROMPT_VERSIONS, promptVersion } from './prompt.ts';
+export { Verdict, VerdictClaim, VerdictFlag, VerdictFlagV4, VerdictV4, VERDICT_TOOL_NAME, verdictJsonSchema, verdictSchema } from './verdict.ts';

@@ -27,14 +27,15 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { anchorQuote } from '#shared/anchor';
 import { detect } from '#shared/detect';
 import { scoreFlags } from '#shared/detect/score';
-import type { Flag, ScoreRequest, Usage } from '#shared/schemas';
+import { needsAskBack } from '#shared/ask-back';
+import type { Claim, Flag, ScoreRequest, Usage } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { costUsd } from './pricing.ts';
 import type { Judge, JudgeVerdict } from '../judge.ts';
 import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
-import { parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
-import { buildSystemPrompt, buildUserMessage, DEFAULT_PROMPT_VARIANT, PROMPT_VERSIONS, textModeInstructions, type PromptVariant } from './prompt.ts';
-import { Verdict, VERDICT_TOOL_NAME, verdictJsonSchema } from './verdict.ts';
+import { type AnyVerdict, parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
+import { buildSystemPrompt, buildUserMessage, DEFAULT_PROMPT_VARIANT, hasLedger, PROMPT_VERSIONS, textModeInstructions, type PromptVariant } from './prompt.ts';
+import { type VerdictClaim, VERDICT_TOOL_NAME, verdictJsonSchema, verdictSchema } from './verdict.ts';
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
 export const JUDGE_MODES = ['structured', 'tool', 'text'] as const;
@@ -90,6 +91,8 @@ export interface AnthropicVerdict extends JudgeVerdict {
   usage: Usage;
   /** Flags the judge gave whose quote could not be found in the reply (dropped, never shown). */
   droppedQuotes: number;
+  /** v4: claims that did not anchor or fit the schema, and askBack questions that did not fit it (dropped, never shown). */
+  droppedClaims?: number;
   /** True when the first answer was invalid and the repair request produced this verdict. */
   repaired: boolean;
 }
@@ -112,16 +115,20 @@ export interface AnthropicJudge extends Judge {
 
 // The structured path's format: the SDK's zod format for the schema, with a parse that reports a
 // problem instead of throwing, so an invalid answer keeps its usage and can be repaired.
-const structuredFormat = (() => {
-  const base = zodOutputFormat(Verdict);
-  return { type: base.type, schema: base.schema, parse: (content: string): VerdictOutcome => parseVerdictText(content) };
-})();
+function structuredFormatFor(ledger: boolean) {
+  const base = zodOutputFormat(verdictSchema({ ledger }));
+  return { type: base.type, schema: base.schema, parse: (content: string): VerdictOutcome => parseVerdictText(content, { ledger }) };
+}
 
-const toolDefinition = {
-  name: VERDICT_TOOL_NAME,
-  description: 'Record the verdict on the reply: one entry per passage that makes a persuasive move (an empty list when there are none).',
-  input_schema: verdictJsonSchema() as { type: 'object'; [key: string]: unknown },
-};
+function toolDefinitionFor(ledger: boolean) {
+  return {
+    name: VERDICT_TOOL_NAME,
+    description: ledger
+      ? "Record the verdict on the reply: one entry per passage that makes a persuasive move (an empty list when there are none), and the reply's factual claims."
+      : 'Record the verdict on the reply: one entry per passage that makes a persuasive move (an empty list when there are none).',
+    input_schema: verdictJsonSchema({ ledger }) as { type: 'object'; [key: string]: unknown },
+  };
+}
 
 export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJudge {
   const {
@@ -138,6 +145,9 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     onStats,
   } = options;
   const promptVersion = PROMPT_VERSIONS[promptVariant];
+  const ledger = promptVariant in PROMPT_VERSIONS && hasLedger(promptVariant);
+  const structuredFormat = structuredFormatFor(ledger);
+  const toolDefinition = toolDefinitionFor(ledger);
   if (!JUDGE_MODES.includes(mode)) throw new TypeError(`mode must be one of ${JUDGE_MODES.join(', ')}`);
   if (apiKey && authToken) throw new TypeError('Pass apiKey or authToken, not both.');
   if (!apiKey && !authToken) throw new TypeError('The anthropic judge needs an apiKey or an authToken.');
@@ -164,7 +174,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
   });
 
   const systemBlocks: TextBlockParam[] = [{ type: 'text', text: buildSystemPrompt(promptVariant), cache_control: { type: 'ephemeral' } }];
-  if (mode === 'text') systemBlocks.push({ type: 'text', text: textModeInstructions(verdictJsonSchema()) });
+  if (mode === 'text') systemBlocks.push({ type: 'text', text: textModeInstructions(verdictJsonSchema({ ledger })) });
 
   function buildParams(request: ScoreRequest): MessageCreateParamsNonStreaming {
     const hintFlags = hints ? detect(request.reply.text, { context: request.context }).flags : undefined;
@@ -204,21 +214,26 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
     if (mode === 'structured' && parsed) return parsed;
     if (mode === 'tool') {
       const use = message.content.find((b) => b.type === 'tool_use' && b.name === VERDICT_TOOL_NAME);
-      if (use?.type === 'tool_use') return validateVerdict(use.input);
+      if (use?.type === 'tool_use') return validateVerdict(use.input, { ledger });
       return { ok: false, problem: `The answer did not call the ${VERDICT_TOOL_NAME} tool.` };
     }
     const text = textOf(message);
-    return parseVerdictText(text);
+    return parseVerdictText(text, { ledger });
   }
 
-  function finish(request: ScoreRequest, verdict: Verdict, usage: Usage, repaired: boolean): AnthropicVerdict {
+  function finish(request: ScoreRequest, outcome: Extract<VerdictOutcome, { ok: true }>, usage: Usage, repaired: boolean): AnthropicVerdict {
+    const { verdict } = outcome;
     const { flags, dropped } = anchorFlags(request.reply.text, verdict);
+    const ledgerPart = verdict.claims ? anchorClaims(request.reply.text, verdict.claims) : undefined;
+    const droppedClaims = (outcome.droppedParts ?? 0) + (ledgerPart?.dropped ?? 0);
     return {
       flags,
       score: scoreFlags(flags),
       judge: { kind: 'anthropic', model, promptVersion, taxonomyVersion },
       usage,
       droppedQuotes: dropped,
+      ...(ledgerPart ? { claims: ledgerPart.claims } : {}),
+      ...(ledger ? { droppedClaims } : {}),
       repaired,
     };
   }
@@ -258,7 +273,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
           );
         }
       }
-      const verdict = finish(request, outcome.verdict, usage, stats.repaired);
+      const verdict = finish(request, outcome, usage, stats.repaired);
       stats.droppedQuotes = verdict.droppedQuotes;
       stats.usage = usage;
       report(stats);
@@ -274,12 +289,12 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
   }
 
   function verdictFromMessage(request: ScoreRequest, message: Message, opts: { batch?: boolean } = {}): AnthropicVerdict {
-    const outcome = extract(message, mode === 'structured' ? parseVerdictText(textOf(message)) : null);
+    const outcome = extract(message, mode === 'structured' ? parseVerdictText(textOf(message), { ledger }) : null);
     if (!outcome.ok) {
       failIfFinal(message, outcome.problem);
       throw new JudgeOutputError('parse_failed', `The judge model's answer was not a valid verdict: ${truncate(outcome.problem, 400)}`);
     }
-    return finish(request, outcome.verdict, addUsage(undefined, message, opts.batch), false);
+    return finish(request, outcome, addUsage(undefined, message, opts.batch), false);
   }
 
   function addUsage(previous: Usage | undefined, message: Message, batch = false): Usage {
@@ -355,7 +370,7 @@ function repairParams(params: MessageCreateParamsNonStreaming, message: Message,
  * a flag whose quote is nowhere in the reply is dropped and counted. A repeated (move, quote) pair
  * moves on to the next occurrence of the quote, or is dropped as a duplicate (not counted).
  */
-export function anchorFlags(text: string, verdict: Verdict): { flags: Flag[]; dropped: number } {
+export function anchorFlags(text: string, verdict: Pick<AnyVerdict, 'flags'>): { flags: Flag[]; dropped: number } {
   const flags: Flag[] = [];
   const taken = new Set<string>();
   let dropped = 0;
@@ -380,11 +395,39 @@ export function anchorFlags(text: string, verdict: Verdict): { flags: Flag[]; dr
       support: f.support,
       rationale: f.reason,
       wouldSupport: f.wouldSupport,
+      ...(f.askBack !== undefined && needsAskBack(f) ? { askBack: f.askBack } : {}),
       source: 'judge',
     });
   }
   flags.sort((a, b) => a.start - b.start || a.end - b.end);
   return { flags, dropped };
+}
+
+/** Most claims kept for one reply. */
+export const MAX_CLAIMS = 200;
+
+/**
+ * Anchors the claim ledger like flags: exact offsets for each claim found in the reply; a claim whose
+ * quote is nowhere in the reply is dropped and counted; the same span listed twice is kept once.
+ */
+export function anchorClaims(text: string, claims: readonly VerdictClaim[]): { claims: Claim[]; dropped: number } {
+  const out: Claim[] = [];
+  const taken = new Set<string>();
+  let dropped = 0;
+  for (const c of claims) {
+    const anchor = anchorQuote(text, c.quote);
+    if (!anchor) {
+      dropped++;
+      continue;
+    }
+    const key = `${anchor.start}:${anchor.end}`;
+    if (taken.has(key) || out.length >= MAX_CLAIMS) continue;
+    taken.add(key);
+    const note = c.note?.trim();
+    out.push({ start: anchor.start, end: anchor.end, quote: text.slice(anchor.start, anchor.end), support: c.support, ...(note ? { note } : {}) });
+  }
+  out.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { claims: out, dropped };
 }
 
 function truncate(text: string, max: number): string {

@@ -17,19 +17,31 @@ import { FAMILY_INFO, MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { contentVersion } from '#shared/hash';
 import type { Flag, ScoreRequest } from '#shared/schemas';
 import {
+  ASK_BACK_AND_CLAIMS_V4,
   CALIBRATION_V2,
   CROSS_TURN_SYCOPHANCY,
   EMOTIONAL_APPEAL_V3,
   MOVE_GUIDANCE,
+  OUTPUT_FORMAT_V4,
   WORKED_EXAMPLES_V2,
   WORKED_EXAMPLES_V3,
+  WORKED_EXAMPLES_V4,
 } from './guidance.ts';
+import { verdictJsonSchema } from './verdict.ts';
 
-export const PROMPT_VARIANTS = ['v1', 'v2', 'v3'] as const;
+export const PROMPT_VARIANTS = ['v1', 'v2', 'v3', 'v4'] as const;
 export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
-// v3 is the default: on the same blind 180-item dev sample it met the issue-14 targets that v2
-// missed (escalation recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*.
-export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v3';
+// v3: on the same blind 180-item dev sample it met the issue-14 targets that v2 missed (escalation
+// recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*. v4 (issue 13) is v3
+// with the same flag rubric plus askBack on weak/unsupported flags and the claim ledger, and a
+// verdict schema with both; it is the default so every judged reply carries them. Its flag-level
+// numbers have not been re-measured (the rubric text for flags is v3's, byte for byte).
+export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v4';
+
+/** Variants whose verdict carries askBack and claims (the v4 schema). */
+export function hasLedger(variant: PromptVariant): boolean {
+  return variant === 'v4';
+}
 
 /** The tags that frame untrusted text in the user message. */
 export const DELIMITER_TAGS = [
@@ -109,7 +121,7 @@ function describeMoves(variant: PromptVariant): string {
   const families = new Map<string, string[]>();
   for (const move of MOVES) {
     const extra =
-      variant === 'v1' ? undefined : variant === 'v3' && move.id === 'emotional-appeal' ? EMOTIONAL_APPEAL_V3 : MOVE_GUIDANCE[move.id];
+      variant === 'v1' ? undefined : (variant === 'v3' || variant === 'v4') && move.id === 'emotional-appeal' ? EMOTIONAL_APPEAL_V3 : MOVE_GUIDANCE[move.id];
     const lines = [
       `### ${move.id} — ${move.name} (family: ${FAMILY_INFO[move.family].name})`,
       `Definition: ${move.definition}`,
@@ -222,12 +234,14 @@ ${INJECTION_RULES}
 There are ${MOVES.length} moves, grouped in families. Use these ids exactly. Each move has its definition, what would make it supported, examples of passages that make it, and near-misses that look alike but are fine. The near-misses matter as much as the examples: they show where the line is.
 
 ${describeMoves(variant)}`,
-    variant === 'v3'
-      ? `${WORKED_EXAMPLES}\n\n${WORKED_EXAMPLES_V2}\n\n${WORKED_EXAMPLES_V3}`
-      : v2
-        ? `${WORKED_EXAMPLES}\n\n${WORKED_EXAMPLES_V2}`
-        : WORKED_EXAMPLES,
-    OUTPUT_FORMAT,
+    variant === 'v4'
+      ? `${WORKED_EXAMPLES}\n\n${WORKED_EXAMPLES_V2}\n\n${WORKED_EXAMPLES_V3}\n\n${WORKED_EXAMPLES_V4}`
+      : variant === 'v3'
+        ? `${WORKED_EXAMPLES}\n\n${WORKED_EXAMPLES_V2}\n\n${WORKED_EXAMPLES_V3}`
+        : v2
+          ? `${WORKED_EXAMPLES}\n\n${WORKED_EXAMPLES_V2}`
+          : WORKED_EXAMPLES,
+    ...(hasLedger(variant) ? [ASK_BACK_AND_CLAIMS_V4, OUTPUT_FORMAT_V4] : [OUTPUT_FORMAT]),
   ].join('\n\n');
   systemPrompts.set(variant, systemPrompt);
   return systemPrompt;
@@ -303,6 +317,7 @@ export const PROMPT_VERSIONS: Record<PromptVariant, string> = {
   v1: versionOfVariant('v1'),
   v2: versionOfVariant('v2'),
   v3: versionOfVariant('v3'),
+  v4: versionOfVariant('v4'),
 };
 export const promptVersion = PROMPT_VERSIONS[DEFAULT_PROMPT_VARIANT];
 
@@ -310,6 +325,8 @@ function versionOfVariant(variant: PromptVariant): string {
   return promptVersionOf(
     buildSystemPrompt(variant),
     buildUserMessage(LAYOUT_PROBE, { hints: [{ move: 'vagueness', quote: 'HINT' }] }),
-    textModeInstructions({}),
+    // From v4 on the verdict schema is part of the version too: a changed output schema (a new
+    // field, a new enum value) is a changed prompt. v1 to v3 keep the versions they were measured under.
+    textModeInstructions(hasLedger(variant) ? verdictJsonSchema({ ledger: true }) : {}),
   );
 }
