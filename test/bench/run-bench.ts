@@ -14,6 +14,8 @@
 //              the same file; time per message at 10k vs 100k messages (convert.ts)
 //   dashboard  list queries and the research-zip export of 10k conversations in real Chromium,
 //              against raw IndexedDB cursors over the same rows (dashboard.ts)
+//   export     the export's SHA-256 and zip writer against @noble/hashes and fflate called
+//              directly and node:crypto, CPU time; their minified bundle size (export-libs.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,3 +146,4 @@ await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
 await (await import('./convert.ts')).benchConvert();
 await (await import('./dashboard.ts')).benchDashboard(RUNS);
+await (await import('./export-libs.ts')).benchExportLibs(RUNS);

@@ -170,6 +170,13 @@ describe('SHA-256 and HMAC (pure, incremental)', () => {
     }
   });
 
+  it('refuses to go on after its digest (a second digest or a late update would be a wrong hash)', () => {
+    const hash = new Sha256().update('a');
+    expect(hash.digestHex()).toBe(createHash('sha256').update('a').digest('hex'));
+    expect(() => hash.update('b')).toThrow();
+    expect(() => hash.digest()).toThrow();
+  });
+
   it('HMAC equals node:crypto, with short and long keys', () => {
     for (const key of ['k', 'salt-0123456789abcdef', 'K'.repeat(64), 'L'.repeat(200)]) {
       expect(hmacSha256Hex(key, 'chatgpt:abc')).toBe(createHmac('sha256', key).update('chatgpt:abc').digest('hex'));
