@@ -52,7 +52,7 @@ function exportChunks(mb: number): Uint8Array[] {
  * time spent waiting for a core, and bursts of it made the same pair swap places from run to run.
  * The last result of each is kept to compare outputs.
  */
-function timeEach<T>(runs: number, fns: Array<() => T>): Array<{ ms: number; result: T }> {
+function timeEach<const F extends readonly (() => unknown)[]>(runs: number, fns: F): { [K in keyof F]: { ms: number; result: ReturnType<F[K]> } } {
   const results = fns.map((fn) => fn());
   const times: number[][] = fns.map(() => []);
   for (let r = 0; r < runs; r++) {
@@ -63,7 +63,7 @@ function timeEach<T>(runs: number, fns: Array<() => T>): Array<{ ms: number; res
       times[i]!.push((spent.user + spent.system) / 1000);
     });
   }
-  return fns.map((_, i) => ({ ms: median(times[i]!), result: results[i]! }));
+  return fns.map((_, i) => ({ ms: median(times[i]!), result: results[i] })) as { [K in keyof F]: { ms: number; result: ReturnType<F[K]> } };
 }
 
 function row(name: string, ms: number, reference: number, unit: string): void {
@@ -88,7 +88,7 @@ function benchSha256(runs: number, chunks: Uint8Array[]): void {
       for (const c of chunks) h.update(c);
       return h.digest('hex');
     },
-  ]) as Array<{ ms: number; result: string }> as [{ ms: number; result: string }, { ms: number; result: string }, { ms: number; result: string }];
+  ]);
   if (ours.result !== noble.result || ours.result !== node.result) throw new Error('sha256 bench: the digests differ');
   console.log(`\nSHA-256 of a ${mb.toFixed(0)} MB export in 64 KB chunks (median of ${runs} runs; same digest from all three)`);
   row('shared/export/sha256.ts (ours)', ours.ms, ours.ms, `${(mb / (ours.ms / 1000)).toFixed(0)} MB/s`);
@@ -122,7 +122,7 @@ function benchSha256(runs: number, chunks: Uint8Array[]): void {
             createHmac('sha256', salt).update(messageId(r.id)).digest('hex'),
         )
         .join(''),
-  ]) as Array<{ ms: number; result: string }> as [{ ms: number; result: string }, { ms: number; result: string }, { ms: number; result: string }];
+  ]);
   if (oursSmall.result !== nobleSmall.result || oursSmall.result !== nodeSmall.result) throw new Error('sha256 bench: the record hashes differ');
   console.log(`SHA-256 + 2 HMAC ids for each of ${records.length} records (median of ${runs} runs; same hex from all three)`);
   row('ours', oursSmall.ms, oursSmall.ms, '');
@@ -155,7 +155,7 @@ function zipFflate(chunks: Uint8Array[], date: Date): Uint8Array[] {
 function benchZip(runs: number, chunks: Uint8Array[]): void {
   const mb = chunks.reduce((s, c) => s + c.length, 0) / (1024 * 1024);
   const date = new Date('2026-12-06T12:00:00Z');
-  const [ours, fflate] = timeEach(runs, [() => zipOurs(chunks, date), () => zipFflate(chunks, date)]) as [{ ms: number; result: Uint8Array[] }, { ms: number; result: Uint8Array[] }];
+  const [ours, fflate] = timeEach(runs, [() => zipOurs(chunks, date), () => zipFflate(chunks, date)]);
   const size = (parts: Uint8Array[]) => parts.reduce((s, p) => s + p.length, 0);
   console.log(`\nStore-only zip of the same ${mb.toFixed(0)} MB, chunk by chunk (median of ${runs} runs)`);
   row('shared/export/zip.ts (ours)', ours.ms, ours.ms, `${size(ours.result) - size(chunks)} B overhead`);
