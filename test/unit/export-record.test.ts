@@ -55,6 +55,10 @@ describe('export JSON Schema', () => {
     expect(() => compileSchema(exportJsonSchema())).not.toThrow();
     expect(() => compileSchema({ type: 'string', formatt: 'date-time' })).toThrow(/unknown keyword/);
     expect(() => compileSchema({ type: 'string', format: 'date' })).toThrow(/unknown format/);
+    // date-time is checked, not only known: a date that does not exist fails.
+    const dateTime = { type: 'string', format: 'date-time' };
+    expect(validate(dateTime, '2026-12-06T21:00:00.000Z')).toEqual([]);
+    expect(validate(dateTime, '2026-13-40T21:00:00.000Z')).toEqual(['/: must match format "date-time"']);
   });
 
   it('requires the fields researchers rely on', () => {
