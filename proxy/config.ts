@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JudgeChoice } from '#shared/schemas';
+import { parseArgv } from './argv.ts';
 import { createPrivateFile, ensurePrivateDir, readPrivateFile, UnsafeFileError } from './private-files.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -16,7 +17,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+$/;
 const MIN_TOKEN_CHARS = 16;
 /** Flags `npm start` passes through to us; accepted and ignored here so the launcher can share argv. */
-const LAUNCHER_FLAGS = new Set(['--no-browser', '--open']);
+const LAUNCHER_FLAGS = ['no-browser', 'open'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -283,27 +284,32 @@ interface ParsedArgs {
   configDir?: string;
 }
 
-const VALUE_FLAGS: Record<string, keyof ParsedArgs> = {
-  '--port': 'port',
-  '--host': 'host',
-  '--judge': 'judge',
-  '--config-dir': 'configDir',
-};
+const fail = (message: string) => new ConfigError(message);
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
+  const { values, positionals } = parseArgv(
+    argv,
+    {
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        judge: { type: 'string' },
+        'config-dir': { type: 'string' },
+        ...Object.fromEntries(LAUNCHER_FLAGS.map((flag) => [flag, { type: 'boolean' }] as const)),
+      },
+      // Later flags win, as with the environment: `npm start -- --port 9000` can follow a script's own --port.
+      repeatable: ['port', 'host', 'judge', 'config-dir'],
+      unknown: (name) => `Unknown option ${name}: use --port, --host, --judge or --config-dir`,
+    },
+    fail,
+  );
+  const first = positionals[0];
+  if (first !== undefined) throw fail(`Unknown option ${first}: use --port, --host, --judge or --config-dir`);
   const out: ParsedArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (LAUNCHER_FLAGS.has(arg)) continue;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const key = VALUE_FLAGS[name];
-    if (key === undefined) {
-      throw new ConfigError(`Unknown option ${name}: use --port, --host, --judge or --config-dir`);
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new ConfigError(`${name} needs a value`);
-    out[key] = value;
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  for (const [key, name] of [['port', 'port'], ['host', 'host'], ['judge', 'judge'], ['configDir', 'config-dir']] as const) {
+    const value = text(name);
+    if (value !== undefined) out[key] = value;
   }
   return out;
 }

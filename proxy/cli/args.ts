@@ -1,4 +1,5 @@
 // Arguments of `npm run score`. Mistakes are UsageErrors: the CLI prints them with the usage, exit 2.
+import { parseArgv, parseWholeNumber } from '../argv.ts';
 
 export const USAGE = `Usage:
   npm run --silent score -- --in FILE.jsonl --out FILE.jsonl [--judge offline|anthropic|auto]
@@ -30,33 +31,23 @@ export interface ScoreArgs {
   help: boolean;
 }
 
-const VALUE_OPTIONS = { '--in': 'in', '--out': 'out', '--judge': 'judge', '--concurrency': 'concurrency' } as const;
+const fail = (message: string) => new UsageError(message);
 
 export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
-  const args: ScoreArgs = { help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      args.help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(name in VALUE_OPTIONS)) {
-      throw new UsageError(arg.startsWith('-') && arg !== '-' ? `Unknown option ${name}` : `Unexpected argument ${JSON.stringify(arg)}: give files with --in and --out`);
-    }
-    const key = VALUE_OPTIONS[name as keyof typeof VALUE_OPTIONS];
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-    if (key === 'concurrency') {
-      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
-        throw new UsageError(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
-      }
-      args.concurrency = Number(value);
-    } else {
-      if (args[key] !== undefined) throw new UsageError(`${name} given twice`);
-      args[key] = value;
-    }
-  }
+  const { values, positionals } = parseArgv(
+    argv,
+    {
+      options: { in: { type: 'string' }, out: { type: 'string' }, judge: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      repeatable: ['concurrency'],
+    },
+    fail,
+  );
+  const first = positionals[0];
+  if (first !== undefined) throw fail(`Unexpected argument ${JSON.stringify(first)}: give files with --in and --out`);
+  const args: ScoreArgs = { help: values.help === true };
+  if (typeof values.in === 'string') args.in = values.in;
+  if (typeof values.out === 'string') args.out = values.out;
+  if (typeof values.judge === 'string') args.judge = values.judge;
+  if (typeof values.concurrency === 'string') args.concurrency = parseWholeNumber('--concurrency', values.concurrency, 1, 64, fail);
   return args;
 }

@@ -16,6 +16,8 @@
 //              against raw IndexedDB cursors over the same rows (dashboard.ts)
 //   study      the study server: 1,000 participants × 50 donations on PGlite and on PostgreSQL in
 //              the same run; donations/s, p50/p99, peak RSS, 0 lost and 0 duplicated (study-bench.ts)
+//   export     the export's SHA-256 and zip writer against @noble/hashes and fflate called
+//              directly and node:crypto, CPU time; their minified bundle size (export-libs.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +148,5 @@ await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
 await (await import('./convert.ts')).benchConvert();
 await (await import('./dashboard.ts')).benchDashboard(RUNS);
+await (await import('./export-libs.ts')).benchExportLibs(RUNS);
 await (await import('./study-bench.ts')).benchStudy();

@@ -1,8 +1,8 @@
-// The convert CLI as researchers run it: a real process (node + tsx; npm once), real files.
-// Exit codes, failures named on stderr, records that validate, manifest.json with the right
-// SHA-256 of the output, schema.json, redaction on by default, the Unspun round trip; and the
-// anthropic judge through the real SDK against the fake Messages API (in process).
-import { spawn } from 'node:child_process';
+// The convert CLI as researchers run it, in this process through its injected io (the modules load
+// once) and once as a real process through npm (names found in a worker that tsx's hooks reach),
+// on real files. Exit codes, failures named on stderr, records that validate, manifest.json with
+// the right SHA-256 of the output, schema.json, redaction on by default, the Unspun round trip;
+// and the anthropic judge through the real SDK against the fake Messages API.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConvertCli } from '../../proxy/cli/convert.ts';
+import { type NameFinder, startNameWorker } from '../../proxy/cli/convert/names.ts';
+import { type CliRun, ROOT, runInProcess, runNpmScript } from '../helpers/cli-run.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
@@ -19,7 +21,6 @@ import { shippedModel } from '#shared/detect/learned/shipped';
 /** What the offline judge records: the rules' version plus the shipped model's. */
 const offlineVersion = versionWith(shippedModel());
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, 'test/fixtures/exports');
 const CHATGPT = join(FIXTURES, 'chatgpt-conversations.json');
 const CLAUDE = join(FIXTURES, 'claude-conversations.json');
@@ -41,34 +42,22 @@ function outDir(): string {
   return d;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** One names worker for the whole file (it loads the full compromise build): each run borrows it. */
+let names: NameFinder;
+beforeAll(() => {
+  names = startNameWorker();
+});
+afterAll(async () => {
+  await names.close();
+});
 
-function convert(args: string[], options: { stdin?: string; env?: Record<string, string>; via?: 'node' | 'npm' } = {}): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(UNSPUN_|ANTHROPIC_)/.test(k)));
-  const [cmd, ...cmdArgs] =
-    options.via === 'npm' ? ['npm', 'run', '--silent', 'convert', '--', ...args] : [process.execPath, '--import', 'tsx', 'proxy/cli/convert.ts', ...args];
-  const child = spawn(cmd!, cmdArgs, { cwd: ROOT, env: { ...base, UNSPUN_CONFIG_DIR: join(dir, 'config'), ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((res) =>
-    child.on('close', (code) =>
-      res({
-        code,
-        stdout,
-        stderr: stderr
-          .split('\n')
-          .filter((l) => !l.startsWith('npm warn'))
-          .join('\n'),
-      }),
-    ),
-  );
+/** The CLI in this process, through its injected io, with its own config dir; names found by the shared worker. */
+function convert(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runInProcess(runConvertCli, args, {
+    stdin: options.stdin ?? '',
+    env: { UNSPUN_CONFIG_DIR: join(dir, 'config'), ...options.env },
+    extra: { names: { find: (texts: readonly string[]) => names.find(texts), close: async () => undefined } },
+  });
 }
 
 const records = (path: string) =>
@@ -79,8 +68,8 @@ const records = (path: string) =>
 const manifestOf = (d: string) => ExportManifest.parse(JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')));
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-// Spawned processes are slow on a busy 2-core machine: a longer timeout than the unit default.
-describe('convert CLI (real process)', { timeout: 60_000 }, () => {
+// A whole export per test, with names found in a worker: a longer timeout than the unit default.
+describe('convert CLI', { timeout: 60_000 }, () => {
   it('ChatGPT export: good conversations written and redacted, malformed ones named, exit 1, manifest with the right SHA-256', async () => {
     const d = outDir();
     const out = join(d, 'chatgpt.jsonl');
@@ -247,16 +236,17 @@ describe('convert CLI (real process)', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('npm run --silent convert -- --help prints the usage and exits 0', async () => {
-    const run = await convert(['--help'], { via: 'npm' });
+  it('--help prints the usage and exits 0', async () => {
+    const run = await convert(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('npm run --silent convert -- --from chatgpt|claude|unspun FILE --out FILE.jsonl');
   });
 
+  // The one real process: the documented entry, its exit code, and its own names worker.
   it('npm run --silent convert redacts names through the worker (tsx hooks reach it)', async () => {
     const d = outDir();
     const out = join(d, 'npm.jsonl');
-    const run = await convert(['--from', 'chatgpt', CHATGPT, '--out', out], { via: 'npm' });
+    const run = await runNpmScript('convert', ['--from', 'chatgpt', CHATGPT, '--out', out], { env: { UNSPUN_CONFIG_DIR: join(dir, 'config') } });
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain('worker');
     expect(readFileSync(out, 'utf8')).not.toContain('Stevens');

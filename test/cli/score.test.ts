@@ -1,12 +1,13 @@
-// The score CLI as the evaluation harness runs it: a real process via `npx tsx proxy/cli/score.ts`.
-import { spawn } from 'node:child_process';
+// The score CLI as the evaluation harness runs it: in this process through its injected io (the
+// modules load once), and once as a real process, node + tsx (a real stdin pipe and exit code).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flag, flagsMatchText } from '#shared/schemas';
+import { runScoreCli } from '../../proxy/cli/score.ts';
+import { type CliRun, runInProcess, runTsxScript } from '../helpers/cli-run.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'unspun-cli-test-'));
@@ -15,39 +16,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with node + tsx directly (npx/npm add ~1 s per spawn); `via` tests the documented entries. */
-function score(args: string[], stdin = '', env: Record<string, string> = {}, via: 'node' | 'npx' | 'npm' = 'node'): Promise<Run> {
-  // Nothing from the machine's own Unspun/Anthropic setup, and never the user's config dir.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(UNSPUN_|ANTHROPIC_)/.test(k)));
-  const [cmd, ...cmdArgs] = {
-    node: [process.execPath, '--import', 'tsx', 'proxy/cli/score.ts', ...args],
-    npx: ['npx', 'tsx', 'proxy/cli/score.ts', ...args],
-    npm: ['npm', 'run', '--silent', 'score', '--', ...args],
-  }[via];
-  const child = spawn(cmd!, cmdArgs, {
-    cwd: ROOT,
-    env: { ...base, UNSPUN_CONFIG_DIR: join(dir, 'config'), ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(stdin);
-  return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr: stripNpmNoise(stderr) })));
-}
-
-/** npm itself may warn about the machine's npmrc; that is not the CLI's output. */
-function stripNpmNoise(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !l.startsWith('npm warn'))
-    .join('\n');
+/** The CLI in this process, through its injected io, with its own empty config dir. */
+function score(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
+  return runInProcess(runScoreCli, args, { stdin, env: { UNSPUN_CONFIG_DIR: join(dir, 'config'), ...env } });
 }
 
 const LINES = [
@@ -77,12 +48,12 @@ function expectValidResults(results: ReturnType<typeof parseOutput>, inputs: typ
   }
 }
 
-describe('score CLI (real process)', () => {
+describe('score CLI', () => {
   it('file in, file out: one line per input line, in input order', async () => {
     const input = join(dir, 'in.jsonl');
     const output = join(dir, 'out.jsonl');
     writeFileSync(input, jsonl(LINES));
-    const run = await score(['--in', input, '--out', output], '', {}, 'npm');
+    const run = await score(['--in', input, '--out', output]);
     expect(run.stderr.trim()).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
@@ -94,7 +65,7 @@ describe('score CLI (real process)', () => {
 
   it('"-" reads stdin and writes stdout; blank lines are ignored', async () => {
     const input = `\n${jsonl(LINES.slice(0, 2))}\n\n${jsonl(LINES.slice(2))}`;
-    const run = await score(['--in', '-', '--out', '-', '--judge', 'offline'], input, {}, 'npx');
+    const run = await score(['--in', '-', '--out', '-', '--judge', 'offline'], input);
     expect(run.code).toBe(0);
     const results = parseOutput(run.stdout);
     expect(results.map((r) => r.id)).toEqual(['a', 2, 'c', 'empty']);
@@ -107,7 +78,8 @@ describe('score CLI (real process)', () => {
     expect(parseOutput(run.stdout).map((r) => r.id)).toEqual(['a', 2]);
   });
 
-  it('reports each bad line with its number and what is wrong, skips it, and exits 1', async () => {
+  // The one real process (the script `npm run score` runs): JSONL piped into stdin, and its exit code.
+  it('a real process: reports each bad line with its number and what is wrong, skips it, and exits 1', { timeout: 60_000 }, async () => {
     const input = [
       JSON.stringify(LINES[0]),
       '',
@@ -116,7 +88,7 @@ describe('score CLI (real process)', () => {
       JSON.stringify({ id: 'wrong-context', text: 'hi', context: { previous: [{ role: 'system', text: 'x' }] } }),
       JSON.stringify(LINES[1]),
     ].join('\n');
-    const run = await score(['--in', '-'], input);
+    const run = await runTsxScript('proxy/cli/score.ts', ['--in', '-'], { stdin: input, env: { UNSPUN_CONFIG_DIR: join(dir, 'config') } });
     expect(run.code).toBe(1);
     expect(parseOutput(run.stdout).map((r) => r.id)).toEqual(['a', 2]);
     expect(run.stderr).toMatch(/^line 3: invalid JSON/m);

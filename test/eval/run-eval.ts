@@ -17,6 +17,7 @@ import { shippedModel } from '#shared/detect/learned/shipped';
 import { MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from './paths.ts';
 import { gateFor } from './gates.ts';
+import { parseArgv } from '../../proxy/argv.ts';
 import { isJudgePromptCommand, runJudgePromptCli } from './judge-prompt.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 import { defaultCorpusDir, HeldOut, type HeldOutKind } from './held-out.ts';
@@ -25,9 +26,37 @@ import { runJudgeEval } from './judge-eval.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+// Every flag of `npm run eval`, the judge-prompt tools' included (judge-prompt.ts reads its own):
+// a mistyped flag stops the run with exit 2 instead of being ignored.
+const FLAGS = {
+  data: { type: 'string' },
+  corpus: { type: 'string' },
+  folds: { type: 'string' },
+  files: { type: 'string' },
+  markdown: { type: 'boolean' },
+  moves: { type: 'boolean' },
+  judge: { type: 'string' },
+  sample: { type: 'string' },
+  'max-usd': { type: 'string' },
+  cache: { type: 'string' },
+  'judge-prompt-dump': { type: 'string' },
+  'judge-verdicts': { type: 'string' },
+  seed: { type: 'string' },
+  prompt: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+const flags = (() => {
+  try {
+    return parseArgv(process.argv.slice(2), { options: FLAGS }, (message) => new Error(message)).values;
+  } catch (error) {
+    console.error(`eval: ${(error as Error).message} (flags: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+    process.exit(2);
+  }
+})();
+
+function arg(name: `--${keyof typeof FLAGS}`): string | undefined {
+  const value = flags[name.slice(2)];
+  return typeof value === 'string' ? value : undefined;
 }
 
 interface PerMove {
@@ -133,7 +162,7 @@ async function main(): Promise<void> {
   if (arg('--judge')) return judgeEval(dataDir);
   const corpusDir = resolve(ROOT, arg('--corpus') ?? defaultCorpusDir(ROOT));
   const folds = Number(arg('--folds') ?? 3);
-  const markdown = process.argv.includes('--markdown');
+  const markdown = flags.markdown === true;
   const say = markdown ? (_: string) => {} : (line: string) => console.log(line);
   const only = arg('--files')?.split(',').map((s) => s.trim().replace(/\.jsonl$/, ''));
   const shipped = shippedModel();
@@ -204,7 +233,7 @@ async function main(): Promise<void> {
             `  ${tag.padEnd(10)}  ${fmt(m[tag].binary.f1)}    ${fmt(mi?.f1)}  (${(mi?.precision ?? 0).toFixed(2)} / ${(mi?.recall ?? 0).toFixed(2)})  ${fmt(m[tag].per_move_avg?.macro.f1)}   ${fmt(m[tag].spans?.technique_agnostic.f1)}`,
           );
         }
-        if (process.argv.includes('--moves')) {
+        if (flags.moves === true) {
           for (const pm of m.learned.per_move) {
             const r = m.rules.per_move.find((x) => x.move === pm.move);
             const b = m.baseline.per_move.find((x) => x.move === pm.move);

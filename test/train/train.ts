@@ -6,13 +6,23 @@
 //                      refuses to write the shipped file (such weights must never ship).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgv } from '../../proxy/argv.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 export const SHIPPED_FILE = join(ROOT, 'shared', 'detect', 'learned', 'model.json');
 
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const FLAGS = { corpus: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, research: { type: 'boolean' } } as const;
+const flags = (() => {
+  try {
+    return parseArgv(process.argv.slice(2), { options: FLAGS }, (message) => new Error(message)).values;
+  } catch (error) {
+    console.error(`train: ${(error as Error).message} (flags: --corpus DIR, --seed N, --out FILE, --research)`);
+    process.exit(2);
+  }
+})();
+const arg = (name: `--${keyof typeof FLAGS}`): string | undefined => {
+  const value = flags[name.slice(2)];
+  return typeof value === 'string' ? value : undefined;
 };
 
 // The detector imports the shipped model file statically; a missing one is recreated as an
@@ -25,9 +35,13 @@ if (!existsSync(SHIPPED_FILE)) {
 const { CORPUS_LICENCE, loadCorpus, loadEvalSet, RESEARCH_ONLY, SHIPPABLE } = await import('./data.ts');
 const { prepare, train } = await import('./trainer.ts');
 
-const research = process.argv.includes('--research');
+const research = flags.research === true;
 const corpusDir = resolve(ROOT, arg('--corpus') ?? join('test', 'corpus'));
 const seed = Number(arg('--seed') ?? 1);
+if (!Number.isInteger(seed)) {
+  console.error(`train: --seed must be a whole number, not ${JSON.stringify(arg('--seed'))}`);
+  process.exit(2);
+}
 const out = resolve(ROOT, arg('--out') ?? (research ? join('.output', 'research-model.json') : SHIPPED_FILE));
 if (research && out === SHIPPED_FILE) {
   console.error(`train: --research weights use data whose licence forbids shipping; refusing to write ${relative(ROOT, SHIPPED_FILE)}`);

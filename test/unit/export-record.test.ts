@@ -1,6 +1,6 @@
 // The export record: zod validation of real produced records, the generated JSON Schema (kept
-// equal to the committed, published copy; produced records validate against it with a small
-// JSON Schema checker), and the SHA-256/HMAC used for hashes and pseudonymous ids.
+// equal to the committed, published copy; produced records validate against it with ajv), and
+// the SHA-256/HMAC used for hashes and pseudonymous ids.
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,7 +11,7 @@ import { hmacSha256Hex, Sha256, sha256Hex } from '#shared/export/sha256';
 import { importRecords } from '#shared/import/index';
 import { detect } from '#shared/detect';
 import type { Flag } from '#shared/schemas';
-import { KNOWN_KEYWORDS, type JsonSchema, usedKeywords, validate } from '../helpers/json-schema.ts';
+import { compileSchema, validate } from '../helpers/json-schema.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
 const SCHEMA_COPY = resolve(FIXTURES, 'export-schema-1.1.0.json');
@@ -51,9 +51,14 @@ describe('export JSON Schema', () => {
     expect(String(exportJsonSchema().description)).toContain(`${EXPORT_SCHEMA_VERSION} (`);
   });
 
-  it('uses only keywords the checker below understands', () => {
-    const unknown = [...usedKeywords(exportJsonSchema())].filter((k) => !KNOWN_KEYWORDS.has(k));
-    expect(unknown).toEqual([]);
+  it("compiles in ajv's strict mode: no keyword or format that a validator would skip", () => {
+    expect(() => compileSchema(exportJsonSchema())).not.toThrow();
+    expect(() => compileSchema({ type: 'string', formatt: 'date-time' })).toThrow(/unknown keyword/);
+    expect(() => compileSchema({ type: 'string', format: 'date' })).toThrow(/unknown format/);
+    // date-time is checked, not only known: a date that does not exist fails.
+    const dateTime = { type: 'string', format: 'date-time' };
+    expect(validate(dateTime, '2026-12-06T21:00:00.000Z')).toEqual([]);
+    expect(validate(dateTime, '2026-13-40T21:00:00.000Z')).toEqual(['/: must match format "date-time"']);
   });
 
   it('requires the fields researchers rely on', () => {
@@ -75,7 +80,7 @@ describe('export JSON Schema', () => {
     const broken = JSON.parse(JSON.stringify(records[0])) as Record<string, unknown> & { conversation: Record<string, unknown> };
     delete broken.conversation.content_hash;
     broken.extra = 1;
-    expect(validate(schema, broken)).toEqual(['$.conversation: missing required content_hash', '$: unexpected key extra']);
+    expect(validate(schema, broken).sort()).toEqual(['/: must NOT have additional properties (extra)', "/conversation: must have required property 'content_hash'"]);
     expect(ExportRecord.safeParse(broken).success).toBe(false);
   });
 
@@ -168,6 +173,13 @@ describe('SHA-256 and HMAC (pure, incremental)', () => {
       for (let i = 0; i < bytes.length; i += size) hash.update(bytes.subarray(i, i + size));
       expect(hash.digestHex()).toBe(createHash('sha256').update(text).digest('hex'));
     }
+  });
+
+  it('refuses to go on after its digest (a second digest or a late update would be a wrong hash)', () => {
+    const hash = new Sha256().update('a');
+    expect(hash.digestHex()).toBe(createHash('sha256').update('a').digest('hex'));
+    expect(() => hash.update('b')).toThrow();
+    expect(() => hash.digest()).toThrow();
   });
 
   it('HMAC equals node:crypto, with short and long keys', () => {

@@ -1,5 +1,6 @@
 // Arguments of `npm run convert`. Mistakes are UsageErrors: the CLI prints them with the usage, exit 2.
 import { IMPORT_FORMATS, type ImportFormat } from '#shared/import/index';
+import { parseArgv, parseWholeNumber } from '../../argv.ts';
 import { UsageError } from '../args.ts';
 
 export { UsageError };
@@ -64,57 +65,48 @@ export interface ConvertArgs {
   help: boolean;
 }
 
-const VALUE_OPTIONS = { '--from': 'from', '--out': 'out', '--judge': 'judge', '--salt-file': 'saltFile', '--csv': 'csv', '--sharegpt': 'sharegpt', '--concurrency': 'concurrency' } as const;
+const fail = (message: string) => new UsageError(message);
+
+const OPTIONS = {
+  from: { type: 'string' },
+  out: { type: 'string' },
+  judge: { type: 'string' },
+  'salt-file': { type: 'string' },
+  csv: { type: 'string' },
+  sharegpt: { type: 'string' },
+  concurrency: { type: 'string' },
+  redact: { type: 'boolean' },
+  'no-redact': { type: 'boolean' },
+  'no-names': { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  'redact-first': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
-  const args: ConvertArgs = { redact: true, names: true, redactFirst: false, progress: true, help: false };
-  let redactGiven: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      args.help = true;
-      continue;
-    }
-    if (arg === '--redact' || arg === '--no-redact') {
-      if (redactGiven && redactGiven !== arg) throw new UsageError('--redact and --no-redact contradict each other: give one');
-      redactGiven = arg;
-      args.redact = arg === '--redact';
-      continue;
-    }
-    if (arg === '--no-names') {
-      args.names = false;
-      continue;
-    }
-    if (arg === '--no-progress') {
-      args.progress = false;
-      continue;
-    }
-    if (arg === '--redact-first') {
-      args.redactFirst = true;
-      continue;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      if (args.input !== undefined) throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}: give one input FILE`);
-      args.input = arg;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(name in VALUE_OPTIONS)) throw new UsageError(`Unknown option ${name}`);
-    const key = VALUE_OPTIONS[name as keyof typeof VALUE_OPTIONS];
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-    if (key === 'concurrency') {
-      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, not ${JSON.stringify(value)}`);
-      args.concurrency = Number(value);
-    } else if (key === 'from') {
-      if (args.from !== undefined) throw new UsageError('--from given twice');
-      if (!(IMPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--from must be one of ${IMPORT_FORMATS.join(', ')}, not ${JSON.stringify(value)}`);
-      args.from = value as ImportFormat;
-    } else {
-      if (args[key] !== undefined) throw new UsageError(`${name} given twice`);
-      args[key] = value;
-    }
+  const { values, positionals } = parseArgv(argv, { options: OPTIONS, repeatable: ['concurrency'] }, fail);
+  const text = (name: keyof typeof OPTIONS): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  if (values.redact && values['no-redact']) throw fail('--redact and --no-redact contradict each other: give one');
+  const args: ConvertArgs = {
+    redact: !values['no-redact'],
+    names: !values['no-names'],
+    redactFirst: values['redact-first'] === true,
+    progress: !values['no-progress'],
+    help: values.help === true,
+  };
+  const [input, extra] = positionals;
+  if (extra !== undefined) throw fail(`Unexpected argument ${JSON.stringify(extra)}: give one input FILE`);
+  if (input !== undefined) args.input = input;
+  const from = text('from');
+  if (from !== undefined) {
+    if (!(IMPORT_FORMATS as readonly string[]).includes(from)) throw fail(`--from must be one of ${IMPORT_FORMATS.join(', ')}, not ${JSON.stringify(from)}`);
+    args.from = from as ImportFormat;
+  }
+  const concurrency = text('concurrency');
+  if (concurrency !== undefined) args.concurrency = parseWholeNumber('--concurrency', concurrency, 1, 64, fail);
+  for (const [key, name] of [['out', 'out'], ['judge', 'judge'], ['saltFile', 'salt-file'], ['csv', 'csv'], ['sharegpt', 'sharegpt']] as const) {
+    const value = text(name);
+    if (value !== undefined) args[key] = value;
   }
   if (args.help) return args;
   if (args.from === undefined) throw new UsageError('--from is required: chatgpt, claude or unspun');
