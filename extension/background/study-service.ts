@@ -324,7 +324,7 @@ export function createStudyService(deps: StudyDeps) {
     await db.studyOutbox.bulkUpdate(queued.map((key) => ({ key, changes: { nextAttemptAt: 0 } })));
     if (p.blocked) await update((all) => void (all[studyId] && delete all[studyId].blocked));
     void sync();
-    return { ok: true, queued: inReview.length + queued.length };
+    return { ok: true, queued: queued.length };
   }
 
   async function setPaused(studyId: string, paused: boolean): Promise<StudyResponseFor['study-pause']> {

@@ -35,8 +35,8 @@ export function nextOutboxState(state: OutboxState, action: OutboxAction): Outbo
   return MOVES[state][action] ?? null;
 }
 
-/** Unsent and still the participant's to decide on: a newer version of the conversation replaces it. */
-export const isReplaceable = (state: OutboxState): boolean => state === 'review' || state === 'held' || state === 'queued' || state === 'rejected';
+/** Not sent: a newer version of the conversation replaces it (and inherits a hold or exclusion). */
+export const isReplaceable = (state: OutboxState): boolean => state !== 'sent';
 
 // ---- retry timing ----
 

@@ -1,7 +1,7 @@
 // The study outbox (archive v4, table studyOutbox): each study's redacted records waiting for
-// the participant's review, then for the server. An item's id is the study plus the record's
-// content hash, so the same content is one item however often it is found, and the server
-// (idempotent by content) answers a repeat as a duplicate, never a second row.
+// the participant's review, then for the server. An item's id is the study, the conversation and
+// the record's content hash, so the same content is one item however often it is found, and the
+// server (idempotent by content) answers a repeat as a duplicate, never a second row.
 //
 // A conversation that grows while unsent gets its newer record in place of the old one (keeping
 // the participant's hold or exclusion); one that grows after it was sent gets a new item (the
@@ -11,7 +11,7 @@ import type { UnspunDb } from '../db/schema.ts';
 import { isReplaceable, nextOutboxState, type OutboxAction, type OutboxState, studyRetryDelayMs } from './outbox-state.ts';
 
 export interface OutboxItem {
-  /** `${studyId}|${content_hash}` */
+  /** `${studyId}|${conversationKey}|${content_hash}` */
   id: string;
   studyId: string;
   conversationKey: string;
@@ -35,7 +35,8 @@ export interface OutboxItem {
   duplicate?: boolean;
 }
 
-export const outboxId = (studyId: string, contentHash: string): string => `${studyId}|${contentHash}`;
+/** Two conversations with the same words are two items (the server tells them apart by their pseudonymous ids). */
+export const outboxId = (studyId: string, conversationKey: string, contentHash: string): string => `${studyId}|${conversationKey}|${contentHash}`;
 
 export interface Offer {
   studyId: string;
@@ -50,7 +51,7 @@ export type OfferResult = 'added' | 'replaced' | 'unchanged';
 /** Puts a conversation's current study record in the outbox (see the header for the rules). */
 export async function offer(db: UnspunDb, input: Offer, now: number): Promise<OfferResult> {
   const contentHash = input.record.conversation.content_hash;
-  const id = outboxId(input.studyId, contentHash);
+  const id = outboxId(input.studyId, input.conversationKey, contentHash);
   return db.transaction('rw', db.studyOutbox, async () => {
     if (await db.studyOutbox.get(id)) return 'unchanged';
     const earlier = await db.studyOutbox.where('[studyId+conversationKey]').equals([input.studyId, input.conversationKey]).toArray();
