@@ -6,6 +6,7 @@ import { browser } from 'wxt/browser';
 import type { ExportMessage, ExportRecord } from '#shared/export/record';
 import { SITES, type SiteId } from '../sites/index.ts';
 import { h } from '../ui/dom.ts';
+import { moveName } from '../ui/move-names.ts';
 import { type ItemView, type PreviewResponse, sendStudyMessage, type StudyView } from './messages.ts';
 import type { ParticipantAction } from './outbox-state.ts';
 import { ITEM_STATE_WORDS, receiptLines, timeUntil, whatLeaves } from './words.ts';
@@ -13,6 +14,11 @@ import { ITEM_STATE_WORDS, receiptLines, timeUntil, whatLeaves } from './words.t
 const siteName = (id: string): string => SITES[id as SiteId]?.name ?? id;
 const STATE_WORDS = { active: 'Taking part', paused: 'Paused', left: 'Left', withdrawn: 'Left, data deleted' } as const;
 const POLL_MS = 1_000;
+const CLOSED_WORDS: Record<string, string> = {
+  full: 'This study is full: it has all the participants it asked for. You cannot join it.',
+  closed: 'The researcher has closed this study. You cannot join it.',
+  ended: 'This study has ended. You cannot join it.',
+};
 
 /** A message's text with its redaction placeholders marked, as text nodes and spans. */
 function redactedText(message: ExportMessage): HTMLElement {
@@ -30,7 +36,7 @@ function redactedText(message: ExportMessage): HTMLElement {
 function flagsLine(message: ExportMessage): string | null {
   const flags = message.scores?.[0]?.flags ?? [];
   if (message.role !== 'assistant' || !message.scores?.length) return null;
-  return flags.length === 0 ? 'No flags.' : `${flags.length} flag${flags.length === 1 ? '' : 's'}: ${[...new Set(flags.map((f) => f.move))].join(', ')}.`;
+  return flags.length === 0 ? 'No flags.' : `${flags.length} flag${flags.length === 1 ? '' : 's'}: ${[...new Set(flags.map((f) => moveName(f.move)))].join(', ')}.`;
 }
 
 /** A record as the participant reads it, with the raw JSON that is sent one click away. */
@@ -93,6 +99,9 @@ export function mountStudiesPage(): void {
     const join = h('button', { class: 'primary', text: 'Join the study', attrs: { type: 'button', id: 'join-study', disabled: '' } });
     const cancel = h('button', { text: 'Not now', attrs: { type: 'button' } });
     const note = h('p', { class: 'note', attrs: { role: 'status', id: 'consent-status' } });
+    // The server says whether the study still takes participants; joining would be refused anyway.
+    const closed = study.status && study.status !== 'open' ? (CLOSED_WORDS[study.status] ?? `This study is ${study.status}: it does not take new participants.`) : null;
+    if (closed) agree.disabled = true;
     agree.addEventListener('change', () => (join.disabled = !agree.checked));
     cancel.addEventListener('click', () => {
       consent.hidden = true;
@@ -126,6 +135,7 @@ export function mountStudiesPage(): void {
       h('h2', { text: study.title, attrs: { id: 'consent-title' } }),
       origin,
       study.researcher ? h('p', {}, [h('strong', { text: 'Researcher: ' }), document.createTextNode(study.researcher)]) : null,
+      closed ? h('p', { class: 'note bad', text: closed, attrs: { 'data-closed': '' } }) : null,
       preview.joined ? h('p', { class: 'note', text: `You have joined this study before (${STATE_WORDS[preview.joined]}).` }) : null,
       h('h3', { text: 'Consent' }),
       h('div', { class: 'consent-text', text: study.consent, attrs: { tabindex: '0', 'aria-label': 'Consent text' } }),

@@ -22,7 +22,7 @@ export function whatLeaves(study: StudyInfo, siteName: SiteNames): string[] {
       ? `Each conversation waits ${formatHours(hours)} in your review list below, where you can hold or exclude it, before it is sent.`
       : 'Conversations are sent soon after they are captured and scored. You can pause the study at any time, and hold or exclude what has not been sent yet.',
     'Never sent: your agree/disagree labels and notes, your proxy token or API keys, your browsing.',
-    ...(study.retentionDays ? [`The study keeps what you give for ${study.retentionDays} days.`] : []),
+    ...(study.retentionDays ? [`The study keeps what you give for ${study.retentionDays} days after it ends, then deletes it.`] : []),
     'You can leave at any time, and ask the study server to delete everything you gave.',
   ];
 }
