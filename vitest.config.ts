@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/proxy/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/judge/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/proxy/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/judge/**/*.test.ts', 'test/study/**/*.test.ts'],
           setupFiles: ['test/setup/fake-indexeddb.ts'],
           testTimeout: 20_000,
         },
