@@ -1,8 +1,10 @@
 // The participant's side of the study server contract (DESIGN.md "Study server"): the join link,
-// the study's public description, the answers to join / donate / withdraw, and what the extension
-// keeps about each study it joined. The server's answers are parsed here, never trusted as shaped:
-// a join link can point anywhere, so every field is checked and every text is bounded.
+// and what the extension keeps about each study it joined. The wire shapes (public info, join,
+// donation and withdrawal answers) are the server's own schemas in shared/api/study.ts, so the
+// two sides cannot drift; every answer is parsed with them, never trusted as shaped: a join link
+// can point anywhere.
 import { z } from 'zod';
+import { StudyPublicInfo, WithdrawReceipt } from '#shared/api/study';
 
 /** `${publicBase}/join/${studyId}`: where the study's API lives and which study. */
 export interface JoinLink {
@@ -59,49 +61,18 @@ export function isAcceptableOrigin(origin: string): boolean {
   }
 }
 
-const text = (max: number) => z.string().max(max);
+/** What the server says a study collects (GET /v1/studies/:id): the server's own wire schema. */
+export const StudyInfo = StudyPublicInfo;
+export type StudyInfo = StudyPublicInfo;
 
-/** What the server says a study collects. Unknown extra fields are ignored. */
-export const StudyInfo = z.object({
-  title: text(300).min(1),
-  researcher: text(500).optional().catch(undefined),
-  consent: text(50_000).min(1),
-  collect: z.enum(['flagged', 'all']),
-  sites: z.union([z.literal('all'), z.array(text(64).min(1)).max(100)]),
-  includeUserTurns: z.boolean().optional().catch(undefined),
-  endDate: text(64).nullish().catch(undefined),
-  reviewHours: z.number().min(0).max(24 * 365).nullish().catch(undefined),
-  maxParticipants: z.number().int().nonnegative().nullish().catch(undefined),
-  retentionDays: z.number().int().nonnegative().nullish().catch(undefined),
-  /** open | closed | ...: anything but open refuses new participants. */
-  status: text(32).optional().catch(undefined),
-});
-export type StudyInfo = z.infer<typeof StudyInfo>;
-
-/** `GET /v1/studies/:id` answers the study, bare or as `{study}`. */
 export function parseStudyInfo(body: unknown): StudyInfo {
-  const inner = body && typeof body === 'object' && 'study' in body && typeof (body as { study: unknown }).study === 'object' ? (body as { study: unknown }).study : body;
-  return StudyInfo.parse(inner);
+  return StudyPublicInfo.parse(body);
 }
 
-export const JoinAnswer = z.object({
-  participantId: text(200).min(1),
-  secret: text(1000).min(16),
-});
-export type JoinAnswer = z.infer<typeof JoinAnswer>;
-
-export const DonationAnswer = z.object({
-  accepted: z.number().int().nonnegative(),
-  duplicates: z.number().int().nonnegative(),
-});
-export type DonationAnswer = z.infer<typeof DonationAnswer>;
-
-/** The withdrawal receipt: `{deleted}` plus whatever the server adds (times, ids): shown as text. */
-export const WithdrawReceipt = z.looseObject({ deleted: z.unknown() });
-export type WithdrawReceipt = z.infer<typeof WithdrawReceipt>;
+export { DonationResponse as DonationAnswer, JoinResponse as JoinAnswer, WithdrawReceipt } from '#shared/api/study';
 
 /** Study end date as epoch ms (end of that day when only a date is given); undefined = open-ended. */
-export function endTime(study: Pick<StudyInfo, 'endDate'>): number | undefined {
+export function endTime(study: { endDate?: string | null | undefined }): number | undefined {
   if (!study.endDate) return undefined;
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(study.endDate);
   const t = Date.parse(dateOnly ? `${study.endDate}T23:59:59.999Z` : study.endDate);

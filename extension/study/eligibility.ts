@@ -11,7 +11,7 @@ import { findNamesInRecord, redactRecord } from '#shared/export/redact-record';
 import type { MessageRecord } from '#shared/records';
 import { endTime, type StudyInfo } from './contract.ts';
 
-export type StudyRules = Pick<StudyInfo, 'collect' | 'sites' | 'includeUserTurns' | 'endDate'>;
+export type StudyRules = Pick<StudyInfo, 'collect' | 'sites' | 'includeUserTurns'> & { endDate?: string | null | undefined };
 
 export interface StudyWindow {
   /** Replies captured before this (the join time) are never sent. */

@@ -147,15 +147,30 @@ describe('join links and study descriptions', () => {
     expect(isLoopbackOrigin('http://localhost:8788')).toBe(true);
     expect(isLoopbackOrigin('https://lab.example.org')).toBe(false);
   });
-  it('parses the server’s public info, bare or wrapped, and refuses one without consent text', () => {
-    const info = { title: 'T', consent: 'Consent text that is long enough.', collect: 'flagged', sites: ['demo'], includeUserTurns: false, endDate: '2027-03-31', reviewHours: 0, status: 'open', extra: 1 };
+  const info = {
+    studyId: 's_abcdefghijklmnop',
+    title: 'T',
+    consent: 'Consent text that is long enough.',
+    consentSha256: 'a'.repeat(64),
+    collect: 'flagged',
+    sites: ['demo'],
+    includeUserTurns: false,
+    endDate: '2027-03-31',
+    endsAt: '2027-03-31T23:59:59.999Z',
+    reviewHours: 0,
+    retentionDays: 30,
+    maxParticipants: null,
+    status: 'open',
+    origin: 'http://127.0.0.1:8788',
+    collected: [],
+  };
+  it('parses the server’s public info with the server’s own schema, and refuses one without a consent hash', () => {
     expect(parseStudyInfo(info)).toMatchObject({ title: 'T', sites: ['demo'] });
-    expect(parseStudyInfo({ study: info })).toMatchObject({ title: 'T' });
-    expect(() => parseStudyInfo({ ...info, consent: '' })).toThrow();
+    expect(() => parseStudyInfo({ ...info, consentSha256: undefined })).toThrow();
     expect(endTime(parseStudyInfo(info))).toBe(Date.parse('2027-03-31T23:59:59.999Z'));
   });
   it('the consent screen says what leaves, in the study’s own terms', () => {
-    const words = whatLeaves(parseStudyInfo({ title: 'T', consent: 'c', collect: 'flagged', sites: ['demo', 'chatgpt'], includeUserTurns: false, reviewHours: 24 }), (id) => id.toUpperCase());
+    const words = whatLeaves(parseStudyInfo({ ...info, sites: ['demo', 'chatgpt'], reviewHours: 24 }), (id) => id.toUpperCase());
     expect(words.join('\n')).toMatch(/DEMO, CHATGPT/);
     expect(words.join('\n')).toMatch(/Only the assistant replies in which Unspun flagged/);
     expect(words.join('\n')).toMatch(/Not your own messages/);

@@ -91,7 +91,24 @@ function fakeServer(): FakeServer {
     rows: new Map(),
     participants: new Map(),
     donationRequests: 0,
-    study: { studyId: STUDY_ID, title: 'Persuasion in the wild', researcher: 'Dr. R', consent: CONSENT, collect: 'flagged', sites: 'all', includeUserTurns: false, endDate: null, reviewHours: 0, status: 'open' },
+    study: {
+      studyId: STUDY_ID,
+      title: 'Persuasion in the wild',
+      researcher: 'Dr. R',
+      consent: CONSENT,
+      consentSha256: sha256Hex(CONSENT),
+      collect: 'flagged',
+      sites: 'all',
+      includeUserTurns: false,
+      endDate: null,
+      endsAt: null,
+      reviewHours: 0,
+      retentionDays: 365,
+      maxParticipants: null,
+      status: 'open',
+      origin: BASE,
+      collected: [],
+    },
     fetch: async (input, init) => {
       const url = new URL(String(input));
       const method = init?.method ?? 'GET';
@@ -106,7 +123,7 @@ function fakeServer(): FakeServer {
         const secret = `secret-${server.participants.size}-abcdefghijklmnop`;
         const participantId = `p_participant${server.participants.size}xxxxxx`;
         server.participants.set(secret, participantId);
-        return json(201, { participantId, secret, studyId: STUDY_ID });
+        return json(201, { participantId, secret, studyId: STUDY_ID, consentSha256: sha256Hex(String(server.study.consent)), consentedAt: '2026-12-06T20:00:00.000Z' });
       }
       if (method === 'POST' && path === `/v1/studies/${STUDY_ID}/donations`) {
         if (!participant) return json(401, { error: { code: 'auth', message: 'unknown participant' } });
@@ -114,25 +131,27 @@ function fakeServer(): FakeServer {
         const { records } = JSON.parse(String(init!.body)) as { records: ExportRecord[] };
         let accepted = 0;
         let duplicates = 0;
+        const results: { hash: string; status: 'accepted' | 'duplicate' }[] = [];
         for (const record of records) {
           const hash = `${participant}|${sha256Hex(JSON.stringify(record))}`;
-          if (server.rows.has(hash)) duplicates++;
+          if (server.rows.has(hash)) (duplicates++, results.push({ hash, status: 'duplicate' }));
           else {
             server.rows.set(hash, { participantId: participant, record });
             accepted++;
+            results.push({ hash, status: 'accepted' });
           }
         }
         if (server.mode === 'lose-answer') {
           server.mode = 'up';
           throw new TypeError('network connection lost');
         }
-        return json(200, { accepted, duplicates });
+        return json(200, { accepted, duplicates, results });
       }
       if (method === 'DELETE' && path === `/v1/studies/${STUDY_ID}/participants/me`) {
         if (!participant) return json(401, { error: { code: 'auth', message: 'unknown participant' } });
         let donations = 0;
         for (const [key, row] of server.rows) if (row.participantId === participant) (server.rows.delete(key), donations++);
-        return json(200, { deleted: true, participantId: participant, donations, deletedAt: '2026-12-06T20:00:00.000Z' });
+        return json(200, { deleted: true, studyId: STUDY_ID, participantId: participant, donations, consentRecords: 1, deletedAt: '2026-12-06T20:00:00.000Z' });
       }
       return json(404, { error: { code: 'not_found', message: 'no route' } });
     },
