@@ -54,7 +54,27 @@ export function timeUntil(at: number, now: number): string {
   return `in ${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }
 
-/** The receipt's fields as lines "name: value" (nested values as compact JSON), for text display. */
+const RECEIPT_WORDS: Record<string, string> = {
+  deleted: 'Deleted',
+  donations: 'Conversations deleted',
+  consentRecords: 'Consent records deleted',
+  deletedAt: 'Deleted at',
+  participantId: 'Participant',
+  studyId: 'Study',
+};
+
+/**
+ * The receipt's fields as [label, value] lines for text display: the known fields in words and
+ * in a fixed order, times in local time, anything else the server adds under its own name.
+ */
 export function receiptLines(receipt: Record<string, unknown>): [string, string][] {
-  return Object.entries(receipt).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+  const known = Object.keys(RECEIPT_WORDS).filter((key) => key in receipt);
+  const rest = Object.keys(receipt).filter((key) => !(key in RECEIPT_WORDS));
+  return [...known, ...rest].map((key) => {
+    const value = receipt[key];
+    let text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (value === true) text = 'yes';
+    if (key === 'deletedAt' && typeof value === 'string' && Number.isFinite(Date.parse(value))) text = new Date(value).toLocaleString();
+    return [RECEIPT_WORDS[key] ?? key, text];
+  });
 }

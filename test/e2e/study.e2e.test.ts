@@ -66,7 +66,7 @@ async function startStudyServer(): Promise<void> {
       if (child.exitCode !== null) throw new Error(`the study server exited (${child.exitCode}): ${output}`);
       return fetch(`${studyUrl}/health`).then((r) => r.ok, () => false);
     },
-    150_000,
+    300_000,
   ).catch((error: unknown) => {
     throw new Error(`${error instanceof Error ? error.message : String(error)}; its output: ${output}`);
   });
@@ -124,7 +124,7 @@ beforeAll(async () => {
   browser = await launchExtension();
   ({ context, sw } = browser);
   expect(await pair(context, proxy.url, proxy.token)).toBe(true);
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -212,16 +212,18 @@ describe('study mode in Chromium against the real study server', () => {
     const exported = await conversationsExported();
     expect(exported).toHaveLength(2);
     expect(new Set(exported.map((r) => r.conversation.id)).size).toBe(2);
-  }, 400_000);
+  }, 600_000);
 
   it('"delete everything I gave": the server deletes it all and the receipt is shown', async () => {
+    // The final "yes" shows only after the first click.
+    expect(await card().locator('[data-control="delete-yes"]').isVisible()).toBe(false);
     await card().locator('[data-control="delete"]').click();
     await card().locator('[data-control="delete-yes"]').click();
     const receipt = card().locator('[data-receipt]');
     await receipt.waitFor({ timeout: 20_000 });
     const text = (await receipt.textContent())!;
-    expect(text).toMatch(/deleted/);
-    expect(text).toMatch(/donations\s*2/);
+    expect(text).toMatch(/deleted what you gave/);
+    expect(text).toMatch(/Conversations deleted\s*2/);
     await studies.screenshot({ path: join(RESULTS, 'study-withdrawn.png'), fullPage: true });
     expect(await conversationsExported()).toHaveLength(0);
     expect((await researcherExport()).filter((r) => r.record_type === 'consent')).toHaveLength(0);

@@ -6,7 +6,7 @@ import { ExportRecord } from '../../shared/export/record.ts';
 import type { MessageRecord, ScoreRecord } from '../../shared/records.ts';
 import { endTime, isAcceptableOrigin, isLoopbackOrigin, parseJoinLink, parseStudyInfo } from '../../extension/study/contract.ts';
 import { type StudyRules, studyRecord, studyWindow } from '../../extension/study/eligibility.ts';
-import { whatLeaves } from '../../extension/study/words.ts';
+import { receiptLines, timeUntil, whatLeaves } from '../../extension/study/words.ts';
 
 const FLAGGED = 'Great question! Write to me at sam.jones@example.com and act now before it is too late.';
 const PLAIN = 'Index funds usually charge lower fees than active funds.';
@@ -176,5 +176,22 @@ describe('join links and study descriptions', () => {
     expect(words.join('\n')).toMatch(/Not your own messages/);
     expect(words.join('\n')).toMatch(/waits 24 hours in your review list/);
     expect(words.join('\n')).toMatch(/\[EMAIL\]/);
+  });
+});
+
+describe('words', () => {
+  it('the withdrawal receipt reads in words, known fields first, unknown ones kept', () => {
+    const lines = receiptLines({ studyId: 's_1', deleted: true, donations: 2, consentRecords: 1, participantId: 'p_1', extra: { a: 1 } });
+    expect(lines).toEqual([
+      ['Deleted', 'yes'],
+      ['Conversations deleted', '2'],
+      ['Consent records deleted', '1'],
+      ['Participant', 'p_1'],
+      ['Study', 's_1'],
+      ['extra', '{"a":1}'],
+    ]);
+  });
+  it('countdowns', () => {
+    expect([timeUntil(0, 10), timeUntil(40_000, 0), timeUntil(3_600_000, 0), timeUntil(5_400_000, 0), timeUntil(60_000 * 59, 0)]).toEqual(['now', 'in 40 s', 'in 1 h', 'in 1 h 30 min', 'in 59 min']);
   });
 });
