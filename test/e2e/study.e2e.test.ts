@@ -157,6 +157,21 @@ describe('study mode in Chromium against the real study server', () => {
     await studies.screenshot({ path: join(RESULTS, 'study-consent.png'), fullPage: true });
   });
 
+  it('a wrong join link says so and stores nothing; a local page that is not a join page is left alone', async () => {
+    const page = await context.newPage();
+    await page.goto(`${studyUrl}/join/s_thisstudydoesnotexist`);
+    await page.waitForURL(/^chrome-extension:/, { timeout: 15_000 });
+    await until('the error', async () => /No open study at this link/.test((await page.locator('#join-status').textContent()) ?? ''));
+    expect(await page.locator('#consent').isVisible()).toBe(false);
+    await page.close();
+    const other = await context.newPage();
+    await other.goto(`${proxy.url}/join/s_thisstudydoesnotexist`);
+    await other.waitForLoadState('load');
+    expect(other.url()).toMatch(/^http:/);
+    await other.close();
+    expect((await storageGet(sw, ['studyParticipations'])).studyParticipations ?? {}).toEqual({});
+  });
+
   it('joining stores the participant id and secret in the extension only', async () => {
     await studies.locator('#agree').check();
     await studies.locator('#join-study').click();
