@@ -159,16 +159,33 @@ export function createStudyService(deps: StudyDeps) {
 
   // ---- outbox: fill and send ----
 
+  /** Caps the conversations remembered as waiting for their scores (the rest wait for a new capture). */
+  const MAX_WAITING = 500;
+
+  /**
+   * Offers the study's share of each conversation captured since the last fill, and of those that
+   * were still being scored then. Reading only those keeps a sync cheap on a large archive.
+   */
   async function fill(p: Participation): Promise<void> {
+    const started = now();
     const window = studyWindow(p.study, p.joinedAt);
-    const keys = await db.conversations.where('lastCapturedAt').aboveOrEqual(p.joinedAt).primaryKeys();
+    const since = Math.max(p.joinedAt, p.fillCursor ?? 0);
+    const keys = new Set<string>([...(await db.conversations.where('lastCapturedAt').aboveOrEqual(since).primaryKeys()), ...(p.waiting ?? [])]);
+    const waiting: string[] = [];
     for (const key of keys) {
       const input = await archiveConversation(key);
       if (!input) continue;
       const result = studyRecord(input, p.study, window, p.salt);
+      if (result.status === 'waiting') waiting.push(key);
       if (result.status !== 'eligible') continue;
       await offer(db, { studyId: p.studyId, conversationKey: key, record: result.record, replies: result.replies, reviewHours: p.study.reviewHours ?? 0 }, now());
     }
+    await update((all) => {
+      const q = all[p.studyId];
+      if (!q) return;
+      q.fillCursor = started;
+      q.waiting = waiting.slice(0, MAX_WAITING);
+    });
   }
 
   const sending = new Map<string, { done: number; total: number }>();

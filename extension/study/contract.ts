@@ -105,6 +105,10 @@ export const Participation = z.object({
   lastSentAt: z.number().optional(),
   receipt: WithdrawReceipt.optional(),
   withdrawnAt: z.number().optional(),
+  /** The outbox was filled from every conversation captured before this time (each fill reads only newer ones). */
+  fillCursor: z.number().optional(),
+  /** Conversations that were still being scored at the last fill: read again next time. */
+  waiting: z.array(z.string()).optional(),
 });
 export type Participation = z.infer<typeof Participation>;
 

@@ -433,6 +433,20 @@ describe('donating', () => {
 });
 
 describe('outbox details', () => {
+  it('a conversation scored after a sync (the proxy was away) is still offered; old ones are not read again', async () => {
+    const t = setup();
+    await t.join();
+    const { message } = await recordCapture(t.db, { site: 'demo', conversationId: 'late', messageId: 'm1', text: 'Great question! Act now.', previous: [] }, 10_000);
+    await t.service.sync();
+    expect(await t.items()).toEqual([]);
+    expect(t.participations()[STUDY_ID]!.waiting).toEqual(['demo:late']);
+    t.tick(60_000);
+    await markScored(t.db, message.key, RESULT, 70_000);
+    await t.service.sync();
+    expect((await t.items()).map((i) => [i.conversationKey, i.state])).toEqual([['demo:late', 'sent']]);
+    expect(t.participations()[STUDY_ID]).toMatchObject({ waiting: [], fillCursor: 70_000 });
+  });
+
   it('a conversation that grows while in review is replaced, keeping its review clock', async () => {
     const t = setup({ reviewHours: 1 });
     await t.join();
