@@ -54,6 +54,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** Applies the steps not yet recorded, in order; returns the names applied now. */
 export async function migrate(db: StudyDb, steps: readonly Migration[] = MIGRATIONS): Promise<string[]> {
+  // Up to date: read only, so the CLI can export from a read replica (a hot standby refuses DDL).
+  if (await upToDate(db, steps)) return [];
   await db.execute(sql`CREATE TABLE IF NOT EXISTS study_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied: string[] = [];
   for (const step of steps) {
@@ -70,4 +72,14 @@ export async function migrate(db: StudyDb, steps: readonly Migration[] = MIGRATI
     if (done) applied.push(step.name);
   }
   return applied;
+}
+
+async function upToDate(db: StudyDb, steps: readonly Migration[]): Promise<boolean> {
+  try {
+    const result = (await db.execute(sql`SELECT name FROM study_migrations`)) as unknown as { rows: { name: string }[] };
+    const done = new Set(result.rows.map((r) => r.name));
+    return steps.every((step) => done.has(step.name));
+  } catch {
+    return false; // no migrations table yet
+  }
 }

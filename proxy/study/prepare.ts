@@ -9,7 +9,8 @@
 // The stored record still validates against the local export's schema, and its hash (SHA-256 of
 // its canonical JSON) is what makes a donation idempotent.
 import { ExportRecord } from '#shared/export/record';
-import { redactRecord } from '#shared/export/redact-record';
+import { redactableTexts, redactRecord } from '#shared/export/redact-record';
+import { findSensitiveSpans } from '#shared/redact';
 import type { StudyFile } from '#shared/api/study';
 import { ApiError, type ErrorIssue, zodIssues } from '../middleware/errors.ts';
 import { sha256Hex, type PreparedRecord } from './store.ts';
@@ -21,9 +22,12 @@ export function prepareRecords(records: readonly ExportRecord[], study: { defini
     throw new ApiError(400, 'record_refused', `${issues.length === 1 ? 'A record does' : `${issues.length} records do`} not meet the study's terms, nothing was stored: ${issues.slice(0, 5).map((x) => `${x.path}: ${x.message}`).join('; ')}.`, { issues: issues.slice(0, 100) });
   }
   return records.map((record, i) => {
-    const redacted = redactRecord(record, { texts: true, ids: true, salt: study.salt });
+    // The usual case: the extension already redacted everything, and the record was validated on
+    // the way in. Only a record with something left to redact (or site ids) is rebuilt and re-checked.
+    const clean = record.redaction.ids === 'pseudonymous' && redactableTexts(record).every((text) => findSensitiveSpans(text).length === 0);
+    const redacted = clean ? record : redactRecord(record, { texts: true, ids: true, salt: study.salt });
     const { url: _url, ...conversation } = redacted.conversation;
-    const parsed = ExportRecord.safeParse({ ...redacted, conversation });
+    const parsed = clean ? ({ success: true, data: { ...redacted, conversation } } as const) : ExportRecord.safeParse({ ...redacted, conversation });
     if (!parsed.success) {
       const found = zodIssues(parsed.error).map((x) => ({ path: `records.${i}.${x.path}`, message: x.message }));
       throw new ApiError(400, 'invalid_record', `Record ${i} is not valid once redacted, nothing was stored: ${found.slice(0, 3).map((x) => `${x.path}: ${x.message}`).join('; ')}.`, { issues: found });

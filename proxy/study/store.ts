@@ -210,22 +210,28 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
     async donate(study, participant, records) {
       if (records.length === 0) return { accepted: 0, duplicates: 0, results: [] };
       const receivedAt = now();
-      const inserted = await db
-        .insert(donations)
-        .values(
-          records.map((r) => ({
-            studyId: study.id,
-            participantId: participant.id,
-            recordHash: r.hash,
-            record: r.record,
-            site: r.site,
-            models: r.models,
-            flagsByMove: r.flagsByMove,
-            receivedAt,
-          })),
-        )
-        .onConflictDoNothing({ target: [donations.participantId, donations.recordHash] })
-        .returning({ hash: donations.recordHash });
+      const rows = records.map((r) => ({
+        studyId: study.id,
+        participantId: participant.id,
+        recordHash: r.hash,
+        record: r.record,
+        site: r.site,
+        models: r.models,
+        flagsByMove: r.flagsByMove,
+        receivedAt,
+      }));
+      let inserted: { hash: string }[];
+      try {
+        inserted = await db
+          .insert(donations)
+          .values(rows)
+          .onConflictDoNothing({ target: [donations.participantId, donations.recordHash] })
+          .returning({ hash: donations.recordHash });
+      } catch (error) {
+        // The participant withdrew while this request was on its way: their rows are gone, and stay gone.
+        if (hasCode(error, '23503')) throw new ApiError(401, 'unknown_participant', 'This participant withdrew (or was deleted) while the donation was on its way: nothing was stored.');
+        throw error;
+      }
       const fresh = new Set(inserted.map((r) => r.hash));
       const results = records.map((r) => {
         // The same record twice in one request: the first is the one stored.
@@ -315,6 +321,11 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
       return removed;
     },
   };
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  for (let e = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) if ((e as { code?: unknown }).code === code) return true;
+  return false;
 }
 
 export function studyNotFound(id: string): ApiError {

@@ -14,6 +14,8 @@
 //              the same file; time per message at 10k vs 100k messages (convert.ts)
 //   dashboard  list queries and the research-zip export of 10k conversations in real Chromium,
 //              against raw IndexedDB cursors over the same rows (dashboard.ts)
+//   study      the study server: 1,000 participants × 50 donations on PGlite and on PostgreSQL in
+//              the same run; donations/s, p50/p99, peak RSS, 0 lost and 0 duplicated (study-bench.ts)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,3 +146,4 @@ await (await import('./batch-bench.ts')).benchBatches(RUNS);
 await (await import('./content-script.ts')).benchContentScript(RUNS);
 await (await import('./convert.ts')).benchConvert();
 await (await import('./dashboard.ts')).benchDashboard(RUNS);
+await (await import('./study-bench.ts')).benchStudy();

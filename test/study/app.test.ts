@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsentExportRecord, CreatedStudy, JoinResponse, ManifestLine, StudyPublicInfo, StudyStats, WithdrawReceipt, type StudyFileInput } from '#shared/api/study';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { createStudyApp, type StudyApp } from '../../proxy/study/app.ts';
-import type { OpenDatabase } from '../../proxy/study/db.ts';
+import { type OpenDatabase, openDatabase } from '../../proxy/study/db.ts';
 import { migrate } from '../../proxy/study/migrations.ts';
+import { prepareRecords } from '../../proxy/study/prepare.ts';
 import { createRateLimiter } from '../../proxy/study/rate-limit.ts';
 import { donations, participants } from '../../proxy/study/schema.ts';
 import { createStudyStore } from '../../proxy/study/store.ts';
@@ -156,6 +157,17 @@ for (const target of DB_TARGETS) {
       expect(record.messages[0]!.text.slice(flag.start, flag.end)).toBe(flag.quote);
     });
 
+    it('stores a record the extension already redacted exactly as sent (placeholders and all)', async () => {
+      const { studyId, researcherToken } = await createStudy();
+      const p = await join(studyId);
+      const sent = donationRecord({ n: 8, extra: 'Write to bob@example.com.' });
+      expect(sent.messages[0]!.text).toContain('[EMAIL]');
+      const res = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [sent] } });
+      expect(res.json.results[0].hash).toBe(`sha256:${createHash('sha256').update(JSON.stringify(sent)).digest('hex')}`);
+      const lines = (await call('GET', `/v1/studies/${studyId}/export`, { auth: researcherToken })).text.trim().split('\n');
+      expect(lines[1]).toBe(JSON.stringify(sent));
+    });
+
     it('refuses records outside the study terms or the schema, naming the field, and stores nothing', async () => {
       const { studyId } = await createStudy();
       const p = await join(studyId);
@@ -228,6 +240,18 @@ for (const target of DB_TARGETS) {
       expect(again.json.error.code).toBe('unknown_participant');
       const stats = StudyStats.parse((await call('GET', `/v1/studies/${studyId}/stats`, { auth: researcherToken })).json);
       expect(stats).toMatchObject({ participants: 0, donations: 0 });
+    });
+
+    it('stores nothing for a participant who withdrew while their donation was on its way', async () => {
+      const { studyId } = await createStudy();
+      const p = await join(studyId);
+      const store = createStudyStore(database.db, clock);
+      const study = (await store.getStudy(studyId))!;
+      const stale = (await store.participantBySecret(p.secret))!;
+      await store.withdraw(study, p.participantId);
+      const prepared = prepareRecords([donationRecord({ n: 1 })], study);
+      await expect(store.donate(study, stale, prepared)).rejects.toMatchObject({ status: 401, code: 'unknown_participant' });
+      expect(await rowsOf(studyId)).toBe(0);
     });
 
     it('lets the researcher delete one participant on request', async () => {
@@ -406,11 +430,38 @@ for (const target of DB_TARGETS) {
       for (const c of consents) expect(c.conversations).toBe(byOwner[c.participant_id]);
     });
 
+    it('deletes the donations of a study once its retention after closing has passed', async () => {
+      const { studyId, researcherToken } = await createStudy({ retentionDays: 2 });
+      const p = await join(studyId);
+      await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${studyId}/close`, { auth: researcherToken });
+      const store = createStudyStore(database.db, () => now + 86_400_000);
+      await store.purgeExpired();
+      expect(await rowsOf(studyId)).toBe(1);
+      const later = createStudyStore(database.db, () => now + 3 * 86_400_000);
+      expect(await later.purgeExpired()).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf(studyId)).toBe(0);
+      expect(await later.participantCount(studyId)).toBe(0);
+    });
+
     it('applies each migration once', async () => {
       expect(await migrate(database.db)).toEqual([]);
     });
 
     if (target.name === 'postgres') {
+      it('opens a read-only database (a read replica) for stats and exports without trying to migrate it', async () => {
+        const { studyId } = await createStudy();
+        const replica = await openDatabase({ kind: 'postgres', url: `${cluster!.url}?options=${encodeURIComponent('-c default_transaction_read_only=on')}` });
+        try {
+          const store = createStudyStore(replica.db, clock);
+          const study = (await store.getStudy(studyId))!;
+          expect((await store.stats(study)).donations).toBe(0);
+          await expect(store.createStudy({ ...STUDY, includeUserTurns: false, retentionDays: 1, reviewHours: 0 } as never, PUBLIC)).rejects.toThrow();
+        } finally {
+          await replica.close();
+        }
+      });
+
       it('answers 503 while the database is down, and serves again once it is back', async () => {
         const { studyId } = await createStudy();
         const p = await join(studyId);
