@@ -158,9 +158,17 @@ describe('study mode in Chromium against the real study server', () => {
   });
 
   it('a wrong join link says so and stores nothing; a local page that is not a join page is left alone', async () => {
+    const wrong = `${studyUrl}/join/s_thisstudydoesnotexist`;
+    // The server's "no such study" page names no study: the extension leaves it to say so.
     const page = await context.newPage();
-    await page.goto(`${studyUrl}/join/s_thisstudydoesnotexist`);
-    await page.waitForURL(/^chrome-extension:/, { timeout: 15_000 });
+    await page.goto(wrong);
+    await page.waitForLoadState('load');
+    expect(page.url()).toBe(wrong);
+    expect(await page.locator('h1').textContent()).toMatch(/No such study/);
+    // Pasted on the studies page: the background asks the server and says what is wrong.
+    await page.goto(`chrome-extension://${browser.extensionId}/studies.html`);
+    await page.locator('#join-url').fill(wrong);
+    await page.locator('#join-form button[type="submit"]').click();
     await until('the error', async () => /No open study at this link/.test((await page.locator('#join-status').textContent()) ?? ''));
     expect(await page.locator('#consent').isVisible()).toBe(false);
     await page.close();
