@@ -266,7 +266,10 @@ export function mountStudiesPage(): void {
         paused = true;
         const answer = await sendStudyMessage({ type: 'study-withdraw', studyId: view.studyId });
         paused = false;
-        if (answer.ok) lastSignature = '';
+        if (answer.ok) {
+          lastSignature = '';
+          say(''); // the "you joined" note is history now; the card shows the receipt
+        }
         report(answer);
         if (answer.ok) void refresh(true);
         else yes.disabled = false;
