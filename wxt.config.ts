@@ -32,6 +32,9 @@ export default defineConfig({
     // The side panel entrypoint adds sidePanel on Chrome (Firefox: sidebar_action, no permission).
     permissions: ['storage', 'alarms', 'contextMenus', 'activeTab', 'scripting'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    // Study mode: a study server on another machine is asked for (that one origin) when the
+    // participant opens its join link; nothing else is reachable (extension/study/contract.ts).
+    optional_host_permissions: ['https://*/*'],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

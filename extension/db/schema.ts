@@ -7,10 +7,11 @@
 import Dexie, { type DexieOptions, type EntityTable, type Transaction } from 'dexie';
 import type { ConversationRecord, MessageRecord, RescoreRecord, RunRecord, ScoreRecord } from '#shared/records';
 import type { LabelRecord } from './labels.ts';
+import type { OutboxItem } from '../study/outbox.ts';
 import { messageScoreFields, quotesVerified, summarize, summaryMessage, titleFrom, type SummaryMessage } from './summary.ts';
 
 export const DB_NAME = 'unspun';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Each version's stores, as Dexie declares them (kept whole so tests can rebuild an old database). */
 export const STORES = {
@@ -31,6 +32,10 @@ export const STORES = {
     rescores: '&id, messageKey, conversationKey, judgeKey, runId',
     runs: '&id, kind, status, createdAt',
   },
+  // v4: the study outbox (extension/study/outbox.ts): redacted records waiting for review or sending.
+  4: {
+    studyOutbox: '&id, studyId, conversationKey, [studyId+state], [studyId+conversationKey], [state+nextAttemptAt]',
+  },
 } as const;
 
 export class UnspunDb extends Dexie {
@@ -40,6 +45,7 @@ export class UnspunDb extends Dexie {
   labels!: EntityTable<LabelRecord, 'key'>;
   rescores!: EntityTable<RescoreRecord, 'id'>;
   runs!: EntityTable<RunRecord, 'id'>;
+  studyOutbox!: EntityTable<OutboxItem, 'id'>;
 
   /** `options` lets tests pass their own `{ indexedDB, IDBKeyRange }`. */
   constructor(name: string = DB_NAME, options?: DexieOptions) {
@@ -48,6 +54,8 @@ export class UnspunDb extends Dexie {
     // v2 only adds a table: existing data is kept as it is (no upgrade function needed).
     this.version(2).stores(STORES[2]);
     this.version(3).stores(STORES[3]).upgrade(upgradeToV3);
+    // v4 only adds a table.
+    this.version(4).stores(STORES[4]);
   }
 }
 

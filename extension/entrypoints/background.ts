@@ -8,6 +8,7 @@ import { startReader } from '../background/reader.ts';
 import { createRunService } from '../dashboard/runs.ts';
 import { RETENTION_ALARM, RETENTION_KEY, runAutoDelete } from '../db/retention.ts';
 import { startHostAccessBadge } from '../background/host-access-badge.ts';
+import { startStudies } from '../background/studies.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -27,10 +28,12 @@ export default defineBackground(() => {
   const reader = startReader(service.db);
   // The dashboard's re-score and import runs (the proxy's batch endpoint) and its auto-delete.
   const runs = createRunService({ db: service.db, loadSettings });
+  // Study mode: join, outbox, donations (background/study-service.ts).
+  const studies = startStudies(service.db);
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    service.handleMessage(raw, sender).then((answer) => answer ?? reader.handleMessage(raw)).then((answer) => answer ?? runs.handleMessage(raw)).then(
+    studies.handleMessage(raw, sender).then((answer) => answer ?? service.handleMessage(raw, sender)).then((answer) => answer ?? reader.handleMessage(raw)).then((answer) => answer ?? runs.handleMessage(raw)).then(
       (response) => sendResponse(response),
       (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
     );
