@@ -48,9 +48,15 @@ describe('site registry', () => {
     const source = readFileSync(root('extension/entrypoints/sites.content.ts'), 'utf8');
     expect(source).toMatch(/matches:\s*\[\.\.\.new Set\(ADAPTERS\.flatMap\(\(a\) => a\.matches\)\)\]/);
     expect(source).toContain('adapterForUrl(');
-    // No per-site content script that would inject a second capture loop.
-    const others = readdirSync(root('extension/entrypoints')).filter((f) => f.endsWith('.content.ts') && f !== 'sites.content.ts' && f !== 'pair.content.ts');
-    expect(others).toEqual([]);
+    // No per-site content script that would inject a second capture loop: the others (pairing,
+    // study join links) run only on this machine's own pages, never on a chat site.
+    const others = readdirSync(root('extension/entrypoints')).filter((f) => f.endsWith('.content.ts') && f !== 'sites.content.ts');
+    expect(others.sort()).toEqual(['pair.content.ts', 'study-join.content.ts']);
+    for (const file of others) {
+      const matches = [...readFileSync(root(`extension/entrypoints/${file}`), 'utf8').matchAll(/'(https?:\/\/[^']+)'/g)].map((m) => m[1]!);
+      expect(matches.length, file).toBeGreaterThan(0);
+      for (const pattern of matches) expect(pattern, file).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)\//);
+    }
   });
 });
 
