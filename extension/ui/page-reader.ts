@@ -7,7 +7,7 @@ import type { Flag, ScoreResult } from '#shared/schemas';
 import type { LabelRecord } from '../db/labels.ts';
 import { PanelToContent, sendReaderMessage, type PageConversation, type ShowFlagResponse } from '../reader-messages.ts';
 import type { CardLabels } from './card.ts';
-import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
+import { drawingKey, EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
 import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
 import { applyReading, DEFAULT_READING, isPausedHost, loadReading, readingFromChange, type ReadingSettings } from './reading-settings.ts';
 
@@ -63,18 +63,22 @@ export function createPageReader(ctx: ContentScriptContext, options: PageReaderO
     if (changed) options.onChange();
   });
   void loadCalibration(browser.storage.local).then((c) => {
-    if (ctx.isInvalid || JSON.stringify(c) === JSON.stringify(calibration)) return;
+    if (ctx.isInvalid) return;
+    const redraw = drawingKey(c) !== drawingKey(calibration);
     calibration = c;
-    options.onChange();
+    if (redraw) options.onChange();
   });
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (ctx.isInvalid) return;
     const next = readingFromChange(changes, area);
     const nextCalibration = calibrationFromChange(changes, area);
     if (!next && !nextCalibration) return;
+    // Redraw only when the page would look different: every label rewrites the table's counts,
+    // and a redraw then would take down the very card the reader is labelling in.
+    const redraw = Boolean(next) || (nextCalibration !== undefined && drawingKey(nextCalibration) !== drawingKey(calibration));
     if (next) reading = next;
     if (nextCalibration) calibration = nextCalibration;
-    options.onChange();
+    if (redraw) options.onChange();
   };
   browser.storage.onChanged.addListener(onStorage);
 

@@ -147,6 +147,17 @@ export function changedRules(table: CalibrationTable): RuleCalibration[] {
   return table.rules.filter((r) => r.action !== 'keep');
 }
 
+/**
+ * What a page draws differently because of the table: rule → action, for the rules that change.
+ * Two tables with the same key draw the same page (a new label that only moves counts redraws nothing).
+ */
+export function drawingKey(table: CalibrationTable): string {
+  return changedRules(table)
+    .map((r) => `${r.ruleId}=${r.action}`)
+    .sort()
+    .join('|');
+}
+
 export interface CalibratedFlags<F> {
   /** The flags to show: lowered ones one severity milder (never below 1). */
   flags: F[];

@@ -8,6 +8,8 @@ import {
   calibrate,
   calibrateFlags,
   changedRules,
+  drawingKey,
+  EMPTY_CALIBRATION,
   posteriorPrecision,
   ruleCatchName,
   type CalibrationLabel,
@@ -141,4 +143,18 @@ describe('rule names for readers', () => {
     ['learned/flattery', 'the learned tier’s own flags'],
     ['odd', 'odd'],
   ])('%s -> %s', (id, name) => expect(ruleCatchName(id)).toBe(name));
+});
+
+describe('drawingKey', () => {
+  const label = (verdict: 'agree' | 'disagree', at: number, ruleId = 'false-urgency/act-now'): CalibrationLabel => ({ ruleId, move: 'false-urgency', source: 'detector', verdict, at });
+  it('is the same when a new label only moves the counts, and changes when an action does', () => {
+    const two = calibrate([label('disagree', 1), label('agree', 2)]);
+    const three = calibrate([label('disagree', 1), label('agree', 2), label('disagree', 3)]);
+    expect(JSON.stringify(two)).not.toBe(JSON.stringify(three)); // the stored table changed…
+    expect(drawingKey(two)).toBe(drawingKey(three)); // …but the page would look the same
+    const hidden = calibrate([1, 2, 3, 4, 5].map((at) => label('disagree', at)));
+    expect(drawingKey(hidden)).toBe('false-urgency/act-now=hide');
+    expect(drawingKey(hidden)).not.toBe(drawingKey(three));
+    expect(drawingKey(EMPTY_CALIBRATION)).toBe('');
+  });
 });
