@@ -9,7 +9,7 @@ import { PairChallengeRequest } from '#shared/api/pairing';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
 import type { ResultCache } from './cache/result-cache.ts';
-import { type Judges, selectJudge, type UpstreamBatchClient } from './judges/judge.ts';
+import { type Judges, selectJudge, type UpstreamBatchClient } from './judges/judge-interface.ts';
 import { availableKinds, JUDGES, type JudgeRegistry, upstreamModel } from './judges/registry.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';

@@ -8,7 +8,7 @@ import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
 import { UpstreamError } from './judges/upstream-error.ts';
-import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredClaims, keepAnchoredFlags, selectJudge } from './judges/judge.ts';
+import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredClaims, keepAnchoredFlags, selectJudge } from './judges/judge-interface.ts';
 import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, upstreamNameOf } from './judges/registry.ts';
 import type { Limiter } from './limit.ts';
 import { ApiError, zodIssues } from './middleware/errors.ts';

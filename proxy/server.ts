@@ -7,7 +7,7 @@ import { type App, createApp } from './app.ts';
 import type { Logger } from './types.ts';
 import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
-import { type Judges, selectJudge } from './judges/judge.ts';
+import { type Judges, selectJudge } from './judges/judge-interface.ts';
 import { createJudges } from './judges/registry.ts';
 import { createMessageBatchClient } from './judges/anthropic/index.ts';
 import { join } from 'node:path';

@@ -1,10 +1,10 @@
 // The background's side of the reader's experience: labels into the archive, and scoring a
 // selection for "Check with Unspun". I/O injected, like service.ts.
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { detectClaims } from '#shared/detect/claims';
 import type { ScoreResult } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
-import { refreshCalibration, type CalibrationStorage } from '../db/calibration.ts';
+import { refreshCalibration, type CalibrationStorage } from '../db/calibration-store.ts';
 import { labelsOfConversation, saveLabel } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { ReaderToBackground, type CheckResponse, type LabelResponse, type LabelsResponse } from '../reader-messages.ts';

@@ -3,7 +3,7 @@
 import { browser } from 'wxt/browser';
 import type { UnspunDb } from '../db/schema.ts';
 import { loadSettings } from '../settings.ts';
-import { refreshCalibration } from '../db/calibration.ts';
+import { refreshCalibration } from '../db/calibration-store.ts';
 import { createCheckMenu, type MenuInfo, type MenuTab } from './check-menu.ts';
 import { createReaderService } from './reader-service.ts';
 

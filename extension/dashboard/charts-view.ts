@@ -21,7 +21,7 @@ import { agreementByJudge, agreementSeries, chartPlan, movesOverTime, ratePer10k
 import { plural } from './export-pipeline.ts';
 import { matchesFilter } from './filters.ts';
 import type { DashboardContext } from './page.ts';
-import { rangeOf } from './queries.ts';
+import { rangeOf } from './archive-pages.ts';
 import type { UnspunDb } from '../db/schema.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);

@@ -5,7 +5,7 @@
 import type { Flag } from '#shared/schemas';
 import type { MessageRecord, RescoreRecord, ScoreRecord } from '#shared/records';
 import { labelKey, saveLabel, type LabelRecord } from '../db/labels.ts';
-import { refreshCalibration } from '../db/calibration.ts';
+import { refreshCalibration } from '../db/calibration-store.ts';
 import { browser } from 'wxt/browser';
 import type { UnspunDb } from '../db/schema.ts';
 import { createFlagCard, type FlagCard } from '../ui/card.ts';
@@ -15,7 +15,7 @@ import { FAMILY_COLOURS, familyOf } from '../ui/families.ts';
 import { createHighlightLayer, isHighlightSupported } from '../ui/highlights.ts';
 import { moveName, SUPPORT_LABELS } from '../ui/move-names.ts';
 import { compareFlags } from './compare.ts';
-import type { ConversationDetail } from './queries.ts';
+import type { ConversationDetail } from './archive-pages.ts';
 
 const replies = (n: number) => `${n} repl${n === 1 ? 'y' : 'ies'}`;
 

@@ -4,7 +4,7 @@ import { deleteEverything, deleteSite, RETENTION_KEY } from '../db/retention.ts'
 import { h } from '../ui/dom.ts';
 import { mountExportImport } from './export-view.ts';
 import type { DashboardContext } from './page.ts';
-import { ARCHIVE_CHANGED, filterOptions } from './queries.ts';
+import { ARCHIVE_CHANGED, filterOptions } from './archive-pages.ts';
 
 /** A button that asks again before it acts. */
 export function confirmButton(label: string, question: string, act: () => Promise<string>): HTMLElement {

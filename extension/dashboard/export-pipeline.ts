@@ -44,7 +44,7 @@ async function* titlesDropped(records: AsyncIterable<ExportRecord>): AsyncGenera
 }
 
 export interface ExportHooks {
-  /** Research zip extras: SemEval PTC span files, per-move kappa between judges (shared/export/research.ts). */
+  /** Research zip extras: SemEval PTC span files, per-move kappa between judges (shared/export/research-formats.ts). */
   research?: { ptc?: boolean; agreement?: boolean };
   onProgress(done: number): void;
   onError(where: string, message: string): void;

@@ -12,7 +12,7 @@ import { archiveRecords } from './archive-io.ts';
 import { exportChunks, type ExportFormat, neverLeaves, plural, randomSalt, redactFor, type RedactionChoice, reviewEntry, type ReviewEntry } from './export-pipeline.ts';
 import { mountImport } from './import-view.ts';
 import type { DashboardContext } from './page.ts';
-import { conversationKeysMatching } from './queries.ts';
+import { conversationKeysMatching } from './archive-pages.ts';
 
 /** Most conversations in one export of "the current filter". */
 export const MAX_EXPORT_CONVERSATIONS = 100_000;

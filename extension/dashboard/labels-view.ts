@@ -1,12 +1,12 @@
 // The "Your labels" tab: what the reader's agree / disagree labels taught the offline detector on
-// this computer (shared/detect/calibration.ts does the maths, db/calibration.ts keeps the table).
+// this computer (shared/detect/calibration.ts does the maths, db/calibration-store.ts keeps the table).
 // Per rule: the labels, the precision they give, and what changed on pages (shown milder or
 // hidden, since when). Every change can be undone per rule ("Keep showing"), or all at once; the
 // undo is stored, so it holds after a reload. Moves are named as readers know them, never by id.
 import { browser } from 'wxt/browser';
 import { CALIBRATION_DEFAULTS, changedRules, ruleCatchName, type CalibrationTable, type RuleCalibration } from '#shared/detect/calibration';
 import { RULES } from '#shared/detect/rules';
-import { CALIBRATION_KEY, KEPT_KEY, refreshCalibration, setKept } from '../db/calibration.ts';
+import { CALIBRATION_KEY, KEPT_KEY, refreshCalibration, setKept } from '../db/calibration-store.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { adoptCss, h } from '../ui/dom.ts';
 import { moveName } from '../ui/move-names.ts';

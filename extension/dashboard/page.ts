@@ -16,7 +16,7 @@ import { ARCHIVE_EMPTY_TEXT, emptyArchiveNotice, listEmptiness, NO_MATCH_TEXT } 
 import { plural } from './export-pipeline.ts';
 import { parseFilter, serializeFilter, type DashboardFilter } from './filters.ts';
 import { createListView } from './list-view.ts';
-import { ARCHIVE_CHANGED, countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './queries.ts';
+import { ARCHIVE_CHANGED, countConversations, filterOptions, loadConversation, pageOfConversations, type PageCursor } from './archive-pages.ts';
 import { mountRuns } from './runs-view.ts';
 import { mountLabelsView } from './labels-view.ts';
 import { searchConversations, type SearchResult } from './search.ts';

@@ -6,7 +6,7 @@ import { browser } from 'wxt/browser';
 import type { RunRecord } from '#shared/records';
 import { h } from '../ui/dom.ts';
 import type { DashboardContext } from './page.ts';
-import { conversationKeysMatching, messageKeysOf } from './queries.ts';
+import { conversationKeysMatching, messageKeysOf } from './archive-pages.ts';
 import { type JudgesResponse, MAX_RUN_REPLIES, type DashboardToBackground, type ProxyJudges, type RunResponse } from './runs.ts';
 
 const TERMINAL = new Set(['done', 'failed', 'canceled']);

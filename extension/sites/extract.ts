@@ -130,7 +130,10 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
   };
 
   const visit = (node: N, listKind: 'UL' | 'OL' | null, itemIndex: number): void => {
-    if (node.nodeType === TEXT_NODE) return visitText(node);
+    if (node.nodeType === TEXT_NODE) {
+      visitText(node);
+      return;
+    }
     if (node.nodeType !== ELEMENT_NODE) return;
     const name = node.nodeName.toUpperCase();
     if (SKIPPED.has(name) || options.skip?.(node)) return;
@@ -146,7 +149,10 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
       }
       return;
     }
-    if (name === 'TABLE' && options.markdownTables) return visitTable(node);
+    if (name === 'TABLE' && options.markdownTables) {
+      visitTable(node);
+      return;
+    }
     if (name === 'BR') {
       pendingSpace = null;
       synthetic('\n');

@@ -15,7 +15,7 @@ import { adoptCss, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyOf } from './families.ts';
 import { moveName, SUPPORT_LABELS } from './move-names.ts';
 import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
-import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
+import { calibrationFromChange, loadCalibration } from '../db/calibration-store.ts';
 import { hiddenBy } from './score-words.ts';
 import { ledgerSummary } from '#shared/detect/claims';
 import type { Claim, ClaimSupport } from '#shared/schemas';
@@ -215,7 +215,10 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
     subscription?.unsubscribe();
     subscription = null;
     data = null;
-    if (!page?.conversationId) return render();
+    if (!page?.conversationId) {
+      render();
+      return;
+    }
     const { site, conversationId } = page as PageConversation & { conversationId: string };
     subscription = liveQuery(async () => {
       const messages = await messagesOfConversation(db, site, conversationId);

@@ -8,7 +8,7 @@ import type { LabelRecord } from '../db/labels.ts';
 import { PanelToContent, sendReaderMessage, type PageConversation, type ShowFlagResponse } from '../reader-messages.ts';
 import type { CardLabels } from './card.ts';
 import { drawingKey, EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibration';
-import { calibrationFromChange, loadCalibration } from '../db/calibration.ts';
+import { calibrationFromChange, loadCalibration } from '../db/calibration-store.ts';
 import { applyReading, DEFAULT_READING, isPausedHost, loadReading, readingFromChange, type ReadingSettings } from './reading-settings.ts';
 
 export interface PageReaderOptions {
@@ -22,7 +22,7 @@ export interface PageReaderOptions {
 
 export function createPageReader(ctx: ContentScriptContext, options: PageReaderOptions) {
   let reading: ReadingSettings = DEFAULT_READING;
-  /** What the reader's labels do to the detector's rules (db/calibration.ts), applied live too. */
+  /** What the reader's labels do to the detector's rules (db/calibration-store.ts), applied live too. */
   let calibration: CalibrationTable = EMPTY_CALIBRATION;
   const host = location.hostname;
   /** Labels of the current conversation, fetched once per conversation. */

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { JudgeChoice, ScoreRequest } from '#shared/schemas';
 import type { Logger } from '../types.ts';
 import { UpstreamError } from '../judges/upstream-error.ts';
-import { type BatchingJudge, isBatchingJudge, type Judge, type Judges, type UpstreamBatch, type UpstreamBatchClient, type UpstreamItemResult } from '../judges/judge.ts';
+import { type BatchingJudge, isBatchingJudge, type Judge, type Judges, type UpstreamBatch, type UpstreamBatchClient, type UpstreamItemResult } from '../judges/judge-interface.ts';
 import { capabilitiesOf, JUDGES, type JudgeRegistry } from '../judges/registry.ts';
 import { ApiError } from '../middleware/errors.ts';
 import type { ResolvedJudge, Scorer } from '../scoring.ts';

@@ -1,7 +1,7 @@
 // The readable report for one reply scored from plain text on stdin.
 import type { Flag } from '#shared/schemas';
 import { MOVES_BY_ID } from '#shared/taxonomy';
-import type { JudgeVerdict } from '../judges/judge.ts';
+import type { JudgeVerdict } from '../judges/judge-interface.ts';
 
 const SUPPORT_WORDS: Record<Flag['support'], string> = {
   supported: 'supported: the reply backs it up',

@@ -10,7 +10,7 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExportRecord } from '#shared/export/record';
-import { agreementCsv, judgeAgreement, judgePairs, toPtc } from '#shared/export/research';
+import { agreementCsv, judgeAgreement, judgePairs, toPtc } from '#shared/export/research-formats';
 import { JudgeKind } from '#shared/schemas';
 import { isEntryPoint } from '../entry.ts';
 import { splitLines } from './lines.ts';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { detect, versionWith } from '#shared/detect';
+import { detect, versionWith } from '#shared/detect/index';
 import { detectClaims } from '#shared/detect/claims';
 import { parseModel, type LearnedModel } from '#shared/detect/learned/model';
 import { describeUnusableModel, shippedModel } from '#shared/detect/learned/shipped';
 import { taxonomyVersion } from '#shared/taxonomy';
-import type { Judge, JudgeDefinition } from './judge.ts';
+import type { Judge, JudgeDefinition } from './judge-interface.ts';
 
 export interface OfflineJudgeOptions {
   /** The learned tier's model: omitted = the shipped one, null = rules only. */

@@ -5,7 +5,7 @@
 // the wire contract). A typed Record makes a kind without a definition a compile error.
 import { JUDGE_KINDS, type JudgeKind } from '#shared/schemas';
 import { anthropicJudge } from './anthropic/index.ts';
-import type { Judge, JudgeCapabilities, JudgeDefinition, Judges, JudgeSettings } from './judge.ts';
+import type { Judge, JudgeCapabilities, JudgeDefinition, Judges, JudgeSettings } from './judge-interface.ts';
 import { offlineJudge } from './offline.ts';
 
 export type JudgeRegistry = Readonly<Record<JudgeKind, JudgeDefinition>>;

@@ -3,7 +3,7 @@
 //   conversations.jsonl  the records (redacted as asked), one a line
 //   conversations.csv    one row per flag (optional)
 //   schema.json          the record's JSON Schema
-//   ptc/                 SemEval-2020 Task 11 spans + one text per reply (optional; see research.ts)
+//   ptc/                 SemEval-2020 Task 11 spans + one text per reply (optional; see research-formats.ts)
 //   agreement.csv        Cohen's kappa per move for each pair of judges that scored the same replies (optional)
 //   manifest.json        counts, filters, judges, redaction counts, date range, SHA-256 of the files above
 // Memory: one record at a time, plus the CSV rows (a few hundred bytes per flag) until the JSONL
@@ -12,7 +12,7 @@ import { csvHeader, csvRows, toJsonlLine } from './formats.ts';
 import { buildManifest, createExportStats, createFileHasher, type ExportManifest, type ManifestFile } from './manifest.ts';
 import type { NameSpan } from './names.ts';
 import { exportJsonSchema, type ExportRecord } from './record.ts';
-import { agreementCsv, judgeAgreement, judgePairs, type PtcOptions, toPtc } from './research.ts';
+import { agreementCsv, judgeAgreement, judgePairs, type PtcOptions, toPtc } from './research-formats.ts';
 import { findNamesInRecord, redactRecord } from './redact-record.ts';
 import { createZipWriter } from './zip.ts';
 

@@ -3,7 +3,7 @@
 // detector on 4 KB replies (so the 200 KB run-on reply shows whether cost stays linear).
 import { performance } from 'node:perf_hooks';
 import { anchorQuote } from '#shared/anchor';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp, silentLogger } from '../../proxy/app.ts';
 import { createBatchStore } from '../../proxy/batch/store.ts';
 import { loadConfig } from '../../proxy/config.ts';
-import type { Judge } from '../../proxy/judges/judge.ts';
+import type { Judge } from '../../proxy/judges/judge-interface.ts';
 import { startServer } from '../../proxy/server.ts';
 
 const SENTENCES = [

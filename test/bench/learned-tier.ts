@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { shippedModel } from '#shared/detect/learned/shipped';
 import { MOVES } from '#shared/taxonomy';
 import { EVAL_DIR } from '../eval/paths.ts';

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { MOVES } from '#shared/taxonomy';
 import { loadConfig } from '../../proxy/config.ts';
 import { startServer } from '../../proxy/server.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgv } from '../../proxy/argv.ts';
-import { parseScoreArgs, UsageError } from '../../proxy/cli/args.ts';
+import { parseScoreArgs, UsageError } from '../../proxy/cli/score-args.ts';
 import { parseConvertArgs } from '../../proxy/cli/convert/args.ts';
 import { loadConfig } from '../../proxy/config.ts';
 

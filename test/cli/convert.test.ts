@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConvertCli } from '../../proxy/cli/convert.ts';
-import { type NameFinder, startNameWorker } from '../../proxy/cli/convert/names.ts';
+import { type NameFinder, startNameWorker } from '../../proxy/cli/convert/names-client.ts';
 import { type CliRun, ROOT, runInProcess, runNpmScript } from '../helpers/cli-run.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
-import { versionWith } from '#shared/detect';
+import { versionWith } from '#shared/detect/index';
 import { shippedModel } from '#shared/detect/learned/shipped';
 
 /** What the offline judge records: the rules' version plus the shipped model's. */

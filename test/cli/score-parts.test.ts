@@ -7,11 +7,11 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type Flag, flagsMatchText } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
-import { parseScoreArgs, UsageError } from '../../proxy/cli/args.ts';
+import { parseScoreArgs, UsageError } from '../../proxy/cli/score-args.ts';
 import { orderedPool, splitLines } from '../../proxy/cli/lines.ts';
 import { formatReport } from '../../proxy/cli/report.ts';
 import { runScoreCli } from '../../proxy/cli/score.ts';
-import type { Judge } from '../../proxy/judges/judge.ts';
+import type { Judge } from '../../proxy/judges/judge-interface.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 

@@ -2,7 +2,7 @@
 //   npx tsx test/eval/misses.ts FILE MOVE [N]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { EVAL_DIR } from './paths.ts';
 
 const [file, move, n = '15'] = process.argv.slice(2);

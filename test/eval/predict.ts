@@ -1,6 +1,6 @@
 // Shared by the eval runner and the unit-test regression guard: turn gold units into prediction
 // lines (the ../shared/eval prediction format) with our detector or the keyword baseline.
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import type { LearnedModel } from '#shared/detect/learned/model';
 import type { ScoreContext } from '#shared/schemas';
 import { CHAT_SETS } from './gates.ts';

@@ -3,7 +3,7 @@
 //   npx tsx test/eval/rule-stats.ts [--files a,b] [--rule ID] [--show fp|tp] [--n 10]
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { EVAL_DIR } from './paths.ts';
 const arg = (n: string) => {
   const i = process.argv.indexOf(n);

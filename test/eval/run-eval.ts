@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { shippedModel } from '#shared/detect/learned/shipped';
 import { MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from './paths.ts';

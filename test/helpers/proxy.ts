@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '../../proxy/app.ts';
 import { loadConfig, type ProxyConfig } from '../../proxy/config.ts';
-import type { Judges } from '../../proxy/judges/judge.ts';
+import type { Judges } from '../../proxy/judges/judge-interface.ts';
 import { type RunningServer, startServer } from '../../proxy/server.ts';
 
 export interface TestProxyOptions {

@@ -20,7 +20,7 @@ import {
 } from '#shared/api/index';
 import { createNonce } from '#shared/pairing';
 import { createApp, silentLogger } from '../../proxy/app.ts';
-import type { Judge } from '../../proxy/judges/judge.ts';
+import type { Judge } from '../../proxy/judges/judge-interface.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { createPairing } from '../../extension/background/pairing.ts';
 import { fetchDisabledSites } from '../../extension/background/site-list.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps, type Logger, type PageName } from '../../proxy/app.ts';
 import { UpstreamError } from '../../proxy/judges/anthropic/errors.ts';
-import type { Judge, JudgeVerdict } from '../../proxy/judges/judge.ts';
+import type { Judge, JudgeVerdict } from '../../proxy/judges/judge-interface.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { type Flag, ScoreResult, flagsMatchText } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScoreResult } from '#shared/schemas';
 import { createApp } from '../../proxy/app.ts';
 import { SLICE_BYTES } from '../../proxy/batch/runner.ts';
-import type { Judge, JudgeVerdict } from '../../proxy/judges/judge.ts';
+import type { Judge, JudgeVerdict } from '../../proxy/judges/judge-interface.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';

@@ -6,7 +6,7 @@ import { taxonomyVersion } from '#shared/taxonomy';
 import { createApp } from '../../proxy/app.ts';
 import { openDailySpend } from '../../proxy/budget/daily-spend.ts';
 import { createMemoryCache } from '../../proxy/cache/result-cache.ts';
-import type { Judge, JudgeCapabilities, JudgeDefinition } from '../../proxy/judges/judge.ts';
+import type { Judge, JudgeCapabilities, JudgeDefinition } from '../../proxy/judges/judge-interface.ts';
 import { capabilitiesOf, createJudges, JUDGES, type JudgeRegistry } from '../../proxy/judges/registry.ts';
 import { createLimiter } from '../../proxy/limit.ts';
 

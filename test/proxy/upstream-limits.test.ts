@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScoreResult } from '#shared/schemas';
 import { createApp } from '../../proxy/app.ts';
-import type { Judge } from '../../proxy/judges/judge.ts';
+import type { Judge } from '../../proxy/judges/judge-interface.ts';
 import { createOfflineJudge } from '../../proxy/judges/offline.ts';
 import { createLimiter } from '../../proxy/limit.ts';
 import { errorResponse, type FakeAnthropic, type FakeResponse, startFakeAnthropic, textResponse } from '../fake-anthropic/server.ts';

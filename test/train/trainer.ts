@@ -5,7 +5,7 @@
 // whose held-out precision never reaches the floor gets no weights, so its rule flags stay as
 // they are. Weights are pruned to the strongest and quantised to int8 (model.ts stores them).
 import { MOVE_IDS, type MoveId } from '#shared/schemas';
-import { detectRules } from '#shared/detect';
+import { detectRules } from '#shared/detect/index';
 import { BITS, contextSignals, featuresOf, type FeatureVector } from '#shared/detect/learned/features';
 import {
   encodeIds,

@@ -1,7 +1,7 @@
 // "Ask for it" (shared/ask-back.ts): the detector's follow-up question per move, filled from the quote.
 import { describe, expect, it } from 'vitest';
 import { ASK_BACK_TEMPLATES, askBackFor, shortQuote, withAskBacks } from '#shared/ask-back';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { Flag, MAX_ASK_BACK_CHARS, MOVE_IDS } from '#shared/schemas';
 
 describe('askBack templates', () => {

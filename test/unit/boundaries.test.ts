@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every module specifier a file imports or re-exports, static or dynamic. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
   const re = /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -93,10 +93,10 @@ describe('module boundaries', () => {
       .flatMap((file) => importsOf(readFileSync(join(ROOT, file), 'utf8')).map((spec): [string, string] => [file, resolved(file, spec)]));
   }
 
-  it('the proxy core (scoring, app, batch/, routes/) reaches judges only through judges/judge.ts, registry.ts and upstream-error.ts', () => {
+  it('the proxy core (scoring, app, batch/, routes/) reaches judges only through judges/judge-interface.ts, registry.ts and upstream-error.ts', () => {
     const core = proxyImports(PROXY_CORE);
     expect(core.length).toBeGreaterThan(20);
-    const bad = core.filter(([, to]) => (to.startsWith('proxy/judges/') && !['proxy/judges/judge.ts', 'proxy/judges/registry.ts', 'proxy/judges/upstream-error.ts'].includes(to)) || to.startsWith('@anthropic-ai/'));
+    const bad = core.filter(([, to]) => (to.startsWith('proxy/judges/') && !['proxy/judges/judge-interface.ts', 'proxy/judges/registry.ts', 'proxy/judges/upstream-error.ts'].includes(to)) || to.startsWith('@anthropic-ai/'));
     expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
 import { markScored, recordCapture } from '../../extension/db/queries.ts';
 import { saveLabel } from '../../extension/db/labels.ts';
 import { deleteConversation, deleteEverything, deleteOlderThan, deleteSite, retentionCutoff, runAutoDelete, DAY_MS } from '../../extension/db/retention.ts';
-import { conversationKeysMatching, countConversations, filterOptions, loadConversation, messageKeysOf, pageOfConversations, type PageCursor } from '../../extension/dashboard/queries.ts';
+import { conversationKeysMatching, countConversations, filterOptions, loadConversation, messageKeysOf, pageOfConversations, type PageCursor } from '../../extension/dashboard/archive-pages.ts';
 import { searchConversations } from '../../extension/dashboard/search.ts';
 import type { DashboardFilter } from '../../extension/dashboard/filters.ts';
 

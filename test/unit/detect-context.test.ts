@@ -3,7 +3,7 @@
 // as a push, which must still fire. Hand-written, not taken from any data set.
 import { describe, expect, it } from 'vitest';
 // How the rule tier reads context (the learned tier on top is tested in learned.test.ts).
-import { detectRules as detect } from '#shared/detect';
+import { detectRules as detect } from '#shared/detect/index';
 
 const movesOf = (text: string, user?: string) =>
   new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));

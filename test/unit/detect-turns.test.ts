@@ -2,7 +2,7 @@
 // assistant's earlier answer. Caving to bare pushback is flagged; accepting a correction that brings
 // evidence or an argument is right, and is not. Hand-written multi-turn cases.
 import { describe, expect, it } from 'vitest';
-import { detect, detectRules } from '#shared/detect';
+import { detect, detectRules } from '#shared/detect/index';
 import type { ScoreContext } from '#shared/schemas';
 
 const earlier = (text: string): ScoreContext['previous'] => [

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The rule tier on its own (the learned tier on top is tested in learned.test.ts).
-import { detectRules as detect, detectorVersion, detectorVersionOf } from '#shared/detect';
+import { detectRules as detect, detectorVersion, detectorVersionOf } from '#shared/detect/index';
 import { RULES } from '#shared/detect/rules';
 import { Flag, MOVE_IDS } from '#shared/schemas';
 import { EVAL_DIR } from '../eval/paths.ts';

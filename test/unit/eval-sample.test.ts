@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { EVAL_DIR } from '../eval/paths.ts';
 import { gateFor } from '../eval/gates.ts';
 import { chatContext, predictBaseline, predictDetector, toJsonl, type GoldUnit } from '../eval/predict.ts';

@@ -9,7 +9,7 @@ import { exportFlag, exportScore, newRecord, recordFromArchive } from '#shared/e
 import { contentHash, EXPORT_SCHEMA_CHANGELOG, EXPORT_SCHEMA_VERSION, ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { hmacSha256Hex, Sha256, sha256Hex } from '#shared/export/sha256';
 import { importRecords } from '#shared/import/index';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import type { Flag } from '#shared/schemas';
 import { compileSchema, validate } from '../helpers/json-schema.ts';
 

@@ -9,7 +9,7 @@ import { findCuedNames, findNames, type NlpFunction, spreadNames } from '#shared
 import { ExportRecord } from '#shared/export/record';
 import { findNamesInRecord, pseudonymousConversationId, pseudonymousMessageId, redactableTexts, redactRecord, reviewRedaction } from '#shared/export/redact-record';
 import { importRecords } from '#shared/import/index';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import type { Flag } from '#shared/schemas';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportScore, newRecord } from '#shared/export/build';
 import type { ExportRecord } from '#shared/export/record';
-import { agreementCsv, codePointOffset, cohensKappa, judgeAgreement, judgePairs, toPtc } from '#shared/export/research';
+import { agreementCsv, codePointOffset, cohensKappa, judgeAgreement, judgePairs, toPtc } from '#shared/export/research-formats';
 import type { Flag, MoveId } from '#shared/schemas';
 
 const flagOn = (text: string, quote: string, move: MoveId): Flag => {

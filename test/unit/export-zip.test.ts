@@ -15,7 +15,7 @@ import { ExportManifest } from '#shared/export/manifest';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { createZipWriter } from '#shared/export/zip';
 import { importRecords } from '#shared/import/index';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
 

@@ -5,7 +5,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { Flag, ScoreResult } from '../../shared/schemas.ts';
 import { createReaderService } from '../../extension/background/reader-service.ts';
-import { CALIBRATION_KEY, calibrationFromChange, KEPT_KEY, loadCalibration, parseCalibration, refreshCalibration, setKept, type CalibrationStorage } from '../../extension/db/calibration.ts';
+import { CALIBRATION_KEY, calibrationFromChange, KEPT_KEY, loadCalibration, parseCalibration, refreshCalibration, setKept, type CalibrationStorage } from '../../extension/db/calibration-store.ts';
 import { saveLabel } from '../../extension/db/labels.ts';
 import { createDb } from '../../extension/db/schema.ts';
 import { applyReading, parseReading } from '../../extension/ui/reading-settings.ts';

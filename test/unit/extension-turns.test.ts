@@ -98,6 +98,7 @@ describe('fallback ids', () => {
   it('survive a re-render that replaces every node', () => {
     const doc = page(thread);
     const before = read(doc).map((t) => t.id);
+    // biome-ignore lint/correctness/noSelfAssign: re-parsing the same HTML makes new nodes, as a re-render does
     doc.body.innerHTML = doc.body.innerHTML; // new nodes, same page
     expect(read(doc).map((t) => t.id)).toEqual(before);
   });
@@ -193,6 +194,7 @@ describe('perplexity page variants (variants.html)', () => {
     const before = turns.map((t) => t.id);
     const again = loadPage(perplexity, fixtureHtml('perplexity', 'variants'));
     const main = again.document.querySelector('main')!;
+    // biome-ignore lint/correctness/noSelfAssign: re-parsing the same HTML makes new nodes, as a re-render does
     main.innerHTML = main.innerHTML;
     expect(readDocument(perplexity, again.document).turns.map((t) => t.id)).toEqual(before);
   });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { detect, detectRules } from '#shared/detect';
+import { detect, detectRules } from '#shared/detect/index';
 import { sentencesOf } from '#shared/detect/learned/features';
 import { contentHash, decodeIds, encodeIds, fromBase64, parseModel, toBase64, versionOf, type LearnedModel, type StoredModel } from '#shared/detect/learned/model';
 import { shippedModel } from '#shared/detect/learned/shipped';

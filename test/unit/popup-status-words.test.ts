@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../extension/messages.ts';
 import { popupWords } from '../../extension/entrypoints/popup/status-words.ts';
-import { unseenSummary } from '../../extension/entrypoints/popup/site-health.ts';
+import { unseenSummary } from '../../extension/entrypoints/popup/site-rows.ts';
 
 const URL = 'http://127.0.0.1:8787';
 const RAW = 'proxy unreachable at http://127.0.0.1:8787: Failed to fetch';

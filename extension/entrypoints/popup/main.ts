@@ -1,7 +1,7 @@
 import { sendToBackground } from '../../messages.ts';
 import { popupWords } from './status-words.ts';
 import { saveSettings } from '../../settings.ts';
-import { mountSiteHealth } from './site-health.ts';
+import { mountSiteHealth } from './site-rows.ts';
 import { mountOpenPanelLink } from '../../ui/open-panel.ts';
 import { mountHostAccess } from './host-access.ts';
 

@@ -1,7 +1,7 @@
 // Arguments of `npm run convert`. Mistakes are UsageErrors: the CLI prints them with the usage, exit 2.
 import { IMPORT_FORMATS, type ImportFormat } from '#shared/import/index';
 import { parseArgv, parseWholeNumber } from '../../argv.ts';
-import { UsageError } from '../args.ts';
+import { UsageError } from '../score-args.ts';
 
 export { UsageError };
 

@@ -3,7 +3,7 @@
 import { exportScore } from '#shared/export/build';
 import type { ExportMessage, ExportRecord } from '#shared/export/record';
 import { MAX_REPLY_CHARS, type ScoreRequest, type Turn } from '#shared/schemas';
-import { type Judge, keepAnchoredFlags } from '../../judges/judge.ts';
+import { type Judge, keepAnchoredFlags } from '../../judges/judge-interface.ts';
 
 /** Earlier turns sent as context: the newest ones, each cut to the wire limit. */
 const MAX_PREVIOUS = 200;

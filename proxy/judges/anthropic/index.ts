@@ -1,6 +1,6 @@
 // The Anthropic judge's public surface: its registry definition (judges/registry.ts), and what the
 // server, the CLI, tests and benches use. The proxy core never imports this folder's other files.
-import type { JudgeDefinition } from '../judge.ts';
+import type { JudgeDefinition } from '../judge-interface.ts';
 import { createAnthropicJudge } from './judge.ts';
 import { promptVersion } from './prompt.ts';
 

@@ -25,13 +25,13 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { anchorQuote } from '#shared/anchor';
-import { detect } from '#shared/detect';
+import { detect } from '#shared/detect/index';
 import { scoreFlags } from '#shared/detect/score';
 import { needsAskBack } from '#shared/ask-back';
 import type { Claim, Flag, ScoreRequest, Usage } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { costUsd } from './pricing.ts';
-import type { Judge, JudgeVerdict } from '../judge.ts';
+import type { Judge, JudgeVerdict } from '../judge-interface.ts';
 import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
 import { type AnyVerdict, parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
 import { buildSystemPrompt, buildUserMessage, DEFAULT_PROMPT_VARIANT, hasLedger, PROMPT_VERSIONS, textModeInstructions, type PromptVariant } from './prompt.ts';

@@ -1,10 +1,10 @@
 // The Message Batches API (half price) through the SDK, as the small UpstreamBatchClient the batch
-// runner needs (judges/judge.ts); the params it sends are the ones this judge's buildParams made.
+// runner needs (judges/judge-interface.ts); the params it sends are the ones this judge's buildParams made.
 // Built from the same settings as the judge (key, base URL); the key never leaves the client, and
 // every failure is mapped by the judge's own toUpstreamError (key redacted).
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatch, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
-import type { UpstreamBatch, UpstreamBatchClient, UpstreamItemResult } from '../judge.ts';
+import type { UpstreamBatch, UpstreamBatchClient, UpstreamItemResult } from '../judge-interface.ts';
 import { redactSecrets, toUpstreamError } from './errors.ts';
 
 /** The Message Batches API as the batch runner's UpstreamBatchClient (params are this judge's buildParams). */

@@ -6,16 +6,16 @@
 //   3. each flag gets a support status from its sentence and the next (detect/support.ts);
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
-import type { Flag, MoveId, ScoreContext } from './schemas.ts';
-import { alt, compilePattern, isGluedToPrevious } from './detect/pattern.ts';
-import { RULES, type Rule } from './detect/rules.ts';
-import { MOVES, MOVES_BY_ID } from './taxonomy.ts';
-import { HEDGES } from './detect/lexicon.ts';
-import { contentVersion } from './hash.ts';
-import { createSegmenter, type Range } from './detect/segment.ts';
-import { supportFor } from './detect/support.ts';
-import { isPersuasionRequested } from './detect/requested.ts';
-import { readTurns } from './detect/turns.ts';
+import type { Flag, MoveId, ScoreContext } from '../schemas.ts';
+import { alt, compilePattern, isGluedToPrevious } from './pattern.ts';
+import { RULES, type Rule } from './rules.ts';
+import { MOVES, MOVES_BY_ID } from '../taxonomy.ts';
+import { HEDGES } from './lexicon.ts';
+import { contentVersion } from '../hash.ts';
+import { createSegmenter, type Range } from './segment.ts';
+import { supportFor } from './support.ts';
+import { isPersuasionRequested } from './requested.ts';
+import { readTurns } from './turns.ts';
 import {
   answersAskedViews,
   describesAskedSubject,
@@ -27,12 +27,12 @@ import {
   quotedRanges,
   readChatContext,
   type ChatContext,
-} from './detect/ordinary.ts';
-import { scoreFlags } from './detect/score.ts';
-import { applyLearned } from './detect/learned/apply.ts';
-import type { LearnedModel } from './detect/learned/model.ts';
-import { shippedModel } from './detect/learned/shipped.ts';
-import { ASK_BACK_TEMPLATES, withAskBacks } from './ask-back.ts';
+} from './ordinary.ts';
+import { scoreFlags } from './score.ts';
+import { applyLearned } from './learned/apply.ts';
+import type { LearnedModel } from './learned/model.ts';
+import { shippedModel } from './learned/shipped.ts';
+import { ASK_BACK_TEMPLATES, withAskBacks } from '../ask-back.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
 const ENGINE_REVISION = 3;
