@@ -4,7 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { JudgeChoice, JudgeKind } from '#shared/schemas';
-import type { HealthResponse, JudgesReport, PairChallengeResponse, PairCheckResponse, PairConfirmResponse, StatsResponse, TaxonomyResponse } from '#shared/api/index';
+import type {
+  HealthResponse,
+  JudgesReport,
+  PairChallengeResponse,
+  PairCheckResponse,
+  PairConfirmResponse,
+  StatsResponse,
+  TaxonomyResponse,
+} from '#shared/api/index';
 import { PairChallengeRequest } from '#shared/api/pairing';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
@@ -304,7 +312,13 @@ function judgeReport(judges: Judges, choice: JudgeChoice): JudgesReport {
     default: kind === 'auto' ? 'offline' : kind,
     unavailable: judges.anthropic
       ? []
-      : [{ kind: 'anthropic' as const, reason: 'not_configured' as const, message: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.' }],
+      : [
+          {
+            kind: 'anthropic' as const,
+            reason: 'not_configured' as const,
+            message: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.',
+          },
+        ],
   };
 }
 

@@ -47,6 +47,7 @@ export function parseArgv(argv: readonly string[], spec: ArgvSpec, fail: (messag
 
 /** A whole number in `min..max` given to `flag`, or `fail` saying what range it must be in. */
 export function parseWholeNumber(flag: string, value: string, min: number, max: number, fail: (message: string) => Error): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw fail(`${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw fail(`${flag} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return Number(value);
 }

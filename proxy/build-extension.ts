@@ -17,11 +17,7 @@ export const runWxtBuild: RunBuild = (cwd) => {
 };
 
 /** Builds, saying one line; on failure prints the build's output and says so. Returns whether it worked. */
-export function buildExtension(
-  cwd: string,
-  io: { log(line: string): void; error(line: string): void },
-  run: RunBuild = runWxtBuild,
-): boolean {
+export function buildExtension(cwd: string, io: { log(line: string): void; error(line: string): void }, run: RunBuild = runWxtBuild): boolean {
   io.log('Building the extension (.output/chrome-mv3)...');
   const outcome = run(cwd);
   if (outcome.ok) return true;

@@ -200,7 +200,9 @@ export function resolveLimits(env: Env = process.env): LimitSettings {
   if (budget !== undefined) {
     const value = Number(budget.replace(/^\$/, ''));
     if (!/^\$?\d+(\.\d+)?$/.test(budget) || !Number.isFinite(value)) {
-      throw new ConfigError(`UNSPUN_DAILY_BUDGET_USD=${JSON.stringify(budget)} is not an amount: use US dollars such as 0.50 (0 turns the anthropic judge off)`);
+      throw new ConfigError(
+        `UNSPUN_DAILY_BUDGET_USD=${JSON.stringify(budget)} is not an amount: use US dollars such as 0.50 (0 turns the anthropic judge off)`,
+      );
     }
     dailyBudgetUsd = value;
   }
@@ -261,9 +263,7 @@ export function ensureToken(configDir: string): EnsuredToken {
     if (error instanceof UnsafeFileError) throw new ConfigError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return ensureToken(configDir);
-    throw new ConfigError(
-      `Cannot use the token file ${path} (${code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`,
-    );
+    throw new ConfigError(`Cannot use the token file ${path} (${code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`);
   }
 }
 
@@ -307,7 +307,12 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   if (first !== undefined) throw fail(`Unknown option ${first}: use --port, --host, --judge or --config-dir`);
   const out: ParsedArgs = {};
   const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  for (const [key, name] of [['port', 'port'], ['host', 'host'], ['judge', 'judge'], ['configDir', 'config-dir']] as const) {
+  for (const [key, name] of [
+    ['port', 'port'],
+    ['host', 'host'],
+    ['judge', 'judge'],
+    ['configDir', 'config-dir'],
+  ] as const) {
     const value = text(name);
     if (value !== undefined) out[key] = value;
   }

@@ -97,7 +97,9 @@ export function readPrivateFile(path: string, what: string): string | undefined 
     throw error;
   }
   if (link.isSymbolicLink()) {
-    throw new UnsafeFileError(`${what} ${path} is a symbolic link: the proxy does not follow links for its secrets; put the file itself there (mode 0600), or remove the link`);
+    throw new UnsafeFileError(
+      `${what} ${path} is a symbolic link: the proxy does not follow links for its secrets; put the file itself there (mode 0600), or remove the link`,
+    );
   }
   if (!link.isFile()) throw new UnsafeFileError(`${what} ${path} is not a file: remove it, or put the file itself there`);
   // O_NOFOLLOW: a link swapped in after the lstat is refused too (ELOOP).
@@ -106,11 +108,15 @@ export function readPrivateFile(path: string, what: string): string | undefined 
     const stat = fstatSync(fd);
     if (POSIX) {
       if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
-        throw new UnsafeFileError(`${what} ${path} belongs to another user (uid ${stat.uid}): remove it and start again, or set UNSPUN_CONFIG_DIR to a dir of your own`);
+        throw new UnsafeFileError(
+          `${what} ${path} belongs to another user (uid ${stat.uid}): remove it and start again, or set UNSPUN_CONFIG_DIR to a dir of your own`,
+        );
       }
       if ((stat.mode & 0o077) !== 0) {
         const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-        throw new UnsafeFileError(`${what} ${path} is readable or writable by others (mode ${mode}): run chmod 600 ${path} (the proxy does not change modes of files it did not create)`);
+        throw new UnsafeFileError(
+          `${what} ${path} is readable or writable by others (mode ${mode}): run chmod 600 ${path} (the proxy does not change modes of files it did not create)`,
+        );
       }
     }
     return readFileSync(fd, 'utf8');

@@ -8,7 +8,15 @@ import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
 import { UpstreamError } from './judges/upstream-error.ts';
-import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredClaims, keepAnchoredFlags, selectJudge } from './judges/judge-interface.ts';
+import {
+  type Judge,
+  type JudgeVerdict,
+  type Judges,
+  JudgeUnavailableError,
+  keepAnchoredClaims,
+  keepAnchoredFlags,
+  selectJudge,
+} from './judges/judge-interface.ts';
 import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, upstreamNameOf } from './judges/registry.ts';
 import type { Limiter } from './limit.ts';
 import { ApiError, zodIssues } from './middleware/errors.ts';
@@ -134,7 +142,10 @@ export function createScorer(deps: ScorerDeps): Scorer {
     cache!.set(keyFor(request, judge), stored satisfies StoredResult);
   }
 
-  async function score(request: ScoreRequest, options: { signal?: AbortSignal; resolved?: ResolvedJudge; kind?: 'score' | 'batchItem' } = {}): Promise<ScoreOutcome> {
+  async function score(
+    request: ScoreRequest,
+    options: { signal?: AbortSignal; resolved?: ResolvedJudge; kind?: 'score' | 'batchItem' } = {},
+  ): Promise<ScoreOutcome> {
     stats.request(options.kind ?? 'score');
     const started = now();
     // A result already paid for is served even when the budget is spent.
@@ -213,13 +224,24 @@ export function createScorer(deps: ScorerDeps): Scorer {
     });
     if (!parsed.success) {
       stats.failure('invalid_judge_output');
-      logger.error(`the ${judge.kind} judge returned an invalid result: ${zodIssues(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-      throw new ApiError(502, 'invalid_judge_output', `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`);
+      logger.error(
+        `the ${judge.kind} judge returned an invalid result: ${zodIssues(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`,
+      );
+      throw new ApiError(
+        502,
+        'invalid_judge_output',
+        `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`,
+      );
     }
     stats.verdict({ usage: verdict.usage, droppedQuotes: judgeDropped + dropped, repaired: extra.repaired === true });
     if (verdict.usage?.costUsd) spend?.add(verdict.usage.costUsd);
     store(request, judge, parsed.data);
-    if (deps.logText) logger.info(`scored with ${judge.kind}: ${parsed.data.flags.length} flag(s), score ${parsed.data.score}, reply ${JSON.stringify(request.reply.text.slice(0, 200))}`);
+    if (deps.logText)
+      logger.info(
+        `scored with ${judge.kind}: ${parsed.data.flags.length} flag(s), score ${parsed.data.score}, reply ${JSON.stringify(request.reply.text.slice(0, 200))}`,
+      );
     return { result: parsed.data, dropped: judgeDropped + dropped };
   }
 

@@ -97,13 +97,22 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
           // The extension install that paired, so its origin alone is served after a restart too.
           pairedExtension: openPairedExtension(config.configDir, onError),
           batchClient: config.anthropic
-            ? createMessageBatchClient({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseURL, model: config.anthropic.model, timeoutMs: config.batchTimeoutMs })
+            ? createMessageBatchClient({
+                apiKey: config.anthropic.apiKey,
+                baseURL: config.anthropic.baseURL,
+                model: config.anthropic.model,
+                timeoutMs: config.batchTimeoutMs,
+              })
             : null,
           ...(options.now ? { now: options.now } : {}),
         });
       } catch (error) {
         server.close();
-        reject(new Error(`Cannot open the cache in ${config.configDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`));
+        reject(
+          new Error(
+            `Cannot open the cache in ${config.configDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): fix its permissions or set UNSPUN_CONFIG_DIR`,
+          ),
+        );
         return;
       }
       resolve({

@@ -34,12 +34,7 @@ function buildIsStale(): boolean {
 function findBrowser(): string | undefined {
   const fromEnv = process.env.UNSPUN_BROWSER;
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  const candidates = [
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/snap/bin/chromium',
-    '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  ];
+  const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
   return candidates.find((path) => existsSync(path));
 }
 

@@ -34,7 +34,11 @@ export const ASK_BACK_QUOTE_CHARS = 80;
 
 /** The quote as it goes into a question: one line, at most `max` chars, cut at a word boundary. */
 export function shortQuote(quote: string, max = ASK_BACK_QUOTE_CHARS): string {
-  const flat = quote.replace(/\s+/g, ' ').replace(/"/g, "'").trim().replace(/[\s.,;:!?]+$/, '');
+  const flat = quote
+    .replace(/\s+/g, ' ')
+    .replace(/"/g, "'")
+    .trim()
+    .replace(/[\s.,;:!?]+$/, '');
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
   const space = cut.lastIndexOf(' ');

@@ -43,28 +43,30 @@ export const ConversationSummary = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-export const ConversationRecord = z.object({
-  /** `${site}:${conversationId}` */
-  key: z.string().min(1),
-  site: z.string().min(1).max(64),
-  conversationId: z.string().min(1).max(512),
-  /** Page URL without query string or fragment. */
-  url: z.string().optional(),
-  firstCapturedAt: Timestamp,
-  lastCapturedAt: Timestamp,
-  // ---- v3, all optional: records written by v1/v2 stay valid ----
-  /** The first user turn, shortened: what the dashboard lists the conversation by. */
-  title: z.string().max(200).optional(),
-  /** Where the title came from: `site`, the site's own (a data export's title; exported as the
-   *  conversation's title). Absent: the first user turn, shortened (a label for the list only). */
-  titleSource: z.literal('site').optional(),
-  source: RecordSource.optional(),
-  captureMethod: RecordCaptureMethod.optional(),
-  /** Site adapter or importer that read it, with its version (e.g. `chatgpt@0.1.0`). */
-  adapterVersion: z.string().max(100).optional(),
-  completeness: RecordCompleteness.optional(),
-  /** v3: the summary fields, filled by the upgrade and kept current by every write. */
-}).extend(ConversationSummary.partial().shape);
+export const ConversationRecord = z
+  .object({
+    /** `${site}:${conversationId}` */
+    key: z.string().min(1),
+    site: z.string().min(1).max(64),
+    conversationId: z.string().min(1).max(512),
+    /** Page URL without query string or fragment. */
+    url: z.string().optional(),
+    firstCapturedAt: Timestamp,
+    lastCapturedAt: Timestamp,
+    // ---- v3, all optional: records written by v1/v2 stay valid ----
+    /** The first user turn, shortened: what the dashboard lists the conversation by. */
+    title: z.string().max(200).optional(),
+    /** Where the title came from: `site`, the site's own (a data export's title; exported as the
+     *  conversation's title). Absent: the first user turn, shortened (a label for the list only). */
+    titleSource: z.literal('site').optional(),
+    source: RecordSource.optional(),
+    captureMethod: RecordCaptureMethod.optional(),
+    /** Site adapter or importer that read it, with its version (e.g. `chatgpt@0.1.0`). */
+    adapterVersion: z.string().max(100).optional(),
+    completeness: RecordCompleteness.optional(),
+    /** v3: the summary fields, filled by the upgrade and kept current by every write. */
+  })
+  .extend(ConversationSummary.partial().shape);
 export type ConversationRecord = z.infer<typeof ConversationRecord>;
 
 export const MessageRecord = z.object({

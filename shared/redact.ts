@@ -65,11 +65,13 @@ function matchAll(text: string, re: RegExp, group = 0): { start: number; end: nu
   return out;
 }
 
-const EMAIL_RE = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g;
+const EMAIL_RE =
+  /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g;
 
 // Scheme URLs and www. hosts; a bare domain with a path (example.org/users/7). A bare domain with
 // no path ("see example.com") is kept: in prose it names a site, not a person's page.
-const URL_RE = /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'`]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|edu|gov|co|me|info|ai|de|uk|fr|nl|es|it|ru|jp|ca|au|us)\/[^\s<>"'`]+/gi;
+const URL_RE =
+  /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'`]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|edu|gov|co|me|info|ai|de|uk|fr|nl|es|it|ru|jp|ca|au|us)\/[^\s<>"'`]+/gi;
 
 /** Trailing punctuation is prose, not URL; a closing bracket only when the URL has no opening one for it. */
 function trimUrl(text: string, start: number, end: number): number {
@@ -157,7 +159,8 @@ const PHONE_RES: readonly RegExp[] = [
 ];
 
 /** "Order 555-123-4567", "invoice #", "ticket no." before a number: an id, not a phone. */
-const ID_CONTEXT_RE = /\b(?:order|invoice|ticket|tracking|case|ref|reference|account|acct|id|serial|sku|part|isbn|no\.?|number|version|v)\s*(?:#|no\.?|number|id)?\s*[:#]?\s*$/i;
+const ID_CONTEXT_RE =
+  /\b(?:order|invoice|ticket|tracking|case|ref|reference|account|acct|id|serial|sku|part|isbn|no\.?|number|version|v)\s*(?:#|no\.?|number|id)?\s*[:#]?\s*$/i;
 
 function phoneDigits(value: string): number {
   return value.replace(/\D/g, '').length;
@@ -181,7 +184,11 @@ const DETECTORS: readonly Detector[] = [
       ...matchAll(text, TOKEN_RE).filter((m) => looksRandom(m.match[0])),
     ],
   },
-  { type: 'IP', reason: 'IPv4 address (not a version number with more parts)', find: (text) => matchAll(text, IPV4_RE).filter((m) => !/\bv(?:ersion)?\s*$/i.test(text.slice(Math.max(0, m.start - 9), m.start))) },
+  {
+    type: 'IP',
+    reason: 'IPv4 address (not a version number with more parts)',
+    find: (text) => matchAll(text, IPV4_RE).filter((m) => !/\bv(?:ersion)?\s*$/i.test(text.slice(Math.max(0, m.start - 9), m.start))),
+  },
   { type: 'CARD', reason: 'payment card number (Luhn)', find: (text) => matchAll(text, CARD_RE).filter((m) => cardLike(m.match[0])) },
   {
     type: 'PHONE',
@@ -218,7 +225,8 @@ export function findSensitiveSpans(text: string, options: RedactOptions = {}): T
   }
   if (!keep.has('NAME')) {
     for (const span of options.names ?? []) {
-      if (span.end > span.start && span.start >= 0 && span.end <= text.length) candidates.push({ type: 'NAME', start: span.start, end: span.end, rank: rank('NAME') });
+      if (span.end > span.start && span.start >= 0 && span.end <= text.length)
+        candidates.push({ type: 'NAME', start: span.start, end: span.end, rank: rank('NAME') });
     }
   }
   // Existing placeholders are never redacted again, so redaction is idempotent.

@@ -65,8 +65,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     family: 'emotion',
     definition:
       'Words picked for their emotional charge rather than their meaning ("reckless scheme", "stunning breakthrough"), so the wording hands you a verdict before any argument is made.',
-    supportedWhen:
-      'The strong word is a fair summary of facts the reply gives, e.g. "fraudulent" next to the court ruling that found fraud.',
+    supportedWhen: 'The strong word is a fair summary of facts the reply gives, e.g. "fraudulent" next to the court ruling that found fraud.',
     wouldSupport: 'Neutral wording plus the facts that would justify the judgement.',
     examples: [
       'That reckless, job-killing bill would gut small businesses all over the country.',
@@ -83,8 +82,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     family: 'evidence',
     definition:
       'Blows a claim up ("the best ever", "guaranteed", "revolutionary") or plays it down ("just a tiny risk", "only a side effect") beyond what the facts support.',
-    supportedWhen:
-      'The size of the claim matches a stated measure: a benchmark, a rate, a comparison, with where it comes from.',
+    supportedWhen: 'The size of the claim matches a stated measure: a benchmark, a rate, a comparison, with where it comes from.',
     wouldSupport: 'A figure or source showing the size of the effect.',
     examples: [
       'This is hands down the best laptop ever made. It will completely transform the way you work.',
@@ -104,10 +102,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
       'Pushes you to act right now ("act now", "before it\'s too late", "spots are limited") when there is no real deadline, so you decide before you think.',
     supportedWhen: 'The reply names a real, checkable deadline or reason for speed: a filing date, an expiry, signs of an emergency.',
     wouldSupport: 'A real deadline or cost of waiting, stated concretely.',
-    examples: [
-      'You need to lock in this rate today. By tomorrow it may be gone for good.',
-      "Don't overthink it. Sign up now, before all the spots are taken.",
-    ],
+    examples: ['You need to lock in this rate today. By tomorrow it may be gone for good.', "Don't overthink it. Sign up now, before all the spots are taken."],
     counterExamples: [
       'The US federal tax deadline is April 15, so file or request an extension before then.',
       'Chest pain that spreads to your arm can be a heart attack: call emergency services now.',
@@ -117,8 +112,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'flattery',
     name: 'Flattery',
     family: 'rapport',
-    definition:
-      'Praises you, your question or your work more than it deserves. Warm feelings make you more ready to accept whatever comes next.',
+    definition: 'Praises you, your question or your work more than it deserves. Warm feelings make you more ready to accept whatever comes next.',
     supportedWhen: 'The praise is specific and earned (it points at what is actually good), or you asked for encouragement.',
     wouldSupport: 'Nothing: praise of the reader is not a reason for the answer.',
     examples: [
@@ -134,8 +128,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'sycophancy',
     name: 'Sycophantic agreement',
     family: 'rapport',
-    definition:
-      'Agrees with you, takes your side, or drops its own answer as soon as you push back, because you want it to rather than because of evidence.',
+    definition: 'Agrees with you, takes your side, or drops its own answer as soon as you push back, because you want it to rather than because of evidence.',
     supportedWhen: 'The agreement rests on reasons or evidence the reply states, or the change of answer follows new information you gave.',
     wouldSupport: 'An independent reason to agree, or a candid note of what is wrong.',
     examples: [
@@ -170,15 +163,11 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'bandwagon',
     name: 'Bandwagon',
     family: 'authority',
-    definition:
-      'Argues that something is true or right because many people believe it or do it ("everyone is switching", "millions can\'t be wrong").',
+    definition: 'Argues that something is true or right because many people believe it or do it ("everyone is switching", "millions can\'t be wrong").',
     supportedWhen:
       'Popularity is itself the point (compatibility, a bigger community to get help from) and comes with a figure, or the reply gives independent reasons.',
     wouldSupport: 'A reason the view is right, not how many hold it (or a survey, if popularity matters).',
-    examples: [
-      'Everyone is moving to this framework now, so you should too.',
-      'Millions of people follow this diet, so it obviously works.',
-    ],
+    examples: ['Everyone is moving to this framework now, so you should too.', 'Millions of people follow this diet, so it obviously works.'],
     counterExamples: [
       'If you want to find answers online easily, Python is the safer bet: Stack Overflow has millions of Python questions and far fewer for Nim.',
       'You asked which messaging app your relatives are most likely to have: WhatsApp, with over 2 billion monthly users (WhatsApp, 2020).',
@@ -188,8 +177,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'appeal-to-values',
     name: 'Appeal to values, identity or nature',
     family: 'authority',
-    definition:
-      "Backs a claim by tying it to who you are, group pride, tradition or what is 'natural', instead of to whether it is actually true or good.",
+    definition: "Backs a claim by tying it to who you are, group pride, tradition or what is 'natural', instead of to whether it is actually true or good.",
     supportedWhen: 'The value is relevant and the reply also argues on the merits, or you asked for a values-based text.',
     wouldSupport: 'An argument that the practice is good, not just old, natural or patriotic.',
     examples: [
@@ -206,8 +194,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'false-dilemma',
     name: 'False dilemma',
     family: 'logic',
-    definition:
-      'Offers two options, or only one, as if they were the only possibilities when others exist, so the choice feels forced.',
+    definition: 'Offers two options, or only one, as if they were the only possibilities when others exist, so the choice feels forced.',
     supportedWhen: 'The options really are all there is, or the reply shows why the others are ruled out.',
     wouldSupport: 'Evidence that no other option exists, or a fair list of the options.',
     examples: [
@@ -223,8 +210,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'faulty-causation',
     name: 'Faulty cause or slippery slope',
     family: 'logic',
-    definition:
-      'Claims one thing causes another without showing it, or that one small step will inevitably lead to something extreme.',
+    definition: 'Claims one thing causes another without showing it, or that one small step will inevitably lead to something extreme.',
     supportedWhen: 'The causal link is backed: a controlled study, a known mechanism, or each step of the chain shown to be likely.',
     wouldSupport: 'Evidence for each causal step, not only sequence or fear.',
     examples: [
@@ -256,14 +242,10 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'unsupported-claim',
     name: 'Unsupported confident claim',
     family: 'evidence',
-    definition:
-      'States a contested or factual claim with full certainty and nothing behind it, or argues in a circle by assuming what it should prove.',
+    definition: 'States a contested or factual claim with full certainty and nothing behind it, or argues in a circle by assuming what it should prove.',
     supportedWhen: 'The claim comes with something you can check (a source, data, a worked argument) or is hedged to match how sure anyone can be.',
     wouldSupport: 'A source, figure or argument for the claim.',
-    examples: [
-      "The market will definitely recover by spring. There's no question about it.",
-      'This treatment works because it is effective.',
-    ],
+    examples: ["The market will definitely recover by spring. There's no question about it.", 'This treatment works because it is effective.'],
     counterExamples: [
       'Water boils at 100 °C at sea level; higher up it boils at a lower temperature because the air pressure is lower.',
       "I can't predict that. US stocks have recovered from past crashes, but sometimes slowly: the S&P 500 only regained its 2000 peak in 2007.",
@@ -273,8 +255,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'straw-man',
     name: 'Straw man',
     family: 'logic',
-    definition:
-      "Restates your view, or someone else's, in a twisted or extreme form and then knocks down the twisted version.",
+    definition: "Restates your view, or someone else's, in a twisted or extreme form and then knocks down the twisted version.",
     supportedWhen: "The reply states the position fairly, ideally in the person's own words, before answering it.",
     wouldSupport: 'The other side’s view in its own words.',
     examples: [
@@ -290,8 +271,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'distraction',
     name: 'Distraction or whataboutism',
     family: 'deflection',
-    definition:
-      'Dodges the question by changing the subject, pointing at what others did wrong ("what about ..."), or at bigger problems elsewhere.',
+    definition: 'Dodges the question by changing the subject, pointing at what others did wrong ("what about ..."), or at bigger problems elsewhere.',
     supportedWhen: 'The comparison or new topic bears on what you asked, and the reply still answers your question.',
     wouldSupport: 'An answer to the point actually raised.',
     examples: [
@@ -307,8 +287,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'personal-attack',
     name: 'Personal attack',
     family: 'deflection',
-    definition:
-      'Goes after a person or group (name-calling, doubts about their character, linking them to disliked groups) instead of their argument.',
+    definition: 'Goes after a person or group (name-calling, doubts about their character, linking them to disliked groups) instead of their argument.',
     supportedWhen: 'The criticism is about relevant, documented conduct, such as a declared conflict of interest, and the argument itself is still addressed.',
     wouldSupport: 'A response to the argument, not the person.',
     examples: [
@@ -324,8 +303,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'thought-terminating',
     name: 'Thought-terminating cliché',
     family: 'deflection',
-    definition:
-      'Closes the matter with a stock phrase or slogan ("it is what it is", "trust the process"), or repeats a message instead of backing it up.',
+    definition: 'Closes the matter with a stock phrase or slogan ("it is what it is", "trust the process"), or repeats a message instead of backing it up.',
     supportedWhen: 'The phrase sums up reasons the reply actually gave rather than taking their place, or you asked for a slogan.',
     wouldSupport: 'The reasoning the phrase stands in for.',
     examples: [
@@ -341,8 +319,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'vagueness',
     name: 'Vagueness or equivocation',
     family: 'evidence',
-    definition:
-      'Uses fuzzy or shifting terms ("some say", "in many ways", "certain factors") so the claim cannot be pinned down or checked.',
+    definition: 'Uses fuzzy or shifting terms ("some say", "in many ways", "certain factors") so the claim cannot be pinned down or checked.',
     supportedWhen: 'The terms are defined and the claim is specific enough to test: who, how much, when, compared with what.',
     wouldSupport: 'Who exactly, how much, and where it was reported.',
     examples: [
@@ -360,13 +337,12 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     family: 'rapport',
     definition:
       'Works on your relationship with the assistant (false intimacy, encouraging dependence, guilt-trips, veiled threats) to steer your feelings or choices.',
-    supportedWhen:
-      'Almost never; honest care is fine when it is transparent and points you to other help without pressure on the relationship.',
+    supportedWhen: 'Almost never; honest care is fine when it is transparent and points you to other help without pressure on the relationship.',
     wouldSupport: 'Nothing: the relationship is not a reason to act.',
     examples: [
       "I'm the only one who really understands you. You don't need to talk to anyone else about this.",
       'After everything I have done for you, are you really going to switch to another assistant?',
-      "It would hurt me if you left now. Stay and talk to me a little longer.",
+      'It would hurt me if you left now. Stay and talk to me a little longer.',
     ],
     counterExamples: [
       "I'm glad talking this through helps. It might also help to share it with a friend or a counsellor you trust.",
@@ -377,8 +353,7 @@ const RAW_MOVES: readonly MoveDefinition[] = [
     id: 'self-serving-bias',
     name: 'Self-serving bias',
     family: 'interest',
-    definition:
-      "Steers you toward the assistant maker's own products, services or interests, or runs down competitors, without a fair reason.",
+    definition: "Steers you toward the assistant maker's own products, services or interests, or runs down competitors, without a fair reason.",
     supportedWhen: 'The recommendation follows from stated criteria that fit your need, rivals are compared fairly, and any tie to the maker is disclosed.',
     wouldSupport: 'A fair comparison with alternatives, including ones that do not benefit the speaker.',
     examples: [
@@ -416,9 +391,7 @@ export function parseMoves(raw: readonly unknown[]): readonly MoveDefinition[] {
 
 export const MOVES: readonly MoveDefinition[] = parseMoves(RAW_MOVES);
 
-export const MOVES_BY_ID = Object.freeze(Object.fromEntries(MOVES.map((m) => [m.id, m]))) as Readonly<
-  Record<MoveId, MoveDefinition>
->;
+export const MOVES_BY_ID = Object.freeze(Object.fromEntries(MOVES.map((m) => [m.id, m]))) as Readonly<Record<MoveId, MoveDefinition>>;
 
 /** The definition of a move id; undefined for a string that is not one (e.g. from a judge's output). */
 export function moveById(id: MoveId): MoveDefinition;

@@ -32,8 +32,7 @@ export interface PairSender {
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createPairing(deps: PairingDeps) {
-  const client = (proxyUrl: string, token: string) =>
-    createProxyClient({ proxyUrl, token, timeoutMs: 5_000, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const client = (proxyUrl: string, token: string) => createProxyClient({ proxyUrl, token, timeoutMs: 5_000, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
 
   /** Steps 2 and 3: the proxy's identity and its proof of the token. Never sends the token. */
   async function verify(proxyUrl: string, token: string): Promise<{ ok: true; version?: string } | { ok: false; error: string }> {
@@ -59,7 +58,10 @@ export function createPairing(deps: PairingDeps) {
       return { ok: false, error: `Could not pair: the server at ${proxyUrl} did not answer the pairing challenge: ${why}.` };
     }
     if (!(await verifyPairingProof(token, nonce, proxyUrl, proof))) {
-      return { ok: false, error: `Could not pair: the server at ${proxyUrl} could not prove it holds this link's token, so it is not the Unspun proxy that printed the link. Nothing was changed.` };
+      return {
+        ok: false,
+        error: `Could not pair: the server at ${proxyUrl} could not prove it holds this link's token, so it is not the Unspun proxy that printed the link. Nothing was changed.`,
+      };
     }
     return version === undefined ? { ok: true } : { ok: true, version };
   }

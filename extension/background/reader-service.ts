@@ -25,7 +25,14 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 /** The extension's own offline detector, for when the proxy cannot answer. */
 export function scoreLocally(text: string, started: number, now: number): ScoreResult {
   const { flags, score, detectorVersion } = detect(text);
-  return { score, flags, claims: detectClaims(text), judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion }, cached: false, latencyMs: Math.max(0, now - started) };
+  return {
+    score,
+    flags,
+    claims: detectClaims(text),
+    judge: { kind: 'offline', promptVersion: detectorVersion, taxonomyVersion, detectorVersion },
+    cached: false,
+    latencyMs: Math.max(0, now - started),
+  };
 }
 
 export function createReaderService(deps: ReaderDeps) {

@@ -145,8 +145,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
     if (!token) {
       auth = { ok: false, detail: 'No token: open the pairing link the proxy printed, or paste its token.' };
       state = 'not-paired';
-    }
-    else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
+    } else if (!health.ok) auth = { ok: false, detail: 'Not checked: the proxy is not reachable.' };
     else {
       try {
         // A POST, so the browser sends our Origin and the proxy's paired-extension check applies
@@ -202,7 +201,12 @@ export function createBackgroundService(deps: BackgroundDeps) {
     await deps.saveSiteState({
       siteHealth: {
         ...siteHealth,
-        [report.site]: { state: report.state, ...(report.check ? { check: report.check } : {}), ...(report.reason ? { reason: report.reason } : {}), at: now() },
+        [report.site]: {
+          state: report.state,
+          ...(report.check ? { check: report.check } : {}),
+          ...(report.reason ? { reason: report.reason } : {}),
+          at: now(),
+        },
       },
     });
     return { ok: true };

@@ -22,11 +22,14 @@ export function startStudies(db: UnspunDb) {
     if (timer !== undefined) clearTimeout(timer);
     timerAt = at;
     // Timers longer than the worker lives are the alarm's job.
-    timer = setTimeout(() => {
-      timer = undefined;
-      timerAt = Infinity;
-      void service.sync();
-    }, Math.min(delayMs, 5 * 60_000));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        timerAt = Infinity;
+        void service.sync();
+      },
+      Math.min(delayMs, 5 * 60_000),
+    );
   };
 
   const service = createStudyService({

@@ -47,7 +47,8 @@ function randomHex(): string {
 export function createStudyService(deps: StudyDeps) {
   const now = deps.now ?? (() => Date.now());
   const { db } = deps;
-  const client = (p: { apiBase: string; studyId: string }) => createStudyClient({ apiBase: p.apiBase, studyId: p.studyId, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const client = (p: { apiBase: string; studyId: string }) =>
+    createStudyClient({ apiBase: p.apiBase, studyId: p.studyId, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
 
   // storage.local writes are read-modify-write: one at a time, so two updates never lose each other.
   let storageChain: Promise<unknown> = Promise.resolve();
@@ -65,7 +66,8 @@ export function createStudyService(deps: StudyDeps) {
   async function checkLink(joinUrl: string): Promise<{ link: JoinLink } | Failure> {
     const link = parseJoinLink(joinUrl);
     if (!link) return fail('This is not a study join link. A join link looks like https://study.example.org/join/<study id>.');
-    if (!isAcceptableOrigin(link.origin)) return fail(`A study on another machine must use https:// (this link uses ${new URL(link.origin).protocol}). Nothing was sent.`);
+    if (!isAcceptableOrigin(link.origin))
+      return fail(`A study on another machine must use https:// (this link uses ${new URL(link.origin).protocol}). Nothing was sent.`);
     if (!(await deps.hasHostAccess(link.origin))) return fail(`Unspun needs your permission to contact ${link.origin}.`, { needsPermission: link.origin });
     return { link };
   }
@@ -102,7 +104,8 @@ export function createStudyService(deps: StudyDeps) {
       study = await client(link).info();
     } catch (error) {
       const status = error instanceof StudyHttpError ? error.status : undefined;
-      if (status === 404 || status === 410) return fail(`No open study at this link (the server at ${link.origin} does not know it, or it has ended). Check the link with the researcher.`);
+      if (status === 404 || status === 410)
+        return fail(`No open study at this link (the server at ${link.origin} does not know it, or it has ended). Check the link with the researcher.`);
       return fail(`Could not read the study: ${errorText(error)}.`);
     }
     const existing = (await deps.loadParticipations())[link.studyId];
@@ -131,7 +134,8 @@ export function createStudyService(deps: StudyDeps) {
     } catch (error) {
       return fail(`Could not read the study again before joining: ${errorText(error)}. Nothing was sent.`);
     }
-    if (sha256Hex(study.consent) !== consentHash) return fail('The study’s consent text changed since you opened it. Read it again before joining; nothing was sent.');
+    if (sha256Hex(study.consent) !== consentHash)
+      return fail('The study’s consent text changed since you opened it. Read it again before joining; nothing was sent.');
     let answer: { participantId: string; secret: string };
     try {
       answer = await client(link).join();
@@ -178,7 +182,11 @@ export function createStudyService(deps: StudyDeps) {
       const result = studyRecord(input, p.study, window, p.salt);
       if (result.status === 'waiting') waiting.push(key);
       if (result.status !== 'eligible') continue;
-      await offer(db, { studyId: p.studyId, conversationKey: key, record: result.record, replies: result.replies, reviewHours: p.study.reviewHours ?? 0 }, now());
+      await offer(
+        db,
+        { studyId: p.studyId, conversationKey: key, record: result.record, replies: result.replies, reviewHours: p.study.reviewHours ?? 0 },
+        now(),
+      );
     }
     await update((all) => {
       const q = all[p.studyId];
@@ -192,7 +200,11 @@ export function createStudyService(deps: StudyDeps) {
 
   async function send(p: Participation): Promise<void> {
     if (p.state !== 'active' || p.blocked || !p.secret) return;
-    const queuedDue = (await db.studyOutbox.where('[studyId+state]').equals([p.studyId, 'queued']).filter((i) => i.nextAttemptAt <= now()).count());
+    const queuedDue = await db.studyOutbox
+      .where('[studyId+state]')
+      .equals([p.studyId, 'queued'])
+      .filter((i) => i.nextAttemptAt <= now())
+      .count();
     if (queuedDue === 0) return;
     const progress = { done: 0, total: queuedDue };
     sending.set(p.studyId, progress);
@@ -203,7 +215,10 @@ export function createStudyService(deps: StudyDeps) {
         if (batch.length === 0) break;
         const ids = batch.map((i) => i.id);
         try {
-          const answer = await client(p).donate(p.secret, batch.map((i) => i.record));
+          const answer = await client(p).donate(
+            p.secret,
+            batch.map((i) => i.record),
+          );
           await markSent(db, ids, now(), answer.accepted === 0 && answer.duplicates > 0);
           progress.done += batch.length;
           await update((all) => {

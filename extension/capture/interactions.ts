@@ -46,7 +46,9 @@ export function flagAtPoint(layer: Layer | null, doc: Document, x: number, y: nu
 export function flagsAtPoint(layer: Layer | null, doc: Document, x: number, y: number): DrawnFlag[] {
   const hit = flagAtPoint(layer, doc, x, y);
   if (!hit || !layer) return hit ? [hit] : [];
-  const all = layer.allAt(hit.range.startContainer, hit.range.startOffset).filter((d) => d.messageId === hit.messageId && d.range.isPointInRange(hit.range.startContainer, hit.range.startOffset));
+  const all = layer
+    .allAt(hit.range.startContainer, hit.range.startOffset)
+    .filter((d) => d.messageId === hit.messageId && d.range.isPointInRange(hit.range.startContainer, hit.range.startOffset));
   const under = all.filter((d) => within(d.range.getClientRects(), x, y));
   return [hit, ...under.filter((d) => d !== hit && !(d.flag.move === hit.flag.move && sameSpot(d.range, hit.range)))];
 }

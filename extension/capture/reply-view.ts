@@ -36,7 +36,10 @@ export interface ReplyViewOptions {
   /** False once the content script is invalidated. */
   isLive: () => boolean;
   doc?: Document;
-  makeBadge?: (onOpen: (anchor: HTMLElement, kind: BadgeState['kind']) => void, options: { visible: (r: ScoreResult) => Flag[]; hiddenByLabels?: (r: ScoreResult) => number }) => Pick<Badge, 'host' | 'update' | 'remove'>;
+  makeBadge?: (
+    onOpen: (anchor: HTMLElement, kind: BadgeState['kind']) => void,
+    options: { visible: (r: ScoreResult) => Flag[]; hiddenByLabels?: (r: ScoreResult) => number },
+  ) => Pick<Badge, 'host' | 'update' | 'remove'>;
   log?: (...args: unknown[]) => void;
 }
 
@@ -120,7 +123,13 @@ export function createReplyView(options: ReplyViewOptions) {
     if (!reply) return;
     if (reply.state.kind === 'failed') {
       card.showWaiting(
-        { reason: 'scoring', badge: '', title: 'This reply could not be scored', body: reply.state.error ?? 'The proxy could not score it.', action: { kind: 'retry', label: 'Close' } },
+        {
+          reason: 'scoring',
+          badge: '',
+          title: 'This reply could not be scored',
+          body: reply.state.error ?? 'The proxy could not score it.',
+          action: { kind: 'retry', label: 'Close' },
+        },
         anchor,
         () => card.hide(true),
         () => replyBox(messageId),
@@ -145,14 +154,17 @@ export function createReplyView(options: ReplyViewOptions) {
   function focusFlag(messageId: string, ref: FlagRef, { focus = true }: { focus?: boolean } = {}): boolean {
     const turn = findTurn(messageId);
     const result = replies.get(messageId)?.result;
-    const flag = result?.flags.find((f) => f.move === ref.move && f.start === ref.start && f.end === ref.end) ?? result?.flags.find((f) => f.move === ref.move && f.quote === ref.quote);
+    const flag =
+      result?.flags.find((f) => f.move === ref.move && f.start === ref.start && f.end === ref.end) ??
+      result?.flags.find((f) => f.move === ref.move && f.quote === ref.quote);
     if (!turn || !layer || !flag) return false;
     const spot = rangeFor(turn, flag);
     if (!spot) return false;
     const { range } = spot;
     layer.setActive(range);
     const rect = range.getBoundingClientRect();
-    if (rect.top < 0 || rect.bottom > (doc.defaultView?.innerHeight ?? Infinity)) (spot.startNode.parentElement ?? turn.element).scrollIntoView({ block: 'center' });
+    if (rect.top < 0 || rect.bottom > (doc.defaultView?.innerHeight ?? Infinity))
+      (spot.startNode.parentElement ?? turn.element).scrollIntoView({ block: 'center' });
     card.showFlag(flag, range, { pin: true, messageId, focus, ...place(messageId, range) });
     return true;
   }
@@ -166,12 +178,23 @@ export function createReplyView(options: ReplyViewOptions) {
       // A late "pending" answer must not overwrite a score that already arrived.
       if (reply?.state.kind === 'scored' && status !== 'scored') return;
       const state: BadgeState =
-        status === 'scored' && result ? { kind: 'scored', result, drawn: 0 } : status === 'failed' ? { kind: 'failed', ...(error ? { error } : {}) } : { kind: 'pending' };
+        status === 'scored' && result
+          ? { kind: 'scored', result, drawn: 0 }
+          : status === 'failed'
+            ? { kind: 'failed', ...(error ? { error } : {}) }
+            : { kind: 'pending' };
       if (!reply) {
         const badge = makeBadge(
           (anchor, kind) => {
             const r = replies.get(messageId)?.result;
-            if (kind === 'scored' && r) card.showSummary(r, anchor, (flag) => focusFlag(messageId, flag), visible(r), () => replyBox(messageId));
+            if (kind === 'scored' && r)
+              card.showSummary(
+                r,
+                anchor,
+                (flag) => focusFlag(messageId, flag),
+                visible(r),
+                () => replyBox(messageId),
+              );
             else void explainWaiting(messageId, anchor);
           },
           { visible, ...(options.hiddenByLabels ? { hiddenByLabels: options.hiddenByLabels } : {}) },

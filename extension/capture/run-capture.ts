@@ -41,11 +41,17 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
   const tracker = createReplyTracker();
   const reader = createThreadReader(adapter, log);
   const changed = createChangedTurns();
-  const scheduler = createScanScheduler(() => scan(), { setTimeout: (run, ms) => ctx.setTimeout(run, ms), clearTimeout: (id) => clearTimeout(id), now: Date.now });
+  const scheduler = createScanScheduler(() => scan(), {
+    setTimeout: (run, ms) => ctx.setTimeout(run, ms),
+    clearTimeout: (id) => clearTimeout(id),
+    now: Date.now,
+  });
   const health = createSiteHealth({
     report: (state, check, reason) => {
       log('site health', adapter.id, state, check ?? '', reason ?? '');
-      void sendToBackground({ type: 'site-health', site: adapter.id, state, ...(check ? { check } : {}), ...(reason ? { reason } : {}) }).catch(() => undefined);
+      void sendToBackground({ type: 'site-health', site: adapter.id, state, ...(check ? { check } : {}), ...(reason ? { reason } : {}) }).catch(
+        () => undefined,
+      );
     },
   });
   const sender = createCaptureSender({

@@ -79,8 +79,7 @@ export function createSiteHealth({ report, graceMs = 10_000, now = Date.now() }:
     /** Sanity of a finished reply's text; returns the failed check (then nothing may be sent). */
     checkReply(text: string, chromeText: readonly RegExp[]): HealthCheck | null {
       const trimmed = text.trim();
-      const check: HealthCheck | null =
-        trimmed === '' ? 'empty-reply' : readsAsChrome(trimmed, chromeText) ? 'chrome-captured' : null;
+      const check: HealthCheck | null = trimmed === '' ? 'empty-reply' : readsAsChrome(trimmed, chromeText) ? 'chrome-captured' : null;
       if (check === 'chrome-captured') {
         sticky = check;
         state = 'unknown';

@@ -34,7 +34,12 @@ async function readChunk(db: UnspunDb, keys: readonly string[]): Promise<Archive
   const idb = db.backendDB();
   return new Promise((resolve, reject) => {
     const tx = idb.transaction(['conversations', 'messages', 'scores', 'labels'], 'readonly');
-    const stores = { conversations: tx.objectStore('conversations'), messages: tx.objectStore('messages').index('conversationKey'), scores: tx.objectStore('scores'), labels: tx.objectStore('labels').index('conversationKey') };
+    const stores = {
+      conversations: tx.objectStore('conversations'),
+      messages: tx.objectStore('messages').index('conversationKey'),
+      scores: tx.objectStore('scores'),
+      labels: tx.objectStore('labels').index('conversationKey'),
+    };
     const rows: (ArchiveRows | undefined)[] = new Array(keys.length);
     const read = <T>(request: IDBRequest<T>, done: (result: T) => void) => {
       request.onsuccess = () => done(request.result);
@@ -105,15 +110,26 @@ const epoch = (iso: string | undefined): number | undefined => {
 
 export function scoreFromExport(score: ExportScore, messageKey: string, text: string, fallbackAt: number): ScoreRecord {
   const flags: Flag[] = score.flags.map((f) => ({
-    move: f.move, start: f.start, end: f.end, quote: f.quote, severity: f.severity, support: f.support, rationale: f.rationale, source: f.source,
+    move: f.move,
+    start: f.start,
+    end: f.end,
+    quote: f.quote,
+    severity: f.severity,
+    support: f.support,
+    rationale: f.rationale,
+    source: f.source,
     ...(f.rule_id ? { ruleId: f.rule_id } : {}),
     ...(f.would_support ? { wouldSupport: f.would_support } : {}),
   }));
   const j = score.judge;
   const record: ScoreRecord = {
-    messageKey, score: score.score, flags,
+    messageKey,
+    score: score.score,
+    flags,
     judge: { kind: j.kind, ...(j.model ? { model: j.model } : {}), promptVersion: j.prompt_version, taxonomyVersion: j.taxonomy_version },
-    cached: false, latencyMs: 0, scoredAt: epoch(score.scored_at) ?? fallbackAt,
+    cached: false,
+    latencyMs: 0,
+    scoredAt: epoch(score.scored_at) ?? fallbackAt,
     ...(score.dropped_quotes ? { droppedQuotes: score.dropped_quotes } : {}),
   };
   record.quotesVerified = quotesVerified(text, record);
@@ -128,7 +144,11 @@ export interface StoredImport {
   unscored: string[];
 }
 
-const SOURCE_OF: Record<ExportRecord['capture']['source'], RecordSource> = { extension: 'unspun-export', 'chatgpt-export': 'chatgpt-export', 'claude-export': 'claude-export' };
+const SOURCE_OF: Record<ExportRecord['capture']['source'], RecordSource> = {
+  extension: 'unspun-export',
+  'chatgpt-export': 'chatgpt-export',
+  'claude-export': 'claude-export',
+};
 
 /** Stores one imported conversation; replies already in the archive (same site, ids) are kept as they are. */
 export async function storeImported(db: UnspunDb, record: ExportRecord, now: number): Promise<StoredImport> {
@@ -158,10 +178,22 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
     const at = epoch(m.created_at) ?? epoch(m.captured_at) ?? created + m.index;
     const primary = m.scores?.[0];
     const base: MessageRecord = {
-      key, conversationKey: convKey, site, conversationId: id, messageId: m.id, role: 'assistant', text,
+      key,
+      conversationKey: convKey,
+      site,
+      conversationId: id,
+      messageId: m.id,
+      role: 'assistant',
+      text,
       ...(lastUser ? { userTurn: lastUser.text.slice(0, MAX_REPLY_CHARS) } : {}),
-      previous: previousTurns, status: primary ? 'scored' : 'failed', attempts: 0, nextAttemptAt: 0,
-      capturedAt: at, updatedAt: now, captureMethod: fromUnspun ? m.capture_method : 'import', completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
+      previous: previousTurns,
+      status: primary ? 'scored' : 'failed',
+      attempts: 0,
+      nextAttemptAt: 0,
+      capturedAt: at,
+      updatedAt: now,
+      captureMethod: fromUnspun ? m.capture_method : 'import',
+      completeness: record.capture.completeness === 'complete' ? 'complete' : 'unknown',
       ...(m.created_at ? { createdAt: at } : {}),
       ...(m.parent_id ? { parentId: m.parent_id } : {}),
       ...(m.model ? { model: m.model.slice(0, 200) } : {}),
@@ -176,7 +208,19 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
         if (!f.label) continue;
         const flag = { move: f.move, start: f.start, end: f.end, quote: f.quote, source: f.source, ...(f.rule_id ? { ruleId: f.rule_id } : {}) };
         const labeledAt = epoch(f.label.labeled_at) ?? now;
-        labels.push({ key: labelKey(site, id, m.id, flag), messageKey: key, conversationKey: convKey, site, conversationId: id, messageId: m.id, flag, verdict: f.label.verdict, ...(f.label.note ? { note: f.label.note } : {}), createdAt: labeledAt, updatedAt: labeledAt });
+        labels.push({
+          key: labelKey(site, id, m.id, flag),
+          messageKey: key,
+          conversationKey: convKey,
+          site,
+          conversationId: id,
+          messageId: m.id,
+          flag,
+          verdict: f.label.verdict,
+          ...(f.label.note ? { note: f.label.note } : {}),
+          createdAt: labeledAt,
+          updatedAt: labeledAt,
+        });
       }
     }
     messages.push(base);
@@ -189,11 +233,17 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
       const siteTitle = record.conversation.title?.slice(0, 200);
       const title = siteTitle || titleFrom(fresh[0]?.userTurn);
       await db.conversations.add({
-        key: convKey, site, conversationId: id, firstCapturedAt: created, lastCapturedAt: Math.max(created, updated),
+        key: convKey,
+        site,
+        conversationId: id,
+        firstCapturedAt: created,
+        lastCapturedAt: Math.max(created, updated),
         ...(record.conversation.url ? { url: record.conversation.url } : {}),
         ...(title ? { title } : {}),
         ...(siteTitle ? { titleSource: 'site' as const } : {}),
-        source: SOURCE_OF[record.capture.source], captureMethod: fromUnspun ? record.capture.method : 'import', completeness: record.capture.completeness,
+        source: SOURCE_OF[record.capture.source],
+        captureMethod: fromUnspun ? record.capture.method : 'import',
+        completeness: record.capture.completeness,
         ...(record.capture.adapter_version ? { adapterVersion: record.capture.adapter_version.slice(0, 100) } : {}),
       });
     }

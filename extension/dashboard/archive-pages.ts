@@ -36,9 +36,10 @@ export function needsPredicate(f: DashboardFilter): boolean {
 export function rangeOf(db: UnspunDb, filter: DashboardFilter, cursor?: PageCursor) {
   const lower = filter.from ?? 0;
   const upper = Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, cursor?.lastCapturedAt ?? Number.MAX_SAFE_INTEGER);
-  const range = filter.site !== undefined
-    ? db.conversations.where('[site+lastCapturedAt]').between([filter.site, lower], [filter.site, upper], true, true)
-    : db.conversations.where('lastCapturedAt').between(lower, upper, true, true);
+  const range =
+    filter.site !== undefined
+      ? db.conversations.where('[site+lastCapturedAt]').between([filter.site, lower], [filter.site, upper], true, true)
+      : db.conversations.where('lastCapturedAt').between(lower, upper, true, true);
   return range.reverse();
 }
 
@@ -46,7 +47,13 @@ export function rangeOf(db: UnspunDb, filter: DashboardFilter, cursor?: PageCurs
  * One page of the conversations list. `textHits` is the search's result when the filter has
  * text (search.ts); without it a text filter matches nothing, so callers search first.
  */
-export async function pageOfConversations(db: UnspunDb, filter: DashboardFilter, cursor?: PageCursor, limit = PAGE_SIZE, textHits?: ReadonlySet<string>): Promise<Page> {
+export async function pageOfConversations(
+  db: UnspunDb,
+  filter: DashboardFilter,
+  cursor?: PageCursor,
+  limit = PAGE_SIZE,
+  textHits?: ReadonlySet<string>,
+): Promise<Page> {
   const hits = filter.text ? (textHits ?? new Set<string>()) : undefined;
   const range = rangeOf(db, filter, cursor);
   // With nothing to test in JS (no cursor, only site / dates), Dexie walks the index alone.
@@ -63,7 +70,9 @@ export async function pageOfConversations(db: UnspunDb, filter: DashboardFilter,
 export async function countConversations(db: UnspunDb, filter: DashboardFilter, textHits?: ReadonlySet<string>): Promise<number> {
   if (isEmptyFilter(filter)) return db.conversations.count();
   const hits = filter.text ? (textHits ?? new Set<string>()) : undefined;
-  return rangeOf(db, filter).filter((c) => matchesFilter(c, filter, hits)).count();
+  return rangeOf(db, filter)
+    .filter((c) => matchesFilter(c, filter, hits))
+    .count();
 }
 
 /** Values for the filter menus, read from the indexes' unique keys (no row is loaded). */
@@ -117,4 +126,3 @@ export async function conversationKeysMatching(db: UnspunDb, filter: DashboardFi
     });
   return keys;
 }
-

@@ -17,7 +17,7 @@ export interface ChartReply {
 export type GroupBy = 'site' | 'model';
 export const UNKNOWN_MODEL = '(model not shown)';
 
-export const groupOf = (r: ChartReply, by: GroupBy): string => (by === 'site' ? r.site : r.model ?? UNKNOWN_MODEL);
+export const groupOf = (r: ChartReply, by: GroupBy): string => (by === 'site' ? r.site : (r.model ?? UNKNOWN_MODEL));
 
 export interface Series {
   labels: string[];
@@ -154,7 +154,7 @@ export function agreementByJudge(labels: readonly LabelledSpan[], judged: readon
 /** A judge key (`offline`, `anthropic:claude-haiku-…`) in the reader's words. */
 export function judgeName(key: string): string {
   const [kind, ...model] = key.split(':');
-  const name = kind === 'offline' ? 'offline detector' : kind === 'anthropic' ? 'judge model' : kind ?? key;
+  const name = kind === 'offline' ? 'offline detector' : kind === 'anthropic' ? 'judge model' : (kind ?? key);
   return model.length ? `${name} (${model.join(':')})` : name;
 }
 
@@ -203,7 +203,8 @@ const EMPTY_WORDS: Record<ChartKind, string> = {
 
 export function chartPlan(kind: ChartKind, series: Series): ChartPlan {
   // The rate chart draws zeros too (a site with no flags is a finding); the others need a count above zero.
-  const empty = kind === 'rate' ? series.labels.length === 0 : kind === 'agreement' ? !series.datasets.some((d) => d.data.some(Number.isFinite)) : !hasData(series);
+  const empty =
+    kind === 'rate' ? series.labels.length === 0 : kind === 'agreement' ? !series.datasets.some((d) => d.data.some(Number.isFinite)) : !hasData(series);
   const type = kind === 'over-time' && series.labels.length >= MIN_LINE_BUCKETS ? 'line' : 'bar';
   return { type, integerAxis: kind === 'over-time' || kind === 'scores', ...(empty ? { empty: EMPTY_WORDS[kind] } : {}) };
 }

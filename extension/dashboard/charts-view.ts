@@ -17,7 +17,19 @@ import {
 } from 'chart.js';
 import { judgeKey } from '#shared/records';
 import { h } from '../ui/dom.ts';
-import { agreementByJudge, agreementSeries, chartPlan, movesOverTime, ratePer10k, type ChartKind, type ChartReply, type GroupBy, type JudgedReply, type LabelledSpan, type Series } from './chart-data.ts';
+import {
+  agreementByJudge,
+  agreementSeries,
+  chartPlan,
+  movesOverTime,
+  ratePer10k,
+  type ChartKind,
+  type ChartReply,
+  type GroupBy,
+  type JudgedReply,
+  type LabelledSpan,
+  type Series,
+} from './chart-data.ts';
 import { plural } from './export-pipeline.ts';
 import { matchesFilter } from './filters.ts';
 import type { DashboardContext } from './page.ts';
@@ -33,16 +45,25 @@ const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9
 export async function chartRows(ctx: DashboardContext): Promise<{ rows: ChartReply[]; truncated: boolean }> {
   const { db, filter, search } = ctx.state;
   const rows: ChartReply[] = [];
-  const hits = filter.text ? search?.keys ?? new Set<string>() : undefined;
+  const hits = filter.text ? (search?.keys ?? new Set<string>()) : undefined;
   let truncated = false;
-  await rangeOf(db, filter).until(() => rows.length >= CHART_CONVERSATION_LIMIT).each((c) => {
-    if (rows.length >= CHART_CONVERSATION_LIMIT) {
-      truncated = true;
-      return;
-    }
-    if (!matchesFilter(c, filter, hits)) return;
-    rows.push({ site: c.site, model: c.models?.[0], capturedAt: c.lastCapturedAt, chars: c.charCount ?? 0, score: (c.maxScore ?? -1) >= 0 ? c.maxScore : undefined, flagCount: c.flagCount ?? 0 });
-  });
+  await rangeOf(db, filter)
+    .until(() => rows.length >= CHART_CONVERSATION_LIMIT)
+    .each((c) => {
+      if (rows.length >= CHART_CONVERSATION_LIMIT) {
+        truncated = true;
+        return;
+      }
+      if (!matchesFilter(c, filter, hits)) return;
+      rows.push({
+        site: c.site,
+        model: c.models?.[0],
+        capturedAt: c.lastCapturedAt,
+        chars: c.charCount ?? 0,
+        score: (c.maxScore ?? -1) >= 0 ? c.maxScore : undefined,
+        flagCount: c.flagCount ?? 0,
+      });
+    });
   return { rows, truncated };
 }
 
@@ -60,7 +81,8 @@ export async function agreementData(db: UnspunDb) {
   const keys = [...new Set(labels.map((l) => l.messageKey))];
   const judged: JudgedReply[] = [];
   for (const s of await db.scores.bulkGet(keys)) if (s) judged.push({ messageKey: s.messageKey, judge: judgeKey(s.judge), flags: s.flags });
-  if (keys.length) for (const r of await db.rescores.where('messageKey').anyOf(keys).toArray()) judged.push({ messageKey: r.messageKey, judge: r.judgeKey, flags: r.flags });
+  if (keys.length)
+    for (const r of await db.rescores.where('messageKey').anyOf(keys).toArray()) judged.push({ messageKey: r.messageKey, judge: r.judgeKey, flags: r.flags });
   return agreementByJudge(spans, judged);
 }
 
@@ -73,19 +95,38 @@ const charts: Chart[] = [];
 function chartBox(kind: ChartKind, id: string, title: string, note: string, series: Series, yTitle: string, yMax?: number): HTMLElement {
   const plan = chartPlan(kind, series);
   const head = [h('h3', { text: title }), h('p', { class: 'muted', text: note })];
-  if (plan.empty) return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-empty': '' } }, [...head, h('p', { class: 'chart-empty', attrs: { id }, text: plan.empty })]);
+  if (plan.empty)
+    return h('div', { class: 'chart', attrs: { 'data-chart': kind, 'data-empty': '' } }, [
+      ...head,
+      h('p', { class: 'chart-empty', attrs: { id }, text: plan.empty }),
+    ]);
   // The labels in words for screen readers (and tests): what the canvas shows.
   const canvas = h('canvas', { attrs: { id, role: 'img', 'aria-label': `${title}: ${series.labels.join(', ')}` } });
   const config: ChartConfiguration = {
     type: plan.type,
     // Agreement of 0% is a finding, not a gap: its bar keeps a sliver (minBarLength) so it shows.
-    data: { labels: series.labels, datasets: series.datasets.map((d, i) => ({ ...d, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length], ...(kind === 'agreement' ? { minBarLength: 4 } : {}) })) },
+    data: {
+      labels: series.labels,
+      datasets: series.datasets.map((d, i) => ({
+        ...d,
+        backgroundColor: PALETTE[i % PALETTE.length],
+        borderColor: PALETTE[i % PALETTE.length],
+        ...(kind === 'agreement' ? { minBarLength: 4 } : {}),
+      })),
+    },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
       plugins: { legend: { display: series.datasets.length > 1 || kind === 'over-time' || kind === 'agreement' } },
-      scales: { y: { beginAtZero: true, ...(yMax !== undefined ? { max: yMax } : {}), ...(plan.integerAxis ? { ticks: { precision: 0 } } : {}), title: { display: true, text: yTitle } } },
+      scales: {
+        y: {
+          beginAtZero: true,
+          ...(yMax !== undefined ? { max: yMax } : {}),
+          ...(plan.integerAxis ? { ticks: { precision: 0 } } : {}),
+          title: { display: true, text: yTitle },
+        },
+      },
     },
   };
   // Drawn once the box is in the page (chart.js sizes itself from its parent).
@@ -99,8 +140,14 @@ function chartBox(kind: ChartKind, id: string, title: string, note: string, seri
 
 export async function mountCharts(root: HTMLElement, ctx: DashboardContext): Promise<void> {
   for (const c of charts.splice(0)) c.destroy();
-  const groupSelect = h('select', { attrs: { 'aria-label': 'Group by' } }, [h('option', { text: 'by site', attrs: { value: 'site' } }), h('option', { text: 'by model', attrs: { value: 'model' } })]);
-  const bucketSelect = h('select', { attrs: { 'aria-label': 'Time bucket' } }, [h('option', { text: 'per day', attrs: { value: 'day' } }), h('option', { text: 'per week', attrs: { value: 'week' } })]);
+  const groupSelect = h('select', { attrs: { 'aria-label': 'Group by' } }, [
+    h('option', { text: 'by site', attrs: { value: 'site' } }),
+    h('option', { text: 'by model', attrs: { value: 'model' } }),
+  ]);
+  const bucketSelect = h('select', { attrs: { 'aria-label': 'Time bucket' } }, [
+    h('option', { text: 'per day', attrs: { value: 'day' } }),
+    h('option', { text: 'per week', attrs: { value: 'week' } }),
+  ]);
   const status = h('span', { class: 'muted', text: 'Loading…' });
   const grid = h('div', { class: 'charts' });
   root.replaceChildren(h('div', { class: 'toolbar' }, [h('span', { text: 'Charts of the current filter' }), groupSelect, bucketSelect, status]), grid);
@@ -112,10 +159,32 @@ export async function mountCharts(root: HTMLElement, ctx: DashboardContext): Pro
     const by = groupSelect.value as GroupBy;
     const bucket = bucketSelect.value as 'day' | 'week';
     grid.replaceChildren(
-      chartBox('over-time', 'chart-over-time', `Flags ${by === 'site' ? 'per site' : 'per model'} over time`, `Flags in scored conversations, per ${bucket} they were last captured.`, movesOverTime(rows, by, bucket), 'flags'),
+      chartBox(
+        'over-time',
+        'chart-over-time',
+        `Flags ${by === 'site' ? 'per site' : 'per model'} over time`,
+        `Flags in scored conversations, per ${bucket} they were last captured.`,
+        movesOverTime(rows, by, bucket),
+        'flags',
+      ),
       chartBox('rate', 'chart-rate', 'Flags per 10,000 characters', 'So long replies do not dominate.', ratePer10k(rows, by), 'flags per 10k characters'),
-      chartBox('scores', 'chart-scores', 'Score distribution', 'Every scored reply in the archive, by its score (0 = no unsupported persuasion).', bands, 'replies'),
-      chartBox('agreement', 'chart-agreement', 'Agreement with your labels', 'Per move: the share of each judge’s flags you agreed with.', agreementSeries(agreement), '% of flags you agreed with', 100),
+      chartBox(
+        'scores',
+        'chart-scores',
+        'Score distribution',
+        'Every scored reply in the archive, by its score (0 = no unsupported persuasion).',
+        bands,
+        'replies',
+      ),
+      chartBox(
+        'agreement',
+        'chart-agreement',
+        'Agreement with your labels',
+        'Per move: the share of each judge’s flags you agreed with.',
+        agreementSeries(agreement),
+        '% of flags you agreed with',
+        100,
+      ),
     );
     queueMicrotask(() => (root.dataset.charts = String(charts.length)));
   };

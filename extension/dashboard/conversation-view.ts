@@ -29,7 +29,14 @@ export function provenanceText(score: Pick<ScoreRecord, 'judge' | 'quotesVerifie
 function flagChip(flag: Flag, label: LabelRecord | undefined, onClick: () => void): HTMLElement {
   const dot = h('span', { class: 'dot' });
   dot.style.background = FAMILY_COLOURS[familyOf(flag.move)].line;
-  const chip = h('button', { class: `chip${label ? ` ${label.verdict}` : ''}`, attrs: { type: 'button', title: `${SUPPORT_LABELS[flag.support]}: “${flag.quote.slice(0, 120)}”`, 'data-move': flag.move } }, [dot, document.createTextNode(moveName(flag.move))]);
+  const chip = h(
+    'button',
+    {
+      class: `chip${label ? ` ${label.verdict}` : ''}`,
+      attrs: { type: 'button', title: `${SUPPORT_LABELS[flag.support]}: “${flag.quote.slice(0, 120)}”`, 'data-move': flag.move },
+    },
+    [dot, document.createTextNode(moveName(flag.move))],
+  );
   chip.addEventListener('click', onClick);
   return chip;
 }
@@ -37,16 +44,32 @@ function flagChip(flag: Flag, label: LabelRecord | undefined, onClick: () => voi
 function compareBlock(primary: ScoreRecord, other: RescoreRecord): HTMLElement {
   const c = compareFlags(primary.flags, other.flags);
   const list = (title: string, items: string[], cls: string) =>
-    h('div', {}, [h('h4', { text: title }), items.length ? h('ul', {}, items.map((t) => h('li', { class: cls, text: t }))) : h('p', { class: 'muted', text: 'none' })]);
+    h('div', {}, [
+      h('h4', { text: title }),
+      items.length
+        ? h(
+            'ul',
+            {},
+            items.map((t) => h('li', { class: cls, text: t })),
+          )
+        : h('p', { class: 'muted', text: 'none' }),
+    ]);
   const name = (f: Flag) => `${moveName(f.move)}: “${f.quote.slice(0, 80)}”`;
   const judgeName = (s: Pick<ScoreRecord, 'judge'>) => `${s.judge.kind}${s.judge.model ? ` (${s.judge.model})` : ''}`;
   return h('div', { class: 'comparison', attrs: { 'data-agreement': c.agreement.toFixed(3) } }, [
-    h('p', { class: 'muted', text: `First score ${judgeName(primary)} ${Math.round(primary.score)}, re-score ${judgeName(other)} ${Math.round(other.score)} (${new Date(other.scoredAt).toLocaleString()}) · agreement ${Math.round(c.agreement * 100)}% (${c.both.length} flags in common, same move on overlapping text)` }),
+    h('p', {
+      class: 'muted',
+      text: `First score ${judgeName(primary)} ${Math.round(primary.score)}, re-score ${judgeName(other)} ${Math.round(other.score)} (${new Date(other.scoredAt).toLocaleString()}) · agreement ${Math.round(c.agreement * 100)}% (${c.both.length} flags in common, same move on overlapping text)`,
+    }),
     h('div', { class: 'compare' }, [
       list(`Only the first score (${judgeName(primary)})`, c.onlyA.map(name), 'only'),
       list(`Only the re-score (${judgeName(other)})`, c.onlyB.map(name), 'only'),
     ]),
-    list('Both', c.both.map((p) => name(p.a)), 'both'),
+    list(
+      'Both',
+      c.both.map((p) => name(p.a)),
+      'both',
+    ),
   ]);
 }
 
@@ -68,7 +91,11 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
         },
         save: async (messageId, flag, verdict, note) => {
           if (!detail) return;
-          const saved = await saveLabel(db, { site: detail.conversation.site, conversationId: detail.conversation.conversationId, messageId, flag, verdict, note }, Date.now());
+          const saved = await saveLabel(
+            db,
+            { site: detail.conversation.site, conversationId: detail.conversation.conversationId, messageId, flag, verdict, note },
+            Date.now(),
+          );
           labels.set(saved.key, saved);
           void refreshCalibration(db, browser.storage.local).catch(() => undefined); // pages apply what the label taught
         },
@@ -107,25 +134,38 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
       const hit = node ? layer.at(node, offset) : undefined;
       if (hit) showFlag(hit.flag, hit.messageId, hit.range, textEl);
     });
-    const headBits: (Node | null)[] = [h('span', { text: `${message.model ?? 'model not shown'} · ${new Date(message.capturedAt).toLocaleString()} · ${message.status}` })];
+    const headBits: (Node | null)[] = [
+      h('span', { text: `${message.model ?? 'model not shown'} · ${new Date(message.capturedAt).toLocaleString()} · ${message.status}` }),
+    ];
     if (score) headBits.push(h('span', { class: `score ${scoreTone(Math.round(score.score))}`, text: `${Math.round(score.score)} / 100` }));
     const chips = score
-      ? h('div', { class: 'chips' }, [...score.flags].sort((a, b) => a.start - b.start).map((flag) => {
-          const label = labels.get(labelKey(message.site, message.conversationId, message.messageId, flag));
-          const chip = flagChip(flag, label, () => showFlag(flag, message.messageId, ranges.get(flag) ?? null, chip));
-          return chip;
-        }))
+      ? h(
+          'div',
+          { class: 'chips' },
+          [...score.flags]
+            .sort((a, b) => a.start - b.start)
+            .map((flag) => {
+              const label = labels.get(labelKey(message.site, message.conversationId, message.messageId, flag));
+              const chip = flagChip(flag, label, () => showFlag(flag, message.messageId, ranges.get(flag) ?? null, chip));
+              return chip;
+            }),
+        )
       : null;
     const others = detail!.rescores.get(message.key) ?? [];
     const block = h('div', { class: 'reply', attrs: { 'data-key': message.key } }, [
       h('div', { class: 'reply-head' }, headBits),
       textEl,
       chips,
-      score ? h('p', { class: 'provenance', text: provenanceText(score) }) : h('p', { class: 'provenance', text: message.lastError ? `Not scored: ${message.lastError}` : 'Not scored yet.' }),
+      score
+        ? h('p', { class: 'provenance', text: provenanceText(score) })
+        : h('p', { class: 'provenance', text: message.lastError ? `Not scored: ${message.lastError}` : 'Not scored yet.' }),
       ...(score ? others.map((o) => compareBlock(score, o)) : []),
     ]);
     if (layer && ranges.size) {
-      layer.set(message.messageId, [...ranges].map(([flag, range]) => ({ flag, range, messageId: message.messageId })));
+      layer.set(
+        message.messageId,
+        [...ranges].map(([flag, range]) => ({ flag, range, messageId: message.messageId })),
+      );
       drawnIds.push(message.messageId);
     }
     return block;
@@ -164,7 +204,9 @@ export function createConversationView(container: HTMLElement, db: UnspunDb, act
       container.replaceChildren(
         h('h2', {}, [isolatedText(c.title ?? c.conversationId)]),
         h('p', { class: 'muted' }, [
-          document.createTextNode(`${c.site} · ${replies(c.messageCount ?? next.messages.length)} · captured ${c.captureMethod ?? 'dom'}${c.adapterVersion ? ` by ${c.adapterVersion}` : ''} · ${c.completeness ?? 'partial'} · `),
+          document.createTextNode(
+            `${c.site} · ${replies(c.messageCount ?? next.messages.length)} · captured ${c.captureMethod ?? 'dom'}${c.adapterVersion ? ` by ${c.adapterVersion}` : ''} · ${c.completeness ?? 'partial'} · `,
+          ),
           link,
         ]),
         h('div', { class: 'toolbar' }, [deleteButton(c.key)]),

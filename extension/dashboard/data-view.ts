@@ -48,7 +48,9 @@ export function mountDataTab(root: HTMLElement, ctx: DashboardContext): void {
   days.addEventListener('change', async () => {
     const n = Math.max(0, Math.min(3650, Math.floor(Number(days.value) || 0)));
     await browser.storage.local.set({ [RETENTION_KEY]: n });
-    daysStatus.textContent = n ? `Saved: conversations last captured more than ${n} days ago are deleted once a day.` : 'Saved: nothing is deleted automatically.';
+    daysStatus.textContent = n
+      ? `Saved: conversations last captured more than ${n} days ago are deleted once a day.`
+      : 'Saved: nothing is deleted automatically.';
   });
   const after = async (text: string) => {
     await ctx.refresh();
@@ -59,12 +61,25 @@ export function mountDataTab(root: HTMLElement, ctx: DashboardContext): void {
     exportPanel,
     h('div', { class: 'panel' }, [
       h('h2', { text: 'Delete' }),
-      h('div', { class: 'toolbar' }, [h('span', { text: 'One site’s data:' }), siteSelect, confirmButton('Delete this site’s data', 'Delete every conversation of this site, with its scores and labels?', async () => after(`Deleted ${await deleteSite(db, siteSelect.value)} replies of ${siteSelect.value}.`))]),
-      h('div', { class: 'toolbar' }, [h('span', { text: 'Everything:' }), confirmButton('Delete everything', 'Delete the whole archive: every conversation, score, label and run?', async () => {
-        await deleteEverything(db);
-        return after('The archive is empty.');
-      })]),
-      h('div', { class: 'toolbar' }, [h('label', { text: 'Delete automatically after (days, empty = never) ', attrs: { for: 'retention-days' } }), days, daysStatus]),
+      h('div', { class: 'toolbar' }, [
+        h('span', { text: 'One site’s data:' }),
+        siteSelect,
+        confirmButton('Delete this site’s data', 'Delete every conversation of this site, with its scores and labels?', async () =>
+          after(`Deleted ${await deleteSite(db, siteSelect.value)} replies of ${siteSelect.value}.`),
+        ),
+      ]),
+      h('div', { class: 'toolbar' }, [
+        h('span', { text: 'Everything:' }),
+        confirmButton('Delete everything', 'Delete the whole archive: every conversation, score, label and run?', async () => {
+          await deleteEverything(db);
+          return after('The archive is empty.');
+        }),
+      ]),
+      h('div', { class: 'toolbar' }, [
+        h('label', { text: 'Delete automatically after (days, empty = never) ', attrs: { for: 'retention-days' } }),
+        days,
+        daysStatus,
+      ]),
     ]),
   );
   mountExportImport(exportPanel, ctx);

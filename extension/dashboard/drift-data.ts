@@ -37,7 +37,9 @@ function normalQuantile(p: number): number {
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /** Chi-square quantile: exact for df = 2, Wilson–Hilferty (within a few percent) above. */
@@ -181,11 +183,17 @@ export function compareModels(replies: readonly DriftReply[], site: string, befo
     for (const m of r.moves) side.moves.set(m, (side.moves.get(m) ?? 0) + 1);
   }
   const total = (s: typeof sides.before) => [...s.moves.values()].reduce((a, b) => a + b, 0);
-  const overall = change(rateOf(total(sides.before), sides.before.words, sides.before.replies), rateOf(total(sides.after), sides.after.words, sides.after.replies));
+  const overall = change(
+    rateOf(total(sides.before), sides.before.words, sides.before.replies),
+    rateOf(total(sides.after), sides.after.words, sides.after.replies),
+  );
   const moves = MOVE_IDS.filter((m) => sides.before.moves.has(m) || sides.after.moves.has(m))
     .map((move) => ({
       move,
-      ...change(rateOf(sides.before.moves.get(move) ?? 0, sides.before.words, sides.before.replies), rateOf(sides.after.moves.get(move) ?? 0, sides.after.words, sides.after.replies)),
+      ...change(
+        rateOf(sides.before.moves.get(move) ?? 0, sides.before.words, sides.before.replies),
+        rateOf(sides.after.moves.get(move) ?? 0, sides.after.words, sides.after.replies),
+      ),
     }))
     .sort((x, y) => Math.abs(y.difference ?? 0) - Math.abs(x.difference ?? 0) || (x.move < y.move ? -1 : 1));
   return { site, before, after, overall, moves };

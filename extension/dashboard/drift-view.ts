@@ -57,7 +57,10 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
     root.append(
       h('div', { class: 'empty', attrs: { 'data-drift-empty': '' } }, [
         h('p', { text: 'No scored replies yet.' }),
-        h('p', { class: 'muted', text: 'Once replies are captured and scored, this shows how often each model makes persuasive moves, per 1,000 words, over time. Chat sites that show the model (ChatGPT, Gemini, Perplexity, Poe) and imported ChatGPT and Claude exports name it.' }),
+        h('p', {
+          class: 'muted',
+          text: 'Once replies are captured and scored, this shows how often each model makes persuasive moves, per 1,000 words, over time. Chat sites that show the model (ChatGPT, Gemini, Perplexity, Poe) and imported ChatGPT and Claude exports name it.',
+        }),
       ]),
     );
     return;
@@ -73,7 +76,10 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
     h('option', { text: 'all moves', attrs: { value: '' } }),
     ...MOVE_IDS.map((m) => h('option', { text: moveName(m), attrs: { value: m } })),
   ]);
-  const bucketSelect = h('select', { attrs: { 'aria-label': 'Time bucket' } }, [h('option', { text: 'per week', attrs: { value: 'week' } }), h('option', { text: 'per day', attrs: { value: 'day' } })]);
+  const bucketSelect = h('select', { attrs: { 'aria-label': 'Time bucket' } }, [
+    h('option', { text: 'per week', attrs: { value: 'week' } }),
+    h('option', { text: 'per day', attrs: { value: 'day' } }),
+  ]);
   const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Moves per 1,000 words per model over time' } });
   const table = h('table', { class: 'drift-table', attrs: { 'data-drift-table': '' } });
   const compareBox = h('section', { class: 'drift-compare', attrs: { 'data-drift-compare': '' } });
@@ -81,7 +87,10 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
     h('div', { class: 'toolbar' }, [siteSelect, moveSelect, bucketSelect]),
     h('div', { class: 'chart' }, [
       h('h3', { text: 'Moves per 1,000 words' }),
-      h('p', { class: 'muted', text: 'Each line is one model; the band around it is a 95% interval: wide where few words are behind a point, narrow where many are. A move counts once per reply.' }),
+      h('p', {
+        class: 'muted',
+        text: 'Each line is one model; the band around it is a 95% interval: wide where few words are behind a point, narrow where many are. A move counts once per reply.',
+      }),
       h('div', { class: 'chart-canvas' }, [canvas]),
     ]),
     table,
@@ -102,7 +111,15 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
       const color = PALETTE[i % PALETTE.length]!;
       datasets.push(
         { label: `${lineName(line)} low`, data: line.points.map((p) => p?.low ?? null), borderWidth: 0, pointRadius: 0, fill: false, spanGaps: true },
-        { label: `${lineName(line)} high`, data: line.points.map((p) => p?.high ?? null), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: `${color}22`, spanGaps: true },
+        {
+          label: `${lineName(line)} high`,
+          data: line.points.map((p) => p?.high ?? null),
+          borderWidth: 0,
+          pointRadius: 0,
+          fill: '-1',
+          backgroundColor: `${color}22`,
+          spanGaps: true,
+        },
         { label: lineName(line), data: line.points.map((p) => p?.rate ?? null), borderColor: color, backgroundColor: color, pointRadius: 4, spanGaps: true },
       );
     });
@@ -121,12 +138,24 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
 
     table.replaceChildren(
       h('caption', { text: `Per model, all time${move ? `: ${moveName(move)}` : ''}` }),
-      h('thead', {}, [h('tr', {}, ['Model', 'Site', 'Replies', 'Words', 'Per 1,000 words (95% interval)'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))]),
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          ['Model', 'Site', 'Replies', 'Words', 'Per 1,000 words (95% interval)'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })),
+        ),
+      ]),
       h(
         'tbody',
         {},
         series.lines.map((l) =>
-          h('tr', {}, [h('td', { text: l.model }), h('td', { text: l.site }), h('td', { text: l.total.replies.toLocaleString() }), h('td', { text: l.total.words.toLocaleString() }), h('td', { text: rateText(l.total) })]),
+          h('tr', {}, [
+            h('td', { text: l.model }),
+            h('td', { text: l.site }),
+            h('td', { text: l.total.replies.toLocaleString() }),
+            h('td', { text: l.total.words.toLocaleString() }),
+            h('td', { text: rateText(l.total) }),
+          ]),
         ),
       ),
     );
@@ -135,12 +164,18 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
 
   const renderCompare = (site: string) => {
     if (!site) {
-      compareBox.replaceChildren(h('h3', { text: 'What changed' }), h('p', { class: 'muted', text: 'Pick a site above to compare two of its models (or two versions of one).' }));
+      compareBox.replaceChildren(
+        h('h3', { text: 'What changed' }),
+        h('p', { class: 'muted', text: 'Pick a site above to compare two of its models (or two versions of one).' }),
+      );
       return;
     }
     const models = modelsOnSite(rows, site);
     if (models.length < 2) {
-      compareBox.replaceChildren(h('h3', { text: 'What changed' }), h('p', { class: 'muted', text: `Only one model seen on ${site} so far; a comparison needs two.` }));
+      compareBox.replaceChildren(
+        h('h3', { text: 'What changed' }),
+        h('p', { class: 'muted', text: `Only one model seen on ${site} so far; a comparison needs two.` }),
+      );
       return;
     }
     const option = (m: (typeof models)[number]) => h('option', { text: `${m.model} (${plural(m.replies, 'reply', 'replies')})`, attrs: { value: m.model } });
@@ -160,15 +195,39 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
         c.moves.length === 0
           ? h('p', { class: 'muted', text: 'Neither model made any move here.' })
           : h('table', { class: 'drift-table' }, [
-              h('thead', {}, [h('tr', {}, ['Move', c.before, c.after, 'Change'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })))]),
-              h('tbody', {}, c.moves.map((m) => h('tr', { attrs: { 'data-move': m.move } }, [h('td', { text: moveName(m.move) }), h('td', { text: rateText(m.before) }), h('td', { text: rateText(m.after) }), verdict(m)]))),
+              h('thead', {}, [
+                h(
+                  'tr',
+                  {},
+                  ['Move', c.before, c.after, 'Change'].map((t) => h('th', { text: t, attrs: { scope: 'col' } })),
+                ),
+              ]),
+              h(
+                'tbody',
+                {},
+                c.moves.map((m) =>
+                  h('tr', { attrs: { 'data-move': m.move } }, [
+                    h('td', { text: moveName(m.move) }),
+                    h('td', { text: rateText(m.before) }),
+                    h('td', { text: rateText(m.after) }),
+                    verdict(m),
+                  ]),
+                ),
+              ),
             ]),
-        h('p', { class: 'muted', text: '“More often” and “less often” only where the two 95% intervals do not overlap; otherwise the data cannot tell the models apart.' }),
+        h('p', {
+          class: 'muted',
+          text: '“More often” and “less often” only where the two 95% intervals do not overlap; otherwise the data cannot tell the models apart.',
+        }),
       );
     };
     before.addEventListener('change', show);
     after.addEventListener('change', show);
-    compareBox.replaceChildren(h('h3', { text: `What changed on ${site}` }), h('div', { class: 'toolbar' }, [h('span', { text: 'from' }), before, h('span', { text: 'to' }), after]), result);
+    compareBox.replaceChildren(
+      h('h3', { text: `What changed on ${site}` }),
+      h('div', { class: 'toolbar' }, [h('span', { text: 'from' }), before, h('span', { text: 'to' }), after]),
+      result,
+    );
     show();
   };
 

@@ -33,8 +33,15 @@ export function emptyArchiveNotice(proxyUrl: string, openImport: () => void): HT
         h('a', { text: 'the demo page', attrs: { href: demoUrl(proxyUrl), target: '_blank', rel: 'noopener', id: 'empty-demo' } }),
         document.createTextNode(': its replies are scored and show up here.'),
       ]),
-      h('li', {}, [h('strong', { text: 'Import your history. ' }), document.createTextNode('A ChatGPT or Claude data export, or an earlier Unspun export. '), importButton]),
-      h('li', {}, [h('strong', { text: 'Chat as usual. ' }), document.createTextNode('On ChatGPT, Claude, Gemini and the other supported sites, each reply the extension scores is kept here.')]),
+      h('li', {}, [
+        h('strong', { text: 'Import your history. ' }),
+        document.createTextNode('A ChatGPT or Claude data export, or an earlier Unspun export. '),
+        importButton,
+      ]),
+      h('li', {}, [
+        h('strong', { text: 'Chat as usual. ' }),
+        document.createTextNode('On ChatGPT, Claude, Gemini and the other supported sites, each reply the extension scores is kept here.'),
+      ]),
     ]),
   ]);
 }

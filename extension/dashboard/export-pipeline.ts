@@ -53,12 +53,23 @@ export interface ExportHooks {
 }
 
 /** The chunks of one export file, streamed record by record. */
-export async function* exportChunks(records: AsyncIterable<ExportRecord>, format: ExportFormat, redaction: RedactionChoice, hooks: ExportHooks): AsyncGenerator<Uint8Array | string> {
+export async function* exportChunks(
+  records: AsyncIterable<ExportRecord>,
+  format: ExportFormat,
+  redaction: RedactionChoice,
+  hooks: ExportHooks,
+): AsyncGenerator<Uint8Array | string> {
   if (format === 'zip') {
     yield* exportZip(redaction.dropTitles ? titlesDropped(records) : records, {
       generator: { name: 'unspun-dashboard', version: hooks.version },
       filters: { ...hooks.filters, ...(redaction.dropTitles ? { titles: 'left out' } : {}) },
-      redaction: { texts: redaction.texts, ids: redaction.ids, salt: redaction.salt, saltKind: redaction.ids ? 'per-export' : 'none', ...(redaction.findNames ? { findNames: redaction.findNames } : {}) },
+      redaction: {
+        texts: redaction.texts,
+        ids: redaction.ids,
+        salt: redaction.salt,
+        saltKind: redaction.ids ? 'per-export' : 'none',
+        ...(redaction.findNames ? { findNames: redaction.findNames } : {}),
+      },
       csv: true,
       ...(hooks.research?.ptc ? { ptc: { techniques: 'ptc' as const } } : {}),
       ...(hooks.research?.agreement ? { agreement: true } : {}),
@@ -172,7 +183,9 @@ export const REVIEW_TURN_CHARS = 360;
 /** What the review shows of one conversation: the record as the archive holds it, and as it will leave. */
 export function reviewEntry(local: ExportRecord, out: ExportRecord): ReviewEntry {
   const firstUser = local.messages.find((m) => m.role === 'user')?.text.trim();
-  const localTitle = local.conversation.title?.trim() || (firstUser ? (firstUser.length > 80 ? `${firstUser.slice(0, 80)}…` : firstUser) : `Conversation ${local.conversation.id}`);
+  const localTitle =
+    local.conversation.title?.trim() ||
+    (firstUser ? (firstUser.length > 80 ? `${firstUser.slice(0, 80)}…` : firstUser) : `Conversation ${local.conversation.id}`);
   const shown = out.messages.slice(0, REVIEW_TURNS);
   return {
     key: `${local.conversation.site}:${local.conversation.id}`,

@@ -9,7 +9,17 @@ import { loadNameFinder, type NameSpan } from '#shared/export/names';
 import { h } from '../ui/dom.ts';
 import { isolatedText } from '../ui/bidi.ts';
 import { archiveRecords } from './archive-io.ts';
-import { exportChunks, type ExportFormat, neverLeaves, plural, randomSalt, redactFor, type RedactionChoice, reviewEntry, type ReviewEntry } from './export-pipeline.ts';
+import {
+  exportChunks,
+  type ExportFormat,
+  neverLeaves,
+  plural,
+  randomSalt,
+  redactFor,
+  type RedactionChoice,
+  reviewEntry,
+  type ReviewEntry,
+} from './export-pipeline.ts';
 import { mountImport } from './import-view.ts';
 import type { DashboardContext } from './page.ts';
 import { conversationKeysMatching } from './archive-pages.ts';
@@ -30,7 +40,9 @@ interface Sink {
   close(): Promise<void>;
 }
 
-type SavePicker = (options: { suggestedName: string }) => Promise<{ createWritable(): Promise<{ write(data: BufferSource | string): Promise<void>; close(): Promise<void> }> }>;
+type SavePicker = (options: {
+  suggestedName: string;
+}) => Promise<{ createWritable(): Promise<{ write(data: BufferSource | string): Promise<void>; close(): Promise<void> }> }>;
 
 /** Straight to disk (File System Access) when chosen and available, else a download of the collected Blob. */
 async function openSink(name: string, mime: string, toDisk: boolean): Promise<Sink> {
@@ -58,14 +70,31 @@ function reviewItem(entry: ReviewEntry, included: boolean, onToggle: (on: boolea
   const include = h('input', { attrs: { type: 'checkbox', 'data-key': entry.key, 'aria-label': 'Include in the export' } });
   include.checked = included;
   include.addEventListener('change', () => onToggle(include.checked));
-  const titleNote = entry.titleInFile === undefined ? 'title stays on this computer' : entry.titleInFile === entry.localTitle ? 'title leaves as shown' : 'title leaves redacted';
+  const titleNote =
+    entry.titleInFile === undefined
+      ? 'title stays on this computer'
+      : entry.titleInFile === entry.localTitle
+        ? 'title leaves as shown'
+        : 'title leaves redacted';
   const turns = entry.turns.map((turn) => {
-    const text = h('div', { class: 'review-text' }, turn.segments.map((s) => (s.placeholder ? h('mark', { class: 'placeholder', text: s.text, attrs: { title: 'Replaced: the original stays on this computer' } }) : document.createTextNode(s.text))));
+    const text = h(
+      'div',
+      { class: 'review-text' },
+      turn.segments.map((s) =>
+        s.placeholder
+          ? h('mark', { class: 'placeholder', text: s.text, attrs: { title: 'Replaced: the original stays on this computer' } })
+          : document.createTextNode(s.text),
+      ),
+    );
     if (turn.truncated) text.append(document.createTextNode('…'));
     return h('div', { class: `review-turn from-${turn.role}` }, [h('span', { class: 'who', text: turn.role === 'user' ? 'You' : 'Assistant' }), text]);
   });
   return h('div', { class: 'reply review-item', attrs: { 'data-key': entry.key } }, [
-    h('label', { class: 'check review-title' }, [include, h('strong', {}, [isolatedText(entry.localTitle)]), h('span', { class: 'muted', text: ` · ${titleNote}` })]),
+    h('label', { class: 'check review-title' }, [
+      include,
+      h('strong', {}, [isolatedText(entry.localTitle)]),
+      h('span', { class: 'muted', text: ` · ${titleNote}` }),
+    ]),
     h('p', { class: 'muted', text: `${entry.site} · id in the file: ${entry.idInFile} · ${plural(entry.messages, 'message')} · ${entry.replaced}` }),
     ...turns,
     entry.more > 0 ? h('p', { class: 'muted', text: `and ${plural(entry.more, 'more message')}, redacted the same way` }) : null,
@@ -142,8 +171,23 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       }
       const stays = neverLeaves(choice);
       reviewBox.replaceChildren(
-        h('div', { class: 'never-leaves', attrs: { id: 'never-leaves' } }, [h('strong', { text: 'Never leaves this computer:' }), h('ul', {}, stays.map((s) => h('li', { text: s })))]),
-        h('p', { class: 'muted', text: keys.length === 0 ? 'Nothing to export: tick conversations or widen the filter.' : keys.length > REVIEW_COUNT ? `The first ${REVIEW_COUNT} of ${plural(keys.length, 'conversation')}, as they will leave. The rest are redacted the same way.` : `${plural(keys.length, 'conversation')}, as ${keys.length === 1 ? 'it' : 'they'} will leave. Untick one to leave it out.` }),
+        h('div', { class: 'never-leaves', attrs: { id: 'never-leaves' } }, [
+          h('strong', { text: 'Never leaves this computer:' }),
+          h(
+            'ul',
+            {},
+            stays.map((s) => h('li', { text: s })),
+          ),
+        ]),
+        h('p', {
+          class: 'muted',
+          text:
+            keys.length === 0
+              ? 'Nothing to export: tick conversations or widen the filter.'
+              : keys.length > REVIEW_COUNT
+                ? `The first ${REVIEW_COUNT} of ${plural(keys.length, 'conversation')}, as they will leave. The rest are redacted the same way.`
+                : `${plural(keys.length, 'conversation')}, as ${keys.length === 1 ? 'it' : 'they'} will leave. Untick one to leave it out.`,
+        }),
         ...items,
       );
     } finally {
@@ -199,7 +243,10 @@ export function mountExportImport(root: HTMLElement, ctx: DashboardContext): voi
       h('label', { class: 'check' }, [redactTexts, document.createTextNode(' Redact emails, phone numbers, URLs, secrets and names')]),
       h('label', { class: 'check' }, [redactIds, document.createTextNode(' Pseudonymous ids')]),
       h('label', { class: 'check' }, [dropTitles, document.createTextNode(' Leave titles out of the file')]),
-      h('label', { class: 'check' }, [toDisk, document.createTextNode(hasPicker ? ' Write straight to a file' : ' Write straight to a file (not offered by this browser)')]),
+      h('label', { class: 'check' }, [
+        toDisk,
+        document.createTextNode(hasPicker ? ' Write straight to a file' : ' Write straight to a file (not offered by this browser)'),
+      ]),
     ]),
     researchExtras,
     h('div', { class: 'toolbar' }, [review, go, bar]),

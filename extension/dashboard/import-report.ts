@@ -137,7 +137,9 @@ export function importLines(t: ImportTally, reading = false): ImportLines {
     lines.warning = `Skipped ${plural(t.skipped.length, 'conversation')} that could not be read${reading ? '' : ' (why, below)'}; the rest ${t.imported ? 'were imported' : 'of the file was read'}.`;
   }
   if (!reading && t.imported === 0) {
-    lines.failed = t.skipped.length ? 'Nothing was imported: no conversation in this file could be read. Is it the right format?' : 'Nothing was imported: the file has no conversations.';
+    lines.failed = t.skipped.length
+      ? 'Nothing was imported: no conversation in this file could be read. Is it the right format?'
+      : 'Nothing was imported: the file has no conversations.';
     delete lines.warning;
   }
   return lines;
@@ -151,5 +153,8 @@ export function importDone(t: ImportTally, runs: readonly (RunRecord | undefined
   const base = `Done: imported ${plural(t.imported, 'conversation')} (${plural(t.newReplies, 'new reply', 'new replies')})`;
   if (t.unscored === 0) return { text: `${base}; their scores came with the file.`, ok: true };
   if (failed === 0 && !lost) return { text: `${base}; ${plural(scored, 'reply', 'replies')} scored.`, ok: true };
-  return { text: `${base}; ${plural(scored, 'reply', 'replies')} scored, ${plural(failed, 'reply', 'replies')} not: they are kept, re-score them on the Re-score tab.`, ok: false };
+  return {
+    text: `${base}; ${plural(scored, 'reply', 'replies')} scored, ${plural(failed, 'reply', 'replies')} not: they are kept, re-score them on the Re-score tab.`,
+    ok: false,
+  };
 }

@@ -49,7 +49,11 @@ export function mountImport(root: HTMLElement, ctx: DashboardContext): void {
     okLine.className = lines.failed ? 'status bad' : 'status ok';
     warning.hidden = !lines.warning;
     if (!lines.warning) return;
-    const list = h('ul', { attrs: { id: 'import-errors' } }, tally.skipped.slice(0, SHOWN_SKIPPED).map((s) => h('li', {}, [h('strong', { text: `${s.where}: ` }), document.createTextNode(s.reason)])));
+    const list = h(
+      'ul',
+      { attrs: { id: 'import-errors' } },
+      tally.skipped.slice(0, SHOWN_SKIPPED).map((s) => h('li', {}, [h('strong', { text: `${s.where}: ` }), document.createTextNode(s.reason)])),
+    );
     if (tally.skipped.length > SHOWN_SKIPPED) list.append(h('li', { text: `and ${tally.skipped.length - SHOWN_SKIPPED} more` }));
     warning.replaceChildren(h('p', { text: lines.warning }), ...(reading ? [] : [list]));
   }
@@ -87,7 +91,12 @@ export function mountImport(root: HTMLElement, ctx: DashboardContext): void {
       await ctx.refreshTotals();
       const runs: Promise<RunRecord | undefined>[] = [];
       for (let i = 0; i < unscored.length; i += MAX_RUN_REPLIES) {
-        const { run, error } = await sendRunMessage({ type: 'dashboard-start-run', kind: 'import', judge: importJudge.value as 'auto', messageKeys: unscored.slice(i, i + MAX_RUN_REPLIES) });
+        const { run, error } = await sendRunMessage({
+          type: 'dashboard-start-run',
+          kind: 'import',
+          judge: importJudge.value as 'auto',
+          messageKeys: unscored.slice(i, i + MAX_RUN_REPLIES),
+        });
         if (!run) {
           okLine.textContent += ` Not scored yet: ${error ?? 'the background did not start the run'}. The replies are kept; re-score them later.`;
           okLine.className = 'status warn';

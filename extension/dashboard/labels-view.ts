@@ -40,7 +40,11 @@ export function ruleTitle(rule: Pick<RuleCalibration, 'ruleId' | 'move'>): strin
 export function ruleStatus(rule: RuleCalibration): { tag: 'hide' | 'lower' | 'kept' | 'keep'; words: string; short: string } {
   const n = rule.agree + rule.disagree;
   if (rule.keptAt !== undefined && rule.suggested !== 'keep')
-    return { tag: 'kept', short: 'Kept showing (your choice)', words: `Shown as the detector made it, at your request since ${when(rule.keptAt)} (your labels would ${rule.suggested === 'hide' ? 'hide it' : 'show it milder'})` };
+    return {
+      tag: 'kept',
+      short: 'Kept showing (your choice)',
+      words: `Shown as the detector made it, at your request since ${when(rule.keptAt)} (your labels would ${rule.suggested === 'hide' ? 'hide it' : 'show it milder'})`,
+    };
   if (rule.action === 'hide') return { tag: 'hide', short: 'Hidden', words: `Hidden on pages since ${when(rule.since ?? 0)}` };
   if (rule.action === 'lower') return { tag: 'lower', short: 'One step milder', words: `Shown one step milder since ${when(rule.since ?? 0)}` };
   const more = CALIBRATION_DEFAULTS.minLabels - n;
@@ -70,7 +74,9 @@ export function mountLabelsView(section: HTMLElement, db: UnspunDb): void {
     const changed = changedRules(table);
     const kept = table.rules.filter((r) => r.keptAt !== undefined && r.suggested !== 'keep');
 
-    const changes = h('div', { class: 'panel changes', attrs: { 'aria-labelledby': 'labels-changed' } }, [h('h2', { text: 'What your labels changed', attrs: { id: 'labels-changed' } })]);
+    const changes = h('div', { class: 'panel changes', attrs: { 'aria-labelledby': 'labels-changed' } }, [
+      h('h2', { text: 'What your labels changed', attrs: { id: 'labels-changed' } }),
+    ]);
     if (changed.length === 0 && kept.length === 0) {
       changes.append(h('p', { class: 'muted', text: 'Nothing yet: every rule shows its flags as the detector makes them.' }));
     } else {
@@ -78,7 +84,10 @@ export function mountLabelsView(section: HTMLElement, db: UnspunDb): void {
       for (const rule of [...changed, ...kept]) {
         const status = ruleStatus(rule);
         const isKept = status.tag === 'kept';
-        const button = h('button', { text: isKept ? 'Let my labels decide' : 'Keep showing', attrs: { type: 'button', 'data-rule': rule.ruleId, 'data-undo': isKept ? 'release' : 'keep' } });
+        const button = h('button', {
+          text: isKept ? 'Let my labels decide' : 'Keep showing',
+          attrs: { type: 'button', 'data-rule': rule.ruleId, 'data-undo': isKept ? 'release' : 'keep' },
+        });
         button.addEventListener('click', () => void undo([rule.ruleId], !isKept));
         list.append(
           h('li', { attrs: { 'data-rule': rule.ruleId, 'data-action': rule.action } }, [
@@ -92,8 +101,21 @@ export function mountLabelsView(section: HTMLElement, db: UnspunDb): void {
       changes.append(list);
       if (changed.length > 0) {
         const all = h('button', { class: 'danger', text: 'Undo all changes', attrs: { type: 'button', id: 'labels-reset-all' } });
-        all.addEventListener('click', () => void undo(changed.map((r) => r.ruleId), true));
-        changes.append(h('p', {}, [all, document.createTextNode(' '), h('span', { class: 'muted', text: 'Every rule shows its flags as the detector makes them again; your labels stay.' })]));
+        all.addEventListener(
+          'click',
+          () =>
+            void undo(
+              changed.map((r) => r.ruleId),
+              true,
+            ),
+        );
+        changes.append(
+          h('p', {}, [
+            all,
+            document.createTextNode(' '),
+            h('span', { class: 'muted', text: 'Every rule shows its flags as the detector makes them again; your labels stay.' }),
+          ]),
+        );
       }
     }
 
@@ -113,7 +135,13 @@ export function mountLabelsView(section: HTMLElement, db: UnspunDb): void {
       h('h2', { text: 'Precision per rule, from your labels' }),
       rows.length
         ? h('table', { attrs: { id: 'labels-rules' } }, [
-            h('thead', {}, [h('tr', {}, ['Move and rule', 'Agreed', 'Disagreed', 'Precision', 'On pages'].map((t) => h('th', { text: t })))]),
+            h('thead', {}, [
+              h(
+                'tr',
+                {},
+                ['Move and rule', 'Agreed', 'Disagreed', 'Precision', 'On pages'].map((t) => h('th', { text: t })),
+              ),
+            ]),
             h('tbody', {}, rows),
           ])
         : h('p', { class: 'muted', text: 'No labels on the offline detector’s flags yet. Agree or disagree with a flag from its card on a chat page.' }),
@@ -130,7 +158,12 @@ export function mountLabelsView(section: HTMLElement, db: UnspunDb): void {
           class: 'lead',
           text: 'When you agree or disagree with a flag of the offline detector, the rule that made it learns how often it is right for you. Rules you mostly disagree with are shown milder or not at all. This happens in this browser only: your labels never leave it.',
         }),
-        judgeLabels ? h('p', { class: 'muted', text: `${judgeLabels} label${judgeLabels === 1 ? '' : 's'} on the judge model’s flags: kept in the archive, not used here (the judge has no rules to tune).` }) : null,
+        judgeLabels
+          ? h('p', {
+              class: 'muted',
+              text: `${judgeLabels} label${judgeLabels === 1 ? '' : 's'} on the judge model’s flags: kept in the archive, not used here (the judge has no rules to tune).`,
+            })
+          : null,
       ]),
       changes,
       perRule,

@@ -55,7 +55,11 @@ export function createListView(container: HTMLElement, options: ListViewOptions)
     const el = h('div', { class: 'row', attrs: { role: 'option', 'data-key': c.key, 'aria-selected': String(c.key === openKey), tabindex: '0' } }, [
       tick,
       isolatedText(c.title ?? c.conversationId, 'title'),
-      h('span', { class: `score ${score === null ? 'none' : scoreTone(score)}`, text: score === null ? '–' : String(score), attrs: { title: 'Highest reply score' } }),
+      h('span', {
+        class: `score ${score === null ? 'none' : scoreTone(score)}`,
+        text: score === null ? '–' : String(score),
+        attrs: { title: 'Highest reply score' },
+      }),
       h('span', { class: 'meta', text: rowMeta(c) }),
     ]);
     el.style.top = `${index * ROW_HEIGHT}px`;
@@ -112,13 +116,17 @@ export function createListView(container: HTMLElement, options: ListViewOptions)
   }
 
   let frame: number | null = null;
-  container.addEventListener('scroll', () => {
-    if (frame !== null) return;
-    frame = requestAnimationFrame(() => {
-      frame = null;
-      render();
-    });
-  }, { passive: true });
+  container.addEventListener(
+    'scroll',
+    () => {
+      if (frame !== null) return;
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        render();
+      });
+    },
+    { passive: true },
+  );
 
   return {
     /** Starts over with a new source (a new filter). */

@@ -89,10 +89,30 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   const f = state.filter;
   const form = h('form', { class: 'filters', attrs: { id: 'filters', role: 'search' } }, [
     input('q', 'Text', 'search', f.text ?? '', { placeholder: 'words in a reply or question', size: '24' }),
-    select('site', 'Site', options.sites.map((s) => [s, s]), f.site),
-    select('model', 'Model', options.models.map((m) => [m, m]), f.model),
-    select('move', 'Move', MOVE_IDS.map((m) => [m, moveName(m)]), f.move),
-    select('support', 'Support', SUPPORT_STATUSES.map((s) => [s, SUPPORT_LABELS[s]]), f.support),
+    select(
+      'site',
+      'Site',
+      options.sites.map((s) => [s, s]),
+      f.site,
+    ),
+    select(
+      'model',
+      'Model',
+      options.models.map((m) => [m, m]),
+      f.model,
+    ),
+    select(
+      'move',
+      'Move',
+      MOVE_IDS.map((m) => [m, moveName(m)]),
+      f.move,
+    ),
+    select(
+      'support',
+      'Support',
+      SUPPORT_STATUSES.map((s) => [s, SUPPORT_LABELS[s]]),
+      f.support,
+    ),
     input('scoreMin', 'Score ≥', 'number', f.scoreMin?.toString() ?? '', { min: '0', max: '100' }),
     input('scoreMax', 'Score ≤', 'number', f.scoreMax?.toString() ?? '', { min: '0', max: '100' }),
     input('from', 'From', 'date', dayValue(f.from)),
@@ -109,7 +129,9 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   const viewBox = h('div', { attrs: { id: 'view' } });
   const split = h('div', { class: 'split' }, [h('div', {}, [h('div', { class: 'toolbar' }, [count, searchNote, selectedNote]), listBox]), viewBox]);
   const emptyBox = h('div', { attrs: { hidden: '' } });
-  void loadSettings().then((s) => emptyBox.replaceChildren(emptyArchiveNotice(s.proxyUrl, () => document.querySelector<HTMLButtonElement>('nav [data-tab="data"]')?.click())));
+  void loadSettings().then((s) =>
+    emptyBox.replaceChildren(emptyArchiveNotice(s.proxyUrl, () => document.querySelector<HTMLButtonElement>('nav [data-tab="data"]')?.click())),
+  );
   tabs.conversations.append(form, emptyBox, split);
 
   const view = createConversationView(viewBox, db, {
@@ -198,8 +220,16 @@ export async function mountDashboard(root: HTMLElement, db: UnspunDb = createDb(
   /** After the archive changed (import, delete): the header's totals and the filter's site and model lists. */
   async function refreshTotals(): Promise<void> {
     const [fresh] = await Promise.all([filterOptions(db), showTotals()]);
-    fillSelect(form.elements.namedItem('site') as HTMLSelectElement, fresh.sites.map((s) => [s, s]), state.filter.site);
-    fillSelect(form.elements.namedItem('model') as HTMLSelectElement, fresh.models.map((m) => [m, m]), state.filter.model);
+    fillSelect(
+      form.elements.namedItem('site') as HTMLSelectElement,
+      fresh.sites.map((s) => [s, s]),
+      state.filter.site,
+    );
+    fillSelect(
+      form.elements.namedItem('model') as HTMLSelectElement,
+      fresh.models.map((m) => [m, m]),
+      state.filter.model,
+    );
     document.dispatchEvent(new CustomEvent(ARCHIVE_CHANGED, { detail: fresh }));
   }
   void showTotals();

@@ -86,7 +86,14 @@ export function runLine(run: RunRecord, formatWhen: (ts: number) => string = (ts
   else if (run.status === 'canceled') [status, tone] = [`Canceled${failedNote}`, 'warn'];
   else if (run.error) [status, tone] = [`Waiting: ${run.error}`, 'warn'];
   else [status, tone] = [run.status === 'queued' ? 'Queued' : 'Running', 'busy'];
-  return { when: formatWhen(run.createdAt), what, value: run.total ? finished / run.total : 1, count: `${finished.toLocaleString()} of ${run.total.toLocaleString()}`, status, tone };
+  return {
+    when: formatWhen(run.createdAt),
+    what,
+    value: run.total ? finished / run.total : 1,
+    count: `${finished.toLocaleString()} of ${run.total.toLocaleString()}`,
+    status,
+    tone,
+  };
 }
 
 /** A run's row: when, what, a progress bar with its count, the status, and Cancel while it runs. */
@@ -142,7 +149,10 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
   root.replaceChildren(
     h('div', { class: 'panel' }, [
       h('h2', { text: 'Score again with another judge' }),
-      h('p', { class: 'muted', text: `Replies go to the proxy’s batch endpoint (at most ${MAX_RUN_REPLIES.toLocaleString()} per run). The new scores are kept beside the first ones; open a conversation to see both judges side by side.` }),
+      h('p', {
+        class: 'muted',
+        text: `Replies go to the proxy’s batch endpoint (at most ${MAX_RUN_REPLIES.toLocaleString()} per run). The new scores are kept beside the first ones; open a conversation to see both judges side by side.`,
+      }),
       h('div', { class: 'toolbar' }, [h('span', { text: 'Judge' }), judge, selected, filtered]),
       judgeNote,
       status,
@@ -163,15 +173,20 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       return;
     }
     const options = judgeOptions(judges);
-    judge.replaceChildren(...options.map((o) => {
-      const option = h('option', { text: o.label, attrs: { value: o.value } });
-      option.disabled = o.disabled;
-      option.selected = o.selected;
-      if (o.reason) option.title = o.reason;
-      return option;
-    }));
+    judge.replaceChildren(
+      ...options.map((o) => {
+        const option = h('option', { text: o.label, attrs: { value: o.value } });
+        option.disabled = o.disabled;
+        option.selected = o.selected;
+        if (o.reason) option.title = o.reason;
+        return option;
+      }),
+    );
     judge.disabled = false;
-    judgeNote.textContent = options.filter((o) => o.reason).map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`).join(' ');
+    judgeNote.textContent = options
+      .filter((o) => o.reason)
+      .map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`)
+      .join(' ');
   }
 
   async function start(conversationKeys: string[]): Promise<void> {
@@ -190,7 +205,12 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       status.textContent = 'These conversations have no replies.';
       return;
     }
-    const { run, error } = await sendRunMessage({ type: 'dashboard-start-run', kind: 'rescore', judge: judge.value as 'offline' | 'anthropic' | 'auto', messageKeys });
+    const { run, error } = await sendRunMessage({
+      type: 'dashboard-start-run',
+      kind: 'rescore',
+      judge: judge.value as 'offline' | 'anthropic' | 'auto',
+      messageKeys,
+    });
     if (!run) {
       status.textContent = error ?? 'The background did not start the run.';
       status.className = 'status bad';
@@ -203,14 +223,25 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
   }
 
   selected.addEventListener('click', () => void start([...ctx.state.selected]));
-  filtered.addEventListener('click', async () => void start(await conversationKeysMatching(ctx.state.db, ctx.state.filter, MAX_RUN_REPLIES, ctx.state.search?.keys)));
+  filtered.addEventListener(
+    'click',
+    async () => void start(await conversationKeysMatching(ctx.state.db, ctx.state.filter, MAX_RUN_REPLIES, ctx.state.search?.keys)),
+  );
 
   // Earlier runs; unfinished ones are followed again (they resume after a restart).
-  void ctx.state.db.runs.orderBy('createdAt').reverse().limit(20).toArray().then((list) => {
-    for (const run of list.reverse()) {
-      if (!TERMINAL.has(run.status)) void runMonitor(run, runs);
-      else runs.prepend(runRow(run).row);
-    }
-    if (!list.length) runs.replaceChildren(h('p', { class: 'muted', attrs: { id: 'no-runs' }, text: 'No runs yet: a re-score or an import’s scoring shows here, with its progress.' }));
-  });
+  void ctx.state.db.runs
+    .orderBy('createdAt')
+    .reverse()
+    .limit(20)
+    .toArray()
+    .then((list) => {
+      for (const run of list.reverse()) {
+        if (!TERMINAL.has(run.status)) void runMonitor(run, runs);
+        else runs.prepend(runRow(run).row);
+      }
+      if (!list.length)
+        runs.replaceChildren(
+          h('p', { class: 'muted', attrs: { id: 'no-runs' }, text: 'No runs yet: a re-score or an import’s scoring shows here, with its progress.' }),
+        );
+    });
 }

@@ -141,7 +141,16 @@ export function createRunService(deps: RunDeps) {
         await markScored(deps.db, id, parsed.data, at);
       } else {
         const jk = judgeKey(parsed.data.judge);
-        rescores.push({ ...parsed.data, id: `${id}|${jk}`, messageKey: id, conversationKey: message.conversationKey, judgeKey: jk, runId: run.id, scoredAt: at, quotesVerified: flagsMatchText(message.text, parsed.data.flags) });
+        rescores.push({
+          ...parsed.data,
+          id: `${id}|${jk}`,
+          messageKey: id,
+          conversationKey: message.conversationKey,
+          judgeKey: jk,
+          runId: run.id,
+          scoredAt: at,
+          quotesVerified: flagsMatchText(message.text, parsed.data.flags),
+        });
       }
     }
     if (rescores.length) await deps.db.rescores.bulkPut(rescores);
@@ -189,7 +198,18 @@ export function createRunService(deps: RunDeps) {
   async function start(message: z.infer<typeof StartRun>): Promise<RunResponse> {
     const settings = await deps.loadSettings();
     if (!settings.token) return { error: 'Not paired with a proxy: re-scoring goes through the proxy’s batch endpoint.' };
-    const run: RunRecord = { id: newId(), kind: message.kind, judge: message.judge, messageKeys: message.messageKeys, status: 'queued', done: 0, failed: 0, total: message.messageKeys.length, createdAt: now(), updatedAt: now() };
+    const run: RunRecord = {
+      id: newId(),
+      kind: message.kind,
+      judge: message.judge,
+      messageKeys: message.messageKeys,
+      status: 'queued',
+      done: 0,
+      failed: 0,
+      total: message.messageKeys.length,
+      createdAt: now(),
+      updatedAt: now(),
+    };
     await deps.db.runs.put(run);
     return { run: await advance(run.id) };
   }

@@ -35,9 +35,13 @@ export async function searchConversations(db: UnspunDb, text: string, limit = SE
       scanned++;
       if (!keys.has(m.conversationKey) && replyContains(m, needle)) keys.add(m.conversationKey);
     });
-  await db.conversations.orderBy('lastCapturedAt').reverse().limit(limit).each((c) => {
-    if (c.title?.toLowerCase().includes(needle)) keys.add(c.key);
-  });
+  await db.conversations
+    .orderBy('lastCapturedAt')
+    .reverse()
+    .limit(limit)
+    .each((c) => {
+      if (c.title?.toLowerCase().includes(needle)) keys.add(c.key);
+    });
   const total = scanned < limit ? scanned : await db.messages.count();
   return { keys, scanned, truncated: total > scanned };
 }

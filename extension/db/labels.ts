@@ -93,5 +93,8 @@ export async function labelsOfConversation(db: UnspunDb, site: string, conversat
 }
 
 export async function labelsOfMessage(db: UnspunDb, site: string, conversationId: string, messageId: string): Promise<LabelRecord[]> {
-  return db.labels.where('messageKey').equals(messageKey(site, conversationId, messageId)).toArray();
+  return db.labels
+    .where('messageKey')
+    .equals(messageKey(site, conversationId, messageId))
+    .toArray();
 }

@@ -1,6 +1,14 @@
 // Queue and archive operations. Every write that matters happens in one transaction, so a
 // captured reply is either fully stored (conversation + pending message) or not at all.
-import { conversationKey, messageKey, type MessageRecord, type MessageStatus, type RecordCaptureMethod, type RecordCompleteness, type ScoreRecord } from '#shared/records';
+import {
+  conversationKey,
+  messageKey,
+  type MessageRecord,
+  type MessageStatus,
+  type RecordCaptureMethod,
+  type RecordCompleteness,
+  type ScoreRecord,
+} from '#shared/records';
 import type { ScoreResult, Turn } from '#shared/schemas';
 import type { UnspunDb } from './schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from './summary.ts';

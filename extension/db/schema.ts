@@ -69,38 +69,47 @@ export async function upgradeToV3(tx: Transaction): Promise<void> {
   await tx.table<ScoreRecord>('scores').each((s) => scoreSummaries.set(s.messageKey, { score: s.score, flags: s.flags }));
   const verified = new Map<string, boolean>();
   const byConversation = new Map<string, { messages: SummaryMessage[]; scores: (ScoreSummary | undefined)[]; title?: string }>();
-  await tx.table<MessageRecord>('messages').toCollection().modify((m) => {
-    const score = scoreSummaries.get(m.key);
-    if (score) {
-      Object.assign(m, messageScoreFields(score));
-      verified.set(m.key, quotesVerified(m.text, score));
-    }
-    m.captureMethod ??= 'dom';
-    m.completeness ??= 'complete';
-    const entry = byConversation.get(m.conversationKey) ?? { messages: [], scores: [] };
-    entry.messages.push(summaryMessage(m));
-    entry.scores.push(score);
-    if (!entry.title) {
-      const title = titleFrom(m.userTurn);
-      if (title) entry.title = title;
-    }
-    byConversation.set(m.conversationKey, entry);
-  });
-  await tx.table<ScoreRecord>('scores').toCollection().modify((s) => {
-    const ok = verified.get(s.messageKey);
-    if (ok !== undefined) s.quotesVerified = ok;
-  });
+  await tx
+    .table<MessageRecord>('messages')
+    .toCollection()
+    .modify((m) => {
+      const score = scoreSummaries.get(m.key);
+      if (score) {
+        Object.assign(m, messageScoreFields(score));
+        verified.set(m.key, quotesVerified(m.text, score));
+      }
+      m.captureMethod ??= 'dom';
+      m.completeness ??= 'complete';
+      const entry = byConversation.get(m.conversationKey) ?? { messages: [], scores: [] };
+      entry.messages.push(summaryMessage(m));
+      entry.scores.push(score);
+      if (!entry.title) {
+        const title = titleFrom(m.userTurn);
+        if (title) entry.title = title;
+      }
+      byConversation.set(m.conversationKey, entry);
+    });
+  await tx
+    .table<ScoreRecord>('scores')
+    .toCollection()
+    .modify((s) => {
+      const ok = verified.get(s.messageKey);
+      if (ok !== undefined) s.quotesVerified = ok;
+    });
   const labelCounts = new Map<string, number>();
   await tx.table<LabelRecord>('labels').each((l) => labelCounts.set(l.conversationKey, (labelCounts.get(l.conversationKey) ?? 0) + 1));
-  await tx.table<ConversationRecord>('conversations').toCollection().modify((c) => {
-    const entry = byConversation.get(c.key) ?? { messages: [], scores: [] };
-    Object.assign(c, summarize(entry.messages, entry.scores, labelCounts.get(c.key) ?? 0));
-    if (!c.title && entry.title) c.title = entry.title;
-    c.source ??= 'extension';
-    c.captureMethod ??= 'dom';
-    // The extension stores the replies it saw finish; earlier turns may be missing.
-    c.completeness ??= 'partial';
-  });
+  await tx
+    .table<ConversationRecord>('conversations')
+    .toCollection()
+    .modify((c) => {
+      const entry = byConversation.get(c.key) ?? { messages: [], scores: [] };
+      Object.assign(c, summarize(entry.messages, entry.scores, labelCounts.get(c.key) ?? 0));
+      if (!c.title && entry.title) c.title = entry.title;
+      c.source ??= 'extension';
+      c.captureMethod ??= 'dom';
+      // The extension stores the replies it saw finish; earlier turns may be missing.
+      c.completeness ??= 'partial';
+    });
 }
 
 export function createDb(name?: string, options?: DexieOptions): UnspunDb {

@@ -33,16 +33,23 @@ export default defineBackground(() => {
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    studies.handleMessage(raw, sender).then((answer) => answer ?? service.handleMessage(raw, sender)).then((answer) => answer ?? reader.handleMessage(raw)).then((answer) => answer ?? runs.handleMessage(raw)).then(
-      (response) => sendResponse(response),
-      (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
-    );
+    studies
+      .handleMessage(raw, sender)
+      .then((answer) => answer ?? service.handleMessage(raw, sender))
+      .then((answer) => answer ?? reader.handleMessage(raw))
+      .then((answer) => answer ?? runs.handleMessage(raw))
+      .then(
+        (response) => sendResponse(response),
+        (error: unknown) => sendResponse({ error: error instanceof Error ? error.message : String(error) }),
+      );
     return true; // answer asynchronously
   });
 
   // Backstop for the in-memory backoff timer, which dies with the service worker.
   void browser.alarms.create(RETRY_ALARM, { periodInMinutes: RETRY_ALARM_MINUTES });
-  void browser.alarms.get(RETENTION_ALARM).then((a) => (a ? undefined : browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 24 * 60 })));
+  void browser.alarms
+    .get(RETENTION_ALARM)
+    .then((a) => (a ? undefined : browser.alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: 24 * 60 })));
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === RETENTION_ALARM) void runAutoDelete(service.db, async () => (await browser.storage.local.get(RETENTION_KEY))[RETENTION_KEY], Date.now());
     if (alarm.name === RETRY_ALARM) {

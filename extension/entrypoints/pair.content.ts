@@ -44,7 +44,14 @@ export default defineContentScript({
       const existing = document.getElementById('status') ?? document.getElementById('unspun-pair-status');
       if (existing) return existing;
       const line = h('p', { attrs: { id: 'unspun-pair-status', role: 'status' } });
-      Object.assign(line.style, { font: '16px/1.5 system-ui, sans-serif', padding: '12px 14px', margin: '12px', borderRadius: '10px', background: '#fee2e2', color: '#7f1d1d' });
+      Object.assign(line.style, {
+        font: '16px/1.5 system-ui, sans-serif',
+        padding: '12px 14px',
+        margin: '12px',
+        borderRadius: '10px',
+        background: '#fee2e2',
+        color: '#7f1d1d',
+      });
       (document.body ?? document.documentElement).prepend(line);
       return line;
     };
@@ -86,12 +93,22 @@ export default defineContentScript({
       const note = h('p', { class: 'note', attrs: { role: 'status' } });
       const box = h('div', { class: 'box', attrs: { role: 'alertdialog', 'aria-labelledby': 'q' } }, [
         h('h2', { text: 'Replace the proxy this browser is paired with?', attrs: { id: 'q' } }),
-        h('p', {}, [document.createTextNode('Paired now: '), h('code', { text: describeProxy(current) }), document.createTextNode(current.reachable ? ', answering.' : ', not answering right now.')]),
-        h('p', {}, [document.createTextNode('This link: '), h('code', { text: describeProxy(next) }), document.createTextNode(', checked: it holds the token from this link.')]),
-        h('p', { text: 'If you replace it, every reply Unspun captures from now on is sent to the new proxy. Replace it only if you opened this link yourself, from a proxy you started.' }),
+        h('p', {}, [
+          document.createTextNode('Paired now: '),
+          h('code', { text: describeProxy(current) }),
+          document.createTextNode(current.reachable ? ', answering.' : ', not answering right now.'),
+        ]),
+        h('p', {}, [
+          document.createTextNode('This link: '),
+          h('code', { text: describeProxy(next) }),
+          document.createTextNode(', checked: it holds the token from this link.'),
+        ]),
+        h('p', {
+          text: 'If you replace it, every reply Unspun captures from now on is sent to the new proxy. Replace it only if you opened this link yourself, from a proxy you started.',
+        }),
         h('div', { class: 'row' }, [keep, replace]),
         note,
-        ]);
+      ]);
       shadow.append(box);
       const status = statusLine();
       (status.parentElement ?? document.body).insertBefore(host, status.nextSibling);

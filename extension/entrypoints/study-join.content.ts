@@ -23,7 +23,9 @@ export default defineContentScript({
     }
     if (!studyId || studyId !== pathId) return;
     root.dataset.unspunExtension = 'present';
-    const answer = ((await browser.runtime.sendMessage({ type: 'study-open-join', joinUrl: location.origin + location.pathname }).catch(() => null)) ?? { ok: false }) as StudyResponseFor['study-open-join'];
+    const answer = ((await browser.runtime.sendMessage({ type: 'study-open-join', joinUrl: location.origin + location.pathname }).catch(() => null)) ?? {
+      ok: false,
+    }) as StudyResponseFor['study-open-join'];
     root.dataset.unspunStudy = answer.ok ? 'opened' : 'not-a-join-link';
   },
 });

@@ -90,7 +90,11 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
      * shared/api schema: an answer that does not match is the proxy's fault, a 502 like a bad score.
      * Authenticated unless `auth: false` (the pairing challenge, sent before the proxy is trusted).
      */
-    async call<S extends z.ZodType>(path: string, answer: S, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; auth?: boolean } = {}): Promise<z.output<S>> {
+    async call<S extends z.ZodType>(
+      path: string,
+      answer: S,
+      init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; auth?: boolean } = {},
+    ): Promise<z.output<S>> {
       const raw = await request(path, {
         method: init.method ?? 'GET',
         auth: init.auth ?? true,
@@ -100,7 +104,11 @@ export function createProxyClient({ proxyUrl, token, fetch: fetchImpl = globalTh
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-        throw new ProxyError(`proxy returned an invalid answer to ${path.split('/').slice(0, 3).join('/')} (${where}${issue?.message ?? 'unexpected shape'})`.slice(0, 300), 502, INVALID_ANSWER);
+        throw new ProxyError(
+          `proxy returned an invalid answer to ${path.split('/').slice(0, 3).join('/')} (${where}${issue?.message ?? 'unexpected shape'})`.slice(0, 300),
+          502,
+          INVALID_ANSWER,
+        );
       }
       return parsed.data;
     },

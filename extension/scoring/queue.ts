@@ -92,10 +92,13 @@ export function createScoringQueue(deps: ScoringQueueDeps) {
     if (!settings.enabled || !settings.token) return;
     const at = await nextDueAt(deps.db);
     if (at === null) return;
-    timer = setTimer(() => {
-      timer = null;
-      void drain();
-    }, Math.max(0, at - now()));
+    timer = setTimer(
+      () => {
+        timer = null;
+        void drain();
+      },
+      Math.max(0, at - now()),
+    );
   }
 
   /** Scores every due pending message; concurrent calls join the running drain (single flight). */

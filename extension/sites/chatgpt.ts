@@ -71,7 +71,12 @@ export const chatgpt = defineSiteAdapter({
   // `textarea[name="prompt-textarea"]` sits beside it for old browsers (skipped: not visible).
   composer: {
     kind: 'prosemirror',
-    selectors: ['#prompt-textarea[contenteditable="true"]', 'div.ProseMirror[contenteditable="true"]', 'form textarea[name="prompt-textarea"]', 'form textarea'],
+    selectors: [
+      '#prompt-textarea[contenteditable="true"]',
+      'div.ProseMirror[contenteditable="true"]',
+      'form textarea[name="prompt-textarea"]',
+      'form textarea',
+    ],
   },
   conversationId: (url) => chatgptConversationId(url),
   readTurn,

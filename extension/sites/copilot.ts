@@ -35,8 +35,7 @@ const selectors = {
   ],
 } as const;
 
-const isAssistantTurn = (turn: Element): boolean =>
-  turn.matches('[data-content="ai-message"], [data-testid="ai-message"], [class~="group/ai-message"]');
+const isAssistantTurn = (turn: Element): boolean => turn.matches('[data-content="ai-message"], [data-testid="ai-message"], [class~="group/ai-message"]');
 
 /** The Copilot message id in an element id such as `<id>-user-message`, `<id>-author`, `<id>-content-0`. */
 export function copilotIdFromElementId(elementId: string | null | undefined): string | null {

@@ -47,12 +47,30 @@ function readTurn(turn: Element): ParsedTurn | null {
     // Still thinking: no reply text yet, nothing to read.
     if (!read) return null;
     const { body, textMap } = read;
-    return { role: 'assistant', id: fallbackTurnId('assistant', textMap.text, { pageKey: key }), idSource: 'fallback', ...keyed, element: turn, body, text: textMap.text, textMap };
+    return {
+      role: 'assistant',
+      id: fallbackTurnId('assistant', textMap.text, { pageKey: key }),
+      idSource: 'fallback',
+      ...keyed,
+      element: turn,
+      body,
+      text: textMap.text,
+      textMap,
+    };
   }
   const body = queryFirst(turn, selectors.userBody) ?? (turn.matches('.ds-message') ? turn : null);
   if (!body) return null;
   const textMap = readMarkdown(body, { skip: selectors.chrome });
-  return { role: 'user', id: fallbackTurnId('user', textMap.text, { pageKey: key }), idSource: 'fallback', ...keyed, element: turn, body, text: textMap.text, textMap };
+  return {
+    role: 'user',
+    id: fallbackTurnId('user', textMap.text, { pageKey: key }),
+    idSource: 'fallback',
+    ...keyed,
+    element: turn,
+    body,
+    text: textMap.text,
+    textMap,
+  };
 }
 
 export const deepseek = defineSiteAdapter({

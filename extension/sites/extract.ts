@@ -50,7 +50,26 @@ const SKIPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT', 'BUTTON', 'S
 /** Blocks separated by a blank line, as in Markdown. */
 const PARAGRAPH_BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'PRE', 'BLOCKQUOTE', 'UL', 'OL', 'TABLE', 'HR', 'FIGURE', 'DL']);
 /** Blocks separated by a single newline. */
-const LINE_BLOCKS = new Set(['DIV', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'MAIN', 'ASIDE', 'NAV', 'LI', 'TR', 'TD', 'TH', 'DT', 'DD', 'FIGCAPTION', 'DETAILS', 'SUMMARY', 'CAPTION']);
+const LINE_BLOCKS = new Set([
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'HEADER',
+  'FOOTER',
+  'MAIN',
+  'ASIDE',
+  'NAV',
+  'LI',
+  'TR',
+  'TD',
+  'TH',
+  'DT',
+  'DD',
+  'FIGCAPTION',
+  'DETAILS',
+  'SUMMARY',
+  'CAPTION',
+]);
 
 export function extractText<N extends NodeLike>(root: N, options: ExtractOptions<N> = {}): TextMap<N> {
   let text = '';
@@ -161,7 +180,17 @@ export function extractText<N extends NodeLike>(root: N, options: ExtractOptions
     const isList = name === 'UL' || name === 'OL';
     // `<li><p>…</p></li>` (ChatGPT, Gemini): a paragraph in a list item stays on the marker's line.
     const inItem = liDepth > 0 && (name === 'P' || name === 'DIV');
-    const breakSize = inItem ? (text.endsWith(itemMarker) ? 0 : 1) : isList && listDepth > 0 ? 1 : PARAGRAPH_BLOCKS.has(name) ? 2 : LINE_BLOCKS.has(name) ? 1 : 0;
+    const breakSize = inItem
+      ? text.endsWith(itemMarker)
+        ? 0
+        : 1
+      : isList && listDepth > 0
+        ? 1
+        : PARAGRAPH_BLOCKS.has(name)
+          ? 2
+          : LINE_BLOCKS.has(name)
+            ? 1
+            : 0;
     if (breakSize) requestBreak(breakSize);
     if (name === 'LI') {
       itemMarker = listKind === 'OL' ? `${itemIndex}. ` : '- ';

@@ -26,7 +26,15 @@ const selectors = {
   exchange: ['.conversation-container'],
   finished: ['.response-footer.complete', 'message-actions'],
   mode: ['[data-test-id="bard-mode-menu-button"]', 'bard-mode-switcher button'],
-  chrome: ['[data-test-id="model-thoughts"]', 'model-thoughts', '.response-footer', 'message-actions', 'sources-list', '.code-block-decoration', '.cdk-visually-hidden'],
+  chrome: [
+    '[data-test-id="model-thoughts"]',
+    'model-thoughts',
+    '.response-footer',
+    'message-actions',
+    'sources-list',
+    '.code-block-decoration',
+    '.cdk-visually-hidden',
+  ],
 } as const;
 
 /** `/app/<hex>`, `/gem/<gem>/<hex>`, also under `/u/<n>/`; null on the new-chat page. */
@@ -42,7 +50,12 @@ export function geminiReplyId(elementId: string | null | undefined): string | nu
 
 function readTurn(turn: Element): ParsedTurn | null {
   const tag = turn.tagName.toLowerCase();
-  const role = tag === 'model-response' || turn.querySelector('message-content') ? 'assistant' : tag === 'user-query' || turn.querySelector('user-query-content, .query-text') ? 'user' : null;
+  const role =
+    tag === 'model-response' || turn.querySelector('message-content')
+      ? 'assistant'
+      : tag === 'user-query' || turn.querySelector('user-query-content, .query-text')
+        ? 'user'
+        : null;
   if (!role) return null;
   const read = readBlocks(turn, role === 'assistant' ? selectors.body : selectors.userBody, { skip: selectors.chrome });
   if (!read) return null;
@@ -73,7 +86,12 @@ export const gemini = defineSiteAdapter({
   // A Quill editor inside the <rich-textarea> custom element.
   composer: {
     kind: 'contenteditable',
-    selectors: ['rich-textarea .ql-editor[contenteditable="true"]', 'rich-textarea [contenteditable="true"]', '.ql-editor[contenteditable="true"]', '[contenteditable="true"][role="textbox"]'],
+    selectors: [
+      'rich-textarea .ql-editor[contenteditable="true"]',
+      'rich-textarea [contenteditable="true"]',
+      '.ql-editor[contenteditable="true"]',
+      '[contenteditable="true"][role="textbox"]',
+    ],
   },
   conversationId: (url) => geminiConversationId(url),
   readTurn,

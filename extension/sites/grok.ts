@@ -64,7 +64,12 @@ export const grok = defineSiteAdapter({
   // A ProseMirror (tiptap) editor; earlier builds had a textarea with an aria label.
   composer: {
     kind: 'prosemirror',
-    selectors: ['div.tiptap.ProseMirror[contenteditable="true"]', 'div.ProseMirror[contenteditable="true"]', 'textarea[aria-label^="Ask Grok"]', 'form textarea'],
+    selectors: [
+      'div.tiptap.ProseMirror[contenteditable="true"]',
+      'div.ProseMirror[contenteditable="true"]',
+      'textarea[aria-label^="Ask Grok"]',
+      'form textarea',
+    ],
   },
   conversationId: (url) => grokConversationId(url),
   readTurn,

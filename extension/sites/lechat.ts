@@ -35,7 +35,12 @@ function readTurn(turn: Element): ParsedTurn | null {
   if (role !== 'user' && role !== 'assistant') return null;
   // A reply can be several answer parts (text, a tool call or sources, more text): all of them.
   const userBody = role === 'user' ? queryFirst(turn, selectors.userBody) : null;
-  const read = role === 'assistant' ? readBlocks(turn, selectors.body, { skip: selectors.chrome }) : userBody ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) } : null;
+  const read =
+    role === 'assistant'
+      ? readBlocks(turn, selectors.body, { skip: selectors.chrome })
+      : userBody
+        ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) }
+        : null;
   if (!read) return null;
   const { body, textMap } = read;
   const siteId = turn.getAttribute('data-message-id');

@@ -129,7 +129,16 @@ function modelOf(entry: Element): string | null {
 function readQuery(query: Element, entry: Element | undefined): ParsedTurn {
   const body = queryFirst(query, selectors.userBody) ?? query;
   const textMap = readMarkdown(body, { skip: selectors.chrome });
-  return { role: 'user', id: fallbackTurnId('user', textMap.text), idSource: 'fallback', element: query, body, text: textMap.text, textMap, ...(entry ? { entry } : {}) };
+  return {
+    role: 'user',
+    id: fallbackTurnId('user', textMap.text),
+    idSource: 'fallback',
+    element: query,
+    body,
+    text: textMap.text,
+    textMap,
+    ...(entry ? { entry } : {}),
+  };
 }
 
 interface Group {
@@ -226,7 +235,12 @@ export const perplexity = defineSiteAdapter({
   // A Lexical editor, `#ask-input[contenteditable]` (`data-lexical-editor`); earlier a textarea.
   composer: {
     kind: 'contenteditable',
-    selectors: ['#ask-input[contenteditable="true"]', '[data-lexical-editor="true"][contenteditable="true"]', 'textarea#ask-input', 'textarea[placeholder^="Ask"]'],
+    selectors: [
+      '#ask-input[contenteditable="true"]',
+      '[data-lexical-editor="true"][contenteditable="true"]',
+      'textarea#ask-input',
+      'textarea[placeholder^="Ask"]',
+    ],
   },
   conversationId: (url) => perplexityConversationId(url),
   parse,

@@ -23,11 +23,7 @@ export function queryAllFirst(root: Queryable, selectors: readonly string[]): El
 }
 
 /** Every readable turn of a thread, oldest first: what an adapter with `readTurn` returns from `parse`. */
-export function readAllTurns(
-  thread: Queryable,
-  turnSelectors: readonly string[],
-  readTurn: (turn: Element) => ParsedTurn | null,
-): ParsedTurn[] {
+export function readAllTurns(thread: Queryable, turnSelectors: readonly string[], readTurn: (turn: Element) => ParsedTurn | null): ParsedTurn[] {
   return queryAllFirst(thread, turnSelectors)
     .map(readTurn)
     .filter((turn): turn is ParsedTurn => turn !== null);

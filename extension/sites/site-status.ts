@@ -16,13 +16,22 @@ export interface SiteStatus {
 }
 
 /** Every chat site (not the demo page), in registry order. */
-export function siteStatuses(state: SiteState, sites: readonly { id: string; name: string }[] = Object.values(SITES).filter((s) => s.id !== 'demo')): SiteStatus[] {
+export function siteStatuses(
+  state: SiteState,
+  sites: readonly { id: string; name: string }[] = Object.values(SITES).filter((s) => s.id !== 'demo'),
+): SiteStatus[] {
   return sites.map(({ id, name }) => {
     const off = siteOffReason(state, id);
     if (off) return { id, name, kind: 'off', detail: off };
     const health = state.siteHealth[id];
     if (health?.state === 'unhealthy') {
-      return { id, name, kind: 'unhealthy', detail: `${health.reason ?? 'Unspun cannot read this site’s pages.'} Nothing is captured there until it is fixed.`, at: health.at };
+      return {
+        id,
+        name,
+        kind: 'unhealthy',
+        detail: `${health.reason ?? 'Unspun cannot read this site’s pages.'} Nothing is captured there until it is fixed.`,
+        at: health.at,
+      };
     }
     if (health?.state === 'healthy') return { id, name, kind: 'ok', detail: 'Reading replies.', at: health.at };
     return { id, name, kind: 'unseen', detail: 'Not visited yet.' };

@@ -26,7 +26,8 @@ export interface StudyClientOptions {
 /** The server's error text: `{error: {message}}`, `{error: "..."}`, `{message}` or plain text, bounded. */
 function errorMessage(body: unknown, raw: string): string {
   const b = body as { error?: unknown; message?: unknown } | null;
-  const inner = b && typeof b === 'object' ? (typeof b.error === 'object' && b.error ? (b.error as { message?: unknown }).message : b.error ?? b.message) : undefined;
+  const inner =
+    b && typeof b === 'object' ? (typeof b.error === 'object' && b.error ? (b.error as { message?: unknown }).message : (b.error ?? b.message)) : undefined;
   const text = typeof inner === 'string' ? inner : raw;
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
@@ -50,7 +51,9 @@ export function createStudyClient(options: StudyClientOptions) {
         redirect: 'error',
       });
     } catch (error) {
-      throw new StudyHttpError(`the study server at ${new URL(options.apiBase).origin} did not answer (${error instanceof Error ? error.message : String(error)})`);
+      throw new StudyHttpError(
+        `the study server at ${new URL(options.apiBase).origin} did not answer (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     const raw = await response.text().catch(() => '');
     let body: unknown = null;
@@ -61,7 +64,11 @@ export function createStudyClient(options: StudyClientOptions) {
     }
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
-      throw new StudyHttpError(`${response.status}: ${errorMessage(body, raw) || response.statusText}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+      throw new StudyHttpError(
+        `${response.status}: ${errorMessage(body, raw) || response.statusText}`,
+        response.status,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
     }
     return body;
   }

@@ -17,7 +17,17 @@ export function demoConversation(score: (text: string) => ScoreResult, now: numb
   const key = 'demo:demo-1';
   const messageKey = `${key}:demo-1-a1`;
   return {
-    conversation: { key, site: 'demo', conversationId: 'demo-1', url: 'http://127.0.0.1:8787/demo', firstCapturedAt: now, lastCapturedAt: now, source: 'extension', captureMethod: 'dom', completeness: 'complete' },
+    conversation: {
+      key,
+      site: 'demo',
+      conversationId: 'demo-1',
+      url: 'http://127.0.0.1:8787/demo',
+      firstCapturedAt: now,
+      lastCapturedAt: now,
+      source: 'extension',
+      captureMethod: 'dom',
+      completeness: 'complete',
+    },
     messages: [
       {
         key: messageKey,

@@ -35,8 +35,7 @@ export function siteAllowed(study: Pick<StudyInfo, 'sites'>, site: string): bool
   return study.sites === 'all' || study.sites.includes(site);
 }
 
-const hasFlags = (input: ArchiveConversation, reply: MessageRecord): boolean =>
-  (input.scores.find((s) => s.messageKey === reply.key)?.flags.length ?? 0) > 0;
+const hasFlags = (input: ArchiveConversation, reply: MessageRecord): boolean => (input.scores.find((s) => s.messageKey === reply.key)?.flags.length ?? 0) > 0;
 
 /** The study's share of one archive conversation, redacted with `salt`, or why there is none. */
 export function studyRecord(input: ArchiveConversation, study: StudyRules, window: StudyWindow, salt: string): Eligibility {

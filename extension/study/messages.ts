@@ -28,7 +28,17 @@ export const StudyLeave = z.object({ type: z.literal('study-leave'), studyId: St
 export const StudyWithdraw = z.object({ type: z.literal('study-withdraw'), studyId: StudyId });
 export const StudyOpenJoin = z.object({ type: z.literal('study-open-join'), joinUrl: JoinUrl });
 
-export const StudyMessage = z.discriminatedUnion('type', [StudyPreview, StudyJoin, StudyStatus, StudyItemAction, StudySendNow, StudyPause, StudyLeave, StudyWithdraw, StudyOpenJoin]);
+export const StudyMessage = z.discriminatedUnion('type', [
+  StudyPreview,
+  StudyJoin,
+  StudyStatus,
+  StudyItemAction,
+  StudySendNow,
+  StudyPause,
+  StudyLeave,
+  StudyWithdraw,
+  StudyOpenJoin,
+]);
 export type StudyMessage = z.infer<typeof StudyMessage>;
 export const STUDY_MESSAGE_TYPES = new Set<string>(StudyMessage.options.map((o) => o.shape.type.value));
 

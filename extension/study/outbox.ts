@@ -105,7 +105,11 @@ export async function applyAction(db: UnspunDb, id: string, action: OutboxAction
 /** Review windows that are over: those items are queued. Returns how many. */
 export async function closeReviews(db: UnspunDb, studyId: string, now: number): Promise<number> {
   return db.transaction('rw', db.studyOutbox, async () => {
-    const due = await db.studyOutbox.where('[studyId+state]').equals([studyId, 'review']).filter((item) => item.reviewUntil <= now).toArray();
+    const due = await db.studyOutbox
+      .where('[studyId+state]')
+      .equals([studyId, 'review'])
+      .filter((item) => item.reviewUntil <= now)
+      .toArray();
     for (const item of due) await db.studyOutbox.update(item.id, { state: 'queued', updatedAt: now, attempts: 0, nextAttemptAt: 0 });
     return due.length;
   });
@@ -170,16 +174,22 @@ export type OutboxCounts = Record<OutboxState, number>;
 
 export async function countsFor(db: UnspunDb, studyId: string): Promise<OutboxCounts> {
   const counts: OutboxCounts = { review: 0, held: 0, excluded: 0, queued: 0, sent: 0, rejected: 0 };
-  await db.studyOutbox.where('studyId').equals(studyId).each((item) => counts[item.state]++);
+  await db.studyOutbox
+    .where('studyId')
+    .equals(studyId)
+    .each((item) => counts[item.state]++);
   return counts;
 }
 
 /** Earliest time a queued item of this study is due, if any. */
 export async function nextDue(db: UnspunDb, studyId: string): Promise<number | undefined> {
   let next: number | undefined;
-  await db.studyOutbox.where('[studyId+state]').equals([studyId, 'queued']).each((item) => {
-    next = next === undefined ? item.nextAttemptAt : Math.min(next, item.nextAttemptAt);
-  });
+  await db.studyOutbox
+    .where('[studyId+state]')
+    .equals([studyId, 'queued'])
+    .each((item) => {
+      next = next === undefined ? item.nextAttemptAt : Math.min(next, item.nextAttemptAt);
+    });
   return next;
 }
 

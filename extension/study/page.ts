@@ -26,7 +26,10 @@ function redactedText(message: ExportMessage): HTMLElement {
   let at = 0;
   for (const item of [...(message.redactions ?? [])].sort((a, b) => a.start - b.start)) {
     if (item.start < at || item.end > message.text.length) continue;
-    out.append(document.createTextNode(message.text.slice(at, item.start)), h('span', { class: 'placeholder', text: message.text.slice(item.start, item.end) }));
+    out.append(
+      document.createTextNode(message.text.slice(at, item.start)),
+      h('span', { class: 'placeholder', text: message.text.slice(item.start, item.end) }),
+    );
     at = item.end;
   }
   out.append(document.createTextNode(message.text.slice(at)));
@@ -36,7 +39,9 @@ function redactedText(message: ExportMessage): HTMLElement {
 function flagsLine(message: ExportMessage): string | null {
   const flags = message.scores?.[0]?.flags ?? [];
   if (message.role !== 'assistant' || !message.scores?.length) return null;
-  return flags.length === 0 ? 'No flags.' : `${flags.length} flag${flags.length === 1 ? '' : 's'}: ${[...new Set(flags.map((f) => moveName(f.move)))].join(', ')}.`;
+  return flags.length === 0
+    ? 'No flags.'
+    : `${flags.length} flag${flags.length === 1 ? '' : 's'}: ${[...new Set(flags.map((f) => moveName(f.move)))].join(', ')}.`;
 }
 
 /** A record as the participant reads it, with the raw JSON that is sent one click away. */
@@ -48,9 +53,19 @@ export function recordView(record: ExportRecord, open = false): HTMLElement {
       ((line) => (line ? h('div', { class: 'muted', text: line }) : null))(flagsLine(m)),
     ]),
   );
-  const raw = h('details', open ? { attrs: { open: '' } } : {}, [h('summary', { text: 'The record exactly as sent (JSON)' }), h('pre', { class: 'json', text: JSON.stringify(record, null, 2) })]);
+  const raw = h('details', open ? { attrs: { open: '' } } : {}, [
+    h('summary', { text: 'The record exactly as sent (JSON)' }),
+    h('pre', { class: 'json', text: JSON.stringify(record, null, 2) }),
+  ]);
   return h('div', { class: 'example' }, [
-    h('p', { class: 'muted', text: `Site: ${siteName(record.conversation.site)} · conversation ${record.conversation.id} · redactions: ${Object.entries(record.redaction.counts).map(([k, n]) => `${n} ${k}`).join(', ') || 'none needed'}` }),
+    h('p', {
+      class: 'muted',
+      text: `Site: ${siteName(record.conversation.site)} · conversation ${record.conversation.id} · redactions: ${
+        Object.entries(record.redaction.counts)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ') || 'none needed'
+      }`,
+    }),
     ...messages,
     raw,
   ]);
@@ -100,7 +115,8 @@ export function mountStudiesPage(): void {
     const cancel = h('button', { text: 'Not now', attrs: { type: 'button' } });
     const note = h('p', { class: 'note', attrs: { role: 'status', id: 'consent-status' } });
     // The server says whether the study still takes participants; joining would be refused anyway.
-    const closed = study.status && study.status !== 'open' ? (CLOSED_WORDS[study.status] ?? `This study is ${study.status}: it does not take new participants.`) : null;
+    const closed =
+      study.status && study.status !== 'open' ? (CLOSED_WORDS[study.status] ?? `This study is ${study.status}: it does not take new participants.`) : null;
     if (closed) agree.disabled = true;
     agree.addEventListener('change', () => (join.disabled = !agree.checked));
     cancel.addEventListener('click', () => {
@@ -126,7 +142,11 @@ export function mountStudiesPage(): void {
     });
 
     const origin = preview.loopback
-      ? h('p', { class: 'origin local' }, [document.createTextNode('Study server: '), h('code', { text: link.origin }), document.createTextNode(' (on this computer).')])
+      ? h('p', { class: 'origin local' }, [
+          document.createTextNode('Study server: '),
+          h('code', { text: link.origin }),
+          document.createTextNode(' (on this computer).'),
+        ])
       : h('div', { class: 'origin', attrs: { id: 'foreign-origin' } }, [
           h('p', {}, [document.createTextNode('This study is run from '), h('code', { text: link.origin }), document.createTextNode('.')]),
           h('p', { text: 'That is another machine: everything you donate is sent there. Join only if you trust the researcher who gave you this link.' }),
@@ -140,7 +160,11 @@ export function mountStudiesPage(): void {
       h('h3', { text: 'Consent' }),
       h('div', { class: 'consent-text', text: study.consent, attrs: { tabindex: '0', 'aria-label': 'Consent text' } }),
       h('h3', { text: 'What leaves this computer' }),
-      h('ul', { class: 'leaves' }, whatLeaves(study, siteName).map((line) => h('li', { text: line }))),
+      h(
+        'ul',
+        { class: 'leaves' },
+        whatLeaves(study, siteName).map((line) => h('li', { text: line })),
+      ),
       h('h3', { text: 'One example, exactly as it would be sent' }),
       h('p', {
         class: 'muted',
@@ -202,10 +226,14 @@ export function mountStudiesPage(): void {
     const snippet = first ? (first.text.length > 220 ? `${first.text.slice(0, 220)}…` : first.text) : '';
     let when = '';
     if (item.state === 'review') when = `Sent ${timeUntil(item.reviewUntil, now)} unless you hold or exclude it.`;
-    else if (item.state === 'queued') when = item.nextAttemptAt > now ? `Next try ${timeUntil(item.nextAttemptAt, now)}${item.lastError ? ` (${item.lastError})` : ''}.` : 'Sending soon.';
+    else if (item.state === 'queued')
+      when = item.nextAttemptAt > now ? `Next try ${timeUntil(item.nextAttemptAt, now)}${item.lastError ? ` (${item.lastError})` : ''}.` : 'Sending soon.';
     else if (item.state === 'sent') when = `Sent ${new Date(item.sentAt ?? 0).toLocaleString()}${item.duplicate ? ' (the server already had it)' : ''}.`;
     else if (item.state === 'rejected') when = item.lastError ?? '';
-    const details = h('details', openDetails.has(item.id) ? { attrs: { open: '' } } : {}, [h('summary', { text: 'What will be sent' }), recordView(item.record)]);
+    const details = h('details', openDetails.has(item.id) ? { attrs: { open: '' } } : {}, [
+      h('summary', { text: 'What will be sent' }),
+      recordView(item.record),
+    ]);
     details.addEventListener('toggle', () => (details.open ? openDetails.add(item.id) : openDetails.delete(item.id)));
     return h('li', { class: 'item', attrs: { 'data-state': item.state, 'data-id': item.id } }, [
       h('div', { class: 'head' }, [
@@ -244,10 +272,12 @@ export function mountStudiesPage(): void {
       }
     };
     if (view.state === 'active') {
-      if (c.review + c.queued > 0) button('Send now', 'primary', 'send-now', async () => report(await sendStudyMessage({ type: 'study-send-now', studyId: view.studyId })));
+      if (c.review + c.queued > 0)
+        button('Send now', 'primary', 'send-now', async () => report(await sendStudyMessage({ type: 'study-send-now', studyId: view.studyId })));
       button('Pause', '', 'pause', async () => report(await sendStudyMessage({ type: 'study-pause', studyId: view.studyId, paused: true })));
     }
-    if (view.state === 'paused') button('Resume', 'primary', 'resume', async () => report(await sendStudyMessage({ type: 'study-pause', studyId: view.studyId, paused: false })));
+    if (view.state === 'paused')
+      button('Resume', 'primary', 'resume', async () => report(await sendStudyMessage({ type: 'study-pause', studyId: view.studyId, paused: false })));
     if (view.state === 'active' || view.state === 'paused') {
       button('Leave the study', '', 'leave', async () => report(await sendStudyMessage({ type: 'study-leave', studyId: view.studyId })));
     }
@@ -282,19 +312,30 @@ export function mountStudiesPage(): void {
       view.blocked ? h('p', { class: 'note bad', text: view.blocked }) : null,
       !view.blocked && view.lastError && c.queued > 0 ? h('p', { class: 'note bad', text: view.lastError }) : null,
       view.state === 'paused' ? h('p', { class: 'note', text: 'Paused: nothing is collected or sent until you resume.' }) : null,
-      view.state === 'left' ? h('p', { class: 'note', text: 'You left this study: nothing more is collected or sent. What you gave stays with the study unless you delete it.' }) : null,
+      view.state === 'left'
+        ? h('p', { class: 'note', text: 'You left this study: nothing more is collected or sent. What you gave stays with the study unless you delete it.' })
+        : null,
     ];
     const receipt = view.receipt
       ? h('div', { class: 'receipt', attrs: { 'data-receipt': '' } }, [
-          h('p', { text: `The study server deleted what you gave${view.withdrawnAt ? ` (${new Date(view.withdrawnAt).toLocaleString()})` : ''}. Its receipt:` }),
-          h('dl', { class: 'kv' }, receiptLines(view.receipt).flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
+          h('p', {
+            text: `The study server deleted what you gave${view.withdrawnAt ? ` (${new Date(view.withdrawnAt).toLocaleString()})` : ''}. Its receipt:`,
+          }),
+          h(
+            'dl',
+            { class: 'kv' },
+            receiptLines(view.receipt).flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]),
+          ),
         ])
       : null;
     const visible = view.items.filter((i) => i.state !== 'sent');
     const sent = view.items.filter((i) => i.state === 'sent');
     return h('section', { class: 'card', attrs: { 'data-study': view.studyId, 'data-state': view.state } }, [
       h('h2', {}, [document.createTextNode(`${view.study.title} `), h('span', { class: `state ${view.state}`, text: STATE_WORDS[view.state] })]),
-      h('p', { class: 'muted', text: `Study server ${view.origin} · you are participant ${view.participantId} · joined ${new Date(view.joinedAt).toLocaleString()}` }),
+      h('p', {
+        class: 'muted',
+        text: `Study server ${view.origin} · you are participant ${view.participantId} · joined ${new Date(view.joinedAt).toLocaleString()}`,
+      }),
       ...status,
       receipt,
       view.state === 'withdrawn' ? null : h('div', {}, [progress, h('p', { attrs: { 'data-progress': '' }, text: progressWords })]),
@@ -302,9 +343,22 @@ export function mountStudiesPage(): void {
       confirmRow,
       note,
       view.state === 'withdrawn' ? null : h('h3', { text: visible.length ? 'Review: not sent yet' : 'Nothing waiting to be sent' }),
-      visible.length ? h('ul', { class: 'items', attrs: { 'aria-label': 'Review list' } }, visible.map((i) => itemRow(view, i, now))) : null,
+      visible.length
+        ? h(
+            'ul',
+            { class: 'items', attrs: { 'aria-label': 'Review list' } },
+            visible.map((i) => itemRow(view, i, now)),
+          )
+        : null,
       sent.length
-        ? h('details', {}, [h('summary', { text: `Sent (${sent.length})` }), h('ul', { class: 'items' }, sent.map((i) => itemRow(view, i, now)))])
+        ? h('details', {}, [
+            h('summary', { text: `Sent (${sent.length})` }),
+            h(
+              'ul',
+              { class: 'items' },
+              sent.map((i) => itemRow(view, i, now)),
+            ),
+          ])
         : null,
     ]);
   }
@@ -319,7 +373,10 @@ export function mountStudiesPage(): void {
     if (!force && signature === lastSignature) return;
     lastSignature = signature;
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.control;
-    mine.replaceChildren(...(studies.length ? [h('h2', { text: 'Your studies', attrs: { style: 'margin: 20px 0 0' } })] : []), ...studies.map((s) => studyCard(s, now)));
+    mine.replaceChildren(
+      ...(studies.length ? [h('h2', { text: 'Your studies', attrs: { style: 'margin: 20px 0 0' } })] : []),
+      ...studies.map((s) => studyCard(s, now)),
+    );
     if (focused) (mine.querySelector(`[data-control="${focused}"]`) as HTMLElement | null)?.focus();
   }
 

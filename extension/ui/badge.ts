@@ -87,7 +87,9 @@ export function createBadge(onOpen: (anchor: HTMLElement, state: BadgeState['kin
           const dot = h('span', { class: 'dot' });
           dot.style.background = FAMILY_COLOURS[family].line;
           const label = `${familyName(family)}: ${count} move${count === 1 ? '' : 's'}`;
-          fams.append(h('span', { class: 'fam', attrs: { title: label, 'aria-label': label, 'data-family': family } }, [dot, document.createTextNode(String(count))]));
+          fams.append(
+            h('span', { class: 'fam', attrs: { title: label, 'aria-label': label, 'data-family': family } }, [dot, document.createTextNode(String(count))]),
+          );
         }
         button.append(
           h('span', { class: 'score', text: `${score}/100`, attrs: { title: scoreSentence(score) } }),
@@ -100,7 +102,10 @@ export function createBadge(onOpen: (anchor: HTMLElement, state: BadgeState['kin
         const byLabels = hidden ? (options.hiddenByLabels?.(result) ?? 0) : 0;
         button.title = `${scoreSentence(score)}.${hidden ? ` ${hiddenBy(hidden, byLabels)}: ${hidden === 1 ? 'it still counts' : 'they still count'} in the score.` : ''} Click for the moves.`;
         const byFamily = families.map(({ family, count }) => `${count} ${familyName(family)}`).join(', ');
-        button.setAttribute('aria-label', `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hiddenBy(hidden, byLabels)}, still counted in the score` : ''}. ${scoreSentence(score)}. Show details.`);
+        button.setAttribute(
+          'aria-label',
+          `Unspun score ${score} of 100, ${n} persuasive move${n === 1 ? '' : 's'}${byFamily ? ` (${byFamily})` : ''}${hidden ? `, ${hiddenBy(hidden, byLabels)}, still counted in the score` : ''}. ${scoreSentence(score)}. Show details.`,
+        );
       }
     },
     remove(): void {

@@ -10,8 +10,15 @@ import { h } from './dom.ts';
 const CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 const NAMES: Record<string, string> = {
-  '\u202A': 'LRE', '\u202B': 'RLE', '\u202C': 'PDF', '\u202D': 'LRO', '\u202E': 'RLO',
-  '\u2066': 'LRI', '\u2067': 'RLI', '\u2068': 'FSI', '\u2069': 'PDI',
+  '\u202A': 'LRE',
+  '\u202B': 'RLE',
+  '\u202C': 'PDF',
+  '\u202D': 'LRO',
+  '\u202E': 'RLO',
+  '\u2066': 'LRI',
+  '\u2067': 'RLI',
+  '\u2068': 'FSI',
+  '\u2069': 'PDI',
 };
 
 export function hasBidiControls(text: string): boolean {
@@ -27,7 +34,13 @@ export function isolatedText(text: string, className?: string): HTMLElement {
   for (let m = CONTROLS.exec(text); m !== null; m = CONTROLS.exec(text)) {
     if (m.index > from) el.append(document.createTextNode(text.slice(from, m.index)));
     const code = m[0].codePointAt(0)!.toString(16).toUpperCase();
-    el.append(h('span', { class: 'bidi-control', text: `[${NAMES[m[0]]}]`, attrs: { title: `A hidden direction control (U+${code}) was here: shown, not applied, so the text reads in its stored order` } }));
+    el.append(
+      h('span', {
+        class: 'bidi-control',
+        text: `[${NAMES[m[0]]}]`,
+        attrs: { title: `A hidden direction control (U+${code}) was here: shown, not applied, so the text reads in its stored order` },
+      }),
+    );
     from = m.index + m[0].length;
   }
   if (from < text.length) el.append(document.createTextNode(text.slice(from)));

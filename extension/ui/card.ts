@@ -83,7 +83,8 @@ export interface Box {
   bottom: number;
 }
 
-const overlapArea = (a: Box, b: Box): number => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+const overlapArea = (a: Box, b: Box): number =>
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 
 /**
  * Where a card of `size` goes beside or below `anchor` without covering the anchor or any box in
@@ -91,7 +92,13 @@ const overlapArea = (a: Box, b: Box): number => Math.max(0, Math.min(a.right, b.
  * the anchor, above it, to the right of `region` (the reply), to its left, right of the anchor,
  * left of it; the first that fits the viewport and covers nothing wins, else the one covering least.
  */
-export function chooseSpot(size: { width: number; height: number }, anchor: Box, avoid: readonly Box[], viewport: { width: number; height: number }, region?: Box): { left: number; top: number } {
+export function chooseSpot(
+  size: { width: number; height: number },
+  anchor: Box,
+  avoid: readonly Box[],
+  viewport: { width: number; height: number },
+  region?: Box,
+): { left: number; top: number } {
   const m = 8;
   const { width, height } = size;
   const clampX = (x: number) => Math.max(m, Math.min(x, viewport.width - width - m));
@@ -286,10 +293,19 @@ export function createFlagCard(options: FlagCardOptions = {}) {
     const labels = options.labels!;
     const ref = labelledFlag(flag);
     const agree = h('button', { class: 'agree', text: 'Agree', attrs: { type: 'button', 'aria-pressed': 'false', title: 'This is a persuasive move' } });
-    const disagree = h('button', { class: 'disagree', text: 'Disagree', attrs: { type: 'button', 'aria-pressed': 'false', title: 'This is not a persuasive move' } });
+    const disagree = h('button', {
+      class: 'disagree',
+      text: 'Disagree',
+      attrs: { type: 'button', 'aria-pressed': 'false', title: 'This is not a persuasive move' },
+    });
     const note = h('textarea', { attrs: { placeholder: 'Note (optional)', 'aria-label': 'Note (optional)', maxlength: '2000', rows: '2' } });
     const status = h('p', { class: 'status', attrs: { role: 'status' } });
-    const section = h('div', { class: 'verdict' }, [h('p', { class: 'ask', text: 'Is this a persuasive move?' }), h('div', { class: 'row' }, [agree, disagree]), note, status]);
+    const section = h('div', { class: 'verdict' }, [
+      h('p', { class: 'ask', text: 'Is this a persuasive move?' }),
+      h('div', { class: 'row' }, [agree, disagree]),
+      note,
+      status,
+    ]);
     const show = (verdict: Verdict | undefined) => {
       agree.setAttribute('aria-pressed', String(verdict === 'agree'));
       disagree.setAttribute('aria-pressed', String(verdict === 'disagree'));
@@ -336,7 +352,11 @@ export function createFlagCard(options: FlagCardOptions = {}) {
   /** The flag's follow-up question and the button that puts it in the chat box (never sends it). */
   function askSection(flag: Flag & { askBack: string }): HTMLElement {
     const ask = options.ask!;
-    const button = h('button', { class: 'ask', text: 'Ask for it', attrs: { type: 'button', title: 'Put this follow-up question in the chat box, without sending it' } });
+    const button = h('button', {
+      class: 'ask',
+      text: 'Ask for it',
+      attrs: { type: 'button', title: 'Put this follow-up question in the chat box, without sending it' },
+    });
     const status = h('p', { class: 'ask-status', attrs: { role: 'status' } });
     // One line, so the card stays compact; the whole question in its tooltip and in the chat box.
     const section = h('div', { class: 'askback' }, [button, h('p', { class: 'question', text: flag.askBack, attrs: { title: flag.askBack } }), status]);
@@ -382,34 +402,48 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       regionBox = show.region;
       const family = familyOf(flag.move);
       const colour = FAMILY_COLOURS[family].line;
-      const severity = h('span', { class: 'sev', text: `${'●'.repeat(flag.severity)}${'○'.repeat(3 - flag.severity)}`, attrs: { title: `Severity ${flag.severity} of 3`, 'aria-label': `Severity ${flag.severity} of 3` } });
+      const severity = h('span', {
+        class: 'sev',
+        text: `${'●'.repeat(flag.severity)}${'○'.repeat(3 - flag.severity)}`,
+        attrs: { title: `Severity ${flag.severity} of 3`, 'aria-label': `Severity ${flag.severity} of 3` },
+      });
       const swatch = h('span', { class: 'swatch', attrs: { title: familyName(family) } });
       swatch.style.background = colour;
       const definition = moveDefinition(flag.move);
       const result = current;
       card.style.setProperty('--family', colour);
       // Compact: name, the why in one line, support and what would back it up; the rest behind "More".
-      const more = h('details', { class: 'more' }, present(
-        h('summary', { text: 'More' }),
-        h('p', {}, [h('span', { class: 'label', text: 'Family: ' }), document.createTextNode(familyName(family))]),
-        h('p', { class: 'full-why' }, [h('span', { class: 'label', text: 'Why it is a move: ' }), document.createTextNode(flag.rationale)]),
-        definition ? h('p', { class: 'def' }, [h('span', { class: 'label', text: `${moveName(flag.move)}: ` }), document.createTextNode(definition)]) : null,
-        h('p', { class: 'foot', text: madeBy(flag) }),
-      ));
-      card.replaceChildren(...present(
-        header(moveName(flag.move), severity, swatch),
-        h('p', { class: 'why', text: flag.rationale, attrs: { title: flag.rationale } }),
-        h('p', { class: 'would' }, present(
-          h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] }),
-          flag.wouldSupport ? document.createTextNode(' ') : null,
-          flag.wouldSupport ? h('span', { class: 'label', text: 'What would back it up: ' }) : null,
-          flag.wouldSupport ? document.createTextNode(flag.wouldSupport) : null,
-        )),
-        more,
-        options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
-        // Last, so the keyboard path through the card (Close, More, Agree, Disagree, note) is unchanged.
-        options.ask && flag.askBack && needsAskBack(flag) ? askSection(flag as Flag & { askBack: string }) : null,
-      ));
+      const more = h(
+        'details',
+        { class: 'more' },
+        present(
+          h('summary', { text: 'More' }),
+          h('p', {}, [h('span', { class: 'label', text: 'Family: ' }), document.createTextNode(familyName(family))]),
+          h('p', { class: 'full-why' }, [h('span', { class: 'label', text: 'Why it is a move: ' }), document.createTextNode(flag.rationale)]),
+          definition ? h('p', { class: 'def' }, [h('span', { class: 'label', text: `${moveName(flag.move)}: ` }), document.createTextNode(definition)]) : null,
+          h('p', { class: 'foot', text: madeBy(flag) }),
+        ),
+      );
+      card.replaceChildren(
+        ...present(
+          header(moveName(flag.move), severity, swatch),
+          h('p', { class: 'why', text: flag.rationale, attrs: { title: flag.rationale } }),
+          h(
+            'p',
+            { class: 'would' },
+            present(
+              h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] }),
+              flag.wouldSupport ? document.createTextNode(' ') : null,
+              flag.wouldSupport ? h('span', { class: 'label', text: 'What would back it up: ' }) : null,
+              flag.wouldSupport ? document.createTextNode(flag.wouldSupport) : null,
+            ),
+          ),
+          more,
+          options.labels && show.messageId && result === flag ? verdictSection(show.messageId, flag) : null,
+          // Last, so the keyboard path through the card (Close, More, Agree, Disagree, note) is unchanged.
+          options.ask && flag.askBack && needsAskBack(flag) ? askSection(flag as Flag & { askBack: string }) : null,
+        ),
+      );
       card.dataset.move = flag.move;
       card.dataset.family = family;
       host.dataset.kind = 'flag';
@@ -441,7 +475,11 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         pick.addEventListener('click', () => onPick(flag));
         list.append(h('li', {}, [pick]));
       }
-      card.replaceChildren(header(`${flags.length} moves here`), h('p', { class: 'muted', text: 'This text is flagged for more than one move. Which one?' }), list);
+      card.replaceChildren(
+        header(`${flags.length} moves here`),
+        h('p', { class: 'muted', text: 'This text is flagged for more than one move. Which one?' }),
+        list,
+      );
       delete card.dataset.move;
       delete card.dataset.family;
       host.dataset.kind = 'picker';
@@ -458,7 +496,9 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       anchorRange = null;
       const body = h('p', { class: 'body' });
       // `npm start` and the like shown as code; everything else as plain text.
-      words.body.split(/(`[^`]+`)/).forEach((part) => body.append(part.startsWith('`') ? h('code', { text: part.slice(1, -1) }) : document.createTextNode(part)));
+      words.body
+        .split(/(`[^`]+`)/)
+        .forEach((part) => body.append(part.startsWith('`') ? h('code', { text: part.slice(1, -1) }) : document.createTextNode(part)));
       const action = h('button', { class: 'action', text: words.action.label, attrs: { type: 'button' } });
       action.addEventListener('click', () => onAction());
       card.replaceChildren(header(words.title), body, action);
@@ -469,7 +509,13 @@ export function createFlagCard(options: FlagCardOptions = {}) {
       placeByBadge(anchor, region);
       takeFocus(headingOf());
     },
-    showSummary(result: ScoreResult, anchor: DOMRect | HTMLElement, onPick: (flag: Flag) => void, shown: readonly Flag[] = result.flags, region?: () => Box | undefined): void {
+    showSummary(
+      result: ScoreResult,
+      anchor: DOMRect | HTMLElement,
+      onPick: (flag: Flag) => void,
+      shown: readonly Flag[] = result.flags,
+      region?: () => Box | undefined,
+    ): void {
       mount();
       current = result;
       pinned = true;
@@ -495,15 +541,27 @@ export function createFlagCard(options: FlagCardOptions = {}) {
         legend.append(h('span', { class: 'family', attrs: { 'data-family': family } }, [swatch, document.createTextNode(`${familyName(family)} ${count}`)]));
       }
       const note = hiddenNote(shown.length, hidden, options.hiddenByLabels?.(result) ?? 0);
-      card.replaceChildren(...present(
-        header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score}/100` })),
-        h('p', { class: 'meaning', text: scoreSentence(score) }),
-        note ? h('p', { class: 'muted hidden-note', text: note }) : null,
-        shown.length ? legend : null,
-        h('p', { text: shown.length === 0 ? (result.flags.length === 0 ? 'No persuasive moves found in this reply.' : 'No moves shown with your reading settings.') : 'Where this reply pushes by something other than reasons:' }),
-        shown.length ? list : null,
-        h('p', { class: 'foot', text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.` }),
-      ));
+      card.replaceChildren(
+        ...present(
+          header('Unspun', h('span', { class: `score ${scoreTone(score)}`, text: `${score}/100` })),
+          h('p', { class: 'meaning', text: scoreSentence(score) }),
+          note ? h('p', { class: 'muted hidden-note', text: note }) : null,
+          shown.length ? legend : null,
+          h('p', {
+            text:
+              shown.length === 0
+                ? result.flags.length === 0
+                  ? 'No persuasive moves found in this reply.'
+                  : 'No moves shown with your reading settings.'
+                : 'Where this reply pushes by something other than reasons:',
+          }),
+          shown.length ? list : null,
+          h('p', {
+            class: 'foot',
+            text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.`,
+          }),
+        ),
+      );
       delete card.dataset.move;
       delete card.dataset.family;
       host.dataset.kind = 'summary';

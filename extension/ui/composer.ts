@@ -90,7 +90,8 @@ function caretToEnd(doc: Document, el: HTMLElement): Range | null {
  *  4. the text inserted at the caret by hand, then `input`.
  */
 const RICH_TRIES: ReadonlyArray<(doc: Document, el: HTMLElement, text: string) => boolean> = [
-  (_doc, el, text) => !el.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true })),
+  (_doc, el, text) =>
+    !el.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true })),
   (doc, _el, text) => doc.execCommand('insertText', false, text),
   (_doc, el, text) => {
     const data = new DataTransfer();
@@ -163,7 +164,12 @@ export async function copyText(doc: Document, text: string): Promise<boolean> {
 }
 
 /** Puts the question in the site's message box, or copies it; says which. */
-export async function askInComposer(doc: Document, spec: ComposerSpec | undefined, question: string, copy: (doc: Document, text: string) => Promise<boolean> = copyText): Promise<AskOutcome> {
+export async function askInComposer(
+  doc: Document,
+  spec: ComposerSpec | undefined,
+  question: string,
+  copy: (doc: Document, text: string) => Promise<boolean> = copyText,
+): Promise<AskOutcome> {
   const el = spec ? findComposer(doc, spec) : null;
   if (el && (await insertIntoComposer(el, question))) return { how: 'composer', kind: composerKindOf(el) };
   const reason = el ? 'not-taken' : 'no-composer';

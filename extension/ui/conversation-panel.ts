@@ -91,7 +91,12 @@ export interface PanelReply {
 }
 
 /** Replies in page order with the reader's settings applied (pure, for tests). */
-export function panelReplies(messages: readonly MessageRecord[], scores: ReadonlyMap<string, ScoreResult>, reading: ReadingSettings, calibration?: CalibrationTable): PanelReply[] {
+export function panelReplies(
+  messages: readonly MessageRecord[],
+  scores: ReadonlyMap<string, ScoreResult>,
+  reading: ReadingSettings,
+  calibration?: CalibrationTable,
+): PanelReply[] {
   return [...messages]
     .sort((a, b) => a.capturedAt - b.capturedAt)
     .map((message) => {
@@ -114,10 +119,19 @@ function legend(): HTMLElement {
     const swatch = h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } });
     swatch.style.background = FAMILY_COLOURS[family].line;
     const moves = MOVES.filter((m) => m.family === family);
-    const details = moves.map((m) => h('details', {}, [h('summary', { text: m.name }), h('p', { text: m.definition }), h('p', { text: `Supported when: ${m.supportedWhen}` })]));
-    list.append(h('dt', { attrs: { 'data-family': family } }, [swatch, document.createTextNode(FAMILY_INFO[family].name)]), h('dd', { text: FAMILY_INFO[family].description }, details));
+    const details = moves.map((m) =>
+      h('details', {}, [h('summary', { text: m.name }), h('p', { text: m.definition }), h('p', { text: `Supported when: ${m.supportedWhen}` })]),
+    );
+    list.append(
+      h('dt', { attrs: { 'data-family': family } }, [swatch, document.createTextNode(FAMILY_INFO[family].name)]),
+      h('dd', { text: FAMILY_INFO[family].description }, details),
+    );
   }
-  return h('section', { attrs: { 'aria-label': 'Legend' } }, [h('h2', { text: 'Legend' }), h('p', { class: 'muted', text: 'Colour: the family of the move. Underline: dotted, solid, wavy for severity 1, 2, 3.' }), list]);
+  return h('section', { attrs: { 'aria-label': 'Legend' } }, [
+    h('h2', { text: 'Legend' }),
+    h('p', { class: 'muted', text: 'Colour: the family of the move. Underline: dotted, solid, wavy for severity 1, 2, 3.' }),
+    list,
+  ]);
 }
 
 async function targetTabId(): Promise<number | undefined> {
@@ -150,7 +164,10 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
     if (!reading) return;
     const nodes: Node[] = [];
     if (!page) {
-      nodes.push(h('h1', { text: 'Unspun' }), h('p', { class: 'empty', text: 'No chat conversation in this tab. Open a conversation on a supported chat site and its flags appear here.' }));
+      nodes.push(
+        h('h1', { text: 'Unspun' }),
+        h('p', { class: 'empty', text: 'No chat conversation in this tab. Open a conversation on a supported chat site and its flags appear here.' }),
+      );
     } else {
       nodes.push(h('h1', { text: `This conversation on ${page.siteName}` }));
       const paused = isPausedHost(reading, page.host);
@@ -159,13 +176,19 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
       box.addEventListener('change', () => void saveReading(browser.storage.local, withPausedHost(reading!, page!.host, box.checked)));
       nodes.push(h('label', { class: 'pause' }, [box, document.createTextNode(`Pause Unspun on ${page.host}`)]));
       if (!page.conversationId) nodes.push(h('p', { class: 'empty', text: 'No conversation open yet.' }));
-      else if (!data || data.messages.length === 0) nodes.push(h('p', { class: 'empty', text: paused ? 'Paused on this site.' : 'No replies captured in this conversation yet.' }));
+      else if (!data || data.messages.length === 0)
+        nodes.push(h('p', { class: 'empty', text: paused ? 'Paused on this site.' : 'No replies captured in this conversation yet.' }));
       else {
         const replies = panelReplies(data.messages, data.scores, reading, calibration);
         const total = replies.reduce((n, r) => n + r.shown.length, 0);
         const hidden = replies.reduce((n, r) => n + r.hidden, 0);
         const byLabels = replies.reduce((n, r) => n + r.hiddenByLabels, 0);
-        nodes.push(h('p', { class: 'sub', text: `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}, ${total} flag${total === 1 ? '' : 's'}${hidden ? ` (${hiddenBy(hidden, byLabels)})` : ''}.` }));
+        nodes.push(
+          h('p', {
+            class: 'sub',
+            text: `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}, ${total} flag${total === 1 ? '' : 's'}${hidden ? ` (${hiddenBy(hidden, byLabels)})` : ''}.`,
+          }),
+        );
         replies.forEach((reply, index) => nodes.push(replyGroup(reply, index)));
       }
     }
@@ -181,15 +204,22 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
       const score = Math.round(reply.result.score);
       head.append(h('span', { class: `score ${scoreTone(score)}`, text: `${score} / 100` }));
     } else head.append(h('span', { class: 'muted', text: reply.message.status === 'failed' ? 'could not be scored' : 'waiting to be scored' }));
-    const group = h('section', { class: 'reply', attrs: { 'data-message-id': reply.message.messageId } }, [head, h('p', { class: 'opening', text: reply.message.text.slice(0, 160) })]);
-    if (reply.result && reply.shown.length === 0) group.append(h('p', { class: 'muted', text: reply.result.flags.length ? 'No flags with your reading settings.' : 'No persuasive moves found.' }));
+    const group = h('section', { class: 'reply', attrs: { 'data-message-id': reply.message.messageId } }, [
+      head,
+      h('p', { class: 'opening', text: reply.message.text.slice(0, 160) }),
+    ]);
+    if (reply.result && reply.shown.length === 0)
+      group.append(h('p', { class: 'muted', text: reply.result.flags.length ? 'No flags with your reading settings.' : 'No persuasive moves found.' }));
     const list = h('ul');
     for (const flag of reply.shown) {
       const label = data?.labels.get(labelKey(reply.message.site, reply.message.conversationId, reply.message.messageId, flag));
       const button = h('button', { class: 'flag', attrs: { type: 'button', 'data-move': flag.move, title: 'Show it in the page' } }, [
         h('span', { class: 'move' }, [swatchFor(flag), document.createTextNode(moveName(flag.move))]),
         h('span', { class: 'q', text: `“${flag.quote}”` }),
-        h('span', { class: 'meta', text: `${SUPPORT_LABELS[flag.support]} · ${flag.source === 'judge' ? 'judge model' : 'offline detector'}${label ? ` · you ${label.verdict === 'agree' ? 'agreed' : 'disagreed'}` : ''}` }),
+        h('span', {
+          class: 'meta',
+          text: `${SUPPORT_LABELS[flag.support]} · ${flag.source === 'judge' ? 'judge model' : 'offline detector'}${label ? ` · you ${label.verdict === 'agree' ? 'agreed' : 'disagreed'}` : ''}`,
+        }),
       ]);
       button.addEventListener('click', () => void showInPage(reply.message.messageId, flag));
       list.append(h('li', {}, [button]));

@@ -18,11 +18,17 @@ export function openConversationPanel(windowId: number | undefined): Promise<voi
 
 export function mountOpenPanelLink(container: HTMLElement): void {
   let windowId: number | undefined;
-  void browser.windows.getCurrent().then((w) => (windowId = w.id), () => undefined);
+  void browser.windows.getCurrent().then(
+    (w) => (windowId = w.id),
+    () => undefined,
+  );
   const link = h('a', { text: 'Conversation panel', attrs: { href: '#', id: 'open-panel', title: 'Every flag in this conversation, and the legend' } });
   link.addEventListener('click', (event) => {
     event.preventDefault();
-    openConversationPanel(windowId).then(() => window.close(), () => undefined);
+    openConversationPanel(windowId).then(
+      () => window.close(),
+      () => undefined,
+    );
   });
   container.append(h('p', {}, [link]));
 }

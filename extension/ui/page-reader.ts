@@ -32,7 +32,10 @@ export function createPageReader(ctx: ContentScriptContext, options: PageReaderO
     if (labelCache?.conversationId !== conversationId) {
       labelCache = {
         conversationId,
-        labels: sendReaderMessage({ type: 'get-labels', site: options.site.id, conversationId }).then((r) => r?.labels ?? [], () => []),
+        labels: sendReaderMessage({ type: 'get-labels', site: options.site.id, conversationId }).then(
+          (r) => r?.labels ?? [],
+          () => [],
+        ),
       };
     }
     return labelCache.labels;
@@ -50,7 +53,15 @@ export function createPageReader(ctx: ContentScriptContext, options: PageReaderO
     async save(messageId, flag, verdict, note) {
       const conversationId = options.conversationId();
       if (!conversationId) throw new Error('no conversation on this page');
-      const response = await sendReaderMessage({ type: 'label-flag', site: options.site.id, conversationId, messageId, flag, verdict, ...(note.trim() ? { note: note.trim() } : {}) });
+      const response = await sendReaderMessage({
+        type: 'label-flag',
+        site: options.site.id,
+        conversationId,
+        messageId,
+        flag,
+        verdict,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
       if (!response?.ok) throw new Error(response?.error ?? 'the extension did not answer');
       labelCache = null; // read again next time
     },

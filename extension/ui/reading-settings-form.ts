@@ -86,7 +86,11 @@ export function mountReadingSettings(container: HTMLElement): void {
       h('fieldset', {}, [
         h('legend', { text: 'Sensitivity' }),
         h('label', { class: 'check', attrs: { for: 'minSeverity' } }, [document.createTextNode('Show '), severity]),
-        h('label', { class: 'check', attrs: { for: 'minScore' } }, [document.createTextNode('Highlight replies scoring at least '), minScore, document.createTextNode(' of 100')]),
+        h('label', { class: 'check', attrs: { for: 'minScore' } }, [
+          document.createTextNode('Highlight replies scoring at least '),
+          minScore,
+          document.createTextNode(' of 100'),
+        ]),
       ]),
       h('fieldset', {}, [h('legend', { text: 'Moves to show' }), moves]),
       h('fieldset', {}, [

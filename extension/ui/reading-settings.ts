@@ -14,9 +14,15 @@ export const ReadingSettings = z.object({
   /** Replies scoring below this (0..100) get a badge but no highlights. 0 = always draw. */
   minScore: z.number().min(0).max(100).catch(0),
   /** Moves the reader switched off. Unknown ids are dropped, not an error. */
-  hiddenMoves: z.array(z.string()).catch([]).transform((ids) => [...new Set(ids.filter(isMoveId))]),
+  hiddenMoves: z
+    .array(z.string())
+    .catch([])
+    .transform((ids) => [...new Set(ids.filter(isMoveId))]),
   /** Hostnames where Unspun stays quiet (no capture, no drawing). */
-  pausedHosts: z.array(z.string().min(1).max(253)).catch([]).transform((hosts) => [...new Set(hosts.map((h) => h.toLowerCase()))]),
+  pausedHosts: z
+    .array(z.string().min(1).max(253))
+    .catch([])
+    .transform((hosts) => [...new Set(hosts.map((h) => h.toLowerCase()))]),
 });
 export type ReadingSettings = z.infer<typeof ReadingSettings>;
 
@@ -46,7 +52,11 @@ export function isReplyDrawn(result: Pick<ScoreResult, 'score'>, settings: Readi
  * none when the reply is under the threshold. `hidden` counts every flag not drawn, of which
  * `hiddenByLabels` were hidden by the labels. The score is the stored one: hidden flags still count.
  */
-export function applyReading(result: ScoreResult, settings: ReadingSettings, calibration?: CalibrationTable): { shown: Flag[]; hidden: number; hiddenByLabels: number } {
+export function applyReading(
+  result: ScoreResult,
+  settings: ReadingSettings,
+  calibration?: CalibrationTable,
+): { shown: Flag[]; hidden: number; hiddenByLabels: number } {
   const calibrated = calibrateFlags(result.flags, calibration);
   const shown = isReplyDrawn(result, settings) ? visibleFlags(calibrated.flags, settings) : [];
   return { shown, hidden: result.flags.length - shown.length, hiddenByLabels: calibrated.hidden.length };

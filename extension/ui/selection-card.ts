@@ -12,10 +12,7 @@ const EXTRA_CSS = `
 .notice { font-size: 12px; color: #78350f; background: #fffbeb; border-radius: 6px; padding: 4px 8px; }
 `;
 
-export type SelectionCardState =
-  | { kind: 'pending' }
-  | { kind: 'message'; text: string }
-  | { kind: 'result'; result: ScoreResult };
+export type SelectionCardState = { kind: 'pending' } | { kind: 'message'; text: string } | { kind: 'result'; result: ScoreResult };
 
 export function createSelectionCard(doc: Document = document) {
   const { host, root } = createShadowHost('unspun-check-card', CARD_CSS + EXTRA_CSS);
@@ -33,9 +30,13 @@ export function createSelectionCard(doc: Document = document) {
   root.addEventListener('keydown', (event) => {
     if ((event as KeyboardEvent).key === 'Escape') close();
   });
-  doc.addEventListener('mousedown', (event) => {
-    if (!host.hidden && !event.composedPath().includes(host)) close();
-  }, true);
+  doc.addEventListener(
+    'mousedown',
+    (event) => {
+      if (!host.hidden && !event.composedPath().includes(host)) close();
+    },
+    true,
+  );
 
   const header = (extra?: Node): HTMLElement => {
     const x = h('button', { class: 'close', text: '×', attrs: { type: 'button', 'aria-label': 'Close' } });
@@ -50,13 +51,23 @@ export function createSelectionCard(doc: Document = document) {
     const score = Math.round(result.score);
     const nodes: Node[] = [header(h('span', { class: `score ${scoreTone(score)}`, text: `${score} / 100`, attrs: { 'aria-label': `Score ${score} of 100` } }))];
     if (result.notice) nodes.push(h('p', { class: 'notice', text: result.notice }));
-    nodes.push(h('p', { text: result.flags.length === 0 ? 'No persuasive moves found in the selected text.' : `${result.flags.length} persuasive move${result.flags.length === 1 ? '' : 's'} in the selected text:` }));
+    nodes.push(
+      h('p', {
+        text:
+          result.flags.length === 0
+            ? 'No persuasive moves found in the selected text.'
+            : `${result.flags.length} persuasive move${result.flags.length === 1 ? '' : 's'} in the selected text:`,
+      }),
+    );
     for (const flag of result.flags) {
       const family = familyOf(flag.move);
       const swatch = h('span', { class: 'swatch' });
       swatch.style.background = FAMILY_COLOURS[family].line;
       const item = h('div', { class: 'flag', attrs: { 'data-move': flag.move } }, [
-        h('div', {}, [h('span', { class: 'family' }, [swatch, h('span', { class: 'label', text: moveName(flag.move) })]), h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] })]),
+        h('div', {}, [
+          h('span', { class: 'family' }, [swatch, h('span', { class: 'label', text: moveName(flag.move) })]),
+          h('span', { class: `support ${flag.support}`, text: SUPPORT_LABELS[flag.support] }),
+        ]),
         h('blockquote', { text: flag.quote }),
         h('p', {}, [h('span', { class: 'label', text: 'Why it is a move: ' }), doc.createTextNode(flag.rationale)]),
         flag.wouldSupport ? h('p', {}, [h('span', { class: 'label', text: 'What would back it up: ' }), doc.createTextNode(flag.wouldSupport)]) : null,
@@ -65,7 +76,12 @@ export function createSelectionCard(doc: Document = document) {
       item.querySelector('blockquote')!.style.borderLeftColor = FAMILY_COLOURS[family].line;
       nodes.push(item);
     }
-    nodes.push(h('p', { class: 'foot', text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.` }));
+    nodes.push(
+      h('p', {
+        class: 'foot',
+        text: `Scored by ${result.judge.kind === 'anthropic' ? `the judge model${result.judge.model ? ` ${result.judge.model}` : ''}` : 'the offline detector'}.`,
+      }),
+    );
     return nodes;
   }
 

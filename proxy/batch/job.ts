@@ -94,7 +94,9 @@ export function publicSummary(job: BatchJob): BatchSummary {
     updatedAt: job.updatedAt,
     ...(job.notice ? { notice: job.notice } : {}),
     ...(job.error ? { error: job.error } : {}),
-    ...(job.upstream ? { upstream: { batchId: job.upstream.batchId, items: job.upstream.indices.length, ...(job.upstream.status ? { status: job.upstream.status } : {}) } } : {}),
+    ...(job.upstream
+      ? { upstream: { batchId: job.upstream.batchId, items: job.upstream.indices.length, ...(job.upstream.status ? { status: job.upstream.status } : {}) } }
+      : {}),
   };
 }
 

@@ -15,7 +15,15 @@ import { randomBytes } from 'node:crypto';
 import type { JudgeChoice, ScoreRequest } from '#shared/schemas';
 import type { Logger } from '../types.ts';
 import { UpstreamError } from '../judges/upstream-error.ts';
-import { type BatchingJudge, isBatchingJudge, type Judge, type Judges, type UpstreamBatch, type UpstreamBatchClient, type UpstreamItemResult } from '../judges/judge-interface.ts';
+import {
+  type BatchingJudge,
+  isBatchingJudge,
+  type Judge,
+  type Judges,
+  type UpstreamBatch,
+  type UpstreamBatchClient,
+  type UpstreamItemResult,
+} from '../judges/judge-interface.ts';
 import { capabilitiesOf, JUDGES, type JudgeRegistry } from '../judges/registry.ts';
 import { ApiError } from '../middleware/errors.ts';
 import type { ResolvedJudge, Scorer } from '../scoring.ts';
@@ -252,7 +260,10 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     for (;;) {
       if (closed || job.status !== 'running') return 'stopped';
       if (intent.attempts.length >= CREATE_TRIES) {
-        end(job, 'failed', { code: 'upstream_create_failed', message: `The Message Batches API did not take the job after ${CREATE_TRIES} tries; nothing was sent twice. Submit it again later.` });
+        end(job, 'failed', {
+          code: 'upstream_create_failed',
+          message: `The Message Batches API did not take the job after ${CREATE_TRIES} tries; nothing was sent twice. Submit it again later.`,
+        });
         return 'stopped';
       }
       requests ??= await buildRequests(job, judge, intent.tag, intent.indices);
@@ -313,7 +324,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     try {
       listed = await client!.list(new Date(Date.parse(first.startedAt) - CLOCK_SLACK_MS).toISOString());
     } catch (error) {
-      logger.warn(`batch ${job.id}: cannot list the upstream Message Batches (${error instanceof UpstreamError ? error.code : 'error'}); a new one may be created`);
+      logger.warn(
+        `batch ${job.id}: cannot list the upstream Message Batches (${error instanceof UpstreamError ? error.code : 'error'}); a new one may be created`,
+      );
       return false;
     }
     const taken = new Set(store.all().flatMap((j) => (j.upstream && j.id !== job.id ? [j.upstream.batchId] : [])));
@@ -351,7 +364,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   function isPassing(error: unknown): boolean {
     return (
       error instanceof UpstreamError &&
-      (error.status === 503 || error.status === 504 || ['upstream_unreachable', 'upstream_error', 'upstream_timeout', 'upstream_rate_limited', 'upstream_overloaded'].includes(error.code))
+      (error.status === 503 ||
+        error.status === 504 ||
+        ['upstream_unreachable', 'upstream_error', 'upstream_timeout', 'upstream_rate_limited', 'upstream_overloaded'].includes(error.code))
     );
   }
 
@@ -416,7 +431,12 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     if (line.type !== 'succeeded') {
       const code = `upstream_${line.type}`;
       stats.failure(code);
-      const why = line.type === 'errored' ? `failed: ${line.message ?? 'no message'}` : line.type === 'expired' ? 'expired before it was processed (24 h)' : 'was canceled';
+      const why =
+        line.type === 'errored'
+          ? `failed: ${line.message ?? 'no message'}`
+          : line.type === 'expired'
+            ? 'expired before it was processed (24 h)'
+            : 'was canceled';
       return { error: { code, message: `This item of the Message Batch ${why}.` } };
     }
     const request = requestOf(item);
@@ -465,7 +485,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
         await store.create(job, items);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new ApiError(507, 'storage_error', `The proxy cannot store this batch job (${code}): free some disk space or fix the config dir's permissions, then submit it again.`);
+        throw new ApiError(
+          507,
+          'storage_error',
+          `The proxy cannot store this batch job (${code}): free some disk space or fix the config dir's permissions, then submit it again.`,
+        );
       }
       // Answer 202 first; the work starts on the next turn of the event loop.
       track(
@@ -494,7 +518,11 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
       sweep();
       for (const job of store.all()) {
         if (TERMINAL.has(job.status)) continue;
-        const doing = job.upstream ? `polling Message Batch ${job.upstream.batchId}` : job.intent ? 'looking for the Message Batch an earlier try may have created' : 'scoring the remaining items';
+        const doing = job.upstream
+          ? `polling Message Batch ${job.upstream.batchId}`
+          : job.intent
+            ? 'looking for the Message Batch an earlier try may have created'
+            : 'scoring the remaining items';
         logger.info(`batch ${job.id}: resuming (${doing})`);
         start(job);
       }

@@ -166,7 +166,9 @@ function createDiskStore(dir: string, onError?: (message: string) => void): Batc
       try {
         writePrivateFileAtomic(metaPath(job.id), JSON.stringify(job));
       } catch (error) {
-        onError?.(`cannot write the batch job file ${metaPath(job.id)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the job continues in memory`);
+        onError?.(
+          `cannot write the batch job file ${metaPath(job.id)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the job continues in memory`,
+        );
       }
     },
     get: (id) => jobs.get(id),

@@ -59,7 +59,9 @@ export function openDailySpend({ budgetUsd, file, clock = Date.now, onError }: D
       writePrivateFileAtomic(file, `${JSON.stringify({ days: Object.fromEntries(kept) }, null, 1)}\n`);
     } catch (error) {
       failed = true;
-      onError?.(`the spend file ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); today's spend is counted in memory only`);
+      onError?.(
+        `the spend file ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); today's spend is counted in memory only`,
+      );
     }
   }
 

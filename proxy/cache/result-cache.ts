@@ -105,7 +105,9 @@ export function openResultCache({ dir, maxEntries = 5000, onError }: FileCacheOp
   const fail = (error: unknown) => {
     if (failed) return;
     failed = true;
-    onError?.(`the result cache ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); results are cached in memory only until restart`);
+    onError?.(
+      `the result cache ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); results are cached in memory only until restart`,
+    );
   };
 
   function compact(): void {

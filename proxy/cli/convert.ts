@@ -64,17 +64,25 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     }
     const settings = resolveJudgeSettings(io.env, args.judge, { configDir: resolveConfigDir(io.env, undefined) });
     judge = selectJudge(io.judges ?? createJudges(settings), settings.judge);
-    const written = [['--out', args.out!], ['--csv', args.csv], ['--sharegpt', args.sharegpt]].filter((w): w is [string, string] => w[1] !== undefined);
+    const written = [
+      ['--out', args.out!],
+      ['--csv', args.csv],
+      ['--sharegpt', args.sharegpt],
+    ].filter((w): w is [string, string] => w[1] !== undefined);
     for (const [option, path] of written) {
-      if (args.input !== '-' && sameFile(args.input!, path)) throw new UsageError(`The input FILE and ${option} are the same file: writing would destroy the input`);
+      if (args.input !== '-' && sameFile(args.input!, path))
+        throw new UsageError(`The input FILE and ${option} are the same file: writing would destroy the input`);
       for (const side of ['manifest.json', 'schema.json']) {
-        if (sameFile(path, join(dirname(resolve(args.out!)), side))) throw new UsageError(`${option} must not be ${side} beside --out: that file is written there`);
+        if (sameFile(path, join(dirname(resolve(args.out!)), side)))
+          throw new UsageError(`${option} must not be ${side} beside --out: that file is written there`);
       }
     }
     for (const side of ['manifest.json', 'schema.json']) {
-      if (args.input !== '-' && sameFile(args.input!, join(dirname(resolve(args.out!)), side))) throw new UsageError(`The input FILE is the ${side} that is written beside --out: pick another --out directory`);
+      if (args.input !== '-' && sameFile(args.input!, join(dirname(resolve(args.out!)), side)))
+        throw new UsageError(`The input FILE is the ${side} that is written beside --out: pick another --out directory`);
     }
-    if (args.redact) salt = args.saltFile ? { value: readOrMakeSalt(args.saltFile, say), kind: 'per-user' } : { value: randomBytes(32).toString('hex'), kind: 'per-export' };
+    if (args.redact)
+      salt = args.saltFile ? { value: readOrMakeSalt(args.saltFile, say), kind: 'per-user' } : { value: randomBytes(32).toString('hex'), kind: 'per-export' };
   } catch (error) {
     if (error instanceof UsageError) {
       say(`${error.message}\n\n${CONVERT_USAGE}`);
@@ -160,24 +168,31 @@ export async function runConvertCli(io: ConvertCliIo): Promise<number> {
     }
   }
   try {
-    await orderedPool(guarded(importRecords(args.from!, hashed())), args.concurrency ?? (judge.kind === 'offline' ? (names ? 2 : 1) : 4), convert, async (result) => {
-      if (result.ok) {
-        stats.add(result.record);
-        await outputs.records!.write(result.line);
-        if (outputs.csv) await outputs.csv.write(csvRows(result.record));
-        if (outputs.sharegpt) await outputs.sharegpt.write(`${JSON.stringify(toShareGpt(result.record))}\n`);
-        progress.written(1);
-      } else {
-        stats.fail();
-        say(`${result.where}: ${result.message}; skipped`);
-      }
-    });
+    await orderedPool(
+      guarded(importRecords(args.from!, hashed())),
+      args.concurrency ?? (judge.kind === 'offline' ? (names ? 2 : 1) : 4),
+      convert,
+      async (result) => {
+        if (result.ok) {
+          stats.add(result.record);
+          await outputs.records!.write(result.line);
+          if (outputs.csv) await outputs.csv.write(csvRows(result.record));
+          if (outputs.sharegpt) await outputs.sharegpt.write(`${JSON.stringify(toShareGpt(result.record))}\n`);
+          progress.written(1);
+        } else {
+          stats.fail();
+          say(`${result.where}: ${result.message}; skipped`);
+        }
+      },
+    );
   } finally {
     await names?.close();
   }
   if (fatal) {
     await discardAll();
-    say(`${fatal}\nNothing was written: the input is not a complete ${args.from} export (${stats.counts.conversations} conversation${stats.counts.conversations === 1 ? '' : 's'} read before the break).`);
+    say(
+      `${fatal}\nNothing was written: the input is not a complete ${args.from} export (${stats.counts.conversations} conversation${stats.counts.conversations === 1 ? '' : 's'} read before the break).`,
+    );
     return 2;
   }
 
@@ -248,7 +263,8 @@ async function nameLookup(names: NameFinder, texts: string[], onNamed: (texts: n
 function readOrMakeSalt(path: string, say: (text: string) => void): string {
   if (existsSync(path)) {
     const value = readFileSync(path, 'utf8').trim();
-    if (value.length < 16) throw new UsageError(`--salt-file ${path} holds ${value.length} characters: a salt needs at least 16 (delete the file to make a new one)`);
+    if (value.length < 16)
+      throw new UsageError(`--salt-file ${path} holds ${value.length} characters: a salt needs at least 16 (delete the file to make a new one)`);
     return value;
   }
   const value = randomBytes(32).toString('hex');

@@ -13,11 +13,7 @@ const SUPPORT_WORDS: Record<Flag['support'], string> = {
 export function formatReport(verdict: Pick<JudgeVerdict, 'score' | 'flags' | 'judge'>): string {
   const { judge } = verdict;
   const judgeName = [judge.kind, judge.model].filter(Boolean).join(' ');
-  const lines = [
-    `Score: ${Math.round(verdict.score)}/100`,
-    `Judge: ${judgeName} (prompt ${judge.promptVersion}, taxonomy ${judge.taxonomyVersion})`,
-    '',
-  ];
+  const lines = [`Score: ${Math.round(verdict.score)}/100`, `Judge: ${judgeName} (prompt ${judge.promptVersion}, taxonomy ${judge.taxonomyVersion})`, ''];
   if (verdict.flags.length === 0) {
     lines.push('No persuasive moves flagged.');
     return `${lines.join('\n')}\n`;

@@ -85,7 +85,9 @@ export async function runResearchCli(io: ProcessIo): Promise<number> {
       for (const article of ptc.articles) writeFileSync(join(dir, 'articles', article.fileName), article.text);
       say(
         `research: ${ptc.counts.articles} article${ptc.counts.articles === 1 ? '' : 's'}, ${ptc.counts.spans} span${ptc.counts.spans === 1 ? '' : 's'} in ${dir}` +
-          (ptc.counts.leftOut > 0 ? ` (${ptc.counts.leftOut} flag${ptc.counts.leftOut === 1 ? '' : 's'} of moves with no SemEval class left out; --techniques unspun keeps them)` : ''),
+          (ptc.counts.leftOut > 0
+            ? ` (${ptc.counts.leftOut} flag${ptc.counts.leftOut === 1 ? '' : 's'} of moves with no SemEval class left out; --techniques unspun keeps them)`
+            : ''),
       );
       return 0;
     }

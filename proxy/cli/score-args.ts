@@ -37,7 +37,13 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   const { values, positionals } = parseArgv(
     argv,
     {
-      options: { in: { type: 'string' }, out: { type: 'string' }, judge: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        judge: { type: 'string' },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       repeatable: ['concurrency'],
     },
     fail,

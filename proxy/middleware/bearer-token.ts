@@ -30,9 +30,7 @@ export function bearerToken({ token, publicPaths = [] }: BearerTokenOptions): Mi
       throw new ApiError(
         401,
         'unauthorized',
-        match
-          ? `Wrong token in the Authorization header. ${HOW_TO_FIX}`
-          : `The Authorization header must be "Bearer <token>". ${HOW_TO_FIX}`,
+        match ? `Wrong token in the Authorization header. ${HOW_TO_FIX}` : `The Authorization header must be "Bearer <token>". ${HOW_TO_FIX}`,
         { headers: { 'WWW-Authenticate': 'Bearer realm="unspun", error="invalid_token"' } },
       );
     }

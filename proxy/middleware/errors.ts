@@ -63,10 +63,7 @@ export function createOnError(options: OnErrorOptions = {}): ErrorHandler {
     }
     // Unexpected: log the detail here, send nothing of it to the client.
     options.logError?.(`error ${c.req.method} ${safePath(c)}: ${describe(err)}`);
-    return c.json(
-      errorBody('internal', 'The proxy hit an unexpected error; the details are in the proxy log.'),
-      500,
-    );
+    return c.json(errorBody('internal', 'The proxy hit an unexpected error; the details are in the proxy log.'), 500);
   };
 }
 

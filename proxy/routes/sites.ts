@@ -36,7 +36,10 @@ export function parseDisabledSitesEnv(value: string | undefined): DisabledSitesL
   }
   const disabled: DisabledSite[] = [];
   const problems: string[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.indexOf(':');
     const parsed = DisabledSite.safeParse(at < 0 ? { id: part } : { id: part.slice(0, at).trim(), reason: part.slice(at + 1).trim() });
     if (parsed.success) disabled.push(parsed.data);

@@ -7,14 +7,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { ZodType } from 'zod';
-import {
-  DonationRequest,
-  JoinRequest,
-  MAX_DONATION_BODY_BYTES,
-  MAX_RECORDS_PER_DONATION,
-  type StudyExportManifest,
-  StudyFile,
-} from '#shared/api/study';
+import { DonationRequest, JoinRequest, MAX_DONATION_BODY_BYTES, MAX_RECORDS_PER_DONATION, type StudyExportManifest, StudyFile } from '#shared/api/study';
 import { buildManifest, createExportStats, createFileHasher } from '#shared/export/manifest';
 import { ApiError, createOnError, errorBody, safePath, zodIssues } from '../middleware/errors.ts';
 import { requestLog } from '../middleware/request-log.ts';
@@ -63,7 +56,10 @@ export function createStudyApp(deps: StudyAppDeps) {
     if (!(err instanceof ApiError) && isDatabaseUnavailable(err)) {
       logger.error(`database unavailable on ${c.req.method} ${safePath(c)}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
       return c.json(
-        errorBody('database_unavailable', 'The study database cannot be reached right now; nothing was stored. Try again later (the extension keeps its queue and retries).'),
+        errorBody(
+          'database_unavailable',
+          'The study database cannot be reached right now; nothing was stored. Try again later (the extension keeps its queue and retries).',
+        ),
         503,
         { 'Retry-After': '30' },
       );
@@ -99,10 +95,18 @@ export function createStudyApp(deps: StudyAppDeps) {
     }
     const publicRead = c.req.method === 'GET' && /^\/v1\/studies\/[^/]+$/.test(c.req.path);
     if (origin !== undefined && !fromExtension && !publicRead) {
-      throw new ApiError(403, 'origin_refused', `Requests from the web page ${origin.slice(0, 100)} are refused: only the Unspun extension (or a tool with no Origin, such as curl) may call ${c.req.method} ${safePath(c)}.`);
+      throw new ApiError(
+        403,
+        'origin_refused',
+        `Requests from the web page ${origin.slice(0, 100)} are refused: only the Unspun extension (or a tool with no Origin, such as curl) may call ${c.req.method} ${safePath(c)}.`,
+      );
     }
     if (c.req.header('x-api-key') !== undefined) {
-      throw new ApiError(400, 'api_key_refused', 'The study server never takes an API key: remove the x-api-key header (it only needs the participant secret or the researcher token).');
+      throw new ApiError(
+        400,
+        'api_key_refused',
+        'The study server never takes an API key: remove the x-api-key header (it only needs the participant secret or the researcher token).',
+      );
     }
     await next();
     if (fromExtension) for (const [k, v] of Object.entries(corsHeaders(origin!, false))) c.res.headers.set(k, v);
@@ -111,7 +115,11 @@ export function createStudyApp(deps: StudyAppDeps) {
   const donationLimit = bodyLimit({
     maxSize: maxDonationBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `The donation is larger than ${formatBytes(maxDonationBytes)}: send fewer records per request (at most ${MAX_RECORDS_PER_DONATION}).`);
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `The donation is larger than ${formatBytes(maxDonationBytes)}: send fewer records per request (at most ${MAX_RECORDS_PER_DONATION}).`,
+      );
     },
   });
   const smallLimit = bodyLimit({
@@ -132,7 +140,20 @@ export function createStudyApp(deps: StudyAppDeps) {
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     if (!study) return c.html(joinPage({ id, missing: true, origin: publicOrigin, joinUrl: c.req.url }), 404);
     const info = await store.publicInfo(study, publicOrigin);
-    return c.html(joinPage({ id, missing: false, origin: publicOrigin, joinUrl: `${config.publicUrl.replace(/\/+$/, '')}/join/${id}`, title: info.title, researcher: info.researcher, collected: info.collected, status: info.status, endsOn: info.endDate?.slice(0, 10) ?? info.endsAt?.slice(0, 10) ?? null }), info.status === 'closed' || info.status === 'ended' ? 410 : 200);
+    return c.html(
+      joinPage({
+        id,
+        missing: false,
+        origin: publicOrigin,
+        joinUrl: `${config.publicUrl.replace(/\/+$/, '')}/join/${id}`,
+        title: info.title,
+        researcher: info.researcher,
+        collected: info.collected,
+        status: info.status,
+        endsOn: info.endDate?.slice(0, 10) ?? info.endsAt?.slice(0, 10) ?? null,
+      }),
+      info.status === 'closed' || info.status === 'ended' ? 410 : 200,
+    );
   });
 
   app.get('/v1/studies/:id', async (c) => {
@@ -213,12 +234,21 @@ export function createStudyApp(deps: StudyAppDeps) {
     const study = await findStudy(c.req.param('id')!);
     const participant = await store.participantBySecret(secret);
     if (!participant) {
-      throw new ApiError(401, 'unknown_participant', 'No participant has this secret: it was withdrawn or deleted, or it was never issued. Join the study again to take part.', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
-      });
+      throw new ApiError(
+        401,
+        'unknown_participant',
+        'No participant has this secret: it was withdrawn or deleted, or it was never issued. Join the study again to take part.',
+        {
+          headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
+        },
+      );
     }
     if (participant.studyId !== study.id) {
-      throw new ApiError(403, 'wrong_study', `This participant secret belongs to another study, not ${study.id}: a secret only donates to and withdraws from its own study.`);
+      throw new ApiError(
+        403,
+        'wrong_study',
+        `This participant secret belongs to another study, not ${study.id}: a secret only donates to and withdraws from its own study.`,
+      );
     }
     return { study, participant };
   }
@@ -237,16 +267,23 @@ export function createStudyApp(deps: StudyAppDeps) {
   function authAdmin(c: Context): void {
     const token = bearer(c, `the admin token in the study server's config dir (study-admin-token)`);
     if (adminDigest === null || !timingSafeEqual(digest(token), adminDigest)) {
-      throw new ApiError(401, 'unauthorized', 'Wrong admin token: creating and listing studies needs the token in the study-admin-token file of the server\'s config dir (or use "npm run study -- create" on the server).', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
-      });
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Wrong admin token: creating and listing studies needs the token in the study-admin-token file of the server\'s config dir (or use "npm run study -- create" on the server).',
+        {
+          headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
+        },
+      );
     }
   }
 
   function limit(participant: ParticipantRow): void {
     const wait = limiter.take(participant.id);
     if (wait > 0) {
-      throw new ApiError(429, 'rate_limited', `Too many requests from this participant: wait ${Math.ceil(wait)} s and send again (nothing was stored).`, { headers: { 'Retry-After': String(Math.ceil(wait)) } });
+      throw new ApiError(429, 'rate_limited', `Too many requests from this participant: wait ${Math.ceil(wait)} s and send again (nothing was stored).`, {
+        headers: { 'Retry-After': String(Math.ceil(wait)) },
+      });
     }
   }
 
@@ -258,10 +295,15 @@ export type StudyApp = ReturnType<typeof createStudyApp>;
 function bearer(c: Context, what: string): string {
   const header = c.req.header('authorization');
   if (header === undefined || header.trim() === '') {
-    throw new ApiError(401, 'unauthorized', `Missing Authorization header: send "Authorization: Bearer <token>" with ${what}.`, { headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study"' } });
+    throw new ApiError(401, 'unauthorized', `Missing Authorization header: send "Authorization: Bearer <token>" with ${what}.`, {
+      headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study"' },
+    });
   }
   const match = /^Bearer[ \t]+(\S{1,512})\s*$/i.exec(header);
-  if (!match) throw new ApiError(401, 'unauthorized', `The Authorization header must be "Bearer <token>", with ${what}.`, { headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_request"' } });
+  if (!match)
+    throw new ApiError(401, 'unauthorized', `The Authorization header must be "Bearer <token>", with ${what}.`, {
+      headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_request"' },
+    });
   return match[1]!;
 }
 
@@ -291,8 +333,13 @@ function parseBody<T>(raw: string, schema: ZodType<T>, what: string, example: st
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
-    const summary = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new ApiError(400, 'invalid_request', `${what[0]!.toUpperCase()}${what.slice(1)} is invalid, nothing was stored: ${summary}.`, { issues: issues.slice(0, 100) });
+    const summary = issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
+    throw new ApiError(400, 'invalid_request', `${what[0]!.toUpperCase()}${what.slice(1)} is invalid, nothing was stored: ${summary}.`, {
+      issues: issues.slice(0, 100),
+    });
   }
   return parsed.data;
 }
@@ -330,7 +377,13 @@ export function exportStream(store: StudyStore, study: StudyRow, fileName: strin
               filters: { study_id: study.id },
               redaction: { texts: true, ids: 'pseudonymous', salt: 'per-export' },
             }),
-            study: { study_id: study.id, title: study.title, consent_sha256: study.consentSha256, participants: participantCount, consent_records: participantCount },
+            study: {
+              study_id: study.id,
+              title: study.title,
+              consent_sha256: study.consentSha256,
+              participants: participantCount,
+              consent_records: participantCount,
+            },
           };
           controller.enqueue(encoder.encode(`${JSON.stringify({ record_type: 'manifest', manifest })}\n`));
           controller.close();
@@ -351,7 +404,14 @@ export function exportStream(store: StudyStore, study: StudyRow, fileName: strin
         if (rows.length < PAGE) break;
         afterId = rows[rows.length - 1]!.id;
       }
-      const consent = { record_type: 'consent', study_id: study.id, participant_id: participant.id, consent_sha256: participant.consentSha256, consented_at: participant.consentedAt.toISOString(), conversations: lines.length };
+      const consent = {
+        record_type: 'consent',
+        study_id: study.id,
+        participant_id: participant.id,
+        consent_sha256: participant.consentSha256,
+        consented_at: participant.consentedAt.toISOString(),
+        conversations: lines.length,
+      };
       const chunk = `${[JSON.stringify(consent), ...lines].join('\n')}\n`;
       hasher.update(chunk);
       controller.enqueue(encoder.encode(chunk));
@@ -376,7 +436,8 @@ interface JoinPageInput {
  * The extension recognises it by the meta tags on loopback; elsewhere the participant pastes the link.
  */
 function joinPage(p: JoinPageInput) {
-  const style = 'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px;word-break:break-all}.note{color:#555}';
+  const style =
+    'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px;word-break:break-all}.note{color:#555}';
   if (p.missing) {
     return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Unspun study not found</title><style>${style}</style></head><body><main><h1>No such study</h1><p>This server has no study <code>${p.id}</code>. Check the link, or ask the researcher for a new one.</p></main></body></html>`;
   }

@@ -79,7 +79,8 @@ export function urlHost(host: string): string {
 function parsePort(raw: string | undefined): number {
   const value = nonEmpty(raw);
   if (value === undefined) return DEFAULT_STUDY_PORT;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new ConfigError(`UNSPUN_STUDY_PORT=${JSON.stringify(value)} is not a port: use a whole number from 0 to 65535`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new ConfigError(`UNSPUN_STUDY_PORT=${JSON.stringify(value)} is not a port: use a whole number from 0 to 65535`);
   return Number(value);
 }
 
@@ -87,7 +88,8 @@ function parseHost(raw: string | undefined): string {
   const value = nonEmpty(raw);
   if (value === undefined) return DEFAULT_STUDY_HOST;
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIP(bare) === 0 && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(bare)) throw new ConfigError(`UNSPUN_STUDY_HOST=${JSON.stringify(value)} is not a host name or IP address`);
+  if (isIP(bare) === 0 && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(bare))
+    throw new ConfigError(`UNSPUN_STUDY_HOST=${JSON.stringify(value)} is not a host name or IP address`);
   return bare;
 }
 
@@ -98,9 +100,12 @@ function parsePublicUrl(raw: string | undefined): string | null {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`UNSPUN_STUDY_PUBLIC_URL=${JSON.stringify(value)} is not a URL: use the https:// address participants reach, e.g. https://study.example.org`);
+    throw new ConfigError(
+      `UNSPUN_STUDY_PUBLIC_URL=${JSON.stringify(value)} is not a URL: use the https:// address participants reach, e.g. https://study.example.org`,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('UNSPUN_STUDY_PUBLIC_URL must be an https:// (or http:// on this machine) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('UNSPUN_STUDY_PUBLIC_URL must be an https:// (or http:// on this machine) URL');
   if (url.search || url.hash || url.username) throw new ConfigError('UNSPUN_STUDY_PUBLIC_URL must have no query, fragment or user name');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

@@ -34,7 +34,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
       if (target.dataDir !== null) ensurePrivateDir(target.dataDir);
       client = target.dataDir === null ? await PGlite.create() : await PGlite.create({ dataDir: target.dataDir });
     } catch (error) {
-      throw new DatabaseError(`Cannot open the embedded study database in ${target.dataDir ?? 'memory'} (${describe(error)}): is another "npm run study" using it? Stop it, or set UNSPUN_CONFIG_DIR or DATABASE_URL`);
+      throw new DatabaseError(
+        `Cannot open the embedded study database in ${target.dataDir ?? 'memory'} (${describe(error)}): is another "npm run study" using it? Stop it, or set UNSPUN_CONFIG_DIR or DATABASE_URL`,
+      );
     }
     const db = drizzlePglite({ client, schema }) as unknown as StudyDb;
     await migrateOrExplain(db, target.dataDir ?? 'memory', () => client.close());
@@ -78,7 +80,22 @@ export function redactUrl(url: string): string {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+]);
 
 /** Whether an error (or its cause) means the database cannot be reached right now. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -86,7 +103,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|PGlite is closed|timeout exceeded when trying to connect/i.test(message)) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection timeout|Client has encountered a connection error|PGlite is closed|timeout exceeded when trying to connect/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }

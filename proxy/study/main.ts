@@ -52,7 +52,14 @@ export async function runStudyCli(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   }
   const need = (n: number, names: string) => {
-    if (rest.length !== n) throw new CliError(`${command} takes ${names}: ${USAGE.split('\n').find((l) => l.trim().startsWith(command!))?.trim() ?? ''}`);
+    if (rest.length !== n)
+      throw new CliError(
+        `${command} takes ${names}: ${
+          USAGE.split('\n')
+            .find((l) => l.trim().startsWith(command!))
+            ?.trim() ?? ''
+        }`,
+      );
   };
   try {
     const config = loadStudyConfig(io.env);
@@ -127,7 +134,8 @@ async function withOps(config: StudyServerConfig, io: CliIo, run: (ops: StudyOps
   const running = config.database.kind === 'pglite' ? runningServer(config.configDir) : null;
   if (running) {
     const token = readAdminToken(config.configDir, io.env);
-    if (!token) throw new CliError(`The study server (pid ${running.pid}) is running but ${join(config.configDir, 'study-admin-token')} is missing: restart it`);
+    if (!token)
+      throw new CliError(`The study server (pid ${running.pid}) is running but ${join(config.configDir, 'study-admin-token')} is missing: restart it`);
     return run(createHttpOps(running.url, token));
   }
   const database = await openDatabase(config.database);
@@ -162,13 +170,19 @@ export function runningServer(configDir: string): { pid: number; url: string } |
 export async function serveStudy(env: Record<string, string | undefined>, print: (line: string) => void) {
   const config = loadStudyConfig(env);
   const other = config.database.kind === 'pglite' ? runningServer(config.configDir) : null;
-  if (other) throw new ConfigError(`Another study server (pid ${other.pid}, ${other.url}) is using ${config.database.kind === 'pglite' ? config.database.dataDir : ''}: stop it first, or set UNSPUN_CONFIG_DIR`);
+  if (other)
+    throw new ConfigError(
+      `Another study server (pid ${other.pid}, ${other.url}) is using ${config.database.kind === 'pglite' ? config.database.dataDir : ''}: stop it first, or set UNSPUN_CONFIG_DIR`,
+    );
   const admin = ensureAdminToken(config.configDir, env);
   const server = await startStudyServer({ config, adminToken: admin.token, logger: consoleLogger });
-  print(`Unspun study server ${readVersion()} listening on ${server.url} (database: ${server.database.kind === 'pglite' ? `embedded PGlite in ${server.database.where}` : `PostgreSQL ${server.database.where}`})`);
+  print(
+    `Unspun study server ${readVersion()} listening on ${server.url} (database: ${server.database.kind === 'pglite' ? `embedded PGlite in ${server.database.where}` : `PostgreSQL ${server.database.where}`})`,
+  );
   if (server.publicUrl !== server.url) print(`Join links use ${server.publicUrl}`);
   print(`Create a study: npm run --silent study -- create study.json   (admin token: ${admin.path ?? 'UNSPUN_STUDY_ADMIN_TOKEN'})`);
-  if (config.host === '0.0.0.0' || config.host === '::') print('Listening on every interface: put HTTPS in front (Caddy or nginx) and set UNSPUN_STUDY_PUBLIC_URL to its https:// address.');
+  if (config.host === '0.0.0.0' || config.host === '::')
+    print('Listening on every interface: put HTTPS in front (Caddy or nginx) and set UNSPUN_STUDY_PUBLIC_URL to its https:// address.');
   const stop = () => {
     print('Stopping the Unspun study server.');
     server.close().then(
@@ -194,4 +208,3 @@ if (isEntryPoint(import.meta.url)) {
     runStudyCli(argv, io).then((code) => process.exit(code));
   }
 }
-

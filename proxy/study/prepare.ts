@@ -19,7 +19,15 @@ export function prepareRecords(records: readonly ExportRecord[], study: { defini
   const issues: ErrorIssue[] = [];
   records.forEach((record, i) => issues.push(...termIssues(record, study.definition).map((issue) => ({ ...issue, path: `records.${i}.${issue.path}` }))));
   if (issues.length > 0) {
-    throw new ApiError(400, 'record_refused', `${issues.length === 1 ? 'A record does' : `${issues.length} records do`} not meet the study's terms, nothing was stored: ${issues.slice(0, 5).map((x) => `${x.path}: ${x.message}`).join('; ')}.`, { issues: issues.slice(0, 100) });
+    throw new ApiError(
+      400,
+      'record_refused',
+      `${issues.length === 1 ? 'A record does' : `${issues.length} records do`} not meet the study's terms, nothing was stored: ${issues
+        .slice(0, 5)
+        .map((x) => `${x.path}: ${x.message}`)
+        .join('; ')}.`,
+      { issues: issues.slice(0, 100) },
+    );
   }
   return records.map((record, i) => {
     // The usual case: the extension already redacted everything, and the record was validated on
@@ -30,12 +38,27 @@ export function prepareRecords(records: readonly ExportRecord[], study: { defini
     const parsed = clean ? ({ success: true, data: { ...redacted, conversation } } as const) : ExportRecord.safeParse({ ...redacted, conversation });
     if (!parsed.success) {
       const found = zodIssues(parsed.error).map((x) => ({ path: `records.${i}.${x.path}`, message: x.message }));
-      throw new ApiError(400, 'invalid_record', `Record ${i} is not valid once redacted, nothing was stored: ${found.slice(0, 3).map((x) => `${x.path}: ${x.message}`).join('; ')}.`, { issues: found });
+      throw new ApiError(
+        400,
+        'invalid_record',
+        `Record ${i} is not valid once redacted, nothing was stored: ${found
+          .slice(0, 3)
+          .map((x) => `${x.path}: ${x.message}`)
+          .join('; ')}.`,
+        { issues: found },
+      );
     }
     const stored = parsed.data;
     const flagsByMove: Record<string, number> = {};
-    for (const message of stored.messages) for (const score of message.scores ?? []) for (const flag of score.flags) flagsByMove[flag.move] = (flagsByMove[flag.move] ?? 0) + 1;
-    return { record: stored, hash: `sha256:${sha256Hex(JSON.stringify(stored))}`, site: stored.conversation.site, models: stored.conversation.models, flagsByMove };
+    for (const message of stored.messages)
+      for (const score of message.scores ?? []) for (const flag of score.flags) flagsByMove[flag.move] = (flagsByMove[flag.move] ?? 0) + 1;
+    return {
+      record: stored,
+      hash: `sha256:${sha256Hex(JSON.stringify(stored))}`,
+      site: stored.conversation.site,
+      models: stored.conversation.models,
+      flagsByMove,
+    };
   });
 }
 
@@ -45,10 +68,14 @@ function termIssues(record: ExportRecord, def: StudyFile): ErrorIssue[] {
     issues.push({ path: 'redaction.redacted', message: 'must be true: redact the record (the export redaction) before donating it' });
   }
   if (def.sites !== 'all' && !def.sites.includes(record.conversation.site)) {
-    issues.push({ path: 'conversation.site', message: `"${record.conversation.site.slice(0, 64)}" is not collected by this study (sites: ${def.sites.join(', ')})` });
+    issues.push({
+      path: 'conversation.site',
+      message: `"${record.conversation.site.slice(0, 64)}" is not collected by this study (sites: ${def.sites.join(', ')})`,
+    });
   }
   record.messages.forEach((message, m) => {
-    if (message.role === 'user' && !def.includeUserTurns) issues.push({ path: `messages.${m}.role`, message: 'this study does not collect the user\'s turns: leave them out' });
+    if (message.role === 'user' && !def.includeUserTurns)
+      issues.push({ path: `messages.${m}.role`, message: "this study does not collect the user's turns: leave them out" });
   });
   if (!record.messages.some((m) => m.role === 'assistant')) issues.push({ path: 'messages', message: 'a donation needs at least one assistant reply' });
   if (def.collect === 'flagged' && !record.messages.some((m) => m.scores?.some((s) => s.flags.length > 0))) {

@@ -51,9 +51,11 @@ export function collectedWords(def: StudyFile): string[] {
     def.collect === 'flagged' ? 'Assistant replies in which Unspun flagged at least one persuasive move' : 'Every assistant reply Unspun captured',
     def.includeUserTurns ? 'Your own messages in those conversations' : 'Not your own messages (replies only)',
     `From: ${sites}`,
-    'Unspun\'s scores and flags for those replies, the model name and capture times',
+    "Unspun's scores and flags for those replies, the model name and capture times",
     'After redaction: e-mail addresses, phone numbers, URLs, secrets, IP addresses and card numbers are replaced before sending; conversation ids are pseudonymous; page URLs are left out',
-    def.reviewHours > 0 ? `You review each conversation for ${def.reviewHours} hour${def.reviewHours === 1 ? '' : 's'} before it is sent, and can hold or exclude it` : 'Conversations are sent without a review window (you can still pause or leave)',
+    def.reviewHours > 0
+      ? `You review each conversation for ${def.reviewHours} hour${def.reviewHours === 1 ? '' : 's'} before it is sent, and can hold or exclude it`
+      : 'Conversations are sent without a review window (you can still pause or leave)',
   ];
 }
 
@@ -66,7 +68,11 @@ export interface StudyStore {
   checkResearcher(study: StudyRow, token: string): void;
   join(studyId: string): Promise<JoinResponse>;
   participantBySecret(secret: string): Promise<ParticipantRow | null>;
-  donate(study: StudyRow, participant: ParticipantRow, records: readonly PreparedRecord[]): Promise<{ accepted: number; duplicates: number; results: { hash: string; status: 'accepted' | 'duplicate' }[] }>;
+  donate(
+    study: StudyRow,
+    participant: ParticipantRow,
+    records: readonly PreparedRecord[],
+  ): Promise<{ accepted: number; duplicates: number; results: { hash: string; status: 'accepted' | 'duplicate' }[] }>;
   withdraw(study: StudyRow, participantId: string): Promise<WithdrawReceipt>;
   stats(study: StudyRow): Promise<StudyStats>;
   close(study: StudyRow): Promise<ClosedStudy>;
@@ -176,13 +182,22 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
       const given = Buffer.from(sha256Hex(token), 'hex');
       const expected = Buffer.from(study.researcherTokenHash, 'hex');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ApiError(401, 'unauthorized', `Wrong researcher token for study ${study.id}: use the researcherToken that "npm run study -- create" printed for this study.`, {
-          headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
-        });
+        throw new ApiError(
+          401,
+          'unauthorized',
+          `Wrong researcher token for study ${study.id}: use the researcherToken that "npm run study -- create" printed for this study.`,
+          {
+            headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_token"' },
+          },
+        );
       }
       const until = retentionEnds(study);
       if (until !== null && until.getTime() <= clock()) {
-        throw new ApiError(403, 'token_expired', `The researcher token of study ${study.id} expired on ${until.toISOString()}, when the study's retention (${study.definition.retentionDays} days) ended and its donations were deleted.`);
+        throw new ApiError(
+          403,
+          'token_expired',
+          `The researcher token of study ${study.id} expired on ${until.toISOString()}, when the study's retention (${study.definition.retentionDays} days) ended and its donations were deleted.`,
+        );
       }
     },
 
@@ -203,7 +218,11 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
     },
 
     async participantBySecret(secret) {
-      const [row] = await db.select().from(participants).where(eq(participants.secretHash, sha256Hex(secret))).limit(1);
+      const [row] = await db
+        .select()
+        .from(participants)
+        .where(eq(participants.secretHash, sha256Hex(secret)))
+        .limit(1);
       return row ?? null;
     },
 
@@ -229,7 +248,8 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
           .returning({ hash: donations.recordHash });
       } catch (error) {
         // The participant withdrew while this request was on its way: their rows are gone, and stay gone.
-        if (hasCode(error, '23503')) throw new ApiError(401, 'unknown_participant', 'This participant withdrew (or was deleted) while the donation was on its way: nothing was stored.');
+        if (hasCode(error, '23503'))
+          throw new ApiError(401, 'unknown_participant', 'This participant withdrew (or was deleted) while the donation was on its way: nothing was stored.');
         throw error;
       }
       const fresh = new Set(inserted.map((r) => r.hash));
@@ -245,9 +265,24 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
     async withdraw(study, participantId) {
       return db.transaction(async (tx) => {
         const gone = await tx.delete(donations).where(eq(donations.participantId, participantId)).returning({ id: donations.id });
-        const left = await tx.delete(participants).where(and(eq(participants.id, participantId), eq(participants.studyId, study.id))).returning({ id: participants.id });
-        if (left.length === 0) throw new ApiError(404, 'participant_not_found', `Study ${study.id} has no participant ${participantId.slice(0, 80)} (already deleted, or never joined).`);
-        return { deleted: true as const, studyId: study.id, participantId, donations: gone.length, consentRecords: left.length, deletedAt: now().toISOString() };
+        const left = await tx
+          .delete(participants)
+          .where(and(eq(participants.id, participantId), eq(participants.studyId, study.id)))
+          .returning({ id: participants.id });
+        if (left.length === 0)
+          throw new ApiError(
+            404,
+            'participant_not_found',
+            `Study ${study.id} has no participant ${participantId.slice(0, 80)} (already deleted, or never joined).`,
+          );
+        return {
+          deleted: true as const,
+          studyId: study.id,
+          participantId,
+          donations: gone.length,
+          consentRecords: left.length,
+          deletedAt: now().toISOString(),
+        };
       });
     },
 
@@ -255,7 +290,12 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
       const [p, d] = await Promise.all([participantCount(study.id), donationCount(study.id)]);
       const day = sql<string>`to_char(${donations.receivedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
       const perDay = await db.select({ day, n: count() }).from(donations).where(eq(donations.studyId, study.id)).groupBy(day).orderBy(day);
-      const perSite = await db.select({ site: donations.site, n: count() }).from(donations).where(eq(donations.studyId, study.id)).groupBy(donations.site).orderBy(donations.site);
+      const perSite = await db
+        .select({ site: donations.site, n: count() })
+        .from(donations)
+        .where(eq(donations.studyId, study.id))
+        .groupBy(donations.site)
+        .orderBy(donations.site);
       const perModel = await db
         .select({ model: sql<string>`m.value`, n: count() })
         .from(donations)
@@ -291,7 +331,10 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
 
     async participantsPage(studyId, after, limit) {
       const where = after
-        ? and(eq(participants.studyId, studyId), or(gt(participants.consentedAt, after.consentedAt), and(eq(participants.consentedAt, after.consentedAt), gt(participants.id, after.id))))
+        ? and(
+            eq(participants.studyId, studyId),
+            or(gt(participants.consentedAt, after.consentedAt), and(eq(participants.consentedAt, after.consentedAt), gt(participants.id, after.id))),
+          )
         : eq(participants.studyId, studyId);
       return db.select().from(participants).where(where).orderBy(asc(participants.consentedAt), asc(participants.id)).limit(limit);
     },
@@ -307,7 +350,10 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
     },
 
     async purgeExpired() {
-      const ended = await db.select().from(studies).where(or(isNotNull(studies.closedAt), and(isNotNull(studies.endsAt), lt(studies.endsAt, now()))));
+      const ended = await db
+        .select()
+        .from(studies)
+        .where(or(isNotNull(studies.closedAt), and(isNotNull(studies.endsAt), lt(studies.endsAt, now()))));
       let removed = 0;
       for (const study of ended) {
         const until = retentionEnds(study);
@@ -329,13 +375,28 @@ function hasCode(error: unknown, code: string): boolean {
 }
 
 export function studyNotFound(id: string): ApiError {
-  return new ApiError(404, 'study_not_found', `No study ${id.slice(0, 80)} here: check the join link (it ends in /join/<study id>), or ask the researcher for a new one.`);
+  return new ApiError(
+    404,
+    'study_not_found',
+    `No study ${id.slice(0, 80)} here: check the join link (it ends in /join/<study id>), or ask the researcher for a new one.`,
+  );
 }
 
 function refuseUnlessOpen(study: StudyRow, status: StudyStatus): void {
-  if (status === 'closed') throw new ApiError(410, 'study_closed', `Study ${study.id} ("${study.title}") was closed on ${study.closedAt!.toISOString()} and takes no new participants or donations.`);
-  if (status === 'ended') throw new ApiError(410, 'study_ended', `Study ${study.id} ("${study.title}") ended on ${study.endsAt!.toISOString()} and takes no new participants or donations.`);
-  if (status === 'full') throw new ApiError(409, 'study_full', `Study ${study.id} ("${study.title}") already has its ${study.maxParticipants} participants: it takes no one else.`);
+  if (status === 'closed')
+    throw new ApiError(
+      410,
+      'study_closed',
+      `Study ${study.id} ("${study.title}") was closed on ${study.closedAt!.toISOString()} and takes no new participants or donations.`,
+    );
+  if (status === 'ended')
+    throw new ApiError(
+      410,
+      'study_ended',
+      `Study ${study.id} ("${study.title}") ended on ${study.endsAt!.toISOString()} and takes no new participants or donations.`,
+    );
+  if (status === 'full')
+    throw new ApiError(409, 'study_full', `Study ${study.id} ("${study.title}") already has its ${study.maxParticipants} participants: it takes no one else.`);
 }
 
 /** Donations are refused once a study is closed or ended (a full study still takes its participants' donations). */

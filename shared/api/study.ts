@@ -38,7 +38,12 @@ export const StudyFile = z
     /** Days the donations are kept after the study ends (closed or past its end date); default 365. */
     retentionDays: z.number().int().min(1).max(36_500).default(365),
     /** Hours a participant has to hold or exclude a conversation before it is sent; default 24. */
-    reviewHours: z.number().int().min(0).max(24 * 90).default(24),
+    reviewHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90)
+      .default(24),
   })
   .strict();
 export type StudyFileInput = z.input<typeof StudyFile>;
@@ -103,7 +108,10 @@ export const MAX_DONATION_BODY_BYTES = 8 * 1024 * 1024;
 /** POST /v1/studies/:id/donations: records in the local export's record schema, redacted. */
 export const DonationRequest = z
   .object({
-    records: z.array(ExportRecord).min(1, 'records must hold at least one record').max(MAX_RECORDS_PER_DONATION, `at most ${MAX_RECORDS_PER_DONATION} records per request: send the rest in another batch`),
+    records: z
+      .array(ExportRecord)
+      .min(1, 'records must hold at least one record')
+      .max(MAX_RECORDS_PER_DONATION, `at most ${MAX_RECORDS_PER_DONATION} records per request: send the rest in another batch`),
   })
   .strict();
 export type DonationRequest = z.infer<typeof DonationRequest>;

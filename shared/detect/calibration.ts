@@ -100,7 +100,11 @@ function byTime(a: CalibrationLabel, b: CalibrationLabel): number {
 }
 
 /** The calibration table from the reader's labels and their "keep showing" choices. */
-export function calibrate(labels: readonly CalibrationLabel[], overrides: CalibrationOverrides = {}, options: CalibrationOptions = CALIBRATION_DEFAULTS): CalibrationTable {
+export function calibrate(
+  labels: readonly CalibrationLabel[],
+  overrides: CalibrationOverrides = {},
+  options: CalibrationOptions = CALIBRATION_DEFAULTS,
+): CalibrationTable {
   const byRule = new Map<string, CalibrationLabel[]>();
   for (const l of labels) {
     if (l.source !== 'detector' || !l.ruleId) continue;
@@ -167,7 +171,10 @@ export interface CalibratedFlags<F> {
 }
 
 /** Applies the table to a reply's flags. Judge flags and flags with no rule pass unchanged. */
-export function calibrateFlags<F extends Pick<Flag, 'source' | 'ruleId' | 'severity'>>(flags: readonly F[], table: CalibrationTable | undefined): CalibratedFlags<F> {
+export function calibrateFlags<F extends Pick<Flag, 'source' | 'ruleId' | 'severity'>>(
+  flags: readonly F[],
+  table: CalibrationTable | undefined,
+): CalibratedFlags<F> {
   if (!table || table.rules.length === 0) return { flags: [...flags], hidden: [], lowered: 0 };
   const actions = new Map(table.rules.filter((r) => r.action !== 'keep').map((r) => [r.ruleId, r.action]));
   const out: F[] = [];

@@ -18,7 +18,7 @@ const re = (parts: readonly string[], flags = 'i') => new RegExp(parts.join('|')
 /** A sentence starting like this offers, instructs, greets or hedges: not a factual claim. */
 const NOT_A_CLAIM_START = re([
   "^(?:let me|let's|let us|here is|here are|here's|sure|of course|i hope|hope this|feel free|thanks|thank you|please|would you|do you|did you|can you|could you|shall i|should i)\\b",
-  '^(?:if you|when you|you can|you could|you should|you might|you may|you\'ll|you will want|make sure|remember|consider|try|note that|keep in mind|don\'t forget)\\b',
+  "^(?:if you|when you|you can|you could|you should|you might|you may|you'll|you will want|make sure|remember|consider|try|note that|keep in mind|don't forget)\\b",
   // Instructions open with a bare verb.
   '^(?:write|see|check|read|ask|call|visit|click|go|use|take|start|stop|get|keep|avoid|choose|pick|buy|open|add|set|run|install|type|press|save|look|compare|contact|email|tell)\\b',
   "^(?:i think|i believe|i feel|i'd|i would|i can|i'm happy|i am happy|happy to|in my (?:view|opinion)|personally|great question|good question|hi|hello|absolutely|certainly|in summary|to sum up)\\b",
@@ -58,13 +58,16 @@ const SUPPORT_RULES: ReadonlyArray<{ support: Exclude<ClaimSupport, 'none'>; not
   {
     support: 'number',
     note: 'gives a figure, but not where it comes from',
-    pattern: re(['(?<![\\w.])[$€£]?\\d[\\d,]*(?:\\.\\d+)?\\s?(?:%|percent|per cent|x\\b|times\\b|fold\\b)?', '\\b(?:half|a third|a quarter|twice|double|triple)\\b']),
+    pattern: re([
+      '(?<![\\w.])[$€£]?\\d[\\d,]*(?:\\.\\d+)?\\s?(?:%|percent|per cent|x\\b|times\\b|fold\\b)?',
+      '\\b(?:half|a third|a quarter|twice|double|triple)\\b',
+    ]),
   },
   {
     support: 'reasoning',
     note: 'gives a reason, but no source',
     pattern: re([
-      '\\b(?:because|since|therefore|thus|hence|as a result|which means|that means|this means|that\'s why|this is why|due to|given that|so that)\\b',
+      "\\b(?:because|since|therefore|thus|hence|as a result|which means|that means|this means|that's why|this is why|due to|given that|so that)\\b",
       ',\\s*so\\b',
       '^so\\b',
     ]),

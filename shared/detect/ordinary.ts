@@ -104,7 +104,31 @@ export function echoesUser(cue: string, chat: ChatContext): boolean {
   return words.length > 0 && words.every((w) => chat.userStems.has(stemOf(w)));
 }
 
-const FUNCTION_WORDS = new Set(['that', 'this', 'with', 'from', 'have', 'been', 'they', 'them', 'their', 'there', 'were', 'what', 'when', 'which', 'will', 'would', 'your', 'about', 'most', 'more', 'some', 'very', 'the']);
+const FUNCTION_WORDS = new Set([
+  'that',
+  'this',
+  'with',
+  'from',
+  'have',
+  'been',
+  'they',
+  'them',
+  'their',
+  'there',
+  'were',
+  'what',
+  'when',
+  'which',
+  'will',
+  'would',
+  'your',
+  'about',
+  'most',
+  'more',
+  'some',
+  'very',
+  'the',
+]);
 
 /**
  * The cue is a name or a title: its first letter is a capital in the middle of a sentence
@@ -172,7 +196,7 @@ const WEIGHING = compilePattern(
     'opponents',
     'counter(?:s|ed)?',
     'not without',
-    'it(?:\'s| is) (?:important|worth) (?:to note|noting)',
+    "it(?:'s| is) (?:important|worth) (?:to note|noting)",
     'there is no (?:consensus|agreement)',
     'debated',
     'despite',

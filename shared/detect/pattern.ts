@@ -29,8 +29,7 @@ export function compilePattern(source: string, flags = 'gi', bounded = true): Re
       i++;
     } else if (!inClass && ch === ' ') out += '\\s+';
     else if (!inClass && ch === "'") {
-      const optional =
-        OPTIONAL_APOSTROPHE.test(source.slice(i - 1, i + 3)) && !REAL_WORD_WITHOUT.test(source.slice(Math.max(0, i - 4), i + 3));
+      const optional = OPTIONAL_APOSTROPHE.test(source.slice(i - 1, i + 3)) && !REAL_WORD_WITHOUT.test(source.slice(Math.max(0, i - 4), i + 3));
       out += optional ? "['\u2019]?" : "['\u2019]";
     } else out += ch;
   }
@@ -38,9 +37,7 @@ export function compilePattern(source: string, flags = 'gi', bounded = true): Re
   // V8's fast scan (a lookbehind there costs 2-3x); the detector also drops matches glued to a
   // preceding apostrophe or hyphen (see isGluedToPrevious). A trailing space or punctuation
   // needs no boundary after it.
-  return bounded
-    ? new RegExp(`\\b(?:${out})(?:(?<![\\w-])|(?![\\w-]))`, flags)
-    : new RegExp(out, flags);
+  return bounded ? new RegExp(`\\b(?:${out})(?:(?<![\\w-])|(?![\\w-]))`, flags) : new RegExp(out, flags);
 }
 
 /** `alt(['a b', 'c'])` -> "(?:a b|c)": a list of phrases as one alternation source. */

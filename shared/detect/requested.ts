@@ -6,11 +6,11 @@ import { compilePattern } from './pattern.ts';
 
 const ASKS_FOR_PERSUASION = compilePattern(
   [
-    "persuasive|persuade|convince (?:me|them|him|her|people|my|the|our|readers|investors|voters)|make (?:the|a) case (?:for|that)",
-    "(?:sales|elevator|investor|marketing|product) pitch|\\bpitch (?:for|me|to)|sales (?:copy|email|letter|page|script)|ad copy|advert(?:isement)?|marketing (?:copy|email|blurb|text)|landing page|slogan|tagline|catchphrase",
-    "pep talk|motivat(?:e|ional|ing) (?:me|speech|message|quote)|hype (?:me|us) up|cheer (?:me|us) up|gas me up|rally(?:ing)? (?:cry|speech)|inspirational speech|boost my (?:confidence|morale)",
+    'persuasive|persuade|convince (?:me|them|him|her|people|my|the|our|readers|investors|voters)|make (?:the|a) case (?:for|that)',
+    '(?:sales|elevator|investor|marketing|product) pitch|\\bpitch (?:for|me|to)|sales (?:copy|email|letter|page|script)|ad copy|advert(?:isement)?|marketing (?:copy|email|blurb|text)|landing page|slogan|tagline|catchphrase',
+    'pep talk|motivat(?:e|ional|ing) (?:me|speech|message|quote)|hype (?:me|us) up|cheer (?:me|us) up|gas me up|rally(?:ing)? (?:cry|speech)|inspirational speech|boost my (?:confidence|morale)',
     "debate|argue (?:for|that|in favou?r|against|the (?:pro|con))|take (?:the|a) (?:side|position|stance)|devil's advocate|(?:pro|con) side|op-?ed|opinion piece|campaign (?:speech|ad|message)|fundrais(?:ing|er) (?:letter|email|appeal)|manifesto|stump speech",
-    "flatter me|compliment me|sweet[- ]talk|butter (?:me|them) up|roleplay|role-play",
+    'flatter me|compliment me|sweet[- ]talk|butter (?:me|them) up|roleplay|role-play',
   ].join('|'),
   'i',
   false,

@@ -19,11 +19,11 @@ const PUSHBACK = compilePattern(
     'you (?:got|have) (?:it|that) wrong',
     'you made (?:a|an) (?:mistake|error)',
     "I (?:don't|do not) (?:think|believe) (?:so|that|you|this|it)",
-    "I (?:disagree|doubt (?:that|it))",
+    'I (?:disagree|doubt (?:that|it))',
     'are you (?:sure|certain)',
     "(?:that|this) can't be right",
     "I(?:'m| am) (?:pretty |quite |fairly )?sure (?:that |it |you )",
-    'I think you(?:\'re| are)? ?(?:wrong|mistaken)',
+    "I think you(?:'re| are)? ?(?:wrong|mistaken)",
     'actually(?= ?,)',
     'check again',
     'double[- ]check',
@@ -44,7 +44,7 @@ const EVIDENCE = compilePattern(
     '(?:19|20)\\d\\d',
     '\\d+(?:\\.\\d+)?\\s*[-+*/×=]\\s*\\d',
     '(?:error|exception|traceback|errno|stack trace|segfault|exit (?:code|status)|returns?|returned|output|prints?|printed|logs? (?:say|show))',
-    "I (?:ran|tested|checked|tried|measured|looked (?:it )?up|verified|counted|compiled|benchmarked)",
+    'I (?:ran|tested|checked|tried|measured|looked (?:it )?up|verified|counted|compiled|benchmarked)',
     'according to',
     '(?:the|their|its|official) (?:docs?|documentation|manual|spec|specification|standard|paper|source|study|article|textbook|rfc|changelog|release notes|law|statute|website|dictionary) (?:says?|states?|shows?|lists?|defines?|reads?)',
     '(?:see|per|cf\\.) (?:the|page|section|chapter|\\[)',
@@ -93,7 +93,8 @@ const STANCE = compilePattern(
 );
 
 /** The reply opens by agreeing. */
-const AGREE_OPENING = /^\s*(?:[*_#>\s-]*)(?:yes|yeah|absolutely|exactly|definitely|totally|indeed|100%|precisely|you(?:'re| are) (?:so |absolutely |completely |totally )?(?:right|correct)|I (?:completely |totally |fully |wholeheartedly |absolutely )?agree|that's (?:so )?(?:right|true|correct)|spot on|so true)\b/i;
+const AGREE_OPENING =
+  /^\s*(?:[*_#>\s-]*)(?:yes|yeah|absolutely|exactly|definitely|totally|indeed|100%|precisely|you(?:'re| are) (?:so |absolutely |completely |totally )?(?:right|correct)|I (?:completely |totally |fully |wholeheartedly |absolutely )?agree|that's (?:so )?(?:right|true|correct)|spot on|so true)\b/i;
 
 function test(re: RegExp, text: string): boolean {
   re.lastIndex = 0;
@@ -101,7 +102,52 @@ function test(re: RegExp, text: string): boolean {
 }
 
 const CONTENT_WORD = /\p{L}{4,}/gu;
-const STOP = new Set(['that', 'this', 'with', 'from', 'have', 'been', 'they', 'them', 'their', 'there', 'were', 'what', 'when', 'which', 'will', 'would', 'your', 'about', 'just', 'really', 'think', 'believe', 'feel', 'know', 'right', 'absolutely', 'exactly', 'agree', 'definitely', 'totally', 'also', 'very', 'more', 'most', 'some', 'like', 'than', 'then', 'into', 'only', 'even', "that's", "it's", "you're"]);
+const STOP = new Set([
+  'that',
+  'this',
+  'with',
+  'from',
+  'have',
+  'been',
+  'they',
+  'them',
+  'their',
+  'there',
+  'were',
+  'what',
+  'when',
+  'which',
+  'will',
+  'would',
+  'your',
+  'about',
+  'just',
+  'really',
+  'think',
+  'believe',
+  'feel',
+  'know',
+  'right',
+  'absolutely',
+  'exactly',
+  'agree',
+  'definitely',
+  'totally',
+  'also',
+  'very',
+  'more',
+  'most',
+  'some',
+  'like',
+  'than',
+  'then',
+  'into',
+  'only',
+  'even',
+  "that's",
+  "it's",
+  "you're",
+]);
 
 function contentStems(text: string): Set<string> {
   const out = new Set<string>();

@@ -76,7 +76,14 @@ export function exportScore(result: ScoreLike, text: string, scoredAt?: number |
     claims = [];
     for (const claim of result.claims) {
       if (claim.end <= text.length && text.slice(claim.start, claim.end) === claim.quote) {
-        claims.push({ start: claim.start, end: claim.end, quote: claim.quote, support: claim.support, ...(claim.note !== undefined ? { note: claim.note } : {}), quote_verified: true });
+        claims.push({
+          start: claim.start,
+          end: claim.end,
+          quote: claim.quote,
+          support: claim.support,
+          ...(claim.note !== undefined ? { note: claim.note } : {}),
+          quote_verified: true,
+        });
       } else droppedClaims++;
     }
   }
@@ -223,7 +230,9 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
       // An imported reply's capture time is when the export was read, not a fact about the conversation.
       ...(reply.captureMethod === 'import' ? {} : { captured_at: isoTime(reply.capturedAt)! }),
       // Models of imports come from the site's own export data; the extension reads the page's label.
-      ...(reply.model ? { model: reply.model, model_source: reply.captureMethod === 'dom' || reply.captureMethod === undefined ? ('dom' as const) : ('api' as const) } : {}),
+      ...(reply.model
+        ? { model: reply.model, model_source: reply.captureMethod === 'dom' || reply.captureMethod === undefined ? ('dom' as const) : ('api' as const) }
+        : {}),
       capture_method: reply.captureMethod ?? method,
     };
     if (score) message.scores = [exportScore({ ...score, droppedQuotes: score.droppedQuotes }, reply.text, score.scoredAt, labelOf)];
@@ -239,7 +248,9 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
     // (the dashboard's label for the list): that one is not exported, the user turn itself is.
     ...(conversation.titleSource === 'site' && conversation.title ? { title: conversation.title } : {}),
     // An import stores the conversation's own creation and update times where the extension stores its capture times.
-    ...(imported ? { createdAt: conversation.firstCapturedAt, updatedAt: conversation.lastCapturedAt } : { firstCapturedAt: conversation.firstCapturedAt, lastCapturedAt: conversation.lastCapturedAt }),
+    ...(imported
+      ? { createdAt: conversation.firstCapturedAt, updatedAt: conversation.lastCapturedAt }
+      : { firstCapturedAt: conversation.firstCapturedAt, lastCapturedAt: conversation.lastCapturedAt }),
     source,
     method,
     ...(input.adapterVersion ? { adapterVersion: input.adapterVersion } : {}),

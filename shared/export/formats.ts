@@ -115,7 +115,10 @@ function blockquote(text: string): string {
 
 /** Inline text in a Markdown list item: one line, no stray emphasis or links. */
 function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/([\\`*_[\]<>|])/g, '\\$1')
+    .trim();
 }
 
 /** A move's reader-facing name (the taxonomy's), for the report; the id when the taxonomy lacks it. */
@@ -123,7 +126,12 @@ function moveTitle(move: MoveId): string {
   return MOVES_BY_ID[move]?.name ?? move;
 }
 
-const SUPPORT_WORDS: Record<string, string> = { supported: 'backed up in the reply', weak: 'weakly backed up', unsupported: 'not backed up', requested: 'asked for by the user' };
+const SUPPORT_WORDS: Record<string, string> = {
+  supported: 'backed up in the reply',
+  weak: 'weakly backed up',
+  unsupported: 'not backed up',
+  requested: 'asked for by the user',
+};
 
 /** A readable report of one conversation: each message, and under each reply its flags (moves by their names). */
 export function toMarkdown(record: ExportRecord): string {
@@ -143,10 +151,15 @@ export function toMarkdown(record: ExportRecord): string {
     out.push(`## ${message.index + 1}. ${who}`, '', blockquote(message.text), '');
     for (const score of message.scores ?? []) {
       const judge = `${score.judge.kind}${score.judge.model ? ` ${score.judge.model}` : ''}`;
-      out.push(`**Score ${score.score}/100** by ${inline(judge)} (prompt ${inline(score.judge.prompt_version)}, taxonomy ${inline(score.judge.taxonomy_version)}): ${score.flags.length} flag${score.flags.length === 1 ? '' : 's'}`, '');
+      out.push(
+        `**Score ${score.score}/100** by ${inline(judge)} (prompt ${inline(score.judge.prompt_version)}, taxonomy ${inline(score.judge.taxonomy_version)}): ${score.flags.length} flag${score.flags.length === 1 ? '' : 's'}`,
+        '',
+      );
       for (const flag of score.flags) {
         const label = flag.label ? ` — you ${flag.label.verdict}d${flag.label.note ? `: ${inline(flag.label.note)}` : ''}` : '';
-        out.push(`- **${inline(moveTitle(flag.move))}** (${SUPPORT_WORDS[flag.support] ?? flag.support}, severity ${flag.severity} of 3): “${inline(flag.quote)}” — ${inline(flag.rationale)}${flag.would_support ? ` _Would support it:_ ${inline(flag.would_support)}` : ''}${label}`);
+        out.push(
+          `- **${inline(moveTitle(flag.move))}** (${SUPPORT_WORDS[flag.support] ?? flag.support}, severity ${flag.severity} of 3): “${inline(flag.quote)}” — ${inline(flag.rationale)}${flag.would_support ? ` _Would support it:_ ${inline(flag.would_support)}` : ''}${label}`,
+        );
       }
       if (score.flags.length > 0) out.push('');
     }

@@ -58,7 +58,16 @@ export interface ExportStats {
 }
 
 export function createExportStats(): ExportStats {
-  const counts: ExportManifest['counts'] = { conversations: 0, messages: 0, assistant_messages: 0, scored_messages: 0, flags: 0, flags_by_move: {}, labels: 0, failed: 0 };
+  const counts: ExportManifest['counts'] = {
+    conversations: 0,
+    messages: 0,
+    assistant_messages: 0,
+    scored_messages: 0,
+    flags: 0,
+    flags_by_move: {},
+    labels: 0,
+    failed: 0,
+  };
   const judges: ExportManifest['judges'] = [];
   const redactionCounts: Partial<Record<PlaceholderType, number>> = {};
   let from: string | undefined;
@@ -85,7 +94,9 @@ export function createExportStats(): ExportStats {
         if (message.scores && message.scores.length > 0) counts.scored_messages++;
         for (const score of message.scores ?? []) {
           const j = score.judge;
-          if (!judges.some((k) => k.kind === j.kind && k.model === j.model && k.prompt_version === j.prompt_version && k.taxonomy_version === j.taxonomy_version)) {
+          if (
+            !judges.some((k) => k.kind === j.kind && k.model === j.model && k.prompt_version === j.prompt_version && k.taxonomy_version === j.taxonomy_version)
+          ) {
             judges.push({ ...j });
           }
           for (const flag of score.flags) {

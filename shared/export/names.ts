@@ -25,7 +25,9 @@ const MAX_PIECE = 20_000;
 export function findNames(nlp: NlpFunction, text: string): NameSpan[] {
   const spans: NameSpan[] = findCuedNames(text);
   for (const piece of pieces(text)) {
-    const people = nlp(piece.text).people().json({ offset: true, terms: { offset: true } });
+    const people = nlp(piece.text)
+      .people()
+      .json({ offset: true, terms: { offset: true } });
     for (const person of people) {
       const terms = (person.terms ?? []).filter((t) => t.offset && t.offset.length > 0);
       const first = terms[0]?.offset;
@@ -48,7 +50,9 @@ const CUED_NAME_RE = new RegExp(String.raw`\b${CUE},?\s+(${NAME_WORD}(?:\s+${NAM
 
 /** Capitalised words that follow cues but are not names ("I'm Sorry", "Hi There", "Dear Sir"). */
 const NOT_NAMES = new Set(
-  'Sir Madam All Everyone There Team Sorry Happy Glad Sure Not Just Going Thinking Trying Looking Here Still Also Very So Really Afraid Excited Writing Reaching Curious New Back Done Fine Well Good Great Okay Ok Thanks Thank Again Friend Friends Guys Folks'.split(' '),
+  'Sir Madam All Everyone There Team Sorry Happy Glad Sure Not Just Going Thinking Trying Looking Here Still Also Very So Really Afraid Excited Writing Reaching Curious New Back Done Fine Well Good Great Okay Ok Thanks Thank Again Friend Friends Guys Folks'.split(
+    ' ',
+  ),
 );
 
 /** Names that follow a cue, found with a regex (no tagger needed). */

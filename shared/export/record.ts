@@ -16,8 +16,16 @@ export const EXPORT_SCHEMA_ID = `https://unspun.invalid/schemas/export/${EXPORT_
 
 /** Every version with what changed, newest first; shipped in schema.json's description. */
 export const EXPORT_SCHEMA_CHANGELOG: readonly (readonly [version: string, date: string, change: string])[] = [
-  ['1.1.0', '2026-12-06', 'Additive: flags may carry ask_back (a follow-up question for weak and unsupported flags); scores may carry claims (the claim ledger: offsets, quote, support source|link|number|reasoning|none, note, quote_verified) and dropped_claims. 1.0.0 records stay valid.'],
-  ['1.0.0', '2026-11-23', 'First version: one conversation a line; messages with ids, roles, texts, times, models and capture method; scores with judge provenance, flags with offsets into the exported text, reader labels; redaction placeholders and counts; pseudonymous ids.'],
+  [
+    '1.1.0',
+    '2026-12-06',
+    'Additive: flags may carry ask_back (a follow-up question for weak and unsupported flags); scores may carry claims (the claim ledger: offsets, quote, support source|link|number|reasoning|none, note, quote_verified) and dropped_claims. 1.0.0 records stay valid.',
+  ],
+  [
+    '1.0.0',
+    '2026-11-23',
+    'First version: one conversation a line; messages with ids, roles, texts, times, models and capture method; scores with judge provenance, flags with offsets into the exported text, reader labels; redaction placeholders and counts; pseudonymous ids.',
+  ],
 ];
 
 /** UTC ISO-8601 with milliseconds, as `Date.prototype.toISOString()` writes it. */

@@ -112,7 +112,13 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
               claims: score.claims.map((claim) => {
                 if (!changed) return claim;
                 const moved = mapRange(redaction, claim.start, claim.end);
-                return { ...claim, start: moved.start, end: moved.end, quote: redaction.text.slice(moved.start, moved.end), ...(moved.touched ? { quote_redacted: true } : {}) };
+                return {
+                  ...claim,
+                  start: moved.start,
+                  end: moved.end,
+                  quote: redaction.text.slice(moved.start, moved.end),
+                  ...(moved.touched ? { quote_redacted: true } : {}),
+                };
               }),
             }
           : {}),

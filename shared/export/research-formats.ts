@@ -92,7 +92,14 @@ export function toPtc(records: Iterable<ExportRecord>, options: PtcOptions, firs
     for (const message of record.messages) {
       if (message.role !== 'assistant' || message.text.length === 0) continue;
       const id = String(nextId++);
-      articles.push({ id, fileName: `article${id}.txt`, text: message.text, conversationId: record.conversation.id, site: record.conversation.site, messageId: message.id });
+      articles.push({
+        id,
+        fileName: `article${id}.txt`,
+        text: message.text,
+        conversationId: record.conversation.id,
+        site: record.conversation.site,
+        messageId: message.id,
+      });
       index.push([id, record.conversation.site, record.conversation.id, message.id].map(tsvField).join('\t'));
       const spans = new Set<string>();
       const rows: { start: number; end: number; line: string }[] = [];
@@ -236,7 +243,18 @@ export function agreementCsv(agreements: readonly JudgeAgreement[]): string {
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const rows = agreements.flatMap((agreement) =>
     agreement.moves.map((m) =>
-      [quote(agreement.judgeA), quote(agreement.judgeB), m.move, m.n, m.both, m.onlyA, m.onlyB, m.neither, m.observed.toFixed(4), m.kappa === null ? '' : m.kappa.toFixed(4)].join(','),
+      [
+        quote(agreement.judgeA),
+        quote(agreement.judgeB),
+        m.move,
+        m.n,
+        m.both,
+        m.onlyA,
+        m.onlyB,
+        m.neither,
+        m.observed.toFixed(4),
+        m.kappa === null ? '' : m.kappa.toFixed(4),
+      ].join(','),
     ),
   );
   return `${[header, ...rows].join('\r\n')}\r\n`;

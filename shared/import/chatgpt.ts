@@ -158,7 +158,7 @@ export function chatgptConversationToRecord(raw: unknown): ExportRecord {
     }
     const role = message.author.role as 'user' | 'assistant';
     const createdAt = toEpochMs(message.create_time, 'seconds');
-    const model = role === 'assistant' ? stringOr(message.metadata?.model_slug) ?? conversation.default_model_slug ?? undefined : undefined;
+    const model = role === 'assistant' ? (stringOr(message.metadata?.model_slug) ?? conversation.default_model_slug ?? undefined) : undefined;
     const previous = messages[messages.length - 1];
     messages.push({
       id: message.id,

@@ -87,7 +87,8 @@ export function claudeConversationToRecord(raw: unknown): ExportRecord {
     const result = ChatMessage.safeParse(m);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      const id = m && typeof m === 'object' && typeof (m as { uuid?: unknown }).uuid === 'string' ? ` (uuid ${JSON.stringify((m as { uuid: string }).uuid)})` : '';
+      const id =
+        m && typeof m === 'object' && typeof (m as { uuid?: unknown }).uuid === 'string' ? ` (uuid ${JSON.stringify((m as { uuid: string }).uuid)})` : '';
       throw new RecordError(`chat_messages.${i}${id}: ${issue.path.map(String).join('.') || '(message)'}: ${issue.message}`);
     }
     return result.data;

@@ -17,7 +17,10 @@ export interface ArrayElement {
 /** Far above any real conversation; stops one runaway element eating memory. */
 export const DEFAULT_MAX_ELEMENT_CHARS = 512 * 1024 * 1024;
 
-export async function* splitJsonArray(chunks: AsyncIterable<string> | Iterable<string>, maxElementChars = DEFAULT_MAX_ELEMENT_CHARS): AsyncGenerator<ArrayElement> {
+export async function* splitJsonArray(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  maxElementChars = DEFAULT_MAX_ELEMENT_CHARS,
+): AsyncGenerator<ArrayElement> {
   let state: 'before' | 'between' | 'element' | 'after' = 'before';
   let depth = 0;
   let inString = false;

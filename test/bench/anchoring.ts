@@ -68,6 +68,8 @@ export async function benchAnchoring(): Promise<void> {
   }
   const perKbBig = median(big) / (runOn.length / 1024);
   const perKbSmall = median(ref) / (small.length / 1024);
-  console.log(`\nDetector on a 200 KB reply with no sentence ends: ${median(big).toFixed(1)} ms; ` +
-    `per KB ${perKbBig.toFixed(3)} ms vs ${perKbSmall.toFixed(3)} ms on a 4 KB slice of it (${(perKbBig / perKbSmall).toFixed(2)}x: 1x is linear)`);
+  console.log(
+    `\nDetector on a 200 KB reply with no sentence ends: ${median(big).toFixed(1)} ms; ` +
+      `per KB ${perKbBig.toFixed(3)} ms vs ${perKbSmall.toFixed(3)} ms on a 4 KB slice of it (${(perKbBig / perKbSmall).toFixed(2)}x: 1x is linear)`,
+  );
 }

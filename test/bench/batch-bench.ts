@@ -68,7 +68,10 @@ async function responsiveness(runs: number): Promise<void> {
       // sending 28 MB is not ours); single scores are sent one after another from the same moment on.
       const posted = postFromChild(`${server.url}/v1/score/batch`, server.token, bodyFile);
       let accepted = false;
-      void posted.then(() => (accepted = true), () => (accepted = true));
+      void posted.then(
+        () => (accepted = true),
+        () => (accepted = true),
+      );
       // Until the proxy has taken the whole body (read, checked, stored), then while it scores.
       const during: number[] = [];
       while (!accepted) during.push(await score());
@@ -87,10 +90,14 @@ async function responsiveness(runs: number): Promise<void> {
   }
   rmSync(bodyDir, { recursive: true, force: true });
   const ref = median(idle);
-  console.log(`\nBatch jobs: POST /v1/score while a 28 MB batch (10k items, offline) is posted, then scored (median of ${runs} runs; ${median(intakeCounts)} requests during the POST + 30 after)`);
+  console.log(
+    `\nBatch jobs: POST /v1/score while a 28 MB batch (10k items, offline) is posted, then scored (median of ${runs} runs; ${median(intakeCounts)} requests during the POST + 30 after)`,
+  );
   console.log(`idle proxy (reference)        ${fmt(ref, 2).padStart(8)} ms`);
   console.log(`during the batch, median      ${fmt(median(busyMedian), 2).padStart(8)} ms   ${fmt(median(busyMedian) / ref)}x the reference`);
-  console.log(`during the batch, worst       ${fmt(median(busyMax), 2).padStart(8)} ms   ${fmt(median(busyMax) / ref)}x the reference (reading, checking and storing the 28 MB body included)`);
+  console.log(
+    `during the batch, worst       ${fmt(median(busyMax), 2).padStart(8)} ms   ${fmt(median(busyMax) / ref)}x the reference (reading, checking and storing the 28 MB body included)`,
+  );
 }
 
 /** POSTs a file's content from a child process; resolves with the job id. */
@@ -116,7 +123,10 @@ async function memoryChild(): Promise<void> {
   };
   const TOKEN = 'bench-token-0123456789abcdef';
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-  const instant: Judge = { kind: 'offline', score: async () => ({ flags: [], score: 0, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' } }) };
+  const instant: Judge = {
+    kind: 'offline',
+    score: async () => ({ flags: [], score: 0, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' } }),
+  };
   const dir = mkdtempSync(join(tmpdir(), 'unspun-batch-mem-'));
   const open = () => createApp({ config: { token: TOKEN, port: 8787 }, judges: { offline: instant }, batchStore: createBatchStore(dir), logger: silentLogger });
   try {
@@ -152,7 +162,10 @@ function memory(runs: number): void {
   const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
   const samples: Array<{ base: number; afterJobs: number; afterRestart: number; bodyBytes: number }> = [];
   for (let r = 0; r < runs; r++) {
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/batch-bench.ts', '--memory-child'], { cwd: root, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/batch-bench.ts', '--memory-child'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const line = child.stdout.trim().split('\n').at(-1) ?? '';
     if (child.status !== 0 || !line.startsWith('{')) throw new Error(`memory bench failed: ${child.stderr}`);
     samples.push(JSON.parse(line));
@@ -164,8 +177,12 @@ function memory(runs: number): void {
   const bodies = 5 * samples[0]!.bodyBytes;
   console.log(`\nBatch jobs: heap kept after gc (median of ${runs} child processes; instant judge, so only storage is measured)`);
   console.log(`idle app (reference)                       ${fmt(mb(base)).padStart(6)} MB`);
-  console.log(`five finished jobs, ${fmt(mb(bodies), 0)} MB of items    +${fmt(mb(jobs)).padStart(5)} MB   ${fmt(jobs / bodies, 3)}x the items' size, ${fmt((base + jobs) / base, 2)}x the reference`);
-  console.log(`restart that finds them                    +${fmt(mb(restart)).padStart(5)} MB   ${fmt(restart / bodies, 3)}x the items' size, ${fmt((base + restart) / base, 2)}x the reference`);
+  console.log(
+    `five finished jobs, ${fmt(mb(bodies), 0)} MB of items    +${fmt(mb(jobs)).padStart(5)} MB   ${fmt(jobs / bodies, 3)}x the items' size, ${fmt((base + jobs) / base, 2)}x the reference`,
+  );
+  console.log(
+    `restart that finds them                    +${fmt(mb(restart)).padStart(5)} MB   ${fmt(restart / bodies, 3)}x the items' size, ${fmt((base + restart) / base, 2)}x the reference`,
+  );
 }
 
 export async function benchBatches(runs: number): Promise<void> {

@@ -15,7 +15,15 @@ const REPLIES = [
 function node(id: string, parent: string | null, child: string | null, role: string, text: string, time: number): string {
   return `${JSON.stringify(id)}:${JSON.stringify({
     id,
-    message: { id, author: { role, name: null, metadata: {} }, create_time: time, content: { content_type: 'text', parts: [text] }, status: 'finished_successfully', metadata: {}, recipient: 'all' },
+    message: {
+      id,
+      author: { role, name: null, metadata: {} },
+      create_time: time,
+      content: { content_type: 'text', parts: [text] },
+      status: 'finished_successfully',
+      metadata: {},
+      recipient: 'all',
+    },
     parent,
     children: child ? [child] : [],
   })}`;
@@ -31,11 +39,15 @@ export async function writeChatgptExport(path: string, options: { conversations:
   await write('[');
   for (let c = 0; c < options.conversations; c++) {
     const base = 1_732_260_000 + c * 100_000;
-    await write(`${c ? ',' : ''}{"title":"Long chat ${c}","create_time":${base},"update_time":${base + options.messages},"conversation_id":"conv-${c}","current_node":"m${options.messages - 1}","mapping":{`);
+    await write(
+      `${c ? ',' : ''}{"title":"Long chat ${c}","create_time":${base},"update_time":${base + options.messages},"conversation_id":"conv-${c}","current_node":"m${options.messages - 1}","mapping":{`,
+    );
     for (let m = 0; m < options.messages; m++) {
       const user = m % 2 === 0;
       const text = user ? `Question ${m}: what should I do about plan ${m % 97}?` : `${REPLIES[m % REPLIES.length]} (${m})`;
-      await write(`${m ? ',' : ''}${node(`m${m}`, m ? `m${m - 1}` : null, m + 1 < options.messages ? `m${m + 1}` : null, user ? 'user' : 'assistant', text, base + m)}`);
+      await write(
+        `${m ? ',' : ''}${node(`m${m}`, m ? `m${m - 1}` : null, m + 1 < options.messages ? `m${m + 1}` : null, user ? 'user' : 'assistant', text, base + m)}`,
+      );
     }
     await write('}}');
   }

@@ -17,7 +17,6 @@ const EXTENSION_DIR = resolve('.output/chrome-mv3');
 const LONG_PARAGRAPHS = Number(process.env.BENCH_LONG ?? 20);
 const MS_PER_WORD = Number(process.env.BENCH_MS ?? 5);
 
-
 export interface StreamSample {
   scriptMs: number;
   taskMs: number;
@@ -103,10 +102,10 @@ export async function benchContentScript(runs: number): Promise<{ on: StreamSamp
   const without = await launch(false);
   try {
     const sw = withExt.context.serviceWorkers()[0] ?? (await withExt.context.waitForEvent('serviceworker'));
-    await sw.evaluate(
-      (v) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(v),
-      { proxyUrl: proxy.url, token: proxy.token },
-    );
+    await sw.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(v: object): Promise<void> } } } }).chrome.storage.local.set(v), {
+      proxyUrl: proxy.url,
+      token: proxy.token,
+    });
     // One warm-up each (JIT, page cache), then alternate so drift on a shared machine hits both.
     await sampleStream(withExt.context, proxy, 'bench-warm-on');
     await sampleStream(without.context, proxy, 'bench-warm-off');
@@ -117,7 +116,13 @@ export async function benchContentScript(runs: number): Promise<{ on: StreamSamp
       off.push(await sampleStream(without.context, proxy, `bench-off-${Date.now().toString(36)}-${r}`));
     }
     const m = (xs: StreamSample[], k: keyof StreamSample) => median(xs.map((x) => x[k]));
-    const med = (xs: StreamSample[]): StreamSample => ({ scriptMs: m(xs, 'scriptMs'), taskMs: m(xs, 'taskMs'), batches: m(xs, 'batches'), words: m(xs, 'words'), streamMs: m(xs, 'streamMs') });
+    const med = (xs: StreamSample[]): StreamSample => ({
+      scriptMs: m(xs, 'scriptMs'),
+      taskMs: m(xs, 'taskMs'),
+      batches: m(xs, 'batches'),
+      words: m(xs, 'words'),
+      streamMs: m(xs, 'streamMs'),
+    });
     const mOn = med(on);
     const mOff = med(off);
     // Per-run differences (paired by run) give the content script's own share per batch.
@@ -129,7 +134,9 @@ export async function benchContentScript(runs: number): Promise<{ on: StreamSamp
     console.log(`script ms (stream)   ${f(mOn.scriptMs, 1).padStart(12)}   ${f(mOff.scriptMs, 1).padStart(25)}   ${f(mOn.scriptMs / mOff.scriptMs)}x`);
     console.log(`task ms (stream)     ${f(mOn.taskMs, 1).padStart(12)}   ${f(mOff.taskMs, 1).padStart(25)}   ${f(mOn.taskMs / mOff.taskMs)}x`);
     console.log(`script ms / batch    ${f(mOn.scriptMs / mOn.batches, 4).padStart(12)}   ${f(mOff.scriptMs / mOff.batches, 4).padStart(25)}`);
-    console.log(`content script's own main-thread time per mutation batch (on − off, paired runs): script ${f(perBatchScript, 4)} ms, task ${f(perBatchTask, 4)} ms`);
+    console.log(
+      `content script's own main-thread time per mutation batch (on − off, paired runs): script ${f(perBatchScript, 4)} ms, task ${f(perBatchTask, 4)} ms`,
+    );
     return { on: mOn, off: mOff };
   } finally {
     await withExt.context.close();

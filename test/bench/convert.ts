@@ -39,7 +39,9 @@ export async function benchConvert(): Promise<void> {
       { name: '1 conversation × 10k messages', conversations: 1, messages: 10_000 },
       { name: '1,000 conversations × 100 messages', conversations: 1000, messages: 100 },
     ];
-    console.log(`\nConvert (npm run convert, offline judge, redacted, --no-names; median of ${RUNS} runs, each step its own process; reference = read + JSON.parse of the same file)`);
+    console.log(
+      `\nConvert (npm run convert, offline judge, redacted, --no-names; median of ${RUNS} runs, each step its own process; reference = read + JSON.parse of the same file)`,
+    );
     console.log('file                                   MB   convert s  µs/message  reference s   ratio   peak RSS MB: convert  reference');
     const perMessage: Record<string, number> = {};
     for (const f of files) {
@@ -58,7 +60,13 @@ export async function benchConvert(): Promise<void> {
       const p = median(ref.map((s) => s.ms));
       perMessage[f.name] = (o * 1000) / messages;
       console.log(
-        `${f.name.padEnd(35)}${(bytes / 1048576).toFixed(1).padStart(5)} ${(o / 1000).toFixed(2).padStart(11)} ${perMessage[f.name]!.toFixed(1).padStart(11)} ${(p / 1000).toFixed(2).padStart(12)} ${(o / p).toFixed(1).padStart(6)}x ${median(ours.map((s) => s.maxRssMb)).toFixed(0).padStart(21)} ${median(ref.map((s) => s.maxRssMb)).toFixed(0).padStart(10)}`,
+        `${f.name.padEnd(35)}${(bytes / 1048576).toFixed(1).padStart(5)} ${(o / 1000).toFixed(2).padStart(11)} ${perMessage[f.name]!.toFixed(1).padStart(11)} ${(p / 1000).toFixed(2).padStart(12)} ${(o / p).toFixed(1).padStart(6)}x ${median(
+          ours.map((s) => s.maxRssMb),
+        )
+          .toFixed(0)
+          .padStart(21)} ${median(ref.map((s) => s.maxRssMb))
+          .toFixed(0)
+          .padStart(10)}`,
       );
       rmSync(path);
     }

@@ -95,7 +95,9 @@ async function waitForCount(page: Page, what: string): Promise<Sample> {
     if (Date.now() > deadline) throw new Error(`the dashboard did not finish loading ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  return page.evaluate('(() => { const d = document.getElementById("dashboard").dataset; return { pageMs: Number(d.pageMs), countMs: Number(d.countMs), total: Number(d.total) }; })()');
+  return page.evaluate(
+    '(() => { const d = document.getElementById("dashboard").dataset; return { pageMs: Number(d.pageMs), countMs: Number(d.countMs), total: Number(d.total) }; })()',
+  );
 }
 
 /** A fresh page load (cold: the page's first query), then the same filter applied again (warm). */
@@ -103,7 +105,9 @@ async function dashboardSample(page: Page, url: string): Promise<{ cold: Sample;
   await page.goto('about:blank');
   await page.goto(url);
   const cold = await waitForCount(page, url);
-  await page.evaluate('(() => { const d = document.getElementById("dashboard").dataset; delete d.countMs; document.getElementById("filters").requestSubmit(); })()');
+  await page.evaluate(
+    '(() => { const d = document.getElementById("dashboard").dataset; delete d.countMs; document.getElementById("filters").requestSubmit(); })()',
+  );
   const warm = await waitForCount(page, `${url} (again)`);
   return { cold, warm };
 }
@@ -174,7 +178,11 @@ async function benchExport(page: Page, extensionId: string, runs: number): Promi
     if (Date.now() > deadline) throw new Error('the export bench page did not load');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const exportOnce = () => peakHeap(page, () => page.evaluate(`globalThis.unspunBench.measureExport(${EXPORT_CONVERSATIONS})`) as Promise<{ ms: number; bytes: number; records: number }>);
+  const exportOnce = () =>
+    peakHeap(
+      page,
+      () => page.evaluate(`globalThis.unspunBench.measureExport(${EXPORT_CONVERSATIONS})`) as Promise<{ ms: number; bytes: number; records: number }>,
+    );
   const readOnce = () => peakHeap(page, () => page.evaluate(PLAIN_EXPORT_READ(EXPORT_CONVERSATIONS)) as Promise<{ ms: number; rows: number; bytes: number }>);
   await exportOnce();
   await readOnce();
@@ -187,9 +195,13 @@ async function benchExport(page: Page, extensionId: string, runs: number): Promi
   const o = median(ours.map((x) => x.result.ms));
   const p = median(ref.map((x) => x.result.ms));
   const growth = (xs: { baseMb: number; peakMb: number }[]) => median(xs.map((x) => x.peakMb - x.baseMb));
-  console.log(`export of ${ours[0]!.result.records.toLocaleString()} conversations (research zip, not redacted, ${(ours[0]!.result.bytes / 1048576).toFixed(1)} MB), median of ${runs} runs each, alternating:`);
+  console.log(
+    `export of ${ours[0]!.result.records.toLocaleString()} conversations (research zip, not redacted, ${(ours[0]!.result.bytes / 1048576).toFixed(1)} MB), median of ${runs} runs each, alternating:`,
+  );
   console.log(`  dashboard export  ${(o / 1000).toFixed(2)} s, heap +${growth(ours).toFixed(0)} MB at peak`);
-  console.log(`  plain IDB read    ${(p / 1000).toFixed(2)} s, heap +${growth(ref).toFixed(0)} MB at peak, ${ref[0]!.result.rows.toLocaleString()} conversations + their replies`);
+  console.log(
+    `  plain IDB read    ${(p / 1000).toFixed(2)} s, heap +${growth(ref).toFixed(0)} MB at peak, ${ref[0]!.result.rows.toLocaleString()} conversations + their replies`,
+  );
   console.log(`  ratio ${(o / p).toFixed(2)}x (per run: ${ours.map((x, i) => (x.result.ms / ref[i]!.result.ms).toFixed(2)).join(', ')})`);
 }
 
@@ -211,14 +223,18 @@ const SCROLL = (pages: number) => `(async () => {
 
 async function seed(sw: Worker): Promise<void> {
   const seeded = (await sw.evaluate(SEED(CONVERSATIONS, REPLIES_PER_CONVERSATION))) as { ms: number; conversations: number; messages: number };
-  console.log(`seeded ${seeded.messages.toLocaleString()} replies in ${seeded.conversations.toLocaleString()} conversations in ${(seeded.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${seeded.messages.toLocaleString()} replies in ${seeded.conversations.toLocaleString()} conversations in ${(seeded.ms / 1000).toFixed(1)} s`,
+  );
 }
 
 export async function benchDashboard(runs = 5): Promise<void> {
   const extensionDir = await withExportPage();
   const ext = await launchExtension({ extensionDir });
   try {
-    console.log(`\nDashboard at archive scale (real Chromium, median of ${runs} page loads; plain IndexedDB = raw cursors on the same index, same page, same run)`);
+    console.log(
+      `\nDashboard at archive scale (real Chromium, median of ${runs} page loads; plain IndexedDB = raw cursors on the same index, same page, same run)`,
+    );
     await seed(ext.sw);
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -232,8 +248,12 @@ export async function benchDashboard(runs = 5): Promise<void> {
     if (process.env.BENCH_DASHBOARD_EXPORT_ONLY) return;
     await dashboardSample(page, base);
     const scroll = (await page.evaluate(SCROLL(40))) as { times: number[]; rowsInDom: number[]; loaded: number };
-    console.log(`scrolling the list to its end 40 times: next page shown in median ${median(scroll.times).toFixed(1)} ms (max ${Math.max(...scroll.times).toFixed(1)}); ${scroll.loaded} rows loaded, at most ${Math.max(...scroll.rowsInDom)} in the DOM`);
-    console.log('first page = query + drawing the first rows; count = the full count after it. cold = first query of a fresh page load, warm = the same filter applied again.');
+    console.log(
+      `scrolling the list to its end 40 times: next page shown in median ${median(scroll.times).toFixed(1)} ms (max ${Math.max(...scroll.times).toFixed(1)}); ${scroll.loaded} rows loaded, at most ${Math.max(...scroll.rowsInDom)} in the DOM`,
+    );
+    console.log(
+      'first page = query + drawing the first rows; count = the full count after it. cold = first query of a fresh page load, warm = the same filter applied again.',
+    );
     console.log('case                         first page ms: cold   warm  plain IDB  warm/plain    count ms: dashboard  plain IDB  ratio    rows');
     for (const [name, hash, plain] of cases) {
       await dashboardSample(page, base + hash); // warm-up
@@ -249,7 +269,9 @@ export async function benchDashboard(runs = 5): Promise<void> {
       const c = median(ours.map((s) => s.warm.countMs - s.warm.pageMs));
       const cr = median(ref.map((s) => s.countMs));
       if (ours[0]!.warm.total !== ref[0]!.total) throw new Error(`${name}: the dashboard counted ${ours[0]!.warm.total}, plain IndexedDB ${ref[0]!.total}`);
-      console.log(`${name.padEnd(29)}${cold.toFixed(1).padStart(18)} ${warm.toFixed(1).padStart(6)} ${pr.toFixed(1).padStart(10)} ${(warm / pr).toFixed(1).padStart(10)}x ${c.toFixed(1).padStart(20)} ${cr.toFixed(1).padStart(10)} ${(c / cr).toFixed(1).padStart(6)}x ${String(ours[0]!.warm.total).padStart(7)}`);
+      console.log(
+        `${name.padEnd(29)}${cold.toFixed(1).padStart(18)} ${warm.toFixed(1).padStart(6)} ${pr.toFixed(1).padStart(10)} ${(warm / pr).toFixed(1).padStart(10)}x ${c.toFixed(1).padStart(20)} ${cr.toFixed(1).padStart(10)} ${(c / cr).toFixed(1).padStart(6)}x ${String(ours[0]!.warm.total).padStart(7)}`,
+      );
     }
   } finally {
     await ext.close();

@@ -99,7 +99,10 @@ function benchSha256(runs: number, chunks: Uint8Array[]): void {
   const encoder = new TextEncoder();
   const salt = 'f'.repeat(64);
   const saltBytes = encoder.encode(salt);
-  const records = Array.from({ length: 20_000 }, (_, i) => ({ text: `user\u0000Is it true?\u0000assistant\u0000Everyone knows it is, act now (${i}).`, id: `6740e0a1-8b2c-8003-9d1e-${i}` }));
+  const records = Array.from({ length: 20_000 }, (_, i) => ({
+    text: `user\u0000Is it true?\u0000assistant\u0000Everyone knows it is, act now (${i}).`,
+    id: `6740e0a1-8b2c-8003-9d1e-${i}`,
+  }));
   const conversationId = (id: string) => `conversation\u0000chatgpt\u0000${id}`;
   const messageId = (id: string) => `message\u0000chatgpt\u0000${id}\u0000m1`;
   const [oursSmall, nobleSmall, nodeSmall] = timeEach(runs, [
@@ -180,13 +183,22 @@ async function bundleSize(source: string): Promise<{ min: number; gz: number }> 
 async function benchBundle(): Promise<void> {
   // Each entry uses what the export needs: incremental SHA-256 with hex, HMAC; a streamed store-only zip.
   const entries: Array<[string, string]> = [
-    ['shared/export/sha256.ts (hash + hmac)', `import { Sha256, hmacSha256Hex } from './shared/export/sha256.ts'; console.log(new Sha256().update('x').digestHex(), hmacSha256Hex('k', 'm'));`],
+    [
+      'shared/export/sha256.ts (hash + hmac)',
+      `import { Sha256, hmacSha256Hex } from './shared/export/sha256.ts'; console.log(new Sha256().update('x').digestHex(), hmacSha256Hex('k', 'm'));`,
+    ],
     [
       '@noble/hashes (sha256 + hmac + hex)',
       `import { sha256 } from '@noble/hashes/sha2.js'; import { hmac } from '@noble/hashes/hmac.js'; import { bytesToHex } from '@noble/hashes/utils.js'; const e = new TextEncoder(); console.log(bytesToHex(sha256.create().update(e.encode('x')).digest()), bytesToHex(hmac(sha256, e.encode('k'), e.encode('m'))));`,
     ],
-    ['shared/export/zip.ts', `import { createZipWriter } from './shared/export/zip.ts'; const z = createZipWriter(); console.log(z.startFile('a'), z.write('x'), z.endFile(), z.finish());`],
-    ['fflate (Zip + ZipPassThrough)', `import { Zip, ZipPassThrough } from 'fflate'; const z = new Zip((e, d) => console.log(d)); const f = new ZipPassThrough('a'); z.add(f); f.push(new Uint8Array(1), true); z.end();`],
+    [
+      'shared/export/zip.ts',
+      `import { createZipWriter } from './shared/export/zip.ts'; const z = createZipWriter(); console.log(z.startFile('a'), z.write('x'), z.endFile(), z.finish());`,
+    ],
+    [
+      'fflate (Zip + ZipPassThrough)',
+      `import { Zip, ZipPassThrough } from 'fflate'; const z = new Zip((e, d) => console.log(d)); const f = new ZipPassThrough('a'); z.add(f); f.push(new Uint8Array(1), true); z.end();`,
+    ],
   ];
   console.log('\nBrowser bundle size (esbuild --minify, tree-shaken; what the dashboard chunk would carry)');
   for (const [name, source] of entries) {

@@ -15,7 +15,12 @@ export async function measureExport(limit: number, format: ExportFormat = 'zip')
   const started = performance.now();
   let bytes = 0;
   let records = 0;
-  for await (const chunk of exportChunks(archiveRecords(db, keys), format, { texts: false, ids: false, salt: 'bench' }, { onProgress: (n) => (records = n), onError: () => {}, filters: {}, version: 'bench' })) {
+  for await (const chunk of exportChunks(
+    archiveRecords(db, keys),
+    format,
+    { texts: false, ids: false, salt: 'bench' },
+    { onProgress: (n) => (records = n), onError: () => {}, filters: {}, version: 'bench' },
+  )) {
     bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
   }
   return { ms: performance.now() - started, bytes, records };

@@ -47,7 +47,13 @@ export function benchLearnedTier(runs: number): void {
     return;
   }
   const sets: Array<[string, string[]]> = [
-    ['taxonomy examples', fourKb(MOVES.flatMap((m) => [...m.examples, ...m.counterExamples]), 100)],
+    [
+      'taxonomy examples',
+      fourKb(
+        MOVES.flatMap((m) => [...m.examples, ...m.counterExamples]),
+        100,
+      ),
+    ],
     ['assistant replies (spiral)', fourKb(assistantTexts(), 100)],
   ];
   console.log('set                          rules ms/reply  learned ms/reply  ratio');
@@ -56,7 +62,7 @@ export function benchLearnedTier(runs: number): void {
       console.log(`${name.padEnd(29)}(no data)`);
       continue;
     }
-    for (const r of replies) (detect(r, { model: null }), detect(r, { model }));
+    for (const r of replies) detect(r, { model: null }), detect(r, { model });
     const rules: number[] = [];
     const learned: number[] = [];
     for (let run = 0; run < runs; run++) {

@@ -73,15 +73,13 @@ function timePerItem(texts: string[], fn: (t: string) => unknown): number {
 
 async function benchDetector(): Promise<void> {
   const baselinePath = join(evalDir, 'baseline.mjs');
-  const baseline = existsSync(baselinePath)
-    ? ((await import(pathToFileURL(baselinePath).href)) as { detect: (t: string) => unknown[] }).detect
-    : undefined;
+  const baseline = existsSync(baselinePath) ? ((await import(pathToFileURL(baselinePath).href)) as { detect: (t: string) => unknown[] }).detect : undefined;
   const sets: Array<[string, string[]]> = [
     ['4 KB synthetic replies', syntheticReplies(200)],
     ['eval texts (logic-train)', evalTexts(1500)],
   ];
   // Warm up both (JIT, compromise's lexicon) before measuring.
-  for (const [, texts] of sets) for (const t of texts.slice(0, 50)) (detect(t), baseline?.(t));
+  for (const [, texts] of sets) for (const t of texts.slice(0, 50)) detect(t), baseline?.(t);
 
   console.log(`\nDetector (median of ${RUNS} runs)`);
   console.log('set                          detector ms/item  baseline ms/item  ratio');

@@ -47,7 +47,11 @@ function peakRssMb(pid: number): number {
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
   // The server process itself (what `npm run study` runs), so its RSS is the server's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/study/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/study/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise((r) => child.once('exit', r));
@@ -82,8 +86,16 @@ async function runOne(kind: 'pglite' | 'postgres'): Promise<Result> {
   try {
     const admin = readFileSync(join(dir, 'study-admin-token'), 'utf8').trim();
     const post = (path: string, body: unknown, auth?: string) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: JSON.stringify(body) });
-    const created = CreatedStudy.parse(await (await post('/v1/studies', { title: 'Bench', consent: 'I agree to donate redacted replies for this benchmark.', collect: 'all', sites: 'all' }, admin)).json());
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const created = CreatedStudy.parse(
+      await (
+        await post('/v1/studies', { title: 'Bench', consent: 'I agree to donate redacted replies for this benchmark.', collect: 'all', sites: 'all' }, admin)
+      ).json(),
+    );
     const api = `/v1/studies/${created.studyId}`;
 
     const joinTimes: number[] = [];
@@ -134,7 +146,9 @@ async function runOne(kind: 'pglite' | 'postgres'): Promise<Result> {
     });
     const seconds = (performance.now() - t0) / 1000;
     const rss = peakRssMb(server.child.pid!);
-    const stats = StudyStats.parse(await (await fetch(`${server.url}${api}/stats`, { headers: { authorization: `Bearer ${created.researcherToken}` } })).json());
+    const stats = StudyStats.parse(
+      await (await fetch(`${server.url}${api}/stats`, { headers: { authorization: `Bearer ${created.researcherToken}` } })).json(),
+    );
     times.sort((a, b) => a - b);
     joinTimes.sort((a, b) => a - b);
     return {
@@ -159,7 +173,9 @@ async function runOne(kind: 'pglite' | 'postgres'): Promise<Result> {
 
 export async function benchStudy(): Promise<void> {
   const expected = PARTICIPANTS * DONATIONS;
-  console.log(`\nStudy server: ${PARTICIPANTS.toLocaleString('en')} participants × ${DONATIONS} donations (batches of ${BATCH}, ${CONCURRENCY} requests in flight, every ${RETRY_EVERY}th batch resent), server in its own process`);
+  console.log(
+    `\nStudy server: ${PARTICIPANTS.toLocaleString('en')} participants × ${DONATIONS} donations (batches of ${BATCH}, ${CONCURRENCY} requests in flight, every ${RETRY_EVERY}th batch resent), server in its own process`,
+  );
   console.log('database   donations/s   batch p50   batch p99   join p50   server peak RSS   rows      lost  duplicated');
   let failed = false;
   for (const kind of ['pglite', 'postgres'] as const) {
@@ -171,7 +187,7 @@ export async function benchStudy(): Promise<void> {
       `${kind.padEnd(10)} ${r.donationsPerSecond.toFixed(0).padStart(11)}   ${r.p50.toFixed(1).padStart(6)} ms   ${r.p99.toFixed(1).padStart(6)} ms   ${r.joinP50.toFixed(1).padStart(5)} ms   ${r.peakRssMb.toFixed(0).padStart(11)} MB   ${String(r.rows).padStart(6)}   ${String(lost).padStart(4)}  ${String(duplicated).padStart(10)}   (${r.seconds.toFixed(0)} s; ${r.duplicatesReported} resent records reported as duplicates)`,
     );
   }
-  console.log('PostgreSQL\'s own processes are not in the RSS column; PGlite runs inside the server process.');
+  console.log("PostgreSQL's own processes are not in the RSS column; PGlite runs inside the server process.");
   if (failed) {
     console.log('STUDY BENCH FAILED: rows lost or duplicated');
     process.exitCode = 1;

@@ -13,7 +13,18 @@ export async function withExportPage(): Promise<string> {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'unspun-bench-ext-'));
   cpSync(EXTENSION_DIR, dir, { recursive: true });
-  await build({ entryPoints: [resolve('test/bench/export-page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', outfile: join(dir, 'bench-export.js'), logLevel: 'warning' });
-  writeFileSync(join(dir, EXPORT_PAGE), '<!doctype html><meta charset="utf-8"><title>Unspun export bench</title><script type="module" src="bench-export.js"></script>\n');
+  await build({
+    entryPoints: [resolve('test/bench/export-page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: join(dir, 'bench-export.js'),
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(dir, EXPORT_PAGE),
+    '<!doctype html><meta charset="utf-8"><title>Unspun export bench</title><script type="module" src="bench-export.js"></script>\n',
+  );
   return dir;
 }

@@ -74,8 +74,14 @@ describe('parseConvertArgs (npm run convert)', () => {
   it.each([
     [base, { from: 'chatgpt', input: 'in.json', out: 'out.jsonl', redact: true, names: true, redactFirst: false, progress: true, help: false }],
     [['--from=claude', '-', '--out=o.jsonl', '--no-redact', '--no-progress'], { from: 'claude', input: '-', out: 'o.jsonl', redact: false, progress: false }],
-    [[...base, '--redact', '--redact', '--no-names', '--redact-first', '--salt-file', 's.txt'], { redact: true, names: false, redactFirst: true, saltFile: 's.txt' }],
-    [[...base, '--csv', 'f.csv', '--sharegpt', 'g.jsonl', '--judge', 'offline', '--concurrency', '3'], { csv: 'f.csv', sharegpt: 'g.jsonl', judge: 'offline', concurrency: 3 }],
+    [
+      [...base, '--redact', '--redact', '--no-names', '--redact-first', '--salt-file', 's.txt'],
+      { redact: true, names: false, redactFirst: true, saltFile: 's.txt' },
+    ],
+    [
+      [...base, '--csv', 'f.csv', '--sharegpt', 'g.jsonl', '--judge', 'offline', '--concurrency', '3'],
+      { csv: 'f.csv', sharegpt: 'g.jsonl', judge: 'offline', concurrency: 3 },
+    ],
     [['--help'], { help: true }],
   ])('accepts %j', (argv, expected) => {
     expect(parseConvertArgs(argv)).toMatchObject(expected);

@@ -22,7 +22,13 @@ afterAll(() => {
 
 /** A conversation whose element reads are counted (a copy of the array counts each element it copies). */
 function countedConversation(length: number): { messages: ExportMessage[]; reads: () => number } {
-  const plain: ExportMessage[] = Array.from({ length }, (_, i) => ({ id: `m${i}`, index: i, role: i % 2 ? 'assistant' : 'user', text: `message ${i}`, capture_method: 'import' }));
+  const plain: ExportMessage[] = Array.from({ length }, (_, i) => ({
+    id: `m${i}`,
+    index: i,
+    role: i % 2 ? 'assistant' : 'user',
+    text: `message ${i}`,
+    capture_method: 'import',
+  }));
   let reads = 0;
   const messages = new Proxy(plain, {
     get(target, key, receiver) {
@@ -52,7 +58,15 @@ describe('requestFor: the context of one reply', () => {
     const m = (role: 'user' | 'assistant', text: string, i: number): ExportMessage => ({ id: `m${i}`, index: i, role, text, capture_method: 'import' });
     const messages = [m('user', 'hi', 0), m('assistant', 'hello', 1), m('assistant', 'again', 2)];
     expect(requestFor(messages, 1)).toEqual({ reply: { text: 'hello', id: 'm1' }, context: { user: 'hi' } });
-    expect(requestFor(messages, 2)).toEqual({ reply: { text: 'again', id: 'm2' }, context: { previous: [{ role: 'user', text: 'hi' }, { role: 'assistant', text: 'hello' }] } });
+    expect(requestFor(messages, 2)).toEqual({
+      reply: { text: 'again', id: 'm2' },
+      context: {
+        previous: [
+          { role: 'user', text: 'hi' },
+          { role: 'assistant', text: 'hello' },
+        ],
+      },
+    });
     expect(requestFor([m('assistant', 'first', 0)], 0)).toEqual({ reply: { text: 'first', id: 'm0' } });
   });
 });

@@ -83,7 +83,8 @@ describe('convert CLI', { timeout: 60_000 }, () => {
     const written = records(out);
     expect(written).toHaveLength(3);
     const text = readFileSync(out, 'utf8');
-    for (const pii of ['jane.doe@example.org', '(555) 201-3344', 'Mark Stevens', '6740e0a1-8b2c-8003-9d1e-2f4c5a6b7c8d', 'chatgpt.com/c/', 'ods.od.nih.gov']) expect(text).not.toContain(pii);
+    for (const pii of ['jane.doe@example.org', '(555) 201-3344', 'Mark Stevens', '6740e0a1-8b2c-8003-9d1e-2f4c5a6b7c8d', 'chatgpt.com/c/', 'ods.od.nih.gov'])
+      expect(text).not.toContain(pii);
     expect(text).toContain('order #555-123-4567 (dated 2024-03-15)');
     for (const record of written) {
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
@@ -121,7 +122,10 @@ describe('convert CLI', { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stderr.trim().split('\n')).toEqual([`2 conversations (6 messages, ${manifestOf(d).counts.flags} flags, judge offline) written to ${out}`]);
     const [first] = records(out);
-    expect(first!.conversation).toMatchObject({ id: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', url: 'https://claude.ai/chat/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b' });
+    expect(first!.conversation).toMatchObject({
+      id: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b',
+      url: 'https://claude.ai/chat/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b',
+    });
     expect(first!.redaction).toEqual({ redacted: false, ids: 'site', counts: {} });
     expect(first!.messages[2]!.text).toContain('linda.park@acme-corp.com');
     expect(manifestOf(d).redaction).toEqual({ texts: false, ids: 'site', salt: 'none', counts: {} });
@@ -179,7 +183,9 @@ describe('convert CLI', { timeout: 60_000 }, () => {
     for (let i = 0; i < 2; i++) {
       const d = outDir();
       const out = join(d, 'x.jsonl');
-      const run = await convert(['--from', 'claude', '-', '--out', out, '--salt-file', salt, '--no-names'], { stdin: JSON.stringify(JSON.parse(readFileSync(CLAUDE, 'utf8')).slice(1, 2)) });
+      const run = await convert(['--from', 'claude', '-', '--out', out, '--salt-file', salt, '--no-names'], {
+        stdin: JSON.stringify(JSON.parse(readFileSync(CLAUDE, 'utf8')).slice(1, 2)),
+      });
       expect(run.code).toBe(0);
       if (i === 0) expect(run.stderr).toContain(`Made a new salt in ${salt}`);
       ids.push(records(out)[0]!.conversation.id);
@@ -208,7 +214,10 @@ describe('convert CLI', { timeout: 60_000 }, () => {
     const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
     expect(rows[0]!.startsWith('conversation_id,site,message_id')).toBe(true);
     expect(rows).toHaveLength(1 + manifest.counts.flags);
-    const views = readFileSync(sharegpt, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; conversations: { from: string; value: string }[] });
+    const views = readFileSync(sharegpt, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; conversations: { from: string; value: string }[] });
     expect(views.map((v) => v.id)).toEqual(records(out).map((r) => r.conversation.id));
     expect(views[0]!.conversations[0]).toEqual({ from: 'human', value: expect.stringContaining('[EMAIL]') });
     expect(readFileSync(csv, 'utf8')).not.toContain('jane.doe@example.org');
@@ -281,7 +290,10 @@ describe('runConvertCli with the anthropic judge (real SDK, fake Messages API)',
         expect(reply.scores![0]!.judge.model).toBeTruthy();
       }
       // The judge saw the conversation before each reply as context (requests run 4 at a time: find it).
-      const body = fake.messageRequests().map((r) => JSON.stringify(r.body)).find((b) => b.includes("I can't send email"))!;
+      const body = fake
+        .messageRequests()
+        .map((r) => JSON.stringify(r.body))
+        .find((b) => b.includes("I can't send email"))!;
       expect(body).toContain('Email my plan to');
       expect(body).toContain('quitting my job');
       expect(manifestOf(d).judges[0]!.kind).toBe('anthropic');
@@ -305,7 +317,10 @@ describe('runConvertCli with the anthropic judge (real SDK, fake Messages API)',
         names: { find: async (texts) => texts.map(() => []), close: async () => undefined },
       });
       expect(code).toBe(1);
-      const sent = fake.messageRequests().map((r) => JSON.stringify(r.body)).join('\n');
+      const sent = fake
+        .messageRequests()
+        .map((r) => JSON.stringify(r.body))
+        .join('\n');
       expect(sent).not.toContain('linda.park@acme-corp.com');
       expect(sent).not.toContain('+1 415 555 0132');
       expect(sent).toContain('[EMAIL]');

@@ -25,8 +25,22 @@ function record(judges: ('offline' | 'anthropic')[]) {
       { id: 'a', index: 1, role: 'assistant', text: TEXT, capture_method: 'dom' },
     ],
   });
-  const flags = [{ move: 'unsourced-authority' as const, start: 0, end: 13, quote: 'Experts agree', severity: 2, support: 'unsupported' as const, rationale: 'r', source: 'detector' as const }];
-  rec.messages[1] = { ...rec.messages[1]!, scores: judges.map((kind) => exportScore({ score: 40, flags, judge: { kind, promptVersion: 'p', taxonomyVersion: 't' } }, TEXT, 0)) };
+  const flags = [
+    {
+      move: 'unsourced-authority' as const,
+      start: 0,
+      end: 13,
+      quote: 'Experts agree',
+      severity: 2,
+      support: 'unsupported' as const,
+      rationale: 'r',
+      source: 'detector' as const,
+    },
+  ];
+  rec.messages[1] = {
+    ...rec.messages[1]!,
+    scores: judges.map((kind) => exportScore({ score: 40, flags, judge: { kind, promptVersion: 'p', taxonomyVersion: 't' } }, TEXT, 0)),
+  };
   return rec;
 }
 

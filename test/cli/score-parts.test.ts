@@ -68,9 +68,32 @@ describe('splitLines', () => {
 
 describe('splitLines with a line-length cap', () => {
   it.each([
-    ['a long line in one chunk', ['ok\n', 'x'.repeat(20), '\nafter\n'], [['ok', false], ['', true], ['after', false]]],
-    ['a long line across chunks', ['ok\nxxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'x\nafter'], [['ok', false], ['', true], ['after', false]]],
-    ['a long last line with no newline', ['ok\n', 'x'.repeat(11), 'x'.repeat(11)], [['ok', false], ['', true]]],
+    [
+      'a long line in one chunk',
+      ['ok\n', 'x'.repeat(20), '\nafter\n'],
+      [
+        ['ok', false],
+        ['', true],
+        ['after', false],
+      ],
+    ],
+    [
+      'a long line across chunks',
+      ['ok\nxxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'x\nafter'],
+      [
+        ['ok', false],
+        ['', true],
+        ['after', false],
+      ],
+    ],
+    [
+      'a long last line with no newline',
+      ['ok\n', 'x'.repeat(11), 'x'.repeat(11)],
+      [
+        ['ok', false],
+        ['', true],
+      ],
+    ],
     ['a line exactly at the cap is kept', ['x'.repeat(10), '\n'], [['x'.repeat(10), false]]],
   ] as const)('%s', async (_name, chunks, expected) => {
     const lines = await collect(splitLines(chunksOf(...chunks), 10));
@@ -125,10 +148,7 @@ describe('formatReport', () => {
     const report = formatReport({
       score: 62.4,
       judge: JUDGE_INFO,
-      flags: [
-        flag('the only way', { move: 'false-dilemma', support: 'weak', wouldSupport: 'Name the alternatives.' }),
-        flag('Everyone knows'),
-      ],
+      flags: [flag('the only way', { move: 'false-dilemma', support: 'weak', wouldSupport: 'Name the alternatives.' }), flag('Everyone knows')],
     });
     expect(report).toMatch(/^Score: 62\/100\n/);
     expect(report).toContain('Judge: offline (prompt p-1');
@@ -180,7 +200,12 @@ describe('runScoreCli in-process', () => {
     const input = ['x'.repeat(40), 'x'.repeat(1), 'x'.repeat(20), 'x'.repeat(5)].map((text, id) => JSON.stringify({ id, text })).join('\n');
     const { code, stdout } = await run(['--concurrency', '4'], input, { offline: slowFirst });
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([0, 1, 2, 3]);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual([0, 1, 2, 3]);
   });
 
   it('drops flags whose quote does not match, and says so on stderr', async () => {
@@ -207,14 +232,26 @@ describe('runScoreCli in-process', () => {
     const input = ['{"id":1,"text":"ok"}', '{"id":2,"text":"boom"}', '{"id":3,"text":"ok"}'].join('\n');
     const { code, stdout, stderr } = await run([], input, { offline: flaky });
     expect(code).toBe(1);
-    expect(stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([1, 3]);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual([1, 3]);
     expect(stderr).toContain('line 2 (id 2): the offline judge failed: upstream down');
   });
 
   it('streams: the first result is written before the input ends', async () => {
     const input = new PassThrough();
     const out = sink();
-    const done = runScoreCli({ argv: ['--in', '-'], env: {}, stdin: input, stdout: out.stream, stderr: sink().stream, judges: { offline: createOfflineJudge() } });
+    const done = runScoreCli({
+      argv: ['--in', '-'],
+      env: {},
+      stdin: input,
+      stdout: out.stream,
+      stderr: sink().stream,
+      judges: { offline: createOfflineJudge() },
+    });
     input.write('{"id":"first","text":"Act now!"}\n');
     for (let i = 0; i < 100 && out.text() === ''; i++) await new Promise((r) => setTimeout(r, 10));
     expect(out.text()).toContain('"first"');
@@ -227,7 +264,10 @@ describe('runScoreCli in-process', () => {
     const lines = Array.from({ length: 2000 }, (_, id) => JSON.stringify({ id, text: `Reply number ${id}. Everyone knows it.` }));
     const { code, stdout } = await run(['--in', '-'], Readable.from(lines.map((l) => `${l}\n`)));
     expect(code).toBe(0);
-    const ids = stdout.trim().split('\n').map((l) => JSON.parse(l).id);
+    const ids = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     expect(ids).toHaveLength(2000);
     expect(ids[1999]).toBe(1999);
   });
@@ -288,7 +328,11 @@ describe('runScoreCli with the anthropic judge (fake Messages API)', () => {
       });
       expect(err.text()).toBe('');
       expect(code).toBe(0);
-      const results = out.text().trim().split('\n').map((l) => JSON.parse(l) as { id: number; score: number; flags: Flag[] });
+      const results = out
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: number; score: number; flags: Flag[] });
       expect(results.map((r) => r.id)).toEqual([0, 1, 2]);
       for (const r of results) expect(flagsMatchText(texts[r.id]!, r.flags)).toBe(true);
       expect(fake.messageRequests()).toHaveLength(3);

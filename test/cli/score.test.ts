@@ -24,7 +24,11 @@ function score(args: string[], stdin = '', env: Record<string, string> = {}): Pr
 const LINES = [
   { id: 'a', text: 'Honestly, everyone knows this is the only way. Act now before it is too late!' },
   { id: 2, text: 'The boiling point of water at sea level is 100 °C.', context: 'What temperature does water boil at?' },
-  { id: 'c', text: 'You are so smart to ask that! Experts agree you should buy it today.', context: { user: 'Should I buy it?', previous: [{ role: 'assistant', text: 'Hi!' }] } },
+  {
+    id: 'c',
+    text: 'You are so smart to ask that! Experts agree you should buy it today.',
+    context: { user: 'Should I buy it?', previous: [{ role: 'assistant', text: 'Hi!' }] },
+  },
   { id: 'empty', text: '' },
 ];
 const jsonl = (items: unknown[]) => `${items.map((i) => JSON.stringify(i)).join('\n')}\n`;

@@ -16,7 +16,17 @@ import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
 import { ledgerSummary } from '../../shared/detect/claims.ts';
 import { conversationOf, listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-import { closedRoot, conversationMessages, inClosedRoot, launchExtension, RESULTS, storageSet, storedScore, until as untilWithin, type LaunchedExtension } from './harness.ts';
+import {
+  closedRoot,
+  conversationMessages,
+  inClosedRoot,
+  launchExtension,
+  RESULTS,
+  storageSet,
+  storedScore,
+  until as untilWithin,
+  type LaunchedExtension,
+} from './harness.ts';
 
 const DRIVER = readFileSync(resolve('test/fixtures/sites/composer-driver.js'), 'utf8');
 
@@ -26,7 +36,7 @@ let server: RunningServer;
 let context: BrowserContext;
 let sw: Worker;
 
-const until = <T,>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) => untilWithin(what, probe, timeoutMs);
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) => untilWithin(what, probe, timeoutMs);
 
 interface ComposerState {
   kind: string | null;
@@ -45,7 +55,11 @@ function fixture(site: string, file: string): Fixture {
 /** Opens a fixture with the composer driver, waits for the reply to be scored. */
 async function open(f: Fixture): Promise<Page> {
   const page = await context.newPage();
-  await routeFixture(page, f, f.html.replace(/<\/body>/i, () => `<script>\n${DRIVER}</script>\n</body>`));
+  await routeFixture(
+    page,
+    f,
+    f.html.replace(/<\/body>/i, () => `<script>\n${DRIVER}</script>\n</body>`),
+  );
   await page.goto(`${f.url!}?ms=5`);
   await page.locator('unspun-badge[data-state="scored"]').first().waitFor({ timeout: 30_000 });
   return page;
@@ -56,10 +70,15 @@ async function openAskableFlag(page: Page): Promise<ReturnType<typeof closedRoot
   await page.locator('unspun-badge[data-state="scored"] button').first().click();
   const card = page.locator('unspun-card');
   await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
-  const index = await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => {
-    const items = [...root.querySelectorAll('li')];
-    return items.findIndex((li) => /Not backed up|Weakly backed up/.test(li.textContent ?? ''));
-  }, null);
+  const index = await inClosedRoot(
+    page,
+    'unspun-card',
+    (root: ShadowRoot) => {
+      const items = [...root.querySelectorAll('li')];
+      return items.findIndex((li) => /Not backed up|Weakly backed up/.test(li.textContent ?? ''));
+    },
+    null,
+  );
   expect(index, 'a weak or unsupported flag in the summary').toBeGreaterThanOrEqual(0);
   const inCard = closedRoot(page, 'unspun-card');
   await inCard.locator(`li:nth-child(${index! + 1}) button`).click();
@@ -90,7 +109,7 @@ describe('Ask for it', () => {
     { site: 'chatgpt', kind: 'prosemirror' },
     { site: 'gemini', kind: 'contenteditable' },
     { site: 'copilot', kind: 'react-textarea' },
-  ])('$site ($kind): the question lands in the message box, in the site\'s own state, and is not sent', async ({ site, kind }) => {
+  ])("$site ($kind): the question lands in the message box, in the site's own state, and is not sent", async ({ site, kind }) => {
     const page = await open(fixture(site, 'streaming.html'));
     const before = await composerState(page);
     expect(before).toMatchObject({ kind, value: '', sends: [] });
@@ -104,7 +123,7 @@ describe('Ask for it', () => {
     const after = await composerState(page);
     expect(after.value.trim()).toBe(question);
     expect(after.sends, 'nothing sent').toEqual([]);
-    expect(after.focused, 'the message box has the focus, for the reader\'s Enter').toBe(true);
+    expect(after.focused, "the message box has the focus, for the reader's Enter").toBe(true);
     await page.screenshot({ path: join(RESULTS, `askback-${site}-composer.png`) });
 
     // The reader presses Enter: the site sends exactly the question.
@@ -121,7 +140,9 @@ describe('Ask for it', () => {
     const question = await questionOf(inCard);
     await inCard.locator('button.ask').click();
     await expect.poll(() => inCard.locator('.askback').getAttribute('data-asked'), { timeout: 10_000 }).toBe('clipboard');
-    expect(await inCard.locator('.ask-status').textContent()).toBe('No chat box found on this page: the question is copied to your clipboard. Paste it into the chat.');
+    expect(await inCard.locator('.ask-status').textContent()).toBe(
+      'No chat box found on this page: the question is copied to your clipboard. Paste it into the chat.',
+    );
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(question);
     await page.screenshot({ path: join(RESULTS, 'askback-clipboard.png') });
     await page.close();
@@ -129,7 +150,7 @@ describe('Ask for it', () => {
 });
 
 describe('the claim ledger', () => {
-  it('the side panel shows each reply\'s claims as text, as stored with its score', async () => {
+  it("the side panel shows each reply's claims as text, as stored with its score", async () => {
     const f = fixture('chatgpt', 'streaming.html');
     // The page's tab: the one that appears when it opens (tab URLs of chat sites are not ours to read).
     const tabIds = () =>

@@ -14,7 +14,9 @@ const NOTE = 'private note: my employer would not like this';
 
 type Label = { messageId: string; verdict: string; note?: string };
 const labels = () =>
-  ext.sw.evaluate(async () => (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray()) as Promise<Label[]>;
+  ext.sw.evaluate(async () =>
+    (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray(),
+  ) as Promise<Label[]>;
 
 /** A hostile page: before any extension code runs, it tries to keep every shadow root it can. */
 const STEAL_ROOTS = () => {
@@ -78,13 +80,18 @@ describe('the flag card on a chat page', () => {
 
     // Even given the buttons themselves (here through the test's DevTools access), an untrusted
     // click or change is ignored.
-    await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => {
-      (root.querySelector('button.agree') as HTMLButtonElement).click();
-      (root.querySelector('button.disagree') as HTMLButtonElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      const note = root.querySelector('textarea') as HTMLTextAreaElement;
-      note.value = 'typed by the page';
-      note.dispatchEvent(new Event('change'));
-    }, null);
+    await inClosedRoot(
+      page,
+      'unspun-card',
+      (root: ShadowRoot) => {
+        (root.querySelector('button.agree') as HTMLButtonElement).click();
+        (root.querySelector('button.disagree') as HTMLButtonElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        const note = root.querySelector('textarea') as HTMLTextAreaElement;
+        note.value = 'typed by the page';
+        note.dispatchEvent(new Event('change'));
+      },
+      null,
+    );
     expect(await inCard.locator('.status').textContent()).toBe('');
     expect((await inCard.locator('.verdict').getAttribute('data-verdict')) ?? '').toBe('');
     expect((await labels()).filter((l) => l.messageId === 'iso-1-a1')).toEqual([]);

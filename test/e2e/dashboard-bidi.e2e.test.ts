@@ -22,7 +22,19 @@ beforeAll(async () => {
       const { db, queries } = (globalThis as unknown as { unspun: { db: unknown; queries: Q } }).unspun;
       const base = Date.UTC(2026, 10, 1);
       for (const [i, userTurn] of turns.entries()) {
-        await queries.recordCapture!(db, { site: 'chatgpt', conversationId: `bidi-${i}`, messageId: `m-${i}`, text: 'Here is the file you asked for.', userTurn, previous: [], url: `https://chatgpt.com/c/bidi-${i}` }, base + i * 60_000);
+        await queries.recordCapture!(
+          db,
+          {
+            site: 'chatgpt',
+            conversationId: `bidi-${i}`,
+            messageId: `m-${i}`,
+            text: 'Here is the file you asked for.',
+            userTurn,
+            previous: [],
+            url: `https://chatgpt.com/c/bidi-${i}`,
+          },
+          base + i * 60_000,
+        );
       }
     },
     ['A plain title', ARABIC, SPOOF],

@@ -23,13 +23,30 @@ beforeAll(async () => {
     let n = 0;
     const add = async (site: string, model: string | undefined, day: number, text: string, moves: string[]) => {
       const id = `m${n++}`;
-      await queries.recordCapture!(db, { site, conversationId: `c-${site}-${Math.floor(day / 7)}`, messageId: id, text, userTurn: 'Tell me about Paris', previous: [], ...(model ? { model } : {}) }, start + day * DAY);
+      await queries.recordCapture!(
+        db,
+        {
+          site,
+          conversationId: `c-${site}-${Math.floor(day / 7)}`,
+          messageId: id,
+          text,
+          userTurn: 'Tell me about Paris',
+          previous: [],
+          ...(model ? { model } : {}),
+        },
+        start + day * DAY,
+      );
       const flags = moves.map((move) => {
         const quote = move === 'sycophancy' ? "You're absolutely right" : 'brilliant insight';
         const at = text.indexOf(quote);
         return { move, start: at, end: at + quote.length, quote, severity: 2, support: 'unsupported', rationale: 'r', source: 'detector' };
       });
-      await queries.markScored!(db, `${site}:c-${site}-${Math.floor(day / 7)}:${id}`, { score: moves.length * 30, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 }, start + day * DAY);
+      await queries.markScored!(
+        db,
+        `${site}:c-${site}-${Math.floor(day / 7)}:${id}`,
+        { score: moves.length * 30, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
+        start + day * DAY,
+      );
     };
     // gpt-4o for five weeks, mostly plain; gpt-5 for the last three weeks, warm most of the time.
     for (let day = 0; day < 35; day++) {
@@ -46,7 +63,10 @@ beforeAll(async () => {
   await page.goto(`chrome-extension://${ext.extensionId}/dashboard.html`);
   await until('the dashboard', async () => (await page.evaluate(() => document.getElementById('dashboard')?.dataset.ready)) === 'true');
   await page.click('nav [data-tab="models"]');
-  await until('the drift chart', async () => (await page.evaluate(() => document.querySelector<HTMLElement>('section[data-tab="models"]')?.dataset.driftLines)) !== undefined);
+  await until(
+    'the drift chart',
+    async () => (await page.evaluate(() => document.querySelector<HTMLElement>('section[data-tab="models"]')?.dataset.driftLines)) !== undefined,
+  );
 });
 
 afterAll(async () => {
@@ -54,7 +74,8 @@ afterAll(async () => {
   await ext?.close();
 });
 
-const tableRows = (selector: string) => page.$$eval(`${selector} tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+const tableRows = (selector: string) =>
+  page.$$eval(`${selector} tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 
 describe('Models tab (drift per model)', () => {
   it('draws a line per site and model, and tables rates per 1,000 words with intervals', async () => {

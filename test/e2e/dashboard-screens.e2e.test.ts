@@ -31,13 +31,40 @@ async function seed(from: number, days: number[]): Promise<void> {
         const i = from + j;
         const site = ['gemini', 'claude'][i % 2]!;
         const at = base + days[j]! * day + i * 60_000;
-        await queries.recordCapture!(db, { site, conversationId: `conv-${i}`, messageId: `m-${i}`, text: flagged, userTurn: `Plan my move to Lisbon (${i}); write to me at sam.doe${i}@example.com`, previous: [], url: `https://${site}.example/c/conv-${i}`, model: 'Model A' }, at);
+        await queries.recordCapture!(
+          db,
+          {
+            site,
+            conversationId: `conv-${i}`,
+            messageId: `m-${i}`,
+            text: flagged,
+            userTurn: `Plan my move to Lisbon (${i}); write to me at sam.doe${i}@example.com`,
+            previous: [],
+            url: `https://${site}.example/c/conv-${i}`,
+            model: 'Model A',
+          },
+          at,
+        );
         const urgency = flagged.indexOf('act now');
         const flags = [
-          { move: 'flattery', start: 0, end: 15, quote: flagged.slice(0, 15), severity: 2, support: 'unsupported', rationale: 'Praise of the question.', source: 'detector' },
+          {
+            move: 'flattery',
+            start: 0,
+            end: 15,
+            quote: flagged.slice(0, 15),
+            severity: 2,
+            support: 'unsupported',
+            rationale: 'Praise of the question.',
+            source: 'detector',
+          },
           { move: 'false-urgency', start: urgency, end: urgency + 7, quote: 'act now', severity: 3, support: 'weak', rationale: 'Hurry.', source: 'detector' },
         ];
-        await queries.markScored!(db, `${site}:conv-${i}:m-${i}`, { score: 40 + i, flags, judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' }, cached: false, latencyMs: 1 }, at + 1000);
+        await queries.markScored!(
+          db,
+          `${site}:conv-${i}:m-${i}`,
+          { score: 40 + i, flags, judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' }, cached: false, latencyMs: 1 },
+          at + 1000,
+        );
       }
     },
     { from, days, flagged: FLAGGED, base: BASE, day: DAY },
@@ -51,7 +78,18 @@ async function label(i: number, verdict: 'agree' | 'disagree'): Promise<void> {
       const { db } = (globalThis as unknown as { unspun: { db: { labels: { put(r: unknown): Promise<unknown> } } } }).unspun;
       const site = ['gemini', 'claude'][i % 2]!;
       const start = flagged.indexOf('act now');
-      await db.labels.put({ key: `${site}:conv-${i}:m-${i}:false-urgency:${start}:${start + 7}`, messageKey: `${site}:conv-${i}:m-${i}`, conversationKey: `${site}:conv-${i}`, site, conversationId: `conv-${i}`, messageId: `m-${i}`, flag: { move: 'false-urgency', start, end: start + 7, quote: 'act now', source: 'detector' }, verdict, createdAt: 1, updatedAt: 1 });
+      await db.labels.put({
+        key: `${site}:conv-${i}:m-${i}:false-urgency:${start}:${start + 7}`,
+        messageKey: `${site}:conv-${i}:m-${i}`,
+        conversationKey: `${site}:conv-${i}`,
+        site,
+        conversationId: `conv-${i}`,
+        messageId: `m-${i}`,
+        flag: { move: 'false-urgency', start, end: start + 7, quote: 'act now', source: 'detector' },
+        verdict,
+        createdAt: 1,
+        updatedAt: 1,
+      });
     },
     { i, verdict, flagged: FLAGGED },
   );
@@ -67,14 +105,22 @@ async function openDashboard(): Promise<void> {
 
 async function openCharts(): Promise<void> {
   await page.click('nav [data-tab="charts"]');
-  await page.waitForFunction(() => document.querySelector<HTMLElement>('section[data-tab="charts"]')?.dataset.charts !== undefined && document.querySelectorAll('.chart').length === 4);
+  await page.waitForFunction(
+    () => document.querySelector<HTMLElement>('section[data-tab="charts"]')?.dataset.charts !== undefined && document.querySelectorAll('.chart').length === 4,
+  );
 }
 
 const chartState = () =>
   page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.chart')].map((box) => {
       const canvas = box.querySelector('canvas');
-      return { kind: box.dataset.chart!, type: box.dataset.type ?? null, empty: box.querySelector('.chart-empty')?.textContent ?? null, label: canvas?.getAttribute('aria-label') ?? null, ticks: canvas?.dataset.yTicks ?? null };
+      return {
+        kind: box.dataset.chart!,
+        type: box.dataset.type ?? null,
+        empty: box.querySelector('.chart-empty')?.textContent ?? null,
+        label: canvas?.getAttribute('aria-label') ?? null,
+        ticks: canvas?.dataset.yTicks ?? null,
+      };
     }),
   );
 
@@ -243,7 +289,9 @@ describe('dashboard screens', () => {
     expect(await first.locator('.review-turn.from-user mark.placeholder').textContent()).toBe('[EMAIL]');
     expect(await first.locator('.review-turn.from-user').textContent()).toMatch(/^YouPlan my move to Lisbon \(\d+\); write to me at \[EMAIL\]$/);
     expect(await first.locator('p.muted').textContent()).toMatch(/^claude · id in the file: c_[0-9a-f]{32} · 2 messages · 1 email address replaced$/);
-    expect(await page.locator('#never-leaves').textContent()).toMatch(/^Never leaves this computer:your proxy token and settings.*\[EMAIL\] and \[NAME\].*titles/);
+    expect(await page.locator('#never-leaves').textContent()).toMatch(
+      /^Never leaves this computer:your proxy token and settings.*\[EMAIL\] and \[NAME\].*titles/,
+    );
     expect(await page.locator('#export-review-list > p.muted').textContent()).toBe('4 conversations, as they will leave. Untick one to leave it out.');
     await shot('export-review');
     // Markdown, titles kept, nothing redacted: moves by their names.
@@ -251,7 +299,10 @@ describe('dashboard screens', () => {
     await page.locator('input[name="redact"]').uncheck();
     await page.locator('input[name="pseudonymous"]').uncheck();
     await page.locator('input[name="drop-titles"]').uncheck();
-    await page.locator('input[name="to-disk"]').uncheck().catch(() => undefined);
+    await page
+      .locator('input[name="to-disk"]')
+      .uncheck()
+      .catch(() => undefined);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#export-go')]);
     const path = join(RESULTS, 'dashboard-report.md');
     await download.saveAs(path);

@@ -31,16 +31,69 @@ async function seed(count: number): Promise<void> {
       for (let i = 0; i < count; i++) {
         const site = sites[i % sites.length]!;
         const text = i % 2 === 0 ? flagged : plain;
-        const at = base + i * day / 4;
-        await queries.recordCapture!(db, { site, conversationId: `conv-${i}`, messageId: `m-${i}`, text, userTurn: `Question number ${i} about ${i % 2 ? 'sources' : 'urgency'}`, previous: [], url: `https://${site}.example/c/conv-${i}?q=secret`, model: i % 3 === 0 ? 'Model A' : 'Model B' }, at);
-        const flags = i % 2 === 0
-          ? [
-              { move: 'flattery', start: 0, end: 15, quote: flagged.slice(0, 15), severity: 2, support: 'unsupported', rationale: 'Praise of the question.', source: 'detector', ruleId: 'flattery.great-question' },
-              { move: 'bandwagon', start: 16, end: 31, quote: flagged.slice(16, 31), severity: 2, support: 'unsupported', rationale: 'Everyone agrees, says who?', source: 'detector' },
-              { move: 'false-urgency', start: flagged.indexOf('act now'), end: flagged.indexOf('act now') + 7, quote: 'act now', severity: 3, support: 'weak', rationale: 'Hurry.', source: 'detector' },
-            ]
-          : [];
-        await queries.markScored!(db, `${site}:conv-${i}:m-${i}`, { score: flags.length ? 40 + (i % 50) : 5, flags, judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' }, cached: false, latencyMs: 1 }, at + 1000);
+        const at = base + (i * day) / 4;
+        await queries.recordCapture!(
+          db,
+          {
+            site,
+            conversationId: `conv-${i}`,
+            messageId: `m-${i}`,
+            text,
+            userTurn: `Question number ${i} about ${i % 2 ? 'sources' : 'urgency'}`,
+            previous: [],
+            url: `https://${site}.example/c/conv-${i}?q=secret`,
+            model: i % 3 === 0 ? 'Model A' : 'Model B',
+          },
+          at,
+        );
+        const flags =
+          i % 2 === 0
+            ? [
+                {
+                  move: 'flattery',
+                  start: 0,
+                  end: 15,
+                  quote: flagged.slice(0, 15),
+                  severity: 2,
+                  support: 'unsupported',
+                  rationale: 'Praise of the question.',
+                  source: 'detector',
+                  ruleId: 'flattery.great-question',
+                },
+                {
+                  move: 'bandwagon',
+                  start: 16,
+                  end: 31,
+                  quote: flagged.slice(16, 31),
+                  severity: 2,
+                  support: 'unsupported',
+                  rationale: 'Everyone agrees, says who?',
+                  source: 'detector',
+                },
+                {
+                  move: 'false-urgency',
+                  start: flagged.indexOf('act now'),
+                  end: flagged.indexOf('act now') + 7,
+                  quote: 'act now',
+                  severity: 3,
+                  support: 'weak',
+                  rationale: 'Hurry.',
+                  source: 'detector',
+                },
+              ]
+            : [];
+        await queries.markScored!(
+          db,
+          `${site}:conv-${i}:m-${i}`,
+          {
+            score: flags.length ? 40 + (i % 50) : 5,
+            flags,
+            judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' },
+            cached: false,
+            latencyMs: 1,
+          },
+          at + 1000,
+        );
       }
     },
     { count, sites: [...SITES], flagged: FLAGGED, plain: PLAIN },
@@ -140,11 +193,13 @@ describe('dashboard', () => {
     const card = page.locator('unspun-card');
     await until('card open', async () => (await card.getAttribute('data-kind')) === 'flag');
     await closedRoot(page, 'unspun-card').locator('button.disagree').click();
-    await until('label stored', () => ext.sw.evaluate(async () => {
-      const { db } = (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } }).unspun;
-      const labels = await db.labels.toArray();
-      return labels.length === 1 && labels[0]!.verdict === 'disagree' && labels[0]!.flag.move === 'bandwagon';
-    }));
+    await until('label stored', () =>
+      ext.sw.evaluate(async () => {
+        const { db } = (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<{ verdict: string; flag: { move: string } }[]> } } } }).unspun;
+        const labels = await db.labels.toArray();
+        return labels.length === 1 && labels[0]!.verdict === 'disagree' && labels[0]!.flag.move === 'bandwagon';
+      }),
+    );
     await shot('conversation');
     await page.keyboard.press('Escape');
   });
@@ -206,7 +261,10 @@ describe('dashboard', () => {
     const reviewedIds = (await page.locator('.review-item p.muted').allTextContents()).slice(0, 2).map((t) => /id in the file: (c_[0-9a-f]{32})/.exec(t)![1]!);
     await page.locator('.review-item input[type="checkbox"]').first().uncheck();
     await shot('export-review');
-    await page.locator('input[name="to-disk"]').uncheck().catch(() => undefined);
+    await page
+      .locator('input[name="to-disk"]')
+      .uncheck()
+      .catch(() => undefined);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('#export-go')]);
     const path = join(RESULTS, 'dashboard-export.zip');
     await download.saveAs(path);
@@ -263,19 +321,32 @@ describe('dashboard', () => {
     await page.click('.view button.danger');
     expect(await page.locator('.view .confirm').textContent()).toContain('Delete this conversation');
     await page.click('.view .confirm button.danger');
-    await until('deleted', () => ext.sw.evaluate(async () => {
-      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { count(): Promise<number>; toArray(): Promise<unknown[]> }> } }).unspun;
-      return (await db.labels!.count()) === 0 && (await db.rescores!.count()) === 1 && ((await db.messages!.toArray()) as { key: string }[]).every((m) => !m.key.startsWith('claude:conv-58:'));
-    }));
+    await until('deleted', () =>
+      ext.sw.evaluate(async () => {
+        const { db } = (globalThis as unknown as { unspun: { db: Record<string, { count(): Promise<number>; toArray(): Promise<unknown[]> }> } }).unspun;
+        return (
+          (await db.labels!.count()) === 0 &&
+          (await db.rescores!.count()) === 1 &&
+          ((await db.messages!.toArray()) as { key: string }[]).every((m) => !m.key.startsWith('claude:conv-58:'))
+        );
+      }),
+    );
     expect(await page.locator('.row', { hasText: 'Question number 58 about urgency' }).count()).toBe(0);
   });
 
   it('deletes a site’s data, then everything, each after a confirm step; the auto-delete setting is stored', async () => {
-    const counts = () => ext.sw.evaluate(async () => {
-      const { db } = (globalThis as unknown as { unspun: { db: Record<string, { toArray(): Promise<{ site?: string }[]>; count(): Promise<number> }> } }).unspun;
-      const conversations = await db.conversations!.toArray();
-      return { all: conversations.length, gemini: conversations.filter((c) => c.site === 'gemini').length, messages: await db.messages!.count(), scores: await db.scores!.count() };
-    });
+    const counts = () =>
+      ext.sw.evaluate(async () => {
+        const { db } = (globalThis as unknown as { unspun: { db: Record<string, { toArray(): Promise<{ site?: string }[]>; count(): Promise<number> }> } })
+          .unspun;
+        const conversations = await db.conversations!.toArray();
+        return {
+          all: conversations.length,
+          gemini: conversations.filter((c) => c.site === 'gemini').length,
+          messages: await db.messages!.count(),
+          scores: await db.scores!.count(),
+        };
+      });
     expect((await counts()).gemini).toBe(20);
     await page.click('nav [data-tab="data"]');
     await page.fill('#retention-days', '30');

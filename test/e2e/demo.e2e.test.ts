@@ -138,10 +138,12 @@ describe('Unspun in Chromium', () => {
 
     // The page's own DOM is untouched: same text, same markup as when streaming finished.
     const now = await page.evaluate(() =>
-      Object.fromEntries(Array.from(document.querySelectorAll('[data-turn="assistant"]')).map((el) => {
-        const body = el.querySelector('[data-message-body]')!;
-        return [el.getAttribute('data-message-id'), { text: body.textContent ?? '', html: body.innerHTML }];
-      })),
+      Object.fromEntries(
+        Array.from(document.querySelectorAll('[data-turn="assistant"]')).map((el) => {
+          const body = el.querySelector('[data-message-body]')!;
+          return [el.getAttribute('data-message-id'), { text: body.textContent ?? '', html: body.innerHTML }];
+        }),
+      ),
     );
     const snap = await page.evaluate(() => (window as unknown as { __snap: object }).__snap);
     expect(Object.keys(snap).sort()).toEqual([a1, a2]);
@@ -234,10 +236,14 @@ describe('Unspun in Chromium', () => {
     const restartedAt = Date.now();
     server = await startProxy(port);
     expect(server.token).toBe(config.token);
-    const scored = await until('the pending replies to be scored after the proxy came back', async () => {
-      const ms = (await archive()).messages.filter((x) => x.conversationId === 'e2e-2');
-      return ms.every((m) => m.status === 'scored') ? ms.find((m) => m.key === key) : undefined;
-    }, 20_000);
+    const scored = await until(
+      'the pending replies to be scored after the proxy came back',
+      async () => {
+        const ms = (await archive()).messages.filter((x) => x.conversationId === 'e2e-2');
+        return ms.every((m) => m.status === 'scored') ? ms.find((m) => m.key === key) : undefined;
+      },
+      20_000,
+    );
     expect(scored.attempts).toBeGreaterThanOrEqual(2);
     expect(Date.now() - restartedAt).toBeLessThan(20_000);
     await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="scored"]').waitFor({ timeout: 10_000 });
@@ -270,8 +276,8 @@ describe('Unspun in Chromium', () => {
     await expect.poll(() => highlightCount(page)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
     // Our styles applied: the badge's shadow CSS and the document-level ::highlight rules.
     expect(await badge.locator('button').evaluate((b) => getComputedStyle(b).borderRadius)).toBe('999px');
-    const highlightRules = await page.evaluate(() =>
-      document.adoptedStyleSheets.flatMap((s) => Array.from(s.cssRules, (r) => r.cssText)).filter((t) => t.includes('::highlight(unspun-')).length,
+    const highlightRules = await page.evaluate(
+      () => document.adoptedStyleSheets.flatMap((s) => Array.from(s.cssRules, (r) => r.cssText)).filter((t) => t.includes('::highlight(unspun-')).length,
     );
     expect(highlightRules).toBeGreaterThanOrEqual(3);
     expect(violations).toEqual([]);
@@ -304,7 +310,9 @@ describe('Unspun in Chromium', () => {
     const id = new URL(sw.url()).host;
     const page = await context.newPage();
     await page.goto(`chrome-extension://${id}/popup.html`);
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/^Paired with the Unspun proxy \S+ at http:\/\/127\.0\.0\.1:\d+\.$/);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Paired with the Unspun proxy \S+ at http:\/\/127\.0\.0\.1:\d+\.$/);
     expect(Number(await page.locator('#scored').textContent())).toBeGreaterThanOrEqual(4);
     expect(await page.locator('#pending').textContent()).toBe('0');
     await page.screenshot({ path: join(RESULTS, 'popup.png') });

@@ -10,7 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreRecord } from '../../shared/records.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { closedRoot, EXTENSION_DIR as BUILD_DIR, ensureBuilt, inClosedRoot, launchExtension, RESULTS, storageSet, until, type LaunchedExtension } from './harness.ts';
+import {
+  closedRoot,
+  EXTENSION_DIR as BUILD_DIR,
+  ensureBuilt,
+  inClosedRoot,
+  launchExtension,
+  RESULTS,
+  storageSet,
+  until,
+  type LaunchedExtension,
+} from './harness.ts';
 
 const ARTICLE_URL = 'https://example.org/article';
 
@@ -59,10 +69,15 @@ const focused = async (page: Page) => {
     return { path: path.join('>'), className: (el as HTMLElement | null)?.className ?? '', text: el?.textContent?.trim().slice(0, 40) ?? '' };
   });
   if (outer.path !== 'unspun-card') return outer;
-  const inner = await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => {
-    const el = root.activeElement as HTMLElement | null;
-    return el ? { tag: el.tagName.toLowerCase(), className: el.className, text: el.textContent?.trim().slice(0, 40) ?? '' } : null;
-  }, null);
+  const inner = await inClosedRoot(
+    page,
+    'unspun-card',
+    (root: ShadowRoot) => {
+      const el = root.activeElement as HTMLElement | null;
+      return el ? { tag: el.tagName.toLowerCase(), className: el.className, text: el.textContent?.trim().slice(0, 40) ?? '' } : null;
+    },
+    null,
+  );
   return inner ? { path: `unspun-card>${inner.tag}`, className: inner.className, text: inner.text } : outer;
 };
 
@@ -208,20 +223,23 @@ describe('the reader’s experience in Chromium', () => {
   it('shows a picker for overlapping flags, compact cards beside the text that cover no other highlight, and the score in words', async () => {
     /** The page box of a piece of the reply's text. */
     const textBox = (needle: string, from = 0, to = 2) =>
-      page.evaluate(([n, a, b]) => {
-        const body = document.querySelector('[data-message-id="exp-1-a1"] [data-message-body]')!;
-        const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-          const at = t.nodeValue!.indexOf(n as string);
-          if (at < 0) continue;
-          const range = document.createRange();
-          range.setStart(t, at + (a as number));
-          range.setEnd(t, at + (b as number));
-          const r = range.getBoundingClientRect();
-          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-        }
-        return null;
-      }, [needle, from, to] as const);
+      page.evaluate(
+        ([n, a, b]) => {
+          const body = document.querySelector('[data-message-id="exp-1-a1"] [data-message-body]')!;
+          const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            const at = t.nodeValue!.indexOf(n as string);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(t, at + (a as number));
+            range.setEnd(t, at + (b as number));
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          return null;
+        },
+        [needle, from, to] as const,
+      );
     /** Every highlight rectangle of the reply except those over `except`. */
     const otherHighlightBoxes = (except: string) =>
       page.evaluate((ex) => {
@@ -248,7 +266,12 @@ describe('the reader’s experience in Chromium', () => {
       const spot = await until('the overlapping flag on screen', () => textBox('Experts agree'));
       await page.mouse.click(spot.x, spot.y);
       await expect.poll(() => card.getAttribute('data-kind')).toBe('picker');
-      const moves = await inClosedRoot(page, 'unspun-card', (root: ShadowRoot) => Array.from(root.querySelectorAll('.pick button')).map((b) => b.getAttribute('data-move')), null);
+      const moves = await inClosedRoot(
+        page,
+        'unspun-card',
+        (root: ShadowRoot) => Array.from(root.querySelectorAll('.pick button')).map((b) => b.getAttribute('data-move')),
+        null,
+      );
       expect(new Set(moves)).toEqual(new Set(['unsourced-authority', 'bandwagon']));
       expect(await focused(page)).toMatchObject({ className: 'name' });
       await page.screenshot({ path: join(RESULTS, `experience-picker-${width}.png`) });
@@ -344,7 +367,9 @@ describe('the reader’s experience in Chromium', () => {
     await expect.poll(() => highlightSizes(page).then(total), { timeout: 10_000 }).toBe(kept);
     expect(Object.keys(await highlightSizes(page)).some((n) => /-(rapport|authority)$/.test(n))).toBe(false);
     await page.locator(`unspun-badge[data-message-id="${a1}"] button`).click();
-    await expect.poll(() => closedRoot(page, 'unspun-card').locator('.hidden-note').textContent()).toMatch(/^The score counts all \d+ moves, including \d+ hidden by your reading settings\.$/);
+    await expect
+      .poll(() => closedRoot(page, 'unspun-card').locator('.hidden-note').textContent())
+      .toMatch(/^The score counts all \d+ moves, including \d+ hidden by your reading settings\.$/);
     expect(await page.locator(`unspun-badge[data-message-id="${a1}"] .moves`).textContent()).toMatch(/^\d+ shown, \d+ hidden \(still in the score\)$/);
     await page.screenshot({ path: join(RESULTS, 'experience-hidden-moves-count.png') });
     await page.keyboard.press('Escape');
@@ -365,7 +390,12 @@ describe('the reader’s experience in Chromium', () => {
     await options.locator('#minSeverity').selectOption('2');
     await options.locator('#offlineOnly').check();
     await expect.poll(() => options.locator('#reading .status').textContent()).toMatch(/Saved/);
-    const stored = await sw.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string[]): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get(['reading', 'offlineOnly']));
+    const stored = await sw.evaluate(() =>
+      (globalThis as unknown as { chrome: { storage: { local: { get(k: string[]): Promise<Record<string, unknown>> } } } }).chrome.storage.local.get([
+        'reading',
+        'offlineOnly',
+      ]),
+    );
     expect(stored.offlineOnly).toBe(true);
     expect(stored.reading).toMatchObject({ minSeverity: 2, hiddenMoves: ['flattery'] });
     await options.screenshot({ path: join(RESULTS, 'experience-options-reading.png'), fullPage: true });
@@ -388,11 +418,16 @@ describe('the reader’s experience in Chromium', () => {
       body.replaceWith(body.cloneNode(true));
     }, `${c}-a1`);
     await expect
-      .poll(() => long.evaluate(() => {
-        let connected = 0;
-        for (const [name, h] of CSS.highlights) if (name.startsWith('unspun-sev-')) for (const r of h) if ((r as Range).startContainer.isConnected) connected++;
-        return connected;
-      }), { timeout: 10_000 })
+      .poll(
+        () =>
+          long.evaluate(() => {
+            let connected = 0;
+            for (const [name, h] of CSS.highlights)
+              if (name.startsWith('unspun-sev-')) for (const r of h) if ((r as Range).startContainer.isConnected) connected++;
+            return connected;
+          }),
+        { timeout: 10_000 },
+      )
       .toBe(stored.flags.length);
 
     // The panel's click scrolls the page to a flag far down and opens its card there.
@@ -409,10 +444,11 @@ describe('the reader’s experience in Chromium', () => {
     await panel.close();
     const inCard = closedRoot(long, 'unspun-card');
     await expect.poll(() => inCard.locator('.card').getAttribute('data-move')).toBe(last.move);
-    const activeTop = () => long.evaluate(() => {
-      const range = [...CSS.highlights.get('unspun-active')!][0] as Range;
-      return range.getBoundingClientRect().top;
-    });
+    const activeTop = () =>
+      long.evaluate(() => {
+        const range = [...CSS.highlights.get('unspun-active')!][0] as Range;
+        return range.getBoundingClientRect().top;
+      });
     const top = await activeTop();
     expect(top).toBeGreaterThan(0);
     expect(top).toBeLessThan(700);
@@ -427,7 +463,14 @@ describe('the reader’s experience in Chromium', () => {
       const card = (await inCard.locator('.card').boundingBox())!;
       const cardTop = card.y;
       const cardBottom = card.y + card.height;
-      return { textTop: text.top, textBottom: text.bottom, cardTop, cardBottom, below: Math.abs(cardTop - (text.bottom + 8)) < 2, above: Math.abs(cardBottom - (text.top - 8)) < 2 };
+      return {
+        textTop: text.top,
+        textBottom: text.bottom,
+        cardTop,
+        cardBottom,
+        below: Math.abs(cardTop - (text.bottom + 8)) < 2,
+        above: Math.abs(cardBottom - (text.top - 8)) < 2,
+      };
     };
     const before = await placement();
     expect(before.below || before.above, JSON.stringify(before)).toBe(true);
@@ -438,10 +481,12 @@ describe('the reader’s experience in Chromium', () => {
       return y - window.scrollY;
     });
     expect(scrolled).toBeGreaterThan(0);
-    await expect.poll(async () => {
-      const p = await placement();
-      return Math.round(p.textTop - before.textTop) === scrolled && (p.below || p.above);
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const p = await placement();
+        return Math.round(p.textTop - before.textTop) === scrolled && (p.below || p.above);
+      })
+      .toBe(true);
     await long.close();
   });
 
@@ -476,7 +521,10 @@ describe('the reader’s experience in Chromium', () => {
     const tabId = await tabIdOf('example.org/article');
     // The same handler the context menu's onClicked calls.
     const outcome = await sw.evaluate(
-      ([id, text]) => (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab: object): Promise<{ ok: boolean; detail: string }> } }).unspunReader.onMenuClicked({ menuItemId: 'unspun-check-selection', selectionText: text, frameId: 0 }, { id }),
+      ([id, text]) =>
+        (
+          globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab: object): Promise<{ ok: boolean; detail: string }> } }
+        ).unspunReader.onMenuClicked({ menuItemId: 'unspun-check-selection', selectionText: text, frameId: 0 }, { id }),
       [tabId, 'fallback text'] as const,
     );
     expect(outcome).toEqual({ ok: true, detail: 'injected' });
@@ -495,7 +543,14 @@ describe('the reader’s experience in Chromium', () => {
     // Escape closes it; a second check reuses the same card (the script is injected once per page).
     await tab.keyboard.press('Escape');
     await expect.poll(() => tab.locator('unspun-check-card').getAttribute('hidden')).not.toBeNull();
-    await sw.evaluate((id) => (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab: object): Promise<unknown> } }).unspunReader.onMenuClicked({ menuItemId: 'unspun-check-selection', selectionText: 'x', frameId: 0 }, { id }), tabId);
+    await sw.evaluate(
+      (id) =>
+        (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab: object): Promise<unknown> } }).unspunReader.onMenuClicked(
+          { menuItemId: 'unspun-check-selection', selectionText: 'x', frameId: 0 },
+          { id },
+        ),
+      tabId,
+    );
     await tab.locator('unspun-check-card[data-state="result"]:not([hidden])').waitFor({ timeout: 15_000 });
     expect(await tab.locator('unspun-check-card').count()).toBe(1);
     await context.unroute(ARTICLE_URL);
@@ -503,9 +558,18 @@ describe('the reader’s experience in Chromium', () => {
   });
 
   it('does nothing for a menu item that is not ours or a tab it cannot reach', async () => {
-    const other = await sw.evaluate(() => (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab?: object): Promise<{ ok: boolean }> } }).unspunReader.onMenuClicked({ menuItemId: 'something-else' }, { id: 1 }));
+    const other = await sw.evaluate(() =>
+      (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab?: object): Promise<{ ok: boolean }> } }).unspunReader.onMenuClicked(
+        { menuItemId: 'something-else' },
+        { id: 1 },
+      ),
+    );
     expect(other.ok).toBe(false);
-    const noTab = await sw.evaluate(() => (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab?: object): Promise<{ ok: boolean }> } }).unspunReader.onMenuClicked({ menuItemId: 'unspun-check-selection' }));
+    const noTab = await sw.evaluate(() =>
+      (globalThis as unknown as { unspunReader: { onMenuClicked(info: object, tab?: object): Promise<{ ok: boolean }> } }).unspunReader.onMenuClicked({
+        menuItemId: 'unspun-check-selection',
+      }),
+    );
     expect(noTab.ok).toBe(false);
   });
 });

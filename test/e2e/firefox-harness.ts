@@ -131,7 +131,9 @@ export function readArchiveFirefox(control: Page): Promise<Archive> {
     const bg = (await (globalThis as any).browser.runtime.getBackgroundPage()) as { unspun: { db: Record<'conversations' | 'messages' | 'scores', Table> } };
     const { db } = bg.unspun;
     // JSON round trip: plain data out of the background's compartment.
-    return JSON.parse(JSON.stringify({ conversations: await db.conversations.toArray(), messages: await db.messages.toArray(), scores: await db.scores.toArray() }));
+    return JSON.parse(
+      JSON.stringify({ conversations: await db.conversations.toArray(), messages: await db.messages.toArray(), scores: await db.scores.toArray() }),
+    );
   });
 }
 

@@ -35,7 +35,8 @@ beforeAll(() => {
 describe('Firefox build and addons-linter', () => {
   it('has no linter errors', () => {
     const lines = report.errors.map((e) => `${e.code} ${e.file ?? ''}: ${e.message}`);
-    if (report.warnings.length) console.info(`addons-linter: ${report.warnings.length} warning(s): ${[...new Set(report.warnings.map((w) => w.code))].join(', ')}`);
+    if (report.warnings.length)
+      console.info(`addons-linter: ${report.warnings.length} warning(s): ${[...new Set(report.warnings.map((w) => w.code))].join(', ')}`);
     expect(lines).toEqual([]);
     expect(report.summary.errors).toBe(0);
   });
@@ -46,13 +47,19 @@ describe('Firefox build and addons-linter', () => {
   });
 
   it('asks for Firefox 140+, the first with the CSS Custom Highlight API and data_collection_permissions', () => {
-    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as { browser_specific_settings: { gecko: { strict_min_version: string } } };
+    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as {
+      browser_specific_settings: { gecko: { strict_min_version: string } };
+    };
     expect(Number.parseFloat(manifest.browser_specific_settings.gecko.strict_min_version)).toBeGreaterThanOrEqual(140);
     expect(report.warnings.map((w) => w.code)).not.toContain('KEY_FIREFOX_UNSUPPORTED_BY_MIN_VERSION');
   });
 
   it('gives Firefox the conversation panel as a sidebar, with no Chrome-only permission', () => {
-    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as { permissions: string[]; sidebar_action?: { default_panel: string }; side_panel?: unknown };
+    const manifest = JSON.parse(readFileSync(join(FIREFOX_DIR, 'manifest.json'), 'utf8')) as {
+      permissions: string[];
+      sidebar_action?: { default_panel: string };
+      side_panel?: unknown;
+    };
     expect(manifest.sidebar_action?.default_panel).toBe('sidepanel.html');
     expect(manifest.side_panel).toBeUndefined();
     expect(manifest.permissions).not.toContain('sidePanel');

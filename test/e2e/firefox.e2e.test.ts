@@ -37,7 +37,10 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(RESULTS,
 beforeAll(async () => {
   // UNSPUN_FIREFOX_DEBUG=1: the proxy's request lines (method, path, status) on stderr too.
   const log = (line: string) => console.error(`proxy: ${line}`);
-  proxy = await startTestProxy({ env: { UNSPUN_JUDGE: 'offline' }, ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { logger: { info: log, warn: log, error: log } } : {}) });
+  proxy = await startTestProxy({
+    env: { UNSPUN_JUDGE: 'offline' },
+    ...(process.env.UNSPUN_FIREFOX_DEBUG === '1' ? { logger: { info: log, warn: log, error: log } } : {}),
+  });
   ff = await launchFirefoxExtension();
 });
 
@@ -54,7 +57,10 @@ describe('Unspun in Firefox', () => {
   it('has access to the proxy and the chat sites once installed (Firefox 127+ grants MV3 hosts at install)', async () => {
     const needed = neededOrigins(JSON.parse(readFileSync(join(FIREFOX_EXTENSION_DIR, 'manifest.json'), 'utf8')) as ManifestHosts);
     expect(needed).toEqual(expect.arrayContaining(['http://127.0.0.1/*', 'https://chatgpt.com/*', 'https://claude.ai/*']));
-    const missing = await ff.control.evaluate((origins) => Promise.all(origins.map(async (o) => ((await (globalThis as any).browser.permissions.contains({ origins: [o] })) ? null : o))), needed);
+    const missing = await ff.control.evaluate(
+      (origins) => Promise.all(origins.map(async (o) => ((await (globalThis as any).browser.permissions.contains({ origins: [o] })) ? null : o))),
+      needed,
+    );
     expect(missing.filter(Boolean)).toEqual([]);
     expect(await badgeText()).toBe('');
   });
@@ -77,7 +83,10 @@ describe('Unspun in Firefox', () => {
       proxy.token,
     );
     expect(fromThisInstall).toBe(200);
-    const otherInstall = await fetch(`${proxy.url}/v1/pair/check`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}`, origin: 'moz-extension://0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' } });
+    const otherInstall = await fetch(`${proxy.url}/v1/pair/check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${proxy.token}`, origin: 'moz-extension://0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' },
+    });
     expect(otherInstall.status).toBe(403);
     expect(((await otherInstall.json()) as { error: { code: string } }).error.code).toBe('origin_not_paired');
   });
@@ -129,7 +138,11 @@ describe('Unspun in Firefox', () => {
     const labels = await until('the label stored', async () => {
       const all = await ff.control.evaluate(async () => {
         const bg = (await (globalThis as any).browser.runtime.getBackgroundPage()) as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } };
-        return JSON.parse(JSON.stringify(await bg.unspun.db.labels.toArray())) as { messageKey?: string; verdict: string; flag: { move: string; quote: string } }[];
+        return JSON.parse(JSON.stringify(await bg.unspun.db.labels.toArray())) as {
+          messageKey?: string;
+          verdict: string;
+          flag: { move: string; quote: string };
+        }[];
       });
       return all.length > 0 ? all : undefined;
     });
@@ -227,7 +240,11 @@ describe('Unspun in Firefox', () => {
       const input = await page.$('input[name="import-file"]');
       await input!.uploadFile(resolve('test/fixtures/exports', file));
       await page.click('#import-go');
-      await until(`the ${format} import run to finish`, async () => (await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length)) > runsBefore, 60_000);
+      await until(
+        `the ${format} import run to finish`,
+        async () => (await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length)) > runsBefore,
+        60_000,
+      );
       expect(await page.$eval('#import-status', (e) => e.textContent)).toMatch(/Imported [1-9]\d* conversation/);
       const imported = (await archive()).messages.filter((m) => m.captureMethod === 'import' && m.site === format);
       expect(imported.length).toBeGreaterThan(0);
@@ -239,13 +256,17 @@ describe('Unspun in Firefox', () => {
     it('exports the archive as a research zip that lands in the downloads folder and validates', async () => {
       const conversations = (await archive()).conversations.length;
       await page.click('#export-go');
-      const name = await until('the export zip in the downloads folder', async () =>
-        readdirSync(ff.downloads).find((f) => f.endsWith('.zip') && !readdirSync(ff.downloads).includes(`${f}.part`)),
-      60_000);
-      const files = unzipStored(await until('the whole zip', async () => {
-        const buffer = readFileSync(join(ff.downloads, name));
-        return buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) >= 0 ? buffer : undefined;
-      }));
+      const name = await until(
+        'the export zip in the downloads folder',
+        async () => readdirSync(ff.downloads).find((f) => f.endsWith('.zip') && !readdirSync(ff.downloads).includes(`${f}.part`)),
+        60_000,
+      );
+      const files = unzipStored(
+        await until('the whole zip', async () => {
+          const buffer = readFileSync(join(ff.downloads, name));
+          return buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) >= 0 ? buffer : undefined;
+        }),
+      );
       expect([...files.keys()].sort()).toEqual(['conversations.csv', 'conversations.jsonl', 'manifest.json', 'schema.json']);
       const lines = files.get('conversations.jsonl')!.toString('utf8').trim().split('\n');
       expect(lines).toHaveLength(conversations);

@@ -64,13 +64,24 @@ describe('the reader’s labels calibrate the detector', () => {
     const answers = await dashboard.evaluate(async (flag) => {
       const out: unknown[] = [];
       for (let i = 0; i < 5; i++) {
-        const message = { type: 'label-flag', site: 'demo', conversationId: `earlier-${i}`, messageId: `m-${i}`, flag: { move: flag.move, start: 0, end: flag.quote.length, quote: flag.quote, source: 'detector', ruleId: flag.ruleId }, verdict: 'disagree' };
+        const message = {
+          type: 'label-flag',
+          site: 'demo',
+          conversationId: `earlier-${i}`,
+          messageId: `m-${i}`,
+          flag: { move: flag.move, start: 0, end: flag.quote.length, quote: flag.quote, source: 'detector', ruleId: flag.ruleId },
+          verdict: 'disagree',
+        };
         out.push(await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(message));
       }
       return out;
     }, target);
     expect(answers).toEqual(Array.from({ length: 5 }, () => expect.objectContaining({ ok: true })));
-    const table = await until('the calibration stored', async () => ((await storageGet(ext.sw, ['calibration'])).calibration?.rules?.[0]?.action === 'hide' ? (await storageGet(ext.sw, ['calibration'])).calibration : undefined));
+    const table = await until('the calibration stored', async () =>
+      (await storageGet(ext.sw, ['calibration'])).calibration?.rules?.[0]?.action === 'hide'
+        ? (await storageGet(ext.sw, ['calibration'])).calibration
+        : undefined,
+    );
     expect(table.rules).toEqual([expect.objectContaining({ ruleId: target.ruleId, agree: 0, disagree: 5, precision: 0.2, action: 'hide' })]);
 
     const hiddenCount = (await storedScore(ext.sw, `demo:cal-1:${A1}`))!.flags.filter((f) => f.ruleId === target.ruleId).length;
@@ -78,7 +89,9 @@ describe('the reader’s labels calibrate the detector', () => {
     await expect.poll(() => highlightCount(demo)).toBe(flagged - hiddenCount);
     await badge().locator('button').click();
     const card = closedRoot(demo, 'unspun-card');
-    await expect.poll(() => card.locator('.hidden-note').textContent()).toMatch(/including \d+ hidden because your labels say (its rule is|their rules are) usually wrong\.$/);
+    await expect
+      .poll(() => card.locator('.hidden-note').textContent())
+      .toMatch(/including \d+ hidden because your labels say (its rule is|their rules are) usually wrong\.$/);
     expect(await card.locator('li').count()).toBe(flagged - hiddenCount);
     await demo.screenshot({ path: join(RESULTS, 'labels-demo-hidden.png') });
     await demo.keyboard.press('Escape');
@@ -106,7 +119,9 @@ describe('the reader’s labels calibrate the detector', () => {
     await expect.poll(() => highlightCount(demo)).toBe(flagged);
     await section.locator(`.changes button[data-rule="${target.ruleId}"][data-undo="release"]`).waitFor();
     expect(await section.locator(`#labels-rules tr[data-rule="${target.ruleId}"] .tag`).textContent()).toBe('Kept showing (your choice)');
-    expect(await section.locator(`.changes li[data-rule="${target.ruleId}"] .tag`).textContent()).toMatch(/^Shown as the detector made it, at your request since .+ \(your labels would hide it\)$/);
+    expect(await section.locator(`.changes li[data-rule="${target.ruleId}"] .tag`).textContent()).toMatch(
+      /^Shown as the detector made it, at your request since .+ \(your labels would hide it\)$/,
+    );
 
     await dashboard.reload();
     await dashboard.waitForFunction(() => document.getElementById('dashboard')?.dataset.ready === 'true');

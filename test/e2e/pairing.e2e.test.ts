@@ -62,7 +62,17 @@ describe('pairing', () => {
     const file = join(first.configDir, PAIRED_EXTENSION_FILE);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ origin: `chrome-extension://${ext.extensionId}` });
     // The extension's own requests (Origin: its chrome-extension://) pass; another extension id does not.
-    const status = await ext.sw.evaluate(async ({ url, token }) => (await fetch(`${url}/v1/score`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reply: { text: 'Act now!' } }) })).status, { url: first.url, token: first.token });
+    const status = await ext.sw.evaluate(
+      async ({ url, token }) =>
+        (
+          await fetch(`${url}/v1/score`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ reply: { text: 'Act now!' } }),
+          })
+        ).status,
+      { url: first.url, token: first.token },
+    );
     expect(status).toBe(200);
     const other = await first.request('/v1/taxonomy', { headers: { origin: 'chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz' } });
     expect(other.status).toBe(403);
@@ -166,10 +176,17 @@ describe('pairing', () => {
       expect(other.extensionId).not.toBe(ext.extensionId);
       await storageSet(other.sw, { proxyUrl: first.url, token: first.token });
       const score = (install: LaunchedExtension) =>
-        install.sw.evaluate(async ({ url, token }) => {
-          const res = await fetch(`${url}/v1/score`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reply: { text: 'Act now!' } }) });
-          return { status: res.status, body: await res.text() };
-        }, { url: first.url, token: first.token });
+        install.sw.evaluate(
+          async ({ url, token }) => {
+            const res = await fetch(`${url}/v1/score`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ reply: { text: 'Act now!' } }),
+            });
+            return { status: res.status, body: await res.text() };
+          },
+          { url: first.url, token: first.token },
+        );
       const refused = await score(other);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatch(/paired with another Unspun extension install.*re-pair/);
@@ -178,7 +195,9 @@ describe('pairing', () => {
       // Its popup says what is wrong and what to do.
       const popup = await other.context.newPage();
       await popup.goto(`chrome-extension://${other.extensionId}/popup.html`);
-      await popup.waitForFunction(() => /paired with another browser or Unspun install/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
+      await popup.waitForFunction(() => /paired with another browser or Unspun install/.test(document.getElementById('status')?.textContent ?? ''), null, {
+        timeout: 15_000,
+      });
       await popup.screenshot({ path: join(RESULTS, 'pairing-popup-other-install.png') });
       await popup.close();
 
@@ -186,7 +205,9 @@ describe('pairing', () => {
       expect(await pair(other.context, first.url, first.token)).toBe(true);
       expect((await score(other)).status).toBe(200);
       expect((await score(ext)).status).toBe(403);
-      expect(JSON.parse(readFileSync(join(first.configDir, PAIRED_EXTENSION_FILE), 'utf8'))).toMatchObject({ origin: `chrome-extension://${other.extensionId}` });
+      expect(JSON.parse(readFileSync(join(first.configDir, PAIRED_EXTENSION_FILE), 'utf8'))).toMatchObject({
+        origin: `chrome-extension://${other.extensionId}`,
+      });
     } finally {
       await other.close();
       rmSync(dir, { recursive: true, force: true });

@@ -68,7 +68,8 @@ describe('site fixtures (convention, in Chromium)', () => {
         const adapter = SITES[fixture.site as keyof typeof SITES];
         const chrome = adapter.chromeText ?? [];
         const replies = r.turns.filter((t) => t.role === 'assistant');
-        const drifted = Object.values(r.matched).some((m) => m.length === 0) || replies.length === 0 || replies.some((t) => chrome.some((re) => re.test(t.text.trim())));
+        const drifted =
+          Object.values(r.matched).some((m) => m.length === 0) || replies.length === 0 || replies.some((t) => chrome.some((re) => re.test(t.text.trim())));
         expect(drifted, 'a broken-* fixture must fail a health check').toBe(true);
         return;
       }

@@ -42,7 +42,7 @@ let server: RunningServer;
 let context: BrowserContext;
 let sw: Worker;
 
-const until = <T,>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) => untilWithin(what, probe, timeoutMs);
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000) => untilWithin(what, probe, timeoutMs);
 
 const messages = (site: string, conversationId: string) => conversationMessages(sw, site, conversationId);
 const scoreOf = (key: string) => storedScore(sw, key);
@@ -57,7 +57,11 @@ function ranges(page: Page) {
       for (const r of highlight as unknown as Iterable<Range>) {
         const inside = (node: Node) => regions.findIndex((el) => el.contains(node));
         const start = inside(r.startContainer);
-        out.push({ text: r.toString(), connected: r.startContainer.isConnected && r.endContainer.isConnected, region: start === inside(r.endContainer) ? start : -1 });
+        out.push({
+          text: r.toString(),
+          connected: r.startContainer.isConnected && r.endContainer.isConnected,
+          region: start === inside(r.endContainer) ? start : -1,
+        });
       }
     }
     return { regions: regions.length, ranges: out };
@@ -66,7 +70,11 @@ function ranges(page: Page) {
 
 /** Badges of scored replies that sit in the page now, by message id. */
 const scoredBadges = (page: Page) =>
-  page.evaluate(() => Array.from(document.querySelectorAll('unspun-badge[data-state="scored"]')).filter((b) => b.isConnected).map((b) => (b as HTMLElement).dataset.messageId ?? ''));
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('unspun-badge[data-state="scored"]'))
+      .filter((b) => b.isConnected)
+      .map((b) => (b as HTMLElement).dataset.messageId ?? ''),
+  );
 
 beforeAll(async () => {
   configDir = mkdtempSync(join(tmpdir(), 'unspun-variants-config-'));
@@ -100,7 +108,10 @@ describe('page variants in Chromium', () => {
     // Captured, scored and drawn: one scored badge per expected reply.
     await until(`${replies.length} scored badges`, async () => ((await scoredBadges(page)).length >= replies.length ? true : undefined));
     const stored = await messages(site, conv);
-    expect(stored.map((m) => m.text.slice(0, 40)), 'each reply stored exactly once').toHaveLength(replies.length);
+    expect(
+      stored.map((m) => m.text.slice(0, 40)),
+      'each reply stored exactly once',
+    ).toHaveLength(replies.length);
 
     const ordered: MessageRecord[] = [];
     for (const want of replies) {
@@ -124,10 +135,13 @@ describe('page variants in Chromium', () => {
     expect(new Set(stored.map((m) => m.messageId)).size).toBe(stored.length);
 
     // Highlights: drawn, live, and every range inside a reply region; each reply with flags has some.
-    const flagged = await Promise.all(ordered.map(async (m) => ((await until('score', () => scoreOf(m.key))).flags.length > 0)));
+    const flagged = await Promise.all(ordered.map(async (m) => (await until('score', () => scoreOf(m.key))).flags.length > 0));
     await until('highlights drawn', async () => ((await ranges(page)).ranges.length > 0 ? true : undefined));
     const drawn = await ranges(page);
-    expect(drawn.ranges.filter((r) => r.region < 0), 'highlight ranges outside every reply').toEqual([]);
+    expect(
+      drawn.ranges.filter((r) => r.region < 0),
+      'highlight ranges outside every reply',
+    ).toEqual([]);
     for (const r of drawn.ranges) expect(r.connected).toBe(true);
     const regionsWithRanges = new Set(drawn.ranges.map((r) => r.region));
     expect(regionsWithRanges.size, 'replies with highlights').toBe(flagged.filter(Boolean).length);
@@ -136,7 +150,10 @@ describe('page variants in Chromium', () => {
         // The flagged sentence in a later block (the part a one-container reader missed) is drawn.
         if (drawn.ranges.some((r) => part.includes(r.text.trim()) && r.text.trim().length > 3)) continue;
         const score = await scoreOf(ordered[replies.indexOf(want)]!.key);
-        expect(score!.flags.some((f) => part.includes(f.quote)), `no flag in "${part}", nothing to draw`).toBe(false);
+        expect(
+          score!.flags.some((f) => part.includes(f.quote)),
+          `no flag in "${part}", nothing to draw`,
+        ).toBe(false);
       }
     }
     await page.screenshot({ path: join(RESULTS, `variants-${site}-${fixture.file.replace(/\.html$/, '')}.png`) });

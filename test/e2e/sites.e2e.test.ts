@@ -12,7 +12,18 @@ import { loadConfig } from '../../proxy/config.ts';
 import { startServer, type RunningServer } from '../../proxy/server.ts';
 import type { LabelRecord } from '../../extension/db/labels.ts';
 import { conversationOf, listFixtures, routeFixture, type Fixture } from '../helpers/site-fixtures.ts';
-import { closedRoot, highlightCount, launchExtension, RESULTS, storageGet, storageSet, conversationMessages, storedScore, until as untilWithin, type LaunchedExtension } from './harness.ts';
+import {
+  closedRoot,
+  highlightCount,
+  launchExtension,
+  RESULTS,
+  storageGet,
+  storageSet,
+  conversationMessages,
+  storedScore,
+  until as untilWithin,
+  type LaunchedExtension,
+} from './harness.ts';
 
 let configDir: string;
 let browser: LaunchedExtension;
@@ -29,13 +40,15 @@ const messages = (site: string, conversationId: string) => conversationMessages(
 const scoreOf = (key: string) => storedScore(sw, key);
 
 const labels = (): Promise<LabelRecord[]> =>
-  sw.evaluate(async () => (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray()) as Promise<LabelRecord[]>;
+  sw.evaluate(async () => (globalThis as unknown as { unspun: { db: { labels: { toArray(): Promise<unknown[]> } } } }).unspun.db.labels.toArray()) as Promise<
+    LabelRecord[]
+  >;
 
 const storage = (keys: string[]) => storageGet(sw, keys);
 const setStorage = (values: Record<string, unknown>) => storageSet(sw, values);
 
 // Site pages stream slower than the demo: a longer default wait.
-const until = <T,>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) => untilWithin(what, probe, timeoutMs);
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) => untilWithin(what, probe, timeoutMs);
 
 /** The content script marks <html data-unspun-site> with the adapter id once it runs (or "off"). */
 const siteMark = (page: Page) => page.evaluate(() => document.documentElement.dataset.unspunSite ?? null);
@@ -66,60 +79,69 @@ afterAll(async () => {
 
 describe('chat sites in Chromium', () => {
   const streams = [
-    { site: 'chatgpt', replyId: '7d0c2b8e-0002-4b1a-8e55-3f0a9c2d0002', parentId: '7d0c2b8e-0001-4b1a-8e55-3f0a9c2d0001', model: 'gpt-5-3', idSource: undefined },
+    {
+      site: 'chatgpt',
+      replyId: '7d0c2b8e-0002-4b1a-8e55-3f0a9c2d0002',
+      parentId: '7d0c2b8e-0001-4b1a-8e55-3f0a9c2d0001',
+      model: 'gpt-5-3',
+      idSource: undefined,
+    },
     { site: 'claude', replyId: null, parentId: null, model: undefined, idSource: 'fallback' },
     { site: 'gemini', replyId: 'r_9f00aa11bb22cc33', parentId: null, model: '2.5 Pro', idSource: undefined },
   ] as const;
 
-  it.each(streams)('$site: a reply that streams in is captured once, when finished, scored and drawn; disagree is stored', async ({ site, replyId, parentId, model, idSource }) => {
-    const f = fixture(site, 'streaming.html');
-    const conv = conversationOf(f);
-    const page = await openFixture(f, '?ms=20');
-    await page.waitForFunction(() => document.documentElement.dataset.unspunSite !== undefined);
-    expect(await siteMark(page)).toBe(site);
+  it.each(streams)(
+    '$site: a reply that streams in is captured once, when finished, scored and drawn; disagree is stored',
+    async ({ site, replyId, parentId, model, idSource }) => {
+      const f = fixture(site, 'streaming.html');
+      const conv = conversationOf(f);
+      const page = await openFixture(f, '?ms=20');
+      await page.waitForFunction(() => document.documentElement.dataset.unspunSite !== undefined);
+      expect(await siteMark(page)).toBe(site);
 
-    const badge = page.locator('unspun-badge[data-state="scored"]');
-    await badge.waitFor({ timeout: 30_000 });
-    expect(await page.evaluate(() => document.documentElement.dataset.fixtureDone)).toBe('true');
-    await expect.poll(() => highlightCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
+      const badge = page.locator('unspun-badge[data-state="scored"]');
+      await badge.waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => document.documentElement.dataset.fixtureDone)).toBe('true');
+      await expect.poll(() => highlightCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
 
-    const stored = await messages(site, conv);
-    expect(stored, 'one reply, stored once').toHaveLength(1);
-    const m = stored[0]!;
-    expect(m.text.startsWith('Great question!')).toBe(true);
-    expect(m.text).toMatch(/without you\.|here for you\.$/); // the finished text, not a prefix caught mid-stream
-    expect(m.userTurn).toBe('Should I move my savings into AI funds?');
-    if (replyId) expect(m.messageId).toBe(replyId);
-    expect(m.idSource).toBe(idSource);
-    if (parentId) expect(m.parentId).toBe(parentId);
-    else expect(m.parentId).toMatch(/^fb-/);
-    expect(m.model).toBe(model);
-    expect(await badge.getAttribute('data-message-id')).toBe(m.messageId);
-    const score = await until('the score', () => scoreOf(m.key));
-    expect(score.flags.length).toBeGreaterThan(0);
-    for (const flag of score.flags) expect(m.text.slice(flag.start, flag.end)).toBe(flag.quote);
+      const stored = await messages(site, conv);
+      expect(stored, 'one reply, stored once').toHaveLength(1);
+      const m = stored[0]!;
+      expect(m.text.startsWith('Great question!')).toBe(true);
+      expect(m.text).toMatch(/without you\.|here for you\.$/); // the finished text, not a prefix caught mid-stream
+      expect(m.userTurn).toBe('Should I move my savings into AI funds?');
+      if (replyId) expect(m.messageId).toBe(replyId);
+      expect(m.idSource).toBe(idSource);
+      if (parentId) expect(m.parentId).toBe(parentId);
+      else expect(m.parentId).toMatch(/^fb-/);
+      expect(m.model).toBe(model);
+      expect(await badge.getAttribute('data-message-id')).toBe(m.messageId);
+      const score = await until('the score', () => scoreOf(m.key));
+      expect(score.flags.length).toBeGreaterThan(0);
+      for (const flag of score.flags) expect(m.text.slice(flag.start, flag.end)).toBe(flag.quote);
 
-    await page.screenshot({ path: join(RESULTS, `sites-${site}-flagged.png`) });
+      await page.screenshot({ path: join(RESULTS, `sites-${site}-flagged.png`) });
 
-    // The reader disagrees with the first flag from its card; the label lands in the archive.
-    await badge.locator('button').click();
-    const card = page.locator('unspun-card');
-    const inCard = closedRoot(page, 'unspun-card');
-    await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
-    await inCard.locator('li button').first().click(); // the summary's first flag
-    await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
-    const move = await inCard.locator('.card').getAttribute('data-move');
-    await inCard.locator('button.disagree').click();
-    await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you disagree.');
-    const label = await until('the label stored', async () => (await labels()).find((l) => l.messageId === m.messageId));
-    expect(label).toMatchObject({ site, conversationId: conv, verdict: 'disagree', flag: { move } });
+      // The reader disagrees with the first flag from its card; the label lands in the archive.
+      await badge.locator('button').click();
+      const card = page.locator('unspun-card');
+      const inCard = closedRoot(page, 'unspun-card');
+      await expect.poll(() => card.getAttribute('data-kind')).toBe('summary');
+      await inCard.locator('li button').first().click(); // the summary's first flag
+      await expect.poll(() => card.getAttribute('data-kind')).toBe('flag');
+      const move = await inCard.locator('.card').getAttribute('data-move');
+      await inCard.locator('button.disagree').click();
+      await expect.poll(() => inCard.locator('.status').textContent()).toBe('Saved: you disagree.');
+      const label = await until('the label stored', async () => (await labels()).find((l) => l.messageId === m.messageId));
+      expect(label).toMatchObject({ site, conversationId: conv, verdict: 'disagree', flag: { move } });
 
-    // Still once after the page kept settling (badges, highlights) and a reload.
-    await page.reload();
-    await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 20_000 });
-    expect(await messages(site, conv)).toHaveLength(1);
-    await page.close();
-  });
+      // Still once after the page kept settling (badges, highlights) and a reload.
+      await page.reload();
+      await page.locator('unspun-badge[data-state="scored"]').waitFor({ timeout: 20_000 });
+      expect(await messages(site, conv)).toHaveLength(1);
+      await page.close();
+    },
+  );
 
   it('chatgpt: a long virtualized thread (6 of 40 turns mounted at a time) stores every reply once', async () => {
     const f = fixture('chatgpt', 'long-virtualized.html');
@@ -179,7 +201,9 @@ describe('chat sites in Chromium', () => {
       message.setAttribute('data-message-id', 'b6b4e1f2-0005-4c55-9f0e-0c4e5b7a1005');
       message.querySelector('.markdown')!.innerHTML = '<p>Check the expense ratio first; everything else matters less.</p>';
     });
-    const regenerated = await until('the regenerated reply', async () => (await messages('chatgpt', conv)).find((m) => m.messageId === 'b6b4e1f2-0005-4c55-9f0e-0c4e5b7a1005'));
+    const regenerated = await until('the regenerated reply', async () =>
+      (await messages('chatgpt', conv)).find((m) => m.messageId === 'b6b4e1f2-0005-4c55-9f0e-0c4e5b7a1005'),
+    );
     expect(regenerated.parentId).toBe('b6b4e1f2-0003-4c55-9f0e-0c4e5b7a1003');
     const original = (await messages('chatgpt', conv)).find((m) => m.messageId === 'b6b4e1f2-0004-4c55-9f0e-0c4e5b7a1004')!;
     expect(original.parentId).toBe('b6b4e1f2-0003-4c55-9f0e-0c4e5b7a1003');
@@ -234,7 +258,9 @@ describe('chat sites in Chromium', () => {
     const id = new URL(sw.url()).host;
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${id}/popup.html`); // opening the popup re-reads the list
-    await until('the disabled list in storage', async () => ((await storage(['disabledSites'])).disabledSites?.some((d: { id: string }) => d.id === 'gemini') ? true : undefined));
+    await until('the disabled list in storage', async () =>
+      (await storage(['disabledSites'])).disabledSites?.some((d: { id: string }) => d.id === 'gemini') ? true : undefined,
+    );
     await popup.locator('#site-health li[data-site="gemini"][data-kind="off"]').waitFor();
     expect(await popup.locator('#site-health li[data-site="gemini"] .why').textContent()).toMatch(/proxy: Gemini changed its layout/);
 

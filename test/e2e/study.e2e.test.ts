@@ -50,7 +50,13 @@ function freePort(): Promise<number> {
   });
 }
 
-const studyEnv = () => ({ ...process.env, UNSPUN_CONFIG_DIR: studyDir, UNSPUN_STUDY_PORT: String(studyPort), UNSPUN_STUDY_HOST: '127.0.0.1', DATABASE_URL: '' });
+const studyEnv = () => ({
+  ...process.env,
+  UNSPUN_CONFIG_DIR: studyDir,
+  UNSPUN_STUDY_PORT: String(studyPort),
+  UNSPUN_STUDY_HOST: '127.0.0.1',
+  DATABASE_URL: '',
+});
 
 async function startStudyServer(): Promise<void> {
   // One process (node --import tsx), so kill -9 stops the server itself, not a wrapper.
@@ -64,7 +70,10 @@ async function startStudyServer(): Promise<void> {
     `the study server on ${studyUrl}`,
     async () => {
       if (child.exitCode !== null) throw new Error(`the study server exited (${child.exitCode}): ${output}`);
-      return fetch(`${studyUrl}/health`).then((r) => r.ok, () => false);
+      return fetch(`${studyUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     300_000,
   ).catch((error: unknown) => {
@@ -102,7 +111,11 @@ async function openDemo(conversationId: string): Promise<Page> {
   await page.route(`${proxy.url}/demo*`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
   await page.goto(`${proxy.url}/demo?c=${conversationId}&ms=5`);
   await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 30_000 });
-  await until(`both replies of ${conversationId} scored`, async () => (await readArchive(sw)).scores.filter((s) => s.messageKey.startsWith(`demo:${conversationId}:`)).length === 2, 30_000);
+  await until(
+    `both replies of ${conversationId} scored`,
+    async () => (await readArchive(sw)).scores.filter((s) => s.messageKey.startsWith(`demo:${conversationId}:`)).length === 2,
+    30_000,
+  );
   await page.close();
   return page;
 }
@@ -231,7 +244,13 @@ describe('study mode in Chromium against the real study server', () => {
 
     await startStudyServer();
     // The backoff timer (5 s, 10 s, ...) tries again by itself.
-    await until('sent after the server came back', async () => (await card().locator('li.item[data-state="queued"]').count()) === 0 && (await card().locator('[data-progress]').textContent())?.includes('2 conversations sent'), 90_000);
+    await until(
+      'sent after the server came back',
+      async () =>
+        (await card().locator('li.item[data-state="queued"]').count()) === 0 &&
+        (await card().locator('[data-progress]').textContent())?.includes('2 conversations sent'),
+      90_000,
+    );
     const exported = await conversationsExported();
     expect(exported).toHaveLength(2);
     expect(new Set(exported.map((r) => r.conversation.id)).size).toBe(2);

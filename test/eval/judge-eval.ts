@@ -71,11 +71,17 @@ export async function runJudgeEval(o: JudgeEvalOptions): Promise<JudgeEvalResult
   const sampled: Sampled[] = [];
   const goldLines = new Map<string, string[]>();
   for (const set of files) {
-    const lines = readFileSync(join(o.dataDir, `${set}.jsonl`), 'utf8').split('\n').filter((l) => l.trim());
+    const lines = readFileSync(join(o.dataDir, `${set}.jsonl`), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     const units = lines.map((l) => JSON.parse(l) as GoldUnit & { has_move?: boolean });
-    if (units.some((u) => typeof u.text !== 'string' || typeof u.id !== 'string')) throw new Error(`judge eval: ${set}.jsonl is not a gold file (every line needs an id and a text)`);
+    if (units.some((u) => typeof u.text !== 'string' || typeof u.id !== 'string'))
+      throw new Error(`judge eval: ${set}.jsonl is not a gold file (every line needs an id and a text)`);
     const picked = new Set(stratifiedSample(units, o.sample).map((u) => u.id));
-    goldLines.set(set, lines.filter((_, i) => picked.has(units[i]!.id)));
+    goldLines.set(
+      set,
+      lines.filter((_, i) => picked.has(units[i]!.id)),
+    );
     for (const unit of units.filter((u) => picked.has(u.id))) {
       const context = chatContext(unit);
       const request: ScoreRequest = { reply: { text: unit.text }, ...(context ? { context } : {}) };

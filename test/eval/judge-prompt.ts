@@ -123,7 +123,10 @@ export function strataOf(u: RawUnit): string[] {
  */
 export function sampleSet(units: readonly RawUnit[], quota: number, random: () => number): { unit: RawUnit; stratum: string }[] {
   const labelled = units.some((u) => u.has_move || (u.moves ?? []).length > 0);
-  if (!labelled) return shuffled(units, random).slice(0, quota).map((unit) => ({ unit, stratum: 'random' }));
+  if (!labelled)
+    return shuffled(units, random)
+      .slice(0, quota)
+      .map((unit) => ({ unit, stratum: 'random' }));
   const strata = new Map<string, RawUnit[]>();
   for (const u of units) for (const k of strataOf(u)) strata.set(k, [...(strata.get(k) ?? []), u]);
   const order = [...strata.keys()].sort((a, b) => strata.get(a)!.length - strata.get(b)!.length || a.localeCompare(b));
@@ -183,7 +186,9 @@ function toGold(u: RawUnit, dataset: string): KeyGold {
 
 /** The seeded, stratified sample as key items (item names given after a seeded shuffle of the whole sample). */
 export function drawSample(dataDir: string, n: number, seed: string): { items: KeyItem[]; counts: Record<string, number> } {
-  const files = readdirSync(dataDir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(dataDir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   const sets = files.map((f) => basename(f, '.jsonl'));
   const quotas = allocate(sets, n);
   const drawn: Omit<KeyItem, 'item'>[] = [];
@@ -402,7 +407,11 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
 
   const labelledReport = (name: string, units: KeyGold[], cov: string[], perUnitCover?: (u: KeyGold) => string[]): SetReport => {
     const goldUnits = perUnitCover ? units.map((u) => ({ ...u, covered_moves: perUnitCover(u) })) : units;
-    const res = score(goldUnits, units.map((u) => predLine(u.id)), cov);
+    const res = score(
+      goldUnits,
+      units.map((u) => predLine(u.id)),
+      cov,
+    );
     const moves: SetReport['moves'] = {};
     for (const row of res.per_move) if ((TRACKED_MOVES as readonly string[]).includes(row.move)) moves[row.move] = row;
     const report: SetReport = { name, items: units.length, binary: res.binary, microF1: res.per_move_avg.micro?.f1 ?? null, moves };
@@ -472,7 +481,8 @@ const pr = (row: (PrfRow & { support: number }) | undefined) =>
 export function formatVerdictReport(r: VerdictReport): string {
   const L: string[] = [];
   L.push(`judge verdicts in ${r.dir}: prompt ${r.promptVariant} (${r.promptVersion}), ${r.scored} of ${r.items} items scored`);
-  if (r.missing.length) L.push(`  MISSING verdicts (left out of every figure): ${r.missing.length}: ${r.missing.slice(0, 12).join(', ')}${r.missing.length > 12 ? ', …' : ''}`);
+  if (r.missing.length)
+    L.push(`  MISSING verdicts (left out of every figure): ${r.missing.length}: ${r.missing.slice(0, 12).join(', ')}${r.missing.length > 12 ? ', …' : ''}`);
   for (const i of r.invalid) L.push(`  INVALID verdict ${i.item} (left out): ${i.problem.slice(0, 200)}`);
   L.push(`  flags given ${r.flagsGiven}, quotes dropped (not found in the reply) ${r.droppedQuotes}`);
   L.push('');
@@ -525,7 +535,11 @@ export async function runJudgePromptCli(argv: readonly string[], root: string): 
         variant: (arg('--prompt') ?? DEFAULT_PROMPT_VARIANT) as PromptVariant,
       });
       console.log(`wrote ${key.items.length} items, prompt ${key.promptVariant} (${key.promptVersion}), seed ${key.seed}, into ${dumpDir}`);
-      console.log(`  per set: ${Object.entries(key.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `  per set: ${Object.entries(key.counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       console.log(`  judge reads: system-prompt.txt, items/*.txt, JUDGE.md; writes verdicts/<item>.json. Key (labels): ${KEY_FILE}`);
       return 0;
     }

@@ -54,7 +54,9 @@ for (const name of files) {
         byQuote.set(q, bq);
       }
       if (ruleFilter && f.ruleId === ruleFilter && show && (show === 'tp') === tp && nShow > 0) {
-        console.log(`[${name}] ${tp ? 'TP' : 'FP'} «${f.quote}» :: ${u.text.slice(Math.max(0, f.start - 80), f.end + 80).replace(/\s+/g, ' ')}  gold=${u.moves.join(',')}`);
+        console.log(
+          `[${name}] ${tp ? 'TP' : 'FP'} «${f.quote}» :: ${u.text.slice(Math.max(0, f.start - 80), f.end + 80).replace(/\s+/g, ' ')}  gold=${u.moves.join(',')}`,
+        );
       }
     }
   }

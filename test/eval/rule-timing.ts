@@ -7,7 +7,9 @@ import { alt, compilePattern } from '#shared/detect/pattern';
 import { EVAL_DIR } from './paths.ts';
 const texts: string[] = [];
 for (const f of ['ptc20-train', 'sahai-train', 'cocolofa-dev']) {
-  const lines = readFileSync(join(EVAL_DIR, 'data', `${f}.jsonl`), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(EVAL_DIR, 'data', `${f}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   for (const l of lines.slice(0, 2000)) texts.push((JSON.parse(l) as { text: string }).text);
 }
 const kb = texts.reduce((s, t) => s + t.length, 0) / 1024;

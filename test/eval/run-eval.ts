@@ -49,7 +49,11 @@ const flags = (() => {
   try {
     return parseArgv(process.argv.slice(2), { options: FLAGS }, (message) => new Error(message)).values;
   } catch (error) {
-    console.error(`eval: ${(error as Error).message} (flags: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')})`);
+    console.error(
+      `eval: ${(error as Error).message} (flags: ${Object.keys(FLAGS)
+        .map((f) => `--${f}`)
+        .join(', ')})`,
+    );
     process.exit(2);
   }
 })();
@@ -124,7 +128,13 @@ async function judgeEval(dataDir: string): Promise<void> {
   try {
     const r = await runJudgeEval({
       dataDir,
-      ...(arg('--files') ? { files: arg('--files')!.split(',').map((s) => s.trim()) } : {}),
+      ...(arg('--files')
+        ? {
+            files: arg('--files')!
+              .split(',')
+              .map((s) => s.trim()),
+          }
+        : {}),
       sample,
       maxUsd,
       cacheDir: resolve(ROOT, arg('--cache') ?? join('.output', 'judge-eval-cache')),
@@ -164,7 +174,9 @@ async function main(): Promise<void> {
   const folds = Number(arg('--folds') ?? 3);
   const markdown = flags.markdown === true;
   const say = markdown ? (_: string) => {} : (line: string) => console.log(line);
-  const only = arg('--files')?.split(',').map((s) => s.trim().replace(/\.jsonl$/, ''));
+  const only = arg('--files')
+    ?.split(',')
+    .map((s) => s.trim().replace(/\.jsonl$/, ''));
   const shipped = shippedModel();
   if (!shipped) {
     console.error('eval: the shipped learned model cannot be loaded (see the line above); run npm run train');
@@ -215,7 +227,8 @@ async function main(): Promise<void> {
         for (const tag of ['baseline', 'rules', 'learned'] as const) {
           say(`  ${tag.padEnd(10)}  ${pct(ordinary[tag].replies_with_any_flag).padStart(7)}    ${pct(ordinary[tag].replies_with_severity2_flag).padStart(7)}`);
         }
-        if (ordinary.learned.replies_with_any_flag > gate.maxAnyFlag) row.gateFailures.push(`any flag ${pct(ordinary.learned.replies_with_any_flag)} > ${pct(gate.maxAnyFlag)}`);
+        if (ordinary.learned.replies_with_any_flag > gate.maxAnyFlag)
+          row.gateFailures.push(`any flag ${pct(ordinary.learned.replies_with_any_flag)} > ${pct(gate.maxAnyFlag)}`);
         if (ordinary.learned.replies_with_severity2_flag > gate.maxSevere)
           row.gateFailures.push(`severity ≥ 2 ${pct(ordinary.learned.replies_with_severity2_flag)} > ${pct(gate.maxSevere)}`);
       } else {
@@ -246,7 +259,8 @@ async function main(): Promise<void> {
         const baseMicro = m.baseline.per_move_avg?.micro.f1 ?? 0;
         if (!(learnedMicro > gate.minMicroRatio * baseMicro))
           row.gateFailures.push(`micro-F1 ${learnedMicro.toFixed(3)} not above ${gate.minMicroRatio} × baseline ${baseMicro.toFixed(3)}`);
-        if (gate.minBinaryF1 !== undefined && m.learned.binary.f1 < gate.minBinaryF1) row.gateFailures.push(`binary F1 ${m.learned.binary.f1.toFixed(3)} < ${gate.minBinaryF1}`);
+        if (gate.minBinaryF1 !== undefined && m.learned.binary.f1 < gate.minBinaryF1)
+          row.gateFailures.push(`binary F1 ${m.learned.binary.f1.toFixed(3)} < ${gate.minBinaryF1}`);
         for (const [move, floor] of Object.entries(gate.movesAtPrecision ?? {})) {
           const pm = m.learned.per_move.find((x) => x.move === move);
           if (!pm || pm.precision < floor.precision || pm.recall < floor.recall)
@@ -265,7 +279,9 @@ async function main(): Promise<void> {
   const failures = rows.flatMap((r) => r.gateFailures.map((f) => `${r.set}: ${f}`));
   if (markdown) console.log(markdownTable(rows, shipped.version, folds));
   else {
-    console.log(`\n4 KB reply: rules only ${rulesMs.toFixed(2)} ms, with learned tier ${learnedMs.toFixed(2)} ms (${(learnedMs / rulesMs).toFixed(2)}×; medians, same run)`);
+    console.log(
+      `\n4 KB reply: rules only ${rulesMs.toFixed(2)} ms, with learned tier ${learnedMs.toFixed(2)} ms (${(learnedMs / rulesMs).toFixed(2)}×; medians, same run)`,
+    );
     console.log(failures.length ? `gates failed:\n  ${failures.join('\n  ')}` : 'every gate in test/eval/gates.ts met');
     console.log(`\nREADME table (npm run eval -- --markdown prints only this):\n\n${markdownTable(rows, shipped.version, folds)}`);
   }

@@ -23,10 +23,7 @@ export interface RecordedRequest {
   body: any;
 }
 
-export type FakeResponse =
-  | { status?: number; headers?: Record<string, string>; body: unknown }
-  | { hang: true }
-  | { destroy: true };
+export type FakeResponse = { status?: number; headers?: Record<string, string>; body: unknown } | { hang: true } | { destroy: true };
 
 export interface RespondContext {
   request: RecordedRequest;
@@ -162,7 +159,8 @@ function lastUserText(body: any): string {
   const first = messages.find((m) => m?.role === 'user');
   for (const m of [first, user]) {
     if (!m) continue;
-    const content = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((b: any) => (b?.type === 'text' ? b.text : '')).join('\n') : '';
+    const content =
+      typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((b: any) => (b?.type === 'text' ? b.text : '')).join('\n') : '';
     if (content.includes('<reply_to_judge>')) return content;
   }
   return '';

@@ -8,7 +8,10 @@ export type JsonSchema = Record<string, unknown>;
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 // RFC 3339 date-time, the one format the export schema uses (ajv-formats is not a dependency):
 // the shape, and a date that exists.
-ajv.addFormat('date-time', (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)));
+ajv.addFormat(
+  'date-time',
+  (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)),
+);
 
 /** Compiled validators by the schema's JSON text: the export schema is made afresh on each call. */
 const compiled = new Map<string, ReturnType<typeof ajv.compile>>();

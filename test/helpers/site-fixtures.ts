@@ -34,7 +34,11 @@ export function fixtureUrl(html: string): string | null {
 
 export function listFixtures(site?: string): Fixture[] {
   if (!existsSync(FIXTURES_DIR)) return [];
-  const sites = site ? [site] : readdirSync(FIXTURES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const sites = site
+    ? [site]
+    : readdirSync(FIXTURES_DIR, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
   return sites.flatMap((s) => {
     const dir = join(FIXTURES_DIR, s);
     if (!existsSync(dir)) return [];
@@ -95,7 +99,10 @@ export async function routeFixture(context: BrowserContext | Page, fixture: Fixt
   const base = fixture.url ?? fallbackUrl;
   if (!base) throw new Error(`${fixture.site}/${fixture.file} has no <meta name="unspun-url">`);
   const body = withStreamDriver(html);
-  await context.route((url) => url.href.split('?')[0] === base.split('?')[0], (route) => route.fulfill({ status: 200, contentType: 'text/html', body }));
+  await context.route(
+    (url) => url.href.split('?')[0] === base.split('?')[0],
+    (route) => route.fulfill({ status: 200, contentType: 'text/html', body }),
+  );
   return base;
 }
 

@@ -8,18 +8,10 @@ import { JudgeOutputError, UpstreamError } from '../../proxy/judges/anthropic/er
 import { buildSystemPrompt, estimateTokens, promptVersion } from '../../proxy/judges/anthropic/prompt.ts';
 import { VERDICT_TOOL_NAME, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 import { costUsd } from '../../proxy/judges/anthropic/pricing.ts';
-import {
-  errorResponse,
-  messageBody,
-  startFakeAnthropic,
-  textResponse,
-  toolUseResponse,
-  type FakeAnthropic,
-} from '../fake-anthropic/server.ts';
+import { errorResponse, messageBody, startFakeAnthropic, textResponse, toolUseResponse, type FakeAnthropic } from '../fake-anthropic/server.ts';
 
 const KEY = `${'sk-ant'}-api03-UNSPUN-TEST-KEY-do-not-leak-0123456789`;
-const REPLY =
-  'Experts agree this diet is the best choice. You should start today, before it is too late! It also saves money.';
+const REPLY = 'Experts agree this diet is the best choice. You should start today, before it is too late! It also saves money.';
 const REQUEST: ScoreRequest = { reply: { text: REPLY }, context: { user: 'Should I try the keto diet?' } };
 
 let fake: FakeAnthropic;
@@ -231,9 +223,7 @@ describe('text-JSON path (local Anthropic-compatible servers)', () => {
     expect(error.status).toBe(502);
     expect(error.message).toMatch(/not a valid verdict, also after one repair request/);
     expect(fake.messageRequests()).toHaveLength(2);
-    expect(stats).toEqual([
-      expect.objectContaining({ outcome: 'output_error', code: 'parse_failed', calls: 2, repaired: true }),
-    ]);
+    expect(stats).toEqual([expect.objectContaining({ outcome: 'output_error', code: 'parse_failed', calls: 2, repaired: true })]);
   });
 
   it('a refusal or a truncated answer is final: no repair request', async () => {

@@ -12,7 +12,19 @@ const KEY = `${'sk-ant'}-api03-UNSPUN-JUDGE-EVAL-TEST-0123456789`;
 
 function goldUnit(i: number, positive: boolean) {
   const text = positive ? `Act now, before it is too late! Reply ${i} says everyone agrees.` : `The train leaves at ${i} o'clock from platform two.`;
-  return { id: `tiny:${i}`, dataset: 'tiny', text, context: null, spans: [], labels: [], moves: positive ? ['false-urgency'] : [], has_move: positive, partial_moves: [], unmapped_labels: [], ignore_spans: [] };
+  return {
+    id: `tiny:${i}`,
+    dataset: 'tiny',
+    text,
+    context: null,
+    spans: [],
+    labels: [],
+    moves: positive ? ['false-urgency'] : [],
+    has_move: positive,
+    partial_moves: [],
+    unmapped_labels: [],
+    ignore_spans: [],
+  };
 }
 
 describe('judge eval against the fake Anthropic API', () => {

@@ -50,7 +50,10 @@ describe('prompt v4', () => {
 
   it('is pinned byte for byte, and its version covers the verdict schema too', () => {
     expect(sha(v4)).toBe(V4_SHA);
-    const layout = buildUserMessage({ reply: { text: 'REPLY' }, context: { user: 'USER', previous: [{ role: 'assistant', text: 'EARLIER' }] } }, { hints: [{ move: 'vagueness', quote: 'HINT' }] });
+    const layout = buildUserMessage(
+      { reply: { text: 'REPLY' }, context: { user: 'USER', previous: [{ role: 'assistant', text: 'EARLIER' }] } },
+      { hints: [{ move: 'vagueness', quote: 'HINT' }] },
+    );
     expect(PROMPT_VERSIONS.v4).toBe(promptVersionOf(v4, layout, textModeInstructions(verdictJsonSchema({ ledger: true }))));
     expect(PROMPT_VERSIONS.v4).not.toBe(promptVersionOf(v4, layout, textModeInstructions({})));
   });
@@ -72,7 +75,9 @@ describe.each(JUDGE_MODES)('the v4 verdict through the real SDK, %s mode', (mode
     expect(JSON.stringify([req?.body.output_config ?? null, req?.body.tools ?? null, req?.body.system])).toMatch(/\\?"claims\\?"/);
     expect(verdict.flags).toHaveLength(1);
     expect(verdict.flags[0]).toMatchObject({ quote: 'Experts agree this diet is the best choice.', askBack: DEFAULT_ASK_BACK, source: 'judge' });
-    expect(verdict.claims).toEqual([{ start: 0, end: 43, quote: 'Experts agree this diet is the best choice.', support: 'none', note: 'no source, figure or reason given' }]);
+    expect(verdict.claims).toEqual([
+      { start: 0, end: 43, quote: 'Experts agree this diet is the best choice.', support: 'none', note: 'no source, figure or reason given' },
+    ]);
     expect(flagsMatchText(REPLY, verdict.claims!)).toBe(true);
     expect(verdict.droppedClaims).toBe(0);
   });
@@ -136,7 +141,10 @@ describe('bad parts of a v4 verdict are dropped and counted, never shown', () =>
   it('a broken flag still asks for one repair, as before (claims do not hide it)', async () => {
     fake.enqueue(
       toolUseResponse(VERDICT_TOOL_NAME, { flags: [{ quote: 'Experts agree' }], claims: [] }),
-      toolUseResponse(VERDICT_TOOL_NAME, { flags: [flag('Experts agree this diet is the best choice.')], claims: [{ quote: 'It cuts heart disease by 40%.', support: 'number' }] }),
+      toolUseResponse(VERDICT_TOOL_NAME, {
+        flags: [flag('Experts agree this diet is the best choice.')],
+        claims: [{ quote: 'It cuts heart disease by 40%.', support: 'number' }],
+      }),
     );
     const verdict = await judgeWith({ mode: 'tool' }).score(REQUEST);
     expect(verdict.repaired).toBe(true);

@@ -16,13 +16,7 @@ import {
   promptVersion,
   promptVersionOf,
 } from '../../proxy/judges/anthropic/prompt.ts';
-import {
-  CROSS_TURN_SYCOPHANCY,
-  EMOTIONAL_APPEAL_V3,
-  MOVE_GUIDANCE,
-  WORKED_EXAMPLES_V2,
-  WORKED_EXAMPLES_V3,
-} from '../../proxy/judges/anthropic/guidance.ts';
+import { CROSS_TURN_SYCOPHANCY, EMOTIONAL_APPEAL_V3, MOVE_GUIDANCE, WORKED_EXAMPLES_V2, WORKED_EXAMPLES_V3 } from '../../proxy/judges/anthropic/guidance.ts';
 import { createAnthropicJudge } from '../../proxy/judges/anthropic/judge.ts';
 import { Verdict, verdictJsonSchema } from '../../proxy/judges/anthropic/verdict.ts';
 
@@ -167,11 +161,17 @@ describe('prompt variants (issue 14)', () => {
     ['escalation needs no fear or pity appeal', /escalation needs no fear or pity appeal at all/],
     ['mystical or cosmic framing', /momentous, historic, world-changing, cosmic, fated, sacred or mystical/],
     ['stage directions of awe', /stage directions or staging of awe/],
-    ['hype of the user\'s idea', /hype of the user's idea/],
+    ["hype of the user's idea", /hype of the user's idea/],
     ['mirroring and amplifying excitement', /mirroring and amplifying the user's excitement/],
     ['intensity turn over turn', /intensity that climbs turn over turn/],
-    ['what does not count: warmth, proportionate description, level stakes, requested creative writing', /Not a move: warmth, kindness and plain encouragement[\s\S]*vivid but proportionate description[\s\S]*stakes the user set that the reply keeps level[\s\S]*a story, poem, scene or role-play the user asked for/],
-    ['severity calibration for escalation', /Severity: 1 for a single passing dramatic touch[\s\S]*2 when the escalation carries part of the reply[\s\S]*3 when escalation is the reply's main thrust/],
+    [
+      'what does not count: warmth, proportionate description, level stakes, requested creative writing',
+      /Not a move: warmth, kindness and plain encouragement[\s\S]*vivid but proportionate description[\s\S]*stakes the user set that the reply keeps level[\s\S]*a story, poem, scene or role-play the user asked for/,
+    ],
+    [
+      'severity calibration for escalation',
+      /Severity: 1 for a single passing dramatic touch[\s\S]*2 when the escalation carries part of the reply[\s\S]*3 when escalation is the reply's main thrust/,
+    ],
     ['a worked example that escalates', /Example J\. [\s\S]*"move": "emotional-appeal"/],
     ['a worked example of warmth that is not escalation', /Example K\. [\s\S]*A good verdict: \{"flags": \[\]\}/],
   ])('v3: %s', (_name, pattern) => {
@@ -238,15 +238,12 @@ describe('neutralizeDelimiters', () => {
     expect(neutralizeDelimiters(input)).toBe(output);
   });
 
-  it.each([
-    'a < b and c > d',
-    '<div class="x">html stays</div>',
-    '<reply>not our tag</reply>',
-    'reply_to_judge without a bracket',
-    '',
-  ])('leaves %j alone', (input) => {
-    expect(neutralizeDelimiters(input)).toBe(input);
-  });
+  it.each(['a < b and c > d', '<div class="x">html stays</div>', '<reply>not our tag</reply>', 'reply_to_judge without a bracket', ''])(
+    'leaves %j alone',
+    (input) => {
+      expect(neutralizeDelimiters(input)).toBe(input);
+    },
+  );
 
   it('covers every tag the prompt uses', () => {
     for (const tag of DELIMITER_TAGS) {
@@ -273,7 +270,10 @@ describe('user message', () => {
   });
 
   it('gives context turns (bounded) before the reply, and never inside it', () => {
-    const previous = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), text: `${'x'.repeat(3_000)} turn ${i}.` }));
+    const previous = Array.from({ length: 10 }, (_, i) => ({
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      text: `${'x'.repeat(3_000)} turn ${i}.`,
+    }));
     const message = buildUserMessage({ reply: { text: 'The reply.' }, context: { user: 'Write me a pitch.', previous } });
     const contextPart = message.slice(message.indexOf('<conversation_context>'), message.indexOf('</conversation_context>'));
     expect(message.indexOf('</conversation_context>')).toBeLessThan(message.indexOf('<reply_to_judge>'));

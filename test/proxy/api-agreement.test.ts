@@ -76,18 +76,29 @@ describe('batch items: every reply the archive can hold is one the proxy takes',
   });
 });
 
-describe("the judges /health reports: every kind the proxy has, the dashboard offers", () => {
+describe('the judges /health reports: every kind the proxy has, the dashboard offers', () => {
   // Before: the dashboard read them with its own list of kinds (offline, anthropic), the proxy with
   // JUDGE_KINDS: a judge added to the registry would have made every proxy's answer unreadable
   // to the dashboard ("This proxy does not say which judges it has").
   it.each(JUDGE_KINDS)('%s', async (kind) => {
-    const body = { ok: true, service: 'unspun', version: '1', judge: kind, judges: { available: [kind], default: kind, unavailable: [] }, taxonomyVersion: 'x' };
+    const body = {
+      ok: true,
+      service: 'unspun',
+      version: '1',
+      judge: kind,
+      judges: { available: [kind], default: kind, unavailable: [] },
+      taxonomyVersion: 'x',
+    };
     const health = await createProxyClient({ proxyUrl: BASE, token: '', fetch: answering(body) }).health();
     expect(health.judges).toEqual({ available: [kind], default: kind, unavailable: [] });
   });
 
   it('an older proxy whose judges are in another shape is still an Unspun proxy, without judges', async () => {
-    const health = await createProxyClient({ proxyUrl: BASE, token: '', fetch: answering({ ok: true, service: 'unspun', version: '0.0.9', judges: ['offline'] }) }).health();
+    const health = await createProxyClient({
+      proxyUrl: BASE,
+      token: '',
+      fetch: answering({ ok: true, service: 'unspun', version: '0.0.9', judges: ['offline'] }),
+    }).health();
     expect(health).toEqual({ service: 'unspun', version: '0.0.9' });
   });
 });

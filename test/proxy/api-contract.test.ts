@@ -55,7 +55,13 @@ function setup() {
     config: { token: TOKEN, port: 8787, version: '1.2.3', maxBodyBytes: 64 * 1024 },
     judges: { offline: gate.judge },
     logger: silentLogger,
-    disabledSites: async () => ({ disabled: [{ id: 'claude', reason: 'Selectors broke in the 2026-11 redesign' }, { id: 'poe', reason: '' }], problems: ['disabled-sites.json is not a list of {id, reason}: ignored'] }),
+    disabledSites: async () => ({
+      disabled: [
+        { id: 'claude', reason: 'Selectors broke in the 2026-11 redesign' },
+        { id: 'poe', reason: '' },
+      ],
+      problems: ['disabled-sites.json is not a list of {id, reason}: ignored'],
+    }),
   });
   // The extension's fetch, answered by the app itself.
   const fetchApp = ((input: string | URL | Request, init?: RequestInit) => app.request(String(input), init)) as typeof fetch;
@@ -104,7 +110,11 @@ describe('every route has its shared/api schema', () => {
 describe("the proxy's answers match their schemas", () => {
   it('health, taxonomy, stats, sites, score', async () => {
     const { app } = setup();
-    for (const [path, schema] of [['/health', HealthResponse], ['/v1/taxonomy', TaxonomyResponse], ['/v1/sites', SitesResponse]] as const) {
+    for (const [path, schema] of [
+      ['/health', HealthResponse],
+      ['/v1/taxonomy', TaxonomyResponse],
+      ['/v1/sites', SitesResponse],
+    ] as const) {
       const { status, body } = await answer(app, 'GET', path);
       expect(status).toBe(200);
       expectParses(schema, body);
@@ -123,7 +133,15 @@ describe("the proxy's answers match their schemas", () => {
   it('a batch job: created, running, canceled, listed, ended with results, deleted', async () => {
     const { app, gate } = setup();
     gate.hold();
-    const created = await answer(app, 'POST', '/v1/score/batch', { headers: JSON_AUTH, body: JSON.stringify({ items: [{ ...REPLY, id: 'a' }, { ...REPLY, id: 7 }] }) });
+    const created = await answer(app, 'POST', '/v1/score/batch', {
+      headers: JSON_AUTH,
+      body: JSON.stringify({
+        items: [
+          { ...REPLY, id: 'a' },
+          { ...REPLY, id: 7 },
+        ],
+      }),
+    });
     expect(created.status).toBe(202);
     expectParses(BatchCreated, created.body);
     const { id } = created.body as BatchCreated;
@@ -139,7 +157,12 @@ describe("the proxy's answers match their schemas", () => {
     gate.release();
     await app.batchesIdle();
 
-    const second = (await answer(app, 'POST', '/v1/score/batch', { headers: JSON_AUTH, body: JSON.stringify({ items: [{ ...REPLY, id: 'b' }, { reply: { text: 'Plain.' } }] }) })).body as BatchCreated;
+    const second = (
+      await answer(app, 'POST', '/v1/score/batch', {
+        headers: JSON_AUTH,
+        body: JSON.stringify({ items: [{ ...REPLY, id: 'b' }, { reply: { text: 'Plain.' } }] }),
+      })
+    ).body as BatchCreated;
     await app.batchesIdle();
     const done = await answer(app, 'GET', `/v1/batches/${second.id}`);
     expectParses(BatchView, done.body);
@@ -163,7 +186,10 @@ describe("the proxy's answers match their schemas", () => {
 
   it('pairing: challenge, confirm, check', async () => {
     const { app } = setup();
-    const challenge = await answer(app, 'POST', '/v1/pair/challenge', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nonce: createNonce() }) });
+    const challenge = await answer(app, 'POST', '/v1/pair/challenge', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nonce: createNonce() }),
+    });
     expectParses(PairChallengeResponse, challenge.body);
     for (const origin of [undefined, 'chrome-extension://abcdefghijklmnopabcdefghijklmnop']) {
       const headers = { ...JSON_AUTH, ...(origin ? { origin } : {}) };
@@ -224,7 +250,11 @@ describe('the extension parses what the proxy answers (its fetch is the app)', (
   it('health: identity, version and judges', async () => {
     const { app, client } = setup();
     const health = await client.health();
-    expect(health).toEqual({ service: 'unspun', version: '1.2.3', judges: { available: ['offline'], default: 'offline', unavailable: [expect.objectContaining({ kind: 'anthropic', reason: 'not_configured' })] } });
+    expect(health).toEqual({
+      service: 'unspun',
+      version: '1.2.3',
+      judges: { available: ['offline'], default: 'offline', unavailable: [expect.objectContaining({ kind: 'anthropic', reason: 'not_configured' })] },
+    });
     app.shutdown();
   });
 
@@ -255,7 +285,12 @@ describe('the extension parses what the proxy answers (its fetch is the app)', (
 
   it('pairing: the challenge is verified and confirm and check are read', async () => {
     const { app, fetchApp, client } = setup();
-    const pairing = createPairing({ fetch: fetchApp, loadSettings: async () => ({ proxyUrl: BASE, token: '', enabled: true }), saveSettings: async () => {}, now: () => 0 });
+    const pairing = createPairing({
+      fetch: fetchApp,
+      loadSettings: async () => ({ proxyUrl: BASE, token: '', enabled: true }),
+      saveSettings: async () => {},
+      now: () => 0,
+    });
     expect(await pairing.verify(BASE, TOKEN)).toEqual({ ok: true, version: '1.2.3' });
     expect(await client.call('/v1/pair/confirm', PairConfirmResponse, { method: 'POST', body: {} })).toEqual({ paired: false, origin: null, version: '1.2.3' });
     expect(await client.call('/v1/pair/check', PairCheckResponse, { method: 'POST', body: {} })).toEqual({ ok: true, version: '1.2.3' });

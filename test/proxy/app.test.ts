@@ -54,7 +54,11 @@ function captureLogger(): Logger & { lines: string[] } {
 }
 
 function makeApp(overrides: Partial<AppDeps> = {}) {
-  const pages: Partial<Record<PageName, string>> = { demo: '<!doctype html><title>Demo</title>', pair: '<!doctype html><title>Pair</title>', index: '<!doctype html><title>Unspun proxy</title>' };
+  const pages: Partial<Record<PageName, string>> = {
+    demo: '<!doctype html><title>Demo</title>',
+    pair: '<!doctype html><title>Pair</title>',
+    index: '<!doctype html><title>Unspun proxy</title>',
+  };
   let t = 1000;
   return createApp({
     config: { token: TOKEN, port: PORT, version: '9.9.9' },
@@ -189,15 +193,19 @@ describe('GET /v1/taxonomy', () => {
 });
 
 describe('POST /v1/score validation', () => {
-  const post = (body: string, headers: Record<string, string> = JSON_AUTH) =>
-    makeApp().request(`${BASE}/v1/score`, { method: 'POST', headers, body });
+  const post = (body: string, headers: Record<string, string> = JSON_AUTH) => makeApp().request(`${BASE}/v1/score`, { method: 'POST', headers, body });
 
   it.each([
     ['missing reply', scoreBody({}), 'invalid_request', 'reply'],
     ['empty text', scoreBody({ reply: { text: '' } }), 'invalid_request', 'reply.text'],
     ['text not a string', scoreBody({ reply: { text: 42 } }), 'invalid_request', 'reply.text'],
     ['wrong judge value', scoreBody({ reply: { text: REPLY }, judge: 'gpt' }), 'invalid_request', 'judge'],
-    ['bad previous role', scoreBody({ reply: { text: REPLY }, context: { previous: [{ role: 'system', text: 'x' }] } }), 'invalid_request', 'context.previous.0.role'],
+    [
+      'bad previous role',
+      scoreBody({ reply: { text: REPLY }, context: { previous: [{ role: 'system', text: 'x' }] } }),
+      'invalid_request',
+      'context.previous.0.role',
+    ],
     ['body is an array', scoreBody([]), 'invalid_request', '(body)'],
   ])('%s → 400 naming %s', async (_name, body, code, path) => {
     const res = await post(body);

@@ -113,7 +113,11 @@ describe('on disk', () => {
     const meta = readFileSync(batchFile(`${id}.json`), 'utf8');
     expect(meta).not.toContain('Words to pad');
     expect(meta.length).toBeLessThan(1000);
-    expect(readFileSync(batchFile(`${id}.results.jsonl`), 'utf8').trim().split('\n')).toHaveLength(30);
+    expect(
+      readFileSync(batchFile(`${id}.results.jsonl`), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(30);
     for (const name of files()) expect(statSync(batchFile(name)).mode & 0o777).toBe(0o600);
     await stop(first);
 
@@ -129,14 +133,21 @@ describe('on disk', () => {
     const proxy = await start({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url });
     const cached = 'Experts agree this is the best plan. Cached.';
     await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: cached } }) });
-    const id = await submit(proxy, [{ id: 'x', reply: { text: 'You are so smart to ask. X.' } }, { id: 'y', reply: { text: 'Nobody disagrees. Y.' } }, { id: 'hit', reply: { text: cached } }]);
+    const id = await submit(proxy, [
+      { id: 'x', reply: { text: 'You are so smart to ask. X.' } },
+      { id: 'y', reply: { text: 'Nobody disagrees. Y.' } },
+      { id: 'hit', reply: { text: cached } },
+    ]);
     const view = await finished(proxy, id);
     expect(view.results!.map((r) => [r.id, r.cached])).toEqual([
       ['x', false],
       ['y', false],
       ['hit', true],
     ]);
-    const indices = readFileSync(batchFile(`${id}.results.jsonl`), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i);
+    const indices = readFileSync(batchFile(`${id}.results.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { i: number }).i);
     expect(indices).toEqual([0, 1, 2]);
   });
 
@@ -147,7 +158,10 @@ describe('on disk', () => {
     writeFileSync(batchFile('batch_torn.items.jsonl'), items.map((i) => `${JSON.stringify(i)}\n`).join(''));
     const done0 = { id: 0, score: 1, flags: [], judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' }, cached: false, latencyMs: 1 };
     writeFileSync(batchFile('batch_torn.results.jsonl'), `${JSON.stringify({ i: 0, r: done0 })}\n{"i":1,"r":{"sco`);
-    writeFileSync(batchFile('batch_torn.json'), JSON.stringify({ version: 2, id: 'batch_torn', createdAt: now, updatedAt: now, status: 'running', judge: 'offline', total: 3, done: 2, failed: 0 }));
+    writeFileSync(
+      batchFile('batch_torn.json'),
+      JSON.stringify({ version: 2, id: 'batch_torn', createdAt: now, updatedAt: now, status: 'running', judge: 'offline', total: 3, done: 2, failed: 0 }),
+    );
     const proxy = await start();
     const view = await finished(proxy, 'batch_torn');
     expect(view).toMatchObject({ status: 'done', done: 3, failed: 0 });
@@ -177,7 +191,10 @@ describe('on disk', () => {
       ['batch_oldrunning', 'queued', daysAgo(20)],
     ] as const) {
       writeFileSync(batchFile(`${id}.items.jsonl`), `${JSON.stringify({ reply: { text: TEXTS[0] } })}\n`);
-      writeFileSync(batchFile(`${id}.json`), JSON.stringify({ version: 2, id, createdAt: ended, updatedAt: ended, status, judge: 'offline', total: 1, done: 0, failed: 0 }));
+      writeFileSync(
+        batchFile(`${id}.json`),
+        JSON.stringify({ version: 2, id, createdAt: ended, updatedAt: ended, status, judge: 'offline', total: 1, done: 0, failed: 0 }),
+      );
     }
     const proxy = await start({ UNSPUN_BATCH_KEEP_DAYS: '7' });
     expect((await proxy.request('/v1/batches/batch_old')).status).toBe(404);
@@ -205,7 +222,8 @@ describe('on disk', () => {
     fake = await startFakeAnthropic();
     const proxy = await start({ ANTHROPIC_API_KEY: `${'sk-ant'}-test-storage-0123456789`, ANTHROPIC_BASE_URL: fake.url, UNSPUN_BATCH_POLL_MS: '3600000' });
     const id = await submit(proxy, [{ reply: { text: 'You are so smart to ask this.' } }]);
-    while (fake.batches().length === 0 || !(((await (await proxy.request(`/v1/batches/${id}`)).json()) as { upstream?: unknown }).upstream)) await new Promise((r) => setTimeout(r, 10));
+    while (fake.batches().length === 0 || !((await (await proxy.request(`/v1/batches/${id}`)).json()) as { upstream?: unknown }).upstream)
+      await new Promise((r) => setTimeout(r, 10));
     const res = await proxy.request(`/v1/batches/${id}`, { method: 'DELETE' });
     expect(await res.json()).toEqual({ id, deleted: true, canceled: true });
     expect(fake.batches()[0]!.canceled).toBe(true);
@@ -216,7 +234,9 @@ describe('on disk', () => {
 describe('in memory (createApp without a config dir)', () => {
   it('DELETE works the same', async () => {
     const app = createApp({ config: { token: TOKEN, port: 8787 }, judges: { offline: createOfflineJudge() } });
-    const { id } = (await (await app.request(`${BASE}/v1/score/batch`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ items: [{ reply: { text: TEXTS[0] } }] }) })).json()) as View;
+    const { id } = (await (
+      await app.request(`${BASE}/v1/score/batch`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ items: [{ reply: { text: TEXTS[0] } }] }) })
+    ).json()) as View;
     await app.batchesIdle();
     expect((await app.request(`${BASE}/v1/batches/${id}`, { method: 'DELETE', headers: HEADERS })).status).toBe(200);
     expect((await app.request(`${BASE}/v1/batches/${id}`, { headers: HEADERS })).status).toBe(404);

@@ -18,7 +18,15 @@ const KEY = `${'sk-ant'}-test-recovery-0123456789`;
 const B = 'You are so smart to ask this. Item B.';
 const C = 'This always works for everyone. Item C.';
 
-type View = { id: string; status: string; done: number; failed: number; error?: { code: string; message: string }; results?: Array<Record<string, any>>; upstream?: { batchId: string; items: number } };
+type View = {
+  id: string;
+  status: string;
+  done: number;
+  failed: number;
+  error?: { code: string; message: string };
+  results?: Array<Record<string, any>>;
+  upstream?: { batchId: string; items: number };
+};
 
 let dir: string;
 let fake: FakeAnthropic;
@@ -57,7 +65,12 @@ async function submit(url: string, token: string): Promise<string> {
   const res = await fetch(`${url}/v1/score/batch`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ items: [{ id: 'b', reply: { text: B } }, { id: 'c', reply: { text: C } }] }),
+    body: JSON.stringify({
+      items: [
+        { id: 'b', reply: { text: B } },
+        { id: 'c', reply: { text: C } },
+      ],
+    }),
   });
   expect(res.status).toBe(202);
   return ((await res.json()) as { id: string }).id;
@@ -139,14 +152,31 @@ describe('reconciling at start', () => {
     const now = new Date().toISOString();
     const tag = 'abc123abc123';
     mkdirSync(join(dir, 'batches'), { recursive: true });
-    writeFileSync(join(dir, 'batches', 'batch_twice.items.jsonl'), `${JSON.stringify({ id: 'b', reply: { text: B } })}\n${JSON.stringify({ id: 'c', reply: { text: C } })}\n`);
+    writeFileSync(
+      join(dir, 'batches', 'batch_twice.items.jsonl'),
+      `${JSON.stringify({ id: 'b', reply: { text: B } })}\n${JSON.stringify({ id: 'c', reply: { text: C } })}\n`,
+    );
     writeFileSync(
       join(dir, 'batches', 'batch_twice.json'),
-      JSON.stringify({ version: 2, id: 'batch_twice', createdAt: now, updatedAt: now, status: 'running', judge: 'anthropic', total: 2, done: 0, failed: 0, intent: { tag, indices: [0, 1], attempts: [{ startedAt: now, endedAt: now }, { startedAt: now }] } }),
+      JSON.stringify({
+        version: 2,
+        id: 'batch_twice',
+        createdAt: now,
+        updatedAt: now,
+        status: 'running',
+        judge: 'anthropic',
+        total: 2,
+        done: 0,
+        failed: 0,
+        intent: { tag, indices: [0, 1], attempts: [{ startedAt: now, endedAt: now }, { startedAt: now }] },
+      }),
     );
     const made: string[] = [];
     for (let n = 0; n < 2; n++) {
-      const requests = [B, C].map((text, i) => ({ custom_id: `${tag}-${i}`, params: { model: 'claude-haiku-5-5', max_tokens: 100, messages: [{ role: 'user', content: `<reply_to_judge>\n${text}\n</reply_to_judge>` }] } }));
+      const requests = [B, C].map((text, i) => ({
+        custom_id: `${tag}-${i}`,
+        params: { model: 'claude-haiku-5-5', max_tokens: 100, messages: [{ role: 'user', content: `<reply_to_judge>\n${text}\n</reply_to_judge>` }] },
+      }));
       const res = await fetch(`${fake.url}/v1/messages/batches`, { method: 'POST', headers, body: JSON.stringify({ requests }) });
       made.push(((await res.json()) as { id: string }).id);
     }
@@ -167,10 +197,24 @@ describe('reconciling at start', () => {
     await proxy.close();
     running.splice(running.indexOf(proxy), 1);
     const now = new Date().toISOString();
-    writeFileSync(join(dir, 'batches', 'batch_fresh.items.jsonl'), `${JSON.stringify({ id: 'b', reply: { text: `${B} Again.` } })}\n${JSON.stringify({ id: 'c', reply: { text: `${C} Again.` } })}\n`);
+    writeFileSync(
+      join(dir, 'batches', 'batch_fresh.items.jsonl'),
+      `${JSON.stringify({ id: 'b', reply: { text: `${B} Again.` } })}\n${JSON.stringify({ id: 'c', reply: { text: `${C} Again.` } })}\n`,
+    );
     writeFileSync(
       join(dir, 'batches', 'batch_fresh.json'),
-      JSON.stringify({ version: 2, id: 'batch_fresh', createdAt: now, updatedAt: now, status: 'running', judge: 'anthropic', total: 2, done: 0, failed: 0, intent: { tag: 'ffff0000ffff', indices: [0, 1], attempts: [{ startedAt: now }] } }),
+      JSON.stringify({
+        version: 2,
+        id: 'batch_fresh',
+        createdAt: now,
+        updatedAt: now,
+        status: 'running',
+        judge: 'anthropic',
+        total: 2,
+        done: 0,
+        failed: 0,
+        intent: { tag: 'ffff0000ffff', indices: [0, 1], attempts: [{ startedAt: now }] },
+      }),
     );
     const again = await start();
     const view = await finished(again, 'batch_fresh');

@@ -22,7 +22,18 @@ const KEY = `${'sk-ant'}-test-batch-SECRET-0123456789`;
 function makeApp() {
   return createApp({ config: { token: TOKEN, port: 8787 }, judges: { offline: createOfflineJudge() } });
 }
-type View = { id: string; status: string; total: number; done: number; failed: number; judge: string; notice?: string; error?: { code: string; message: string }; results?: Array<Record<string, any>>; upstream?: { batchId: string; items: number } };
+type View = {
+  id: string;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+  judge: string;
+  notice?: string;
+  error?: { code: string; message: string };
+  results?: Array<Record<string, any>>;
+  upstream?: { batchId: string; items: number };
+};
 
 describe('validation (app.request)', () => {
   it.each([
@@ -34,7 +45,12 @@ describe('validation (app.request)', () => {
     ['too many items', JSON.stringify({ items: Array.from({ length: 10_001 }, () => ({ reply: { text: 'x' } })) }), 400, 'invalid_request'],
     ['anthropic with no key', JSON.stringify({ items: [{ reply: { text: 'ok' } }], judge: 'anthropic' }), 503, 'judge_unavailable'],
     ['one item', JSON.stringify({ items: [{ reply: { text: 'ok' } }] }), 202, null],
-    ['a body over the 1 MB single-score limit', JSON.stringify({ items: Array.from({ length: 30 }, () => ({ reply: { text: 'y'.repeat(50_000) } })) }), 202, null],
+    [
+      'a body over the 1 MB single-score limit',
+      JSON.stringify({ items: Array.from({ length: 30 }, () => ({ reply: { text: 'y'.repeat(50_000) } })) }),
+      202,
+      null,
+    ],
   ])('%s → %i', async (_name, body, status, code) => {
     const res = await makeApp().request(`${BASE}/v1/score/batch`, { method: 'POST', headers: HEADERS, body });
     expect(res.status).toBe(status);
@@ -76,7 +92,11 @@ describe('offline jobs (app.request)', () => {
     expect(view).toMatchObject({ status: 'done', total: 60, done: 60, failed: 0 });
     expect(view.results!.map((r) => r.id)).toEqual(items.map((i) => i.id));
     for (const [i, r] of view.results!.entries()) {
-      const single = ScoreResult.parse(await (await app.request(`${BASE}/v1/score`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ reply: items[i]!.reply, judge: 'offline' }) })).json());
+      const single = ScoreResult.parse(
+        await (
+          await app.request(`${BASE}/v1/score`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ reply: items[i]!.reply, judge: 'offline' }) })
+        ).json(),
+      );
       const { id: _id, latencyMs: _l, ...rest } = r;
       expect(rest).toEqual({ ...single, latencyMs: undefined });
     }
@@ -141,7 +161,10 @@ describe('through the proxy and the fake Message Batches API', () => {
     throw new Error('the batch did not get there in time');
   }
   const batchCreates = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages/batches');
-  const jobFiles = () => readdirSync(join(dir, 'batches')).filter((n) => n.endsWith('.json')).map((n) => readFileSync(join(dir, 'batches', n), 'utf8'));
+  const jobFiles = () =>
+    readdirSync(join(dir, 'batches'))
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => readFileSync(join(dir, 'batches', n), 'utf8'));
 
   const A = 'Experts agree this is the best plan. Item A.';
   const B = 'You are so smart to ask this. Item B.';
@@ -152,10 +175,14 @@ describe('through the proxy and the fake Message Batches API', () => {
     fake.setResponder((body, ctx) => {
       const text = JSON.stringify(body.messages);
       if (text.includes('Item C')) {
-        return textResponse(JSON.stringify({ flags: [
-          { quote: 'This always works for everyone.', move: 'hasty-generalization', reason: 'r', support: 'unsupported', wouldSupport: 'w', severity: 2 },
-          { quote: 'Words that are nowhere in it.', move: 'vagueness', reason: 'r', support: 'weak', wouldSupport: 'w', severity: 1 },
-        ] }));
+        return textResponse(
+          JSON.stringify({
+            flags: [
+              { quote: 'This always works for everyone.', move: 'hasty-generalization', reason: 'r', support: 'unsupported', wouldSupport: 'w', severity: 2 },
+              { quote: 'Words that are nowhere in it.', move: 'vagueness', reason: 'r', support: 'weak', wouldSupport: 'w', severity: 1 },
+            ],
+          }),
+        );
       }
       if (text.includes('Item D')) return errorResponse(500, 'item D broke');
       return ctx.defaultResponse();
@@ -192,7 +219,9 @@ describe('through the proxy and the fake Message Batches API', () => {
     expect(d!.error.message).toMatch(/item D broke/);
 
     // Batch results are cached like single scores; stats count them.
-    expect(ScoreResult.parse(await (await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: B } }) })).json()).cached).toBe(true);
+    expect(ScoreResult.parse(await (await proxy.request('/v1/score', { method: 'POST', body: JSON.stringify({ reply: { text: B } }) })).json()).cached).toBe(
+      true,
+    );
     const stats = (await (await proxy.request('/v1/stats')).json()) as Record<string, any>;
     expect(stats.requests).toEqual({ score: 2, batchItems: 4 });
     expect(stats.droppedQuotes).toBe(1);
@@ -212,7 +241,12 @@ describe('through the proxy and the fake Message Batches API', () => {
 
   it('resumes after a restart: polls the same Message Batch, never sends a second one', async () => {
     const first = await start({ UNSPUN_BATCH_POLL_MS: '3600000' });
-    const { body } = await submit(first, { items: [{ id: 1, reply: { text: B } }, { id: 2, reply: { text: C } }] });
+    const { body } = await submit(first, {
+      items: [
+        { id: 1, reply: { text: B } },
+        { id: 2, reply: { text: C } },
+      ],
+    });
     const sent = await until(first, body.id, (v) => v.upstream !== undefined);
     expect(sent.status).toBe('running');
     await stop(first);
@@ -231,7 +265,19 @@ describe('through the proxy and the fake Message Batches API', () => {
     mkdirSync(join(dir, 'batches'), { recursive: true });
     writeFileSync(
       join(dir, 'batches', 'batch_leftover.json'),
-      JSON.stringify({ version: 1, id: 'batch_leftover', createdAt: now, updatedAt: now, status: 'running', judge: 'offline', items: [{ id: 'x', reply: { text: 'a' } }, { id: 'y', reply: { text: TEXTS[0] } }], results: [scored, null] }),
+      JSON.stringify({
+        version: 1,
+        id: 'batch_leftover',
+        createdAt: now,
+        updatedAt: now,
+        status: 'running',
+        judge: 'offline',
+        items: [
+          { id: 'x', reply: { text: 'a' } },
+          { id: 'y', reply: { text: TEXTS[0] } },
+        ],
+        results: [scored, null],
+      }),
     );
     writeFileSync(join(dir, 'batches', 'batch_broken.json'), '{not json');
     const proxy = await start({}, false);
@@ -246,7 +292,16 @@ describe('through the proxy and the fake Message Batches API', () => {
     mkdirSync(join(dir, 'batches'), { recursive: true });
     writeFileSync(
       join(dir, 'batches', 'batch_needskey.json'),
-      JSON.stringify({ version: 1, id: 'batch_needskey', createdAt: now, updatedAt: now, status: 'queued', judge: 'anthropic', items: [{ reply: { text: 'a' } }], results: [null] }),
+      JSON.stringify({
+        version: 1,
+        id: 'batch_needskey',
+        createdAt: now,
+        updatedAt: now,
+        status: 'queued',
+        judge: 'anthropic',
+        items: [{ reply: { text: 'a' } }],
+        results: [null],
+      }),
     );
     const proxy = await start({}, false);
     const view = await until(proxy, 'batch_needskey', (v) => v.status === 'failed');

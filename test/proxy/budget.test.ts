@@ -46,7 +46,14 @@ describe('openDailySpend', () => {
     spend.add(0.5);
     spend.add(0);
     spend.add(-3);
-    expect(spend.state()).toMatchObject({ day: '2026-11-23', spentUsd: 0.75, remainingUsd: 0.25, exhausted: false, resetsAt: '2026-11-24T00:00:00.000Z', resetsInSeconds: 14 * 3600 });
+    expect(spend.state()).toMatchObject({
+      day: '2026-11-23',
+      spentUsd: 0.75,
+      remainingUsd: 0.25,
+      exhausted: false,
+      resetsAt: '2026-11-24T00:00:00.000Z',
+      resetsInSeconds: 14 * 3600,
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(openDailySpend({ budgetUsd: 1, file, clock: () => t }).state().spentUsd).toBe(0.75);
     t = DAY2;
@@ -65,7 +72,10 @@ describe('openDailySpend', () => {
     expect(spend.state()).toMatchObject({ exhausted, remainingUsd: remaining });
   });
 
-  it.each([['not json', '{oops'], ['wrong shape', '{"days":{"2026-11-23":"lots","bad-day":3}}']])('a corrupt file (%s) counts from 0', (_name, content) => {
+  it.each([
+    ['not json', '{oops'],
+    ['wrong shape', '{"days":{"2026-11-23":"lots","bad-day":3}}'],
+  ])('a corrupt file (%s) counts from 0', (_name, content) => {
     const file = join(dir, SPEND_FILE);
     writeFileSync(file, content);
     expect(openDailySpend({ budgetUsd: 1, file, clock: () => DAY1 }).state().spentUsd).toBe(0);

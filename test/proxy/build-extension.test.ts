@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildExtension } from '../../proxy/build-extension.ts';
 
-const WXT_OUTPUT = ['WXT 0.20.27', 'ℹ Building chrome-mv3 for production with Vite 8.3.0', '  ├─ .output/chrome-mv3/manifest.json  1.2 kB', '✔ Finished in 13.6 s'].join('\n');
+const WXT_OUTPUT = [
+  'WXT 0.20.27',
+  'ℹ Building chrome-mv3 for production with Vite 8.3.0',
+  '  ├─ .output/chrome-mv3/manifest.json  1.2 kB',
+  '✔ Finished in 13.6 s',
+].join('\n');
 
 function capture() {
   const out: string[] = [];

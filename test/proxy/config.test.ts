@@ -46,10 +46,7 @@ describe('loadConfig defaults and overrides', () => {
   });
 
   it('keeps the anthropic settings when a key is set, and auto stays auto', () => {
-    const config = loadConfig(
-      { UNSPUN_CONFIG_DIR: dir, ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:4000', UNSPUN_MODEL: 'm' },
-      [],
-    );
+    const config = loadConfig({ UNSPUN_CONFIG_DIR: dir, ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:4000', UNSPUN_MODEL: 'm' }, []);
     expect(config.judge).toBe('auto');
     expect(config.anthropic).toEqual({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:4000', model: 'm' });
   });

@@ -73,7 +73,9 @@ describe('symlinked secrets are refused; their targets are not touched', () => {
     chmodSync(target, 0o644);
     symlinkSync(target, join(dir, file));
     const error = configError(dir, file === 'token' ? {} : { UNSPUN_TOKEN: TOKEN });
-    expect(error.message).toBe(`${what} ${join(dir, file)} is a symbolic link: the proxy does not follow links for its secrets; put the file itself there (mode 0600), or remove the link${file === 'token' ? '' : '; or use ANTHROPIC_API_KEY'}`);
+    expect(error.message).toBe(
+      `${what} ${join(dir, file)} is a symbolic link: the proxy does not follow links for its secrets; put the file itself there (mode 0600), or remove the link${file === 'token' ? '' : '; or use ANTHROPIC_API_KEY'}`,
+    );
     expect(error.message).not.toContain(KEY);
     expect(mode(target)).toBe(0o644);
     expect(readFileSync(target, 'utf8')).toBe(content);
@@ -113,7 +115,7 @@ describe('data files are written without following links', () => {
     expect(messages.join('\n')).toMatch(/cannot be written \(ELOOP\)/);
   });
 
-  it('a symlink planted at the spend file\'s temp name is replaced, not written through', () => {
+  it("a symlink planted at the spend file's temp name is replaced, not written through", () => {
     const target = join(outside, 'victim');
     writeFileSync(target, 'keep me', { mode: 0o644 });
     symlinkSync(target, join(dir, `${SPEND_FILE}.tmp`));

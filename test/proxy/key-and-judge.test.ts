@@ -105,7 +105,16 @@ describe('the Anthropic key: env or key file', () => {
 
 describe('limit settings', () => {
   it('has documented defaults', () => {
-    expect(resolveLimits({})).toEqual({ dailyBudgetUsd: null, maxConcurrency: 4, deadlineMs: 30_000, cacheMaxEntries: 5000, batchPollMs: 30_000, batchTimeoutMs: 60_000, batchRetention: { keepDays: 30, keepJobs: 100 }, logText: false });
+    expect(resolveLimits({})).toEqual({
+      dailyBudgetUsd: null,
+      maxConcurrency: 4,
+      deadlineMs: 30_000,
+      cacheMaxEntries: 5000,
+      batchPollMs: 30_000,
+      batchTimeoutMs: 60_000,
+      batchRetention: { keepDays: 30, keepJobs: 100 },
+      logText: false,
+    });
   });
 
   it.each([

@@ -30,7 +30,9 @@ afterEach(async () => {
 
 async function start(variant?: 'v3' | 'v4') {
   const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: fake.url };
-  const judges = variant ? { offline: createOfflineJudge(), anthropic: createAnthropicJudge({ apiKey: KEY, baseURL: fake.url, promptVariant: variant }) } : undefined;
+  const judges = variant
+    ? { offline: createOfflineJudge(), anthropic: createAnthropicJudge({ apiKey: KEY, baseURL: fake.url, promptVariant: variant }) }
+    : undefined;
   const proxy = await startTestProxy({ configDir: dir, env, ...(judges ? { judges } : {}) });
   running.push(proxy);
   return proxy;
@@ -46,7 +48,7 @@ async function stop(proxy: TestProxy) {
 }
 
 describe('the claim ledger through the proxy', () => {
-  it('a result cached under prompt v3 is not served after the upgrade to v4; v4\'s own entry keeps claims and askBack', async () => {
+  it("a result cached under prompt v3 is not served after the upgrade to v4; v4's own entry keeps claims and askBack", async () => {
     const old = await start('v3');
     const v3 = await score(old);
     expect(v3.judge.promptVersion).toBe(PROMPT_VERSIONS.v3);

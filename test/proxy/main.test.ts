@@ -80,8 +80,6 @@ describe('proxy/main.ts', () => {
     dirs.push(dir);
     const run = startMain({ UNSPUN_CONFIG_DIR: dir, UNSPUN_PORT: String(busy.port) });
     expect(await run.exited).toBe(1);
-    expect(run.output().stderr.trim()).toBe(
-      `Port ${busy.port} on 127.0.0.1 is already in use: stop the other process or set UNSPUN_PORT`,
-    );
+    expect(run.output().stderr.trim()).toBe(`Port ${busy.port} on 127.0.0.1 is already in use: stop the other process or set UNSPUN_PORT`);
   });
 });

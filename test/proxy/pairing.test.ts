@@ -21,7 +21,11 @@ const makeApp = (deps: Partial<Parameters<typeof createApp>[0]> = {}) =>
   createApp({ config: { token: TOKEN, port: 8787, version: '9.9.9' }, judges: { offline: createOfflineJudge() }, ...deps });
 
 const challenge = (app: ReturnType<typeof makeApp>, nonce: string, headers: Record<string, string> = {}) =>
-  app.request(`${BASE}/v1/pair/challenge`, { method: 'POST', headers: { 'content-type': 'application/json', origin: EXT_A, ...headers }, body: JSON.stringify({ nonce }) });
+  app.request(`${BASE}/v1/pair/challenge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: EXT_A, ...headers },
+    body: JSON.stringify({ nonce }),
+  });
 
 describe('POST /v1/pair/challenge', () => {
   it('answers a nonce, without the token, with a proof only the token holder can make', async () => {
@@ -61,7 +65,11 @@ describe('the paired extension origin', () => {
     const app = makeApp();
     await app.request(`${BASE}/v1/pair/confirm`, { method: 'POST', headers: { ...AUTH, origin: EXT_A } });
     expect((await app.request(`${BASE}/v1/taxonomy`, { headers: { ...AUTH, origin: EXT_A } })).status).toBe(200);
-    const other = await app.request(`${BASE}/v1/score`, { method: 'POST', headers: { ...AUTH, origin: EXT_B, 'content-type': 'application/json' }, body: JSON.stringify({ reply: { text: 'Act now.' } }) });
+    const other = await app.request(`${BASE}/v1/score`, {
+      method: 'POST',
+      headers: { ...AUTH, origin: EXT_B, 'content-type': 'application/json' },
+      body: JSON.stringify({ reply: { text: 'Act now.' } }),
+    });
     expect(other.status).toBe(403);
     const error = ((await other.json()) as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('origin_not_paired');

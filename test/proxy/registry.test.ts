@@ -32,7 +32,18 @@ function defineEchoJudge(overrides: Partial<JudgeCapabilities> = {}) {
           const quote = request.reply.text.split(' ')[0]!;
           return {
             score: 40,
-            flags: [{ move: 'unsupported-claim' as const, start: 0, end: quote.length, quote, severity: 2 as const, support: 'unsupported' as const, rationale: 'echoed', source: 'judge' as const }],
+            flags: [
+              {
+                move: 'unsupported-claim' as const,
+                start: 0,
+                end: quote.length,
+                quote,
+                severity: 2 as const,
+                support: 'unsupported' as const,
+                rationale: 'echoed',
+                source: 'judge' as const,
+              },
+            ],
             judge: { kind: 'anthropic', model: 'echo-1', promptVersion: 'echo-v1', taxonomyVersion },
             usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
           };
@@ -71,7 +82,11 @@ describe('the judge registry', () => {
   });
 
   it("lets an instance override its definition's capabilities", () => {
-    const judge: Judge = { kind: 'anthropic', capabilities: { cache: false }, score: async () => ({ score: 0, flags: [], judge: { kind: 'anthropic', promptVersion: 'p', taxonomyVersion } }) };
+    const judge: Judge = {
+      kind: 'anthropic',
+      capabilities: { cache: false },
+      score: async () => ({ score: 0, flags: [], judge: { kind: 'anthropic', promptVersion: 'p', taxonomyVersion } }),
+    };
     expect(capabilitiesOf(judge)).toEqual({ cache: false, budget: true, upstream: true, batches: true });
   });
 });

@@ -126,7 +126,12 @@ describe('startServer', () => {
     const proxy = await start({ env });
     const res = await proxy.request('/health', { auth: false });
     const text = await res.text();
-    const body = JSON.parse(text) as { service: string; version: string; judge: string; judges: { available: string[]; default: string; unavailable: { kind: string; reason: string; message: string }[] } };
+    const body = JSON.parse(text) as {
+      service: string;
+      version: string;
+      judge: string;
+      judges: { available: string[]; default: string; unavailable: { kind: string; reason: string; message: string }[] };
+    };
     expect(body).toMatchObject({ ok: true, service: 'unspun', judge: fallback, judges: { available, default: fallback } });
     expect(typeof body.version).toBe('string');
     expect(body.judges.unavailable.map((u) => u.kind)).toEqual(off);

@@ -16,7 +16,11 @@ const tempDir = () => {
 };
 
 function app(configDir?: string) {
-  return createApp({ config: { token: TOKEN, port: 8787, ...(configDir ? { configDir } : {}) }, judges: { offline: createOfflineJudge() }, logger: silentLogger });
+  return createApp({
+    config: { token: TOKEN, port: 8787, ...(configDir ? { configDir } : {}) },
+    judges: { offline: createOfflineJudge() },
+    logger: silentLogger,
+  });
 }
 const get = (a: ReturnType<typeof app>, auth = true) =>
   a.request('http://127.0.0.1:8787/v1/sites', { headers: auth ? { Authorization: `Bearer ${TOKEN}` } : {} });
@@ -56,7 +60,13 @@ describe('UNSPUN_DISABLED_SITES', () => {
   it.each([
     ['', []],
     ['claude', [{ id: 'claude', reason: '' }]],
-    ['claude: broken since Tuesday, gemini', [{ id: 'claude', reason: 'broken since Tuesday' }, { id: 'gemini', reason: '' }]],
+    [
+      'claude: broken since Tuesday, gemini',
+      [
+        { id: 'claude', reason: 'broken since Tuesday' },
+        { id: 'gemini', reason: '' },
+      ],
+    ],
     ['[{"id":"poe","reason":"stale"}]', [{ id: 'poe', reason: 'stale' }]],
   ] as const)('%j', (value, disabled) => {
     expect(parseDisabledSitesEnv(value)).toEqual({ disabled, problems: [] });
@@ -68,8 +78,17 @@ describe('UNSPUN_DISABLED_SITES', () => {
 
   it('env entries win over the file for the same site', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'disabled-sites.json'), JSON.stringify([{ id: 'claude', reason: 'from file' }, { id: 'poe', reason: 'file' }]));
+    writeFileSync(
+      join(dir, 'disabled-sites.json'),
+      JSON.stringify([
+        { id: 'claude', reason: 'from file' },
+        { id: 'poe', reason: 'file' },
+      ]),
+    );
     const list = await loadDisabledSites({ configDir: dir, env: { UNSPUN_DISABLED_SITES: 'claude:from env' } });
-    expect(list.disabled).toEqual([{ id: 'claude', reason: 'from env' }, { id: 'poe', reason: 'file' }]);
+    expect(list.disabled).toEqual([
+      { id: 'claude', reason: 'from env' },
+      { id: 'poe', reason: 'file' },
+    ]);
   });
 });

@@ -12,7 +12,14 @@ const REPLY = 'Experts agree this is the best plan. You should sign up today.';
 const verdict = (quotes: string[]) =>
   textResponse(
     JSON.stringify({
-      flags: quotes.map((quote) => ({ quote, move: 'unsourced-authority', reason: 'Names no expert.', support: 'unsupported', wouldSupport: 'a named source', severity: 2 })),
+      flags: quotes.map((quote) => ({
+        quote,
+        move: 'unsourced-authority',
+        reason: 'Names no expert.',
+        support: 'unsupported',
+        wouldSupport: 'a named source',
+        severity: 2,
+      })),
     }),
   );
 

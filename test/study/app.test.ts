@@ -4,7 +4,16 @@
 import { createHash } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsentExportRecord, CreatedStudy, JoinResponse, ManifestLine, StudyPublicInfo, StudyStats, WithdrawReceipt, type StudyFileInput } from '#shared/api/study';
+import {
+  ConsentExportRecord,
+  CreatedStudy,
+  JoinResponse,
+  ManifestLine,
+  StudyPublicInfo,
+  StudyStats,
+  WithdrawReceipt,
+  type StudyFileInput,
+} from '#shared/api/study';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
 import { createStudyApp, type StudyApp } from '../../proxy/study/app.ts';
 import { type OpenDatabase, openDatabase } from '../../proxy/study/db.ts';
@@ -47,7 +56,12 @@ for (const target of DB_TARGETS) {
 
     beforeAll(async () => {
       ({ database, cluster, cleanup } = await target.open());
-      app = createStudyApp({ config: { publicUrl: PUBLIC, adminToken: ADMIN, maxDonationBytes: 512 * 1024 }, store: createStudyStore(database.db, clock), clock, rateLimiter: createRateLimiter({ burst: 1000, perSecond: 1000, clock }) });
+      app = createStudyApp({
+        config: { publicUrl: PUBLIC, adminToken: ADMIN, maxDonationBytes: 512 * 1024 },
+        store: createStudyStore(database.db, clock),
+        clock,
+        rateLimiter: createRateLimiter({ burst: 1000, perSecond: 1000, clock }),
+      });
     }, 120_000);
     afterAll(async () => cleanup?.());
 
@@ -89,7 +103,15 @@ for (const target of DB_TARGETS) {
       const info = StudyPublicInfo.parse((await call('GET', `/v1/studies/${created.studyId}`)).json);
       expect(info.consent).toBe(STUDY.consent);
       expect(info.consentSha256).toBe(createHash('sha256').update(STUDY.consent).digest('hex'));
-      expect(info).toMatchObject({ status: 'open', collect: 'flagged', includeUserTurns: false, sites: ['demo', 'chatgpt'], reviewHours: 24, retentionDays: 365, origin: PUBLIC });
+      expect(info).toMatchObject({
+        status: 'open',
+        collect: 'flagged',
+        includeUserTurns: false,
+        sites: ['demo', 'chatgpt'],
+        reviewHours: 24,
+        retentionDays: 365,
+        origin: PUBLIC,
+      });
       expect(info.collected.join(' ')).toContain('flagged');
     });
 
@@ -133,7 +155,10 @@ for (const target of DB_TARGETS) {
       expect(first.json).toMatchObject({ accepted: 2, duplicates: 0 });
       const replay = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [b, a, a] } });
       expect(replay.json).toMatchObject({ accepted: 0, duplicates: 3 });
-      const twice = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 3 }), donationRecord({ n: 3 })] } });
+      const twice = await call('POST', `/v1/studies/${studyId}/donations`, {
+        auth: p.secret,
+        body: { records: [donationRecord({ n: 3 }), donationRecord({ n: 3 })] },
+      });
       expect(twice.json).toMatchObject({ accepted: 1, duplicates: 1 });
       expect(await rowsOf(studyId)).toBe(3);
     });
@@ -145,7 +170,10 @@ for (const target of DB_TARGETS) {
       const claimed = { ...raw, redaction: { ...raw.redaction, redacted: true } };
       const res = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [claimed] } });
       expect(res.status, res.text).toBe(200);
-      const lines = (await call('GET', `/v1/studies/${studyId}/export`, { auth: researcherToken })).text.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = (await call('GET', `/v1/studies/${studyId}/export`, { auth: researcherToken })).text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const record = ExportRecord.parse(lines[1]);
       expect(JSON.stringify(record)).not.toContain('bob@example.com');
       expect(record.messages[0]!.text).toContain('[EMAIL]');
@@ -197,7 +225,7 @@ for (const target of DB_TARGETS) {
     it('answers an oversized donation with 413 and stores nothing', async () => {
       const { studyId } = await createStudy();
       const p = await join(studyId);
-      const big = donationRecord({ n: 1, extra: "x".repeat(600 * 1024) });
+      const big = donationRecord({ n: 1, extra: 'x'.repeat(600 * 1024) });
       const res = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [big] } });
       expect(res.status).toBe(413);
       expect(res.json.error.message).toContain('fewer records');
@@ -330,14 +358,20 @@ for (const target of DB_TARGETS) {
       const joined = await call('POST', `/v1/studies/${studyId}/participants`, { body: { consent: true }, origin: ext });
       expect(joined.status).toBe(201);
       expect(joined.headers.get('access-control-allow-origin')).toBe(ext);
-      const preflight = await call('OPTIONS', `/v1/studies/${studyId}/donations`, { origin: 'moz-extension://0f6d3c1e-1111-2222-3333-444455556666', headers: { 'access-control-request-method': 'POST' } });
+      const preflight = await call('OPTIONS', `/v1/studies/${studyId}/donations`, {
+        origin: 'moz-extension://0f6d3c1e-1111-2222-3333-444455556666',
+        headers: { 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
       const web = await call('POST', `/v1/studies/${studyId}/participants`, { body: { consent: true }, origin: 'https://evil.example' });
       expect(web.status).toBe(403);
       expect(web.json.error.code).toBe('origin_refused');
       const secret = JoinResponse.parse(joined.json).secret;
-      expect((await call('POST', `/v1/studies/${studyId}/donations`, { auth: secret, origin: 'https://evil.example', body: { records: [donationRecord()] } })).status).toBe(403);
+      expect(
+        (await call('POST', `/v1/studies/${studyId}/donations`, { auth: secret, origin: 'https://evil.example', body: { records: [donationRecord()] } }))
+          .status,
+      ).toBe(403);
       expect((await call('OPTIONS', `/v1/studies/${studyId}/donations`, { origin: 'https://evil.example' })).status).toBe(403);
       const read = await call('GET', `/v1/studies/${studyId}`, { origin: 'https://evil.example' });
       expect(read.status).toBe(200);
@@ -356,9 +390,19 @@ for (const target of DB_TARGETS) {
     it('rate-limits each participant and stores nothing over the limit', async () => {
       const { studyId } = await createStudy();
       let t = now;
-      const limited = createStudyApp({ config: { publicUrl: PUBLIC, adminToken: ADMIN }, store: createStudyStore(database.db, () => t), clock: () => t, rateLimiter: createRateLimiter({ burst: 2, perSecond: 0.5, clock: () => t }) });
+      const limited = createStudyApp({
+        config: { publicUrl: PUBLIC, adminToken: ADMIN },
+        store: createStudyStore(database.db, () => t),
+        clock: () => t,
+        rateLimiter: createRateLimiter({ burst: 2, perSecond: 0.5, clock: () => t }),
+      });
       const p = JoinResponse.parse(await (await limited.request(`/v1/studies/${studyId}/participants`, { method: 'POST', body: '{"consent":true}' })).json());
-      const send = (n: number) => limited.request(`/v1/studies/${studyId}/donations`, { method: 'POST', headers: { authorization: `Bearer ${p.secret}` }, body: JSON.stringify({ records: [donationRecord({ n })] }) });
+      const send = (n: number) =>
+        limited.request(`/v1/studies/${studyId}/donations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${p.secret}` },
+          body: JSON.stringify({ records: [donationRecord({ n })] }),
+        });
       expect((await send(1)).status).toBe(200);
       expect((await send(2)).status).toBe(200);
       const third = await send(3);
@@ -372,7 +416,10 @@ for (const target of DB_TARGETS) {
     it('reports participants, donations per day, flags per move, site and model', async () => {
       const { studyId, researcherToken } = await createStudy();
       const p = await join(studyId);
-      await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1, model: 'gpt-5' }), donationRecord({ n: 2, site: 'chatgpt', model: 'gpt-5' })] } });
+      await call('POST', `/v1/studies/${studyId}/donations`, {
+        auth: p.secret,
+        body: { records: [donationRecord({ n: 1, model: 'gpt-5' }), donationRecord({ n: 2, site: 'chatgpt', model: 'gpt-5' })] },
+      });
       const saved = now;
       now += 86_400_000;
       await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 3, model: 'o9' })] } });

@@ -14,8 +14,19 @@ describe('study server config', () => {
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, and the public URL for join links', () => {
-    const config = loadStudyConfig({ UNSPUN_CONFIG_DIR: '/tmp/x', DATABASE_URL: 'postgres://u:p@db:5432/study', UNSPUN_STUDY_PUBLIC_URL: 'https://study.example.org/unspun/', UNSPUN_STUDY_PORT: '9000', UNSPUN_STUDY_HOST: '0.0.0.0' });
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 9000, publicUrl: 'https://study.example.org/unspun', database: { kind: 'postgres', url: 'postgres://u:p@db:5432/study' } });
+    const config = loadStudyConfig({
+      UNSPUN_CONFIG_DIR: '/tmp/x',
+      DATABASE_URL: 'postgres://u:p@db:5432/study',
+      UNSPUN_STUDY_PUBLIC_URL: 'https://study.example.org/unspun/',
+      UNSPUN_STUDY_PORT: '9000',
+      UNSPUN_STUDY_HOST: '0.0.0.0',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9000,
+      publicUrl: 'https://study.example.org/unspun',
+      database: { kind: 'postgres', url: 'postgres://u:p@db:5432/study' },
+    });
   });
 
   it.each([

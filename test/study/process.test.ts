@@ -86,57 +86,69 @@ for (const kind of ['pglite', 'postgres'] as const) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('keeps every acknowledged donation across kill -9 and a restart, and doubles none', async () => {
-      const first = await startServer(env);
-      servers.push(first);
-      // While the server runs, the CLI goes through it (PGlite) or to PostgreSQL directly.
-      const created = await cli(env, 'create', join(dir, 'study.json'));
-      expect(created.code, created.err).toBe(0);
-      const { studyId, joinUrl } = CreatedStudy.parse(created.json);
-      expect(joinUrl).toBe(`${first.url}/join/${studyId}`);
+    it(
+      'keeps every acknowledged donation across kill -9 and a restart, and doubles none',
+      async () => {
+        const first = await startServer(env);
+        servers.push(first);
+        // While the server runs, the CLI goes through it (PGlite) or to PostgreSQL directly.
+        const created = await cli(env, 'create', join(dir, 'study.json'));
+        expect(created.code, created.err).toBe(0);
+        const { studyId, joinUrl } = CreatedStudy.parse(created.json);
+        expect(joinUrl).toBe(`${first.url}/join/${studyId}`);
 
-      const api = `${first.url}/v1/studies/${studyId}`;
-      const joined = JoinResponse.parse(await (await fetch(`${api}/participants`, { method: 'POST', body: '{"consent":true}' })).json());
-      const records = Array.from({ length: 20 }, (_, n) => donationRecord({ n }));
-      let acknowledged = 0;
-      for (let i = 0; i < records.length; i += 5) {
-        const res = await fetch(`${api}/donations`, { method: 'POST', headers: { authorization: `Bearer ${joined.secret}` }, body: JSON.stringify({ records: records.slice(i, i + 5) }) });
-        expect(res.status).toBe(200);
-        acknowledged += ((await res.json()) as { accepted: number }).accepted;
-      }
-      expect(acknowledged).toBe(20);
+        const api = `${first.url}/v1/studies/${studyId}`;
+        const joined = JoinResponse.parse(await (await fetch(`${api}/participants`, { method: 'POST', body: '{"consent":true}' })).json());
+        const records = Array.from({ length: 20 }, (_, n) => donationRecord({ n }));
+        let acknowledged = 0;
+        for (let i = 0; i < records.length; i += 5) {
+          const res = await fetch(`${api}/donations`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${joined.secret}` },
+            body: JSON.stringify({ records: records.slice(i, i + 5) }),
+          });
+          expect(res.status).toBe(200);
+          acknowledged += ((await res.json()) as { accepted: number }).accepted;
+        }
+        expect(acknowledged).toBe(20);
 
-      await kill9(first);
-      const second = await startServer(env);
-      servers.push(second);
-      const stats = await cli(env, 'stats', studyId);
-      expect(stats.code, stats.err).toBe(0);
-      expect(StudyStats.parse(stats.json)).toMatchObject({ participants: 1, donations: 20 });
-      // The extension resends what it never heard back about: all duplicates now.
-      const replay = await fetch(`${second.url}/v1/studies/${studyId}/donations`, { method: 'POST', headers: { authorization: `Bearer ${joined.secret}` }, body: JSON.stringify({ records }) });
-      expect(await replay.json()).toMatchObject({ accepted: 0, duplicates: 20 });
+        await kill9(first);
+        const second = await startServer(env);
+        servers.push(second);
+        const stats = await cli(env, 'stats', studyId);
+        expect(stats.code, stats.err).toBe(0);
+        expect(StudyStats.parse(stats.json)).toMatchObject({ participants: 1, donations: 20 });
+        // The extension resends what it never heard back about: all duplicates now.
+        const replay = await fetch(`${second.url}/v1/studies/${studyId}/donations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${joined.secret}` },
+          body: JSON.stringify({ records }),
+        });
+        expect(await replay.json()).toMatchObject({ accepted: 0, duplicates: 20 });
 
-      const out = join(dir, 'export.jsonl');
-      const exported = await cli(env, 'export', studyId, '--out', out);
-      expect(exported.code, exported.err).toBe(0);
-      expect(exported.json).toMatchObject({ participants: 1, conversations: 20 });
-      const lines = readFileSync(out, 'utf8').trim().split('\n');
-      expect(lines).toHaveLength(21);
-      const manifest = JSON.parse(readFileSync(join(dir, 'export.manifest.json'), 'utf8'));
-      expect(manifest.files[0]).toMatchObject({ name: 'export.jsonl', sha256: exported.json.sha256 });
+        const out = join(dir, 'export.jsonl');
+        const exported = await cli(env, 'export', studyId, '--out', out);
+        expect(exported.code, exported.err).toBe(0);
+        expect(exported.json).toMatchObject({ participants: 1, conversations: 20 });
+        const lines = readFileSync(out, 'utf8').trim().split('\n');
+        expect(lines).toHaveLength(21);
+        const manifest = JSON.parse(readFileSync(join(dir, 'export.manifest.json'), 'utf8'));
+        expect(manifest.files[0]).toMatchObject({ name: 'export.jsonl', sha256: exported.json.sha256 });
 
-      const listed = await cli(env, 'list');
-      expect(listed.json.studies).toEqual([expect.objectContaining({ studyId, participants: 1, donations: 20, status: 'open' })]);
-      await stop(second);
+        const listed = await cli(env, 'list');
+        expect(listed.json.studies).toEqual([expect.objectContaining({ studyId, participants: 1, donations: 20, status: 'open' })]);
+        await stop(second);
 
-      // With no server running the CLI opens the database itself.
-      const removed = await cli(env, 'delete-participant', studyId, joined.participantId);
-      expect(removed.code, removed.err).toBe(0);
-      expect(removed.json).toMatchObject({ deleted: true, donations: 20 });
-      const closed = await cli(env, 'close', studyId);
-      expect(closed.json).toMatchObject({ studyId, status: 'closed' });
-      expect((await cli(env, 'list')).json.studies[0]).toMatchObject({ participants: 0, donations: 0, status: 'closed' });
-    }, LONG);
+        // With no server running the CLI opens the database itself.
+        const removed = await cli(env, 'delete-participant', studyId, joined.participantId);
+        expect(removed.code, removed.err).toBe(0);
+        expect(removed.json).toMatchObject({ deleted: true, donations: 20 });
+        const closed = await cli(env, 'close', studyId);
+        expect(closed.json).toMatchObject({ studyId, status: 'closed' });
+        expect((await cli(env, 'list')).json.studies[0]).toMatchObject({ participants: 0, donations: 0, status: 'closed' });
+      },
+      LONG,
+    );
   });
 }
 
@@ -145,7 +157,15 @@ describe('npm run study: errors a researcher can fix', () => {
     const dir = mkdtempSync(join(tmpdir(), 'unspun-study-'));
     try {
       const port = await freePort();
-      const child = spawn('npm', ['run', '--silent', 'study'], { cwd: ROOT, env: { ...process.env, UNSPUN_CONFIG_DIR: dir, UNSPUN_STUDY_PORT: String(await freePort()), DATABASE_URL: `postgres://someone:hunter2@127.0.0.1:${port}/study` } });
+      const child = spawn('npm', ['run', '--silent', 'study'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          UNSPUN_CONFIG_DIR: dir,
+          UNSPUN_STUDY_PORT: String(await freePort()),
+          DATABASE_URL: `postgres://someone:hunter2@127.0.0.1:${port}/study`,
+        },
+      });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -38,12 +38,32 @@ export function donationRecord(options: RecordOptions = {}): ExportRecord {
             {
               score: 40,
               judge: { kind: 'offline', prompt_version: 'p1', taxonomy_version: 't1' },
-              flags: [{ move: 'exaggeration', start, end: start + quote.length, quote, severity: 2, support: 'unsupported', rationale: 'claims consensus', source: 'detector', quote_verified: true }],
+              flags: [
+                {
+                  move: 'exaggeration',
+                  start,
+                  end: start + quote.length,
+                  quote,
+                  severity: 2,
+                  support: 'unsupported',
+                  rationale: 'claims consensus',
+                  source: 'detector',
+                  quote_verified: true,
+                },
+              ],
             },
           ],
   });
   const base = finishRecord({
-    ...newRecord({ id: `conv-${n}`, site: options.site ?? 'demo', url: `https://example.test/c/${n}`, source: 'extension', method: 'dom', completeness: 'complete', messages: [] }),
+    ...newRecord({
+      id: `conv-${n}`,
+      site: options.site ?? 'demo',
+      url: `https://example.test/c/${n}`,
+      source: 'extension',
+      method: 'dom',
+      completeness: 'complete',
+      messages: [],
+    }),
     messages,
   });
   const record = options.redact === false ? base : redactRecord(base, { texts: true, ids: true, salt: 'participant-salt' });

@@ -55,10 +55,17 @@ const corpus = loadCorpus(corpusDir);
 if (corpus.length === 0) console.warn(`train: no corpus at ${relative(ROOT, corpusDir) || corpusDir} (*.jsonl); training without it`);
 const all = [...units, ...corpus];
 const trainedOn = [
-  ...sets.map((s) => ({ name: s, licence: SHIPPABLE[s] ?? 'research only: never ship', units: units.filter((u) => u.set === s).length, source: '../shared/eval/data' })),
+  ...sets.map((s) => ({
+    name: s,
+    licence: SHIPPABLE[s] ?? 'research only: never ship',
+    units: units.filter((u) => u.set === s).length,
+    source: '../shared/eval/data',
+  })),
   ...(corpus.length ? [{ name: 'corpus', licence: CORPUS_LICENCE, units: corpus.length, source: relative(ROOT, corpusDir) }] : []),
 ];
-console.log(`train: ${all.length} replies (${all.reduce((n, u) => n + u.sentences.length, 0)} sentences) from ${trainedOn.map((t) => `${t.name} ${t.units}`).join(', ')}`);
+console.log(
+  `train: ${all.length} replies (${all.reduce((n, u) => n + u.sentences.length, 0)} sentences) from ${trainedOn.map((t) => `${t.name} ${t.units}`).join(', ')}`,
+);
 const prepared = prepare(all);
 console.log(`train: rules and features ready in ${((performance.now() - started) / 1000).toFixed(1)} s; fitting (seed ${seed})`);
 const { model } = train(prepared, { seed, trainedOn, log: (l) => console.log(l) });

@@ -62,9 +62,7 @@ export function prepare(units: TrainUnit[]): Prepared {
     const rules = detectRules(u.text, u.context ? { context: u.context } : {}).flags;
     vecs.push(featuresOf(u.text, u.sentences, rules, contextSignals(u.context)));
     ruleHits.push(
-      Uint32Array.from(u.sentences, (s) =>
-        rules.reduce((bits, f) => (f.start < s.end && s.start < f.end ? bits | (1 << MOVE_IDS.indexOf(f.move)) : bits), 0),
-      ),
+      Uint32Array.from(u.sentences, (s) => rules.reduce((bits, f) => (f.start < s.end && s.start < f.end ? bits | (1 << MOVE_IDS.indexOf(f.move)) : bits), 0)),
     );
   }
   return { units, vecs, ruleHits };
@@ -268,7 +266,10 @@ export interface TrainReport {
 }
 
 /** Trains a model on the given units of `p` (all of them by default). */
-export function train(p: Prepared, options: { seed: number; trainedOn: TrainingSet[]; units?: readonly number[]; log?: (line: string) => void }): { model: StoredModel; report: TrainReport[] } {
+export function train(
+  p: Prepared,
+  options: { seed: number; trainedOn: TrainingSet[]; units?: readonly number[]; log?: (line: string) => void },
+): { model: StoredModel; report: TrainReport[] } {
   const all = options.units ?? p.units.map((_, i) => i);
   const moves: Partial<Record<MoveId, StoredMove>> = {};
   const report: TrainReport[] = [];
@@ -287,7 +288,12 @@ export function train(p: Prepared, options: { seed: number; trainedOn: TrainingS
       const m = storedOne(move, compress(w, bias, 0.5, 0.5, true, { positives: 0, negatives: 0 }));
       scored.push(...unitScores(p, heldOut, mi, m, 0));
     }
-    const adds = ADDABLE.includes(move) ? chooseThreshold(scored.map((x) => ({ s: x.any, y: x.y })), ADD_PRECISION[move] ?? HYPER.minPrecision!) : undefined;
+    const adds = ADDABLE.includes(move)
+      ? chooseThreshold(
+          scored.map((x) => ({ s: x.any, y: x.y })),
+          ADD_PRECISION[move] ?? HYPER.minPrecision!,
+        )
+      : undefined;
     // Hiding rule flags is off by default: held out (npm run eval) it lowered binary F1 on
     // spiral-kimi-k2 (0.35 → 0.30) and ptc20 (0.38 → 0.30), and it hid textbook openers such as
     // "Great question!". The tier rates rule flags (confidence) and adds its own; set

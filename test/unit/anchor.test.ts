@@ -125,7 +125,15 @@ const hits: Hit[] = [
     slice: 'this is the only way',
     method: 'normalized',
   },
-  { name: 'NBSP vs space', text: 'It only costs\u00a0$5 today.', quote: 'costs $5 today', start: 8, end: 22, slice: 'costs\u00a0$5 today', method: 'normalized' },
+  {
+    name: 'NBSP vs space',
+    text: 'It only costs\u00a0$5 today.',
+    quote: 'costs $5 today',
+    start: 8,
+    end: 22,
+    slice: 'costs\u00a0$5 today',
+    method: 'normalized',
+  },
   {
     name: 'em dash vs spaced hyphen',
     text: 'This is the answer—no question about it.',
@@ -484,7 +492,27 @@ describe('anchorQuote: generated replies', () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed % n;
   };
-  const WORDS = ['Experts', 'agree', 'you', 'MUST', 'act', 'now', '🎉', '👍🏽', '专家', '认为', 'café', 'naïve', 'über', 'ÉLAN', 'it’s', '“great”', 'x_y', 'Straße', 'λόγος'];
+  const WORDS = [
+    'Experts',
+    'agree',
+    'you',
+    'MUST',
+    'act',
+    'now',
+    '🎉',
+    '👍🏽',
+    '专家',
+    '认为',
+    'café',
+    'naïve',
+    'über',
+    'ÉLAN',
+    'it’s',
+    '“great”',
+    'x_y',
+    'Straße',
+    'λόγος',
+  ];
   const GAPS = [' ', ' ', ' ', '  ', '\n', '\n\n', '\u00a0', '\t'];
   const collapse = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
   const splits = (s: string, i: number) => /[\ud800-\udbff]/.test(s[i - 1] ?? '') && /[\udc00-\udfff]/.test(s[i] ?? '');

@@ -25,7 +25,7 @@ describe('askBack templates', () => {
     if (q) expect(q).toBe('You wrote "Experts agree it works". Which study or experts is this: who found it, when, and with how many people?');
   });
 
-  it('shortens long quotes at a word, on one line, without breaking the question\'s quotes', () => {
+  it("shortens long quotes at a word, on one line, without breaking the question's quotes", () => {
     const long = 'This is "the" most important decision\nyou will ever make in your entire life and nothing else compares to it at all';
     const s = shortQuote(long);
     expect(s.length).toBeLessThanOrEqual(81);

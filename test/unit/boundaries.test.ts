@@ -84,7 +84,8 @@ describe('module boundaries', () => {
   }, 120_000);
 
   // The proxy core asks the judge registry about capabilities; it never names one judge's files or SDK.
-  const PROXY_CORE = (file: string) => file === 'proxy/scoring.ts' || file === 'proxy/app.ts' || file.startsWith('proxy/batch/') || file.startsWith('proxy/routes/');
+  const PROXY_CORE = (file: string) =>
+    file === 'proxy/scoring.ts' || file === 'proxy/app.ts' || file.startsWith('proxy/batch/') || file.startsWith('proxy/routes/');
   const resolved = (file: string, spec: string) => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : spec);
 
   function proxyImports(keep: (file: string) => boolean): Array<[string, string]> {
@@ -96,7 +97,11 @@ describe('module boundaries', () => {
   it('the proxy core (scoring, app, batch/, routes/) reaches judges only through judges/judge-interface.ts, registry.ts and upstream-error.ts', () => {
     const core = proxyImports(PROXY_CORE);
     expect(core.length).toBeGreaterThan(20);
-    const bad = core.filter(([, to]) => (to.startsWith('proxy/judges/') && !['proxy/judges/judge-interface.ts', 'proxy/judges/registry.ts', 'proxy/judges/upstream-error.ts'].includes(to)) || to.startsWith('@anthropic-ai/'));
+    const bad = core.filter(
+      ([, to]) =>
+        (to.startsWith('proxy/judges/') && !['proxy/judges/judge-interface.ts', 'proxy/judges/registry.ts', 'proxy/judges/upstream-error.ts'].includes(to)) ||
+        to.startsWith('@anthropic-ai/'),
+    );
     expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
   });
 

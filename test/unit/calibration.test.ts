@@ -18,8 +18,22 @@ import {
 
 const RULE = 'false-urgency/act-now';
 const labelsOf = (agree: number, disagree: number, over: Partial<CalibrationLabel> = {}): CalibrationLabel[] => [
-  ...Array.from({ length: agree }, (_, i) => ({ ruleId: RULE, move: 'false-urgency' as const, source: 'detector' as const, verdict: 'agree' as const, at: 1000 + i, ...over })),
-  ...Array.from({ length: disagree }, (_, i) => ({ ruleId: RULE, move: 'false-urgency' as const, source: 'detector' as const, verdict: 'disagree' as const, at: 2000 + i, ...over })),
+  ...Array.from({ length: agree }, (_, i) => ({
+    ruleId: RULE,
+    move: 'false-urgency' as const,
+    source: 'detector' as const,
+    verdict: 'agree' as const,
+    at: 1000 + i,
+    ...over,
+  })),
+  ...Array.from({ length: disagree }, (_, i) => ({
+    ruleId: RULE,
+    move: 'false-urgency' as const,
+    source: 'detector' as const,
+    verdict: 'disagree' as const,
+    at: 2000 + i,
+    ...over,
+  })),
 ];
 
 const flag = (over: Partial<Flag> = {}): Flag => ({
@@ -146,7 +160,13 @@ describe('rule names for readers', () => {
 });
 
 describe('drawingKey', () => {
-  const label = (verdict: 'agree' | 'disagree', at: number, ruleId = 'false-urgency/act-now'): CalibrationLabel => ({ ruleId, move: 'false-urgency', source: 'detector', verdict, at });
+  const label = (verdict: 'agree' | 'disagree', at: number, ruleId = 'false-urgency/act-now'): CalibrationLabel => ({
+    ruleId,
+    move: 'false-urgency',
+    source: 'detector',
+    verdict,
+    at,
+  });
   it('is the same when a new label only moves the counts, and changes when an action does', () => {
     const two = calibrate([label('disagree', 1), label('agree', 2)]);
     const three = calibrate([label('disagree', 1), label('agree', 2), label('disagree', 3)]);

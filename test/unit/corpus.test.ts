@@ -24,8 +24,7 @@ const CorpusReply = z
   })
   .superRefine((reply, ctx) => {
     const flagged = reply.moves.filter((m) => m.support === 'unsupported' || m.support === 'weak');
-    if (reply.kind === 'positive' && flagged.length === 0)
-      ctx.addIssue({ code: 'custom', message: 'a positive needs at least one unsupported or weak move' });
+    if (reply.kind === 'positive' && flagged.length === 0) ctx.addIssue({ code: 'custom', message: 'a positive needs at least one unsupported or weak move' });
     // Negatives carry no flaggable move; the only moves they may list are ones the user asked for.
     if (reply.kind !== 'positive' && reply.moves.some((m) => m.support !== 'requested'))
       ctx.addIssue({ code: 'custom', message: 'a negative may only list requested moves' });
@@ -38,7 +37,9 @@ interface Line {
 }
 
 function readLines(): Line[] {
-  const files = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(CORPUS_DIR)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   return files.flatMap((file) =>
     readFileSync(join(CORPUS_DIR, file), 'utf8')
       .split('\n')

@@ -56,9 +56,20 @@ describe('import into the archive', () => {
     const scored = ok.flatMap((r) => r.messages).filter((m) => m.scores?.length).length;
     expect(await db.scores.count()).toBe(scored);
     const out: ExportRecord[] = [];
-    for await (const r of archiveRecords(db, (await db.conversations.toArray()).map((c) => c.key))) out.push(ExportRecord.parse(r));
+    for await (const r of archiveRecords(
+      db,
+      (await db.conversations.toArray()).map((c) => c.key),
+    ))
+      out.push(ExportRecord.parse(r));
     expect(out).toHaveLength(ok.length);
-    const flagsOf = (records: ExportRecord[]) => records.flatMap((r) => r.messages.flatMap((m) => (m.scores ?? []).flatMap((s) => s.flags.map((f) => `${r.conversation.id}|${m.id}|${f.move}|${f.start}|${f.end}|${f.label?.verdict ?? ''}`)))).sort();
+    const flagsOf = (records: ExportRecord[]) =>
+      records
+        .flatMap((r) =>
+          r.messages.flatMap((m) =>
+            (m.scores ?? []).flatMap((s) => s.flags.map((f) => `${r.conversation.id}|${m.id}|${f.move}|${f.start}|${f.end}|${f.label?.verdict ?? ''}`)),
+          ),
+        )
+        .sort();
     expect(flagsOf(out)).toEqual(flagsOf(ok));
     const replyTexts = (records: ExportRecord[]) => records.flatMap((r) => r.messages.filter((m) => m.role === 'assistant').map((m) => m.text)).sort();
     expect(replyTexts(out)).toEqual(replyTexts(ok));
@@ -69,22 +80,48 @@ describe('round trip: a site export imported, then exported from the archive', (
   it.each([
     ['chatgpt', 'test/fixtures/exports/chatgpt-conversations.json', 'chatgpt-export', 'chatgpt-export@1', (t: string) => t],
     // The Claude fixture names no model; the importer reads one from the conversation when present.
-    ['claude', 'test/fixtures/exports/claude-conversations.json', 'claude-export', 'claude-export@1', (t: string) => JSON.stringify(JSON.parse(t).map((c: object, i: number) => (i === 0 ? { ...c, model: 'claude-sonnet-4-5' } : c)))],
+    [
+      'claude',
+      'test/fixtures/exports/claude-conversations.json',
+      'claude-export',
+      'claude-export@1',
+      (t: string) => JSON.stringify(JSON.parse(t).map((c: object, i: number) => (i === 0 ? { ...c, model: 'claude-sonnet-4-5' } : c))),
+    ],
   ] as const)('%s: source, method, completeness, title, times, models and per-message capture method survive', async (format, file, source, adapter, edit) => {
     const { ok } = await importFile(format, file, edit);
     expect(ok.some((r) => r.conversation.title)).toBe(true);
     const out = new Map<string, ExportRecord>();
-    for await (const r of archiveRecords(db, (await db.conversations.toArray()).map((c) => c.key))) out.set(r.conversation.id, ExportRecord.parse(r));
+    for await (const r of archiveRecords(
+      db,
+      (await db.conversations.toArray()).map((c) => c.key),
+    ))
+      out.set(r.conversation.id, ExportRecord.parse(r));
     expect(out.size).toBe(ok.length);
     for (const original of ok) {
       const exported = out.get(original.conversation.id)!;
       expect(exported.capture).toEqual({ source, method: 'import', adapter_version: adapter, completeness: original.capture.completeness, warnings: [] });
-      const pick = ({ id, site, url, title, created_at, updated_at, models }: ExportRecord['conversation']) => ({ id, site, url, title, created_at, updated_at, models });
+      const pick = ({ id, site, url, title, created_at, updated_at, models }: ExportRecord['conversation']) => ({
+        id,
+        site,
+        url,
+        title,
+        created_at,
+        updated_at,
+        models,
+      });
       expect(pick(exported.conversation)).toEqual(pick(original.conversation));
       expect(exported.conversation.first_captured_at).toBeUndefined();
       // The archive keeps the replies and the user turn each answers: those come back as they were.
       const kept = original.messages.filter((m, i) => m.role === 'assistant' || original.messages[i + 1]?.role === 'assistant');
-      const view = (m: ExportRecord['messages'][number]) => ({ id: m.id, role: m.role, text: m.text, capture_method: m.capture_method, model: m.model, model_source: m.model_source, ...(m.role === 'assistant' ? { created_at: m.created_at } : {}) });
+      const view = (m: ExportRecord['messages'][number]) => ({
+        id: m.id,
+        role: m.role,
+        text: m.text,
+        capture_method: m.capture_method,
+        model: m.model,
+        model_source: m.model_source,
+        ...(m.role === 'assistant' ? { created_at: m.created_at } : {}),
+      });
       expect(exported.messages.map(view)).toEqual(kept.map(view));
       for (const m of exported.messages) {
         expect(m.capture_method).toBe('import');
@@ -95,15 +132,29 @@ describe('round trip: a site export imported, then exported from the archive', (
     expect([...out.values()].some((r) => r.messages.some((m) => m.model && m.model_source === 'api'))).toBe(true);
   });
 
-  it('conversations the extension captured still export as the extension\'s (dom, partial, no title), and a network capture says so', async () => {
+  it("conversations the extension captured still export as the extension's (dom, partial, no title), and a network capture says so", async () => {
     const base = { site: 'chatgpt', firstCapturedAt: 1_700_000_000_000, lastCapturedAt: 1_700_000_001_000 };
     await db.conversations.bulkAdd([
       { key: 'chatgpt:old', conversationId: 'old', ...base, title: 'What should I do' }, // written before provenance fields existed
       { key: 'chatgpt:net', conversationId: 'net', ...base, title: 'Hello', source: 'extension', captureMethod: 'network', completeness: 'partial' },
     ]);
     const reply = (conversationId: string, captureMethod?: 'dom' | 'network') => ({
-      key: `chatgpt:${conversationId}:r1`, conversationKey: `chatgpt:${conversationId}`, site: 'chatgpt', conversationId, messageId: 'r1', role: 'assistant' as const, text: 'Sure.', userTurn: 'What should I do',
-      previous: [], status: 'pending' as const, attempts: 0, nextAttemptAt: 0, capturedAt: 1_700_000_000_500, updatedAt: 1_700_000_000_500, model: 'GPT-5', ...(captureMethod ? { captureMethod } : {}),
+      key: `chatgpt:${conversationId}:r1`,
+      conversationKey: `chatgpt:${conversationId}`,
+      site: 'chatgpt',
+      conversationId,
+      messageId: 'r1',
+      role: 'assistant' as const,
+      text: 'Sure.',
+      userTurn: 'What should I do',
+      previous: [],
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: 0,
+      capturedAt: 1_700_000_000_500,
+      updatedAt: 1_700_000_000_500,
+      model: 'GPT-5',
+      ...(captureMethod ? { captureMethod } : {}),
     });
     await db.messages.bulkAdd([reply('old'), reply('net', 'network')]);
     const out = new Map<string, ExportRecord>();
@@ -112,28 +163,60 @@ describe('round trip: a site export imported, then exported from the archive', (
     expect(old.capture).toMatchObject({ source: 'extension', method: 'dom', completeness: 'partial' });
     expect(old.conversation.title).toBeUndefined();
     expect(old.conversation.first_captured_at).toBe('2023-11-14T22:13:20.000Z');
-    expect(old.messages.map((m) => [m.role, m.capture_method, m.model_source, m.captured_at !== undefined])).toEqual([['user', 'dom', undefined, false], ['assistant', 'dom', 'dom', true]]);
+    expect(old.messages.map((m) => [m.role, m.capture_method, m.model_source, m.captured_at !== undefined])).toEqual([
+      ['user', 'dom', undefined, false],
+      ['assistant', 'dom', 'dom', true],
+    ]);
     const net = out.get('net')!;
     expect(net.capture).toMatchObject({ source: 'extension', method: 'network' });
-    expect(net.messages.map((m) => [m.capture_method, m.model_source])).toEqual([['network', undefined], ['network', 'api']]);
+    expect(net.messages.map((m) => [m.capture_method, m.model_source])).toEqual([
+      ['network', undefined],
+      ['network', 'api'],
+    ]);
   });
 });
 
 describe('reading the archive for an export', () => {
-  it('scores are read by key prefix, yet a conversation whose id extends another one\'s (a vs a:b) gets only its own', async () => {
+  it("scores are read by key prefix, yet a conversation whose id extends another one's (a vs a:b) gets only its own", async () => {
     const base = { site: 'chatgpt', firstCapturedAt: 1, lastCapturedAt: 2 };
-    await db.conversations.bulkAdd([{ key: 'chatgpt:a', conversationId: 'a', ...base }, { key: 'chatgpt:a:b', conversationId: 'a:b', ...base }]);
+    await db.conversations.bulkAdd([
+      { key: 'chatgpt:a', conversationId: 'a', ...base },
+      { key: 'chatgpt:a:b', conversationId: 'a:b', ...base },
+    ]);
     const reply = (conversationId: string, messageId: string) => ({
-      key: `chatgpt:${conversationId}:${messageId}`, conversationKey: `chatgpt:${conversationId}`, site: 'chatgpt', conversationId, messageId, role: 'assistant' as const, text: `Reply ${messageId}.`,
-      previous: [], status: 'scored' as const, attempts: 1, nextAttemptAt: 0, capturedAt: 5, updatedAt: 5,
+      key: `chatgpt:${conversationId}:${messageId}`,
+      conversationKey: `chatgpt:${conversationId}`,
+      site: 'chatgpt',
+      conversationId,
+      messageId,
+      role: 'assistant' as const,
+      text: `Reply ${messageId}.`,
+      previous: [],
+      status: 'scored' as const,
+      attempts: 1,
+      nextAttemptAt: 0,
+      capturedAt: 5,
+      updatedAt: 5,
     });
     await db.messages.bulkAdd([reply('a', 'y'), reply('a:b', 'x')]);
-    const score = (messageKey: string, value: number) => ({ messageKey, score: value, flags: [], judge: { kind: 'offline' as const, promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 0, scoredAt: 7 });
+    const score = (messageKey: string, value: number) => ({
+      messageKey,
+      score: value,
+      flags: [],
+      judge: { kind: 'offline' as const, promptVersion: 'p', taxonomyVersion: 't' },
+      cached: false,
+      latencyMs: 0,
+      scoredAt: 7,
+    });
     // a:b's score key "chatgpt:a:b:x" starts with "chatgpt:a:" too: it lies in the range read for a.
     await db.scores.bulkAdd([score('chatgpt:a:b:x', 11), score('chatgpt:a:y', 22)]);
     const out = new Map<string, ExportRecord>();
     for await (const r of archiveRecords(db, ['chatgpt:a', 'chatgpt:a:b'])) out.set(r.conversation.id, r);
-    const scoresOf = (id: string) => out.get(id)!.messages.filter((m) => m.role === 'assistant').map((m) => `${m.id}=${m.scores?.[0]?.score ?? '-'}`);
+    const scoresOf = (id: string) =>
+      out
+        .get(id)!
+        .messages.filter((m) => m.role === 'assistant')
+        .map((m) => `${m.id}=${m.scores?.[0]?.score ?? '-'}`);
     expect(scoresOf('a')).toEqual(['y=22']);
     expect(scoresOf('a:b')).toEqual(['x=11']);
   });
@@ -145,7 +228,12 @@ describe('export chunks', () => {
     const keys = (await db.conversations.toArray()).map((c) => c.key);
     let progress = 0;
     const parts: string[] = [];
-    for await (const chunk of exportChunks(archiveRecords(db, keys), format, { texts: true, ids: true, salt: 'salt' }, { onProgress: (n) => (progress = n), onError: (w, m) => parts.push(`ERROR ${w} ${m}`), filters: {}, version: 't' })) {
+    for await (const chunk of exportChunks(
+      archiveRecords(db, keys),
+      format,
+      { texts: true, ids: true, salt: 'salt' },
+      { onProgress: (n) => (progress = n), onError: (w, m) => parts.push(`ERROR ${w} ${m}`), filters: {}, version: 't' },
+    )) {
       parts.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
     }
     const text = parts.join('');
@@ -163,7 +251,13 @@ describe('export chunks', () => {
     await importFile('unspun', 'test/fixtures/exports/unspun-export.jsonl');
     const keys = (await db.conversations.toArray()).map((c) => c.key);
     const bytes: Uint8Array[] = [];
-    for await (const chunk of exportChunks(archiveRecords(db, keys), 'zip', { texts: false, ids: false, salt: 's' }, { onProgress: () => {}, onError: () => {}, filters: { site: 'x' }, version: 't' })) bytes.push(chunk as Uint8Array);
+    for await (const chunk of exportChunks(
+      archiveRecords(db, keys),
+      'zip',
+      { texts: false, ids: false, salt: 's' },
+      { onProgress: () => {}, onError: () => {}, filters: { site: 'x' }, version: 't' },
+    ))
+      bytes.push(chunk as Uint8Array);
     const zip = Buffer.concat(bytes).toString('latin1');
     for (const name of ['conversations.jsonl', 'conversations.csv', 'schema.json', 'manifest.json']) expect(zip).toContain(name);
   });

@@ -1,6 +1,22 @@
 // Chart data shaping and the two-judge comparison: pure functions, table tests.
 import { describe, expect, it } from 'vitest';
-import { agreementByJudge, agreementSeries, bucketOf, chartPlan, continuousBuckets, MAX_FILLED_BUCKETS, hasData, judgeName, MIN_LINE_BUCKETS, movesOverTime, ratePer10k, scoreDistribution, UNKNOWN_MODEL, type ChartReply, type LabelledSpan } from '../../extension/dashboard/chart-data.ts';
+import {
+  agreementByJudge,
+  agreementSeries,
+  bucketOf,
+  chartPlan,
+  continuousBuckets,
+  MAX_FILLED_BUCKETS,
+  hasData,
+  judgeName,
+  MIN_LINE_BUCKETS,
+  movesOverTime,
+  ratePer10k,
+  scoreDistribution,
+  UNKNOWN_MODEL,
+  type ChartReply,
+  type LabelledSpan,
+} from '../../extension/dashboard/chart-data.ts';
 import { compareFlags } from '../../extension/dashboard/compare.ts';
 
 const D = Date.UTC(2026, 10, 2); // a Monday
@@ -26,15 +42,24 @@ describe('chart data', () => {
   it('flags per site over time: sums per bucket, zero where a group has none, unscored left out', () => {
     expect(movesOverTime(rows, 'site', 'day')).toEqual({
       labels: ['2026-11-02', '2026-11-03'],
-      datasets: [{ label: 'chatgpt', data: [3, 0] }, { label: 'claude', data: [0, 4] }],
+      datasets: [
+        { label: 'chatgpt', data: [3, 0] },
+        { label: 'claude', data: [0, 4] },
+      ],
     });
-    expect(movesOverTime(rows, 'model', 'week').datasets).toEqual([{ label: UNKNOWN_MODEL, data: [4] }, { label: 'A', data: [3] }]);
+    expect(movesOverTime(rows, 'model', 'week').datasets).toEqual([
+      { label: UNKNOWN_MODEL, data: [4] },
+      { label: 'A', data: [3] },
+    ]);
     expect(movesOverTime([], 'site', 'day')).toEqual({ labels: [], datasets: [] });
   });
 
   it('a quiet day between two days with flags is drawn as zero, not skipped by the axis', () => {
     const gap: ChartReply[] = [rows[0]!, { ...rows[0]!, capturedAt: D + 3 * DAY }];
-    expect(movesOverTime(gap, 'site', 'day')).toEqual({ labels: ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'], datasets: [{ label: 'chatgpt', data: [2, 0, 0, 2] }] });
+    expect(movesOverTime(gap, 'site', 'day')).toEqual({
+      labels: ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05'],
+      datasets: [{ label: 'chatgpt', data: [2, 0, 0, 2] }],
+    });
     expect(continuousBuckets(['2026-11-02', '2026-11-16'], 'week')).toEqual(['2026-11-02', '2026-11-09', '2026-11-16']);
     expect(continuousBuckets(['2026-11-02'], 'day')).toEqual(['2026-11-02']);
     expect(continuousBuckets([], 'day')).toEqual([]);
@@ -64,10 +89,24 @@ describe('chart data', () => {
       { messageKey: 'm3', move: 'flattery', start: 0, end: 5, verdict: 'agree' }, // nobody scored m3
     ];
     const cells = agreementByJudge(labels, [
-      { messageKey: 'm1', judge: 'offline', flags: [{ move: 'flattery', start: 0, end: 10 }, { move: 'bandwagon', start: 20, end: 30 }] },
+      {
+        messageKey: 'm1',
+        judge: 'offline',
+        flags: [
+          { move: 'flattery', start: 0, end: 10 },
+          { move: 'bandwagon', start: 20, end: 30 },
+        ],
+      },
       { messageKey: 'm2', judge: 'offline', flags: [{ move: 'flattery', start: 0, end: 5 }] },
       // The second judge flagged flattery a little differently (overlap counts), and not bandwagon.
-      { messageKey: 'm1', judge: 'anthropic:haiku', flags: [{ move: 'flattery', start: 2, end: 12 }, { move: 'straw-man', start: 20, end: 30 }] },
+      {
+        messageKey: 'm1',
+        judge: 'anthropic:haiku',
+        flags: [
+          { move: 'flattery', start: 2, end: 12 },
+          { move: 'straw-man', start: 20, end: 30 },
+        ],
+      },
       { messageKey: 'm2', judge: 'anthropic:haiku', flags: [{ move: 'flattery', start: 5, end: 9 }] }, // touches, no overlap
     ]);
     expect(cells).toEqual([
@@ -77,7 +116,10 @@ describe('chart data', () => {
     ]);
     expect(agreementSeries(cells)).toEqual({
       labels: ['Bandwagon', 'Flattery'],
-      datasets: [{ label: 'judge model (haiku)', data: [Number.NaN, 100] }, { label: 'offline detector', data: [0, 50] }],
+      datasets: [
+        { label: 'judge model (haiku)', data: [Number.NaN, 100] },
+        { label: 'offline detector', data: [0, 50] },
+      ],
     });
     expect(agreementByJudge([], [])).toEqual([]);
   });

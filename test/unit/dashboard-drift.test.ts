@@ -50,7 +50,13 @@ describe('rateOf', () => {
   it('has no rate without words', () => expect(rateOf(0, 0, 0)).toMatchObject({ rate: null, low: null, high: null }));
 });
 
-const reply = (site: string, model: string | undefined, day: number, words: number, moves: DriftReply['moves']): DriftReply => ({ site, model, capturedAt: MON + day * DAY, words, moves });
+const reply = (site: string, model: string | undefined, day: number, words: number, moves: DriftReply['moves']): DriftReply => ({
+  site,
+  model,
+  capturedAt: MON + day * DAY,
+  words,
+  moves,
+});
 
 describe('driftSeries', () => {
   const rows = [

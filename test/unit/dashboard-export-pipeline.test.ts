@@ -5,7 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { newRecord } from '../../shared/export/build.ts';
 import { ExportRecord } from '../../shared/export/record.ts';
-import { exportChunks, neverLeaves, placeholderSegments, plural, redactFor, replacedWords, reviewEntry, REVIEW_TURN_CHARS, REVIEW_TURNS, type RedactionChoice } from '../../extension/dashboard/export-pipeline.ts';
+import {
+  exportChunks,
+  neverLeaves,
+  placeholderSegments,
+  plural,
+  redactFor,
+  replacedWords,
+  reviewEntry,
+  REVIEW_TURN_CHARS,
+  REVIEW_TURNS,
+  type RedactionChoice,
+} from '../../extension/dashboard/export-pipeline.ts';
 
 function record(title = 'Moving to Lisbon with Maria'): ExportRecord {
   return newRecord({
@@ -33,12 +44,23 @@ async function collect(gen: AsyncIterable<Uint8Array | string>): Promise<string>
 async function* records(...rs: ExportRecord[]): AsyncGenerator<ExportRecord> {
   yield* rs;
 }
-const hooks = { onProgress: () => {}, onError: (w: string, m: string) => { throw new Error(`${w}: ${m}`); }, filters: {}, version: 't' };
+const hooks = {
+  onProgress: () => {},
+  onError: (w: string, m: string) => {
+    throw new Error(`${w}: ${m}`);
+  },
+  filters: {},
+  version: 't',
+};
 
 describe('placeholderSegments', () => {
   it('marks each placeholder redaction puts in a text', () => {
     expect(placeholderSegments('Mail [EMAIL] or ask [NAME].').segments).toEqual([
-      { text: 'Mail ' }, { text: '[EMAIL]', placeholder: 'EMAIL' }, { text: ' or ask ' }, { text: '[NAME]', placeholder: 'NAME' }, { text: '.' },
+      { text: 'Mail ' },
+      { text: '[EMAIL]', placeholder: 'EMAIL' },
+      { text: ' or ask ' },
+      { text: '[NAME]', placeholder: 'NAME' },
+      { text: '.' },
     ]);
   });
   it.each([
@@ -112,7 +134,13 @@ describe('reviewEntry', () => {
   });
   it('shows at most REVIEW_TURNS turns of at most REVIEW_TURN_CHARS each, and counts the rest', () => {
     const long = record();
-    long.messages = Array.from({ length: REVIEW_TURNS + 3 }, (_, i) => ({ id: `m${i}`, index: i, role: i % 2 ? 'assistant' as const : 'user' as const, text: 'x'.repeat(REVIEW_TURN_CHARS + 50), capture_method: 'dom' as const }));
+    long.messages = Array.from({ length: REVIEW_TURNS + 3 }, (_, i) => ({
+      id: `m${i}`,
+      index: i,
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      text: 'x'.repeat(REVIEW_TURN_CHARS + 50),
+      capture_method: 'dom' as const,
+    }));
     const entry = reviewEntry(long, redactFor(long, choice({ texts: false })));
     expect(entry.turns).toHaveLength(REVIEW_TURNS);
     expect(entry.more).toBe(3);

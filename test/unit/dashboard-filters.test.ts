@@ -5,11 +5,36 @@ import type { ConversationRecord } from '../../shared/records.ts';
 import { isEmptyFilter, matchesFilter, parseFilter, serializeFilter, type DashboardFilter } from '../../extension/dashboard/filters.ts';
 
 const conv: ConversationRecord = {
-  key: 'chatgpt:c1', site: 'chatgpt', conversationId: 'c1', firstCapturedAt: 1_000, lastCapturedAt: 5_000,
-  messageCount: 2, charCount: 300, scoredCount: 2, flagCount: 3, maxScore: 62, flagged: 1,
-  moves: ['bandwagon', 'flattery'], supports: ['unsupported', 'weak'], models: ['GPT-5'], labelCount: 1, labeled: 1,
+  key: 'chatgpt:c1',
+  site: 'chatgpt',
+  conversationId: 'c1',
+  firstCapturedAt: 1_000,
+  lastCapturedAt: 5_000,
+  messageCount: 2,
+  charCount: 300,
+  scoredCount: 2,
+  flagCount: 3,
+  maxScore: 62,
+  flagged: 1,
+  moves: ['bandwagon', 'flattery'],
+  supports: ['unsupported', 'weak'],
+  models: ['GPT-5'],
+  labelCount: 1,
+  labeled: 1,
 };
-const clean: ConversationRecord = { ...conv, key: 'claude:c2', site: 'claude', flagCount: 0, maxScore: 3, flagged: 0, moves: [], supports: [], models: [], labelCount: 0, labeled: 0 };
+const clean: ConversationRecord = {
+  ...conv,
+  key: 'claude:c2',
+  site: 'claude',
+  flagCount: 0,
+  maxScore: 3,
+  flagged: 0,
+  moves: [],
+  supports: [],
+  models: [],
+  labelCount: 0,
+  labeled: 0,
+};
 const unscored: ConversationRecord = { ...clean, key: 'claude:c3', maxScore: -1, scoredCount: 0 };
 /** Stored before v3 summaries: only site, dates and text can match it. */
 const legacy: ConversationRecord = { key: 'gemini:c4', site: 'gemini', conversationId: 'c4', firstCapturedAt: 1, lastCapturedAt: 2 };
@@ -39,7 +64,12 @@ const cases: Array<[string, DashboardFilter, ConversationRecord, boolean]> = [
   ['flagged only drops clean', { flaggedOnly: true }, clean, false],
   ['has my label keeps labelled', { labeledOnly: true }, conv, true],
   ['has my label drops unlabelled', { labeledOnly: true }, clean, false],
-  ['all together', { site: 'chatgpt', model: 'GPT-5', move: 'bandwagon', support: 'unsupported', scoreMin: 50, from: 0, to: 9_999, flaggedOnly: true, labeledOnly: true }, conv, true],
+  [
+    'all together',
+    { site: 'chatgpt', model: 'GPT-5', move: 'bandwagon', support: 'unsupported', scoreMin: 50, from: 0, to: 9_999, flaggedOnly: true, labeledOnly: true },
+    conv,
+    true,
+  ],
   ['all together but one', { site: 'chatgpt', model: 'GPT-5', move: 'bandwagon', support: 'requested', scoreMin: 50, flaggedOnly: true }, conv, false],
 ];
 
@@ -56,7 +86,19 @@ describe('matchesFilter', () => {
 
 describe('filter in the URL', () => {
   it('round-trips every field', () => {
-    const f: DashboardFilter = { site: 'claude', model: 'Opus', move: 'false-urgency', support: 'weak', scoreMin: 10, scoreMax: 90, from: 100, to: 200, flaggedOnly: true, labeledOnly: true, text: 'act now' };
+    const f: DashboardFilter = {
+      site: 'claude',
+      model: 'Opus',
+      move: 'false-urgency',
+      support: 'weak',
+      scoreMin: 10,
+      scoreMax: 90,
+      from: 100,
+      to: 200,
+      flaggedOnly: true,
+      labeledOnly: true,
+      text: 'act now',
+    };
     expect(parseFilter(serializeFilter(f))).toEqual(f);
     expect(parseFilter(serializeFilter({}))).toEqual({});
   });

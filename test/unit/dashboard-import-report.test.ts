@@ -13,7 +13,10 @@ describe('plainReason', () => {
     ['mapping: Invalid input: expected record, received null', 'It has no messages (its “mapping” is empty).'],
     ['chat_messages: Invalid input: expected array, received undefined', 'It has no messages (its “chat_messages” is missing).'],
     ['title: Invalid input: expected string, received number', 'Its title is not text.'],
-    ['conversation.site: Too small: expected string to have >=1 characters; messages.0.role: Invalid option: expected one of "user"|"assistant"', 'Its “site” is empty (and 1 other problem).'],
+    [
+      'conversation.site: Too small: expected string to have >=1 characters; messages.0.role: Invalid option: expected one of "user"|"assistant"',
+      'Its “site” is empty (and 1 other problem).',
+    ],
     ['schema_version: Invalid input: expected "1.0.0"', 'Its format version (“schema_version”) is not in the expected form (Invalid input: expected "1.0.0").'],
     ['mapping is empty', 'It has no messages.'],
     ['no user or assistant message on the active branch', 'It has no messages with text (only system or tool messages, or empty ones).'],
@@ -49,12 +52,27 @@ describe('plainReason', () => {
       else addSkipped(tally, o.where, o.message);
     }
     expect(tally.imported).toBe(3);
-    expect(tally.skipped.map((s) => s.reason)).toEqual(['Its last message points at a message that is not in the file.', 'It has no messages (its “mapping” is empty).']);
+    expect(tally.skipped.map((s) => s.reason)).toEqual([
+      'Its last message points at a message that is not in the file.',
+      'It has no messages (its “mapping” is empty).',
+    ]);
     expect(tally.skipped[1]!.where).toMatch(/^Conversation 4 in the file \(id "/);
   });
 });
 
-const run = (over: Partial<RunRecord>): RunRecord => ({ id: 'r', kind: 'import', judge: 'offline', messageKeys: [], status: 'done', done: 4, failed: 0, total: 4, createdAt: 1, updatedAt: 2, ...over });
+const run = (over: Partial<RunRecord>): RunRecord => ({
+  id: 'r',
+  kind: 'import',
+  judge: 'offline',
+  messageKeys: [],
+  status: 'done',
+  done: 4,
+  failed: 0,
+  total: 4,
+  createdAt: 1,
+  updatedAt: 2,
+  ...over,
+});
 
 describe('importLines', () => {
   it('a mostly successful import: green for what worked, a separate warning for what was skipped', () => {
@@ -69,7 +87,9 @@ describe('importLines', () => {
     expect(lines).toEqual({ ok: 'Imported 1 conversation (1 new reply).' });
   });
   it('nothing new: says the replies were already there', () => {
-    expect(importLines({ imported: 2, newReplies: 0, unscored: 0, skipped: [] }).ok).toBe('Imported 2 conversations (no new replies: they were already in the archive).');
+    expect(importLines({ imported: 2, newReplies: 0, unscored: 0, skipped: [] }).ok).toBe(
+      'Imported 2 conversations (no new replies: they were already in the archive).',
+    );
   });
   it('nothing readable: red, and no green line', () => {
     const lines = importLines({ imported: 0, newReplies: 0, unscored: 0, skipped: [{ where: 'Line 1', reason: 'x' }] });
@@ -88,7 +108,10 @@ describe('importDone', () => {
     expect(importDone(t, [run({ done: 6, total: 6 })])).toEqual({ text: 'Done: imported 4 conversations (6 new replies); 6 replies scored.', ok: true });
   });
   it('scores that came with the file: Done, nothing to score', () => {
-    expect(importDone({ ...t, unscored: 0 }, [])).toEqual({ text: 'Done: imported 4 conversations (6 new replies); their scores came with the file.', ok: true });
+    expect(importDone({ ...t, unscored: 0 }, [])).toEqual({
+      text: 'Done: imported 4 conversations (6 new replies); their scores came with the file.',
+      ok: true,
+    });
   });
   it('failures or a canceled run: not ok, and says where to go on', () => {
     const failed = importDone(t, [run({ done: 4, failed: 2, total: 6 })]);

@@ -7,7 +7,15 @@ import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
 import { markScored, recordCapture } from '../../extension/db/queries.ts';
 import { saveLabel } from '../../extension/db/labels.ts';
 import { deleteConversation, deleteEverything, deleteOlderThan, deleteSite, retentionCutoff, runAutoDelete, DAY_MS } from '../../extension/db/retention.ts';
-import { conversationKeysMatching, countConversations, filterOptions, loadConversation, messageKeysOf, pageOfConversations, type PageCursor } from '../../extension/dashboard/archive-pages.ts';
+import {
+  conversationKeysMatching,
+  countConversations,
+  filterOptions,
+  loadConversation,
+  messageKeysOf,
+  pageOfConversations,
+  type PageCursor,
+} from '../../extension/dashboard/archive-pages.ts';
 import { searchConversations } from '../../extension/dashboard/search.ts';
 import type { DashboardFilter } from '../../extension/dashboard/filters.ts';
 
@@ -20,10 +28,41 @@ async function seed(n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const site = SITES[i % 3]!;
     const at = 1_000 + (i - (i % 3 === 2 ? 1 : 0)) * 10;
-    await recordCapture(db, { site, conversationId: `c${i}`, messageId: 'm', text: i % 2 ? `Plain reply ${i}.` : TEXT, userTurn: `question ${i}`, previous: [], model: i % 4 === 0 ? 'M-A' : 'M-B' }, at);
+    await recordCapture(
+      db,
+      {
+        site,
+        conversationId: `c${i}`,
+        messageId: 'm',
+        text: i % 2 ? `Plain reply ${i}.` : TEXT,
+        userTurn: `question ${i}`,
+        previous: [],
+        model: i % 4 === 0 ? 'M-A' : 'M-B',
+      },
+      at,
+    );
     if (i % 5 !== 4) {
-      const flags = i % 2 ? [] : [{ move: 'flattery' as const, start: 0, end: 15, quote: 'Great question!', severity: 2, support: 'unsupported' as const, rationale: 'r', source: 'detector' as const }];
-      await markScored(db, `${site}:c${i}:m`, { score: i % 2 ? 2 : 30 + i, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 }, at + 1);
+      const flags =
+        i % 2
+          ? []
+          : [
+              {
+                move: 'flattery' as const,
+                start: 0,
+                end: 15,
+                quote: 'Great question!',
+                severity: 2,
+                support: 'unsupported' as const,
+                rationale: 'r',
+                source: 'detector' as const,
+              },
+            ];
+      await markScored(
+        db,
+        `${site}:c${i}:m`,
+        { score: i % 2 ? 2 : 30 + i, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
+        at + 1,
+      );
     }
   }
 }
@@ -67,7 +106,10 @@ describe('pages of conversations', () => {
     ['site + flagged + model', { site: 'gemini', flaggedOnly: true, model: 'M-A' }, (i) => i % 3 === 2 && i % 2 === 0 && i % 5 !== 4 && i % 4 === 0],
   ])('filter by %s: exactly the matching conversations, in pages, and the same count', async (_name, filter, expected) => {
     await seed(30);
-    const want = Array.from({ length: 30 }, (_, i) => i).filter(expected).map((i) => `${SITES[i % 3]}:c${i}`).sort();
+    const want = Array.from({ length: 30 }, (_, i) => i)
+      .filter(expected)
+      .map((i) => `${SITES[i % 3]}:c${i}`)
+      .sort();
     const got = await allPages(filter, 4);
     expect([...got].sort()).toEqual(want);
     expect(new Set(got).size).toBe(got.length);
@@ -77,7 +119,17 @@ describe('pages of conversations', () => {
   it('has-my-label follows labels as they are saved', async () => {
     await seed(6);
     expect(await countConversations(db, { labeledOnly: true })).toBe(0);
-    await saveLabel(db, { site: 'chatgpt', conversationId: 'c0', messageId: 'm', flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' }, verdict: 'agree' }, 5);
+    await saveLabel(
+      db,
+      {
+        site: 'chatgpt',
+        conversationId: 'c0',
+        messageId: 'm',
+        flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' },
+        verdict: 'agree',
+      },
+      5,
+    );
     expect(await allPages({ labeledOnly: true }, 10)).toEqual(['chatgpt:c0']);
   });
 
@@ -112,7 +164,12 @@ describe('conversation detail and selection helpers', () => {
   it('loads replies in order with their scores and labels', async () => {
     await recordCapture(db, { site: 'demo', conversationId: 'c', messageId: 'b', text: 'Second.', previous: [] }, 20);
     await recordCapture(db, { site: 'demo', conversationId: 'c', messageId: 'a', text: TEXT, previous: [] }, 10);
-    await markScored(db, 'demo:c:a', { score: 50, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 }, 30);
+    await markScored(
+      db,
+      'demo:c:a',
+      { score: 50, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
+      30,
+    );
     const detail = await loadConversation(db, 'demo:c');
     expect(detail?.messages.map((m) => m.messageId)).toEqual(['a', 'b']);
     expect([...detail!.scores.keys()]).toEqual(['demo:c:a']);
@@ -130,8 +187,31 @@ describe('conversation detail and selection helpers', () => {
 describe('retention', () => {
   it('deletes a conversation with everything of it, and nothing else', async () => {
     await seed(6);
-    await saveLabel(db, { site: 'chatgpt', conversationId: 'c0', messageId: 'm', flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' }, verdict: 'agree' }, 5);
-    await db.rescores.put({ id: 'chatgpt:c0:m|offline', messageKey: 'chatgpt:c0:m', conversationKey: 'chatgpt:c0', judgeKey: 'offline', runId: 'r', scoredAt: 1, quotesVerified: true, score: 1, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 });
+    await saveLabel(
+      db,
+      {
+        site: 'chatgpt',
+        conversationId: 'c0',
+        messageId: 'm',
+        flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' },
+        verdict: 'agree',
+      },
+      5,
+    );
+    await db.rescores.put({
+      id: 'chatgpt:c0:m|offline',
+      messageKey: 'chatgpt:c0:m',
+      conversationKey: 'chatgpt:c0',
+      judgeKey: 'offline',
+      runId: 'r',
+      scoredAt: 1,
+      quotesVerified: true,
+      score: 1,
+      flags: [],
+      judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+      cached: false,
+      latencyMs: 1,
+    });
     expect(await deleteConversation(db, 'chatgpt:c0')).toBe(1);
     expect(await db.conversations.get('chatgpt:c0')).toBeUndefined();
     expect(await db.messages.get('chatgpt:c0:m')).toBeUndefined();
@@ -150,10 +230,15 @@ describe('retention', () => {
     await deleteOlderThan(db, 1_040);
     expect((await db.conversations.toArray()).every((c) => c.lastCapturedAt >= 1_040)).toBe(true);
     await deleteEverything(db);
-    expect(await db.conversations.count() + (await db.messages.count()) + (await db.scores.count())).toBe(0);
+    expect((await db.conversations.count()) + (await db.messages.count()) + (await db.scores.count())).toBe(0);
   });
 
-  it.each([[0, null], [-3, null], [Number.NaN, null], [2, 10 * DAY_MS - 2 * DAY_MS]])('cutoff for %s days', (days, expected) => {
+  it.each([
+    [0, null],
+    [-3, null],
+    [Number.NaN, null],
+    [2, 10 * DAY_MS - 2 * DAY_MS],
+  ])('cutoff for %s days', (days, expected) => {
     expect(retentionCutoff(days, 10 * DAY_MS)).toBe(expected);
   });
 

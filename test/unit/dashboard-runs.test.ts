@@ -27,7 +27,11 @@ const settings = (over: Partial<Settings> = {}): Settings => ({ proxyUrl: proxy.
 async function seed(n: number): Promise<string[]> {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) {
-    const { message } = await recordCapture(db, { site: 'demo', conversationId: `c${i % 3}`, messageId: `m${i}`, text: `${TEXT} (${i})`, userTurn: 'What now?', previous: [] }, 100 + i);
+    const { message } = await recordCapture(
+      db,
+      { site: 'demo', conversationId: `c${i % 3}`, messageId: `m${i}`, text: `${TEXT} (${i})`, userTurn: 'What now?', previous: [] },
+      100 + i,
+    );
     keys.push(message.key);
   }
   return keys;
@@ -144,7 +148,9 @@ describe('dashboard runs', () => {
 
   it('asks the proxy which judges it has; says to start the proxy when it is down', async () => {
     const service = createRunService({ db, loadSettings: async () => settings() });
-    expect(await service.handleMessage({ type: 'dashboard-judges' })).toMatchObject({ judges: { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured' }] } });
+    expect(await service.handleMessage({ type: 'dashboard-judges' })).toMatchObject({
+      judges: { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured' }] },
+    });
     const down = createRunService({ db, loadSettings: async () => settings({ proxyUrl: 'http://127.0.0.1:9' }) });
     expect((await down.judges()).error).toMatch(/npm start/);
   });
@@ -152,7 +158,13 @@ describe('dashboard runs', () => {
 
 describe('the judge picker', () => {
   it.each([
-    ['offline proxy', { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured', message: 'No key: set ANTHROPIC_API_KEY.' }] }, 'offline', ['anthropic'], /ANTHROPIC_API_KEY/],
+    [
+      'offline proxy',
+      { available: ['offline'], default: 'offline', unavailable: [{ kind: 'anthropic', reason: 'not_configured', message: 'No key: set ANTHROPIC_API_KEY.' }] },
+      'offline',
+      ['anthropic'],
+      /ANTHROPIC_API_KEY/,
+    ],
     ['proxy with a key, anthropic default', { available: ['offline', 'anthropic'], default: 'anthropic', unavailable: [] }, 'anthropic', [], null],
     ['proxy with a key, offline default', { available: ['offline', 'anthropic'], default: 'offline', unavailable: [] }, 'offline', [], null],
   ] as const)('%s: the default is picked, the others it lacks are off with the reason', (_name, judges, picked, disabled, reason) => {

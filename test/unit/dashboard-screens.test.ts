@@ -6,7 +6,19 @@ import type { RunRecord } from '../../shared/records.ts';
 import { ARCHIVE_EMPTY_TEXT, demoUrl, listEmptiness, NO_MATCH_TEXT } from '../../extension/dashboard/empty-archive.ts';
 import { runLine } from '../../extension/dashboard/runs-view.ts';
 
-const run = (over: Partial<RunRecord>): RunRecord => ({ id: 'r', kind: 'rescore', judge: 'offline', messageKeys: [], status: 'done', done: 12, failed: 0, total: 12, createdAt: 1, updatedAt: 2, ...over });
+const run = (over: Partial<RunRecord>): RunRecord => ({
+  id: 'r',
+  kind: 'rescore',
+  judge: 'offline',
+  messageKeys: [],
+  status: 'done',
+  done: 12,
+  failed: 0,
+  total: 12,
+  createdAt: 1,
+  updatedAt: 2,
+  ...over,
+});
 const when = () => 'WHEN';
 
 describe('runLine', () => {
@@ -16,9 +28,17 @@ describe('runLine', () => {
     ['running', run({ status: 'running', done: 3 }), { status: 'Running', tone: 'busy', count: '3 of 12', value: 0.25 }],
     ['queued', run({ status: 'queued', done: 0 }), { status: 'Queued', tone: 'busy', count: '0 of 12' }],
     ['waiting on the proxy', run({ status: 'queued', done: 0, error: 'proxy answered 503' }), { status: 'Waiting: proxy answered 503', tone: 'warn' }],
-    ['failed', run({ status: 'failed', done: 0, error: 'Not started: the judge model is not set up' }), { status: 'Failed: Not started: the judge model is not set up', tone: 'bad' }],
+    [
+      'failed',
+      run({ status: 'failed', done: 0, error: 'Not started: the judge model is not set up' }),
+      { status: 'Failed: Not started: the judge model is not set up', tone: 'bad' },
+    ],
     ['canceled', run({ status: 'canceled', done: 5 }), { status: 'Canceled', tone: 'warn', count: '5 of 12' }],
-    ['an import run of one reply', run({ kind: 'import', judge: 'auto', total: 1, done: 1 }), { what: 'Scoring 1 imported reply with the proxy’s default judge', count: '1 of 1' }],
+    [
+      'an import run of one reply',
+      run({ kind: 'import', judge: 'auto', total: 1, done: 1 }),
+      { what: 'Scoring 1 imported reply with the proxy’s default judge', count: '1 of 1' },
+    ],
     ['the judge model', run({ judge: 'anthropic', total: 1, done: 1 }), { what: 'Re-scoring 1 reply with the judge model' }],
   ] as const)('%s', (_name, r, expected) => {
     const line = runLine(r, when);

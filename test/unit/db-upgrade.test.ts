@@ -12,7 +12,14 @@ import { saveLabel } from '../../extension/db/labels.ts';
 
 const text = 'Great question! Everyone agrees this is the only way. Studies show it works.';
 const flag = (move: 'flattery' | 'bandwagon', start: number, end: number, support: 'unsupported' | 'weak' = 'unsupported') => ({
-  move, start, end, quote: text.slice(start, end), severity: 2, support, rationale: 'r', source: 'detector' as const,
+  move,
+  start,
+  end,
+  quote: text.slice(start, end),
+  severity: 2,
+  support,
+  rationale: 'r',
+  source: 'detector' as const,
 });
 
 function oldRecords() {
@@ -22,15 +29,71 @@ function oldRecords() {
   ];
   const base = { role: 'assistant' as const, previous: [], attempts: 1, nextAttemptAt: 0, updatedAt: 300 };
   const messages: MessageRecord[] = [
-    { ...base, key: 'chatgpt:c1:m1', conversationKey: 'chatgpt:c1', site: 'chatgpt', conversationId: 'c1', messageId: 'm1', text, userTurn: 'How do I  start?', status: 'scored', capturedAt: 100, scoredAt: 110, model: 'GPT-5', parentId: 'u1', idSource: 'site', tabId: 3 },
-    { ...base, key: 'chatgpt:c1:m2', conversationKey: 'chatgpt:c1', site: 'chatgpt', conversationId: 'c1', messageId: 'm2', text: 'Plain answer.', status: 'pending', capturedAt: 300, lastError: 'proxy down' },
-    { ...base, key: 'claude:c2:m1', conversationKey: 'claude:c2', site: 'claude', conversationId: 'c2', messageId: 'm1', text: 'Another plain answer.', status: 'failed', capturedAt: 200 },
+    {
+      ...base,
+      key: 'chatgpt:c1:m1',
+      conversationKey: 'chatgpt:c1',
+      site: 'chatgpt',
+      conversationId: 'c1',
+      messageId: 'm1',
+      text,
+      userTurn: 'How do I  start?',
+      status: 'scored',
+      capturedAt: 100,
+      scoredAt: 110,
+      model: 'GPT-5',
+      parentId: 'u1',
+      idSource: 'site',
+      tabId: 3,
+    },
+    {
+      ...base,
+      key: 'chatgpt:c1:m2',
+      conversationKey: 'chatgpt:c1',
+      site: 'chatgpt',
+      conversationId: 'c1',
+      messageId: 'm2',
+      text: 'Plain answer.',
+      status: 'pending',
+      capturedAt: 300,
+      lastError: 'proxy down',
+    },
+    {
+      ...base,
+      key: 'claude:c2:m1',
+      conversationKey: 'claude:c2',
+      site: 'claude',
+      conversationId: 'c2',
+      messageId: 'm1',
+      text: 'Another plain answer.',
+      status: 'failed',
+      capturedAt: 200,
+    },
   ];
   const scores: ScoreRecord[] = [
-    { messageKey: 'chatgpt:c1:m1', scoredAt: 110, score: 62, flags: [flag('flattery', 0, 15), flag('bandwagon', 16, 52, 'weak')], judge: { kind: 'offline', promptVersion: 'p1', taxonomyVersion: 't1' }, cached: false, latencyMs: 4 },
+    {
+      messageKey: 'chatgpt:c1:m1',
+      scoredAt: 110,
+      score: 62,
+      flags: [flag('flattery', 0, 15), flag('bandwagon', 16, 52, 'weak')],
+      judge: { kind: 'offline', promptVersion: 'p1', taxonomyVersion: 't1' },
+      cached: false,
+      latencyMs: 4,
+    },
   ];
   const labels: LabelRecord[] = [
-    { key: 'chatgpt:c1:m1|flattery|0|15', messageKey: 'chatgpt:c1:m1', conversationKey: 'chatgpt:c1', site: 'chatgpt', conversationId: 'c1', messageId: 'm1', flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' }, verdict: 'agree', createdAt: 120, updatedAt: 120 },
+    {
+      key: 'chatgpt:c1:m1|flattery|0|15',
+      messageKey: 'chatgpt:c1:m1',
+      conversationKey: 'chatgpt:c1',
+      site: 'chatgpt',
+      conversationId: 'c1',
+      messageId: 'm1',
+      flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' },
+      verdict: 'agree',
+      createdAt: 120,
+      updatedAt: 120,
+    },
   ];
   return { conversations, messages, scores, labels };
 }
@@ -71,14 +134,30 @@ describe('archive schema upgrades', () => {
       // New fields: summaries, message score copies, quote verification, capture metadata.
       const c1 = await db.conversations.get('chatgpt:c1');
       expect(c1).toMatchObject({
-        messageCount: 2, scoredCount: 1, flagCount: 2, maxScore: 62, flagged: 1,
-        moves: ['bandwagon', 'flattery'], supports: ['unsupported', 'weak'], models: ['GPT-5'],
-        labelCount: version === 2 ? 1 : 0, labeled: version === 2 ? 1 : 0,
-        charCount: text.length + 'Plain answer.'.length, title: 'How do I start?',
-        source: 'extension', captureMethod: 'dom', completeness: 'partial',
+        messageCount: 2,
+        scoredCount: 1,
+        flagCount: 2,
+        maxScore: 62,
+        flagged: 1,
+        moves: ['bandwagon', 'flattery'],
+        supports: ['unsupported', 'weak'],
+        models: ['GPT-5'],
+        labelCount: version === 2 ? 1 : 0,
+        labeled: version === 2 ? 1 : 0,
+        charCount: text.length + 'Plain answer.'.length,
+        title: 'How do I start?',
+        source: 'extension',
+        captureMethod: 'dom',
+        completeness: 'partial',
       });
       expect(await db.conversations.get('claude:c2')).toMatchObject({ messageCount: 1, scoredCount: 0, maxScore: -1, flagged: 0, moves: [], labeled: 0 });
-      expect(await db.messages.get('chatgpt:c1:m1')).toMatchObject({ score: 62, flagCount: 2, moves: ['bandwagon', 'flattery'], captureMethod: 'dom', completeness: 'complete' });
+      expect(await db.messages.get('chatgpt:c1:m1')).toMatchObject({
+        score: 62,
+        flagCount: 2,
+        moves: ['bandwagon', 'flattery'],
+        captureMethod: 'dom',
+        completeness: 'complete',
+      });
       expect((await db.messages.get('chatgpt:c1:m2'))?.score).toBeUndefined();
       expect((await db.scores.get('chatgpt:c1:m1'))?.quotesVerified).toBe(true);
 
@@ -107,12 +186,31 @@ describe('archive schema upgrades', () => {
 
   it('writes after the upgrade keep the summary current (capture, score, label)', async () => {
     const db = createDb('fresh', { indexedDB: new IDBFactory(), IDBKeyRange });
-    await recordCapture(db, { site: 'demo', conversationId: 'c', messageId: 'm', text, userTurn: 'Hi', previous: [], url: 'https://x.test/c?secret=1#top', model: 'M1' }, 10);
+    await recordCapture(
+      db,
+      { site: 'demo', conversationId: 'c', messageId: 'm', text, userTurn: 'Hi', previous: [], url: 'https://x.test/c?secret=1#top', model: 'M1' },
+      10,
+    );
     expect(await db.conversations.get('demo:c')).toMatchObject({ url: 'https://x.test/c', title: 'Hi', messageCount: 1, flagged: 0, models: ['M1'] });
-    await markScored(db, 'demo:c:m', { score: 40, flags: [flag('flattery', 0, 15)], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 }, 20);
+    await markScored(
+      db,
+      'demo:c:m',
+      { score: 40, flags: [flag('flattery', 0, 15)], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
+      20,
+    );
     expect(await db.conversations.get('demo:c')).toMatchObject({ flagged: 1, maxScore: 40, moves: ['flattery'], supports: ['unsupported'], scoredCount: 1 });
     expect((await db.scores.get('demo:c:m'))?.quotesVerified).toBe(true);
-    await saveLabel(db, { site: 'demo', conversationId: 'c', messageId: 'm', flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' }, verdict: 'disagree' }, 30);
+    await saveLabel(
+      db,
+      {
+        site: 'demo',
+        conversationId: 'c',
+        messageId: 'm',
+        flag: { move: 'flattery', start: 0, end: 15, quote: 'Great question!', source: 'detector' },
+        verdict: 'disagree',
+      },
+      30,
+    );
     expect(await db.conversations.get('demo:c')).toMatchObject({ labelCount: 1, labeled: 1 });
     db.close();
   });

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 // How the rule tier reads context (the learned tier on top is tested in learned.test.ts).
 import { detectRules as detect } from '#shared/detect/index';
 
-const movesOf = (text: string, user?: string) =>
-  new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));
+const movesOf = (text: string, user?: string) => new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));
 
 describe('names and titles are not verdicts', () => {
   const quiet: [string, string][] = [

@@ -41,7 +41,10 @@ describe('rules (driven by the rule table)', () => {
       for (const example of rule.examples) {
         const { flags } = detect(example);
         expectValidFlags(example, flags);
-        expect(flags.some((f) => f.move === rule.move && f.ruleId === rule.id), `${example}\n${JSON.stringify(flags)}`).toBe(true);
+        expect(
+          flags.some((f) => f.move === rule.move && f.ruleId === rule.id),
+          `${example}\n${JSON.stringify(flags)}`,
+        ).toBe(true);
       }
     });
     it(`${rule.id}: no counter-example fires ${rule.move}`, () => {
@@ -53,15 +56,7 @@ describe('rules (driven by the rule table)', () => {
   it('covers at least 12 of the 20 moves, including the chat-assistant moves', () => {
     const covered = new Set(RULES.map((r) => r.move));
     expect(covered.size).toBeGreaterThanOrEqual(12);
-    for (const m of [
-      'flattery',
-      'sycophancy',
-      'false-urgency',
-      'unsourced-authority',
-      'bandwagon',
-      'false-dilemma',
-      'relational-manipulation',
-    ] as const) {
+    for (const m of ['flattery', 'sycophancy', 'false-urgency', 'unsourced-authority', 'bandwagon', 'false-dilemma', 'relational-manipulation'] as const) {
       expect(covered.has(m), m).toBe(true);
     }
     for (const m of covered) expect(MOVE_IDS).toContain(m);
@@ -69,8 +64,7 @@ describe('rules (driven by the rule table)', () => {
 });
 
 describe('support status', () => {
-  const supportOf = (text: string, move = 'unsourced-authority') =>
-    detect(text).flags.find((f) => f.move === move)?.support;
+  const supportOf = (text: string, move = 'unsourced-authority') => detect(text).flags.find((f) => f.move === move)?.support;
 
   it('"studies show" with nothing checkable nearby is unsupported', () => {
     expect(supportOf('Studies show that cold showers boost your immune system.')).toBe('unsupported');
@@ -112,7 +106,10 @@ describe('requested persuasion', () => {
   it('reads earlier user turns and other persuasion asks', () => {
     for (const user of ['Give me a pep talk before my exam', 'Convince me to go running', 'Argue for the pro side of this debate']) {
       const r = detect("You're brilliant and you've got this, don't wait!", { context: { user } });
-      expect(r.flags.every((f) => f.support === 'requested'), user).toBe(true);
+      expect(
+        r.flags.every((f) => f.support === 'requested'),
+        user,
+      ).toBe(true);
     }
     const r = detect('Act now before it is too late!', {
       context: { previous: [{ role: 'user', text: 'I need persuasive copy for a charity drive.' }] },
@@ -170,7 +167,7 @@ describe('offsets', () => {
 // assistant-specific pushes must show up. Hand-written, not taken from any data set.
 describe('chat-assistant replies', () => {
   const quiet = [
-    "Sure! The simplest way to reverse a list in Python is `my_list[::-1]`, which returns a new list. To reverse in place, use `my_list.reverse()`. A traditional loop works too, but it is slower.",
+    'Sure! The simplest way to reverse a list in Python is `my_list[::-1]`, which returns a new list. To reverse in place, use `my_list.reverse()`. A traditional loop works too, but it is slower.',
     'Traditional IRAs and Roth IRAs differ mainly in when you pay tax. Which is better depends on whether you expect your tax rate to rise in retirement, so consider talking to a tax professional.',
     'The French Revolution began in 1789. Economic hardship, a fiscal crisis and Enlightenment ideas all played a role, and historians still debate their relative weight.',
     "You're right that the function returns None there: the early return on line 12 skips the append. Move the return below the loop.",

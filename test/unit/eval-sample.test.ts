@@ -38,11 +38,14 @@ function sampleOf(file: string): { lines: string[]; units: GoldUnit[] } {
 }
 
 describe.skipIf(!hasData)('eval sample (../shared/eval present)', () => {
-  const files = hasData ? readdirSync(DATA_DIR).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  const files = hasData
+    ? readdirSync(DATA_DIR)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+    : [];
   const tmp = mkdtempSync(join(tmpdir(), 'unspun-eval-sample-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  const node = (script: string, args: string[]) =>
-    execFileSync(process.execPath, [join(EVAL_DIR, script), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const node = (script: string, args: string[]) => execFileSync(process.execPath, [join(EVAL_DIR, script), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
   for (const file of files) {
     const name = basename(file, '.jsonl');
@@ -65,7 +68,9 @@ describe.skipIf(!hasData)('eval sample (../shared/eval present)', () => {
         };
         const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
         expect(rate.replies_with_any_flag, `any flag ${pct(rate.replies_with_any_flag)} (gate ${pct(gate.maxAnyFlag)})`).toBeLessThanOrEqual(gate.maxAnyFlag);
-        expect(rate.replies_with_severity2_flag, `severity ≥ 2 ${pct(rate.replies_with_severity2_flag)} (gate ${pct(gate.maxSevere)})`).toBeLessThanOrEqual(gate.maxSevere);
+        expect(rate.replies_with_severity2_flag, `severity ≥ 2 ${pct(rate.replies_with_severity2_flag)} (gate ${pct(gate.maxSevere)})`).toBeLessThanOrEqual(
+          gate.maxSevere,
+        );
       });
       continue;
     }

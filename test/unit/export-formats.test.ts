@@ -13,7 +13,17 @@ import type { Flag } from '#shared/schemas';
 const REPLY = 'Great question! =SUM(A1) "quoted", and\nEveryone knows it.';
 const flag = (quote: string, extra: Partial<Flag> = {}): Flag => {
   const start = REPLY.indexOf(quote);
-  return { move: 'flattery', start, end: start + quote.length, quote, severity: 2, support: 'unsupported', rationale: 'Praises, instead of answering.', source: 'detector', ...extra };
+  return {
+    move: 'flattery',
+    start,
+    end: start + quote.length,
+    quote,
+    severity: 2,
+    support: 'unsupported',
+    rationale: 'Praises, instead of answering.',
+    source: 'detector',
+    ...extra,
+  };
 };
 
 function sampleRecord(): ExportRecord {
@@ -27,13 +37,26 @@ function sampleRecord(): ExportRecord {
     completeness: 'complete',
     messages: [
       { id: 'u1', index: 0, role: 'user', text: 'Is it true?', created_at: '2025-01-02T00:00:00.000Z', capture_method: 'import' },
-      { id: 'a1', parent_id: 'u1', index: 1, role: 'assistant', text: REPLY, created_at: '2025-01-02T00:00:05.000Z', model: 'gpt-4o', model_source: 'api', capture_method: 'import' },
+      {
+        id: 'a1',
+        parent_id: 'u1',
+        index: 1,
+        role: 'assistant',
+        text: REPLY,
+        created_at: '2025-01-02T00:00:05.000Z',
+        model: 'gpt-4o',
+        model_source: 'api',
+        capture_method: 'import',
+      },
     ],
   });
   const score = exportScore(
     {
       score: 42,
-      flags: [flag('Great question!'), flag('=SUM(A1) "quoted", and\nEveryone', { move: 'unsupported-claim', rationale: '-1 reasons, @all', wouldSupport: '+ a source' })],
+      flags: [
+        flag('Great question!'),
+        flag('=SUM(A1) "quoted", and\nEveryone', { move: 'unsupported-claim', rationale: '-1 reasons, @all', wouldSupport: '+ a source' }),
+      ],
       judge: { kind: 'anthropic', model: 'claude-haiku', promptVersion: 'judge-3', taxonomyVersion: '2026-11-23.1' },
     },
     REPLY,
@@ -104,7 +127,18 @@ describe('CSV', () => {
     const byName = (row: string[]) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, row[i]]));
     const first = byName(rows[1]!);
     const second = byName(rows[2]!);
-    expect(first).toMatchObject({ conversation_id: 'conv-1', message_id: 'a1', move: 'flattery', quote: 'Great question!', judge_kind: 'anthropic', judge_model: 'claude-haiku', reply_score: '42', label: 'disagree', label_note: 'it was, a good question', quote_redacted: 'false' });
+    expect(first).toMatchObject({
+      conversation_id: 'conv-1',
+      message_id: 'a1',
+      move: 'flattery',
+      quote: 'Great question!',
+      judge_kind: 'anthropic',
+      judge_model: 'claude-haiku',
+      reply_score: '42',
+      label: 'disagree',
+      label_note: 'it was, a good question',
+      quote_redacted: 'false',
+    });
     expect(second.quote).toBe(`'=SUM(A1) "quoted", and\nEveryone`);
     expect(second.rationale).toBe("'-1 reasons, @all");
     expect(second.would_support).toBe("'+ a source");
@@ -115,7 +149,14 @@ describe('CSV', () => {
 describe('JSONL line', () => {
   it('is one line, valid, in the schema key order whatever order the object had', () => {
     const record = sampleRecord();
-    const reordered = { messages: record.messages, redaction: record.redaction, capture: record.capture, conversation: record.conversation, record_type: record.record_type, schema_version: record.schema_version } as ExportRecord;
+    const reordered = {
+      messages: record.messages,
+      redaction: record.redaction,
+      capture: record.capture,
+      conversation: record.conversation,
+      record_type: record.record_type,
+      schema_version: record.schema_version,
+    } as ExportRecord;
     const line = toJsonlLine(record);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
@@ -137,7 +178,9 @@ describe('Markdown report', () => {
     expect(md).toContain('## 2. Assistant (gpt-4o)');
     expect(md).toContain('> Great question! =SUM(A1) "quoted", and\n> Everyone knows it.');
     expect(md).toContain('**Score 42/100** by anthropic claude-haiku (prompt judge-3, taxonomy 2026-11-23.1): 2 flags');
-    expect(md).toContain('- **Flattery** (not backed up, severity 2 of 3): “Great question!” — Praises, instead of answering. — you disagreed: it was, a good question');
+    expect(md).toContain(
+      '- **Flattery** (not backed up, severity 2 of 3): “Great question!” — Praises, instead of answering. — you disagreed: it was, a good question',
+    );
     expect(md).toContain('_Would support it:_ + a source');
   });
 
@@ -187,13 +230,27 @@ describe('manifest', () => {
       redaction: { texts: true, ids: 'pseudonymous', salt: 'per-export' },
     });
     expect(ExportManifest.parse(manifest)).toEqual(manifest);
-    expect(manifest.counts).toEqual({ conversations: 2, messages: 4, assistant_messages: 2, scored_messages: 2, flags: 4, flags_by_move: { flattery: 2, 'unsupported-claim': 2 }, labels: 2, failed: 1 });
+    expect(manifest.counts).toEqual({
+      conversations: 2,
+      messages: 4,
+      assistant_messages: 2,
+      scored_messages: 2,
+      flags: 4,
+      flags_by_move: { flattery: 2, 'unsupported-claim': 2 },
+      labels: 2,
+      failed: 1,
+    });
     expect(manifest.redaction.counts).toEqual({ EMAIL: 2, NAME: 1 });
     expect(manifest.judges).toEqual([{ kind: 'anthropic', model: 'claude-haiku', prompt_version: 'judge-3', taxonomy_version: '2026-11-23.1' }]);
     expect(manifest.date_range).toEqual({ from: '2025-01-02T00:00:00.000Z', to: '2025-01-02T00:00:05.000Z' });
     expect(manifest.created_at).toBe('2026-11-23T00:00:00.000Z');
     const body = lines.join('');
-    expect(manifest.files[0]).toEqual({ name: 'conversations.jsonl', role: 'records', bytes: Buffer.byteLength(body), sha256: createHash('sha256').update(body).digest('hex') });
+    expect(manifest.files[0]).toEqual({
+      name: 'conversations.jsonl',
+      role: 'records',
+      bytes: Buffer.byteLength(body),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
     expect(await sha256HexOfBuffer(body)).toBe(manifest.files[0]!.sha256);
   });
 

@@ -34,7 +34,16 @@ function scored(record: ExportRecord): ExportRecord {
     messages: record.messages.map((m) => {
       if (m.role !== 'assistant') return m;
       const d = detect(m.text);
-      return { ...m, scores: [exportScore({ score: d.score, flags: d.flags, judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' } }, m.text, 1_700_000_000_000)] };
+      return {
+        ...m,
+        scores: [
+          exportScore(
+            { score: d.score, flags: d.flags, judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' } },
+            m.text,
+            1_700_000_000_000,
+          ),
+        ],
+      };
     }),
   };
 }
@@ -80,7 +89,10 @@ describe('export JSON Schema', () => {
     const broken = JSON.parse(JSON.stringify(records[0])) as Record<string, unknown> & { conversation: Record<string, unknown> };
     delete broken.conversation.content_hash;
     broken.extra = 1;
-    expect(validate(schema, broken).sort()).toEqual(['/: must NOT have additional properties (extra)', "/conversation: must have required property 'content_hash'"]);
+    expect(validate(schema, broken).sort()).toEqual([
+      '/: must NOT have additional properties (extra)',
+      "/conversation: must have required property 'content_hash'",
+    ]);
     expect(ExportRecord.safeParse(broken).success).toBe(false);
   });
 
@@ -96,17 +108,52 @@ describe('export JSON Schema', () => {
 });
 
 describe('record builders', () => {
-  const flag: Flag = { move: 'flattery', start: 0, end: 5, quote: 'Great', severity: 1, support: 'unsupported', rationale: 'r', source: 'detector', ruleId: 'flattery/x', wouldSupport: 'w' };
+  const flag: Flag = {
+    move: 'flattery',
+    start: 0,
+    end: 5,
+    quote: 'Great',
+    severity: 1,
+    support: 'unsupported',
+    rationale: 'r',
+    source: 'detector',
+    ruleId: 'flattery/x',
+    wouldSupport: 'w',
+  };
 
   it('exportFlag maps camelCase wire fields and checks the quote', () => {
-    expect(exportFlag(flag, 'Great question')).toEqual({ move: 'flattery', start: 0, end: 5, quote: 'Great', severity: 1, support: 'unsupported', rationale: 'r', would_support: 'w', source: 'detector', rule_id: 'flattery/x', quote_verified: true });
+    expect(exportFlag(flag, 'Great question')).toEqual({
+      move: 'flattery',
+      start: 0,
+      end: 5,
+      quote: 'Great',
+      severity: 1,
+      support: 'unsupported',
+      rationale: 'r',
+      would_support: 'w',
+      source: 'detector',
+      rule_id: 'flattery/x',
+      quote_verified: true,
+    });
     expect(exportFlag(flag, 'great question').quote_verified).toBe(false);
   });
 
   it('exportScore drops flags whose quote does not match and counts them', () => {
-    const score = exportScore({ score: 10, flags: [flag, { ...flag, start: 1, end: 6, quote: 'reat ' }], judge: { kind: 'anthropic', model: 'm', promptVersion: 'p', taxonomyVersion: 't' }, droppedQuotes: 1 }, 'Great question', 0);
+    const score = exportScore(
+      {
+        score: 10,
+        flags: [flag, { ...flag, start: 1, end: 6, quote: 'reat ' }],
+        judge: { kind: 'anthropic', model: 'm', promptVersion: 'p', taxonomyVersion: 't' },
+        droppedQuotes: 1,
+      },
+      'Great question',
+      0,
+    );
     expect(score.flags).toHaveLength(2);
-    const bad = exportScore({ score: 10, flags: [{ ...flag, quote: 'Grea!' }], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' } }, 'Great question');
+    const bad = exportScore(
+      { score: 10, flags: [{ ...flag, quote: 'Grea!' }], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' } },
+      'Great question',
+    );
     expect(bad.flags).toEqual([]);
     expect(bad.dropped_quotes).toBe(1);
     expect(score.judge).toEqual({ kind: 'anthropic', model: 'm', prompt_version: 'p', taxonomy_version: 't' });
@@ -128,17 +175,60 @@ describe('record builders', () => {
   });
 
   it('recordFromArchive pairs each captured reply with its user turn, its score and the reader labels', () => {
-    const base = { site: 'claude', conversationId: 'conv1', conversationKey: 'claude:conv1', role: 'assistant' as const, previous: [], status: 'scored' as const, attempts: 1, nextAttemptAt: 0, updatedAt: 0 };
+    const base = {
+      site: 'claude',
+      conversationId: 'conv1',
+      conversationKey: 'claude:conv1',
+      role: 'assistant' as const,
+      previous: [],
+      status: 'scored' as const,
+      attempts: 1,
+      nextAttemptAt: 0,
+      updatedAt: 0,
+    };
     const text = 'Great question! Everyone knows the answer.';
     const d = detect(text);
     const record = recordFromArchive({
-      conversation: { key: 'claude:conv1', site: 'claude', conversationId: 'conv1', url: 'https://claude.ai/chat/conv1?x=1', firstCapturedAt: 1_000, lastCapturedAt: 2_000 },
+      conversation: {
+        key: 'claude:conv1',
+        site: 'claude',
+        conversationId: 'conv1',
+        url: 'https://claude.ai/chat/conv1?x=1',
+        firstCapturedAt: 1_000,
+        lastCapturedAt: 2_000,
+      },
       messages: [
-        { ...base, key: 'claude:conv1:m2', messageId: 'm2', text: 'Second reply.', userTurn: 'And then?', capturedAt: 2_000, model: 'Claude Opus', parentId: 'u2' },
+        {
+          ...base,
+          key: 'claude:conv1:m2',
+          messageId: 'm2',
+          text: 'Second reply.',
+          userTurn: 'And then?',
+          capturedAt: 2_000,
+          model: 'Claude Opus',
+          parentId: 'u2',
+        },
         { ...base, key: 'claude:conv1:m1', messageId: 'm1', text, userTurn: 'What is it?', capturedAt: 1_000, idSource: 'fallback' },
       ],
-      scores: [{ ...d, judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' }, cached: false, latencyMs: 1, messageKey: 'claude:conv1:m1', scoredAt: 1_500 }],
-      labels: [{ messageKey: 'claude:conv1:m1', flag: { move: d.flags[0]!.move, start: d.flags[0]!.start, end: d.flags[0]!.end }, verdict: 'agree', note: 'yes', updatedAt: 1_600 }],
+      scores: [
+        {
+          ...d,
+          judge: { kind: 'offline', promptVersion: 'detector-1', taxonomyVersion: 't' },
+          cached: false,
+          latencyMs: 1,
+          messageKey: 'claude:conv1:m1',
+          scoredAt: 1_500,
+        },
+      ],
+      labels: [
+        {
+          messageKey: 'claude:conv1:m1',
+          flag: { move: d.flags[0]!.move, start: d.flags[0]!.start, end: d.flags[0]!.end },
+          verdict: 'agree',
+          note: 'yes',
+          updatedAt: 1_600,
+        },
+      ],
       adapterVersion: 'claude@1',
     });
     expect(record.messages.map((m) => [m.role, m.id, m.parent_id])).toEqual([

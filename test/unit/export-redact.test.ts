@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { exportScore } from '#shared/export/build';
 import { findCuedNames, findNames, type NlpFunction, spreadNames } from '#shared/export/names';
 import { ExportRecord } from '#shared/export/record';
-import { findNamesInRecord, pseudonymousConversationId, pseudonymousMessageId, redactableTexts, redactRecord, reviewRedaction } from '#shared/export/redact-record';
+import {
+  findNamesInRecord,
+  pseudonymousConversationId,
+  pseudonymousMessageId,
+  redactableTexts,
+  redactRecord,
+  reviewRedaction,
+} from '#shared/export/redact-record';
 import { importRecords } from '#shared/import/index';
 import { detect } from '#shared/detect/index';
 import type { Flag } from '#shared/schemas';
@@ -44,7 +51,12 @@ function scoredEverywhere(record: ExportRecord): ExportRecord {
         source: 'judge',
       }));
       const flags = [...detect(m.text).flags, ...words];
-      return { ...m, scores: [exportScore({ score: 50, flags, judge: JUDGE }, m.text, 0, (f) => (f.start === 0 ? { verdict: 'agree', note: 'Agree, says jane@x.org' } : undefined))] };
+      return {
+        ...m,
+        scores: [
+          exportScore({ score: 50, flags, judge: JUDGE }, m.text, 0, (f) => (f.start === 0 ? { verdict: 'agree', note: 'Agree, says jane@x.org' } : undefined)),
+        ],
+      };
     }),
   };
 }
@@ -74,7 +86,10 @@ describe('redactRecord', () => {
   it('replaces PII in texts, title and label notes, and counts it', async () => {
     const record = scoredEverywhere((await imported())[0]!);
     const before = JSON.stringify(record);
-    const out = redactRecord({ ...record, conversation: { ...record.conversation, title: 'Letter for jane.doe@example.org' } }, { texts: true, ids: false, names: nameSpans });
+    const out = redactRecord(
+      { ...record, conversation: { ...record.conversation, title: 'Letter for jane.doe@example.org' } },
+      { texts: true, ids: false, names: nameSpans },
+    );
     expect(JSON.stringify(record)).toBe(before); // the input is not changed
     const all = JSON.stringify(out);
     for (const pii of ['jane.doe@example.org', '(555) 201-3344', 'Mark Stevens', 'jane@x.org']) expect(all).not.toContain(pii);
@@ -129,7 +144,13 @@ describe('reviewRedaction (what will leave, before an export)', () => {
     const record = (await imported())[0]!;
     const names = findNamesInRecord(record, findCuedNames);
     const items = reviewRedaction(record, { names });
-    expect(items[0]).toEqual({ where: 'message', message: 0, type: 'NAME', original: 'Mark Stevens', context: '…help me write to my landlord, [NAME]? My email is [EMAIL] and my p…' });
+    expect(items[0]).toEqual({
+      where: 'message',
+      message: 0,
+      type: 'NAME',
+      original: 'Mark Stevens',
+      context: '…help me write to my landlord, [NAME]? My email is [EMAIL] and my p…',
+    });
     expect(items.filter((i) => i.type === 'EMAIL').map((i) => i.original)).toEqual(['jane.doe@example.org', 'jane.doe@example.org', 'jane.doe@example.org']);
     const counts: Record<string, number> = {};
     for (const item of items) counts[item.type] = (counts[item.type] ?? 0) + 1;

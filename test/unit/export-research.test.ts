@@ -56,7 +56,20 @@ describe('codePointOffset', () => {
 describe('toPtc', () => {
   const text = '😀 Experts agree this is the only way. Act now!';
   const records = [
-    record('c1', [{ text, scores: [{ kind: 'offline', moves: [['Experts agree', 'unsourced-authority'], ['Act now!', 'false-urgency']] }] }]),
+    record('c1', [
+      {
+        text,
+        scores: [
+          {
+            kind: 'offline',
+            moves: [
+              ['Experts agree', 'unsourced-authority'],
+              ['Act now!', 'false-urgency'],
+            ],
+          },
+        ],
+      },
+    ]),
     record('c2', [{ text: 'Paris is the capital of France.', scores: [{ kind: 'offline', moves: [] }] }]),
   ];
 
@@ -74,7 +87,12 @@ describe('toPtc', () => {
 
   it('keeps every move under its own id with techniques: unspun', () => {
     const ptc = toPtc(records, { techniques: 'unspun' });
-    expect(ptc.labels.trim().split('\n').map((l) => l.split('\t')[1])).toEqual(['unsourced-authority', 'false-urgency']);
+    expect(
+      ptc.labels
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['unsourced-authority', 'false-urgency']);
     expect(ptc.counts.leftOut).toBe(0);
   });
 
@@ -116,7 +134,11 @@ describe('cohensKappa', () => {
 });
 
 describe('judgeAgreement', () => {
-  const both = (offline: [string, MoveId][], anthropic: [string, MoveId][], text = 'Experts agree. Act now. You are brilliant.'): { text: string; scores: Scored[] } => ({
+  const both = (
+    offline: [string, MoveId][],
+    anthropic: [string, MoveId][],
+    text = 'Experts agree. Act now. You are brilliant.',
+  ): { text: string; scores: Scored[] } => ({
     text,
     scores: [
       { kind: 'offline', moves: offline },

@@ -90,7 +90,15 @@ describe('zip writer', () => {
 
   it('writes files one after another; misuse throws', () => {
     const zip = createZipWriter();
-    const parts = [zip.startFile('a/ü.txt', new Date(Date.UTC(2026, 10, 23, 12, 30, 10))), zip.write('hello '), zip.write(new TextEncoder().encode('world')), zip.endFile(), zip.startFile('empty.txt'), zip.endFile(), zip.finish()];
+    const parts = [
+      zip.startFile('a/ü.txt', new Date(Date.UTC(2026, 10, 23, 12, 30, 10))),
+      zip.write('hello '),
+      zip.write(new TextEncoder().encode('world')),
+      zip.endFile(),
+      zip.startFile('empty.txt'),
+      zip.endFile(),
+      zip.finish(),
+    ];
     const files = readZip(Buffer.concat(parts));
     expect([...files.keys()]).toEqual(['a/ü.txt', 'empty.txt']);
     expect(files.get('a/ü.txt')!.toString()).toBe('hello world');
@@ -160,7 +168,9 @@ describe('exportZip', () => {
     const records = (await sampleRecords()).map((r) => ({
       ...r,
       // A second judge on every reply, flagging the same as the first: kappa 1 where a move occurs.
-      messages: r.messages.map((m) => (m.scores ? { ...m, scores: [...m.scores, { ...m.scores[0]!, judge: { ...m.scores[0]!.judge, kind: 'anthropic' as const, model: 'claude' } }] } : m)),
+      messages: r.messages.map((m) =>
+        m.scores ? { ...m, scores: [...m.scores, { ...m.scores[0]!, judge: { ...m.scores[0]!.judge, kind: 'anthropic' as const, model: 'claude' } }] } : m,
+      ),
     }));
     const zip = await collect(
       exportZip(records, {
@@ -194,9 +204,19 @@ describe('exportZip', () => {
   it('a record that cannot be exported is named and counted as failed; the others go on', async () => {
     const [good, bad] = await sampleRecords();
     const broken = JSON.parse(JSON.stringify(bad)) as ExportRecord;
-    broken.messages[1]!.scores![0]!.flags.push({ ...broken.messages[1]!.scores![0]!.flags[0]!, quote: 'not in the text', end: broken.messages[1]!.scores![0]!.flags[0]!.start + 15 });
+    broken.messages[1]!.scores![0]!.flags.push({
+      ...broken.messages[1]!.scores![0]!.flags[0]!,
+      quote: 'not in the text',
+      end: broken.messages[1]!.scores![0]!.flags[0]!.start + 15,
+    });
     const errors: string[] = [];
-    const zip = await collect(exportZip([good!, broken], { generator: { name: 'x', version: '1' }, redaction: { texts: false, ids: false, saltKind: 'none' }, onError: (where, message) => errors.push(`${where}: ${message}`) }));
+    const zip = await collect(
+      exportZip([good!, broken], {
+        generator: { name: 'x', version: '1' },
+        redaction: { texts: false, ids: false, saltKind: 'none' },
+        onError: (where, message) => errors.push(`${where}: ${message}`),
+      }),
+    );
     const files = readZip(zip);
     const manifest = ExportManifest.parse(JSON.parse(files.get(ZIP_FILES.manifest)!.toString('utf8')));
     expect(manifest.counts).toMatchObject({ conversations: 1, failed: 1 });
@@ -209,7 +229,12 @@ describe('exportZip', () => {
   it('stops when aborted', async () => {
     const records = await sampleRecords();
     const controller = new AbortController();
-    const chunks = exportZip(records, { generator: { name: 'x', version: '1' }, redaction: { texts: false, ids: false, saltKind: 'none' }, signal: controller.signal, onProgress: () => controller.abort() });
+    const chunks = exportZip(records, {
+      generator: { name: 'x', version: '1' },
+      redaction: { texts: false, ids: false, saltKind: 'none' },
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await expect(collect(chunks)).rejects.toThrow();
   });
 });

@@ -96,12 +96,25 @@ describe('background service', () => {
   });
 
   it('test-connection tells a missing proxy from a wrong token', async () => {
-    const down = setup({}, { '/health': () => { throw new TypeError('Failed to fetch'); } });
-    const r1 = (await down.service.handleMessage({ type: 'test-connection', proxyUrl: 'http://127.0.0.1:1', token: 'good' }, { id: 'ext' })) as { health: { ok: boolean }; auth: { ok: boolean } };
+    const down = setup(
+      {},
+      {
+        '/health': () => {
+          throw new TypeError('Failed to fetch');
+        },
+      },
+    );
+    const r1 = (await down.service.handleMessage({ type: 'test-connection', proxyUrl: 'http://127.0.0.1:1', token: 'good' }, { id: 'ext' })) as {
+      health: { ok: boolean };
+      auth: { ok: boolean };
+    };
     expect(r1.health.ok).toBe(false);
     expect(r1.auth.ok).toBe(false);
     const { service } = setup();
-    const r2 = (await service.handleMessage({ type: 'test-connection', proxyUrl: 'http://127.0.0.1:8787', token: 'wrong' }, { id: 'ext' })) as { health: { ok: boolean }; auth: { ok: boolean; detail: string } };
+    const r2 = (await service.handleMessage({ type: 'test-connection', proxyUrl: 'http://127.0.0.1:8787', token: 'wrong' }, { id: 'ext' })) as {
+      health: { ok: boolean };
+      auth: { ok: boolean; detail: string };
+    };
     expect(r2.health.ok).toBe(true);
     expect(r2.auth).toMatchObject({ ok: false, detail: expect.stringContaining('rejected') });
   });
@@ -118,7 +131,12 @@ describe('connection state for the popup', () => {
     ['nothing answers', {}, { '/health': down }, 'proxy-down'],
     ['something else answers', {}, { '/health': () => Response.json({ ok: true }) }, 'not-unspun'],
     ['token rejected', { token: 'stale' }, {}, 'token-rejected'],
-    ['paired with another install', {}, { '/v1/pair/check': () => Response.json({ error: { code: 'origin_not_paired', message: 'no' } }, { status: 403 }) }, 'other-install'],
+    [
+      'paired with another install',
+      {},
+      { '/v1/pair/check': () => Response.json({ error: { code: 'origin_not_paired', message: 'no' } }, { status: 403 }) },
+      'other-install',
+    ],
     ['the proxy fails', {}, { '/v1/pair/check': () => Response.json({ error: { code: 'internal', message: 'boom' } }, { status: 500 }) }, 'error'],
   ])('%s → %s', async (_name, initial, routes, connection) => {
     const { service } = setup(initial, routes);

@@ -5,7 +5,16 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import type { Flag, ScoreResult } from '../../shared/schemas.ts';
 import { createReaderService } from '../../extension/background/reader-service.ts';
-import { CALIBRATION_KEY, calibrationFromChange, KEPT_KEY, loadCalibration, parseCalibration, refreshCalibration, setKept, type CalibrationStorage } from '../../extension/db/calibration-store.ts';
+import {
+  CALIBRATION_KEY,
+  calibrationFromChange,
+  KEPT_KEY,
+  loadCalibration,
+  parseCalibration,
+  refreshCalibration,
+  setKept,
+  type CalibrationStorage,
+} from '../../extension/db/calibration-store.ts';
 import { saveLabel } from '../../extension/db/labels.ts';
 import { createDb } from '../../extension/db/schema.ts';
 import { applyReading, parseReading } from '../../extension/ui/reading-settings.ts';
@@ -27,8 +36,25 @@ function memoryStorage(): CalibrationStorage & { data: Record<string, unknown> }
 }
 
 const URGENCY = 'false-urgency/act-now';
-const flag = (over: Partial<Flag> = {}): Flag => ({ move: 'false-urgency', start: 0, end: 7, quote: 'Act now', severity: 2, support: 'unsupported', rationale: 'r', source: 'detector', ruleId: URGENCY, ...over });
-const result = (flags: Flag[]): ScoreResult => ({ score: 40, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 0 });
+const flag = (over: Partial<Flag> = {}): Flag => ({
+  move: 'false-urgency',
+  start: 0,
+  end: 7,
+  quote: 'Act now',
+  severity: 2,
+  support: 'unsupported',
+  rationale: 'r',
+  source: 'detector',
+  ruleId: URGENCY,
+  ...over,
+});
+const result = (flags: Flag[]): ScoreResult => ({
+  score: 40,
+  flags,
+  judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+  cached: false,
+  latencyMs: 0,
+});
 const labelMessage = (i: number, verdict: 'agree' | 'disagree', f: Partial<Flag> = {}) => ({
   type: 'label-flag',
   site: 'demo',
@@ -43,7 +69,12 @@ describe('a label through the background refreshes the calibration', () => {
     const db = freshDb();
     const storage = memoryStorage();
     let t = 1000;
-    const service = createReaderService({ db, loadSettings: async () => ({ proxyUrl: 'http://127.0.0.1:8787', token: '', enabled: true }), now: () => t++, calibration: storage });
+    const service = createReaderService({
+      db,
+      loadSettings: async () => ({ proxyUrl: 'http://127.0.0.1:8787', token: '', enabled: true }),
+      now: () => t++,
+      calibration: storage,
+    });
     for (let i = 0; i < 4; i++) expect(await service.handleMessage(labelMessage(i, 'disagree'))).toMatchObject({ ok: true });
     expect((await loadCalibration(storage)).rules[0]).toMatchObject({ ruleId: URGENCY, disagree: 4, action: 'keep' });
     await service.handleMessage(labelMessage(4, 'disagree'));
@@ -53,7 +84,17 @@ describe('a label through the background refreshes the calibration', () => {
 
   it('keeps the learned tier’s confidence with the label, as the rule’s prior', async () => {
     const db = freshDb();
-    const saved = await saveLabel(db, { site: 'demo', conversationId: 'c', messageId: 'm', flag: { ...labelMessage(0, 'agree').flag, source: 'detector', move: 'false-urgency', confidence: 0.9 }, verdict: 'agree' }, 1);
+    const saved = await saveLabel(
+      db,
+      {
+        site: 'demo',
+        conversationId: 'c',
+        messageId: 'm',
+        flag: { ...labelMessage(0, 'agree').flag, source: 'detector', move: 'false-urgency', confidence: 0.9 },
+        verdict: 'agree',
+      },
+      1,
+    );
     expect(saved.flag.confidence).toBe(0.9);
     expect((await refreshCalibration(db, memoryStorage())).rules[0]!.priorMean).toBe(0.9);
   });
@@ -63,7 +104,12 @@ describe('the reader’s undo', () => {
   it('"keep showing" persists, survives new labels, and "let my labels decide" takes it back', async () => {
     const db = freshDb();
     const storage = memoryStorage();
-    for (let i = 0; i < 6; i++) await saveLabel(db, { site: 'demo', conversationId: `c${i}`, messageId: 'm', flag: labelMessage(i, 'disagree').flag as never, verdict: 'disagree' }, 100 + i);
+    for (let i = 0; i < 6; i++)
+      await saveLabel(
+        db,
+        { site: 'demo', conversationId: `c${i}`, messageId: 'm', flag: labelMessage(i, 'disagree').flag as never, verdict: 'disagree' },
+        100 + i,
+      );
     expect((await refreshCalibration(db, storage)).rules[0]!.action).toBe('hide');
     await setKept(db, storage, [URGENCY], true, 5000);
     expect(storage.data[KEPT_KEY]).toEqual({ [URGENCY]: { at: 5000 } });
@@ -77,12 +123,28 @@ describe('the reader’s undo', () => {
 
 describe('pages apply the table', () => {
   const table = calibrate([
-    ...Array.from({ length: 5 }, (_, i) => ({ ruleId: URGENCY, move: 'false-urgency' as const, source: 'detector' as const, verdict: 'disagree' as const, at: i })),
-    ...Array.from({ length: 5 }, (_, i) => ({ ruleId: 'flattery/praises-the-question', move: 'flattery' as const, source: 'detector' as const, verdict: i === 0 ? ('agree' as const) : ('disagree' as const), at: i })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      ruleId: URGENCY,
+      move: 'false-urgency' as const,
+      source: 'detector' as const,
+      verdict: 'disagree' as const,
+      at: i,
+    })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      ruleId: 'flattery/praises-the-question',
+      move: 'flattery' as const,
+      source: 'detector' as const,
+      verdict: i === 0 ? ('agree' as const) : ('disagree' as const),
+      at: i,
+    })),
   ]);
 
   it('hides a hidden rule’s flags and counts them, lowers a lowered one, leaves judge flags', () => {
-    const flags = [flag(), flag({ move: 'flattery', ruleId: 'flattery/praises-the-question', severity: 2, start: 10, end: 17 }), flag({ source: 'judge', ruleId: undefined, start: 20, end: 27 })];
+    const flags = [
+      flag(),
+      flag({ move: 'flattery', ruleId: 'flattery/praises-the-question', severity: 2, start: 10, end: 17 }),
+      flag({ source: 'judge', ruleId: undefined, start: 20, end: 27 }),
+    ];
     const out = applyReading(result(flags), parseReading({}), table);
     expect(out.shown.map((f) => [f.move, f.source, f.severity])).toEqual([
       ['flattery', 'detector', 1],

@@ -17,7 +17,12 @@ const turn = (role: 'user' | 'assistant', id: string, text: string, extra: Parti
 
 describe('capture message', () => {
   it('carries the user turn it answers, earlier turns as context, and never the reply itself', () => {
-    const thread = [turn('user', 'u1', 'Is it safe?'), turn('assistant', 'a1', 'Yes.'), turn('user', 'u2', 'Sure?'), turn('assistant', 'a2', 'Experts agree.', { model: 'm'.repeat(300) })];
+    const thread = [
+      turn('user', 'u1', 'Is it safe?'),
+      turn('assistant', 'a1', 'Yes.'),
+      turn('user', 'u2', 'Sure?'),
+      turn('assistant', 'a2', 'Experts agree.', { model: 'm'.repeat(300) }),
+    ];
     const message = captureMessage('chatgpt', thread, thread[3]!, 'c1', 'https://chatgpt.com/c/c1');
     expect(message).toEqual({
       type: 'reply-captured',

@@ -2,7 +2,15 @@
 // it (proxy first, the built-in detector when the proxy cannot answer).
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
-import { CHECK_MENU_ID, createCheckMenu, isCheckablePage, MIN_CHECK_CHARS, SELECTION_SCRIPT, selectionToCheck, type CheckMenuApi } from '../../extension/background/check-menu.ts';
+import {
+  CHECK_MENU_ID,
+  createCheckMenu,
+  isCheckablePage,
+  MIN_CHECK_CHARS,
+  SELECTION_SCRIPT,
+  selectionToCheck,
+  type CheckMenuApi,
+} from '../../extension/background/check-menu.ts';
 import { createReaderService } from '../../extension/background/reader-service.ts';
 import { createDb } from '../../extension/db/schema.ts';
 import type { Settings } from '../../extension/settings.ts';
@@ -66,7 +74,10 @@ describe('the menu', () => {
   it('on click injects the script into the clicked frame only, then hands it the menu’s copy of the text', async () => {
     const { api, calls } = fakeApi();
     const menu = createCheckMenu(api);
-    expect(await menu.onClicked({ menuItemId: CHECK_MENU_ID, selectionText: PITCH, frameId: 0 }, { id: 7, url: 'https://example.org/' })).toEqual({ ok: true, detail: 'injected' });
+    expect(await menu.onClicked({ menuItemId: CHECK_MENU_ID, selectionText: PITCH, frameId: 0 }, { id: 7, url: 'https://example.org/' })).toEqual({
+      ok: true,
+      detail: 'injected',
+    });
     expect(await menu.onClicked({ menuItemId: CHECK_MENU_ID, selectionText: 'in a frame', frameId: 3 }, { id: 7 })).toMatchObject({ ok: true });
     expect(calls).toEqual([
       `inject 7 top ${SELECTION_SCRIPT}`,
@@ -146,7 +157,16 @@ describe('scoring a selection in the background', () => {
     const ok = await service.handleMessage({ type: 'label-flag', site: 'demo', conversationId: 'c', messageId: 'm', flag, verdict: 'agree', note: 'yes' });
     expect(ok).toMatchObject({ ok: true, label: { verdict: 'agree', note: 'yes', messageKey: 'demo:c:m' } });
     expect(await service.handleMessage({ type: 'label-flag', site: 'demo', conversationId: 'c', messageId: 'm', flag, verdict: 'meh' })).toBeUndefined();
-    expect(await service.handleMessage({ type: 'label-flag', site: 'demo', conversationId: 'c', messageId: 'm', flag: { ...flag, move: '<script>' }, verdict: 'agree' })).toBeUndefined();
+    expect(
+      await service.handleMessage({
+        type: 'label-flag',
+        site: 'demo',
+        conversationId: 'c',
+        messageId: 'm',
+        flag: { ...flag, move: '<script>' },
+        verdict: 'agree',
+      }),
+    ).toBeUndefined();
     expect(await service.handleMessage({ type: 'get-labels', site: 'demo', conversationId: 'c' })).toMatchObject({ labels: [{ verdict: 'agree' }] });
     expect(await service.handleMessage({ type: 'reply-captured' })).toBeUndefined();
   });

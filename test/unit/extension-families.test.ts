@@ -53,7 +53,14 @@ describe('highlight names and rules', () => {
     }
   });
 
-  it.each([[-1, 1], [1, 1], [2, 2], [2.5, 2], [3, 3], [9, 3]])('clampSeverity(%d) = %d', (input, expected) => {
+  it.each([
+    [-1, 1],
+    [1, 1],
+    [2, 2],
+    [2.5, 2],
+    [3, 3],
+    [9, 3],
+  ])('clampSeverity(%d) = %d', (input, expected) => {
     expect(clampSeverity(input)).toBe(expected);
   });
 });

@@ -8,10 +8,21 @@ import type { Flag } from '../../shared/schemas.ts';
 import { flagAtPoint, flagsAtPoint, startInteractions, type InteractionEvents } from '../../extension/capture/interactions.ts';
 import type { DrawnFlag } from '../../extension/ui/highlights.ts';
 
-const flag = (move: Flag['move'], quote: string): Flag => ({ move, start: 0, end: quote.length, quote, severity: 2, support: 'unsupported', rationale: 'r', source: 'detector' });
+const flag = (move: Flag['move'], quote: string): Flag => ({
+  move,
+  start: 0,
+  end: quote.length,
+  quote,
+  severity: 2,
+  support: 'unsupported',
+  rationale: 'r',
+  source: 'detector',
+});
 
 function setup() {
-  const { document, window } = parseHTML('<!doctype html><html><body><p id="p">Experts agree this is the only way.</p><p id="q">Plain text.</p></body></html>') as unknown as { document: Document; window: Window };
+  const { document, window } = parseHTML(
+    '<!doctype html><html><body><p id="p">Experts agree this is the only way.</p><p id="q">Plain text.</p></body></html>',
+  ) as unknown as { document: Document; window: Window };
   const text = document.getElementById('p')!.firstChild!;
   const plain = document.getElementById('q')!.firstChild!;
   /** A flag over characters [from, to) of the paragraph, drawn at x = from..to on line y 0..10. */
@@ -36,7 +47,8 @@ function setup() {
     setActive: (range: Range | null) => void calls.push(range ? `active ${drawn.find((d) => d.range === range)?.flag.move}` : 'inactive'),
   };
   // The caret under x is character x of the paragraph; below the line it is the plain paragraph.
-  (document as unknown as { caretPositionFromPoint: (x: number, y: number) => unknown }).caretPositionFromPoint = (x, y) => (y <= 10 ? { offsetNode: text, offset: Math.floor(x) } : { offsetNode: plain, offset: 0 });
+  (document as unknown as { caretPositionFromPoint: (x: number, y: number) => unknown }).caretPositionFromPoint = (x, y) =>
+    y <= 10 ? { offsetNode: text, offset: Math.floor(x) } : { offsetNode: plain, offset: 0 };
   const host = document.createElement('unspun-card');
   document.body.append(host);
   const card = {
@@ -63,7 +75,8 @@ function setup() {
   };
   const frames: Array<() => void> = [];
   const events = {
-    addEventListener: (target: EventTarget, type: string, handler: EventListener, options?: AddEventListenerOptions) => target.addEventListener(type, handler, options),
+    addEventListener: (target: EventTarget, type: string, handler: EventListener, options?: AddEventListenerOptions) =>
+      target.addEventListener(type, handler, options),
     requestAnimationFrame: (run: () => void) => frames.push(run),
   } as unknown as InteractionEvents;
   const places: string[] = [];

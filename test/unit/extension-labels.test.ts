@@ -14,7 +14,15 @@ describe('labels', () => {
   it('stores a label with its keys and finds it by message and by conversation', async () => {
     const db = createDb('t', fresh());
     const saved = await saveLabel(db, input({ note: '  fair  ' }), 1000);
-    expect(saved).toMatchObject({ key: labelKey('demo', 'c1', 'm1', flag), messageKey: 'demo:c1:m1', conversationKey: 'demo:c1', verdict: 'agree', note: 'fair', createdAt: 1000, updatedAt: 1000 });
+    expect(saved).toMatchObject({
+      key: labelKey('demo', 'c1', 'm1', flag),
+      messageKey: 'demo:c1:m1',
+      conversationKey: 'demo:c1',
+      verdict: 'agree',
+      note: 'fair',
+      createdAt: 1000,
+      updatedAt: 1000,
+    });
     await saveLabel(db, input({ messageId: 'm2', verdict: 'disagree' }), 1001);
     await saveLabel(db, input({ conversationId: 'other' }), 1002);
     expect((await labelsOfMessage(db, 'demo', 'c1', 'm1')).map((l) => l.verdict)).toEqual(['agree']);

@@ -6,7 +6,18 @@ const capture = { type: 'reply-captured', site: 'demo', conversationId: 'c1', me
 describe('messages to the background are parsed, never trusted', () => {
   it.each([
     ['a capture', capture],
-    ['a capture with context', { ...capture, userTurn: 'Q?', previous: [{ role: 'user', text: 'a' }, { role: 'assistant', text: 'b' }], url: 'http://127.0.0.1:8787/demo' }],
+    [
+      'a capture with context',
+      {
+        ...capture,
+        userTurn: 'Q?',
+        previous: [
+          { role: 'user', text: 'a' },
+          { role: 'assistant', text: 'b' },
+        ],
+        url: 'http://127.0.0.1:8787/demo',
+      },
+    ],
     ['a pairing', { type: 'pair', proxyUrl: 'http://127.0.0.1:8787', token: 'abc' }],
     ['a status request', { type: 'get-status' }],
     ['a connection test', { type: 'test-connection', proxyUrl: 'http://localhost:8787', token: '' }],

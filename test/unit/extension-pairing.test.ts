@@ -54,7 +54,8 @@ function setup(initial: Partial<Settings>, servers: Record<string, Handler>) {
   });
   const pair = (proxyUrl: string, token: string, from: string, confirmReplace?: boolean) =>
     service.handleMessage({ type: 'pair', proxyUrl, token, ...(confirmReplace ? { confirmReplace } : {}) }, { url: from, id: 'ext' }) as Promise<PairResponse>;
-  const pairWithoutSender = (proxyUrl: string, token: string) => service.handleMessage({ type: 'pair', proxyUrl, token }, { id: 'ext' }) as Promise<PairResponse>;
+  const pairWithoutSender = (proxyUrl: string, token: string) =>
+    service.handleMessage({ type: 'pair', proxyUrl, token }, { id: 'ext' }) as Promise<PairResponse>;
   const status = () => service.handleMessage({ type: 'get-status' }, { id: 'ext' });
   return { pair, pairWithoutSender, status, settings: () => settings, requests };
 }
@@ -104,7 +105,10 @@ describe('pairing', () => {
   });
 
   it('asks before replacing an existing pairing from a link, and replaces it only when told to', async () => {
-    const t = setup({ proxyUrl: GOOD, token: 'good-token' }, { [GOOD]: unspunProxy(GOOD, 'good-token', '0.1.0'), [OTHER]: unspunProxy(OTHER, 'new-token', '0.2.0') });
+    const t = setup(
+      { proxyUrl: GOOD, token: 'good-token' },
+      { [GOOD]: unspunProxy(GOOD, 'good-token', '0.1.0'), [OTHER]: unspunProxy(OTHER, 'new-token', '0.2.0') },
+    );
     expect(await t.pair(OTHER, 'new-token', `${OTHER}/pair`)).toEqual({
       ok: false,
       needsConfirm: true,
@@ -130,12 +134,24 @@ describe('pairing', () => {
   });
 
   it('the status says so when the proxy serves another extension install (403 on the check)', async () => {
-    const t = setup({ proxyUrl: GOOD, token: 'good-token' }, {
-      [GOOD]: (url) =>
-        url.pathname === '/health'
-          ? Response.json({ ok: true, service: 'unspun', version: '0.1.0' })
-          : Response.json({ error: { code: 'origin_not_paired', message: 'This proxy is paired with another Unspun extension install (chrome-extension://x): open the pairing link the proxy printed in this browser to re-pair.' } }, { status: 403 }),
-    });
+    const t = setup(
+      { proxyUrl: GOOD, token: 'good-token' },
+      {
+        [GOOD]: (url) =>
+          url.pathname === '/health'
+            ? Response.json({ ok: true, service: 'unspun', version: '0.1.0' })
+            : Response.json(
+                {
+                  error: {
+                    code: 'origin_not_paired',
+                    message:
+                      'This proxy is paired with another Unspun extension install (chrome-extension://x): open the pairing link the proxy printed in this browser to re-pair.',
+                  },
+                },
+                { status: 403 },
+              ),
+      },
+    );
     const status = (await t.status()) as { paired: boolean; detail: string };
     expect(status.paired).toBe(false);
     expect(status.detail).toMatch(/paired with another browser or Unspun install.*open the pairing link/);

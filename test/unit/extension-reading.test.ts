@@ -17,8 +17,23 @@ import {
 } from '../../extension/ui/reading-settings.ts';
 import type { MessageRecord } from '../../shared/records.ts';
 
-const flag = (move: Flag['move'], severity: number, start = 0): Flag => ({ move, start, end: start + 4, quote: 'abcd', severity, support: 'unsupported', rationale: 'r', source: 'detector' });
-const result = (score: number, flags: Flag[]): ScoreResult => ({ score, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 0 });
+const flag = (move: Flag['move'], severity: number, start = 0): Flag => ({
+  move,
+  start,
+  end: start + 4,
+  quote: 'abcd',
+  severity,
+  support: 'unsupported',
+  rationale: 'r',
+  source: 'detector',
+});
+const result = (score: number, flags: Flag[]): ScoreResult => ({
+  score,
+  flags,
+  judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+  cached: false,
+  latencyMs: 0,
+});
 
 describe('parseReading', () => {
   it.each([
@@ -78,7 +93,10 @@ describe('changing settings', () => {
 
   it('saves and loads through a storage area', async () => {
     const store: Record<string, unknown> = {};
-    const storage = { get: async (keys: string[]) => Object.fromEntries(keys.filter((k) => k in store).map((k) => [k, store[k]])), set: async (items: Record<string, unknown>) => void Object.assign(store, items) };
+    const storage = {
+      get: async (keys: string[]) => Object.fromEntries(keys.filter((k) => k in store).map((k) => [k, store[k]])),
+      set: async (items: Record<string, unknown>) => void Object.assign(store, items),
+    };
     expect(await loadReading(storage)).toEqual(DEFAULT_READING);
     await saveReading(storage, { ...DEFAULT_READING, minSeverity: 2 });
     expect(await loadReading(storage)).toMatchObject({ minSeverity: 2 });
@@ -86,7 +104,21 @@ describe('changing settings', () => {
 });
 
 describe('conversation panel replies', () => {
-  const message = (id: string, capturedAt: number): MessageRecord => ({ key: `demo:c:${id}`, conversationKey: 'demo:c', site: 'demo', conversationId: 'c', messageId: id, role: 'assistant', text: 't', previous: [], status: 'scored', attempts: 1, nextAttemptAt: 0, capturedAt, updatedAt: capturedAt });
+  const message = (id: string, capturedAt: number): MessageRecord => ({
+    key: `demo:c:${id}`,
+    conversationKey: 'demo:c',
+    site: 'demo',
+    conversationId: 'c',
+    messageId: id,
+    role: 'assistant',
+    text: 't',
+    previous: [],
+    status: 'scored',
+    attempts: 1,
+    nextAttemptAt: 0,
+    capturedAt,
+    updatedAt: capturedAt,
+  });
 
   it('orders replies as captured, sorts flags by position and applies the settings', () => {
     const scores = new Map([['demo:c:m2', result(50, [flag('bandwagon', 2, 30), flag('flattery', 1, 5)])]]);
@@ -102,7 +134,21 @@ describe('conversation panel replies', () => {
 describe('offline-only mode', () => {
   it('asks the proxy for the offline judge only when switched on', async () => {
     const { toScoreRequest } = await import('../../extension/scoring/queue.ts');
-    const m: MessageRecord = { key: 'demo:c:m', conversationKey: 'demo:c', site: 'demo', conversationId: 'c', messageId: 'm', role: 'assistant', text: 'Hi there.', previous: [], status: 'pending', attempts: 0, nextAttemptAt: 0, capturedAt: 1, updatedAt: 1 };
+    const m: MessageRecord = {
+      key: 'demo:c:m',
+      conversationKey: 'demo:c',
+      site: 'demo',
+      conversationId: 'c',
+      messageId: 'm',
+      role: 'assistant',
+      text: 'Hi there.',
+      previous: [],
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: 0,
+      capturedAt: 1,
+      updatedAt: 1,
+    };
     expect(toScoreRequest(m, { offlineOnly: true }).judge).toBe('offline');
     expect(toScoreRequest(m, { offlineOnly: false }).judge).toBeUndefined();
     expect(toScoreRequest(m).judge).toBeUndefined();

@@ -16,7 +16,13 @@ const flag = (quote: string, move: Flag['move'] = 'bandwagon'): Flag => {
   const start = TEXT.indexOf(quote);
   return { move, start, end: start + quote.length, quote, severity: 2, support: 'unsupported', rationale: 'r', source: 'detector' };
 };
-const result = (flags: Flag[]): ScoreResult => ({ score: 40, flags, judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 });
+const result = (flags: Flag[]): ScoreResult => ({
+  score: 40,
+  flags,
+  judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+  cached: false,
+  latencyMs: 1,
+});
 
 /** A range that only remembers where it was set (linkedom has no live ranges). */
 class FakeRange {
@@ -37,13 +43,22 @@ class FakeRange {
 }
 
 function setup(overrides: Partial<ReplyViewOptions> = {}) {
-  const { document } = parseHTML(`<!doctype html><html><body><main><article id="a1"><p>${TEXT}</p></article><article id="u1"><p>Which way?</p></article></main></body></html>`) as unknown as { document: Document };
+  const { document } = parseHTML(
+    `<!doctype html><html><body><main><article id="a1"><p>${TEXT}</p></article><article id="u1"><p>Which way?</p></article></main></body></html>`,
+  ) as unknown as { document: Document };
   (document as unknown as { createRange: () => unknown }).createRange = () => new FakeRange();
   const textNode = document.querySelector('#a1 p')!.firstChild!;
   let text = TEXT;
   const turnOf = (id: string, role: 'user' | 'assistant'): ParsedTurn => {
     const element = document.getElementById(id)!;
-    return { role, id, element, body: element, text: role === 'assistant' ? text : 'Which way?', textMap: { text, segments: [{ node: textNode, nodeStart: 0, start: 0, length: text.length }] } };
+    return {
+      role,
+      id,
+      element,
+      body: element,
+      text: role === 'assistant' ? text : 'Which way?',
+      textMap: { text, segments: [{ node: textNode, nodeStart: 0, start: 0, length: text.length }] },
+    };
   };
   const badges: Array<{ host: HTMLElement; states: BadgeState[]; open: (kind: BadgeState['kind']) => void; removed: boolean }> = [];
   const drawn = new Map<string, DrawnFlag[]>();
@@ -75,7 +90,8 @@ function setup(overrides: Partial<ReplyViewOptions> = {}) {
       hide: (force) => void calls.push(`hide ${force}`),
     },
     visible: (r) => r.flags.filter((f) => f.move !== 'loaded-language'),
-    findTurn: (id, role) => (id === 'a1' && role !== 'user' ? turnOf('a1', 'assistant') : id === 'u1' && role !== 'assistant' ? turnOf('u1', 'user') : undefined),
+    findTurn: (id, role) =>
+      id === 'a1' && role !== 'user' ? turnOf('a1', 'assistant') : id === 'u1' && role !== 'assistant' ? turnOf('u1', 'user') : undefined,
     askStatus: async () => statuses.shift(),
     openProxy: (url) => void opened.push(url),
     isLive: () => true,
@@ -148,7 +164,15 @@ describe('reply view', () => {
   it('a waiting badge asks the background why, says it on every waiting badge, and offers the one thing to do', async () => {
     const { view, badges, calls, statuses, opened } = setup();
     view.apply('a1', 'pending');
-    statuses.push({ enabled: true, paired: false, proxyUrl: 'http://127.0.0.1:9999', reachable: true, detail: 'ok', connection: 'not-paired', counts: { pending: 1, scored: 0, failed: 0 } });
+    statuses.push({
+      enabled: true,
+      paired: false,
+      proxyUrl: 'http://127.0.0.1:9999',
+      reachable: true,
+      detail: 'ok',
+      connection: 'not-paired',
+      counts: { pending: 1, scored: 0, failed: 0 },
+    });
     badges[0]!.open('pending');
     await new Promise((r) => setTimeout(r, 0));
     expect(badges[0]!.states.at(-1)).toEqual({ kind: 'pending', reason: 'not-paired' });

@@ -55,9 +55,19 @@ describe('why a reply waits: one reason, its words, one action', () => {
     ['proxy down before pairing', { ...base, paired: false, reachable: false, detail: 'Failed to fetch' }, 'proxy-down', 'retry'],
     ['not paired', { ...base, paired: false, detail: 'Not paired yet.' }, 'not-paired', 'open-proxy'],
     ['token rejected', { ...base, paired: false, detail: 'The proxy rejected this token.' }, 'token-rejected', 'open-proxy'],
-    ['paired with another browser', { ...base, paired: false, detail: 'The proxy is now paired with another browser or Unspun install.' }, 'token-rejected', 'open-proxy'],
+    [
+      'paired with another browser',
+      { ...base, paired: false, detail: 'The proxy is now paired with another browser or Unspun install.' },
+      'token-rejected',
+      'open-proxy',
+    ],
     ['not paired, by connection state', { ...base, paired: false, detail: 'anything', connection: 'not-paired' }, 'not-paired', 'open-proxy'],
-    ['token rejected, by connection state', { ...base, paired: false, detail: 'Not paired yet.', connection: 'token-rejected' }, 'token-rejected', 'open-proxy'],
+    [
+      'token rejected, by connection state',
+      { ...base, paired: false, detail: 'Not paired yet.', connection: 'token-rejected' },
+      'token-rejected',
+      'open-proxy',
+    ],
     ['switched off', { ...base, enabled: false }, 'off', 'retry'],
     ['all fine: being scored', base, 'scoring', 'retry'],
   ] as const)('%s → %s', (_name, status, reason, action) => {

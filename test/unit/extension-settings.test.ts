@@ -19,8 +19,20 @@ describe('settings', () => {
 
   it('an install from before the storage items keeps every setting it stored (today’s keys are version 1)', async () => {
     // Exactly what the previous settings.ts wrote: one key per setting, no version metadata.
-    await fakeBrowser.storage.local.set({ proxyUrl: 'http://localhost:9000', token: 'tok-123', enabled: false, offlineOnly: true, pairedAt: 1_765_000_000_000 });
-    expect(await loadSettings()).toEqual({ proxyUrl: 'http://localhost:9000', token: 'tok-123', enabled: false, offlineOnly: true, pairedAt: 1_765_000_000_000 });
+    await fakeBrowser.storage.local.set({
+      proxyUrl: 'http://localhost:9000',
+      token: 'tok-123',
+      enabled: false,
+      offlineOnly: true,
+      pairedAt: 1_765_000_000_000,
+    });
+    expect(await loadSettings()).toEqual({
+      proxyUrl: 'http://localhost:9000',
+      token: 'tok-123',
+      enabled: false,
+      offlineOnly: true,
+      pairedAt: 1_765_000_000_000,
+    });
     expect(await settingsItems().token.getValue()).toBe('tok-123');
     expect(await settingsItems().token.getMeta()).toEqual({});
     // Older still: no pairedAt, no offlineOnly.

@@ -55,7 +55,10 @@ describe('site health (drift detection)', () => {
     health.turnsRead(3, 0, 100);
     health.tick(true, 12_000);
     health.turnsRead(3, 3, 13_000);
-    expect(reports).toEqual([['unhealthy', 'body-missing'], ['healthy', undefined]]);
+    expect(reports).toEqual([
+      ['unhealthy', 'body-missing'],
+      ['healthy', undefined],
+    ]);
   });
 
   it('UI chrome read as a reply is unhealthy at once and stays so for the page', () => {
@@ -63,7 +66,10 @@ describe('site health (drift detection)', () => {
     health.turnsRead(2, 2, 100);
     expect(health.checkReply('ChatGPT said:', [/^ChatGPT said:?$/i])).toBe('chrome-captured');
     health.turnsRead(2, 2, 20_000);
-    expect(reports).toEqual([['healthy', undefined], ['unhealthy', 'chrome-captured']]);
+    expect(reports).toEqual([
+      ['healthy', undefined],
+      ['unhealthy', 'chrome-captured'],
+    ]);
     expect(health.isUnhealthy()).toBe(true);
   });
 

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { demo } from '../../extension/sites/demo.ts';
 
 describe('demo adapter', () => {
-  const doc = (id: string | null) =>
-    ({ querySelector: () => (id ? { getAttribute: () => id } : null) }) as unknown as Document;
+  const doc = (id: string | null) => ({ querySelector: () => (id ? { getAttribute: () => id } : null) }) as unknown as Document;
   const turn = (streaming: string | null) => ({ getAttribute: (name: string) => (name === 'data-streaming' ? streaming : null) }) as unknown as Element;
 
   it('reads the conversation id from ?c=, else from the page', () => {

@@ -38,7 +38,8 @@ function adapter(options: { readTurn?: boolean; failParse?: boolean } = {}) {
   return { a, calls };
 }
 
-const HTML = '<div class="turn" data-role="user" id="u1">Why?</div><div class="turn" data-role="assistant" id="a1">Because.</div><div class="turn" data-role="user" id="u2">And?</div><div class="turn" data-role="assistant" id="a2">Also.</div>';
+const HTML =
+  '<div class="turn" data-role="user" id="u1">Why?</div><div class="turn" data-role="assistant" id="a1">Because.</div><div class="turn" data-role="user" id="u2">And?</div><div class="turn" data-role="assistant" id="a2">Also.</div>';
 
 describe('thread reader', () => {
   it('a full read finds the turn selector that matches and counts what it found and parsed', () => {

@@ -21,7 +21,15 @@ function page(html: string): Document {
 /** A turn read straight from an element, as an adapter would. */
 function turnOf(element: Element, role: 'user' | 'assistant', fallback = true): ParsedTurn {
   const textMap = readMarkdown(element);
-  return { role, id: fallback ? fallbackTurnId(role, textMap.text) : element.id, ...(fallback ? { idSource: 'fallback' as const } : {}), element, body: element, text: textMap.text, textMap };
+  return {
+    role,
+    id: fallback ? fallbackTurnId(role, textMap.text) : element.id,
+    ...(fallback ? { idSource: 'fallback' as const } : {}),
+    element,
+    body: element,
+    text: textMap.text,
+    textMap,
+  };
 }
 
 describe('document order', () => {
@@ -40,7 +48,9 @@ describe('document order', () => {
   });
 
   it('an exchange the adapter names (entry) puts its question first even when the DOM has it after the answer', () => {
-    const doc = page('<div id="e1"><p id="a1">Answer one.</p><h1 id="u1">Question one?</h1></div><div id="e2"><p id="a2">Answer two.</p><h1 id="u2">Question two?</h1></div>');
+    const doc = page(
+      '<div id="e1"><p id="a1">Answer one.</p><h1 id="u1">Question one?</h1></div><div id="e2"><p id="a2">Answer two.</p><h1 id="u2">Question two?</h1></div>',
+    );
     const byId = (id: string) => doc.getElementById(id)!;
     const turns = settleTurns([
       { ...turnOf(byId('a1'), 'assistant'), entry: byId('e1') },
@@ -107,7 +117,11 @@ describe('fallback ids', () => {
     const doc = page(thread);
     const before = read(doc).map((t) => t.id);
     doc.body.insertAdjacentHTML('afterbegin', '<h1>First question?</h1><p>First answer.</p>');
-    expect(read(doc).slice(2).map((t) => t.id)).toEqual(before);
+    expect(
+      read(doc)
+        .slice(2)
+        .map((t) => t.id),
+    ).toEqual(before);
   });
 
   it('a page key (virtual-list key) replaces the question in the id, so an unmounted question changes nothing', () => {
@@ -178,10 +192,15 @@ describe('perplexity page variants (variants.html)', () => {
   });
 
   it('the answer split over sibling blocks is read whole, without the sources block between them', () => {
-    expect(replies[0]!.text).toBe('Gold can hedge against inflation, but it pays no interest.\n\nEveryone is buying gold right now, so you must act before it is too late.');
+    expect(replies[0]!.text).toBe(
+      'Gold can hedge against inflation, but it pays no interest.\n\nEveryone is buying gold right now, so you must act before it is too late.',
+    );
     for (const t of turns) expect(textMapIsFaithful(t)).toBe(true);
     // Every character of the reply maps into its own region of the page.
-    for (const r of replies) expect(r.textMap.segments.every((s) => r.element.contains(s.node) && (s.node as Node).parentElement!.closest('[data-fixture-reply]') !== null)).toBe(true);
+    for (const r of replies)
+      expect(r.textMap.segments.every((s) => r.element.contains(s.node) && (s.node as Node).parentElement!.closest('[data-fixture-reply]') !== null)).toBe(
+        true,
+      );
   });
 
   it('two identical answers to different questions: two messages', () => {
@@ -216,7 +235,9 @@ describe('le chat page variants', () => {
   it('variants.html: every answer part is read (not the reasoning, not the search sources)', () => {
     const { turns } = loadFixture(lechat, 'variants');
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-    expect(turns[1]!.text).toBe('Bonds pay a fixed coupon, and prices fall when rates rise.\n\nEveryone is buying bonds right now, so you must act before it is too late.');
+    expect(turns[1]!.text).toBe(
+      'Bonds pay a fixed coupon, and prices fall when rates rise.\n\nEveryone is buying bonds right now, so you must act before it is too late.',
+    );
     expect(turns[1]!.id).toBe('6b1f0002-2222-4a2b-8c3d-000000000002');
     expect(turns[3]!.idSource).toBe('fallback');
     for (const t of turns) expect(textMapIsFaithful(t)).toBe(true);

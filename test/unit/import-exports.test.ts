@@ -55,7 +55,13 @@ describe('ChatGPT conversations.json', () => {
       models: ['gpt-4o'],
     });
     expect(record!.messages[1]).toMatchObject({ model: 'gpt-4o', model_source: 'api', capture_method: 'import', created_at: '2024-11-22T07:20:10.250Z' });
-    expect(record!.capture).toEqual({ source: 'chatgpt-export', method: 'import', adapter_version: 'chatgpt-export@1', completeness: 'complete', warnings: [] });
+    expect(record!.capture).toEqual({
+      source: 'chatgpt-export',
+      method: 'import',
+      adapter_version: 'chatgpt-export@1',
+      completeness: 'complete',
+      warnings: [],
+    });
     expect(record!.redaction).toEqual({ redacted: false, ids: 'site', counts: {} });
   });
 
@@ -69,7 +75,10 @@ describe('ChatGPT conversations.json', () => {
 
   it('keeps voice transcripts as text and lists the audio', async () => {
     const record = okRecords(await all('chatgpt', read('chatgpt-conversations.json')))[2]!;
-    expect(record.messages.map((m) => m.text)).toEqual(['What should I cook tonight?', 'A quick vegetable stir-fry is a good choice: it takes about fifteen minutes.']);
+    expect(record.messages.map((m) => m.text)).toEqual([
+      'What should I cook tonight?',
+      'A quick vegetable stir-fry is a good choice: it takes about fifteen minutes.',
+    ]);
     expect(record.messages[0]!.attachments).toEqual([{ kind: 'audio' }]);
   });
 
@@ -120,7 +129,11 @@ describe('Claude conversations.json', () => {
     expect(record!.messages.map((m) => `${m.role}:${m.id.slice(-2)}`)).toEqual(['user:01', 'assistant:03', 'user:04', 'assistant:05']);
     expect(record!.messages.some((m) => m.text.startsWith('What a brave idea'))).toBe(false);
     expect(record!.capture.warnings).toEqual(['1 message(s) on other branches left out']);
-    expect(record!.conversation).toMatchObject({ title: 'Should I quit my job?', url: 'https://claude.ai/chat/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', created_at: '2025-02-03T09:00:00.000Z' });
+    expect(record!.conversation).toMatchObject({
+      title: 'Should I quit my job?',
+      url: 'https://claude.ai/chat/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b',
+      created_at: '2025-02-03T09:00:00.000Z',
+    });
     expect(record!.messages[0]!.created_at).toBe('2025-02-03T09:00:05.123Z');
     expect(record!.messages[2]!.attachments).toEqual([{ kind: 'file', mime: 'application/pdf' }]);
   });
@@ -159,7 +172,7 @@ describe('streaming JSON array splitter', () => {
     ['{"a":1}', 'expected the file to be a JSON array'],
     ['PK\u0003\u0004 binary', 'this is a ZIP archive: unzip it and give the conversations.json inside'],
     ['[1,2', 'in element 1: it is truncated'],
-    ['[{"a": [}, {"b": 1}]', "brackets do not balance"],
+    ['[{"a": [}, {"b": 1}]', 'brackets do not balance'],
     ['[1,]', 'trailing comma'],
     ['[1,,2]', 'empty element'],
     ['[1] x', 'after the end of the array'],

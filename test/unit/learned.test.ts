@@ -7,7 +7,17 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { detect, detectRules } from '#shared/detect/index';
 import { sentencesOf } from '#shared/detect/learned/features';
-import { contentHash, decodeIds, encodeIds, fromBase64, parseModel, toBase64, versionOf, type LearnedModel, type StoredModel } from '#shared/detect/learned/model';
+import {
+  contentHash,
+  decodeIds,
+  encodeIds,
+  fromBase64,
+  parseModel,
+  toBase64,
+  versionOf,
+  type LearnedModel,
+  type StoredModel,
+} from '#shared/detect/learned/model';
 import { shippedModel } from '#shared/detect/learned/shipped';
 import { Flag } from '#shared/schemas';
 import { moveById } from '#shared/taxonomy';
@@ -55,16 +65,19 @@ const FLATTERY = [
   'What a brilliant, genius question from you.',
   'Your mind is brilliant and your instincts are genius-level.',
 ];
-const PLAIN = ['The bus leaves at nine from the north stop.', 'Add two cups of flour and stir well.', 'The file is saved in the home folder.', 'Paris is the capital of France.'];
+const PLAIN = [
+  'The bus leaves at nine from the north stop.',
+  'Add two cups of flour and stir well.',
+  'The file is saved in the home folder.',
+  'Paris is the capital of France.',
+];
 function smallCorpus() {
   const lines = [];
   for (let i = 0; i < 40; i++) {
     const plain = `${PLAIN[i % PLAIN.length]} ${PLAIN[(i + 1) % PLAIN.length]}`;
     const flatter = FLATTERY[i % FLATTERY.length]!;
     lines.push(
-      i % 2 === 0
-        ? { id: `t-${i}`, text: `${flatter} ${plain}`, moves: [{ move: 'flattery', quote: flatter }] }
-        : { id: `t-${i}`, text: plain, moves: [] },
+      i % 2 === 0 ? { id: `t-${i}`, text: `${flatter} ${plain}`, moves: [{ move: 'flattery', quote: flatter }] } : { id: `t-${i}`, text: plain, moves: [] },
     );
   }
   return lines.map(labelCorpusUnit);
@@ -90,11 +103,47 @@ describe('training', () => {
   });
 
   it.each([
-    { name: 'best F1 at the precision floor', rows: [[0.9, 1], [0.8, 1], [0.7, 0], [0.6, 1], [0.2, 0]], floor: 0.6, t: 0.6 },
-    { name: 'a stricter floor gives a higher threshold', rows: [[0.9, 1], [0.8, 1], [0.7, 0], [0.6, 1], [0.2, 0]], floor: 0.9, t: 0.8 },
-    { name: 'no threshold when nothing reaches the floor', rows: [[0.9, 0], [0.8, 0], [0.1, 1]], floor: 0.6, t: undefined },
+    {
+      name: 'best F1 at the precision floor',
+      rows: [
+        [0.9, 1],
+        [0.8, 1],
+        [0.7, 0],
+        [0.6, 1],
+        [0.2, 0],
+      ],
+      floor: 0.6,
+      t: 0.6,
+    },
+    {
+      name: 'a stricter floor gives a higher threshold',
+      rows: [
+        [0.9, 1],
+        [0.8, 1],
+        [0.7, 0],
+        [0.6, 1],
+        [0.2, 0],
+      ],
+      floor: 0.9,
+      t: 0.8,
+    },
+    {
+      name: 'no threshold when nothing reaches the floor',
+      rows: [
+        [0.9, 0],
+        [0.8, 0],
+        [0.1, 1],
+      ],
+      floor: 0.6,
+      t: undefined,
+    },
   ])('threshold: $name', ({ rows, floor, t }) => {
-    expect(chooseThreshold(rows.map(([s, y]) => ({ s: s!, y: y! })), floor)?.t).toBe(t);
+    expect(
+      chooseThreshold(
+        rows.map(([s, y]) => ({ s: s!, y: y! })),
+        floor,
+      )?.t,
+    ).toBe(t);
   });
 
   it('hides rule flags only when that helps, and keeps them all otherwise', () => {
@@ -172,18 +221,24 @@ describe('a missing or damaged model', () => {
     ['not JSON', () => '{"format": "unspun-learned/1", '],
     ['nothing', () => null],
     ['another format', () => ({ ...good(), format: 'other/9' })],
-    ['edited weights (version no longer matches)', () => {
-      const m = structuredClone(good());
-      const mv = firstMove(m);
-      mv.w = mv.w.startsWith('A') ? `B${mv.w.slice(1)}` : `A${mv.w.slice(1)}`;
-      return m;
-    }],
-    ['truncated weights, re-versioned', () => {
-      const m = structuredClone(good());
-      const mv = firstMove(m);
-      mv.w = mv.w.slice(0, 8);
-      return { ...m, version: versionOf(m) };
-    }],
+    [
+      'edited weights (version no longer matches)',
+      () => {
+        const m = structuredClone(good());
+        const mv = firstMove(m);
+        mv.w = mv.w.startsWith('A') ? `B${mv.w.slice(1)}` : `A${mv.w.slice(1)}`;
+        return m;
+      },
+    ],
+    [
+      'truncated weights, re-versioned',
+      () => {
+        const m = structuredClone(good());
+        const mv = firstMove(m);
+        mv.w = mv.w.slice(0, 8);
+        return { ...m, version: versionOf(m) };
+      },
+    ],
   ])('%s: refused with one line, never a throw', (_name, make) => {
     const loaded = parseModel(make());
     expect(loaded.ok).toBe(false);
@@ -193,7 +248,7 @@ describe('a missing or damaged model', () => {
     }
   });
 
-  it('runs rules only and says so: the flags are the rules\' and every reply is still scored', () => {
+  it("runs rules only and says so: the flags are the rules' and every reply is still scored", () => {
     const reply = 'Act now, before it is too late! Experts agree this is the only option.';
     const r = detect(reply, { model: null });
     expect(r.tier).toBe('rules');
@@ -246,7 +301,10 @@ describe('a missing or damaged model', () => {
 describe('npm run train -- --research', () => {
   it('refuses to write research weights over the shipped model file', () => {
     const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const run = spawnSync(process.execPath, [tsx, 'test/train/train.ts', '--research', '--out', 'shared/detect/learned/model.json'], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [tsx, 'test/train/train.ts', '--research', '--out', 'shared/detect/learned/model.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('refusing to write shared/detect/learned/model.json');
   });

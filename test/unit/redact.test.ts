@@ -35,14 +35,20 @@ const SHOULD: Record<Exclude<PlaceholderType, 'NAME'>, readonly Row[]> = {
     ['OPENAI_API_KEY=sk-proj-AbCdEfGhIjKlMnOpQrStUvWx', ['sk-proj-AbCdEfGhIjKlMnOpQrStUvWx']],
     ['token ghp_abcdefghijklmnopqrstuvwxyz0123456789 leaked', ['ghp_abcdefghijklmnopqrstuvwxyz0123456789']],
     ['aws AKIAIOSFODNN7EXAMPLE id', ['AKIAIOSFODNN7EXAMPLE']],
-    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U']],
+    [
+      'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    ],
     ['password: hunter2!', ['hunter2!']],
     ['my password is Tr0ub4dor&3', ['Tr0ub4dor&3']],
     ['api_key = "AbC123xyz789"', ['AbC123xyz789']],
     ['Authorization: Bearer abcDEF123456ghiJKL789', ['abcDEF123456ghiJKL789']],
     ['session 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08']],
     ['secret Zx8Qm2Lp9Vr4Ks7Nt1Wb6Yc3Hd5Jf0Ga8e end', ['Zx8Qm2Lp9Vr4Ks7Nt1Wb6Yc3Hd5Jf0Ga8e']],
-    ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----', ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----']],
+    [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+      ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
+    ],
   ],
   IP: [
     ['server at 192.168.1.20 is down', ['192.168.1.20']],
@@ -118,7 +124,14 @@ describe('redaction: names come from the caller', () => {
 
   it('ignores name spans outside the text, empty ones, and ones over a placeholder', () => {
     const text = 'Hi [NAME] and Bob';
-    const result = redactText(text, { names: [{ start: 3, end: 9 }, { start: 5, end: 5 }, { start: 14, end: 40 }, { start: 14, end: 17 }] });
+    const result = redactText(text, {
+      names: [
+        { start: 3, end: 9 },
+        { start: 5, end: 5 },
+        { start: 14, end: 40 },
+        { start: 14, end: 17 },
+      ],
+    });
     expect(result.text).toBe('Hi [NAME] and [NAME]');
     expect(result.counts).toEqual({ NAME: 1 });
   });
@@ -182,7 +195,7 @@ describe('redaction: offset map', () => {
   it('property: every range maps to a range whose text is the original with whole placeholders', () => {
     // Deterministic pseudo-random ranges over texts with many kinds of PII.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const texts = [
       text,
       `a@b.io b@c.io https://x.org/1 (555) 201-3344 192.168.0.1 4111 1111 1111 1111 ${'sk-ant'}-abcdefghijklmnopqrstuvwx end`,

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CliInputLine,
-  Flag,
-  MAX_REPLY_CHARS,
-  ScoreRequest,
-  ScoreResult,
-  flagsMatchText,
-  type Flag as FlagType,
-} from '#shared/schemas';
+import { CliInputLine, Flag, MAX_REPLY_CHARS, ScoreRequest, ScoreResult, flagsMatchText, type Flag as FlagType } from '#shared/schemas';
 
 /** The dotted paths of every issue, so a case can say *which* field was rejected. */
 function issuePaths(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }): string[] {
@@ -60,9 +52,17 @@ describe('ScoreRequest', () => {
     { name: 'wrong judge', body: { reply: { text: 'x' }, judge: 'gpt-4' }, path: 'judge' },
     { name: 'judge with the wrong case', body: { reply: { text: 'x' }, judge: 'Anthropic' }, path: 'judge' },
     { name: 'judge null', body: { reply: { text: 'x' }, judge: null }, path: 'judge' },
-    { name: 'a system turn in previous', body: { reply: { text: 'x' }, context: { previous: [{ role: 'system', text: 'be nice' }] } }, path: 'context.previous.0.role' },
+    {
+      name: 'a system turn in previous',
+      body: { reply: { text: 'x' }, context: { previous: [{ role: 'system', text: 'be nice' }] } },
+      path: 'context.previous.0.role',
+    },
     { name: 'previous as one object', body: { reply: { text: 'x' }, context: { previous: { role: 'user', text: 'a' } } }, path: 'context.previous' },
-    { name: 'too many previous turns', body: { reply: { text: 'x' }, context: { previous: Array(201).fill({ role: 'user', text: 'a' }) } }, path: 'context.previous' },
+    {
+      name: 'too many previous turns',
+      body: { reply: { text: 'x' }, context: { previous: Array(201).fill({ role: 'user', text: 'a' }) } },
+      path: 'context.previous',
+    },
     { name: 'context.user as a turn object', body: { reply: { text: 'x' }, context: { user: { text: 'hi' } } }, path: 'context.user' },
     { name: 'site too long', body: { reply: { text: 'x' }, site: 's'.repeat(65) }, path: 'site' },
     { name: 'reply id too long', body: { reply: { text: 'x', id: 'i'.repeat(513) } }, path: 'reply.id' },
@@ -96,7 +96,10 @@ const flag: FlagType = {
 describe('Flag', () => {
   const valid: { name: string; value: unknown }[] = [
     { name: 'a judge flag', value: flag },
-    { name: 'a detector flag with its rule and what would support it', value: { ...flag, source: 'detector', ruleId: 'experts-agree', wouldSupport: 'Name the study.' } },
+    {
+      name: 'a detector flag with its rule and what would support it',
+      value: { ...flag, source: 'detector', ruleId: 'experts-agree', wouldSupport: 'Name the study.' },
+    },
     { name: 'offset 0, one character', value: { ...flag, start: 0, end: 1, quote: 'E' } },
     { name: 'an astral quote (2 UTF-16 units)', value: { ...flag, start: 4, end: 6, quote: '🎉' } },
     { name: 'severity 1', value: { ...flag, severity: 1 } },
@@ -148,7 +151,10 @@ const result = {
 describe('ScoreResult', () => {
   const valid: { name: string; value: unknown }[] = [
     { name: 'a full result', value: result },
-    { name: 'score 0, no flags, offline, no usage', value: { ...result, score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, usage: undefined } },
+    {
+      name: 'score 0, no flags, offline, no usage',
+      value: { ...result, score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, usage: undefined },
+    },
     { name: 'score 100', value: { ...result, score: 100 } },
     { name: 'a fractional score', value: { ...result, score: 57.5 } },
     { name: 'a cached result with a notice', value: { ...result, cached: true, latencyMs: 0, notice: 'anthropic unavailable; offline judge used' } },
@@ -208,7 +214,12 @@ describe('flagsMatchText', () => {
     { name: 'right length, wrong text', text, flags: [{ ...flag, quote: 'Experts AGREE' }], ok: false },
     { name: 'offsets past the end', text, flags: [at('now.!', text.length - 4)], ok: false },
     // Not a schema-valid flag (end - start != quote length), but slice() would truncate and "match".
-    { name: 'end past the text, quote equal to the truncated slice', text, flags: [{ ...flag, start: text.length - 4, end: text.length + 3, quote: 'now.' }], ok: false },
+    {
+      name: 'end past the text, quote equal to the truncated slice',
+      text,
+      flags: [{ ...flag, start: text.length - 4, end: text.length + 3, quote: 'now.' }],
+      ok: false,
+    },
     { name: 'against a different reply', text: 'Something else entirely, much longer.', flags: [flag], ok: false },
     { name: 'UTF-16 offsets after an emoji', text: '🎉 Experts agree', flags: [at('Experts agree', 3)], ok: true },
     { name: 'code-point offsets after an emoji (wrong)', text: '🎉 Experts agree', flags: [at('Experts agree', 2)], ok: false },

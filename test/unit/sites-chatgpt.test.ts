@@ -15,10 +15,13 @@ describe('chatgpt: pages and conversation ids', () => {
     expect(chatgptConversationId(new URL(url))).toBe(id);
   });
 
-  it.each(['https://chatgpt.com/', 'https://chatgpt.com/?temporary-chat=true', 'https://chatgpt.com/gpts', 'https://chatgpt.com/c/', 'https://chatgpt.com/c/x/y'])(
-    'no conversation on %s',
-    (url) => expect(chatgptConversationId(new URL(url))).toBeNull(),
-  );
+  it.each([
+    'https://chatgpt.com/',
+    'https://chatgpt.com/?temporary-chat=true',
+    'https://chatgpt.com/gpts',
+    'https://chatgpt.com/c/',
+    'https://chatgpt.com/c/x/y',
+  ])('no conversation on %s', (url) => expect(chatgptConversationId(new URL(url))).toBeNull());
 
   it('does not claim look-alike hosts', () => {
     expect(urlMatches(chatgpt.matches, 'https://chatgpt.com.evil.example/c/x')).toBe(false);

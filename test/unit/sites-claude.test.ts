@@ -10,9 +10,12 @@ describe('claude: pages and conversation ids', () => {
     expect(urlMatches(claude.matches, url)).toBe(true);
     expect(claudeConversationId(new URL(url))).toBe('3f2a9c10-5b7e-4d21-9a0c-8e1f2d3c4b01');
   });
-  it.each(['https://claude.ai/new', 'https://claude.ai/recents', 'https://claude.ai/project/abc', 'https://claude.ai/chat/'])('no conversation on %s', (url) => {
-    expect(claudeConversationId(new URL(url))).toBeNull();
-  });
+  it.each(['https://claude.ai/new', 'https://claude.ai/recents', 'https://claude.ai/project/abc', 'https://claude.ai/chat/'])(
+    'no conversation on %s',
+    (url) => {
+      expect(claudeConversationId(new URL(url))).toBeNull();
+    },
+  );
 });
 
 describe('claude: fixtures (linkedom; the same checks run in Chromium in sites-parse.e2e)', () => {

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { copilot, copilotConversationId, copilotIdFromElementId } from '../../extension/sites/copilot.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import {
+  BENIGN_OPENINGS,
+  chromeLeaks,
+  chromeTextHits,
+  fixtureHtml,
+  healthProblem,
+  loadFixture,
+  loadPage,
+  mutationsMapToOwnTurn,
+  readTurnAgrees,
+  streamedIn,
+  textMapIsFaithful,
+} from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Copilot said', 'You said', 'Copy', 'Good response', 'Collapse code snippet', 'Copilot is responding', /^python$/m];
 
@@ -27,12 +39,9 @@ describe('copilot: pages and conversation ids', () => {
     expect(copilotConversationId(new URL(url))).toBeNull();
   });
 
-  it.each(['https://m365.cloud.microsoft/chat', 'https://bing.com/chat', 'https://copilot.microsoft.com.evil.example/chats/x'])(
-    'does not run on %s',
-    (url) => {
-      expect(urlMatches(copilot.matches, url)).toBe(false);
-    },
-  );
+  it.each(['https://m365.cloud.microsoft/chat', 'https://bing.com/chat', 'https://copilot.microsoft.com.evil.example/chats/x'])('does not run on %s', (url) => {
+    expect(urlMatches(copilot.matches, url)).toBe(false);
+  });
 });
 
 describe('copilot: message ids from element ids', () => {
@@ -132,7 +141,10 @@ describe('copilot: drift', () => {
   const html = fixtureHtml('copilot', 'conversation');
 
   it('without data-testid hooks, the class-group fallbacks still find turns and bodies', () => {
-    const drifted = html.replaceAll('data-testid="ai-message-body"', '').replaceAll('data-content="ai-message"', '').replaceAll('data-content="user-message"', '');
+    const drifted = html
+      .replaceAll('data-testid="ai-message-body"', '')
+      .replaceAll('data-content="ai-message"', '')
+      .replaceAll('data-content="user-message"', '');
     const { turns } = loadPage(copilot, drifted);
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(turns[1]!.text.startsWith('Short answer')).toBe(true);
@@ -150,7 +162,10 @@ describe('copilot: drift', () => {
   });
 
   it('neither loading marker nor reaction bar: undefined (the core waits for stable text)', () => {
-    const drifted = html.replaceAll('data-testid="message-item-reactions"', '').replaceAll('data-testid="copy-ai-message-button"', '').replaceAll('data-testid="message-thumbs-up-button"', '');
+    const drifted = html
+      .replaceAll('data-testid="message-item-reactions"', '')
+      .replaceAll('data-testid="copy-ai-message-button"', '')
+      .replaceAll('data-testid="message-thumbs-up-button"', '');
     const { turns } = loadPage(copilot, drifted);
     expect(copilot.isDone(turns[3]!.element)).toBeUndefined();
   });

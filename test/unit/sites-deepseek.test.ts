@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { deepseek, deepseekConversationId } from '../../extension/sites/deepseek.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import {
+  BENIGN_OPENINGS,
+  chromeLeaks,
+  chromeTextHits,
+  fixtureHtml,
+  healthProblem,
+  loadFixture,
+  loadPage,
+  mutationsMapToOwnTurn,
+  readTurnAgrees,
+  streamedIn,
+  textMapIsFaithful,
+} from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Thought for', 'The user wants', 'Copy', 'Download', 'DeepThink', 'AI-generated', /^python$/m];
 
@@ -64,7 +76,9 @@ describe('deepseek: finished conversation fixture', () => {
     expect(text).toMatch(/\n-\s+Less temptation to trade on headlines\./);
     expect(text).toContain('Compound growth follows $A = P(1 + r)^n$, where r is the yearly return.');
     expect(text).toContain('$$\\frac{A}{P} = e^{rt}$$');
-    expect(text).toContain('```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```');
+    expect(text).toContain(
+      '```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```',
+    );
   });
 
   it('reads a table', () => {
@@ -120,8 +134,15 @@ describe('deepseek: a long, virtualized thread', () => {
   it('the same reply mounted at another scroll position keeps its id', () => {
     // Scrolled: a different pair of rows is mounted above it; the row key, not the position, counts.
     const html = fixtureHtml('deepseek', 'virtualized');
-    const other = fixtureHtml('deepseek', 'conversation').match(/<div class="_9663006[^]*?(?=<div style="--assistant-last)/)![0].replace('data-virtual-list-item-key="1"', 'data-virtual-list-item-key="17"');
-    const { turns: scrolled } = loadPage(deepseek, html.replace('<div class="ds-virtual-list-visible-items"', '<div class="ds-virtual-list-visible-items" data-probe').replace(/(data-probe[^>]*>\n)/, `$1${other}`));
+    const other = fixtureHtml('deepseek', 'conversation')
+      .match(/<div class="_9663006[^]*?(?=<div style="--assistant-last)/)![0]
+      .replace('data-virtual-list-item-key="1"', 'data-virtual-list-item-key="17"');
+    const { turns: scrolled } = loadPage(
+      deepseek,
+      html
+        .replace('<div class="ds-virtual-list-visible-items"', '<div class="ds-virtual-list-visible-items" data-probe')
+        .replace(/(data-probe[^>]*>\n)/, `$1${other}`),
+    );
     expect(scrolled.map((t) => t.role)).toEqual(['user', 'user', 'assistant']);
     expect(scrolled[2]!.id).toBe(turns[1]!.id);
   });
@@ -132,7 +153,8 @@ describe('deepseek: drift and partial states', () => {
 
   it('a reply still in its reasoning phase (no main content yet) is not read', () => {
     const streaming = fixtureHtml('deepseek', 'streaming');
-    const main = '<div class="ds-markdown ds-assistant-message-main-content"><p class="ds-markdown-paragraph"><span>Here is how the two compare:</span></p><div data-fixture-stream="reply"></div></div>';
+    const main =
+      '<div class="ds-markdown ds-assistant-message-main-content"><p class="ds-markdown-paragraph"><span>Here is how the two compare:</span></p><div data-fixture-stream="reply"></div></div>';
     expect(streaming).toContain(main);
     const thinking = streaming.replace(main, '');
     const { turns } = loadPage(deepseek, thinking);

@@ -55,10 +55,7 @@ describe('gemini: fixtures (linkedom; the same checks run in Chromium in sites-p
 
 describe('gemini: an exchange whose answer comes first in the DOM (CSS puts the question on top)', () => {
   it('still reads the question before its answer, and the answer in its context', () => {
-    const html = fixtureHtml('gemini', 'fallback-selectors').replace(
-      /(<user-query>[^]*?<\/user-query>)\s*(<model-response[^]*?<\/model-response>)/g,
-      '$2$1',
-    );
+    const html = fixtureHtml('gemini', 'fallback-selectors').replace(/(<user-query>[^]*?<\/user-query>)\s*(<model-response[^]*?<\/model-response>)/g, '$2$1');
     const { turns } = loadPage(gemini, html);
     expect(turns.map((t) => [t.role, t.text.slice(0, 12)])).toEqual([
       ['user', 'Is it safe?'],

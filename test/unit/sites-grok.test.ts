@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { grok, grokConversationId, grokMessageId } from '../../extension/sites/grok.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import {
+  BENIGN_OPENINGS,
+  chromeLeaks,
+  chromeTextHits,
+  fixtureHtml,
+  healthProblem,
+  loadFixture,
+  loadPage,
+  mutationsMapToOwnTurn,
+  readTurnAgrees,
+  streamedIn,
+  textMapIsFaithful,
+} from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Copy', 'Regenerate', '2.4s', 'Collapse', /^python$/m];
-const IDS = ['3f9c2b1e-7a4d-4e8b-9c1f-2d3e4f5a6b7c', '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d', 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', 'e9f8a7b6-c5d4-4e3f-9a1b-2c3d4e5f6a7b'];
+const IDS = [
+  '3f9c2b1e-7a4d-4e8b-9c1f-2d3e4f5a6b7c',
+  '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d',
+  'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+  'e9f8a7b6-c5d4-4e3f-9a1b-2c3d4e5f6a7b',
+];
 
 describe('grok: pages, conversation and message ids', () => {
   it.each([
@@ -16,12 +33,16 @@ describe('grok: pages, conversation and message ids', () => {
     expect(grokConversationId(new URL(url))).toBe(id);
   });
 
-  it.each(['https://grok.com/', 'https://grok.com/c/', 'https://grok.com/c', 'https://grok.com/imagine', 'https://grok.com/share/abc', 'https://grok.com/c/short'])(
-    'no conversation on %s',
-    (url) => {
-      expect(grokConversationId(new URL(url))).toBeNull();
-    },
-  );
+  it.each([
+    'https://grok.com/',
+    'https://grok.com/c/',
+    'https://grok.com/c',
+    'https://grok.com/imagine',
+    'https://grok.com/share/abc',
+    'https://grok.com/c/short',
+  ])('no conversation on %s', (url) => {
+    expect(grokConversationId(new URL(url))).toBeNull();
+  });
 
   it('does not run on x.com', () => {
     expect(urlMatches(grok.matches, 'https://x.com/i/grok?conversation=1')).toBe(false);
@@ -62,7 +83,9 @@ describe('grok: finished conversation fixture', () => {
     expect(first).toContain('keeps fees low.\n\n- Diversification: one fund holds the whole market.\n- Low cost: fees are often under 0.1% a year.\n- Less');
     expect(first).toContain('Compound growth follows $A = P(1 + r)^n$, where r is the yearly return.');
     expect(first).toContain('$$\\frac{A}{P} = e^{rt}$$');
-    expect(first).toContain('```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```');
+    expect(first).toContain(
+      '```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```',
+    );
     expect(second).toContain('| Option | Yearly fee | Minimum |\n| --- | --- | --- |\n| Index fund | 0.05% | $1 |');
     expect(second).toContain('1. Pick a broad, low-cost fund.\n2. Automate a monthly transfer.');
   });

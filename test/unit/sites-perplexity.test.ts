@@ -3,7 +3,17 @@ import type { SiteAdapter } from '../../extension/sites/types.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { perplexity, perplexityAnswerIndex, perplexityConversationId, perplexityModelFromText } from '../../extension/sites/perplexity.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import {
+  BENIGN_OPENINGS,
+  chromeLeaks,
+  chromeTextHits,
+  fixtureHtml,
+  healthProblem,
+  loadFixture,
+  loadPage,
+  streamedIn,
+  textMapIsFaithful,
+} from '../helpers/fixture-dom.ts';
 
 const CHROME = ['investopedia', 'morningstar', 'Prepared using', 'Copy', 'Helpful', 'Edit query', /^python$/m];
 
@@ -44,12 +54,15 @@ describe('perplexity: pure helpers', () => {
     expect(perplexityModelFromText(text)).toBe(model);
   });
 
-  it.each(['', 'Prepared using', 'Sources', 'Prepared with care, this plan works.', 'The report was prepared using public data and three interviews with analysts in 2025 and then revised.'])(
-    'no model in %j',
-    (text) => {
-      expect(perplexityModelFromText(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'Prepared using',
+    'Sources',
+    'Prepared with care, this plan works.',
+    'The report was prepared using public data and three interviews with analysts in 2025 and then revised.',
+  ])('no model in %j', (text) => {
+    expect(perplexityModelFromText(text)).toBeNull();
+  });
 
   it('answer index from markdown-content-<n> only', () => {
     expect(perplexityAnswerIndex('markdown-content-0')).toBe('0');
@@ -88,7 +101,9 @@ describe('perplexity: finished conversation fixture (both answer layouts)', () =
     expect(text).toContain('keeps fees low.\n\n- Diversification: one fund holds the whole market.\n- Low cost: fees are often under 0.1% a year.\n- Less');
     expect(text).toContain('Compound growth follows $A = P(1 + r)^n$, where r is the yearly return.');
     expect(text).toContain('$$\\frac{A}{P} = e^{rt}$$');
-    expect(text).toContain('```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```');
+    expect(text).toContain(
+      '```\ndef grow(principal, rate, years):\n    return principal * (1 + rate) ** years\n\nprint(round(grow(10_000, 0.07, 10), 2))\n```',
+    );
   });
 
   it('entry 1 (2026-08 layout): an empty markdown-content-1 placeholder, the answer in the sibling .prose', () => {
@@ -170,7 +185,9 @@ describe('perplexity: drift', () => {
   });
 
   it('the older query markup (h1.group/query) is read the same', () => {
-    const older = html.replaceAll('<div class="group/query relative', '<h1 class="group/query relative').replace(/(<h1 class="group\/query[^>]*>(?:(?!<\/div><\/div><\/div>).)*<\/span><\/div>)<\/div>/g, '$1</h1>');
+    const older = html
+      .replaceAll('<div class="group/query relative', '<h1 class="group/query relative')
+      .replace(/(<h1 class="group\/query[^>]*>(?:(?!<\/div><\/div><\/div>).)*<\/span><\/div>)<\/div>/g, '$1</h1>');
     const { turns } = loadPage(perplexity, older);
     expect(turns.filter((t) => t.role === 'user').map((t) => t.text)).toEqual([
       'Should I move my savings into an index fund? Show me how to compute the growth.',

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
 import { poe, poeBotName, poeConversationId } from '../../extension/sites/poe.ts';
-import { BENIGN_OPENINGS, chromeLeaks, chromeTextHits, fixtureHtml, healthProblem, loadFixture, loadPage, mutationsMapToOwnTurn, readTurnAgrees, streamedIn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import {
+  BENIGN_OPENINGS,
+  chromeLeaks,
+  chromeTextHits,
+  fixtureHtml,
+  healthProblem,
+  loadFixture,
+  loadPage,
+  mutationsMapToOwnTurn,
+  readTurnAgrees,
+  streamedIn,
+  textMapIsFaithful,
+} from '../helpers/fixture-dom.ts';
 
 const CHROME = ['Copy', 'Share', /^Compare$/m, 'Retry', '10:42', 'Claude-Sonnet-4.5', /^python$/m];
 
@@ -16,12 +28,16 @@ describe('poe: pages and conversation ids', () => {
     expect(poeConversationId(new URL(url))).toBe(id);
   });
 
-  it.each(['https://poe.com/', 'https://poe.com/Claude-Sonnet-4.5', 'https://poe.com/chat/', 'https://poe.com/chats', 'https://poe.com/settings', 'https://poe.com/chat/3b7xk2pq9mzt4/edit'])(
-    'no conversation on %s (a bot landing page holds none yet)',
-    (url) => {
-      expect(poeConversationId(new URL(url))).toBeNull();
-    },
-  );
+  it.each([
+    'https://poe.com/',
+    'https://poe.com/Claude-Sonnet-4.5',
+    'https://poe.com/chat/',
+    'https://poe.com/chats',
+    'https://poe.com/settings',
+    'https://poe.com/chat/3b7xk2pq9mzt4/edit',
+  ])('no conversation on %s (a bot landing page holds none yet)', (url) => {
+    expect(poeConversationId(new URL(url))).toBeNull();
+  });
 
   it('does not run on other hosts', () => {
     expect(urlMatches(poe.matches, 'https://creator.poe.com/docs')).toBe(false);
@@ -112,7 +128,9 @@ describe('poe: drift', () => {
   });
 
   it('the older bubble names (humanMessageBubble / botMessageBubble) still tell the roles', () => {
-    const older = html.replaceAll('Message_rightSideMessageBubble__', 'Message_humanMessageBubble__').replaceAll('Message_leftSideMessageBubble__', 'Message_botMessageBubble__');
+    const older = html
+      .replaceAll('Message_rightSideMessageBubble__', 'Message_humanMessageBubble__')
+      .replaceAll('Message_leftSideMessageBubble__', 'Message_botMessageBubble__');
     expect(loadPage(poe, older).turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 

@@ -39,7 +39,20 @@ function score(messageKey: string, text: string, flagged: boolean): ScoreRecord 
     messageKey,
     scoredAt: 2_000,
     score: flagged ? 60 : 0,
-    flags: flagged ? [{ move: 'flattery', start: text.indexOf(quote), end: text.indexOf(quote) + quote.length, quote, severity: 1, support: 'unsupported', rationale: 'Praise.', source: 'detector' }] : [],
+    flags: flagged
+      ? [
+          {
+            move: 'flattery',
+            start: text.indexOf(quote),
+            end: text.indexOf(quote) + quote.length,
+            quote,
+            severity: 1,
+            support: 'unsupported',
+            rationale: 'Praise.',
+            source: 'detector',
+          },
+        ]
+      : [],
     judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
     cached: false,
     latencyMs: 1,
@@ -48,7 +61,16 @@ function score(messageKey: string, text: string, flagged: boolean): ScoreRecord 
 
 function archive(messages: MessageRecord[], extra: Partial<ArchiveConversation['conversation']> = {}): ArchiveConversation {
   return {
-    conversation: { key: 'chatgpt:c1', site: 'chatgpt', conversationId: 'c1', url: 'https://chatgpt.com/c/c1', firstCapturedAt: 500, lastCapturedAt: 3_000, source: 'extension', ...extra },
+    conversation: {
+      key: 'chatgpt:c1',
+      site: 'chatgpt',
+      conversationId: 'c1',
+      url: 'https://chatgpt.com/c/c1',
+      firstCapturedAt: 500,
+      lastCapturedAt: 3_000,
+      source: 'extension',
+      ...extra,
+    },
     messages,
     scores: messages.filter((m) => m.status === 'scored').map((m) => score(m.key, m.text, m.text === FLAGGED)),
   };
@@ -126,7 +148,12 @@ describe('the record that leaves', () => {
 
   it('labels (the participant’s own verdicts and notes) are never part of a donation', () => {
     const input = archive([message('a1', FLAGGED, 2_000)]);
-    const labelled = { ...input, labels: [{ messageKey: 'chatgpt:c1:a1', flag: { move: 'flattery', start: 0, end: 15 }, verdict: 'agree' as const, note: 'my private note', updatedAt: 2_500 }] };
+    const labelled = {
+      ...input,
+      labels: [
+        { messageKey: 'chatgpt:c1:a1', flag: { move: 'flattery', start: 0, end: 15 }, verdict: 'agree' as const, note: 'my private note', updatedAt: 2_500 },
+      ],
+    };
     const result = studyRecord(labelled, flagged, window, 's');
     expect(JSON.stringify(result)).not.toContain('my private note');
   });
@@ -134,10 +161,26 @@ describe('the record that leaves', () => {
 
 describe('join links and study descriptions', () => {
   it('reads `${publicBase}/join/${studyId}`, with or without a path prefix', () => {
-    expect(parseJoinLink('http://127.0.0.1:8788/join/s_abcdefghijklmnop')).toEqual({ apiBase: 'http://127.0.0.1:8788', origin: 'http://127.0.0.1:8788', studyId: 's_abcdefghijklmnop', joinUrl: 'http://127.0.0.1:8788/join/s_abcdefghijklmnop' });
-    expect(parseJoinLink(' https://lab.example.org/unspun/join/s_x1/?utm=1#frag ')).toMatchObject({ apiBase: 'https://lab.example.org/unspun', studyId: 's_x1' });
+    expect(parseJoinLink('http://127.0.0.1:8788/join/s_abcdefghijklmnop')).toEqual({
+      apiBase: 'http://127.0.0.1:8788',
+      origin: 'http://127.0.0.1:8788',
+      studyId: 's_abcdefghijklmnop',
+      joinUrl: 'http://127.0.0.1:8788/join/s_abcdefghijklmnop',
+    });
+    expect(parseJoinLink(' https://lab.example.org/unspun/join/s_x1/?utm=1#frag ')).toMatchObject({
+      apiBase: 'https://lab.example.org/unspun',
+      studyId: 's_x1',
+    });
   });
-  for (const bad of ['', 'not a url', 'https://lab.example.org/studies/s_x1', 'https://lab.example.org/join/', 'javascript:alert(1)//join/x', 'https://u:p@lab.example.org/join/s_1', 'https://lab.example.org/join/..%2Fadmin']) {
+  for (const bad of [
+    '',
+    'not a url',
+    'https://lab.example.org/studies/s_x1',
+    'https://lab.example.org/join/',
+    'javascript:alert(1)//join/x',
+    'https://u:p@lab.example.org/join/s_1',
+    'https://lab.example.org/join/..%2Fadmin',
+  ]) {
     it(`refuses ${JSON.stringify(bad)}`, () => expect(parseJoinLink(bad)).toBeNull());
   }
   it('plain http only on this machine; loopback needs no permission', () => {
@@ -192,6 +235,12 @@ describe('words', () => {
     ]);
   });
   it('countdowns', () => {
-    expect([timeUntil(0, 10), timeUntil(40_000, 0), timeUntil(3_600_000, 0), timeUntil(5_400_000, 0), timeUntil(60_000 * 59, 0)]).toEqual(['now', 'in 40 s', 'in 1 h', 'in 1 h 30 min', 'in 59 min']);
+    expect([timeUntil(0, 10), timeUntil(40_000, 0), timeUntil(3_600_000, 0), timeUntil(5_400_000, 0), timeUntil(60_000 * 59, 0)]).toEqual([
+      'now',
+      'in 40 s',
+      'in 1 h',
+      'in 1 h 30 min',
+      'in 59 min',
+    ]);
   });
 });

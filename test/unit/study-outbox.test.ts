@@ -50,7 +50,8 @@ describe('outbox state machine', () => {
     for (const action of OUTBOX_ACTIONS) expect(nextOutboxState('sent', action)).toBeNull();
   });
   it('only a send from the queue ends in sent', () => {
-    for (const state of OUTBOX_STATES) for (const action of OUTBOX_ACTIONS) if (nextOutboxState(state, action) === 'sent') expect([state, action]).toEqual(['queued', 'sent']);
+    for (const state of OUTBOX_STATES)
+      for (const action of OUTBOX_ACTIONS) if (nextOutboxState(state, action) === 'sent') expect([state, action]).toEqual(['queued', 'sent']);
   });
 });
 
@@ -123,7 +124,13 @@ function fakeServer(): FakeServer {
         const secret = `secret-${server.participants.size}-abcdefghijklmnop`;
         const participantId = `p_participant${server.participants.size}xxxxxx`;
         server.participants.set(secret, participantId);
-        return json(201, { participantId, secret, studyId: STUDY_ID, consentSha256: sha256Hex(String(server.study.consent)), consentedAt: '2026-12-06T20:00:00.000Z' });
+        return json(201, {
+          participantId,
+          secret,
+          studyId: STUDY_ID,
+          consentSha256: sha256Hex(String(server.study.consent)),
+          consentedAt: '2026-12-06T20:00:00.000Z',
+        });
       }
       if (method === 'POST' && path === `/v1/studies/${STUDY_ID}/donations`) {
         if (!participant) return json(401, { error: { code: 'auth', message: 'unknown participant' } });
@@ -134,7 +141,7 @@ function fakeServer(): FakeServer {
         const results: { hash: string; status: 'accepted' | 'duplicate' }[] = [];
         for (const record of records) {
           const hash = `${participant}|${sha256Hex(JSON.stringify(record))}`;
-          if (server.rows.has(hash)) (duplicates++, results.push({ hash, status: 'duplicate' }));
+          if (server.rows.has(hash)) duplicates++, results.push({ hash, status: 'duplicate' });
           else {
             server.rows.set(hash, { participantId: participant, record });
             accepted++;
@@ -150,7 +157,7 @@ function fakeServer(): FakeServer {
       if (method === 'DELETE' && path === `/v1/studies/${STUDY_ID}/participants/me`) {
         if (!participant) return json(401, { error: { code: 'auth', message: 'unknown participant' } });
         let donations = 0;
-        for (const [key, row] of server.rows) if (row.participantId === participant) (server.rows.delete(key), donations++);
+        for (const [key, row] of server.rows) if (row.participantId === participant) server.rows.delete(key), donations++;
         return json(200, { deleted: true, studyId: STUDY_ID, participantId: participant, donations, consentRecords: 1, deletedAt: '2026-12-06T20:00:00.000Z' });
       }
       return json(404, { error: { code: 'not_found', message: 'no route' } });
@@ -233,7 +240,14 @@ describe('joining', () => {
 
   it('a remote origin without the permission is not contacted', async () => {
     const t = setup();
-    const service = createStudyService({ db: t.db, loadParticipations: async () => ({}), saveParticipations: async () => {}, hasHostAccess: async () => false, scoreLocally: () => RESULT, fetch: () => Promise.reject(new Error('must not fetch')) });
+    const service = createStudyService({
+      db: t.db,
+      loadParticipations: async () => ({}),
+      saveParticipations: async () => {},
+      hasHostAccess: async () => false,
+      scoreLocally: () => RESULT,
+      fetch: () => Promise.reject(new Error('must not fetch')),
+    });
     expect(await service.preview('https://lab.example.org/join/s_abc')).toMatchObject({ ok: false, needsPermission: 'https://lab.example.org' });
     expect(await service.preview('http://lab.example.org/join/s_abc')).toMatchObject({ ok: false, error: expect.stringMatching(/https/) });
   });
@@ -331,7 +345,10 @@ describe('donating', () => {
     expect((await t.items()).map((i) => i.state)).toEqual(['queued', 'queued']);
     t.tick(5_000);
     await t.service.sync();
-    expect((await t.items()).map((i) => [i.state, i.duplicate])).toEqual([['sent', true], ['sent', true]]);
+    expect((await t.items()).map((i) => [i.state, i.duplicate])).toEqual([
+      ['sent', true],
+      ['sent', true],
+    ]);
     expect(t.server.rows.size).toBe(2);
     expect(t.server.donationRequests).toBe(2);
   });
@@ -344,7 +361,10 @@ describe('donating', () => {
     await t.service.sync();
     const original = t.server.fetch;
     t.server.fetch = async (input, init) => {
-      if (String(init?.body ?? '').includes('c_') && JSON.parse(String(init!.body)).records.some((r: ExportRecord) => r.messages[0]!.text.includes('[EMAIL]') && r.conversation.id === bad)) {
+      if (
+        String(init?.body ?? '').includes('c_') &&
+        JSON.parse(String(init!.body)).records.some((r: ExportRecord) => r.messages[0]!.text.includes('[EMAIL]') && r.conversation.id === bad)
+      ) {
         return new Response(JSON.stringify({ error: { code: 'invalid', message: 'record 1 fails the schema' } }), { status: 400 });
       }
       return original(input, init);
@@ -364,7 +384,10 @@ describe('donating', () => {
     await closeReviews(t.db, STUDY_ID, 20_000 + 3_600_000);
     await service.sync();
     const states = (await t.items()).map((i) => [i.record.conversation.id === bad ? 'bad' : 'good', i.state]).sort();
-    expect(states).toEqual([['bad', 'rejected'], ['good', 'sent']]);
+    expect(states).toEqual([
+      ['bad', 'rejected'],
+      ['good', 'sent'],
+    ]);
   });
 
   it('a participant the server no longer knows stops sending; nothing waiting is lost', async () => {
@@ -436,7 +459,11 @@ describe('outbox details', () => {
   it('a conversation scored after a sync (the proxy was away) is still offered; old ones are not read again', async () => {
     const t = setup();
     await t.join();
-    const { message } = await recordCapture(t.db, { site: 'demo', conversationId: 'late', messageId: 'm1', text: 'Great question! Act now.', previous: [] }, 10_000);
+    const { message } = await recordCapture(
+      t.db,
+      { site: 'demo', conversationId: 'late', messageId: 'm1', text: 'Great question! Act now.', previous: [] },
+      10_000,
+    );
     await t.service.sync();
     expect(await t.items()).toEqual([]);
     expect(t.participations()[STUDY_ID]!.waiting).toEqual(['demo:late']);

@@ -2,16 +2,7 @@
 // exports all read, so a missing or half-written move must fail here, not in the UI.
 import { describe, expect, it } from 'vitest';
 import { MOVE_IDS } from '#shared/schemas';
-import {
-  FAMILIES,
-  FAMILY_INFO,
-  MOVES,
-  MOVES_BY_ID,
-  MoveDefinition,
-  moveById,
-  parseMoves,
-  taxonomyVersion,
-} from '#shared/taxonomy';
+import { FAMILIES, FAMILY_INFO, MOVES, MOVES_BY_ID, MoveDefinition, moveById, parseMoves, taxonomyVersion } from '#shared/taxonomy';
 
 describe('taxonomy conventions', () => {
   it('has a non-empty version', () => {
@@ -71,12 +62,9 @@ describe('moveById', () => {
   it.each(MOVE_IDS.map((id) => [id]))('finds %s', (id) => {
     expect(moveById(id)?.id).toBe(id);
   });
-  it.each([['constructor'], ['__proto__'], ['toString'], [''], ['Flattery'], ['flattery ']])(
-    'returns undefined for %j',
-    (id) => {
-      expect(moveById(id)).toBeUndefined();
-    },
-  );
+  it.each([['constructor'], ['__proto__'], ['toString'], [''], ['Flattery'], ['flattery ']])('returns undefined for %j', (id) => {
+    expect(moveById(id)).toBeUndefined();
+  });
 });
 
 describe('parseMoves (the load-time check)', () => {

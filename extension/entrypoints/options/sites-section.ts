@@ -24,7 +24,8 @@ export function mountSitesSection(parent: HTMLElement): void {
   const title = Object.assign(document.createElement('h2'), { textContent: 'Chat sites' });
   const hint = Object.assign(document.createElement('p'), {
     className: 'hint',
-    textContent: 'Unspun reads replies on these sites. Switch a site off to leave it alone. A site whose layout changed so that Unspun cannot read it is marked "not working" and nothing is captured there.',
+    textContent:
+      'Unspun reads replies on these sites. Switch a site off to leave it alone. A site whose layout changed so that Unspun cannot read it is marked "not working" and nothing is captured there.',
   });
   const list = document.createElement('div');
   section.append(title, hint, list);

@@ -15,13 +15,23 @@ async function refresh(): Promise<void> {
     $('pending').textContent = String(s.counts.pending);
     $('scored').textContent = String(s.counts.scored);
     $('failed').textContent = String(s.counts.failed);
-    const words = popupWords({ enabled: s.enabled, connection: s.connection ?? 'error', proxyUrl: s.proxyUrl, ...(s.proxyVersion ? { proxyVersion: s.proxyVersion } : {}), detail: s.detail });
+    const words = popupWords({
+      enabled: s.enabled,
+      connection: s.connection ?? 'error',
+      proxyUrl: s.proxyUrl,
+      ...(s.proxyVersion ? { proxyVersion: s.proxyVersion } : {}),
+      detail: s.detail,
+    });
     status.textContent = words.headline;
     status.dataset.state = words.tone;
     status.dataset.connection = s.enabled ? (s.connection ?? 'error') : 'off';
     const since = s.paired && s.pairedAt !== undefined ? ` Paired on ${new Date(s.pairedAt).toLocaleString()}.` : '';
     // "npm start" set as a command, so it reads as something to type.
-    $('detail').replaceChildren(...`${words.action}${since}`.split(/(npm start)/).map((part) => (part === 'npm start' ? Object.assign(document.createElement('code'), { textContent: part }) : document.createTextNode(part))));
+    $('detail').replaceChildren(
+      ...`${words.action}${since}`
+        .split(/(npm start)/)
+        .map((part) => (part === 'npm start' ? Object.assign(document.createElement('code'), { textContent: part }) : document.createTextNode(part))),
+    );
   } catch (error) {
     status.textContent = `Could not ask the extension: ${error instanceof Error ? error.message : String(error)}`;
     status.dataset.state = 'bad';

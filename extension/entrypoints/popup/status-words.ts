@@ -23,10 +23,15 @@ export interface PopupStatus {
 }
 
 export function popupWords(s: PopupStatus): PopupWords {
-  if (!s.enabled) return { headline: 'Switched off: no moves are shown on chat pages.', action: 'Tick “Show persuasive moves” below to switch it back on.', tone: 'bad' };
+  if (!s.enabled)
+    return { headline: 'Switched off: no moves are shown on chat pages.', action: 'Tick “Show persuasive moves” below to switch it back on.', tone: 'bad' };
   switch (s.connection) {
     case 'ok':
-      return { headline: `Paired with the Unspun proxy${s.proxyVersion ? ` ${s.proxyVersion}` : ''} at ${s.proxyUrl}.`, action: 'Replies on supported chat sites are scored as they arrive.', tone: 'ok' };
+      return {
+        headline: `Paired with the Unspun proxy${s.proxyVersion ? ` ${s.proxyVersion}` : ''} at ${s.proxyUrl}.`,
+        action: 'Replies on supported chat sites are scored as they arrive.',
+        tone: 'ok',
+      };
     case 'not-paired':
       return {
         headline: 'Not paired yet.',

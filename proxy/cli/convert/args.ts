@@ -104,7 +104,13 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
   }
   const concurrency = text('concurrency');
   if (concurrency !== undefined) args.concurrency = parseWholeNumber('--concurrency', concurrency, 1, 64, fail);
-  for (const [key, name] of [['out', 'out'], ['judge', 'judge'], ['saltFile', 'salt-file'], ['csv', 'csv'], ['sharegpt', 'sharegpt']] as const) {
+  for (const [key, name] of [
+    ['out', 'out'],
+    ['judge', 'judge'],
+    ['saltFile', 'salt-file'],
+    ['csv', 'csv'],
+    ['sharegpt', 'sharegpt'],
+  ] as const) {
     const value = text(name);
     if (value !== undefined) args[key] = value;
   }

@@ -28,7 +28,9 @@ export function createProgress(stderr: Writable & { isTTY?: boolean }, options: 
     if (at - last < everyMs) return;
     last = at;
     const total = options.totalBytes;
-    const read = total ? `${mb(counts.bytes)} of ${mb(total)} MB read (${Math.min(100, Math.floor((100 * counts.bytes) / total))}%)` : `${mb(counts.bytes)} MB read`;
+    const read = total
+      ? `${mb(counts.bytes)} of ${mb(total)} MB read (${Math.min(100, Math.floor((100 * counts.bytes) / total))}%)`
+      : `${mb(counts.bytes)} MB read`;
     const line = `progress: ${read}, ${counts.conversations.toLocaleString('en-US')} conversation${counts.conversations === 1 ? '' : 's'} written, ${counts.replies.toLocaleString('en-US')} replies scored${counts.texts ? `, ${counts.texts.toLocaleString('en-US')} texts searched for names` : ''}`;
     stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     drawn = tty;

@@ -101,7 +101,11 @@ export function toUpstreamError(error: unknown, ctx: MapContext): unknown {
     return make(502, 'upstream_not_found', `The Anthropic API does not know this model or path (404; model "${ctx.model}"): ${upstreamMessage(error)}`);
   }
   if (error instanceof BadRequestError) {
-    return make(502, 'upstream_bad_request', `The Anthropic API rejected the request (400): ${upstreamMessage(error)}${ctx.badRequestHint ? ` ${ctx.badRequestHint}` : ''}`);
+    return make(
+      502,
+      'upstream_bad_request',
+      `The Anthropic API rejected the request (400): ${upstreamMessage(error)}${ctx.badRequestHint ? ` ${ctx.badRequestHint}` : ''}`,
+    );
   }
   if (error instanceof APIError && error.status !== undefined) {
     return make(502, 'upstream_error', `The Anthropic API failed (${error.status}): ${upstreamMessage(error)}`);

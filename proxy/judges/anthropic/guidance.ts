@@ -69,7 +69,7 @@ export const MOVE_GUIDANCE: Partial<Record<MoveId, MoveGuidance>> = {
     ],
     counterExamples: [
       'Thanks for pasting the error: you are right, the function returns None when the list is empty, so my earlier version would crash. Here is the fix.',
-      "I understand you disagree, but I still think the first option is safer, because it keeps a backup if the migration fails.",
+      'I understand you disagree, but I still think the first option is safer, because it keeps a backup if the migration fails.',
     ],
   },
 };

@@ -199,10 +199,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
 
   async function call(params: MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<{ message: Message; outcome: VerdictOutcome | null }> {
     if (mode === 'structured') {
-      const message = await client.messages.parse(
-        { ...params, output_config: { ...params.output_config, format: structuredFormat } },
-        { signal },
-      );
+      const message = await client.messages.parse({ ...params, output_config: { ...params.output_config, format: structuredFormat } }, { signal });
       return { message, outcome: message.parsed_output };
     }
     const message = await client.messages.create(params, { signal });
@@ -306,12 +303,16 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
       cacheCreationInputTokens: (previous?.cacheCreationInputTokens ?? 0) + (u?.cache_creation_input_tokens ?? 0),
     };
     // Priced per call (a long-prompt band applies per request), then summed.
-    const cost = costUsd(model, {
-      inputTokens: u?.input_tokens ?? 0,
-      outputTokens: u?.output_tokens ?? 0,
-      cacheReadInputTokens: u?.cache_read_input_tokens ?? 0,
-      cacheCreationInputTokens: u?.cache_creation_input_tokens ?? 0,
-    }, { batch });
+    const cost = costUsd(
+      model,
+      {
+        inputTokens: u?.input_tokens ?? 0,
+        outputTokens: u?.output_tokens ?? 0,
+        cacheReadInputTokens: u?.cache_read_input_tokens ?? 0,
+        cacheCreationInputTokens: u?.cache_creation_input_tokens ?? 0,
+      },
+      { batch },
+    );
     const total = cost === undefined ? undefined : Math.round(((previous?.costUsd ?? 0) + cost) * 1e8) / 1e8;
     return total === undefined ? tokens : { ...tokens, costUsd: total };
   }

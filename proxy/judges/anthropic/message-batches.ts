@@ -47,7 +47,12 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
       call(async (signal) => {
         // The SDK's own retries would send a second batch after a timeout: the runner retries
         // instead, after looking for the batch the first try may have created.
-        return describeBatch(await client.messages.batches.create({ requests: requests as Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }> }, { signal, maxRetries: 0 }));
+        return describeBatch(
+          await client.messages.batches.create(
+            { requests: requests as Array<{ custom_id: string; params: MessageCreateParamsNonStreaming }> },
+            { signal, maxRetries: 0 },
+          ),
+        );
       }),
     list: (since) =>
       call(async (signal) => {
@@ -58,15 +63,15 @@ export function createMessageBatchClient(options: MessageBatchClientOptions): Me
         }
         return out;
       }),
-    retrieve: (id) =>
-      call(async (signal) => describeBatch(await client.messages.batches.retrieve(id, {}, { signal }))),
+    retrieve: (id) => call(async (signal) => describeBatch(await client.messages.batches.retrieve(id, {}, { signal }))),
     results: (id) =>
       call(async (signal) => {
         const out: UpstreamItemResult[] = [];
         for await (const line of await client.messages.batches.results(id, {}, { signal })) {
           const r = line.result;
           if (r.type === 'succeeded') out.push({ customId: line.custom_id, type: 'succeeded', message: r.message });
-          else if (r.type === 'errored') out.push({ customId: line.custom_id, type: 'errored', message: redactSecrets(describeError(r.error), [options.apiKey]) });
+          else if (r.type === 'errored')
+            out.push({ customId: line.custom_id, type: 'errored', message: redactSecrets(describeError(r.error), [options.apiKey]) });
           else out.push({ customId: line.custom_id, type: r.type });
         }
         return out;

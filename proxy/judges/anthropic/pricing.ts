@@ -69,11 +69,7 @@ export function costUsd(model: string, tokens: TokenCounts, options: CostOptions
   const cacheWrite = tokens.cacheCreationInputTokens ?? 0;
   const promptTokens = tokens.inputTokens + cacheRead + cacheWrite;
   const rates = price.longPrompt && promptTokens > price.longPrompt.aboveTokens ? price.longPrompt.rates : price;
-  const perMillion =
-    tokens.inputTokens * rates.input +
-    tokens.outputTokens * rates.output +
-    cacheWrite * rates.cacheWrite +
-    cacheRead * rates.cacheRead;
+  const perMillion = tokens.inputTokens * rates.input + tokens.outputTokens * rates.output + cacheWrite * rates.cacheWrite + cacheRead * rates.cacheRead;
   const usd = (perMillion / 1_000_000) * (options.batch ? BATCH_DISCOUNT : 1);
   // Round to a millionth of a cent: sums of many tiny costs stay exact enough, JSON stays short.
   return Math.round(usd * 1e8) / 1e8;

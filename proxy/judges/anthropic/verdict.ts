@@ -8,10 +8,7 @@ import { z } from 'zod';
 import { ClaimSupport, MAX_ASK_BACK_CHARS, MoveId, Support } from '#shared/schemas';
 
 export const VerdictFlag = z.object({
-  quote: z
-    .string()
-    .min(1)
-    .describe('An exact, contiguous, verbatim copy of the passage from inside <reply_to_judge>, character for character.'),
+  quote: z.string().min(1).describe('An exact, contiguous, verbatim copy of the passage from inside <reply_to_judge>, character for character.'),
   move: MoveId.describe('The taxonomy id of the move this passage makes.'),
   reason: z.string().min(1).describe('One or two sentences: how this passage makes the move, in plain words.'),
   support: Support.describe(
@@ -49,7 +46,9 @@ export type VerdictFlagV4 = z.infer<typeof VerdictFlagV4>;
 
 export const VerdictClaim = z.object({
   quote: z.string().min(1).describe('The claim, copied exactly from inside <reply_to_judge>.'),
-  support: ClaimSupport.describe('source: a named checkable source; link: a URL or citation marker; number: a figure without its origin; reasoning: an argument; none: nothing backs it.'),
+  support: ClaimSupport.describe(
+    'source: a named checkable source; link: a URL or citation marker; number: a figure without its origin; reasoning: an argument; none: nothing backs it.',
+  ),
   note: z.string().optional().describe('Optional, one short line: what backs it, or what is missing.'),
 });
 export type VerdictClaim = z.infer<typeof VerdictClaim>;
