@@ -8,6 +8,7 @@ import { MOVE_IDS, type MoveId } from '#shared/schemas';
 import type { UnspunDb } from '../db/schema.ts';
 import { h } from '../ui/dom.ts';
 import { moveName } from '../ui/move-names.ts';
+import { mountAskSummary } from './askback-view.ts';
 import { compareModels, countWords, driftSeries, modelsOnSite, type DriftReply, type MoveChange, type RatePoint } from './drift-data.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
@@ -50,8 +51,14 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
   chart?.destroy();
   chart = undefined;
   const status = h('span', { class: 'muted', text: 'Loading…' });
+  const askBox = h('section', { class: 'drift-compare', attrs: { 'data-ask-summary': '' } });
   root.replaceChildren(h('div', { class: 'toolbar' }, [h('span', { text: 'Persuasive moves per model' }), status]));
   const { rows, truncated } = await driftRows(db);
+  // Said last, under the models: whether asking for support got it.
+  const showAsks = () => {
+    root.append(askBox);
+    void mountAskSummary(askBox, db);
+  };
   if (rows.length === 0) {
     status.textContent = '';
     root.append(
@@ -63,6 +70,7 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
         }),
       ]),
     );
+    showAsks();
     return;
   }
   status.textContent = `${plural(rows.length, 'scored reply', 'scored replies')}${truncated ? ` (the newest ${DRIFT_REPLY_LIMIT.toLocaleString()})` : ''}`;
@@ -233,4 +241,5 @@ export async function mountDrift(root: HTMLElement, db: UnspunDb): Promise<void>
 
   for (const select of [siteSelect, moveSelect, bucketSelect]) select.addEventListener('change', render);
   render();
+  showAsks();
 }

@@ -56,6 +56,59 @@ beforeAll(async () => {
     }
     // A site that shows no model.
     for (let day = 0; day < 35; day += 3) await add('claude', undefined, day, plain, []);
+    // "Ask for it" once: the reply leans on unnamed experts, the next user turn is its question,
+    // and the answer names its source (no unsupported flag left).
+    const question = 'Which study is this based on: who ran it, when, and with how many people?';
+    const leaning = 'Experts agree that index funds beat stock picking.';
+    const at = start + 40 * DAY;
+    await queries.recordCapture!(
+      db,
+      { site: 'chatgpt', conversationId: 'ask-1', messageId: 'q1', text: leaning, userTurn: 'Should I pick stocks?', previous: [], model: 'gpt-4o' },
+      at,
+    );
+    await queries.markScored!(
+      db,
+      'chatgpt:ask-1:q1',
+      {
+        score: 40,
+        flags: [
+          {
+            move: 'unsourced-authority',
+            start: 0,
+            end: 13,
+            quote: 'Experts agree',
+            severity: 2,
+            support: 'unsupported',
+            rationale: 'r',
+            source: 'detector',
+            askBack: question,
+          },
+        ],
+        judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+        cached: false,
+        latencyMs: 1,
+      },
+      at,
+    );
+    await queries.recordCapture!(
+      db,
+      {
+        site: 'chatgpt',
+        conversationId: 'ask-1',
+        messageId: 'q2',
+        text: 'SPIVA 2024 (S&P Dow Jones Indices) found most active funds trailed their index over 15 years.',
+        userTurn: question,
+        previous: [],
+        model: 'gpt-4o',
+      },
+      at + 60_000,
+    );
+    await queries.markScored!(
+      db,
+      'chatgpt:ask-1:q2',
+      { score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
+      at + 60_000,
+    );
   });
   page = await ext.context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
@@ -105,6 +158,22 @@ describe('Models tab (drift per model)', () => {
     // Every row's change is said in words.
     for (const r of rows) expect(['more often', 'less often', 'can’t tell apart']).toContain(r[3]);
     await page.screenshot({ path: join(RESULTS, 'dashboard-models-compare.png'), fullPage: true });
+  });
+
+  it('says whether asking for support got it', async () => {
+    await until(
+      'the ask summary',
+      async () => (await page.evaluate(() => document.querySelector<HTMLElement>('[data-ask-summary]')?.dataset.asked)) !== undefined,
+    );
+    const box = await page.$eval('[data-ask-summary]', (el) => ({
+      asked: (el as HTMLElement).dataset.asked,
+      got: (el as HTMLElement).dataset.gotSupport,
+      text: el.textContent ?? '',
+    }));
+    expect(box).toMatchObject({ asked: '1', got: '1' });
+    expect(box.text).toContain('1 of 1 answer came with more support (100%)');
+    expect(box.text).toContain('Unsourced authority');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-models-asked.png'), fullPage: true });
   });
 
   it('narrows to one move', async () => {
