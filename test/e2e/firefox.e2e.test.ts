@@ -234,17 +234,14 @@ describe('Unspun in Firefox', () => {
       ['chatgpt', 'chatgpt-conversations.json'],
       ['claude', 'claude-conversations.json'],
     ] as const)('imports a %s data export and scores the imported replies through the proxy', async (format, file) => {
-      const runsBefore = await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length);
       await page.select('select[name="import-format"]', format);
       await page.select('select[name="import-judge"]', 'offline');
       const input = await page.$('input[name="import-file"]');
       await input!.uploadFile(resolve('test/fixtures/exports', file));
       await page.click('#import-go');
-      await until(
-        `the ${format} import run to finish`,
-        async () => (await page.$$eval('#export-panel .run[data-status="done"]', (runs) => runs.length)) > runsBefore,
-        60_000,
-      );
+      // The import panel clears its runs list and its done mark on each import (the click removes
+      // the mark before its first await), and marks it again once the import's runs have ended.
+      await until(`the ${format} import and its scoring run to finish`, async () => (await page.$('#import-panel[data-import-done]')) !== null, 60_000);
       expect(await page.$eval('#import-status', (e) => e.textContent)).toMatch(/imported [1-9]\d* conversation/i); // "Done: imported 3 conversations …" once the run ends
       const imported = (await archive()).messages.filter((m) => m.captureMethod === 'import' && m.site === format);
       expect(imported.length).toBeGreaterThan(0);
