@@ -6,6 +6,7 @@ import type { UnspunDb } from '../db/schema.ts';
 import { h } from '../ui/dom.ts';
 import { moveName } from '../ui/move-names.ts';
 import { type AskReply, summarizeAsks } from './askback-data.ts';
+import { plural } from './export-pipeline.ts';
 
 export const ASK_REPLY_LIMIT = 5_000;
 
@@ -42,11 +43,11 @@ export async function mountAskSummary(box: HTMLElement, db: UnspunDb): Promise<v
     h('h3', { text: 'Did asking help?' }),
     h('p', {}, [
       h('strong', {
-        text: `${summary.gotSupport} of ${summary.answered} ${summary.answered === 1 ? 'answer' : 'answers'} came with more support (${percent(summary.gotSupport, summary.answered)})`,
+        text: `${summary.gotSupport} of ${plural(summary.answered, 'answer')} came with more support (${percent(summary.gotSupport, summary.answered)})`,
       }),
       h('span', {
         class: 'muted',
-        text: ` · ${summary.asked} ${summary.asked === 1 ? 'question' : 'questions'} asked${summary.asked > summary.answered ? `, ${summary.asked - summary.answered} not scored yet` : ''}`,
+        text: ` · ${plural(summary.asked, 'question')} asked${summary.asked > summary.answered ? `, ${summary.asked - summary.answered} not scored yet` : ''}`,
       }),
     ]),
     h('p', {

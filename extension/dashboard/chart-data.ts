@@ -14,6 +14,9 @@ export interface ChartReply {
   flagCount: number;
 }
 
+/** The chart colours (Okabe–Ito, readable with colour blindness), in order of use. */
+export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#a09100', '#000000'] as const;
+
 export type GroupBy = 'site' | 'model';
 export const UNKNOWN_MODEL = '(model not shown)';
 

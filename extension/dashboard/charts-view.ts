@@ -19,6 +19,7 @@ import { judgeKey } from '#shared/records';
 import { h } from '../ui/dom.ts';
 import {
   agreementByJudge,
+  PALETTE,
   agreementSeries,
   chartPlan,
   movesOverTime,
@@ -39,7 +40,6 @@ import type { UnspunDb } from '../db/schema.ts';
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
 export const CHART_CONVERSATION_LIMIT = 20_000;
-const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#a09100', '#000000'];
 
 /** Chart rows: one per conversation of the filter (its summary), newest first, bounded. */
 export async function chartRows(ctx: DashboardContext): Promise<{ rows: ChartReply[]; truncated: boolean }> {

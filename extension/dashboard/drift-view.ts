@@ -9,12 +9,13 @@ import type { UnspunDb } from '../db/schema.ts';
 import { h } from '../ui/dom.ts';
 import { moveName } from '../ui/move-names.ts';
 import { mountAskSummary } from './askback-view.ts';
+import { PALETTE } from './chart-data.ts';
+import { plural } from './export-pipeline.ts';
 import { compareModels, countWords, driftSeries, modelsOnSite, type DriftReply, type MoveChange, type RatePoint } from './drift-data.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
 
 export const DRIFT_REPLY_LIMIT = 20_000;
-const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#a09100', '#000000'];
 
 /** Scored replies, newest first, as drift rows. */
 export async function driftRows(db: UnspunDb, limit = DRIFT_REPLY_LIMIT): Promise<{ rows: DriftReply[]; truncated: boolean }> {
@@ -37,7 +38,6 @@ export async function driftRows(db: UnspunDb, limit = DRIFT_REPLY_LIMIT): Promis
 
 const fmt = (n: number | null, digits = 1) => (n === null ? '–' : n.toFixed(digits));
 const rateText = (p: RatePoint) => (p.rate === null ? 'no words' : `${fmt(p.rate)} (${fmt(p.low)}–${fmt(p.high)})`);
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 const VERDICT_WORDS: Record<MoveChange['verdict'], string> = {
   up: 'more often',

@@ -8,10 +8,10 @@
 // silent hole in it is worse than none.
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ExportRecord } from '#shared/export/record';
 import { agreementCsv, judgeAgreement, judgePairs, toPtc } from '#shared/export/research-formats';
 import { JudgeKind } from '#shared/schemas';
+import { parseArgv } from '../argv.ts';
 import { isEntryPoint } from '../entry.ts';
 import { splitLines } from './lines.ts';
 import { describeFsError, type ProcessIo, runAsProcess } from './process.ts';
@@ -46,13 +46,15 @@ async function readRecords(path: string): Promise<ExportRecord[]> {
 
 export async function runResearchCli(io: ProcessIo): Promise<number> {
   const say = (text: string) => io.stderr.write(`${text}\n`);
-  let parsed;
   try {
-    parsed = parseArgs({
-      args: io.argv,
-      allowPositionals: true,
-      options: { out: { type: 'string' }, techniques: { type: 'string', default: 'ptc' }, judge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const parsed = parseArgv(
+      io.argv,
+      {
+        options: { out: { type: 'string' }, techniques: { type: 'string' }, judge: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        unknown: (raw) => `Unknown option '${raw}'`,
+      },
+      (message) => new UsageError(message),
+    );
     if (parsed.values.help) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -61,7 +63,7 @@ export async function runResearchCli(io: ProcessIo): Promise<number> {
     if (command !== 'ptc' && command !== 'agreement') throw new UsageError(command ? `unknown command "${command}"` : 'say which format: ptc or agreement');
     if (!input) throw new UsageError(`${command}: give the export's JSONL file (conversations.jsonl)`);
     if (extra) throw new UsageError(`unexpected argument "${extra}"`);
-    const { techniques, judge, out } = parsed.values;
+    const { techniques = 'ptc', judge, out } = parsed.values as { techniques?: string; judge?: string; out?: string };
     if (techniques !== 'ptc' && techniques !== 'unspun') throw new UsageError(`--techniques must be ptc or unspun, not "${techniques}"`);
     const judgeKind = judge === undefined ? undefined : JudgeKind.safeParse(judge);
     if (judgeKind && !judgeKind.success) throw new UsageError(`--judge must be one of ${JudgeKind.options.join(', ')}, not "${judge}"`);
@@ -103,7 +105,7 @@ export async function runResearchCli(io: ProcessIo): Promise<number> {
     say(`research: agreement for ${pairs.map((p) => `${p.judgeA} × ${p.judgeB} (${p.replies} repl${p.replies === 1 ? 'y' : 'ies'})`).join(', ')}`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError) {
       say(`research: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }

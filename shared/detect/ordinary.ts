@@ -104,7 +104,8 @@ export function echoesUser(cue: string, chat: ChatContext): boolean {
   return words.length > 0 && words.every((w) => chat.userStems.has(stemOf(w)));
 }
 
-const FUNCTION_WORDS = new Set([
+/** Words too common to say what a sentence is about (also the base of turns.ts's stop list). */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'that',
   'this',
   'with',

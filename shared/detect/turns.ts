@@ -7,7 +7,7 @@
 // Only the user's turns and the earlier assistant turn are read; only the reply is flagged.
 import type { ScoreContext } from '../schemas.ts';
 import { alt, compilePattern } from './pattern.ts';
-import { stemOf } from './ordinary.ts';
+import { FUNCTION_WORDS, stemOf } from './ordinary.ts';
 
 const PUSHBACK = compilePattern(
   alt([
@@ -102,25 +102,9 @@ function test(re: RegExp, text: string): boolean {
 }
 
 const CONTENT_WORD = /\p{L}{4,}/gu;
-const STOP = new Set([
-  'that',
-  'this',
-  'with',
-  'from',
-  'have',
-  'been',
-  'they',
-  'them',
-  'their',
-  'there',
-  'were',
-  'what',
-  'when',
-  'which',
-  'will',
-  'would',
-  'your',
-  'about',
+// The function words, plus the words of agreeing and stance ("really", "agree") that say nothing of the topic.
+const STOP: ReadonlySet<string> = new Set([
+  ...FUNCTION_WORDS,
   'just',
   'really',
   'think',
@@ -134,10 +118,6 @@ const STOP = new Set([
   'definitely',
   'totally',
   'also',
-  'very',
-  'more',
-  'most',
-  'some',
   'like',
   'than',
   'then',
