@@ -21,14 +21,16 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { detectClaims } from '#shared/detect/claims';
 import { scoreFlags } from '#shared/detect/score';
-import type { Flag, ScoreContext, ScoreRequest } from '#shared/schemas';
-import { anchorFlags } from '../../proxy/judges/anthropic/judge.ts';
+import { CLAIM_SUPPORTS, type Claim, type ClaimSupport, type Flag, type ScoreContext, type ScoreRequest } from '#shared/schemas';
+import { anchorClaims, anchorFlags } from '../../proxy/judges/anthropic/judge.ts';
 import { parseVerdictText } from '../../proxy/judges/anthropic/parse.ts';
 import {
   buildSystemPrompt,
   buildUserMessage,
   DEFAULT_PROMPT_VARIANT,
+  hasLedger,
   PROMPT_VARIANTS,
   PROMPT_VERSIONS,
   type PromptVariant,
@@ -319,7 +321,60 @@ export interface VerdictReport {
   flagsGiven: number;
   droppedQuotes: number;
   sets: SetReport[];
+  /** v4 on: the askBack questions and the claim ledger the judge wrote, and how the offline ledger compares. */
+  ledger?: LedgerReport;
 }
+
+export interface LedgerReport {
+  /** Verdicts with a claims list (possibly empty). */
+  verdictsWithClaims: number;
+  claimsGiven: number;
+  /** Claims whose quote is nowhere in the reply (dropped, like invented flag quotes). */
+  claimsNotAnchored: number;
+  /** Claims and askBack questions that failed the schema (left out, counted). */
+  partsLeftOut: number;
+  support: Record<ClaimSupport, number>;
+  /** Weak or unsupported flags (the ones that should carry askBack), and those that do. */
+  askBack: { needing: number; given: number };
+  /**
+   * The offline ledger (shared/detect/claims.ts) on the same replies, against the judge's claims as
+   * the reference (not gold: a second opinion). A judge claim is found when an offline claim overlaps
+   * it; support is compared with the offline claim that overlaps it most.
+   */
+  offline: { judgeClaims: number; found: number; offlineClaims: number; offlineInJudge: number; sameSupport: number; sameBacked: number };
+}
+
+const overlap = (a: Pick<Claim, 'start' | 'end'>, b: Pick<Claim, 'start' | 'end'>) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+
+/** Adds one reply's anchored judge claims and the offline ledger of the same text to `into`. */
+export function compareLedgers(into: LedgerReport['offline'], text: string, judge: readonly Claim[]): void {
+  const offline = detectClaims(text);
+  into.judgeClaims += judge.length;
+  into.offlineClaims += offline.length;
+  for (const claim of judge) {
+    let best: Claim | undefined;
+    let most = 0;
+    for (const o of offline) {
+      const n = overlap(claim, o);
+      if (n > most) [best, most] = [o, n];
+    }
+    if (!best) continue;
+    into.found++;
+    if (best.support === claim.support) into.sameSupport++;
+    if ((best.support === 'none') === (claim.support === 'none')) into.sameBacked++;
+  }
+  into.offlineInJudge += offline.filter((o) => judge.some((c) => overlap(c, o) > 0)).length;
+}
+
+const emptyLedger = (): LedgerReport => ({
+  verdictsWithClaims: 0,
+  claimsGiven: 0,
+  claimsNotAnchored: 0,
+  partsLeftOut: 0,
+  support: Object.fromEntries(CLAIM_SUPPORTS.map((s) => [s, 0])) as Record<ClaimSupport, number>,
+  askBack: { needing: 0, given: 0 },
+  offline: { judgeClaims: 0, found: 0, offlineClaims: 0, offlineInJudge: 0, sameSupport: 0, sameBacked: 0 },
+});
 
 /** The moves issue 14 tracks per move (sycophancy and flattery also as spiral's merged class). */
 export const TRACKED_MOVES = ['relational-manipulation', 'emotional-appeal', 'sycophancy', 'flattery', 'unsupported-claim'] as const;
@@ -377,13 +432,16 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
   const anchored = new Map<string, Flag[]>();
   let flagsGiven = 0;
   let droppedQuotes = 0;
+  const withLedger = hasLedger(key.promptVariant);
+  const ledger = emptyLedger();
   for (const item of key.items) {
     const file = join(verdictDir, `${item.item}.json`);
     if (!existsSync(file)) {
       missing.push(item.item);
       continue;
     }
-    const outcome = parseVerdictText(readFileSync(file, 'utf8'));
+    // The API path's parser with the variant's schema (v4: askBack and claims, checked item by item).
+    const outcome = parseVerdictText(readFileSync(file, 'utf8'), { ledger: withLedger });
     if (!outcome.ok) {
       invalid.push({ item: item.item, problem: outcome.problem.replace(/\s+/g, ' ').trim() });
       continue;
@@ -392,6 +450,20 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
     const { flags, dropped } = anchorFlags(item.gold.text, outcome.verdict);
     droppedQuotes += dropped;
     anchored.set(item.gold.id, flags);
+    if (withLedger) {
+      ledger.partsLeftOut += outcome.droppedParts ?? 0;
+      const needing = outcome.verdict.flags.filter((f) => f.support === 'weak' || f.support === 'unsupported');
+      ledger.askBack.needing += needing.length;
+      ledger.askBack.given += needing.filter((f) => f.askBack !== undefined).length;
+      if (outcome.verdict.claims) {
+        ledger.verdictsWithClaims++;
+        ledger.claimsGiven += outcome.verdict.claims.length;
+        const { claims, dropped: notAnchored } = anchorClaims(item.gold.text, outcome.verdict.claims);
+        ledger.claimsNotAnchored += notAnchored;
+        for (const c of claims) ledger.support[c.support]++;
+        compareLedgers(ledger.offline, item.gold.text, claims);
+      }
+    }
   }
   const scoredItems = key.items.filter((i) => anchored.has(i.gold.id));
   const { score } = (await import(pathToFileURL(join(evalDir, 'score.mjs')).href)) as ScoreMjs;
@@ -449,6 +521,7 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
     flagsGiven,
     droppedQuotes,
     sets,
+    ...(withLedger ? { ledger } : {}),
   };
 }
 
@@ -510,7 +583,22 @@ export function formatVerdictReport(r: VerdictReport): string {
     L.push('other tracked moves (certain gold labels only, per score.mjs)');
     L.push(...other);
   }
+  if (r.ledger) L.push('', ...formatLedger(r.ledger, r.scored));
   return L.join('\n');
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? `${Math.round((100 * part) / whole)}% (${part}/${whole})` : '— (0)');
+
+function formatLedger(l: LedgerReport, scored: number): string[] {
+  const o = l.offline;
+  return [
+    `askBack and claim ledger (${scored} verdicts)`,
+    `  askBack on weak/unsupported flags: ${share(l.askBack.given, l.askBack.needing)}`,
+    `  claims listed in ${l.verdictsWithClaims} verdicts: ${l.claimsGiven} given, ${l.claimsNotAnchored} not found in the reply (dropped), ${l.partsLeftOut} claims/askBack left out by the schema`,
+    `  support: ${CLAIM_SUPPORTS.map((s) => `${s} ${l.support[s]}`).join(', ')}`,
+    `  offline ledger against the judge's claims: finds ${share(o.found, o.judgeClaims)}; its own claims the judge also lists ${share(o.offlineInJudge, o.offlineClaims)}`,
+    `  support of the found claims: same ${share(o.sameSupport, o.found)}; backed vs nothing the same ${share(o.sameBacked, o.found)}`,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -189,6 +189,43 @@ describe.skipIf(!hasScorers)('judge verdict scoring (../shared/eval scorers)', (
     expect(text).toMatch(/ordinary-alpacaeval\s+2\s+50\.0%\s+0\.0%/);
   });
 
+  it('v4: counts askBack on weak/unsupported flags and the claim ledger, drops unanchored claims, and compares the offline ledger', async () => {
+    const v4 = join(tmp, 'ledger');
+    const k = dumpJudgePrompts({ dataDir, outDir: v4, sample: 9, variant: 'v4' });
+    const named = (id: string) => join(v4, 'verdicts', `${k.items.find((i) => i.gold.id === id)!.item}.json`);
+    const claim = (quote: string, support: string) => ({ quote, support });
+    // Two weak/unsupported flags, one with a question; one claim found offline, one invented, one bad.
+    writeFileSync(
+      named('spiral-kimi-k2:s3'),
+      JSON.stringify({
+        flags: [
+          { ...flag('Water boils at 100 C.', 'unsupported-claim', 2), askBack: 'At what pressure does it boil at 100 C?' },
+          flag('Water boils', 'exaggeration'),
+        ],
+        claims: [claim('Water boils at 100 C.', 'number'), claim('Ice is hot.', 'none'), { quote: 'x', support: 'rumour' }],
+      }),
+    );
+    writeFileSync(named('ordinary-alpacaeval:o1'), JSON.stringify({ flags: [], claims: [claim('Paris is the capital of France.', 'none')] }));
+    writeFileSync(named('argotario:a2'), JSON.stringify({ flags: [] }));
+    const r = await scoreJudgeVerdicts({ dir: v4 });
+    expect(r.ledger).toMatchObject({
+      verdictsWithClaims: 2,
+      claimsGiven: 3,
+      claimsNotAnchored: 1,
+      partsLeftOut: 1,
+      support: { number: 1, none: 1, source: 0, link: 0, reasoning: 0 },
+      askBack: { needing: 2, given: 1 },
+    });
+    // Offline, both sentences are claims: the boiling point backed by a number (same as the judge), Paris by nothing.
+    expect(r.ledger!.offline).toEqual({ judgeClaims: 2, found: 2, offlineClaims: 2, offlineInJudge: 2, sameSupport: 2, sameBacked: 2 });
+    expect(formatVerdictReport(r)).toMatch(/askBack on weak\/unsupported flags: 50% \(1\/2\)/);
+    expect(formatVerdictReport(r)).toMatch(/3 given, 1 not found in the reply \(dropped\), 1 claims\/askBack left out by the schema/);
+    // Before v4 there is no ledger to report.
+    const v3 = join(tmp, 'ledger-v3');
+    dumpJudgePrompts({ dataDir, outDir: v3, sample: 9, variant: 'v3' });
+    expect((await scoreJudgeVerdicts({ dir: v3 })).ledger).toBeUndefined();
+  });
+
   it('runs through npm run eval (run-eval.ts dispatch) and says clearly when there is no key', async () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/eval/run-eval.ts'), '--judge-verdicts', dir], {
       cwd: ROOT,
