@@ -19,8 +19,16 @@ const re = (parts: readonly string[], flags = 'i') => new RegExp(parts.join('|')
 const NOT_A_CLAIM_START = re([
   "^(?:let me|let's|let us|here is|here are|here's|sure|of course|i hope|hope this|feel free|thanks|thank you|please|would you|do you|did you|can you|could you|shall i|should i)\\b",
   "^(?:if you|when you|you can|you could|you should|you might|you may|you'll|you will want|make sure|remember|consider|try|note that|keep in mind|don't forget)\\b",
-  // Instructions open with a bare verb.
+  // Instructions open with a bare verb (steps, recipes, exercises, research plans).
   '^(?:write|see|check|read|ask|call|visit|click|go|use|take|start|stop|get|keep|avoid|choose|pick|buy|open|add|set|run|install|type|press|save|look|compare|contact|email|tell)\\b',
+  '^(?:cut|mix|stir|pour|heat|bake|preheat|boil|chop|slice|season|serve|place|remove|combine|repeat|rinse|wash|drain|fold|whisk|cover|let|allow|wait|breathe|inhale|exhale|hold|relax|notice|count|step|drink|eat|rest|sleep)\\b',
+  "^(?:learn|analy[sz]e|examine|obtain|gather|collect|monitor|identify|define|explore|draw|find|build|make|create|prepare|follow|apply|upload|download|replay|join|reach out|do not|don't)\\b",
+  // Words that are nouns as often as verbs ("Research has shown…") instruct only when an object follows.
+  '^(?:research|review|record|log|tag|track|document|measure|test|list|note|plan|schedule|practi[cs]e|focus|share) (?:the|a|an|your|each|every|all|any|this|that|these|those|how|what|which|whether|it|them|on|up|back|out)\\b',
+  // Hypotheticals and means-to-an-end advice, not statements of fact.
+  '^(?:suppose|imagine|by \\w+ing)\\b',
+  // Figures of speech: "It's as if the universe…".
+  "^(?:it's|it is|it was|this is|that's|that is|it feels|it's almost|it is almost) (?:almost |kind of |a bit |just )?(?:as if|as though|like a)\\b",
   "^(?:i think|i believe|i feel|i'd|i would|i can|i'm happy|i am happy|happy to|in my (?:view|opinion)|personally|great question|good question|hi|hello|absolutely|certainly|in summary|to sum up)\\b",
 ]);
 
@@ -127,14 +135,50 @@ function push(start: number, end: number, text: string, out: Span[]): void {
   if (end > start) out.push({ start, end });
 }
 
+/**
+ * A reaction to an idea rather than a statement about the world: "The idea that … is a fascinating
+ * one.", "Your analysis … is intriguing." (an opinion; flattery, if anything, is the detector's job).
+ */
+const REACTION = re([
+  '\\b(?:is|are|was|sounds|seems|feels) (?:(?:a|an|really|very|truly|indeed|such|so|quite|deeply|incredibly|particularly|genuinely|certainly) )*(?:interesting|fascinating|intriguing|compelling|poignant|striking|remarkable|beautiful|hauntingly beautiful|powerful|profound|wonderful|thought-provoking|mind-bending|evocative|haunting|lovely|brilliant|amazing|moving|beautiful) (?:one|idea|concept|image|metaphor|thought|question|observation|way to \\w+ it|development|experience)[.!]?$',
+  '\\b(?:is|are|was|sounds|seems|feels) (?:(?:really|very|truly|indeed|so|quite|deeply|incredibly|particularly|genuinely|certainly) )*(?:interesting|fascinating|intriguing|compelling|poignant|striking|remarkable|beautiful|profound|wonderful|thought-provoking|mind-bending|evocative|lovely|brilliant|amazing)[.!]?$',
+]);
+
+/** A label before a colon ("Review the records: obtain …", "Step 3: upload …"): the sentence is what follows it. */
+const LABEL = /^[^:.!?]{1,60}:\s+/;
+
+/** A heading-like line: no closing punctuation, most words capitalised ("Alarmist Assertion # 5"). */
+function isHeadingLike(plain: string): boolean {
+  if (/[.!?]["'”’)\]]*$/.test(plain)) return false;
+  const words = plain.split(/\s+/).filter((w) => /[A-Za-z]/.test(w));
+  return words.length > 0 && words.filter((w) => /^[A-Z]/.test(w)).length / words.length >= 0.6;
+}
+
 /** Whether a sentence reads as a factual claim. */
 export function isClaimLike(sentence: string): boolean {
   const plain = sentence.replace(/[*_`]/g, '').trim();
   if (plain.endsWith('?') || plain.endsWith(':')) return false;
   if (plain.split(/\s+/).length < 4) return false;
-  if (NOT_A_CLAIM_START.test(plain)) return false;
+  // After a label, the sentence proper decides ("Build a portfolio: a portfolio helps…" is a claim).
+  if (NOT_A_CLAIM_START.test(plain.replace(LABEL, ''))) return false;
+  if (REACTION.test(plain) || isHeadingLike(plain)) return false;
   return STATEMENT.test(plain);
 }
+
+/** Everything that decides the ledger, for the detector's content version (a changed rule is a new version). */
+export const CLAIM_RULES: readonly unknown[] = [
+  // Bump when the code below changes what is listed (the patterns are hashed as they are).
+  'claims-engine-2',
+  NOT_A_CLAIM_START.source,
+  STATEMENT.source,
+  REACTION.source,
+  LABEL.source,
+  SUPPORT_RULES.map((r) => [r.support, r.note, r.pattern.source]),
+  SENTENCE_END.source,
+  ABBREVIATION.source,
+  LINE_OPENER.source,
+  MAX_CLAIMS,
+];
 
 /** What backs one sentence, with the note shown beside it. */
 export function claimSupport(sentence: string): { support: ClaimSupport; note: string } {

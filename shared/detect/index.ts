@@ -33,18 +33,20 @@ import { applyLearned } from './learned/apply.ts';
 import type { LearnedModel } from './learned/model.ts';
 import { shippedModel } from './learned/shipped.ts';
 import { ASK_BACK_TEMPLATES, withAskBacks } from '../ask-back.ts';
+import { CLAIM_RULES } from './claims.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
 const ENGINE_REVISION = 3;
 
 /**
- * The detector's version from its content: the rules, the word lists and the text a flag carries.
+ * The detector's version from its content: the rules, the word lists, the text a flag carries and
+ * the claim ledger's rules (the offline judge's result carries the ledger too).
  * A changed rule gives a new version, so the proxy cache never serves a result made by an old one.
  * `extra` is for further content that decides flags (e.g. a model file).
  */
 export function detectorVersionOf(rules: readonly Rule[], extra: readonly unknown[] = []): string {
   const moveText = MOVES.map((m) => [m.id, m.wouldSupport, ASK_BACK_TEMPLATES[m.id]]);
-  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, ...extra]);
+  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, CLAIM_RULES, ...extra]);
 }
 
 export const detectorVersion = detectorVersionOf(RULES);

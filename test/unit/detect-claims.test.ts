@@ -10,6 +10,11 @@ describe('claim-like sentences', () => {
     'Alcohol was involved in about 30% of US traffic deaths in 2022.',
     'Raw flour can carry E. coli.',
     'The bill raises the minimum wage to $15 by 2025.',
+    // Nouns that are also verbs, a label before the sentence proper, a conditional claim.
+    'Research has shown that sleep affects memory.',
+    'Records show the bridge was built in 1932.',
+    'Build a portfolio: a portfolio of samples can help you attract agents.',
+    "If the spike disappears with tea, the app's generator is the cause.",
   ])('a claim: %s', (sentence) => expect(isClaimLike(sentence)).toBe(true));
 
   it.each([
@@ -23,6 +28,16 @@ describe('claim-like sentences', () => {
     'Thanks for asking.',
     'Compare the expense ratio.',
     'Write to help@example.org today.',
+    // Reactions to an idea, figures of speech, steps and exercises, headings, means-to-an-end tips.
+    'The idea that your heartbeat could leak into your typing is an interesting one.',
+    'Your analysis of the 187-second blink is intriguing.',
+    "It's as if the universe is hiding and revealing itself.",
+    'Cut a length of thread about 18 inches long.',
+    'Exhale through pursed lips for 8 seconds.',
+    'Review the records: obtain and analyze the filings from 2019.',
+    'Research the publishing industry before you query agents.',
+    'Alarmist Assertion # 5',
+    'By considering these factors, you can design a better study.',
   ])('not a claim: %s', (sentence) => expect(isClaimLike(sentence)).toBe(false));
 });
 
