@@ -3,6 +3,7 @@
 // middleware shapes as proxy/app.ts: one onError, ApiError for expected refusals, request log
 // without bodies or headers.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
@@ -12,6 +13,8 @@ import { buildManifest, createExportStats, createFileHasher } from '#shared/expo
 import { ApiError, createOnError, errorBody, safePath, zodIssues } from '../middleware/errors.ts';
 import { requestLog } from '../middleware/request-log.ts';
 import { type Logger, silentLogger } from '../types.ts';
+import { clientAddress, parseTrustedProxies } from './client-address.ts';
+import { DEFAULT_JOIN_LIMIT } from './config.ts';
 import { isDatabaseUnavailable } from './db.ts';
 import { prepareRecords } from './prepare.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -25,6 +28,10 @@ export interface StudyAppConfig {
   version?: string;
   /** Body limit of a donation request (default 8 MB). */
   maxDonationBytes?: number;
+  /** Joins per client address (default DEFAULT_JOIN_LIMIT: 60 at once, then 60 an hour). */
+  joinLimit?: { burst: number; perHour: number };
+  /** Our reverse proxies (IPs/CIDRs): only their X-Forwarded-For is read. Default none. */
+  trustedProxies?: readonly string[];
 }
 
 export interface StudyAppDeps {
@@ -35,6 +42,8 @@ export interface StudyAppDeps {
   clock?: () => number;
   /** Per-participant limit on donation and withdrawal requests; default 120 at once, then 2 a second. */
   rateLimiter?: RateLimiter;
+  /** Per-address limit on joins; default from config.joinLimit. */
+  joinLimiter?: RateLimiter;
 }
 
 /** Browser-extension origins: the only browser origins that may call the participant routes. */
@@ -46,6 +55,10 @@ export function createStudyApp(deps: StudyAppDeps) {
   const logger = deps.logger ?? silentLogger;
   const clock = deps.clock ?? Date.now;
   const limiter = deps.rateLimiter ?? createRateLimiter({ burst: 120, perSecond: 2, clock });
+  const joinLimit = config.joinLimit ?? DEFAULT_JOIN_LIMIT;
+  const joinLimiter = deps.joinLimiter ?? createRateLimiter({ burst: joinLimit.burst, perSecond: joinLimit.perHour / 3600, clock });
+  const trustedProxies = parseTrustedProxies(config.trustedProxies ?? []);
+  let warnedUntrustedProxy = false;
   const adminDigest = config.adminToken === null ? null : digest(config.adminToken);
   const maxDonationBytes = config.maxDonationBytes ?? MAX_DONATION_BODY_BYTES;
   const publicOrigin = new URL(config.publicUrl).origin;
@@ -162,6 +175,9 @@ export function createStudyApp(deps: StudyAppDeps) {
   });
 
   app.post('/v1/studies/:id/participants', async (c) => {
+    // Before the body and the database: every attempt counts, so a bot can neither fill a study's
+    // cap nor probe study ids from one address, and a refused join stores nothing.
+    limitJoins(c);
     parseBody(await c.req.text(), JoinRequest, 'the join request', '{"consent": true}');
     const joined = await store.join(c.req.param('id'));
     logger.info(`study ${joined.studyId}: participant ${joined.participantId} joined`);
@@ -287,7 +303,35 @@ export function createStudyApp(deps: StudyAppDeps) {
     }
   }
 
-  return Object.assign(app, { limiter });
+  /** The address a join counts against (see client-address.ts), from the Node socket when there is one. */
+  function joinKey(c: Context): string {
+    let socket: string | undefined;
+    try {
+      socket = getConnInfo(c).remote.address;
+    } catch {
+      socket = undefined; // no Node socket: app.request() without env
+    }
+    const forwardedFor = c.req.header('x-forwarded-for');
+    if (forwardedFor !== undefined && socket !== undefined && !warnedUntrustedProxy && !trustedProxies.has(socket) && isPrivateAddress(socket)) {
+      warnedUntrustedProxy = true;
+      logger.warn(
+        `joins arrive with X-Forwarded-For from ${socket}, which is not a trusted proxy: everyone behind it shares one join limit. If it is your reverse proxy, set UNSPUN_STUDY_TRUSTED_PROXIES=${socket}.`,
+      );
+    }
+    return clientAddress(socket, forwardedFor, trustedProxies);
+  }
+
+  function limitJoins(c: Context): void {
+    const wait = joinLimiter.take(joinKey(c));
+    if (wait > 0) {
+      const seconds = Math.ceil(wait);
+      throw new ApiError(429, 'too_many_joins', `Too many joins from this address: try again in ${seconds} s (nothing was stored).`, {
+        headers: { 'Retry-After': String(seconds) },
+      });
+    }
+  }
+
+  return Object.assign(app, { limiter, joinLimiter });
 }
 
 export type StudyApp = ReturnType<typeof createStudyApp>;
@@ -305,6 +349,11 @@ function bearer(c: Context, what: string): string {
       headers: { 'WWW-Authenticate': 'Bearer realm="unspun-study", error="invalid_request"' },
     });
   return match[1]!;
+}
+
+/** Loopback, RFC 1918, IPv6 unique-local: where an operator's own reverse proxy sits. */
+function isPrivateAddress(address: string): boolean {
+  return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:(127|10)\.|f[cd][0-9a-f]{2}:)/i.test(address);
 }
 
 function digest(value: string): Buffer {

@@ -6,10 +6,18 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, resolveConfigDir } from '../config.ts';
 import { createPrivateFile, ensurePrivateDir, readPrivateFile, UnsafeFileError } from '../private-files.ts';
+import { parseTrustedProxies } from './client-address.ts';
 import type { DatabaseTarget } from './db.ts';
 
 export const DEFAULT_STUDY_PORT = 8788;
 export const DEFAULT_STUDY_HOST = '127.0.0.1';
+/**
+ * Joins per client address: a whole classroom behind one school NAT joins within minutes of the
+ * link going up, so the burst must hold a large class (60); after that one join a minute, which
+ * refills the bucket for the next class an hour later but lets a bot on one address (or one IPv6
+ * /64) make only ~1,500 participants a day instead of thousands a minute.
+ */
+export const DEFAULT_JOIN_LIMIT = { burst: 60, perHour: 60 } as const;
 export const ADMIN_TOKEN_FILE = 'study-admin-token';
 export const PGLITE_DIR = 'study-db';
 /** Written while a server runs, so the CLI talks to it instead of opening the same PGlite dir twice. */
@@ -24,6 +32,13 @@ export interface StudyServerConfig {
   publicUrl: string | null;
   configDir: string;
   database: DatabaseTarget;
+  /** UNSPUN_STUDY_JOIN_BURST and UNSPUN_STUDY_JOINS_PER_HOUR: joins each client address may make. */
+  joinLimit: { burst: number; perHour: number };
+  /**
+   * UNSPUN_STUDY_TRUSTED_PROXIES: addresses/CIDRs of our own reverse proxies. Only requests whose
+   * socket comes from one of them have their X-Forwarded-For read; empty (the default) never reads it.
+   */
+  trustedProxies: string[];
 }
 
 export function loadStudyConfig(env: Env = process.env): StudyServerConfig {
@@ -38,6 +53,11 @@ export function loadStudyConfig(env: Env = process.env): StudyServerConfig {
     publicUrl: parsePublicUrl(env.UNSPUN_STUDY_PUBLIC_URL),
     configDir,
     database: url !== undefined ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: join(configDir, PGLITE_DIR) },
+    joinLimit: {
+      burst: parseCount(env, 'UNSPUN_STUDY_JOIN_BURST', DEFAULT_JOIN_LIMIT.burst),
+      perHour: parseCount(env, 'UNSPUN_STUDY_JOINS_PER_HOUR', DEFAULT_JOIN_LIMIT.perHour),
+    },
+    trustedProxies: parseTrustedProxyList(env.UNSPUN_STUDY_TRUSTED_PROXIES),
   };
 }
 
@@ -108,6 +128,28 @@ function parsePublicUrl(raw: string | undefined): string | null {
     throw new ConfigError('UNSPUN_STUDY_PUBLIC_URL must be an https:// (or http:// on this machine) URL');
   if (url.search || url.hash || url.username) throw new ConfigError('UNSPUN_STUDY_PUBLIC_URL must have no query, fragment or user name');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseCount(env: Env, name: string, fallback: number): number {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new ConfigError(`${name}=${JSON.stringify(value)} is not a count: use a whole number of at least 1`);
+  return Number(value);
+}
+
+function parseTrustedProxyList(raw: string | undefined): string[] {
+  const entries = (nonEmpty(raw) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  try {
+    parseTrustedProxies(entries);
+  } catch (error) {
+    throw new ConfigError(
+      `UNSPUN_STUDY_TRUSTED_PROXIES: ${(error as Error).message}; list your reverse proxy's addresses, comma-separated (e.g. 127.0.0.1,::1 when Caddy or nginx runs on this machine)`,
+    );
+  }
+  return entries;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -19,7 +19,8 @@ import { createStudyOps, createHttpOps, writeExport, type StudyOps } from './ops
 import { startStudyServer } from './server.ts';
 
 const USAGE = `Usage: npm run --silent study -- [command]
-  (no command)                          serve the study server (UNSPUN_STUDY_PORT, UNSPUN_STUDY_HOST, DATABASE_URL)
+  (no command)                          serve the study server (UNSPUN_STUDY_PORT, UNSPUN_STUDY_HOST, DATABASE_URL,
+                                        UNSPUN_STUDY_TRUSTED_PROXIES, UNSPUN_STUDY_JOIN_BURST, UNSPUN_STUDY_JOINS_PER_HOUR)
   create FILE.json                      create a study; prints {studyId, joinUrl, researcherToken}
   list                                  list the studies
   stats STUDY_ID                        participants, donations per day, flags per move, site and model
@@ -183,6 +184,12 @@ export async function serveStudy(env: Record<string, string | undefined>, print:
   print(`Create a study: npm run --silent study -- create study.json   (admin token: ${admin.path ?? 'UNSPUN_STUDY_ADMIN_TOKEN'})`);
   if (config.host === '0.0.0.0' || config.host === '::')
     print('Listening on every interface: put HTTPS in front (Caddy or nginx) and set UNSPUN_STUDY_PUBLIC_URL to its https:// address.');
+  if (config.trustedProxies.length > 0)
+    print(
+      `Joins are limited by the X-Forwarded-For address that ${config.trustedProxies.join(', ')} report (${config.joinLimit.burst} at once, then ${config.joinLimit.perHour} an hour).`,
+    );
+  else if (config.publicUrl !== null)
+    print("Behind a reverse proxy? Set UNSPUN_STUDY_TRUSTED_PROXIES to its address (e.g. 127.0.0.1,::1), or every participant shares the proxy's join limit.");
   const stop = () => {
     print('Stopping the Unspun study server.');
     server.close().then(

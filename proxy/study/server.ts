@@ -31,6 +31,7 @@ export interface StartStudyOptions {
   logger: Logger;
   clock?: () => number;
   rateLimiter?: RateLimiter;
+  joinLimiter?: RateLimiter;
   /** Already open (tests, the bench); default: open config.database. */
   database?: OpenDatabase;
 }
@@ -70,11 +71,12 @@ export async function startStudyServer(options: StartStudyOptions): Promise<Runn
   const url = `http://${urlHost(config.host)}:${port}`;
   const publicUrl = config.publicUrl ?? url;
   app = createStudyApp({
-    config: { publicUrl, adminToken: options.adminToken, version: readVersion() },
+    config: { publicUrl, adminToken: options.adminToken, version: readVersion(), joinLimit: config.joinLimit, trustedProxies: config.trustedProxies },
     store,
     logger,
     clock,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.joinLimiter ? { joinLimiter: options.joinLimiter } : {}),
   });
   const timer = setInterval(purge, PURGE_EVERY_MS);
   timer.unref();

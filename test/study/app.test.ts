@@ -15,12 +15,16 @@ import {
   type StudyFileInput,
 } from '#shared/api/study';
 import { ExportRecord, exportJsonSchema } from '#shared/export/record';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { createStudyApp, type StudyApp } from '../../proxy/study/app.ts';
 import { type OpenDatabase, openDatabase } from '../../proxy/study/db.ts';
 import { migrate } from '../../proxy/study/migrations.ts';
 import { prepareRecords } from '../../proxy/study/prepare.ts';
 import { createRateLimiter } from '../../proxy/study/rate-limit.ts';
 import { donations, participants } from '../../proxy/study/schema.ts';
+import { startStudyServer } from '../../proxy/study/server.ts';
 import { createStudyStore } from '../../proxy/study/store.ts';
 import { validate } from '../helpers/json-schema.ts';
 import type { PgCluster } from './pg-cluster.ts';
@@ -61,6 +65,7 @@ for (const target of DB_TARGETS) {
         store: createStudyStore(database.db, clock),
         clock,
         rateLimiter: createRateLimiter({ burst: 1000, perSecond: 1000, clock }),
+        joinLimiter: createRateLimiter({ burst: 1000, perSecond: 1000, clock }),
       });
     }, 120_000);
     afterAll(async () => cleanup?.());
@@ -320,6 +325,7 @@ for (const target of DB_TARGETS) {
       const full = await call('POST', `/v1/studies/${studyId}/participants`, { body: { consent: true } });
       expect(full.status).toBe(409);
       expect(full.json.error.code).toBe('study_full');
+      expect(full.json.error.message).toContain('already has its 1 participants: it takes no one else');
       expect((await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } })).status).toBe(200);
 
       const closed = await call('POST', `/v1/studies/${studyId}/close`, { auth: researcherToken });
@@ -411,6 +417,133 @@ for (const target of DB_TARGETS) {
       t += 2000;
       expect((await send(3)).status).toBe(200);
       expect(await rowsOf(studyId)).toBe(3);
+    });
+
+    describe('per-address join limit', () => {
+      let t = now;
+      const limitedApp = (options: { trustedProxies?: string[]; logger?: { info(): void; warn(l: string): void; error(): void } } = {}) =>
+        createStudyApp({
+          config: {
+            publicUrl: PUBLIC,
+            adminToken: ADMIN,
+            joinLimit: { burst: 3, perHour: 60 },
+            ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
+          },
+          store: createStudyStore(database.db, () => t),
+          clock: () => t,
+          ...(options.logger ? { logger: options.logger } : {}),
+        });
+      /** A join as @hono/node-server hands it over: the socket's remote address in env.incoming. */
+      const joinFrom = (limited: StudyApp, studyId: string, socket: string, forwardedFor?: string) =>
+        limited.request(
+          `/v1/studies/${studyId}/participants`,
+          { method: 'POST', body: '{"consent":true}', headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } },
+          { incoming: { socket: { remoteAddress: socket, remotePort: 50_000, remoteFamily: socket.includes(':') ? 'IPv6' : 'IPv4' } } },
+        );
+      /** One join after another (in order: the limit is about which request came first). */
+      const statuses = async <T>(items: T[], send: (item: T) => Response | Promise<Response>) => {
+        const out: number[] = [];
+        for (const item of items) out.push((await send(item)).status);
+        return out;
+      };
+
+      it('answers joins over the limit from one address with 429 and Retry-After, creates no participant, and leaves other addresses alone', async () => {
+        const { studyId } = await createStudy();
+        const limited = limitedApp();
+        const store = createStudyStore(database.db, () => t);
+        for (let i = 0; i < 3; i++) expect((await joinFrom(limited, studyId, '203.0.113.7')).status).toBe(201);
+        const refused = await joinFrom(limited, studyId, '203.0.113.7');
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toBe('60');
+        const body = (await refused.json()) as { error: { code: string; message: string } };
+        expect(body.error).toMatchObject({ code: 'too_many_joins', message: 'Too many joins from this address: try again in 60 s (nothing was stored).' });
+        expect(await store.participantCount(studyId)).toBe(3);
+        // A bad join counts too (it reaches neither the body parser nor the database).
+        expect((await joinFrom(limited, 's_nosuchstudy0000000000', '203.0.113.7')).status).toBe(429);
+
+        expect((await joinFrom(limited, studyId, '203.0.113.8')).status).toBe(201);
+        t += 59_000;
+        expect((await joinFrom(limited, studyId, '203.0.113.7')).status).toBe(429);
+        t += 1_000;
+        expect((await joinFrom(limited, studyId, '203.0.113.7')).status).toBe(201);
+        expect(await store.participantCount(studyId)).toBe(5);
+      });
+
+      it('ignores X-Forwarded-For unless the socket is a trusted proxy', async () => {
+        const { studyId } = await createStudy();
+        const warnings: string[] = [];
+        const limited = limitedApp({ logger: { info() {}, error() {}, warn: (line) => warnings.push(line) } });
+        const spoofed = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4'];
+        expect(await statuses(spoofed, (xff) => joinFrom(limited, studyId, '127.0.0.1', xff))).toEqual([201, 201, 201, 429]);
+        // Behind an untrusted reverse proxy on loopback, the operator is told once what to set.
+        expect(warnings).toEqual([expect.stringContaining('set UNSPUN_STUDY_TRUSTED_PROXIES=127.0.0.1')]);
+        // A client on the internet that sends the header is limited by its own address too.
+        const direct = ['198.51.100.5', '198.51.100.6', '198.51.100.7', '198.51.100.8'];
+        expect(await statuses(direct, (xff) => joinFrom(limited, studyId, '192.0.2.50', xff))).toEqual([201, 201, 201, 429]);
+        expect(warnings).toHaveLength(1);
+      });
+
+      it('behind a trusted proxy, limits by the right-most address the proxy did not add itself', async () => {
+        const { studyId } = await createStudy();
+        const limited = limitedApp({ trustedProxies: ['127.0.0.1', '10.0.0.0/8'] });
+        // The client writes any X-Forwarded-For it likes; the proxies (10.0.0.5, then us on 127.0.0.1) append its address.
+        const rotating = [1, 2, 3, 4].map((n) => `192.0.2.${n}, 198.51.100.7, 10.0.0.5`);
+        expect(await statuses(rotating, (xff) => joinFrom(limited, studyId, '127.0.0.1', xff))).toEqual([201, 201, 201, 429]);
+        // Another participant behind the same proxies is not affected.
+        expect((await joinFrom(limited, studyId, '127.0.0.1', '198.51.100.8, 10.0.0.5')).status).toBe(201);
+        // The header from a socket that is not a trusted proxy still counts for nothing.
+        expect((await joinFrom(limited, studyId, '192.0.2.99', '198.51.100.9')).status).toBe(201);
+        expect((await joinFrom(limited, studyId, '198.51.100.9')).status).toBe(201);
+      });
+
+      it('groups IPv6 addresses by /64, so one host cannot rotate through its block', async () => {
+        const { studyId } = await createStudy();
+        const limited = limitedApp();
+        const sameBlock = ['2001:db8:1:2::a', '2001:db8:1:2:aaaa:bbbb:cccc:dddd', '2001:DB8:1:2::1%eth0', '2001:db8:1:2:ffff::1'];
+        expect(await statuses(sameBlock, (a) => joinFrom(limited, studyId, a))).toEqual([201, 201, 201, 429]);
+        expect((await joinFrom(limited, studyId, '2001:db8:1:3::a')).status).toBe(201);
+        // An IPv4 client on a dual-stack socket (::ffff:a.b.c.d) is the same client as a.b.c.d.
+        const dualStack = ['::ffff:203.0.113.20', '203.0.113.20', '::ffff:203.0.113.20', '203.0.113.20'];
+        expect(await statuses(dualStack, (a) => joinFrom(limited, studyId, a))).toEqual([201, 201, 201, 429]);
+      });
+
+      it('reads the real socket address on a listening server', async () => {
+        const { studyId } = await createStudy();
+        const dir = mkdtempSync(joinPath(tmpdir(), 'unspun-study-joins-'));
+        const start = (trustedProxies: string[]) =>
+          startStudyServer({
+            config: {
+              host: '127.0.0.1',
+              port: 0,
+              publicUrl: null,
+              configDir: dir,
+              database: { kind: 'pglite', dataDir: null },
+              joinLimit: { burst: 2, perHour: 60 },
+              trustedProxies,
+            },
+            adminToken: ADMIN,
+            logger: { info() {}, warn() {}, error() {} },
+            clock,
+            database,
+          });
+        const untrusted = await start([]);
+        const trusted = await start(['127.0.0.1']);
+        try {
+          const post = (url: string, xff: string) =>
+            fetch(`${url}/v1/studies/${studyId}/participants`, { method: 'POST', body: '{"consent":true}', headers: { 'x-forwarded-for': xff } }).then(
+              (r) => r.status,
+            );
+          expect([await post(untrusted.url, '192.0.2.1'), await post(untrusted.url, '192.0.2.2'), await post(untrusted.url, '192.0.2.3')]).toEqual([
+            201, 201, 429,
+          ]);
+          expect([await post(trusted.url, '192.0.2.1'), await post(trusted.url, '192.0.2.2'), await post(trusted.url, '192.0.2.3')]).toEqual([201, 201, 201]);
+          expect([await post(trusted.url, '192.0.2.1'), await post(trusted.url, '192.0.2.1')]).toEqual([201, 429]);
+        } finally {
+          await untrusted.close();
+          await trusted.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
     });
 
     it('reports participants, donations per day, flags per move, site and model', async () => {
