@@ -80,7 +80,8 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 async function runOne(kind: 'pglite' | 'postgres'): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'unspun-study-bench-'));
   const cluster = kind === 'postgres' ? await startPgCluster() : null;
-  const env: Record<string, string> = { UNSPUN_CONFIG_DIR: dir, UNSPUN_STUDY_PORT: String(await freePort()) };
+  // Every simulated participant joins from loopback: lift the per-address join limit for them.
+  const env: Record<string, string> = { UNSPUN_CONFIG_DIR: dir, UNSPUN_STUDY_PORT: String(await freePort()), UNSPUN_STUDY_JOIN_BURST: String(PARTICIPANTS) };
   if (cluster) env.DATABASE_URL = cluster.url;
   const server = await startServer(env);
   try {

@@ -13,6 +13,17 @@ describe('study server config', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8788, publicUrl: null, database: { kind: 'pglite', dataDir: '/tmp/x/study-db' } });
   });
 
+  it('limits joins to 60 at once then 60 an hour per address, and trusts no proxy, unless told', () => {
+    expect(loadStudyConfig({ UNSPUN_CONFIG_DIR: '/tmp/x' })).toMatchObject({ joinLimit: { burst: 60, perHour: 60 }, trustedProxies: [] });
+    const config = loadStudyConfig({
+      UNSPUN_CONFIG_DIR: '/tmp/x',
+      UNSPUN_STUDY_JOIN_BURST: '200',
+      UNSPUN_STUDY_JOINS_PER_HOUR: '120',
+      UNSPUN_STUDY_TRUSTED_PROXIES: ' 127.0.0.1, ::1 ,10.0.0.0/8 ',
+    });
+    expect(config).toMatchObject({ joinLimit: { burst: 200, perHour: 120 }, trustedProxies: ['127.0.0.1', '::1', '10.0.0.0/8'] });
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set, and the public URL for join links', () => {
     const config = loadStudyConfig({
       UNSPUN_CONFIG_DIR: '/tmp/x',
@@ -35,6 +46,9 @@ describe('study server config', () => {
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ UNSPUN_STUDY_PUBLIC_URL: 'study.example.org' }, 'is not a URL'],
     [{ UNSPUN_STUDY_PUBLIC_URL: 'https://study.example.org/?a=1' }, 'no query'],
+    [{ UNSPUN_STUDY_JOIN_BURST: '0' }, 'UNSPUN_STUDY_JOIN_BURST="0" is not a count'],
+    [{ UNSPUN_STUDY_JOINS_PER_HOUR: '1.5' }, 'UNSPUN_STUDY_JOINS_PER_HOUR="1.5" is not a count'],
+    [{ UNSPUN_STUDY_TRUSTED_PROXIES: '127.0.0.1,my-proxy' }, 'UNSPUN_STUDY_TRUSTED_PROXIES: "my-proxy" is not an IP address'],
   ])('refuses %o', (env, message) => {
     expect(() => loadStudyConfig({ UNSPUN_CONFIG_DIR: '/tmp/x', ...env })).toThrow(message);
   });
