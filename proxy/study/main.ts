@@ -186,7 +186,7 @@ export async function serveStudy(env: Record<string, string | undefined>, print:
     print('Listening on every interface: put HTTPS in front (Caddy or nginx) and set UNSPUN_STUDY_PUBLIC_URL to its https:// address.');
   if (config.trustedProxies.length > 0)
     print(
-      `Joins are limited by the X-Forwarded-For address that ${config.trustedProxies.join(', ')} report (${config.joinLimit.burst} at once, then ${config.joinLimit.perHour} an hour).`,
+      `Joins through ${config.trustedProxies.join(', ')} count against the address they report in X-Forwarded-For (${config.joinLimit.burst} at once, then ${config.joinLimit.perHour} an hour per address).`,
     );
   else if (config.publicUrl !== null)
     print("Behind a reverse proxy? Set UNSPUN_STUDY_TRUSTED_PROXIES to its address (e.g. 127.0.0.1,::1), or every participant shares the proxy's join limit.");
