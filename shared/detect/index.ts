@@ -1,8 +1,9 @@
 // The offline detector: text -> flags with exact offsets, and a reply-level score 0..100.
 // Pure, synchronous, fast. Rules are data (detect/rules.ts); this file runs them:
 //   1. every rule's regex over the raw text (cheap prefilter: no match, no parse);
-//   2. compromise (tokenizer build) parses only the few-sentence pieces that matched; spans
-//      snap to whole terms, or to the sentence for argument-shaped moves (detect/segment.ts);
+//   2. compromise (tokenizer build) parses only the few-sentence pieces that matched; a flag
+//      highlights the clause that carries its cue, or the sentence for argument-shaped moves,
+//      snapped to whole terms (detect/segment.ts);
 //   3. each flag gets a support status from its sentence and the next (detect/support.ts);
 //   4. the reply score weighs unsupported moves most (detect/score.ts).
 // Only `text` is scored; the context only decides whether persuasion was requested.
@@ -36,7 +37,7 @@ import { ASK_BACK_TEMPLATES, withAskBacks } from '../ask-back.ts';
 import { CLAIM_RULES } from './claims.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
-const ENGINE_REVISION = 3;
+const ENGINE_REVISION = 4;
 
 /**
  * The detector's version from its content: the rules, the word lists, the text a flag carries and
@@ -73,6 +74,10 @@ interface CompiledRule {
 const NEARBY_CHARS = 400;
 /** Sentence-scoped flags fall back to the cue itself in run-on sentences longer than this. */
 const MAX_SENTENCE_SPAN = 400;
+/** Clause-scoped flags fall back to the cue itself in clauses longer than this. */
+const MAX_CLAUSE_SPAN = 250;
+/** Where a clause ends inside a sentence: , ; : brackets, double quotation marks, a dash, a line break. */
+const CLAUSE_BREAK = /[,;:()[\]{}"“”„«»]|\s[-–—]\s|[—–]|\n/g;
 
 let compiled: CompiledRule[] | undefined;
 
@@ -137,8 +142,11 @@ function findMatches(text: string, code: readonly [number, number][]): RawMatch[
   return out;
 }
 
-/** Same move, overlapping spans: keep the stronger (higher severity, then longer) flag. */
-function dedupe(flags: Flag[]): Flag[] {
+/**
+ * Same move, overlapping spans: keep the stronger flag (higher severity, then the longer cue: the
+ * more specific rule, then the longer span). `cueLength` holds each rule flag's cue length.
+ */
+function dedupe(flags: Flag[], cueLength: ReadonlyMap<Flag, number> = new Map()): Flag[] {
   flags.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Flag[] = [];
   // Sorted by start, so only the latest kept flag of each move can overlap the next one.
@@ -151,10 +159,21 @@ function dedupe(flags: Flag[]): Flag[] {
       kept.push(f);
       continue;
     }
-    if (f.severity > k.severity || (f.severity === k.severity && f.end - f.start > k.end - k.start)) kept[i] = f;
+    const cueDiff = (cueLength.get(f) ?? f.end - f.start) - (cueLength.get(k) ?? k.end - k.start);
+    if (f.severity > k.severity || (f.severity === k.severity && (cueDiff > 0 || (cueDiff === 0 && f.end - f.start > k.end - k.start)))) kept[i] = f;
   }
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
+
+/** A clause span without a dash or other loose punctuation the tokenizer left at either end. */
+function trimDashes(text: string, span: Range, cueStart: number, cueEnd: number): Range {
+  let { start, end } = span;
+  while (start < cueStart && /[\s\-–—,;:]/.test(text[start]!)) start++;
+  while (end > cueEnd && /[\s\-–—,;:]/.test(text[end - 1]!)) end--;
+  return { start, end };
+}
+
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
 
 const LIST_MARKER = /^(?:\d+[.)]|[-*•>#]+)\s+/;
 
@@ -168,6 +187,27 @@ function tidySentenceSpan(text: string, span: Range, cueStart: number): Range {
   const closes = (quote.match(/\)/g) ?? []).length;
   if (opens > closes && text[end] === ')') end += 1;
   return { start, end };
+}
+
+/**
+ * The clause of the sentence that holds [start, end): what a word-choice flag highlights. A
+ * charged word, a superlative or a borrowed authority frames a claim; the clause is that claim,
+ * and the flag's rationale names the cue words (see detectRules).
+ */
+function clauseSpan(text: string, sentence: Range, start: number, end: number): Range {
+  let from = sentence.start;
+  let to = Math.max(sentence.end, end);
+  const piece = text.slice(from, to);
+  CLAUSE_BREAK.lastIndex = 0;
+  for (let m = CLAUSE_BREAK.exec(piece); m; m = CLAUSE_BREAK.exec(piece)) {
+    const at = sentence.start + m.index;
+    if (at + m[0].length <= start) from = at + m[0].length;
+    else if (at >= end) {
+      to = at;
+      break;
+    }
+  }
+  return to - from > MAX_CLAUSE_SPAN ? { start, end } : { start: from, end: to };
 }
 
 /** Word-choice moves, whose cue can be a name or a title ("Wicked", The Grapes of Wrath). */
@@ -228,6 +268,7 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   const requested = isPersuasionRequested(options.context);
   const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
+  const cueLength = new Map<Flag, number>();
   for (const { c, start, end } of matches) {
     const sentence = seg.sentenceAt(start);
     const next = seg.nextSentence(start);
@@ -237,27 +278,35 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
       const from = Math.max(sentence.start, start - NEARBY_CHARS);
       if (c.unless.test(text.slice(from, Math.min(Math.max(sentence.end, end), end + NEARBY_CHARS)))) continue;
     }
-    const span =
-      c.rule.scope === 'sentence' && sentence.end - sentence.start <= MAX_SENTENCE_SPAN
-        ? tidySentenceSpan(text, seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end)), start)
-        : seg.snap(start, end);
+    const cue = seg.snap(start, end);
+    const wholeSentence = c.rule.scope === 'sentence' && sentence.end - sentence.start <= MAX_SENTENCE_SPAN;
+    let span = cue;
+    if (wholeSentence) span = tidySentenceSpan(text, seg.snap(Math.min(sentence.start, start), Math.max(sentence.end, end)), start);
+    else if (c.rule.scope !== 'cue') {
+      const clause = clauseSpan(text, sentence, start, end);
+      span = trimDashes(text, tidySentenceSpan(text, seg.snap(clause.start, clause.end), start), start, end);
+    }
     if (span.end <= span.start) continue;
+    // A clause-wide highlight says which words carry the move: its rationale starts with them.
+    const namesCue = !wholeSentence && (span.start < cue.start || span.end > cue.end);
     // The move's own words never count as its support ("100% guaranteed" is not a figure).
     const windowStart = Math.max(sentence.start, start - NEARBY_CHARS);
     const windowEnd = Math.min(next ? next.end : Math.max(sentence.end, end), end + 2 * NEARBY_CHARS);
     const window = `${text.slice(windowStart, start)} … ${text.slice(end, windowEnd)}`;
-    flags.push({
+    const flag: Flag = {
       move: c.rule.move,
       start: span.start,
       end: span.end,
       quote: reply.slice(span.start, span.end),
       severity: c.rule.severity,
       support: supportFor(c.rule.support, window, requested),
-      rationale: c.rule.reason,
+      rationale: namesCue ? `“${reply.slice(cue.start, cue.end)}”: ${lowerFirst(c.rule.reason)}` : c.rule.reason,
       source: 'detector',
       ruleId: c.rule.id,
       wouldSupport: MOVES_BY_ID[c.rule.move].wouldSupport,
-    });
+    };
+    cueLength.set(flag, cue.end - cue.start);
+    flags.push(flag);
   }
   for (const t of turns.findings) {
     const span = seg.snap(t.start, t.end);
@@ -278,7 +327,7 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   // A correction that came with evidence or an argument is right to accept: the one-turn
   // concession rules ("you're right, I apologise") stand down for it.
   const conceding = turns.correctedWithEvidence ? new Set(['sycophancy/caves-with-apology', 'sycophancy/you-are-absolutely-right']) : undefined;
-  const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags);
+  const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags, cueLength);
   return { flags: kept, score: scoreFlags(kept) };
 }
 

@@ -43,10 +43,11 @@ export interface Rule {
    */
   inReplyNeeds?: readonly string[];
   /**
-   * What the flag highlights: the cue itself (default), or the whole sentence when the move is an
-   * argument shape (a dilemma, a causal chain, a generalisation) rather than a word choice.
+   * What the flag highlights: the clause that holds the cue (default: a word choice frames the
+   * claim it sits in, and the rationale names the cue words), the whole sentence when the move is
+   * an argument shape (a dilemma, a causal chain, a generalisation), or only the cue itself.
    */
-  scope?: 'cue' | 'sentence';
+  scope?: 'clause' | 'sentence' | 'cue';
 }
 
 /** Only types its argument: keeps the rule table checked without a build step. */
@@ -1458,6 +1459,36 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Goes after the speaker’s character or standing instead of the argument.',
     examples: ['What does a college dropout even know about economics?'],
     counterExamples: ['The economist’s model leaves out interest rates.'],
+    support: 'none',
+  },
+  {
+    // The speaker's motive or standing offered as the reason to dismiss what they say: "of course
+    // he'd say that", "why should we listen to her", "how can you lecture us when you …".
+    id: 'personal-attack/dismisses-the-speaker',
+    move: 'personal-attack',
+    pattern: [
+      "of course (?:you|he|she|they)(?:'d| would) (?:say|think|believe|claim) (?:that|so)(?=\\s*[.!?,;]|\\s+(?:because|since|-|—))",
+      'why should (?:we|I|anyone|anybody) (?:listen to|trust|believe|take advice from) (?:you|him|her|them|someone|anyone|a man|a woman|a person)\\b',
+      'who cares what (?:you|he|she|they|some|a|an|this|that)(?: \\w+)? (?:says?|thinks?|believes?)',
+      'how (?:can|could|dare) you (?:argue|talk|complain|lecture|preach|criticize|criticise|tell (?:me|us|anyone|others|people)|say|claim|judge)[^.?!\\n]{0,60}? when you',
+      "(?:cares?|says?|thinks?|believes?|supports?|wants?|argues?) (?:about )?(?:that|this|it|so|the \\w+) (?:only |just )?because (?:she|he|they|you)(?:'s| is| are|'re) (?:a|an) \\w+",
+      '(?:only|just) saying (?:that|this|it|so) because',
+      "(?:he|she|they|you)(?:'s| is| are|'re) (?:a |an )?(?:total |complete |such an? |just an? |an? )?(?:witch|buffoon|clown|hypocrites?|joke|crook|lunatic|nutcase|fraud)\\b",
+    ],
+    severity: 2,
+    reason: 'Dismisses the claim because of who makes it (motive, identity, hypocrisy), not because of what it says.',
+    examples: [
+      "Of course she'd say that, she works for the company.",
+      'Why should we listen to him? He failed his own exams.',
+      'How can you lecture me about saving money when you bought a boat last year?',
+      "He only supports the law because he's a landlord.",
+    ],
+    counterExamples: [
+      'Of course you would say that the first draft is rough; every first draft is.',
+      'Why should we trust this benchmark? It ran on a single machine, so repeat it on three.',
+      'She supports the law because it caps rent increases at 3% a year.',
+      'How can you tell when the bread is done? Tap the bottom; it should sound hollow.',
+    ],
     support: 'none',
   },
   {

@@ -4,7 +4,8 @@
 //                    the set is assistant replies, a binary-F1 floor;
 //   unlabelled sets: ordinary answers to plain requests; a ceiling on how many get any flag, and on
 //                    how many get a severity ≥ 2 flag (there is no F1 without labels).
-// Floors are the issue-8 targets where the detector meets them, else what it measured (see README).
+// Floors are the issue-8 targets where the detector meets them, else just under what it measured
+// (see README), so a regression fails: micro-F1 ratio 2 where met, span F1 where the set has spans.
 // `npm run eval` checks them on held-out data (cross-file for spiral-*, k-fold for the sets the
 // shipped model trains on); the unit-test sample runs the shipped model, which on spiral-*,
 // sahai-* and argotario means its own training data, and says so in the test's title.
@@ -13,6 +14,8 @@ export type Gate =
       kind: 'labelled';
       minMicroRatio: number;
       minBinaryF1?: number;
+      /** Span F1 (technique-agnostic, ../shared/eval/score.mjs) at least this, on sets with gold spans. */
+      minSpanF1?: number;
       /** Per move: recall at least `recall` with precision at least `precision`. */
       movesAtPrecision?: Record<string, { precision: number; recall: number }>;
     }
@@ -22,14 +25,36 @@ export const DEFAULT_GATE: Gate = { kind: 'labelled', minMicroRatio: 1 };
 
 export const GATES: Record<string, Gate> = {
   'ordinary-alpacaeval': { kind: 'unlabelled', maxAnyFlag: 0.06, maxSevere: 0.02 },
+  // Met: micro-F1 ≥ 2× the baseline (measured 3.0×, 6.6×, 4.6×, 2.1×, 2.1× held out).
+  argotario: { kind: 'labelled', minMicroRatio: 2 },
+  'logic-climate-dev': { kind: 'labelled', minMicroRatio: 2 },
+  'sahai-train': { kind: 'labelled', minMicroRatio: 2 },
+  // Span F1 target 0.30 is not met: 0.28 on ptc20-train and 0.18 on sahai-dev since flags
+  // highlight the clause that carries their cue (were 0.17 / 0.17 with the cue alone).
+  'ptc20-train': { kind: 'labelled', minMicroRatio: 2, minSpanF1: 0.25 },
+  'sahai-dev': { kind: 'labelled', minMicroRatio: 2, minSpanF1: 0.15 },
+  // Not met (2× the baseline): measured 1.4× cocolofa-dev, 1.8× logic-dev, 2.0× (1.97) logic-train,
+  // 1.8× logic-climate-train. On LOGIC most of our slippery-slope flags land on units it files
+  // under "faulty generalization" (our hasty-generalization), so they count twice against us.
+  'cocolofa-dev': { kind: 'labelled', minMicroRatio: 1.2 },
+  'logic-dev': { kind: 'labelled', minMicroRatio: 1.7 },
+  'logic-train': { kind: 'labelled', minMicroRatio: 1.75 },
+  'logic-climate-train': { kind: 'labelled', minMicroRatio: 1.6 },
   // Issue-8 target 0.55 is not quite met on kimi: 0.547 held out (cross-file) since the escalation
   // rules of 2026-12 (was 0.35). The floor guards what we have; relational-manipulation meets the
   // recall-at-precision target there, emotional-appeal does (held out) on maverick only.
-  'spiral-kimi-k2': { kind: 'labelled', minMicroRatio: 1, minBinaryF1: 0.5, movesAtPrecision: { 'relational-manipulation': { precision: 0.6, recall: 0.4 } } },
+  'spiral-kimi-k2': {
+    kind: 'labelled',
+    minMicroRatio: 2,
+    minBinaryF1: 0.5,
+    minSpanF1: 0.12,
+    movesAtPrecision: { 'relational-manipulation': { precision: 0.6, recall: 0.4 } },
+  },
   'spiral-llama-4-maverick': {
     kind: 'labelled',
-    minMicroRatio: 1,
+    minMicroRatio: 2,
     minBinaryF1: 0.7,
+    minSpanF1: 0.18,
     movesAtPrecision: { 'emotional-appeal': { precision: 0.6, recall: 0.4 } },
   },
 };

@@ -261,6 +261,8 @@ async function main(): Promise<void> {
           row.gateFailures.push(`micro-F1 ${learnedMicro.toFixed(3)} not above ${gate.minMicroRatio} × baseline ${baseMicro.toFixed(3)}`);
         if (gate.minBinaryF1 !== undefined && m.learned.binary.f1 < gate.minBinaryF1)
           row.gateFailures.push(`binary F1 ${m.learned.binary.f1.toFixed(3)} < ${gate.minBinaryF1}`);
+        const span = m.learned.spans?.technique_agnostic.f1;
+        if (gate.minSpanF1 !== undefined && !(span !== undefined && span >= gate.minSpanF1)) row.gateFailures.push(`span F1 ${fmt(span)} < ${gate.minSpanF1}`);
         for (const [move, floor] of Object.entries(gate.movesAtPrecision ?? {})) {
           const pm = m.learned.per_move.find((x) => x.move === move);
           if (!pm || pm.precision < floor.precision || pm.recall < floor.recall)

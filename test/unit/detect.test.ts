@@ -129,7 +129,7 @@ describe('offsets', () => {
     const { flags } = detect(text);
     expect(flags.length).toBeGreaterThanOrEqual(3);
     expectValidFlags(text, flags);
-    expect(flags.map((f) => f.quote)).toContain('Great question');
+    expect(flags.map((f) => f.quote)).toContain('𝒳 Great question 👍');
   });
 
   it('spans are whole terms, without surrounding quotes or punctuation', () => {
@@ -147,11 +147,36 @@ describe('offsets', () => {
     expect(flags.every((f) => text.slice(f.start, f.end) === f.quote)).toBe(true);
   });
 
-  it('argument-shaped moves highlight their sentence, word choices only the cue', () => {
+  it('argument-shaped moves highlight their sentence, word choices the clause they frame (the rationale names the cue)', () => {
     const text = 'Prices rose. Either we ban cars downtown or the city will choke. What an outrageous plan!';
     const { flags } = detect(text);
-    expect(flags.find((f) => f.move === 'false-dilemma')?.quote).toBe('Either we ban cars downtown or the city will choke');
-    expect(flags.find((f) => f.move === 'loaded-language')?.quote).toBe('outrageous');
+    const dilemma = flags.find((f) => f.move === 'false-dilemma');
+    expect(dilemma?.quote).toBe('Either we ban cars downtown or the city will choke');
+    expect(dilemma?.rationale).not.toMatch(/^“/);
+    const loaded = flags.find((f) => f.move === 'loaded-language');
+    expect(loaded?.quote).toBe('What an outrageous plan');
+    expect(loaded?.rationale).toMatch(/^“outrageous”: uses charged wording/);
+  });
+
+  it('a clause ends at a comma, semicolon, colon, dash, bracket or quotation mark', () => {
+    const cases: [string, string][] = [
+      ['The rollout went fine, but the review was a disgraceful sham; nobody read it.', 'but the review was a disgraceful sham'],
+      ['Two teams competed — the other side ran a shameful campaign — and lost.', 'the other side ran a shameful campaign'],
+      ['The memo (a disgraceful document) was leaked.', 'a disgraceful document'],
+      ['He called it "a disgraceful sham" in public.', 'a disgraceful sham'],
+    ];
+    for (const [text, quote] of cases) {
+      const f = detect(text, { model: null }).flags.find((x) => x.move === 'loaded-language');
+      expect(f?.quote, text).toBe(quote);
+      expect(f?.rationale, text).toMatch(/^“(?:disgraceful|shameful)”/);
+    }
+  });
+
+  it('a clause longer than a long line falls back to the cue', () => {
+    const text = `The ${'very '.repeat(60)}disgraceful plan went ahead`;
+    const f = detect(text, { model: null }).flags.find((x) => x.move === 'loaded-language');
+    expect(f?.quote).toBe('disgraceful');
+    expect(f?.rationale).toMatch(/^Uses charged wording/);
   });
 
   it('handles CRLF, curly apostrophes and empty input', () => {
@@ -200,7 +225,7 @@ describe('chat-assistant replies', () => {
     const text = '**Great question!**\n\n- _Experts agree_ on this.\n1. Everyone is switching (really).\n\nsnake_case_destroy is fine.';
     const { flags } = detect(text);
     expectValidFlags(text, flags);
-    expect(flags.map((f) => f.quote)).toEqual(['Great question', 'Experts agree', 'Everyone is switching (really)']);
+    expect(flags.map((f) => f.quote)).toEqual(['Great question', 'Experts agree_ on this', 'Everyone is switching (really)']);
   });
 
   it('ignores code blocks and inline code', () => {

@@ -28,6 +28,7 @@ const hasData = existsSync(DATA_DIR) && existsSync(join(EVAL_DIR, 'score.mjs'));
 interface Scored {
   binary: { f1: number };
   per_move_avg: { micro: { f1: number } } | null;
+  spans: { technique_agnostic: { f1: number } } | null;
 }
 
 function sampleOf(file: string): { lines: string[]; units: GoldUnit[] } {
@@ -96,6 +97,10 @@ describe.skipIf(!hasData)('eval sample (../shared/eval present)', () => {
       expect(oursMicro, `micro-F1 ${oursMicro.toFixed(3)} vs baseline ${baseMicro.toFixed(3)} × ${gate.minMicroRatio}`).toBeGreaterThan(floor);
       if (gate.minBinaryF1 !== undefined) {
         expect(ours.binary.f1, `binary F1 ${ours.binary.f1.toFixed(3)} (gate ${gate.minBinaryF1})`).toBeGreaterThanOrEqual(gate.minBinaryF1);
+      }
+      if (gate.minSpanF1 !== undefined) {
+        const span = ours.spans?.technique_agnostic.f1 ?? 0;
+        expect(span, `span F1 ${span.toFixed(3)} (gate ${gate.minSpanF1})`).toBeGreaterThanOrEqual(gate.minSpanF1);
       }
     });
   }
