@@ -8,7 +8,7 @@
 // The chips are site chrome, not reply text (the adapters skip them), so a chip's place is the
 // end of the reply text that comes before it in the page.
 import { MAX_CITATION_LABEL, MAX_CITATIONS, type CitationMarker } from '#shared/schemas';
-import { outermost } from './turns.ts';
+import { compareNodes, outermost } from './turns.ts';
 import type { ParsedTurn } from './types.ts';
 
 export interface CitationSpec {
@@ -33,7 +33,7 @@ function offsetOf(turn: ParsedTurn, marker: Element): number {
   for (const s of turn.textMap.segments) {
     const node = s.node as unknown as Node;
     if (marker.contains(node)) return s.start; // a marker whose text is reply text starts there
-    if (node.compareDocumentPosition(marker) & Node.DOCUMENT_POSITION_FOLLOWING) at = s.start + s.length;
+    if (compareNodes(node as unknown as Element, marker) < 0) at = s.start + s.length;
     else break;
   }
   return at;
