@@ -50,7 +50,8 @@ export function claimKeyTerms(quote: string): KeyTerms {
     const word = m[0].replace(/['’]s$/, '');
     const lower = word.toLowerCase();
     if (COMMON.has(lower) || words.some((w) => w.toLowerCase() === lower)) continue;
-    if (word.length >= 6 || (word.length >= 3 && /^\p{Lu}/u.test(word) && m.index! > 0)) words.push(word);
+    const acronym = /^\p{Lu}{2,}$/u.test(word);
+    if (word.length >= 6 || acronym || (word.length >= 3 && /^\p{Lu}/u.test(word) && m.index! > 0)) words.push(word);
     if (words.length >= 6) break;
   }
   return { figures, words };
@@ -58,14 +59,13 @@ export function claimKeyTerms(quote: string): KeyTerms {
 
 const digitsOnly = (figure: string) => figure.replace(/[$€£,\s]/g, '');
 
-function hasFigure(page: string, pageDigits: string, figure: string): boolean {
-  if (page.includes(figure)) return true;
+function hasFigure(pageDigits: string, figure: string): boolean {
   const bare = digitsOnly(figure);
-  if (figure.endsWith('%')) {
-    const n = bare.slice(0, -1);
-    return new RegExp(`(?<![\\d.])${n.replace('.', '\\.')}\\s?(?:%|percent|per cent)`, 'i').test(pageDigits);
-  }
-  return new RegExp(`(?<![\\d.])${bare.replace('.', '\\.')}(?![\\d])`).test(pageDigits);
+  const percent = bare.endsWith('%');
+  const number = (percent ? bare.slice(0, -1) : bare).replace('.', '\\.');
+  // Whole numbers only: "38%" is not in "138%" or "3.8%".
+  const unit = percent ? '\\s?(?:%|percent|per cent)' : '(?![\\d]|\\.\\d)';
+  return new RegExp(`(?<![\\d.])${number}${unit}`, 'i').test(pageDigits);
 }
 
 export type PageVerdict = 'found' | 'partly' | 'not-found' | 'nothing-to-check';
@@ -87,10 +87,12 @@ export function matchClaim(quote: string, text: string): PageMatch {
   const pageDigits = page.replace(/(\d),(?=\d{3})/g, '$1');
   const found: string[] = [];
   const missing: string[] = [];
-  for (const f of figures) (hasFigure(page, pageDigits, f.toLowerCase()) ? found : missing).push(f);
+  for (const f of figures) (hasFigure(pageDigits, f.toLowerCase()) ? found : missing).push(f);
   let wordsFound = 0;
   for (const w of words) {
-    if (new RegExp(`(?<![\\p{L}])${w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u').test(page)) {
+    // A longer word may end differently on the page (adult → adults); a short one must match whole.
+    const end = w.length < 5 ? '(?![\\p{L}])' : '';
+    if (new RegExp(`(?<![\\p{L}])${w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${end}`, 'u').test(page)) {
       found.push(w);
       wordsFound++;
     } else missing.push(w);
