@@ -94,7 +94,7 @@ export function readCitations(spec: CitationSpec, turn: ParsedTurn): CitationMar
   const found: CitationMarker[] = [];
   const elements = spec.markers.length ? outermost(Array.from(scope.querySelectorAll(spec.markers.join(', ')))) : [];
   for (const el of elements) {
-    const label = (squash(el.textContent) || squash(el.getAttribute('aria-label')) || squash(el.getAttribute('title')) || 'source').slice(0, MAX_CITATION_LABEL);
+    const label = (squash(el.textContent) || squash(el.getAttribute('aria-label')) || squash(el.getAttribute('title'))).slice(0, MAX_CITATION_LABEL);
     const url = urlOf(el, spec);
     const n = numberOf(label);
     found.push(withSources({ at: offsetOf(turn, el), label, ...(url !== undefined && url !== '' ? { url: url.slice(0, 2048) } : {}), ...(n ? { n } : {}) }));

@@ -37,9 +37,10 @@ export function citationTarget(marker: Pick<CitationMarker, 'url' | 'n' | 'sourc
   return { url: url.href, host: citedHost(url) };
 }
 
-/** How a marker is named in a sentence: "[3]", "【4†source】", or its chip text in quotes. */
+/** How a marker is named in a sentence: "[3]", "【4†source】", its chip text in quotes, or "an empty source chip". */
 export function citeName(label: string): string {
   const plain = label.trim();
+  if (!plain) return 'an empty source chip';
   if (/^\d{1,3}$/.test(plain)) return `[${plain}]`;
   if (/^[[【].*[\]】]$/.test(plain)) return plain;
   return `“${plain}”`;

@@ -42,6 +42,7 @@ describe('citeName and danglingNote', () => {
     ['[3]', '[3]'],
     ['【4†source】', '【4†source】'],
     ['reuters +2', '“reuters +2”'],
+    ['', 'an empty source chip'],
   ])('%s reads as %s', (label, name) => expect(citeName(label)).toBe(name));
 
   it('says which markers point nowhere and why, in words', () => {

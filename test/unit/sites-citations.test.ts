@@ -26,7 +26,7 @@ describe('perplexity: citation markers', () => {
     expect(first!.citations.map((c) => ({ ...c, before: before(first!.text, c.at) }))).toEqual([
       { at: expect.any(Number), label: 'stats +1', url: 'https://stats.example.org/ai-use-2026', sources: 2, before: ends('once a week.') },
       { at: expect.any(Number), label: 'pewresearch', url: '#', sources: 2, before: ends('older adults.') },
-      { at: expect.any(Number), label: 'source', sources: 2, before: ends('between 2024 and 2026.') },
+      { at: expect.any(Number), label: '', sources: 2, before: ends('between 2024 and 2026.') },
       { at: expect.any(Number), end: expect.any(Number), label: '[3]', n: 3, sources: 2, before: ends('writing help ') },
       { at: expect.any(Number), end: expect.any(Number), label: '[1]', n: 1, sources: 2, url: 'https://stats.example.org/ai-use-2026', before: ends('among students ') },
     ]);
