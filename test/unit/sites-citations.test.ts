@@ -9,6 +9,8 @@ import { chatgpt } from '../../extension/sites/chatgpt.ts';
 import { perplexity } from '../../extension/sites/perplexity.ts';
 import type { SiteAdapter } from '../../extension/sites/types.ts';
 import { loadFixture } from '../helpers/fixture-dom.ts';
+import { SITES } from '../../extension/sites/index.ts';
+import { listFixtures } from '../helpers/site-fixtures.ts';
 
 function replies(adapter: SiteAdapter, name: string) {
   const { turns } = loadFixture(adapter, name);
@@ -59,6 +61,14 @@ describe('perplexity: citation markers', () => {
   });
 });
 
+describe('perplexity: the 2026-08 layout (empty markdown-content placeholder, answer in sibling .prose blocks)', () => {
+  it('variants.html, entry 0: the chip in the sibling block is read; the sources block’s plain links are not markers', () => {
+    const [first, ...rest] = replies(perplexity, 'variants');
+    expect(first!.citations.map((c) => [c.label, c.url, before(first!.text, c.at)])).toEqual([['reuters', 'https://www.reuters.com/markets/', ends('pays no interest.')]]);
+    for (const reply of rest) expect(reply.citations).toEqual([]);
+  });
+});
+
 describe('chatgpt: citation markers', () => {
   it('citations.html, turn 2: the pills (one real, one with an empty link) and the raw 【4†source】', () => {
     const [first] = replies(chatgpt, 'citations');
@@ -79,5 +89,18 @@ describe('chatgpt: citation markers', () => {
 
   it('the main fixtures have no markers: nothing is invented', () => {
     for (const name of ['conversation', 'variants']) for (const reply of replies(chatgpt, name)) expect(reply.citations, name).toEqual([]);
+  });
+});
+
+describe('convention: an adapter that reads citations is proved by a citations fixture', () => {
+  const withCitations = Object.values(SITES).filter((a) => a.citations);
+  it('Perplexity and ChatGPT read citations', () => {
+    expect(withCitations.map((a) => a.id).sort()).toEqual(['chatgpt', 'perplexity']);
+  });
+  it.each(withCitations.map((a) => [a.id, a] as const))('%s: citations.html exists and its markers are found, some pointing nowhere', (id, adapter) => {
+    expect(listFixtures(id).some((f) => f.file === 'citations.html')).toBe(true);
+    const all = replies(adapter, 'citations').flatMap((r) => r.citations);
+    expect(all.some((c) => 'url' in citationTarget(c))).toBe(true);
+    expect(all.some((c) => 'nowhere' in citationTarget(c))).toBe(true);
   });
 });
