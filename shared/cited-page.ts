@@ -4,7 +4,22 @@
 // styles and tags. A match says the words are there, not that the page supports the claim.
 
 /** Entities common in page text; anything else numeric is decoded by code point. */
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', hellip: '…', percnt: '%' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  rsquo: '’',
+  lsquo: '‘',
+  ldquo: '“',
+  rdquo: '”',
+  hellip: '…',
+  percnt: '%',
+};
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (whole, name: string) => {
@@ -30,7 +45,9 @@ export function pageText(html: string): string {
 
 /** Words too common to say anything about a page. */
 const COMMON = new Set(
-  'about above after again against among around because been before being below between both could does doing during each every from further have having here into itself just more most much other over same should some such than that their them then there these they this those through under until very what when where which while will with would your years year people percent according cites source sources'.split(' '),
+  'about above after again against among around because been before being below between both could does doing during each every from further have having here into itself just more most much other over same should some such than that their them then there these they this those through under until very what when where which while will with would your years year people percent according cites source sources'.split(
+    ' ',
+  ),
 );
 
 /** A figure: digits with separators, an optional decimal part and unit. */

@@ -37,7 +37,10 @@ export function answerWords(url: string, answer: CitedPageAnswer | undefined): {
   const part = answer.truncated ? ` (read the first ${Math.round(MAX_PAGE_BYTES / 1e6)} MB only)` : '';
   switch (answer.verdict) {
     case 'found':
-      return { outcome: 'found', text: `Found on ${where}: ${quoted(answer.found)}${answer.missing.length ? `; not found: ${quoted(answer.missing)}` : ''}.${part}` };
+      return {
+        outcome: 'found',
+        text: `Found on ${where}: ${quoted(answer.found)}${answer.missing.length ? `; not found: ${quoted(answer.missing)}` : ''}.${part}`,
+      };
     case 'partly':
       return { outcome: 'partly', text: `Partly found on ${where}: ${quoted(answer.found)}; not found: ${quoted(answer.missing)}.${part}` };
     case 'not-found':

@@ -83,7 +83,13 @@ export type CitedPageChecker = (url: string, quote: string) => Promise<{ outcome
 export type CheckResults = Map<string, { outcome: CheckOutcome | 'checking'; text: string }>;
 
 /** One cited page under a claim: its address as text, the button, and what the check said. */
-function citedPageRow(cite: ClaimCite & { url: string; host: string }, claim: Claim, key: string, checker: CitedPageChecker | undefined, results: CheckResults): HTMLElement {
+function citedPageRow(
+  cite: ClaimCite & { url: string; host: string },
+  claim: Claim,
+  key: string,
+  checker: CitedPageChecker | undefined,
+  results: CheckResults,
+): HTMLElement {
   const status = h('span', { class: 'check-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const show = () => {
     const r = results.get(key);
@@ -92,9 +98,15 @@ function citedPageRow(cite: ClaimCite & { url: string; host: string }, claim: Cl
     else delete status.dataset.outcome;
   };
   show();
-  const row = h('div', { class: 'cite', attrs: { 'data-host': cite.host } }, [h('span', { class: 'cite-where', text: `${citeName(cite.label)} → ${pageWhere(cite.url)}` })]);
+  const row = h('div', { class: 'cite', attrs: { 'data-host': cite.host } }, [
+    h('span', { class: 'cite-where', text: `${citeName(cite.label)} → ${pageWhere(cite.url)}` }),
+  ]);
   if (checker) {
-    const button = h('button', { class: 'check-page', attrs: { type: 'button', title: `Ask to read ${cite.host} once, and look for this claim's figures and words there` }, text: 'Check the cited page' });
+    const button = h('button', {
+      class: 'check-page',
+      attrs: { type: 'button', title: `Ask to read ${cite.host} once, and look for this claim's figures and words there` },
+      text: 'Check the cited page',
+    });
     button.addEventListener('click', () => {
       // No await before the checker: it asks for the permission inside this click.
       const pending = checker(cite.url, claim.quote);
@@ -140,7 +152,9 @@ export function ledgerSection(claims: readonly Claim[], options: { checker?: Cit
   const nowhere = claims.filter((c) => c.cites?.some((x) => x.nowhere)).length;
   const line = `${ledgerSummary(claims)}${nowhere ? `; ${nowhere} cite${nowhere === 1 ? 's' : ''} a source that points nowhere` : ''}`;
   const summary = h('summary', { text: line });
-  return claims.length ? h('details', { class: 'ledger', ...(nowhere ? { attrs: { open: '' } } : {}) }, [summary, list]) : h('p', { class: 'ledger muted', text: ledgerSummary(claims) });
+  return claims.length
+    ? h('details', { class: 'ledger', ...(nowhere ? { attrs: { open: '' } } : {}) }, [summary, list])
+    : h('p', { class: 'ledger muted', text: ledgerSummary(claims) });
 }
 
 /** One reply of the conversation as the panel shows it. */

@@ -109,7 +109,9 @@ export function citeClaims(text: string, claims: readonly Claim[], markers: read
     if (!own) return claim;
     const cites: ClaimCite[] = own.slice(0, 50).map((m) => {
       const target = citationTarget(m);
-      return 'nowhere' in target ? { label: m.label, ...(m.url ? { url: m.url.slice(0, 2048) } : {}), nowhere: target.nowhere } : { label: m.label, url: target.url, host: target.host };
+      return 'nowhere' in target
+        ? { label: m.label, ...(m.url ? { url: m.url.slice(0, 2048) } : {}), nowhere: target.nowhere }
+        : { label: m.label, url: target.url, host: target.host };
     });
     const hosts = [...new Set(cites.flatMap((c) => (c.host ? [c.host] : [])))];
     const dangling = danglingNote(cites);

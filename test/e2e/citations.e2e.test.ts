@@ -67,7 +67,10 @@ const tabIds = () =>
 
 describe('citations in captured replies', () => {
   it.each([
-    { site: 'perplexity', dangling: ['cites “pewresearch”, which points nowhere', 'cites an empty source chip, which points nowhere', 'cites [3], which points nowhere'] },
+    {
+      site: 'perplexity',
+      dangling: ['cites “pewresearch”, which points nowhere', 'cites an empty source chip, which points nowhere', 'cites [3], which points nowhere'],
+    },
     { site: 'chatgpt', dangling: ['cites “Pew Research”, which points nowhere', 'cites 【4†source】, which points nowhere'] },
   ])('$site: the side panel says which claim cites a marker that points nowhere, and checks a cited page on click', async ({ site, dangling }) => {
     const f = fixture(site);

@@ -49,7 +49,9 @@ describe('citations in Firefox', () => {
     await page.waitForSelector('unspun-badge[data-state="scored"]', { timeout: 30_000 });
     const conv = new URL(f.url!).pathname.split('/').pop();
     const cited = await until('the reply with its markers', async () =>
-      (await readArchiveFirefox(ff.control)).messages.find((m) => m.site === 'chatgpt' && m.conversationId === conv && m.citations?.length && m.status === 'scored'),
+      (await readArchiveFirefox(ff.control)).messages.find(
+        (m) => m.site === 'chatgpt' && m.conversationId === conv && m.citations?.length && m.status === 'scored',
+      ),
     );
     expect(cited.citations!.some((c) => c.url === `${pagesUrl}/ai-use-2026`)).toBe(true);
     const tabId = await ff.control.evaluate(async (url) => {

@@ -11,7 +11,10 @@ describe('citationTarget: where a marker points', () => {
     [{ url: 'https://www.reuters.com/markets/' }, { url: 'https://www.reuters.com/markets/', host: 'reuters.com' }],
     [{ url: 'http://127.0.0.1:4000/page' }, { url: 'http://127.0.0.1:4000/page', host: '127.0.0.1' }],
     [{ url: '  https://example.org/a b ' }, { url: 'https://example.org/a%20b', host: 'example.org' }],
-    [{ url: 'https://example.org/x', n: 9, sources: 2 }, { url: 'https://example.org/x', host: 'example.org' }],
+    [
+      { url: 'https://example.org/x', n: 9, sources: 2 },
+      { url: 'https://example.org/x', host: 'example.org' },
+    ],
   ])('%j points to a page', (marker, target) => {
     expect(citationTarget(marker)).toEqual(target);
   });
@@ -120,10 +123,13 @@ describe('citeClaims: markers on the claim ledger', () => {
 
   it('a dangling marker beside a real one: still linked, and the dangling one is named', () => {
     const t = 'Prices rose 4% in March.';
-    const [c] = ledger(t, [
-      { label: 'ons', url: 'https://www.ons.gov.uk/', after: 'March.' },
-      { label: '【7†source】', n: 7, inText: 'March.' /* placeholder replaced below */ },
-    ].slice(0, 1));
+    const [c] = ledger(
+      t,
+      [
+        { label: 'ons', url: 'https://www.ons.gov.uk/', after: 'March.' },
+        { label: '【7†source】', n: 7, inText: 'March.' /* placeholder replaced below */ },
+      ].slice(0, 1),
+    );
     expect(c).toMatchObject({ support: 'link', note: 'cites ons.gov.uk' });
     const t2 = 'Prices rose 4% in March [2] [5].';
     const [d] = ledger(t2, [

@@ -15,7 +15,11 @@ const seen: Array<{ url: string; cookie?: string; referer?: string }> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ url: req.url ?? '', ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}), ...(req.headers.referer ? { referer: req.headers.referer } : {}) });
+    seen.push({
+      url: req.url ?? '',
+      ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+      ...(req.headers.referer ? { referer: req.headers.referer } : {}),
+    });
     if (req.url === '/ai-use-2026') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<html><body><script>window.ran = true</script><h1>AI use in 2026</h1><p>38% of US adults use an AI chatbot weekly.</p></body></html>');
@@ -71,7 +75,11 @@ describe('background: the cited page, fetched as text', () => {
 
   it('answers the extension’s own pages only, never a content script in a web page', async () => {
     const message: CheckCitedPage = { type: 'check-cited-page', url: `${base}/ai-use-2026`, quote: CLAIM };
-    expect(await service().handleMessage(message, { url: 'https://www.perplexity.ai/search/x' })).toEqual({ ok: false, reason: 'not-allowed', detail: 'asked from a web page' });
+    expect(await service().handleMessage(message, { url: 'https://www.perplexity.ai/search/x' })).toEqual({
+      ok: false,
+      reason: 'not-allowed',
+      detail: 'asked from a web page',
+    });
     expect(await service().handleMessage(message, { url: `${EXT}sidepanel.html` })).toMatchObject({ ok: true, verdict: 'found' });
     expect(await service().handleMessage({ type: 'check-cited-page', url: 'not a url', quote: CLAIM }, { url: `${EXT}sidepanel.html` })).toBeUndefined();
     expect(await service().handleMessage({ type: 'other' }, { url: `${EXT}sidepanel.html` })).toBeUndefined();
@@ -135,9 +143,21 @@ describe('panel: the click asks for the one origin, then reports in words', () =
 
   it.each([
     [{ ok: false, reason: 'load', detail: '404 Not Found' }, 'failed', 'Could not load stats.example.org/ai-use-2026: 404 Not Found.'],
-    [{ ok: false, reason: 'not-text', detail: 'application/pdf' }, 'failed', 'Could not check stats.example.org/ai-use-2026: not a text page (application/pdf).'],
-    [{ ok: true, verdict: 'not-found', found: [], missing: ['38%', 'chatbot'], truncated: false }, 'not-found', 'Not found on stats.example.org/ai-use-2026: none of ‘38%’, ‘chatbot’.'],
-    [{ ok: true, verdict: 'partly', found: ['chatbot'], missing: ['38%'], truncated: true }, 'partly', 'Partly found on stats.example.org/ai-use-2026: ‘chatbot’; not found: ‘38%’. (read the first 2 MB only)'],
+    [
+      { ok: false, reason: 'not-text', detail: 'application/pdf' },
+      'failed',
+      'Could not check stats.example.org/ai-use-2026: not a text page (application/pdf).',
+    ],
+    [
+      { ok: true, verdict: 'not-found', found: [], missing: ['38%', 'chatbot'], truncated: false },
+      'not-found',
+      'Not found on stats.example.org/ai-use-2026: none of ‘38%’, ‘chatbot’.',
+    ],
+    [
+      { ok: true, verdict: 'partly', found: ['chatbot'], missing: ['38%'], truncated: true },
+      'partly',
+      'Partly found on stats.example.org/ai-use-2026: ‘chatbot’; not found: ‘38%’. (read the first 2 MB only)',
+    ],
     [undefined, 'failed', 'Could not load stats.example.org/ai-use-2026: the extension did not answer.'],
   ] as const)('%j → %s', (answer, outcome, text) => {
     expect(answerWords('https://stats.example.org/ai-use-2026', answer as CitedPageAnswer | undefined)).toEqual({ outcome, text });

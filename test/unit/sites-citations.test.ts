@@ -18,19 +18,27 @@ function replies(adapter: SiteAdapter, name: string) {
 }
 
 /** The text just before each marker, to prove its place. */
-const before = (text: string, at: number) => text.slice(Math.max(0, at - 40), at);
+const textBefore = (text: string, at: number) => text.slice(Math.max(0, at - 40), at);
 const ends = (tail: string) => expect.stringMatching(new RegExp(`${tail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
 
 describe('perplexity: citation markers', () => {
   it('citations.html, entry 0: every marker, in text order, at the end of the sentence it follows', () => {
     const [first] = replies(perplexity, 'citations');
     expect(first!.text).not.toMatch(/stats \+1|pewresearch/); // chips are not reply text
-    expect(first!.citations.map((c) => ({ ...c, before: before(first!.text, c.at) }))).toEqual([
+    expect(first!.citations.map((c) => ({ ...c, before: textBefore(first!.text, c.at) }))).toEqual([
       { at: expect.any(Number), label: 'stats +1', url: 'https://stats.example.org/ai-use-2026', sources: 2, before: ends('once a week.') },
       { at: expect.any(Number), label: 'pewresearch', url: '#', sources: 2, before: ends('older adults.') },
       { at: expect.any(Number), label: '', sources: 2, before: ends('between 2024 and 2026.') },
       { at: expect.any(Number), end: expect.any(Number), label: '[3]', n: 3, sources: 2, before: ends('writing help ') },
-      { at: expect.any(Number), end: expect.any(Number), label: '[1]', n: 1, sources: 2, url: 'https://stats.example.org/ai-use-2026', before: ends('among students ') },
+      {
+        at: expect.any(Number),
+        end: expect.any(Number),
+        label: '[1]',
+        n: 1,
+        sources: 2,
+        url: 'https://stats.example.org/ai-use-2026',
+        before: ends('among students '),
+      },
     ]);
     for (const c of first!.citations) if (c.end !== undefined) expect(first!.text.slice(c.at, c.end)).toBe(c.label);
   });
@@ -53,7 +61,7 @@ describe('perplexity: citation markers', () => {
 
   it('conversation.html: the two source chips, with their URLs, and nothing on the other replies', () => {
     const all = replies(perplexity, 'conversation');
-    expect(all[0]!.citations.map((c) => [c.label, c.url, before(all[0]!.text, c.at)])).toEqual([
+    expect(all[0]!.citations.map((c) => [c.label, c.url, textBefore(all[0]!.text, c.at)])).toEqual([
       ['investopedia', 'https://www.investopedia.com/terms/i/indexfund.asp', ends('keeps fees low.')],
       ['morningstar +1', 'https://www.morningstar.com/funds', ends('under 0.1% a year.')],
     ]);
@@ -64,7 +72,9 @@ describe('perplexity: citation markers', () => {
 describe('perplexity: the 2026-08 layout (empty markdown-content placeholder, answer in sibling .prose blocks)', () => {
   it('variants.html, entry 0: the chip in the sibling block is read; the sources block’s plain links are not markers', () => {
     const [first, ...rest] = replies(perplexity, 'variants');
-    expect(first!.citations.map((c) => [c.label, c.url, before(first!.text, c.at)])).toEqual([['reuters', 'https://www.reuters.com/markets/', ends('pays no interest.')]]);
+    expect(first!.citations.map((c) => [c.label, c.url, textBefore(first!.text, c.at)])).toEqual([
+      ['reuters', 'https://www.reuters.com/markets/', ends('pays no interest.')],
+    ]);
     for (const reply of rest) expect(reply.citations).toEqual([]);
   });
 });
@@ -74,8 +84,14 @@ describe('chatgpt: citation markers', () => {
     const [first] = replies(chatgpt, 'citations');
     expect(first!.text).not.toContain('stats.example.org');
     expect(first!.text).toContain('【4†source】');
-    expect(first!.citations.map((c) => ({ label: c.label, url: c.url, n: c.n, before: before(first!.text, c.at), target: citationTarget(c) }))).toEqual([
-      { label: 'stats.example.org', url: 'https://stats.example.org/ai-use-2026', n: undefined, before: ends('once a week.'), target: { url: 'https://stats.example.org/ai-use-2026', host: 'stats.example.org' } },
+    expect(first!.citations.map((c) => ({ label: c.label, url: c.url, n: c.n, before: textBefore(first!.text, c.at), target: citationTarget(c) }))).toEqual([
+      {
+        label: 'stats.example.org',
+        url: 'https://stats.example.org/ai-use-2026',
+        n: undefined,
+        before: ends('once a week.'),
+        target: { url: 'https://stats.example.org/ai-use-2026', host: 'stats.example.org' },
+      },
       { label: 'Pew Research', url: undefined, n: undefined, before: ends('older adults.'), target: { nowhere: 'no-url' } },
       { label: '【4†source】', url: undefined, n: 4, before: ends('024 and 2026 '), target: { nowhere: 'no-url' } },
     ]);
