@@ -4,36 +4,20 @@
 // The page is fetched without cookies or referrer, limited in size and time, read as text only
 // (never rendered, no script runs: shared/cited-page.ts strips the markup), and only the verdict
 // and the matched words go back: never the page itself.
-import { z } from 'zod';
-import { matchClaim, pageText, type PageVerdict } from '#shared/cited-page';
+import { matchClaim, pageText } from '#shared/cited-page';
+import { originPattern } from '../host-access.ts';
+import { CheckCitedPage, type CitedPageAnswer } from '../reader-messages.ts';
 
 /** Largest part of a page read (bytes); the rest is not checked. */
 export const MAX_PAGE_BYTES = 2_000_000;
 /** Longest wait for a page, then "could not load". */
 export const PAGE_TIMEOUT_MS = 15_000;
 
-export const CheckCitedPage = z.object({
-  type: z.literal('check-cited-page'),
-  url: z.string().url().max(2048),
-  quote: z.string().min(1).max(2000),
-});
-export type CheckCitedPage = z.infer<typeof CheckCitedPage>;
-
-export type CitedPageAnswer =
-  | { ok: true; verdict: PageVerdict; found: string[]; missing: string[]; truncated: boolean }
-  | { ok: false; reason: 'not-allowed' | 'load' | 'not-text'; detail: string };
-
 export interface CitedPageDeps {
   fetch: typeof fetch;
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   /** `chrome-extension://<id>/`: only the extension's own pages may ask. */
   extensionUrl: string;
-}
-
-/** The permission pattern for one page's origin: `https://example.org/*` (ports are not part of a pattern). */
-export function originPattern(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.hostname}/*`;
 }
 
 const TEXT_TYPES = /^(text\/html|text\/plain|application\/xhtml\+xml|text\/markdown)\b/i;
@@ -96,7 +80,15 @@ export function createCitedPageService(deps: CitedPageDeps, limits = { maxBytes:
       const { text, truncated } = await readLimited(response, limits.maxBytes);
       return { ok: true, ...matchClaim(quote, pageText(text)), truncated };
     } catch (error) {
-      const detail = abort.signal.aborted ? 'no answer in time' : error instanceof Error ? error.message : String(error);
+      // fetch() says only "Failed to fetch" for a refused connection, a DNS failure, or a redirect to
+      // a site Unspun may not read: say what it can mean.
+      const detail = abort.signal.aborted
+        ? 'no answer in time'
+        : error instanceof TypeError
+          ? 'no answer from the site (offline, blocked, or it redirected to another site)'
+          : error instanceof Error
+            ? error.message
+            : String(error);
       return { ok: false, reason: 'load', detail };
     } finally {
       clearTimeout(timer);

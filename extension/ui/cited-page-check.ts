@@ -3,8 +3,9 @@
 // background fetch it and says in words what it found. Refused or failed: a clear sentence, and
 // nothing else changes. The permissions API and the message channel are injected (unit tests give
 // fakes with the real shapes).
-import { originPattern, type CheckCitedPage, type CitedPageAnswer } from '../background/cited-page.ts';
 import { MAX_PAGE_BYTES } from '../background/cited-page.ts';
+import { originPattern } from '../host-access.ts';
+import type { CheckCitedPage, CitedPageAnswer } from '../reader-messages.ts';
 
 export interface CitedPageApi {
   /** `browser.permissions.request`: resolves false when the reader says no. */

@@ -10,7 +10,7 @@ import type { MessageRecord } from '#shared/records';
 import { labelsOfConversation, labelKey, type LabelRecord } from '../db/labels.ts';
 import { messagesOfConversation } from '../db/queries.ts';
 import { createDb, type UnspunDb } from '../db/schema.ts';
-import type { PageConversation, PanelShowFlag, ShowFlagResponse } from '../reader-messages.ts';
+import type { CitedPageAnswer, PageConversation, PanelShowFlag, ShowFlagResponse } from '../reader-messages.ts';
 import { adoptCss, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyOf } from './families.ts';
 import { moveName, SUPPORT_LABELS } from './move-names.ts';
@@ -21,7 +21,7 @@ import { ledgerSummary } from '#shared/detect/claims';
 import type { Claim, ClaimCite, ClaimSupport } from '#shared/schemas';
 import { citeClaims, citeName, danglingNote } from '#shared/detect/citations';
 import { checkCitedPage, pageWhere, type CheckOutcome } from './cited-page-check.ts';
-import type { CitedPageAnswer } from '../background/cited-page.ts';
+
 import { applyReading, isPausedHost, loadReading, readingFromChange, saveReading, withPausedHost, type ReadingSettings } from './reading-settings.ts';
 
 const PANEL_CSS = `

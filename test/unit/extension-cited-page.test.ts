@@ -4,7 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCitedPageService, originPattern, type CheckCitedPage, type CitedPageAnswer } from '../../extension/background/cited-page.ts';
+import { createCitedPageService } from '../../extension/background/cited-page.ts';
+import { originPattern } from '../../extension/host-access.ts';
+import type { CheckCitedPage, CitedPageAnswer } from '../../extension/reader-messages.ts';
 import { answerWords, checkCitedPage, pageWhere, type CitedPageApi } from '../../extension/ui/cited-page-check.ts';
 
 const CLAIM = 'About 38% of US adults now use an AI chatbot at least once a week.';
@@ -59,6 +61,18 @@ describe('background: the cited page, fetched as text', () => {
     expect(await service().check(`${base}/other`, CLAIM)).toMatchObject({ ok: true, verdict: 'not-found', found: [] });
     expect(await service().check(`${base}/missing`, CLAIM)).toEqual({ ok: false, reason: 'load', detail: '404 Not Found' });
     expect(await service().check(`${base}/report.pdf`, CLAIM)).toEqual({ ok: false, reason: 'not-text', detail: 'application/pdf' });
+  });
+
+  it('a site that does not answer: a clear message', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(await service().check(`http://127.0.0.1:${port}/gone`, CLAIM)).toEqual({
+      ok: false,
+      reason: 'load',
+      detail: 'no answer from the site (offline, blocked, or it redirected to another site)',
+    });
   });
 
   it('reads no more than the size limit, and says so', async () => {
