@@ -21,7 +21,6 @@ import { ledgerSummary } from '#shared/detect/claims';
 import type { Claim, ClaimCite, ClaimSupport } from '#shared/schemas';
 import { citeClaims, citeName, danglingNote } from '#shared/detect/citations';
 import { checkCitedPage, pageWhere, type CheckOutcome } from './cited-page-check.ts';
-
 import { applyReading, isPausedHost, loadReading, readingFromChange, saveReading, withPausedHost, type ReadingSettings } from './reading-settings.ts';
 
 const PANEL_CSS = `
@@ -89,6 +88,7 @@ function citedPageRow(
   key: string,
   checker: CitedPageChecker | undefined,
   results: CheckResults,
+  onDetachedResult: (() => void) | undefined,
 ): HTMLElement {
   const status = h('span', { class: 'check-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const show = () => {
@@ -117,6 +117,8 @@ function citedPageRow(
         results.set(key, r);
         button.disabled = false;
         show();
+        // The panel re-rendered meanwhile: this row is gone, the new one still says "Checking".
+        if (!status.isConnected) onDetachedResult?.();
       });
     });
     row.append(button);
@@ -130,7 +132,10 @@ function citedPageRow(
  * A claim whose citation marker points nowhere says so in words; each cited page shows its
  * address as text and, with a checker, a "Check the cited page" button.
  */
-export function ledgerSection(claims: readonly Claim[], options: { checker?: CitedPageChecker; results?: CheckResults; replyKey?: string } = {}): HTMLElement {
+export function ledgerSection(
+  claims: readonly Claim[],
+  options: { checker?: CitedPageChecker; results?: CheckResults; replyKey?: string; onDetachedResult?: () => void } = {},
+): HTMLElement {
   const results = options.results ?? new Map();
   const list = h('ol');
   for (const claim of claims) {
@@ -145,7 +150,7 @@ export function ledgerSection(claims: readonly Claim[], options: { checker?: Cit
     for (const cite of claim.cites ?? []) {
       if (!cite.url || !cite.host) continue;
       const key = `${options.replyKey ?? ''}|${claim.start}|${cite.url}`;
-      item.append(citedPageRow(cite as ClaimCite & { url: string; host: string }, claim, key, options.checker, results));
+      item.append(citedPageRow(cite as ClaimCite & { url: string; host: string }, claim, key, options.checker, results, options.onDetachedResult));
     }
     list.append(item);
   }
@@ -315,7 +320,7 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
     if (reply.hidden) group.append(h('p', { class: 'muted', text: `${hiddenBy(reply.hidden, reply.hiddenByLabels)}.` }));
     if (reply.result?.claims) {
       const claims = citeClaims(reply.message.text, reply.result.claims, reply.message.citations ?? []);
-      group.append(ledgerSection(claims, { checker: checkPage, results: checkResults, replyKey: reply.message.key }));
+      group.append(ledgerSection(claims, { checker: checkPage, results: checkResults, replyKey: reply.message.key, onDetachedResult: render }));
     }
     return group;
   }
