@@ -4,7 +4,7 @@
 // nothing else changes. The permissions API and the message channel are injected (unit tests give
 // fakes with the real shapes).
 import { MAX_PAGE_BYTES } from '../background/cited-page.ts';
-import { originPattern } from '../host-access.ts';
+import { isProxyHost, originPattern } from '../host-access.ts';
 import type { CheckCitedPage, CitedPageAnswer } from '../reader-messages.ts';
 
 export interface CitedPageApi {
@@ -64,11 +64,14 @@ export async function checkCitedPage(api: CitedPageApi, url: string, quote: stri
   } catch {
     return { outcome: 'failed', text: 'Could not check: the cited link is not a web address.' };
   }
+  // The manifest may ask for https sites only (and holds the local proxy's loopback hosts).
+  if (new URL(url).protocol === 'http:' && !isProxyHost(pattern)) {
+    return { outcome: 'refused', text: `Only https pages can be checked: ${host} was cited over plain http. Nothing was fetched.` };
+  }
   let granted: boolean;
   try {
     granted = await api.request({ origins: [pattern] });
   } catch (error) {
-    // e.g. a plain-http page: only https pages can be asked for (the manifest's optional hosts).
     return { outcome: 'refused', text: `Could not ask for access to ${host}: ${error instanceof Error ? error.message : String(error)}` };
   }
   if (!granted) return { outcome: 'refused', text: `Permission refused: Unspun may not read ${host}. Nothing was fetched.` };

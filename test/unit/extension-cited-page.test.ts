@@ -142,11 +142,20 @@ describe('panel: the click asks for the one origin, then reports in words', () =
     const { api: a, calls } = api(async () => {
       throw new Error('Only permissions specified in the manifest may be requested.');
     });
-    expect(await checkCitedPage(a, 'http://plain.example.org/x', CLAIM)).toEqual({
+    expect(await checkCitedPage(a, 'https://odd.example.org/x', CLAIM)).toEqual({
       outcome: 'refused',
-      text: 'Could not ask for access to plain.example.org: Only permissions specified in the manifest may be requested.',
+      text: 'Could not ask for access to odd.example.org: Only permissions specified in the manifest may be requested.',
     });
     expect(calls.sent).toEqual([]);
+  });
+
+  it('a plain-http page (not the local machine): not asked for, and the panel says why', async () => {
+    const { api: a, calls } = api(async () => true);
+    expect(await checkCitedPage(a, 'http://plain.example.org/x', CLAIM)).toEqual({
+      outcome: 'refused',
+      text: 'Only https pages can be checked: plain.example.org was cited over plain http. Nothing was fetched.',
+    });
+    expect(calls).toEqual({ requested: [], sent: [] });
   });
 
   it('asks inside the click: the request is made before the first await', () => {
