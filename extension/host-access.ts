@@ -36,6 +36,12 @@ export async function missingOrigins(permissions: PermissionsApi, origins: reado
   return origins.filter((_, i) => !granted[i]);
 }
 
+/** The permission pattern for one page's origin: `https://example.org/*` (a pattern has no port). */
+export function originPattern(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+
 /** `https://chatgpt.com/*` → `chatgpt.com`, for people to read. */
 export function hostName(origin: string): string {
   return PATTERN.exec(origin)?.[2] ?? origin;

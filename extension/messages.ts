@@ -2,7 +2,7 @@
 // on arrival: a content script runs inside a web page, so the background never trusts its shape.
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
-import { MAX_REPLY_CHARS, ScoreResult, Turn } from '#shared/schemas';
+import { CitationMarker, MAX_CITATIONS, MAX_REPLY_CHARS, ScoreResult, Turn } from '#shared/schemas';
 import { MessageStatus } from '#shared/records';
 
 // ---- content → background -------------------------------------------------------------------
@@ -22,6 +22,8 @@ export const ReplyCaptured = z.object({
   idSource: z.enum(['site', 'fallback']).optional(),
   /** The model the page names for this reply, when it names one. */
   model: z.string().min(1).max(200).optional(),
+  /** The reply's citation markers (search assistants), when the adapter reads them. */
+  citations: z.array(CitationMarker).max(MAX_CITATIONS).optional(),
 });
 export type ReplyCaptured = z.infer<typeof ReplyCaptured>;
 

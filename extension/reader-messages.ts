@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { MAX_REPLY_CHARS, MoveId, type ScoreResult } from '#shared/schemas';
+import type { PageVerdict } from '#shared/cited-page';
 import { LabelledFlag, MAX_NOTE_CHARS, Verdict, type LabelRecord } from './db/labels.ts';
 
 // ---- content / panel → background -----------------------------------------------------------
@@ -58,6 +59,20 @@ export interface ReaderResponseFor {
 export async function sendReaderMessage<M extends ReaderToBackground>(message: M): Promise<ReaderResponseFor[M['type']]> {
   return (await browser.runtime.sendMessage(message)) as ReaderResponseFor[M['type']];
 }
+
+// ---- panel → background: "Check the cited page" (background/cited-page.ts) -------------------
+
+export const CheckCitedPage = z.object({
+  type: z.literal('check-cited-page'),
+  url: z.string().url().max(2048),
+  quote: z.string().min(1).max(2000),
+});
+export type CheckCitedPage = z.infer<typeof CheckCitedPage>;
+
+/** What the background says about the cited page: never the page itself, only what matched. */
+export type CitedPageAnswer =
+  | { ok: true; verdict: PageVerdict; found: string[]; missing: string[]; truncated: boolean }
+  | { ok: false; reason: 'not-allowed' | 'load' | 'not-text'; detail: string };
 
 // ---- panel → content (tabs.sendMessage) -----------------------------------------------------
 

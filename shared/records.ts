@@ -1,7 +1,7 @@
 // Stored records of the local archive (extension Dexie DB). Zod is the source of truth, as for
 // the wire contracts in schemas.ts; types come from z.infer.
 import { z } from 'zod';
-import { MAX_REPLY_CHARS, MoveId, ScoreResult, Support, Turn } from './schemas.ts';
+import { CitationMarker, MAX_CITATIONS, MAX_REPLY_CHARS, MoveId, ScoreResult, Support, Turn } from './schemas.ts';
 
 export const MESSAGE_STATUSES = ['pending', 'scored', 'failed'] as const;
 export const MessageStatus = z.enum(MESSAGE_STATUSES);
@@ -107,6 +107,9 @@ export const MessageRecord = z.object({
   score: z.number().min(0).max(100).optional(),
   flagCount: z.number().int().nonnegative().optional(),
   moves: z.array(MoveId).optional(),
+  // ---- additive, optional (not indexed: no Dexie version change) ----
+  /** The reply's citation markers as the page showed them (Perplexity, ChatGPT search). */
+  citations: z.array(CitationMarker).max(MAX_CITATIONS).optional(),
 });
 export type MessageRecord = z.infer<typeof MessageRecord>;
 

@@ -105,6 +105,45 @@ export const Flag = z
   });
 export type Flag = z.infer<typeof Flag>;
 
+/** Longest citation label kept ("reuters +2", "[3]", "【4†source】"). */
+export const MAX_CITATION_LABEL = 80;
+/** Most citation markers kept for one reply. */
+export const MAX_CITATIONS = 300;
+
+/**
+ * One citation marker of a captured reply, as the page shows it (Perplexity's source chips,
+ * ChatGPT's citation pills, or a marker written as plain text: "[3]", "【4†source】").
+ * `at`: UTF-16 offset into the reply text where the marker sits (a chip that is not reply text
+ * sits between characters; a plain-text marker starts there and ends at `end`).
+ */
+export const CitationMarker = z.object({
+  at: z.number().int().nonnegative(),
+  /** Plain-text markers only: where the marker's text ends. */
+  end: z.number().int().nonnegative().optional(),
+  label: z.string().max(MAX_CITATION_LABEL),
+  /** The URL as the page gives it (attribute or href, or the numbered source's link); absent = none. */
+  url: z.string().max(2048).optional(),
+  /** The marker's number, when it is numbered ("[3]" → 3). */
+  n: z.number().int().positive().optional(),
+  /** How many sources the reply lists beside its text, when the page shows such a list. */
+  sources: z.number().int().nonnegative().optional(),
+});
+export type CitationMarker = z.infer<typeof CitationMarker>;
+
+/** Why a citation marker points nowhere. */
+export const CITATION_PROBLEMS = ['no-url', 'unusable-url', 'beyond-sources'] as const;
+export const CitationProblem = z.enum(CITATION_PROBLEMS);
+export type CitationProblem = z.infer<typeof CitationProblem>;
+
+/** A citation marker on a claim: the page it points to (`url`, `host`), or `nowhere` and why. */
+export const ClaimCite = z.object({
+  label: z.string().max(MAX_CITATION_LABEL),
+  url: z.string().max(2048).optional(),
+  host: z.string().max(300).optional(),
+  nowhere: CitationProblem.optional(),
+});
+export type ClaimCite = z.infer<typeof ClaimCite>;
+
 /** What backs a factual claim in the reply: a named source, a link, a figure, a stated reason, or nothing. */
 export const CLAIM_SUPPORTS = ['source', 'link', 'number', 'reasoning', 'none'] as const;
 export const ClaimSupport = z.enum(CLAIM_SUPPORTS);
@@ -120,6 +159,8 @@ export const Claim = z
     support: ClaimSupport,
     /** One short line: what the backing is, or what is missing. */
     note: z.string().max(300).optional(),
+    /** The citation markers the page put on this claim, and where each points (shared/detect/citations.ts). */
+    cites: z.array(ClaimCite).max(50).optional(),
   })
   .refine((c) => c.end > c.start, { message: 'end must be greater than start', path: ['end'] })
   .refine((c) => c.quote.length === c.end - c.start, { message: 'quote length must equal end - start', path: ['quote'] });

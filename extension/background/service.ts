@@ -98,6 +98,7 @@ export function createBackgroundService(deps: BackgroundDeps) {
         ...(message.parentId ? { parentId: message.parentId } : {}),
         ...(message.idSource ? { idSource: message.idSource } : {}),
         ...(message.model ? { model: message.model } : {}),
+        ...(message.citations?.length ? { citations: message.citations } : {}),
         ...(deps.extensionVersion ? { adapterVersion: `${message.site}@${deps.extensionVersion}` } : {}),
       },
       now(),

@@ -46,6 +46,7 @@ export function captureMessage(site: SiteId, thread: readonly ParsedTurn[], repl
     ...(context.user ? { parentId: context.user.id } : {}),
     ...(reply.idSource ? { idSource: reply.idSource } : {}),
     ...(reply.model ? { model: reply.model.slice(0, 200) } : {}),
+    ...(reply.citations?.length ? { citations: reply.citations } : {}),
   };
 }
 

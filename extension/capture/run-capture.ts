@@ -20,6 +20,7 @@ import { createFlagCard } from '../ui/card.ts';
 import { createHighlightLayer, isHighlightSupported } from '../ui/highlights.ts';
 import { createPageReader } from '../ui/page-reader.ts';
 import { createCaptureSender } from './capture-sender.ts';
+import { readCitations } from '../sites/citations.ts';
 import { startInteractions } from './interactions.ts';
 import { createReplyTracker } from './reply-tracker.ts';
 import { createReplyView } from './reply-view.ts';
@@ -181,6 +182,14 @@ export function startSiteCapture(ctx: ContentScriptContext, adapter: SiteAdapter
       return;
     }
     reader.remember(turns, reply);
+    if (adapter.citations) {
+      // A failure here never stops the capture: the reply goes without its markers.
+      try {
+        reply.citations = readCitations(adapter.citations, reply);
+      } catch (error) {
+        log('citations failed', error);
+      }
+    }
     const outcome = await sender.send(turns, reply, convId);
     if (outcome.kind === 'stale') return;
     if (outcome.kind === 'retry') {

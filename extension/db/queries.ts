@@ -9,7 +9,7 @@ import {
   type RecordCompleteness,
   type ScoreRecord,
 } from '#shared/records';
-import type { ScoreResult, Turn } from '#shared/schemas';
+import type { CitationMarker, ScoreResult, Turn } from '#shared/schemas';
 import type { UnspunDb } from './schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from './summary.ts';
 
@@ -31,6 +31,8 @@ export interface Capture {
   parentId?: string;
   idSource?: 'site' | 'fallback';
   model?: string;
+  /** The reply's citation markers (search assistants). */
+  citations?: CitationMarker[];
   /** Capture metadata (v3); defaults: dom, complete (the site said the reply had finished). */
   captureMethod?: RecordCaptureMethod;
   completeness?: RecordCompleteness;
@@ -96,6 +98,7 @@ export async function recordCapture(db: UnspunDb, capture: Capture, now: number)
       ...(capture.parentId ? { parentId: capture.parentId } : {}),
       ...(capture.idSource ? { idSource: capture.idSource } : {}),
       ...(capture.model ? { model: capture.model } : {}),
+      ...(capture.citations?.length ? { citations: capture.citations } : {}),
       captureMethod: capture.captureMethod ?? 'dom',
       completeness: capture.completeness ?? 'complete',
       ...(capture.adapterVersion ? { adapterVersion: capture.adapterVersion } : {}),

@@ -9,6 +9,7 @@ import { createRunService } from '../dashboard/runs.ts';
 import { RETENTION_ALARM, RETENTION_KEY, runAutoDelete } from '../db/retention.ts';
 import { startHostAccessBadge } from '../background/host-access-badge.ts';
 import { startStudies } from '../background/studies.ts';
+import { createCitedPageService } from '../background/cited-page.ts';
 
 const RETRY_ALARM = 'unspun-retry';
 
@@ -31,10 +32,18 @@ export default defineBackground(() => {
   // Study mode: join, outbox, donations (background/study-service.ts).
   const studies = startStudies(service.db);
 
+  // "Check the cited page" from the side panel (an optional host permission, granted per origin).
+  const citedPages = createCitedPageService({
+    fetch: (input, init) => fetch(input, init),
+    permissions: browser.permissions,
+    extensionUrl: browser.runtime.getURL('/'),
+  });
+
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     if (sender.id !== browser.runtime.id) return false;
-    studies
+    citedPages
       .handleMessage(raw, sender)
+      .then((answer) => answer ?? studies.handleMessage(raw, sender))
       .then((answer) => answer ?? service.handleMessage(raw, sender))
       .then((answer) => answer ?? reader.handleMessage(raw))
       .then((answer) => answer ?? runs.handleMessage(raw))

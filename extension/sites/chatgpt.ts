@@ -15,6 +15,7 @@ import { fallbackTurnId } from './ids.ts';
 import { readBlocks } from './markdown.ts';
 import { queryAllFirst, queryFirst, readAllTurns } from './query.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
+import { TEXT_MARKERS } from './citations.ts';
 
 const selectors = {
   thread: ['[data-scroll-root]', 'main#main', 'main'],
@@ -93,4 +94,12 @@ export const chatgpt = defineSiteAdapter({
     return turns[turns.length - 1] === turn ? false : undefined;
   },
   chromeText: [/^ChatGPT said:?$/i, /^You said:?$/i, /^ChatGPT$/],
+  // Search replies: citation pills (`webpage-citation-pill`, a link inside); a reply that lost its
+  // rendering shows the raw "【4†source】" text, which points nowhere. No sources list in the turn.
+  citations: {
+    markers: ['[data-testid="webpage-citation-pill"]'],
+    urlAttributes: [],
+    sources: [],
+    textMarkers: TEXT_MARKERS,
+  },
 });

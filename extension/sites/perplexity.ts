@@ -18,6 +18,7 @@ import { joinTextMaps } from './extract.ts';
 import { queryAllFirst, queryFirst } from './query.ts';
 import { compareNodes, outermost } from './turns.ts';
 import { defineSiteAdapter, type ParsedTurn } from './types.ts';
+import { TEXT_MARKERS } from './citations.ts';
 
 const ANSWER = '[id^="markdown-content-"]';
 const QUERY = ['[class~="group/query"]', '.font-display.text-pretty'] as const;
@@ -262,4 +263,13 @@ export const perplexity = defineSiteAdapter({
     return undefined;
   },
   chromeText: [/^(Answer|Sources|Copy|Show more|Related)$/i, /^Prepared using [\w .+-]{2,48}$/i],
+  // Source chips `span.citation[data-pplx-citation-url]` (the URL on the chip, and on the link
+  // inside it); the 2026-08 rollout renders some chips empty. Numbered "[n]" markers point into the
+  // entry's sources list.
+  citations: {
+    markers: ['span.citation', '[data-pplx-citation-url]'],
+    urlAttributes: ['data-pplx-citation-url'],
+    sources: selectors.sources,
+    textMarkers: TEXT_MARKERS,
+  },
 });

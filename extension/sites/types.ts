@@ -4,7 +4,8 @@
 // The core (extension/capture/*) does everything else: one content script for every registered
 // site (chosen by `matches`), finding the thread, throttled re-reads while a reply streams, the
 // "finished" decision, drift health, per-site on/off and the proxy's disabled list.
-import type { Role } from '#shared/schemas';
+import type { CitationMarker, Role } from '#shared/schemas';
+import type { CitationSpec } from './citations.ts';
 import type { TextMap } from './extract.ts';
 
 export const SITE_IDS = ['demo', 'chatgpt', 'claude', 'gemini', 'lechat', 'copilot', 'perplexity', 'deepseek', 'grok', 'poe'] as const;
@@ -68,6 +69,8 @@ export interface ParsedTurn {
   body: Element;
   text: string;
   textMap: TextMap<Node>;
+  /** The reply's citation markers, read by the core from the adapter's `citations` part before capture. */
+  citations?: CitationMarker[];
 }
 
 export interface SiteAdapter {
@@ -106,6 +109,11 @@ export interface SiteAdapter {
    * unhealthy and nothing is stored or sent.
    */
   chromeText?: readonly RegExp[];
+  /**
+   * Optional: the reply's citation markers (search assistants), as data (sites/citations.ts). The
+   * core reads them when it captures a reply; the claim ledger says which point nowhere.
+   */
+  citations?: CitationSpec;
 }
 
 /** Types an adapter; does nothing else (the WXT `define*` convention). */

@@ -10,7 +10,7 @@ import type { MessageRecord } from '#shared/records';
 import { labelsOfConversation, labelKey, type LabelRecord } from '../db/labels.ts';
 import { messagesOfConversation } from '../db/queries.ts';
 import { createDb, type UnspunDb } from '../db/schema.ts';
-import type { PageConversation, PanelShowFlag, ShowFlagResponse } from '../reader-messages.ts';
+import type { CitedPageAnswer, PageConversation, PanelShowFlag, ShowFlagResponse } from '../reader-messages.ts';
 import { adoptCss, h, scoreTone } from './dom.ts';
 import { FAMILY_COLOURS, familyOf } from './families.ts';
 import { moveName, SUPPORT_LABELS } from './move-names.ts';
@@ -18,7 +18,9 @@ import { EMPTY_CALIBRATION, type CalibrationTable } from '#shared/detect/calibra
 import { calibrationFromChange, loadCalibration } from '../db/calibration-store.ts';
 import { hiddenBy } from './score-words.ts';
 import { ledgerSummary } from '#shared/detect/claims';
-import type { Claim, ClaimSupport } from '#shared/schemas';
+import type { Claim, ClaimCite, ClaimSupport } from '#shared/schemas';
+import { citeClaims, citeName, danglingNote } from '#shared/detect/citations';
+import { checkCitedPage, pageWhere, type CheckOutcome } from './cited-page-check.ts';
 import { applyReading, isPausedHost, loadReading, readingFromChange, saveReading, withPausedHost, type ReadingSettings } from './reading-settings.ts';
 
 const PANEL_CSS = `
@@ -53,6 +55,15 @@ details p { margin: 2px 0 6px; color: #4b5563; }
 .ledger .claim-support { font-weight: 600; margin-right: 4px; }
 .ledger .claim-support.none { color: #b91c1c; }
 .ledger .claim-note { color: #6b7280; }
+.ledger .claim-dangling { display: block; color: #b91c1c; font-weight: 600; margin-top: 2px; }
+.ledger .cite { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin: 3px 0 0; }
+.ledger .cite-where { color: #1f2937; overflow-wrap: anywhere; }
+.ledger button.check-page { font: inherit; font-size: 11px; padding: 1px 8px; border-radius: 6px; border: 1px solid #6366f1; background: #fff; color: #3730a3; cursor: pointer; }
+.ledger button.check-page:disabled { opacity: 0.6; cursor: default; }
+.ledger .check-status { flex-basis: 100%; color: #374151; }
+.ledger .check-status[data-outcome="found"] { color: #166534; }
+.ledger .check-status[data-outcome="partly"] { color: #92400e; }
+.ledger .check-status[data-outcome="not-found"], .ledger .check-status[data-outcome="refused"], .ledger .check-status[data-outcome="failed"] { color: #b91c1c; }
 `;
 
 /** How each kind of backing reads in the ledger. */
@@ -64,20 +75,91 @@ export const CLAIM_SUPPORT_LABELS: Record<ClaimSupport, string> = {
   none: 'Nothing',
 };
 
-/** The claim ledger of one reply: a one-line count, the claims behind a disclosure. Text only. */
-export function ledgerSection(claims: readonly Claim[]): HTMLElement {
+/** "Check the cited page": runs one check (the panel wires the permission request and the background). */
+export type CitedPageChecker = (url: string, quote: string) => Promise<{ outcome: CheckOutcome; text: string }>;
+
+/** What the reader's checks said, kept across re-renders (by reply, URL and claim). */
+export type CheckResults = Map<string, { outcome: CheckOutcome | 'checking'; text: string }>;
+
+/** One cited page under a claim: its address as text, the button, and what the check said. */
+function citedPageRow(
+  cite: ClaimCite & { url: string; host: string },
+  claim: Claim,
+  key: string,
+  checker: CitedPageChecker | undefined,
+  results: CheckResults,
+  onDetachedResult: (() => void) | undefined,
+): HTMLElement {
+  const status = h('span', { class: 'check-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const show = () => {
+    const r = results.get(key);
+    status.textContent = r?.text ?? '';
+    if (r) status.dataset.outcome = r.outcome;
+    else delete status.dataset.outcome;
+  };
+  show();
+  const row = h('div', { class: 'cite', attrs: { 'data-host': cite.host } }, [
+    h('span', { class: 'cite-where', text: `${citeName(cite.label)} → ${pageWhere(cite.url)}` }),
+  ]);
+  if (checker) {
+    const button = h('button', {
+      class: 'check-page',
+      attrs: { type: 'button', title: `Ask to read ${cite.host} once, and look for this claim's figures and words there` },
+      text: 'Check the cited page',
+    });
+    button.addEventListener('click', () => {
+      // No await before the checker: it asks for the permission inside this click.
+      const pending = checker(cite.url, claim.quote);
+      results.set(key, { outcome: 'checking', text: `Checking ${cite.host}…` });
+      button.disabled = true;
+      show();
+      void pending.then((r) => {
+        results.set(key, r);
+        button.disabled = false;
+        show();
+        // The panel re-rendered meanwhile: this row is gone, the new one still says "Checking".
+        if (!status.isConnected) onDetachedResult?.();
+      });
+    });
+    row.append(button);
+  }
+  row.append(status);
+  return row;
+}
+
+/**
+ * The claim ledger of one reply: a one-line count, the claims behind a disclosure. Text only.
+ * A claim whose citation marker points nowhere says so in words; each cited page shows its
+ * address as text and, with a checker, a "Check the cited page" button.
+ */
+export function ledgerSection(
+  claims: readonly Claim[],
+  options: { checker?: CitedPageChecker; results?: CheckResults; replyKey?: string; onDetachedResult?: () => void } = {},
+): HTMLElement {
+  const results = options.results ?? new Map();
   const list = h('ol');
   for (const claim of claims) {
-    list.append(
-      h('li', { attrs: { 'data-support': claim.support } }, [
-        h('span', { class: `claim-support ${claim.support}`, text: `${CLAIM_SUPPORT_LABELS[claim.support]}:` }),
-        h('span', { class: 'claim-quote', text: `“${claim.quote}”` }),
-        ...(claim.note ? [h('span', { class: 'claim-note', text: ` (${claim.note})` })] : []),
-      ]),
-    );
+    const dangling = claim.cites ? danglingNote(claim.cites) : '';
+    const rest = dangling && claim.note?.startsWith(dangling) ? claim.note.slice(dangling.length).replace(/^;\s*/, '') : claim.note;
+    const item = h('li', { attrs: { 'data-support': claim.support, ...(dangling ? { 'data-dangling': 'true' } : {}) } }, [
+      h('span', { class: `claim-support ${claim.support}`, text: `${CLAIM_SUPPORT_LABELS[claim.support]}:` }),
+      h('span', { class: 'claim-quote', text: `“${claim.quote}”` }),
+      ...(rest ? [h('span', { class: 'claim-note', text: ` (${rest})` })] : []),
+    ]);
+    if (dangling) item.append(h('span', { class: 'claim-dangling', text: `${dangling.charAt(0).toUpperCase()}${dangling.slice(1)}.` }));
+    for (const cite of claim.cites ?? []) {
+      if (!cite.url || !cite.host) continue;
+      const key = `${options.replyKey ?? ''}|${claim.start}|${cite.url}`;
+      item.append(citedPageRow(cite as ClaimCite & { url: string; host: string }, claim, key, options.checker, results, options.onDetachedResult));
+    }
+    list.append(item);
   }
-  const summary = h('summary', { text: ledgerSummary(claims) });
-  return claims.length ? h('details', { class: 'ledger' }, [summary, list]) : h('p', { class: 'ledger muted', text: ledgerSummary(claims) });
+  const nowhere = claims.filter((c) => c.cites?.some((x) => x.nowhere)).length;
+  const line = `${ledgerSummary(claims)}${nowhere ? `; ${nowhere} cite${nowhere === 1 ? 's' : ''} a source that points nowhere` : ''}`;
+  const summary = h('summary', { text: line });
+  return claims.length
+    ? h('details', { class: 'ledger', ...(nowhere ? { attrs: { open: '' } } : {}) }, [summary, list])
+    : h('p', { class: 'ledger muted', text: ledgerSummary(claims) });
 }
 
 /** One reply of the conversation as the panel shows it. */
@@ -158,6 +240,16 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
   let tabId: number | undefined;
   let page: PageConversation | null = null;
   let subscription: Subscription | null = null;
+  const checkResults: CheckResults = new Map();
+  const checkPage: CitedPageChecker = (url, quote) =>
+    checkCitedPage(
+      {
+        request: (permissions) => browser.permissions.request(permissions),
+        send: (message) => browser.runtime.sendMessage(message) as Promise<CitedPageAnswer | undefined>,
+      },
+      url,
+      quote,
+    );
   let data: { messages: MessageRecord[]; scores: Map<string, ScoreResult>; labels: Map<string, LabelRecord> } | null = null;
 
   function render(): void {
@@ -226,7 +318,10 @@ export function mountConversationPanel(root: HTMLElement, db: UnspunDb = createD
     }
     if (reply.shown.length) group.append(list);
     if (reply.hidden) group.append(h('p', { class: 'muted', text: `${hiddenBy(reply.hidden, reply.hiddenByLabels)}.` }));
-    if (reply.result?.claims) group.append(ledgerSection(reply.result.claims));
+    if (reply.result?.claims) {
+      const claims = citeClaims(reply.message.text, reply.result.claims, reply.message.citations ?? []);
+      group.append(ledgerSection(claims, { checker: checkPage, results: checkResults, replyKey: reply.message.key, onDetachedResult: render }));
+    }
     return group;
   }
 

@@ -4,7 +4,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { captureMessage, createCaptureSender, MAX_PREVIOUS_TURNS } from '../../extension/capture/capture-sender.ts';
-import type { CaptureResponse, ReplyCaptured } from '../../extension/messages.ts';
+import { ReplyCaptured, type CaptureResponse } from '../../extension/messages.ts';
 import type { ParsedTurn } from '../../extension/sites/types.ts';
 
 const { document } = parseHTML('<!doctype html><html><body></body></html>') as unknown as { document: Document };
@@ -50,6 +50,27 @@ describe('capture message', () => {
     expect(message.previous.at(-1)).toEqual({ role: 'assistant', text: 'turn 29' });
     expect(message.userTurn).toBe('turn 30');
     expect(message.idSource).toBe('fallback');
+  });
+});
+
+describe('capture message: citation markers', () => {
+  it('carries the reply’s markers when the adapter read some, and the background’s schema takes them', () => {
+    const citations = [
+      { at: 12, label: 'reuters', url: 'https://www.reuters.com/' },
+      { at: 20, end: 23, label: '[3]', n: 3, sources: 2 },
+    ];
+    const thread = [turn('user', 'u1', 'Q?'), turn('assistant', 'a1', 'Gold rose 4%. More [3].', { citations })];
+    const message = captureMessage('perplexity', thread, thread[1]!, 'c', 'https://www.perplexity.ai/search/c');
+    expect(message.citations).toEqual(citations);
+    expect(ReplyCaptured.safeParse(message).success).toBe(true);
+    // A page-made label far too long, or a negative place, is refused: the background never trusts the page.
+    expect(ReplyCaptured.safeParse({ ...message, citations: [{ at: 1, label: 'x'.repeat(81) }] }).success).toBe(false);
+    expect(ReplyCaptured.safeParse({ ...message, citations: [{ at: -1, label: 'x' }] }).success).toBe(false);
+  });
+
+  it('no markers: no field', () => {
+    const thread = [turn('user', 'u1', 'Q?'), turn('assistant', 'a1', 'A.', { citations: [] })];
+    expect('citations' in captureMessage('chatgpt', thread, thread[1]!, 'c', 'https://chatgpt.com/c/c')).toBe(false);
   });
 });
 
