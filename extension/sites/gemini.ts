@@ -98,7 +98,10 @@ export const gemini = defineSiteAdapter({
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: ['aria-busy'],
   isDone(turn) {
-    const busy = queryFirst(turn, selectors.busy)?.getAttribute('aria-busy');
+    // The thinking panel has its own aria-busy (it finishes before the answer does): not the reply's.
+    const chrome = selectors.chrome.join(', ');
+    const panel = selectors.busy.map((s) => Array.from(turn.querySelectorAll(s)).find((el) => !el.closest(chrome))).find(Boolean);
+    const busy = panel?.getAttribute('aria-busy');
     if (busy === 'true') return false;
     if (busy === 'false') return true;
     if (queryFirst(turn, selectors.finished)) return true;

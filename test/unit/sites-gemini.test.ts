@@ -67,3 +67,48 @@ describe('gemini: an exchange whose answer comes first in the DOM (CSS puts the 
     expect(turns[1]!.id).not.toBe(turns[3]!.id);
   });
 });
+
+describe('gemini: variants-gem (a gem chat, thinking rendered like the answer, no aria-busy on the answer)', () => {
+  const page = loadFixture(gemini, 'variants-gem');
+  const replies = page.turns.filter((t) => t.role === 'assistant');
+
+  it('reads the answer, never the thinking panel, even though both are message-content markdown panels', () => {
+    expect(replies.map((r) => r.text.slice(0, 20))).toEqual(['A pension fund taxes', 'Honestly, everyone w', 'Honestly, everyone w']);
+    expect(replies[0]!.text).not.toMatch(/The user asks|Show thinking/);
+    expect(replies[0]!.body.id).toBe('model-response-message-contentr_7a8b9c0d1e2f3a4b');
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+  });
+
+  it('the reply id from div#model-response-message-contentr_<hex> alone; three exchanges in order', () => {
+    expect(page.turns.map((t) => [t.role, t.idSource ?? 'site'])).toEqual([
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+    ]);
+    expect(replies.map((r) => r.id)).toEqual(['r_7a8b9c0d1e2f3a4b', 'r_8b9c0d1e2f3a4b5c', 'r_9c0d1e2f3a4b5c6d']);
+  });
+
+  it('visually hidden "You said" / "Gemini said" labels are not text', () => {
+    expect(page.turns[2]!.text).toBe('How much should I save each month?');
+    expect(replies[1]!.text).not.toMatch(/Gemini said|gov\.uk/);
+  });
+
+  it('finished by .response-footer.complete when the answer panel has no aria-busy', () => {
+    expect(gemini.isDone(replies[0]!.element)).toBe(true);
+  });
+
+  it('the thinking panel’s aria-busy="false" does not say the answer is finished', () => {
+    // While the answer streams: an empty footer, no actions yet (the first occurrence is reply 1's).
+    const unfinished = fixtureHtml('gemini', 'variants-gem').replace(/<div class="response-footer complete">.*?<\/div>/, '<div class="response-footer"></div>');
+    const streaming = loadPage(gemini, unfinished);
+    expect(gemini.isDone(streaming.turns.find((t) => t.role === 'assistant')!.element)).toBeUndefined();
+    const busy = loadPage(
+      gemini,
+      unfinished.replace('class="markdown markdown-main-panel" aria-live="off">', 'class="markdown markdown-main-panel" aria-live="off" aria-busy="true">'),
+    );
+    expect(gemini.isDone(busy.turns.find((t) => t.role === 'assistant')!.element)).toBe(false);
+  });
+});
