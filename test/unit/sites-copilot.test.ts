@@ -190,6 +190,28 @@ describe('copilot: drift', () => {
   });
 });
 
+describe('copilot: variants-testid-only (www.copilot.com, no data-content anywhere)', () => {
+  const page = loadFixture(copilot, 'variants-testid-only');
+
+  it('every user turn is read, also one whose text has neither data-content nor .whitespace-pre-wrap', () => {
+    expect(page.thread?.getAttribute('data-testid')).toBe('chat-page');
+    expect(page.turns.map((t) => [t.role, t.id, t.text.slice(0, 26)])).toEqual([
+      ['user', 'Aa1bB2cC3dD4eE5fF6gG7', 'How big is a normal rent d'],
+      ['assistant', 'Hh8iI9jJ0kK1lL2mM3nN4', 'A rent deposit is usually '],
+      ['user', 'Oo5pP6qQ7rR8sS9tT0uU1', 'Can I get it back early?'],
+      ['assistant', 'Vv2wW3xX4yY5zZ6aA7bB8', 'You can ask for it back in'],
+    ]);
+    expect(page.turns[2]!.text).toBe('Can I get it back early?');
+  });
+
+  it('the "Copilot said" heading inside the body and the buttons are not text', () => {
+    for (const turn of page.turns) expect(chromeLeaks(turn.text, CHROME)).toEqual([]);
+    for (const turn of page.turns) expect(textMapIsFaithful(turn)).toBe(true);
+    expect(page.turns.filter((t) => t.role === 'assistant').map((t) => copilot.isDone(t.element))).toEqual([true, true]);
+    expect(readTurnAgrees(copilot, page)).toBe(true);
+  });
+});
+
 describe('copilot: chromeText never takes an ordinary reply for chrome', () => {
   it.each(BENIGN_OPENINGS)('%s', (opening) => {
     expect(chromeTextHits(copilot, `${opening}\n\nMore text.`)).toBe(false);
