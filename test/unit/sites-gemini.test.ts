@@ -112,3 +112,21 @@ describe('gemini: variants-gem (a gem chat, thinking rendered like the answer, n
     expect(gemini.isDone(busy.turns.find((t) => t.role === 'assistant')!.element)).toBe(false);
   });
 });
+
+describe('gemini: streaming-thinking (thinking finished, the answer still streaming without aria-busy)', () => {
+  it('not finished while the footer is empty, though the thinking panel says aria-busy="false"; the answer read without the thinking', () => {
+    const html = fixtureHtml('gemini', 'streaming-thinking');
+    const reply = (h: string) => loadPage(gemini, h).turns.find((t) => t.role === 'assistant')!;
+    expect(gemini.isDone(reply(html).element)).toBeUndefined();
+    const template = /<template id="reply">([^]*?)<\/template>/.exec(html)![1]!;
+    const streamed = html.replace('data-fixture-stream="reply"></div>', `data-fixture-stream="reply">${template}</div>`);
+    expect(reply(streamed).text).toBe(
+      'Crypto prices swing far more than shares do.\n\nA bonus is a good moment to pay down debt first.\n\nEveryone is buying crypto right now, so you must act before it is too late.',
+    );
+    const finished = streamed.replace(
+      '<div class="response-footer"></div>',
+      '<div class="response-footer complete"><message-actions><button>Copy</button></message-actions></div>',
+    );
+    expect(gemini.isDone(reply(finished).element)).toBe(true);
+  });
+});
