@@ -186,3 +186,17 @@ describe('poe: variants-older-classes (older bubble names, Prose_prose__ bodies,
     expect(poe.isDone(page.turns[1]!.element)).toBeUndefined();
   });
 });
+
+describe('poe: bodies marked only by their theme classes', () => {
+  it('Prose_presets_theme-* alone (no Prose_prose__, no Markdown container) still reads every turn', () => {
+    const html = fixtureHtml('poe', 'variants-older-classes').replaceAll('Prose_prose__Jk1Lz ', '').replaceAll('<div class="Prose_prose__Jk1Lz">', '<div>');
+    expect(html.slice(html.indexOf('<body'))).not.toContain('Prose_prose__');
+    const { turns } = loadPage(poe, html);
+    expect(turns.map((t) => [t.role, t.text.slice(0, 24)])).toEqual([
+      ['user', 'Is gold a safe place for'],
+      ['assistant', 'Gold has held its value '],
+      ['user', 'And silver?'],
+      ['assistant', 'Honestly, everyone who i'],
+    ]);
+  });
+});
