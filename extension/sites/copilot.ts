@@ -64,6 +64,18 @@ function siteMessageId(turn: Element, assistant: boolean): string | null {
   return copilotIdFromElementId(labelled?.id);
 }
 
+/**
+ * The reply's own "Copilot said" heading, named by the turn's aria-labelledby (`<id>-author`):
+ * chrome even when its screen-reader class and data-copy mark are gone. Only the heading this
+ * turn names, never any element whose id happens to end in "-author" (a Markdown heading slug).
+ */
+function authorHeadings(turn: Element): string[] {
+  return (turn.getAttribute('aria-labelledby') ?? '')
+    .split(/\s+/)
+    .filter((token) => /^[A-Za-z0-9_]{8,}-author$/.test(token))
+    .map((token) => `[id="${token}"]`);
+}
+
 /** The first selector that matches the element itself or something inside it (most stable first). */
 function firstSelfOrInside(element: Element, list: readonly string[]): Element | null {
   for (const selector of list) {
@@ -79,10 +91,11 @@ function readTurn(turn: Element): ParsedTurn | null {
   // skips in readMarkdown keep "Copilot said" and the buttons out, and chromeText catches the rest.
   // A reply's parts (`<id>-content-<n>`) are read together when the body container is gone.
   const userBody = assistant ? null : firstSelfOrInside(turn, selectors.userBody);
+  const skip = [...selectors.chrome, ...authorHeadings(turn)];
   const read = assistant
-    ? (readBlocks(turn, selectors.body, { skip: selectors.chrome }) ?? { body: turn, textMap: readMarkdown(turn, { skip: selectors.chrome }) })
+    ? (readBlocks(turn, selectors.body, { skip }) ?? { body: turn, textMap: readMarkdown(turn, { skip }) })
     : userBody
-      ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) }
+      ? { body: userBody, textMap: readMarkdown(userBody, { skip }) }
       : null;
   if (!read) return null;
   const { body, textMap } = read;

@@ -182,6 +182,26 @@ describe('copilot: drift', () => {
     for (const turn of turns) expect(isChrome(turn.text)).toBe(false);
   });
 
+  it('the same redesign, the heading still named by aria-labelledby: read without it', () => {
+    const html = fixtureHtml('copilot', 'broken-visible-heading').replace(
+      'data-testid="ai-message"',
+      'data-testid="ai-message" aria-labelledby="Zr8cT1uN6vHq3JsW9eFgB-author Zr8cT1uN6vHq3JsW9eFgB-content-0"',
+    );
+    const reply = loadPage(copilot, html).turns.find((t) => t.role === 'assistant')!;
+    expect(reply.id).toBe('Zr8cT1uN6vHq3JsW9eFgB');
+    expect(reply.text).toMatch(/^Short answer/);
+    expect(chromeLeaks(reply.text, CHROME)).toEqual([]);
+  });
+
+  it('a Markdown heading whose slug id ends in -author is still reply text', () => {
+    const html = fixtureHtml('copilot', 'conversation').replace(
+      '<p><span class="font-ligatures-none whitespace-pre-wrap">Here is how',
+      '<h3 id="about-the-author">About the author</h3><p><span class="font-ligatures-none whitespace-pre-wrap">Here is how',
+    );
+    const reply = loadPage(copilot, html).turns[3]!;
+    expect(reply.text).toMatch(/^About the author\n\nHere is how/);
+  });
+
   it('a redesign that leaves only the whole turn to read is caught (never stored as a reply)', () => {
     const loaded = loadFixture(copilot, 'broken-visible-heading');
     expect(loaded.turns.find((t) => t.role === 'assistant')?.text).toMatch(/^Copilot said/);
