@@ -22,7 +22,8 @@ const selectors = {
   /** Last: the whole user turn (its buttons are chrome) when the text's own classes are gone. */
   userBody: ['.select-text', '.whitespace-pre-wrap', '[data-message-author-role="user"]'],
   stopButton: ['button[aria-label="Stop generation"]', 'button[aria-label*="Stop" i]'],
-  chrome: ['[data-message-part-type="reasoning"]', '[data-testid="message-actions"]'],
+  // Parts that are not the answer: the reasoning, a tool call with its sources.
+  chrome: ['[data-message-part-type="reasoning"]', '[data-message-part-type="tool"]', '[data-testid="message-actions"]'],
 } as const;
 
 /** `/chat/<uuid>`; null on the home page. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lechat, lechatConversationId } from '../../extension/sites/lechat.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import { fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('lechat: pages and conversation ids', () => {
   it('reads /chat/<uuid>', () => {
@@ -52,5 +52,13 @@ describe('le chat: variants-reasoning (reasoning drawn by the answer’s text co
     );
     expect(turns[3]!.text).toBe("Start with an easy-access account.\n\nExperts agree this is the only safe start, so don't wait.");
     expect(turns[3]!.body.textContent).toBe('Start with an easy-access account.');
+  });
+
+  it('a tool part that shows a search summary with the text component is not reply text either', () => {
+    const html = fixtureHtml('lechat', 'variants-reasoning').replace(
+      '<div data-testid="text-message-part" class="prose"><p>Start with',
+      '<div data-message-part-type="tool"><div data-testid="text-message-part"><p>Searched 4 sites.</p></div></div><div data-testid="text-message-part" class="prose"><p>Start with',
+    );
+    expect(loadPage(lechat, html).turns[3]!.text).toBe("Start with an easy-access account.\n\nExperts agree this is the only safe start, so don't wait.");
   });
 });
