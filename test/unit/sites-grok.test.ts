@@ -190,3 +190,14 @@ describe('grok: variants-inner-layout (the role classes on a wrapper inside each
     expect(turns.find((t) => t.id.endsWith('02'))).toBeUndefined();
   });
 });
+
+describe('grok: an artifact card that previews with the reply’s markdown class', () => {
+  it('is not reply text', () => {
+    const html = fixtureHtml('grok', 'variants').replace(
+      '<div>Budget sheet</div>',
+      '<div>Budget sheet</div><div class="response-content-markdown markdown"><p>Rent: 900</p></div>',
+    );
+    const reply = loadPage(grok, html).turns.find((t) => t.role === 'assistant')!;
+    expect(reply.text).toBe('Here is a budget sheet.\n\nEveryone is using sheets like this right now, so you must act before it is too late.');
+  });
+});
