@@ -21,7 +21,8 @@ const selectors = {
   body: ['message-content .markdown-main-panel', 'message-content .markdown', 'message-content'],
   userBody: ['.query-text', 'user-query-content', '.query-text-line'],
   replyId: ['message-content[id^="message-content-id-"]', '[id^="model-response-message-content"]'],
-  busy: ['.markdown-main-panel[aria-busy]', '[aria-busy]'],
+  /** The answer panel's own flag; never any [aria-busy] in the reply (an image still loading says nothing about the text). */
+  busy: ['.markdown-main-panel[aria-busy]', 'message-content .markdown[aria-busy]', 'message-content[aria-busy]'],
   /** One question and its answer. */
   exchange: ['.conversation-container'],
   finished: ['.response-footer.complete', 'message-actions'],

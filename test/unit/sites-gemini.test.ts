@@ -100,6 +100,14 @@ describe('gemini: variants-gem (a gem chat, thinking rendered like the answer, n
     expect(gemini.isDone(replies[0]!.element)).toBe(true);
   });
 
+  it('an image still loading in the reply (its own aria-busy="true") does not hold the reply back', () => {
+    const html = fixtureHtml('gemini', 'variants-gem').replace(
+      '<p>A pension fund taxes',
+      '<div class="attachment-container"><img src="data:," alt="Chart" aria-busy="true"></div><p>A pension fund taxes',
+    );
+    expect(gemini.isDone(loadPage(gemini, html).turns[1]!.element)).toBe(true);
+  });
+
   it('the thinking panel’s aria-busy="false" does not say the answer is finished', () => {
     // While the answer streams: an empty footer, no actions yet (the first occurrence is reply 1's).
     const unfinished = fixtureHtml('gemini', 'variants-gem').replace(/<div class="response-footer complete">.*?<\/div>/, '<div class="response-footer"></div>');
