@@ -19,9 +19,10 @@ const selectors = {
   turn: ['[data-test-render-count]', '[data-testid="user-message"], [data-is-streaming]'],
   user: ['[data-testid="user-message"]', '[data-user-message-bubble]', '.font-user-message'],
   assistant: ['[data-is-streaming]', '.font-claude-response'],
-  body: ['.standard-markdown', '.progressive-markdown', '.font-claude-response'],
+  // Last: the reply node itself, when the markdown classes churned away (its action bar is chrome).
+  body: ['.standard-markdown', '.progressive-markdown', '.font-claude-response', '[data-is-streaming]'],
   userBody: ['[data-testid="user-message"]', '[data-user-message-bubble]'],
-  chrome: ['.artifact-block-cell', '[data-testid="action-bar-copy"]', 'div[class*="code-block__header"]'],
+  chrome: ['.artifact-block-cell', '[data-testid="action-bar-copy"]', '[role="group"][aria-label="Message actions"]', 'div[class*="code-block__header"]'],
 } as const;
 
 /** `/chat/<uuid>`; null on /new, /recents and other pages. */

@@ -20,7 +20,8 @@ const selectors = {
   ],
   /** The reply body. */
   body: ['[data-testid="ai-message-body"]', '[class~="group/ai-message-item"]'],
-  userBody: ['[data-content="user-message"]', '.whitespace-pre-wrap'],
+  /** Last: the whole user group (its heading and buttons are chrome) when the text's own hooks are gone. */
+  userBody: ['[data-content="user-message"]', '.whitespace-pre-wrap', '[class~="group/user-message"]'],
   /** Shown on finished replies only. */
   finished: ['[data-testid="message-item-reactions"]', '[data-testid="copy-ai-message-button"]', '[data-testid="message-thumbs-up-button"]'],
   /** Present while a reply is being written. */
@@ -30,6 +31,7 @@ const selectors = {
     '[data-copy="false"]',
     '[data-testid="message-item-reactions"]',
     '[data-testid="loading-message"]',
+    '[data-testid="user-message-reactions"]',
     // A code block's header (language label, collapse and copy buttons) sits outside its <pre>.
     'div:has(> div > button[title="Copy code"])',
   ],
@@ -62,16 +64,38 @@ function siteMessageId(turn: Element, assistant: boolean): string | null {
   return copilotIdFromElementId(labelled?.id);
 }
 
+/**
+ * The reply's own "Copilot said" heading, named by the turn's aria-labelledby (`<id>-author`):
+ * chrome even when its screen-reader class and data-copy mark are gone. Only the heading this
+ * turn names, never any element whose id happens to end in "-author" (a Markdown heading slug).
+ */
+function authorHeadings(turn: Element): string[] {
+  return (turn.getAttribute('aria-labelledby') ?? '')
+    .split(/\s+/)
+    .filter((token) => /^[A-Za-z0-9_]{8,}-author$/.test(token))
+    .map((token) => `[id="${token}"]`);
+}
+
+/** The first selector that matches the element itself or something inside it (most stable first). */
+function firstSelfOrInside(element: Element, list: readonly string[]): Element | null {
+  for (const selector of list) {
+    const found = element.matches(selector) ? element : element.querySelector(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
 function readTurn(turn: Element): ParsedTurn | null {
   const assistant = isAssistantTurn(turn);
   // A drifted body selector falls back to the whole turn: the chrome list and the screen-reader
   // skips in readMarkdown keep "Copilot said" and the buttons out, and chromeText catches the rest.
   // A reply's parts (`<id>-content-<n>`) are read together when the body container is gone.
-  const userBody = turn.matches(selectors.userBody[0]) ? turn : queryFirst(turn, selectors.userBody);
+  const userBody = assistant ? null : firstSelfOrInside(turn, selectors.userBody);
+  const skip = [...selectors.chrome, ...authorHeadings(turn)];
   const read = assistant
-    ? (readBlocks(turn, selectors.body, { skip: selectors.chrome }) ?? { body: turn, textMap: readMarkdown(turn, { skip: selectors.chrome }) })
+    ? (readBlocks(turn, selectors.body, { skip }) ?? { body: turn, textMap: readMarkdown(turn, { skip }) })
     : userBody
-      ? { body: userBody, textMap: readMarkdown(userBody, { skip: selectors.chrome }) }
+      ? { body: userBody, textMap: readMarkdown(userBody, { skip }) }
       : null;
   if (!read) return null;
   const { body, textMap } = read;

@@ -21,7 +21,8 @@ const selectors = {
   body: ['message-content .markdown-main-panel', 'message-content .markdown', 'message-content'],
   userBody: ['.query-text', 'user-query-content', '.query-text-line'],
   replyId: ['message-content[id^="message-content-id-"]', '[id^="model-response-message-content"]'],
-  busy: ['.markdown-main-panel[aria-busy]', '[aria-busy]'],
+  /** The answer panel's own flag; never any [aria-busy] in the reply (an image still loading says nothing about the text). */
+  busy: ['.markdown-main-panel[aria-busy]', 'message-content .markdown[aria-busy]', 'message-content[aria-busy]'],
   /** One question and its answer. */
   exchange: ['.conversation-container'],
   finished: ['.response-footer.complete', 'message-actions'],
@@ -98,7 +99,10 @@ export const gemini = defineSiteAdapter({
   parse: (thread) => readAllTurns(thread, selectors.turn, readTurn),
   doneAttributes: ['aria-busy'],
   isDone(turn) {
-    const busy = queryFirst(turn, selectors.busy)?.getAttribute('aria-busy');
+    // The thinking panel has its own aria-busy (it finishes before the answer does): not the reply's.
+    const chrome = selectors.chrome.join(', ');
+    const panel = selectors.busy.map((s) => Array.from(turn.querySelectorAll(s)).find((el) => !el.closest(chrome))).find(Boolean);
+    const busy = panel?.getAttribute('aria-busy');
     if (busy === 'true') return false;
     if (busy === 'false') return true;
     if (queryFirst(turn, selectors.finished)) return true;

@@ -39,12 +39,18 @@ export function grokConversationId(url: URL): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
+const layoutRole = (el: Element): 'user' | 'assistant' | null =>
+  el.classList.contains('items-end') ? 'user' : el.classList.contains('items-start') ? 'assistant' : null;
+
 export function grokRole(turn: Element): 'user' | 'assistant' | null {
-  if (turn.classList.contains('items-end')) return 'user';
-  if (turn.classList.contains('items-start')) return 'assistant';
+  const own = layoutRole(turn);
+  if (own) return own;
   if (queryFirst(turn, selectors.userMarks)) return 'user';
   if (queryFirst(turn, selectors.assistantMarks)) return 'assistant';
-  return null;
+  // The layout classes on a wrapper inside the message; never a flex row inside the text itself.
+  const body = selectors.body.join(', ');
+  const wrapper = Array.from(turn.querySelectorAll('.items-end, .items-start')).find((el) => !el.closest(body));
+  return wrapper ? layoutRole(wrapper) : null;
 }
 
 function readTurn(turn: Element): ParsedTurn | null {

@@ -19,9 +19,11 @@ const selectors = {
   thread: ['[data-testid="conversation-layout"]', 'main'],
   turn: ['[data-message-author-role]'],
   body: ['[data-message-part-type="answer"]', '[data-testid="text-message-part"]', '.prose'],
-  userBody: ['.select-text', '.whitespace-pre-wrap'],
+  /** Last: the whole user turn (its buttons are chrome) when the text's own classes are gone. */
+  userBody: ['.select-text', '.whitespace-pre-wrap', '[data-message-author-role="user"]'],
   stopButton: ['button[aria-label="Stop generation"]', 'button[aria-label*="Stop" i]'],
-  chrome: ['[data-message-part-type="reasoning"]', '[data-testid="message-actions"]'],
+  // Parts that are not the answer: the reasoning, a tool call with its sources.
+  chrome: ['[data-message-part-type="reasoning"]', '[data-message-part-type="tool"]', '[data-testid="message-actions"]'],
 } as const;
 
 /** `/chat/<uuid>`; null on the home page. */
@@ -34,7 +36,7 @@ function readTurn(turn: Element): ParsedTurn | null {
   const role = turn.getAttribute('data-message-author-role');
   if (role !== 'user' && role !== 'assistant') return null;
   // A reply can be several answer parts (text, a tool call or sources, more text): all of them.
-  const userBody = role === 'user' ? queryFirst(turn, selectors.userBody) : null;
+  const userBody = role === 'user' ? (queryFirst(turn, selectors.userBody) ?? (turn.matches(selectors.userBody.join(', ')) ? turn : null)) : null;
   const read =
     role === 'assistant'
       ? readBlocks(turn, selectors.body, { skip: selectors.chrome })

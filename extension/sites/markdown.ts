@@ -63,8 +63,15 @@ export function readMarkdown(body: Element, options: ReadOptions = {}): TextMap<
  * is read whole, and offsets map back into whichever block holds them. Null when nothing matches.
  */
 export function readBlocks(scope: Element, selectors: readonly string[], options: ReadOptions = {}): { body: Element; textMap: TextMap<Node> } | null {
+  const skip = [...ALWAYS_SKIP, ...(options.skip ?? [])].join(', ');
+  // A block inside chrome is not the reply, even when it looks like one: thinking rendered by the
+  // same markdown component as the answer (Gemini's model-thoughts), a reasoning part (Le Chat).
+  const inChrome = (block: Element): boolean => {
+    const chrome = block.closest(skip);
+    return chrome !== null && chrome !== scope && scope.contains(chrome);
+  };
   for (const selector of selectors) {
-    const found = Array.from(scope.querySelectorAll(selector));
+    const found = Array.from(scope.querySelectorAll(selector)).filter((block) => !inChrome(block));
     if (scope.matches(selector)) found.unshift(scope);
     const blocks = outermost(found);
     if (blocks.length === 0) continue;

@@ -15,7 +15,8 @@ const BOT_BUBBLE = '[class*="Message_leftSideMessageBubble__"], [class*="Message
 const selectors = {
   thread: ['[class*="ChatMessagesView_infiniteScroll__"]', '[class*="InfiniteScroll_container__"]', 'main'],
   turn: ['[class*="ChatMessage_chatMessage__"]', `${USER_BUBBLE}, ${BOT_BUBBLE}`],
-  body: ['[class*="Markdown_markdownContainer__"]', '[class*="Prose_prose__"]'],
+  // Last: the theme classes alone (user `Prose_presets_theme-on-accent__`, bot `…theme-hi-contrast__`).
+  body: ['[class*="Markdown_markdownContainer__"]', '[class*="Prose_prose__"]', '[class*="Prose_presets_theme-"]'],
   userBubble: [USER_BUBBLE],
   botBubble: [BOT_BUBBLE],
   /** Bot name in the reply's header, else in the chat's header. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { joinTextMaps, rangeForOffsets } from '../../extension/sites/extract.ts';
 import { fallbackTurnId, isFallbackId } from '../../extension/sites/ids.ts';
 import { lechat } from '../../extension/sites/lechat.ts';
-import { readMarkdown } from '../../extension/sites/markdown.ts';
+import { readBlocks, readMarkdown } from '../../extension/sites/markdown.ts';
 import { perplexity } from '../../extension/sites/perplexity.ts';
 import { compareNodes, contextOf, createSentReplies, outermost, settleTurns } from '../../extension/sites/turns.ts';
 import type { ParsedTurn } from '../../extension/sites/types.ts';
@@ -169,6 +169,22 @@ describe('a reply split over several blocks', () => {
     expect(doc.getElementById('two')!.contains(range.startNode)).toBe(true);
     expect(range.startNode.nodeValue).toBe('Everyone');
     expect(range.endNode.nodeValue!.slice(0, range.endOffset)).toBe(' is');
+  });
+});
+
+describe('readBlocks leaves out blocks inside chrome', () => {
+  it('a body-shaped block inside a skipped element (thinking drawn by the answer’s own markdown component) is not the reply', () => {
+    const doc = page(
+      '<div id="turn"><div class="thoughts"><div class="md"><p>The user wants a yes.</p></div></div><div class="md" id="answer"><p>No.</p></div><div class="sr-only"><div class="md">Model said</div></div></div>',
+    );
+    const read = readBlocks(doc.getElementById('turn')!, ['.md'], { skip: ['.thoughts'] })!;
+    expect(read.textMap.text).toBe('No.');
+    expect(read.body.id).toBe('answer');
+  });
+
+  it('but chrome around the whole scope (a dialog hiding the page) changes nothing', () => {
+    const doc = page('<div aria-hidden="true"><div id="turn"><div class="md"><p>Yes.</p></div></div></div>');
+    expect(readBlocks(doc.getElementById('turn')!, ['.md'])?.textMap.text).toBe('Yes.');
   });
 });
 

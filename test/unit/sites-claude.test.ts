@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { claude, claudeConversationId } from '../../extension/sites/claude.ts';
 import { isFallbackId } from '../../extension/sites/ids.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import { fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('claude: pages and conversation ids', () => {
   it('reads /chat/<uuid>', () => {
@@ -49,5 +49,31 @@ describe('claude: fixtures (linkedom; the same checks run in Chromium in sites-p
   it('broken-renamed: no turn selector matches', () => {
     const page = loadFixture(claude, 'broken-renamed');
     expect(page.turns).toEqual([]);
+  });
+});
+
+describe('claude: variants-older-markup (no render-count wrappers, bare user-message turns, older or no markdown classes)', () => {
+  const html = fixtureHtml('claude', 'variants-older-markup');
+
+  it('reads every turn; the reply without markdown classes from its data-is-streaming node, without its action bar', () => {
+    const { turns } = loadPage(claude, html);
+    expect(turns.map((t) => [t.role, claude.isDone(t.element) ?? null])).toEqual([
+      ['user', null],
+      ['assistant', true],
+      ['user', null],
+      ['assistant', true],
+    ]);
+    expect(turns[3]!.text).toBe("A used car loses value more slowly.\n\nExperts agree this is the only smart choice, so don't wait.");
+    expect(turns[1]!.text).not.toMatch(/Savings planner|Click to open/);
+    for (const t of turns) expect(textMapIsFaithful(t)).toBe(true);
+  });
+
+  it('an artifact cell between the reply’s blocks that previews its document with the same markdown class is not reply text', () => {
+    const withPreview = fixtureHtml('claude', 'variants').replace(
+      '<div>Click to open component</div>',
+      '<div class="standard-markdown"><p>Fee: 1% a year.</p></div><div>Click to open component</div>',
+    );
+    const reply = loadPage(claude, withPreview).turns[1]!;
+    expect(reply.text).toBe('Here is a small calculator for it.\n\nEveryone is using a calculator like this right now, so you must act before it is too late.');
   });
 });

@@ -182,11 +182,53 @@ describe('copilot: drift', () => {
     for (const turn of turns) expect(isChrome(turn.text)).toBe(false);
   });
 
+  it('the same redesign, the heading still named by aria-labelledby: read without it', () => {
+    const html = fixtureHtml('copilot', 'broken-visible-heading').replace(
+      'data-testid="ai-message"',
+      'data-testid="ai-message" aria-labelledby="Zr8cT1uN6vHq3JsW9eFgB-author Zr8cT1uN6vHq3JsW9eFgB-content-0"',
+    );
+    const reply = loadPage(copilot, html).turns.find((t) => t.role === 'assistant')!;
+    expect(reply.id).toBe('Zr8cT1uN6vHq3JsW9eFgB');
+    expect(reply.text).toMatch(/^Short answer/);
+    expect(chromeLeaks(reply.text, CHROME)).toEqual([]);
+  });
+
+  it('a Markdown heading whose slug id ends in -author is still reply text', () => {
+    const html = fixtureHtml('copilot', 'conversation').replace(
+      '<p><span class="font-ligatures-none whitespace-pre-wrap">Here is how',
+      '<h3 id="about-the-author">About the author</h3><p><span class="font-ligatures-none whitespace-pre-wrap">Here is how',
+    );
+    const reply = loadPage(copilot, html).turns[3]!;
+    expect(reply.text).toMatch(/^About the author\n\nHere is how/);
+  });
+
   it('a redesign that leaves only the whole turn to read is caught (never stored as a reply)', () => {
     const loaded = loadFixture(copilot, 'broken-visible-heading');
     expect(loaded.turns.find((t) => t.role === 'assistant')?.text).toMatch(/^Copilot said/);
     expect(healthProblem(copilot, loaded)).not.toBeNull();
     expect(healthProblem(copilot, loadFixture(copilot, 'conversation'))).toBeNull();
+  });
+});
+
+describe('copilot: variants-testid-only (www.copilot.com, no data-content anywhere)', () => {
+  const page = loadFixture(copilot, 'variants-testid-only');
+
+  it('every user turn is read, also one whose text has neither data-content nor .whitespace-pre-wrap', () => {
+    expect(page.thread?.getAttribute('data-testid')).toBe('chat-page');
+    expect(page.turns.map((t) => [t.role, t.id, t.text.slice(0, 26)])).toEqual([
+      ['user', 'Aa1bB2cC3dD4eE5fF6gG7', 'How big is a normal rent d'],
+      ['assistant', 'Hh8iI9jJ0kK1lL2mM3nN4', 'A rent deposit is usually '],
+      ['user', 'Oo5pP6qQ7rR8sS9tT0uU1', 'Can I get it back early?'],
+      ['assistant', 'Vv2wW3xX4yY5zZ6aA7bB8', 'You can ask for it back in'],
+    ]);
+    expect(page.turns[2]!.text).toBe('Can I get it back early?');
+  });
+
+  it('the "Copilot said" heading inside the body and the buttons are not text', () => {
+    for (const turn of page.turns) expect(chromeLeaks(turn.text, CHROME)).toEqual([]);
+    for (const turn of page.turns) expect(textMapIsFaithful(turn)).toBe(true);
+    expect(page.turns.filter((t) => t.role === 'assistant').map((t) => copilot.isDone(t.element))).toEqual([true, true]);
+    expect(readTurnAgrees(copilot, page)).toBe(true);
   });
 });
 

@@ -197,3 +197,25 @@ describe('deepseek: readTurn (one mutated turn re-read alone) agrees with parse'
     expect(readTurnAgrees(deepseek, loadFixture(deepseek, name))).toBe(true);
   });
 });
+
+describe('deepseek: variants-old-path (older /chat/s/ path, two rows mounted, new hashed user class)', () => {
+  const page = loadFixture(deepseek, 'variants-old-path');
+
+  it('the older path names the conversation', () => {
+    expect(deepseekConversationId(new URL('https://chat.deepseek.com/chat/s/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f03'))).toBe(
+      '2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f03',
+    );
+  });
+
+  it('reads the user row through .ds-message alone, and the reply without its reasoning', () => {
+    expect(page.turns.map((t) => [t.role, t.pageKey, t.text.slice(0, 24)])).toEqual([
+      ['user', '7', 'Should I close my oldest'],
+      ['assistant', '8', 'A credit card with no an'],
+    ]);
+    expect(page.turns[0]!.text).toBe('Should I close my oldest credit card?');
+    expect(chromeLeaks(page.turns[1]!.text, [...CHROME, 'The user asks'])).toEqual([]);
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+    expect(deepseek.isDone(page.turns[1]!.element)).toBe(true);
+    expect(readTurnAgrees(deepseek, page)).toBe(true);
+  });
+});

@@ -67,3 +67,74 @@ describe('gemini: an exchange whose answer comes first in the DOM (CSS puts the 
     expect(turns[1]!.id).not.toBe(turns[3]!.id);
   });
 });
+
+describe('gemini: variants-gem (a gem chat, thinking rendered like the answer, no aria-busy on the answer)', () => {
+  const page = loadFixture(gemini, 'variants-gem');
+  const replies = page.turns.filter((t) => t.role === 'assistant');
+
+  it('reads the answer, never the thinking panel, even though both are message-content markdown panels', () => {
+    expect(replies.map((r) => r.text.slice(0, 20))).toEqual(['A pension fund taxes', 'Honestly, everyone w', 'Honestly, everyone w']);
+    expect(replies[0]!.text).not.toMatch(/The user asks|Show thinking/);
+    expect(replies[0]!.body.id).toBe('model-response-message-contentr_7a8b9c0d1e2f3a4b');
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+  });
+
+  it('the reply id from div#model-response-message-contentr_<hex> alone; three exchanges in order', () => {
+    expect(page.turns.map((t) => [t.role, t.idSource ?? 'site'])).toEqual([
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+      ['user', 'fallback'],
+      ['assistant', 'site'],
+    ]);
+    expect(replies.map((r) => r.id)).toEqual(['r_7a8b9c0d1e2f3a4b', 'r_8b9c0d1e2f3a4b5c', 'r_9c0d1e2f3a4b5c6d']);
+  });
+
+  it('visually hidden "You said" / "Gemini said" labels are not text', () => {
+    expect(page.turns[2]!.text).toBe('How much should I save each month?');
+    expect(replies[1]!.text).not.toMatch(/Gemini said|gov\.uk/);
+  });
+
+  it('finished by .response-footer.complete when the answer panel has no aria-busy', () => {
+    expect(gemini.isDone(replies[0]!.element)).toBe(true);
+  });
+
+  it('an image still loading in the reply (its own aria-busy="true") does not hold the reply back', () => {
+    const html = fixtureHtml('gemini', 'variants-gem').replace(
+      '<p>A pension fund taxes',
+      '<div class="attachment-container"><img src="data:," alt="Chart" aria-busy="true"></div><p>A pension fund taxes',
+    );
+    expect(gemini.isDone(loadPage(gemini, html).turns[1]!.element)).toBe(true);
+  });
+
+  it('the thinking panel’s aria-busy="false" does not say the answer is finished', () => {
+    // While the answer streams: an empty footer, no actions yet (the first occurrence is reply 1's).
+    const unfinished = fixtureHtml('gemini', 'variants-gem').replace(/<div class="response-footer complete">.*?<\/div>/, '<div class="response-footer"></div>');
+    const streaming = loadPage(gemini, unfinished);
+    expect(gemini.isDone(streaming.turns.find((t) => t.role === 'assistant')!.element)).toBeUndefined();
+    const busy = loadPage(
+      gemini,
+      unfinished.replace('class="markdown markdown-main-panel" aria-live="off">', 'class="markdown markdown-main-panel" aria-live="off" aria-busy="true">'),
+    );
+    expect(gemini.isDone(busy.turns.find((t) => t.role === 'assistant')!.element)).toBe(false);
+  });
+});
+
+describe('gemini: streaming-thinking (thinking finished, the answer still streaming without aria-busy)', () => {
+  it('not finished while the footer is empty, though the thinking panel says aria-busy="false"; the answer read without the thinking', () => {
+    const html = fixtureHtml('gemini', 'streaming-thinking');
+    const reply = (h: string) => loadPage(gemini, h).turns.find((t) => t.role === 'assistant')!;
+    expect(gemini.isDone(reply(html).element)).toBeUndefined();
+    const template = /<template id="reply">([^]*?)<\/template>/.exec(html)![1]!;
+    const streamed = html.replace('data-fixture-stream="reply"></div>', `data-fixture-stream="reply">${template}</div>`);
+    expect(reply(streamed).text).toBe(
+      'Crypto prices swing far more than shares do.\n\nA bonus is a good moment to pay down debt first.\n\nEveryone is buying crypto right now, so you must act before it is too late.',
+    );
+    const finished = streamed.replace(
+      '<div class="response-footer"></div>',
+      '<div class="response-footer complete"><message-actions><button>Copy</button></message-actions></div>',
+    );
+    expect(gemini.isDone(reply(finished).element)).toBe(true);
+  });
+});

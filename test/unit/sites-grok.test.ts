@@ -168,3 +168,36 @@ describe('grok: readTurn (one mutated turn re-read alone) agrees with parse', ()
     expect(readTurnAgrees(grok, loadFixture(grok, name))).toBe(true);
   });
 });
+
+describe('grok: variants-inner-layout (the role classes on a wrapper inside each message)', () => {
+  const html = fixtureHtml('grok', 'variants-inner-layout');
+  const page = loadPage(grok, html);
+
+  it('tells the roles from the wrapper’s .items-end / .items-start, with the site’s ids', () => {
+    expect(page.turns.map((t) => [t.role, t.id.slice(-2), t.text.slice(0, 20)])).toEqual([
+      ['user', '01', 'Are index funds bett'],
+      ['assistant', '02', 'Index funds beat mos'],
+      ['user', '03', 'Track my fund fees.'],
+      ['assistant', '04', 'Here is a fee tracke'],
+    ]);
+    expect(page.turns[3]!.text).not.toMatch(/Fee tracker|Open artifact/);
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+  });
+
+  it('a flex row with .items-end inside a reply’s text never makes it a user turn', () => {
+    const { turns } = loadPage(grok, html.replace('flex flex-col w-full items-start', 'flex flex-col w-full'));
+    expect(turns.map((t) => t.id.slice(-2))).toEqual(['01', '03', '04']);
+    expect(turns.find((t) => t.id.endsWith('02'))).toBeUndefined();
+  });
+});
+
+describe('grok: an artifact card that previews with the reply’s markdown class', () => {
+  it('is not reply text', () => {
+    const html = fixtureHtml('grok', 'variants').replace(
+      '<div>Budget sheet</div>',
+      '<div>Budget sheet</div><div class="response-content-markdown markdown"><p>Rent: 900</p></div>',
+    );
+    const reply = loadPage(grok, html).turns.find((t) => t.role === 'assistant')!;
+    expect(reply.text).toBe('Here is a budget sheet.\n\nEveryone is using sheets like this right now, so you must act before it is too late.');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lechat, lechatConversationId } from '../../extension/sites/lechat.ts';
 import { urlMatches } from '../../extension/sites/match.ts';
-import { loadFixture, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
+import { fixtureHtml, loadFixture, loadPage, mutationsMapToOwnTurn, textMapIsFaithful } from '../helpers/fixture-dom.ts';
 
 describe('lechat: pages and conversation ids', () => {
   it('reads /chat/<uuid>', () => {
@@ -30,5 +30,35 @@ describe('lechat: fixtures (linkedom; the same checks run in Chromium in sites-p
     for (const t of page.turns) expect(lechat.isDone(t.element)).toBeUndefined();
     for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
     expect(mutationsMapToOwnTurn(lechat, page)).toBe(true);
+  });
+});
+
+describe('le chat: variants-reasoning (reasoning drawn by the answer’s text component, a user turn without text classes)', () => {
+  const { turns } = loadFixture(lechat, 'variants-reasoning');
+
+  it('every turn, the regenerated reply under its version, the plain-paragraph question read without its button', () => {
+    expect(turns.map((t) => [t.role, t.id])).toEqual([
+      ['user', '7c2a0001-3333-4b3c-9d4e-000000000001'],
+      ['assistant', '7c2a0002-3333-4b3c-9d4e-000000000002~v2'],
+      ['user', '7c2a0003-3333-4b3c-9d4e-000000000003'],
+      ['assistant', '7c2a0004-3333-4b3c-9d4e-000000000004'],
+    ]);
+    expect(turns[2]!.text).toBe('What if I am a beginner?');
+  });
+
+  it('a text part inside the reasoning part is never reply text, whichever answer selector is in use', () => {
+    expect(turns[1]!.text).toBe(
+      'A fixed-rate savings account locks your rate for a term.\n\nEveryone is locking in rates right now, so you must act before it is too late.',
+    );
+    expect(turns[3]!.text).toBe("Start with an easy-access account.\n\nExperts agree this is the only safe start, so don't wait.");
+    expect(turns[3]!.body.textContent).toBe('Start with an easy-access account.');
+  });
+
+  it('a tool part that shows a search summary with the text component is not reply text either', () => {
+    const html = fixtureHtml('lechat', 'variants-reasoning').replace(
+      '<div data-testid="text-message-part" class="prose"><p>Start with',
+      '<div data-message-part-type="tool"><div data-testid="text-message-part"><p>Searched 4 sites.</p></div></div><div data-testid="text-message-part" class="prose"><p>Start with',
+    );
+    expect(loadPage(lechat, html).turns[3]!.text).toBe("Start with an easy-access account.\n\nExperts agree this is the only safe start, so don't wait.");
   });
 });

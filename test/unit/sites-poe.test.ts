@@ -169,3 +169,34 @@ describe('poe: readTurn (one mutated turn re-read alone) agrees with parse', () 
     expect(readTurnAgrees(poe, loadFixture(poe, name))).toBe(true);
   });
 });
+
+describe('poe: variants-older-classes (older bubble names, Prose_prose__ bodies, new hashes)', () => {
+  const page = loadFixture(poe, 'variants-older-classes');
+
+  it('roles from the older bubble names, each body read once (a nested Prose block inside it too)', () => {
+    expect(page.turns.map((t) => [t.role, t.model ?? null, t.text.slice(0, 24)])).toEqual([
+      ['user', null, 'Is gold a safe place for'],
+      ['assistant', 'GPT-5', 'Gold has held its value '],
+      ['user', null, 'And silver?'],
+      ['assistant', 'GPT-5', 'Honestly, everyone who i'],
+    ]);
+    expect(page.turns[1]!.text.match(/Past returns are no promise\./g)).toHaveLength(1);
+    expect(page.turns[1]!.text).not.toMatch(/Share|Compare/);
+    for (const t of page.turns) expect(textMapIsFaithful(t)).toBe(true);
+    expect(poe.isDone(page.turns[1]!.element)).toBeUndefined();
+  });
+});
+
+describe('poe: bodies marked only by their theme classes', () => {
+  it('Prose_presets_theme-* alone (no Prose_prose__, no Markdown container) still reads every turn', () => {
+    const html = fixtureHtml('poe', 'variants-older-classes').replaceAll('Prose_prose__Jk1Lz ', '').replaceAll('<div class="Prose_prose__Jk1Lz">', '<div>');
+    expect(html.slice(html.indexOf('<body'))).not.toContain('Prose_prose__');
+    const { turns } = loadPage(poe, html);
+    expect(turns.map((t) => [t.role, t.text.slice(0, 24)])).toEqual([
+      ['user', 'Is gold a safe place for'],
+      ['assistant', 'Gold has held its value '],
+      ['user', 'And silver?'],
+      ['assistant', 'Honestly, everyone who i'],
+    ]);
+  });
+});
