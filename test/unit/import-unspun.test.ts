@@ -42,7 +42,7 @@ describe('Unspun JSONL import', () => {
     expect(failed[0]!.where).toBe('line 2');
     expect(failed[0]!.message).toMatch(/^invalid JSON/);
     expect(failed[1]!.where).toMatch(/^line 4 \(conversation "c_[0-9a-f]{32}"\)$/);
-    expect(failed[1]!.message).toContain('schema_version: Invalid option: expected one of "1.0.0"|"1.1.0"');
+    expect(failed[1]!.message).toContain('schema_version: Invalid option: expected one of "1.0.0"|"1.1.0"|"1.2.0"');
     expect(failed[1]!.message).toContain('messages.1.scores.0.flags.0.quote: quote must equal text.slice(start, end)');
     const good = outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.record.conversation.site : ''));
     expect(good).toEqual(['chatgpt', 'claude']);
