@@ -57,7 +57,8 @@ function markerRedacted(redaction: Redaction, citation: Pick<ExportCitation, 'at
 function redactUrl(url: string | null): { url: string | null; url_redacted?: true } {
   if (url === null) return { url };
   const kept = stripQuery(url);
-  return kept === url ? { url } : { url: kept, url_redacted: true };
+  // A fragment-only href ("#cite-3") leaves nothing: null, and url_redacted says why.
+  return kept === url ? { url } : { url: kept || null, url_redacted: true };
 }
 
 /**
