@@ -1,8 +1,8 @@
 // Redacting a whole export record: texts (messages, title, label notes) through shared/redact.ts,
 // flag, claim and citation-marker offsets moved onto the redacted text with every quote re-sliced
 // from it (a marker inside redacted text is dropped and counted), citation URLs cut to scheme, host
-// and path, and site ids
-// replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one salt, unlinkable without it).
+// and path, and site ids replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one
+// salt, unlinkable without it).
 import { addCounts, mapOffset, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
 import { finishRecord, stripQuery } from './build.ts';
 import { type NameSpan, spreadNames } from './names.ts';
