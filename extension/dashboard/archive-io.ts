@@ -5,7 +5,7 @@
 import { recordFromArchive } from '#shared/export/build';
 import type { ExportMessage, ExportRecord, ExportScore } from '#shared/export/record';
 import { conversationKey, messageKey, RecordSource, type ConversationRecord, type MessageRecord, type ScoreRecord } from '#shared/records';
-import { MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
+import { type CitationMarker, type Claim, MAX_CITATION_LABEL, MAX_CITATIONS, MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
 import { labelKey, type LabelRecord } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from '../db/summary.ts';
@@ -108,6 +108,28 @@ const epoch = (iso: string | undefined): number | undefined => {
   return Number.isFinite(ms) ? ms : undefined;
 };
 
+/**
+ * An exported message's citation markers as the archive stores them (1.2.0 exports). Where each
+ * points is not stored: the side panel works it out again from the URL. Markers that do not fit
+ * the stored text (cut to MAX_REPLY_CHARS) are left out.
+ */
+export function citationsFromExport(message: Pick<ExportMessage, 'citations'>, text: string): CitationMarker[] {
+  const markers: CitationMarker[] = [];
+  for (const c of message.citations ?? []) {
+    if (markers.length >= MAX_CITATIONS) break;
+    if (c.at > text.length || (c.end !== undefined && c.end > text.length)) continue;
+    markers.push({
+      at: c.at,
+      ...(c.end !== undefined ? { end: c.end } : {}),
+      label: c.label.slice(0, MAX_CITATION_LABEL),
+      ...(c.url !== null ? { url: c.url.slice(0, 2048) } : {}),
+      ...(c.n !== undefined ? { n: c.n } : {}),
+      ...(c.sources !== undefined ? { sources: c.sources } : {}),
+    });
+  }
+  return markers;
+}
+
 export function scoreFromExport(score: ExportScore, messageKey: string, text: string, fallbackAt: number): ScoreRecord {
   const flags: Flag[] = score.flags.map((f) => ({
     move: f.move,
@@ -132,6 +154,14 @@ export function scoreFromExport(score: ExportScore, messageKey: string, text: st
     scoredAt: epoch(score.scored_at) ?? fallbackAt,
     ...(score.dropped_quotes ? { droppedQuotes: score.dropped_quotes } : {}),
   };
+  // The claim ledger (1.1.0+), without cites: the panel links the stored markers to it again.
+  if (score.claims) {
+    const claims: Claim[] = score.claims
+      .filter((c) => c.end <= text.length && text.slice(c.start, c.end) === c.quote)
+      .map((c) => ({ start: c.start, end: c.end, quote: c.quote, support: c.support, ...(c.note !== undefined ? { note: c.note.slice(0, 300) } : {}) }));
+    record.claims = claims;
+    if (score.dropped_claims) record.droppedClaims = score.dropped_claims;
+  }
   record.quotesVerified = quotesVerified(text, record);
   return record;
 }
@@ -200,6 +230,8 @@ export async function storeImported(db: UnspunDb, record: ExportRecord, now: num
       ...(record.capture.adapter_version ? { adapterVersion: record.capture.adapter_version.slice(0, 100) } : {}),
       ...(primary ? {} : { lastError: WAITING_FOR_IMPORT_RUN }),
     };
+    const citations = citationsFromExport(m, text);
+    if (citations.length) base.citations = citations;
     if (primary) {
       const score = scoreFromExport(primary, key, text, now);
       scores.push(score);

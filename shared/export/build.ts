@@ -1,13 +1,16 @@
 // Building export records: from judge results (the convert CLI) and from the extension's archive
 // records (the dashboard). Pure; every record leaves through `finishRecord`, which fills the
 // derived fields (models, content hash) so they always agree with the messages.
+import { citationTarget, citeClaims } from '../detect/citations.ts';
 import type { ConversationRecord, MessageRecord, ScoreRecord } from '../records.ts';
-import type { Claim, Flag, JudgeInfo } from '../schemas.ts';
+import type { CitationMarker, Claim, ClaimCite, Flag, JudgeInfo } from '../schemas.ts';
 import {
   type CaptureSource,
   type Completeness,
   contentHash,
   EXPORT_SCHEMA_VERSION,
+  type ExportCitation,
+  type ExportCite,
   type ExportClaim,
   type ExportFlag,
   type ExportLabel,
@@ -48,6 +51,78 @@ export function exportFlag(flag: Flag, text: string, label?: ExportLabel): Expor
   return out;
 }
 
+export interface ExportedCitations {
+  citations: ExportCitation[];
+  /** The markers kept, in the order of `citations` (their indices are the claims' `cites[].citation`). */
+  kept: CitationMarker[];
+  dropped: number;
+}
+
+/**
+ * The page's citation markers as exported, each with where it points (a host, or nowhere and why).
+ * A marker whose offsets do not fit `text` is dropped and counted, never exported pointing elsewhere.
+ */
+export function exportCitations(markers: readonly CitationMarker[], text: string): ExportedCitations {
+  const out: ExportedCitations = { citations: [], kept: [], dropped: 0 };
+  for (const marker of markers) {
+    if (marker.at > text.length || (marker.end !== undefined && (marker.end <= marker.at || marker.end > text.length))) {
+      out.dropped++;
+      continue;
+    }
+    const target = citationTarget(marker);
+    out.kept.push(marker);
+    out.citations.push({
+      at: marker.at,
+      ...(marker.end !== undefined ? { end: marker.end } : {}),
+      label: marker.label,
+      url: marker.url ?? null,
+      ...(marker.n !== undefined ? { n: marker.n } : {}),
+      ...(marker.sources !== undefined ? { sources: marker.sources } : {}),
+      ...('nowhere' in target ? { nowhere: target.nowhere } : { host: target.host }),
+    });
+  }
+  return out;
+}
+
+function exportCite(cite: ClaimCite, citation?: number): ExportCite {
+  // A cite made elsewhere may name neither: where its URL points, by the same rule as a marker's.
+  const target = cite.nowhere ? { nowhere: cite.nowhere } : cite.host ? { host: cite.host } : citationTarget({ ...(cite.url ? { url: cite.url } : {}) });
+  return {
+    ...(citation !== undefined ? { citation } : {}),
+    label: cite.label,
+    url: cite.url ?? null,
+    ...('nowhere' in target ? { nowhere: target.nowhere } : { host: target.host }),
+  };
+}
+
+/** Most cites one claim carries (as the side panel shows them). */
+const MAX_CITES = 50;
+
+/**
+ * Each claim with the markers that sit on it (`cites`), linked exactly as the side panel links
+ * them (citeClaims), plus each marker's index in the message's citations. Only `cites` is added:
+ * a claim's support and note stay the judge's reading.
+ */
+function citeExportClaims(text: string, claims: ExportClaim[], markers: readonly CitationMarker[]): ExportClaim[] {
+  if (markers.length === 0 || claims.length === 0) return claims;
+  const plain: Claim[] = claims.map((c) => ({
+    start: c.start,
+    end: c.end,
+    quote: c.quote,
+    support: c.support,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  }));
+  const cites = claims.map((): ExportCite[] => []);
+  markers.forEach((marker, i) => {
+    // One marker at a time: which claim it lands on, and the cite the panel makes of it.
+    const linked = citeClaims(text, plain, [marker]);
+    const on = linked.findIndex((c) => c.cites?.length);
+    if (on < 0 || cites[on]!.length >= MAX_CITES) return;
+    cites[on]!.push(exportCite(linked[on]!.cites![0]!, i));
+  });
+  return claims.map((claim, j) => (cites[j]!.length ? { ...claim, cites: cites[j]! } : claim));
+}
+
 export interface ScoreLike {
   score: number;
   flags: readonly Flag[];
@@ -61,7 +136,14 @@ export interface ScoreLike {
  * A judge's result on `text` as an export score. Flags whose quote is not the text at their
  * offsets are dropped and counted (never exported unverified).
  */
-export function exportScore(result: ScoreLike, text: string, scoredAt?: number | string, labelOf?: (flag: Flag) => ExportLabel | undefined): ExportScore {
+export function exportScore(
+  result: ScoreLike,
+  text: string,
+  scoredAt?: number | string,
+  labelOf?: (flag: Flag) => ExportLabel | undefined,
+  /** The message's exported markers (`exportCitations(...).kept`): claims get their `cites`. */
+  markers: readonly CitationMarker[] = [],
+): ExportScore {
   const flags: ExportFlag[] = [];
   let dropped = result.droppedQuotes ?? 0;
   for (const flag of result.flags) {
@@ -83,9 +165,12 @@ export function exportScore(result: ScoreLike, text: string, scoredAt?: number |
           support: claim.support,
           ...(claim.note !== undefined ? { note: claim.note } : {}),
           quote_verified: true,
+          // Cites the claim came with (no markers to link here): carried without a marker index.
+          ...(claim.cites?.length && markers.length === 0 ? { cites: claim.cites.map((c) => exportCite(c)) } : {}),
         });
       } else droppedClaims++;
     }
+    claims = citeExportClaims(text, claims, markers);
   }
   const scored_at = isoTime(scoredAt);
   return {
@@ -235,7 +320,10 @@ export function recordFromArchive(input: ArchiveConversation): ExportRecord {
         : {}),
       capture_method: reply.captureMethod ?? method,
     };
-    if (score) message.scores = [exportScore({ ...score, droppedQuotes: score.droppedQuotes }, reply.text, score.scoredAt, labelOf)];
+    const cited = exportCitations(reply.citations ?? [], reply.text);
+    if (cited.citations.length) message.citations = cited.citations;
+    if (cited.dropped) message.dropped_citations = cited.dropped;
+    if (score) message.scores = [exportScore({ ...score, droppedQuotes: score.droppedQuotes }, reply.text, score.scoredAt, labelOf, cited.kept)];
     messages.push(message);
   }
   const warnings: string[] = [];

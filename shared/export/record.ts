@@ -6,16 +6,21 @@
 // Field names are snake_case, the convention of research datasets (ShareLM, WildChat, LMSYS);
 // the wire Flag's camelCase fields map one to one (wouldSupport -> would_support, ruleId -> rule_id).
 import { z } from 'zod';
-import { ClaimSupport, JudgeKind, MoveId, Support } from '../schemas.ts';
+import { CitationProblem, ClaimSupport, JudgeKind, MoveId, Support } from '../schemas.ts';
 import { sha256Hex } from './sha256.ts';
 
-export const EXPORT_SCHEMA_VERSION = '1.1.0';
+export const EXPORT_SCHEMA_VERSION = '1.2.0';
 /** Versions this code reads: every 1.x (a minor version only adds optional fields). */
-export const READABLE_SCHEMA_VERSIONS = ['1.0.0', '1.1.0'] as const;
+export const READABLE_SCHEMA_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'] as const;
 export const EXPORT_SCHEMA_ID = `https://unspun.invalid/schemas/export/${EXPORT_SCHEMA_VERSION}.json`;
 
 /** Every version with what changed, newest first; shipped in schema.json's description. */
 export const EXPORT_SCHEMA_CHANGELOG: readonly (readonly [version: string, date: string, change: string])[] = [
+  [
+    '1.2.0',
+    '2026-12-06',
+    'Additive: messages may carry citations (the citation markers the page showed: at/end offsets into the exported text, label, url or null, n, sources, and where each points: host, or nowhere with the reason no-url|unusable-url|beyond-sources) and dropped_citations; claims may carry cites (the markers on that claim, as the side panel links them, with the index of the message citation). Redacted exports redact labels like texts, keep only scheme, host and path of every citation URL (query strings and fragments are dropped: they often carry ids or emails; url_redacted says so), and drop (and count) a marker that sat inside redacted text. 1.0.0 and 1.1.0 records stay valid.',
+  ],
   [
     '1.1.0',
     '2026-12-06',
@@ -80,6 +85,48 @@ export const ExportFlag = z.object({
 });
 export type ExportFlag = z.infer<typeof ExportFlag>;
 
+/** Where a citation points: a page (`host`) or nowhere and why (shared/detect/citations.ts, citationTarget). */
+const CitationTargetFields = {
+  /** The page's host (`reuters.com`) when the marker points to a web page. */
+  host: z.string().min(1).optional(),
+  /** Why the marker points nowhere, when it does. Exactly one of host and nowhere is present. */
+  nowhere: CitationProblem.optional(),
+};
+
+/** One citation marker the page put on the reply (Perplexity, ChatGPT search; additive, 1.2.0). */
+export const ExportCitation = z.object({
+  /** UTF-16 offset into the exported text where the marker sits: a chip sits between characters, a plain-text marker ("[3]") starts here. */
+  at: z.number().int().nonnegative(),
+  /** Plain-text markers only: where the marker's text ends. */
+  end: z.number().int().positive().optional(),
+  /** The marker as the page shows it ("3", "reuters +2", "【4†source】"); redacted like the texts. */
+  label: z.string(),
+  /** The URL the page gives for it, or null when it gives none. Redacted exports keep scheme, host and path only. */
+  url: z.string().nullable(),
+  /** The marker's number, when it is numbered. */
+  n: z.number().int().positive().optional(),
+  /** How many sources the reply lists beside its text, when the page shows such a list. */
+  sources: z.number().int().nonnegative().optional(),
+  ...CitationTargetFields,
+  /** True when redaction changed the label. */
+  label_redacted: z.boolean().optional(),
+  /** True when redaction dropped the URL's query string or fragment. */
+  url_redacted: z.boolean().optional(),
+});
+export type ExportCitation = z.infer<typeof ExportCitation>;
+
+/** A citation marker on one claim, as the side panel links them (citeClaims). */
+export const ExportCite = z.object({
+  /** Index of the marker in the message's `citations`; absent when that marker was dropped. */
+  citation: z.number().int().nonnegative().optional(),
+  label: z.string(),
+  url: z.string().nullable(),
+  ...CitationTargetFields,
+  label_redacted: z.boolean().optional(),
+  url_redacted: z.boolean().optional(),
+});
+export type ExportCite = z.infer<typeof ExportCite>;
+
 /** One factual claim of the reply and what backs it (the claim ledger; additive, issue 13). */
 export const ExportClaim = z.object({
   /** UTF-16 offsets into the message's exported (possibly redacted) text; quote === text.slice(start, end). */
@@ -90,6 +137,8 @@ export const ExportClaim = z.object({
   note: z.string().optional(),
   quote_verified: z.boolean(),
   quote_redacted: z.boolean().optional(),
+  /** The citation markers that sit on this claim and where each points (1.2.0). `support` stays the judge's reading. */
+  cites: z.array(ExportCite).optional(),
 });
 export type ExportClaim = z.infer<typeof ExportClaim>;
 
@@ -148,6 +197,10 @@ export const ExportMessage = z
     attachments: z.array(z.object({ kind: z.string().min(1), mime: z.string().optional() })).optional(),
     /** Where the redaction placeholders are in `text`. */
     redactions: z.array(ExportRedactionItem).optional(),
+    /** The reply's citation markers, in the order the page showed them (1.2.0). */
+    citations: z.array(ExportCitation).optional(),
+    /** Markers left out because their offsets did not fit the text, or sat inside redacted text. */
+    dropped_citations: z.number().int().nonnegative().optional(),
     /** Assistant messages only: one entry per judge that scored it. */
     scores: z.array(ExportScore).optional(),
   })
@@ -162,7 +215,23 @@ export const ExportMessage = z
         if (claim.end > message.text.length || message.text.slice(claim.start, claim.end) !== claim.quote) {
           ctx.addIssue({ code: 'custom', path: ['scores', s, 'claims', c, 'quote'], message: 'quote must equal text.slice(start, end)' });
         }
+        claim.cites?.forEach((cite, k) => {
+          const path = ['scores', s, 'claims', c, 'cites', k];
+          if (cite.citation !== undefined && cite.citation >= (message.citations?.length ?? 0)) {
+            ctx.addIssue({ code: 'custom', path: [...path, 'citation'], message: 'citation must be an index into the message citations' });
+          }
+          if ((cite.host === undefined) === (cite.nowhere === undefined))
+            ctx.addIssue({ code: 'custom', path, message: 'a cite has exactly one of host and nowhere' });
+        });
       });
+    });
+    message.citations?.forEach((citation, i) => {
+      if (citation.at > message.text.length || (citation.end !== undefined && (citation.end <= citation.at || citation.end > message.text.length))) {
+        ctx.addIssue({ code: 'custom', path: ['citations', i, 'at'], message: 'citation offsets must lie within the text (at < end <= text length)' });
+      }
+      if ((citation.host === undefined) === (citation.nowhere === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['citations', i], message: 'a citation has exactly one of host and nowhere' });
+      }
     });
     if (message.role !== 'assistant' && message.scores && message.scores.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['scores'], message: 'only assistant messages are scored' });

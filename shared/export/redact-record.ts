@@ -1,10 +1,12 @@
 // Redacting a whole export record: texts (messages, title, label notes) through shared/redact.ts,
-// flag offsets moved onto the redacted text with every quote re-sliced from it, and site ids
-// replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one salt, unlinkable without it).
-import { addCounts, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
-import { finishRecord } from './build.ts';
+// flag, claim and citation-marker offsets moved onto the redacted text with every quote re-sliced
+// from it (a marker inside redacted text is dropped and counted), citation URLs cut to scheme, host
+// and path, and site ids replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one
+// salt, unlinkable without it).
+import { addCounts, mapOffset, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
+import { finishRecord, stripQuery } from './build.ts';
 import { type NameSpan, spreadNames } from './names.ts';
-import type { ExportMessage, ExportRecord } from './record.ts';
+import type { ExportCitation, ExportCite, ExportMessage, ExportRecord } from './record.ts';
 import { hmacSha256Hex } from './sha256.ts';
 
 export interface RecordRedactionOptions {
@@ -36,9 +38,27 @@ export function redactableTexts(record: ExportRecord): string[] {
   if (record.conversation.title) texts.push(record.conversation.title);
   for (const message of record.messages) {
     texts.push(message.text);
+    for (const citation of message.citations ?? []) texts.push(citation.label);
     for (const score of message.scores ?? []) for (const flag of score.flags) if (flag.label?.note) texts.push(flag.label.note);
   }
   return texts;
+}
+
+/**
+ * Whether redaction replaced text the marker sits in: a plain-text marker that overlaps a replaced
+ * span, or a chip strictly inside one. Such a marker has no place in the redacted text: it is dropped.
+ */
+function markerRedacted(redaction: Redaction, citation: Pick<ExportCitation, 'at' | 'end'>): boolean {
+  const { at, end } = citation;
+  return redaction.replaced.some((span) => (end !== undefined ? span.start < end && at < span.end : span.start < at && at < span.end));
+}
+
+/** A citation URL in a redacted export: scheme, host and path; query strings and fragments often carry ids or emails. */
+function redactUrl(url: string | null): { url: string | null; url_redacted?: true } {
+  if (url === null) return { url };
+  const kept = stripQuery(url);
+  // A fragment-only href ("#cite-3") leaves nothing: null, and url_redacted says why.
+  return kept === url ? { url } : { url: kept || null, url_redacted: true };
 }
 
 /**
@@ -90,6 +110,43 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
       const earlier = (message.redactions ?? []).map((item) => ({ type: item.type, ...mapRange(redaction, item.start, item.end) }));
       out.redactions = [...earlier.map(({ type, start, end }) => ({ type, start, end })), ...redaction.items].sort((a, b) => a.start - b.start);
     }
+    // Citation markers move with the text; one that sat inside redacted text is dropped and counted.
+    // Labels are redacted like texts (counted once, on the marker; a claim's cite is a copy).
+    const labelOf = (label: string, count: boolean): { label: string; label_redacted?: true } => {
+      const result = count
+        ? redact(label)
+        : redactText(label, { ...(options.names ? { names: options.names(label) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+      return result.replaced.length ? { label: result.text, label_redacted: true } : { label };
+    };
+    const newIndex: (number | undefined)[] = [];
+    if (message.citations) {
+      const kept: ExportCitation[] = [];
+      let dropped = message.dropped_citations ?? 0;
+      for (const citation of message.citations) {
+        if (changed && markerRedacted(redaction, citation)) {
+          dropped++;
+          newIndex.push(undefined);
+          continue;
+        }
+        newIndex.push(kept.length);
+        const next: ExportCitation = { ...citation, ...labelOf(citation.label, true), ...redactUrl(citation.url) };
+        if (changed) {
+          next.at = mapOffset(redaction, citation.at, 'start');
+          if (citation.end !== undefined) next.end = mapOffset(redaction, citation.end, 'end');
+        }
+        kept.push(next);
+      }
+      if (kept.length) out.citations = kept;
+      else delete out.citations;
+      if (dropped) out.dropped_citations = dropped;
+    }
+    const redactCite = (cite: ExportCite): ExportCite => {
+      const next: ExportCite = { ...cite, ...labelOf(cite.label, false), ...redactUrl(cite.url) };
+      const index = cite.citation === undefined ? undefined : newIndex[cite.citation];
+      if (index === undefined) delete next.citation;
+      else next.citation = index;
+      return next;
+    };
     if (message.scores) {
       out.scores = message.scores.map((score) => ({
         ...score,
@@ -110,10 +167,11 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
         ...(score.claims
           ? {
               claims: score.claims.map((claim) => {
-                if (!changed) return claim;
+                const cited = claim.cites ? { ...claim, cites: claim.cites.map(redactCite) } : claim;
+                if (!changed) return cited;
                 const moved = mapRange(redaction, claim.start, claim.end);
                 return {
-                  ...claim,
+                  ...cited,
                   start: moved.start,
                   end: moved.end,
                   quote: redaction.text.slice(moved.start, moved.end),
@@ -140,7 +198,7 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
 }
 
 export interface ReviewItem {
-  where: 'title' | 'message' | 'label note';
+  where: 'title' | 'message' | 'label note' | 'citation label';
   /** The message's index (messages and label notes). */
   message?: number;
   type: PlaceholderType;
@@ -169,6 +227,7 @@ export function reviewRedaction(record: ExportRecord, options: Pick<RecordRedact
   if (record.conversation.title) review(record.conversation.title, 'title');
   record.messages.forEach((m, i) => {
     review(m.text, 'message', i);
+    for (const citation of m.citations ?? []) review(citation.label, 'citation label', i);
     for (const score of m.scores ?? []) for (const flag of score.flags) if (flag.label?.note) review(flag.label.note, 'label note', i);
   });
   return items;

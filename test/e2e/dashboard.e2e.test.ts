@@ -43,6 +43,15 @@ async function seed(count: number): Promise<void> {
             previous: [],
             url: `https://${site}.example/c/conv-${i}?q=secret`,
             model: i % 3 === 0 ? 'Model A' : 'Model B',
+            // The plain replies carry citation markers after their sentence: one to a page, one that points nowhere.
+            ...(i % 2
+              ? {
+                  citations: [
+                    { at: plain.length, label: 'survey +1', url: 'https://stats.example.org/survey-2021?user=me#t2' },
+                    { at: plain.length, label: '[9]', n: 9, sources: 2 },
+                  ],
+                }
+              : {}),
           },
           at,
         );
@@ -88,6 +97,7 @@ async function seed(count: number): Promise<void> {
           {
             score: flags.length ? 40 + (i % 50) : 5,
             flags,
+            ...(i % 2 ? { claims: [{ start: 0, end: plain.length, quote: plain, support: 'source' }] } : {}),
             judge: { kind: 'offline', promptVersion: 'detector-test', taxonomyVersion: 'tax-test' },
             cached: false,
             latencyMs: 1,
@@ -279,12 +289,27 @@ describe('dashboard', () => {
     const ids = lines.map((l) => (JSON.parse(l) as { conversation: { id: string } }).conversation.id);
     expect(ids).not.toContain(reviewedIds[0]);
     expect(ids).toContain(reviewedIds[1]);
+    let cited = 0;
     for (const line of lines) {
       expect(validateJsonSchema(shipped, JSON.parse(line))).toEqual([]);
       const record = ExportRecord.parse(JSON.parse(line));
       expect(record.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
       expect(record.conversation.url).toBeUndefined();
+      // Citation markers leave with the reply (1.2.0): the URL without its query and fragment, and the
+      // claim says which of its markers points nowhere.
+      const reply = record.messages.find((m) => m.role === 'assistant')!;
+      if (reply.text !== PLAIN) continue;
+      expect(reply.citations).toEqual([
+        { at: PLAIN.length, label: 'survey +1', url: 'https://stats.example.org/survey-2021', host: 'stats.example.org', url_redacted: true },
+        { at: PLAIN.length, label: '[9]', url: null, n: 9, sources: 2, nowhere: 'beyond-sources' },
+      ]);
+      expect(reply.scores![0]!.claims![0]!.cites!.map((c) => [c.citation, c.host ?? c.nowhere])).toEqual([
+        [0, 'stats.example.org'],
+        [1, 'beyond-sources'],
+      ]);
+      cited++;
     }
+    expect(cited).toBeGreaterThan(20);
     const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as { counts: { conversations: number }; files: { name: string }[] };
     expect(manifest.counts.conversations).toBe(59);
     expect(await page.locator('#export-status').textContent()).toContain('Exported 59 conversations, redacted');

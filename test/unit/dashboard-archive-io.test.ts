@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ExportRecord } from '../../shared/export/record.ts';
 import { importRecords, type ImportFormat } from '../../shared/import/index.ts';
 import { archiveRecords, storeImported, WAITING_FOR_IMPORT_RUN } from '../../extension/dashboard/archive-io.ts';
-import { exportChunks } from '../../extension/dashboard/export-pipeline.ts';
+import { exportChunks, redactFor } from '../../extension/dashboard/export-pipeline.ts';
+import { toJsonlLine } from '../../shared/export/formats.ts';
 import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
 
 let db: UnspunDb;
@@ -260,5 +261,95 @@ describe('export chunks', () => {
       bytes.push(chunk as Uint8Array);
     const zip = Buffer.concat(bytes).toString('latin1');
     for (const name of ['conversations.jsonl', 'conversations.csv', 'schema.json', 'manifest.json']) expect(zip).toContain(name);
+  });
+});
+
+describe('citations through export and import (1.2.0)', () => {
+  const TEXT = 'Rents in Lisbon rose 12% last year [1]. Mail jane.doe@example.org for the table. The council will vote in May [3].';
+  const claim = (quote: string) => ({ start: TEXT.indexOf(quote), end: TEXT.indexOf(quote) + quote.length, quote, support: 'link' as const });
+  const CLAIMS = [claim('Rents in Lisbon rose 12% last year [1].'), claim('The council will vote in May [3].')];
+  const MARKERS = [
+    { at: 39, label: 'reuters', url: 'https://www.reuters.com/lisbon?ref=jane.doe%40example.org#p2' },
+    { at: TEXT.indexOf('[1]'), end: TEXT.indexOf('[1]') + 3, label: '[1]', url: 'https://ine.pt/rents', n: 1, sources: 2 },
+    { at: TEXT.indexOf('@'), label: 'x' },
+    { at: TEXT.indexOf('[3]'), end: TEXT.indexOf('[3]') + 3, label: '[3]', n: 3, sources: 2 },
+  ];
+
+  async function seed(target: UnspunDb): Promise<void> {
+    await target.conversations.add({ key: 'perplexity:t1', site: 'perplexity', conversationId: 't1', firstCapturedAt: 1_000, lastCapturedAt: 1_000 });
+    await target.messages.add({
+      key: 'perplexity:t1:a1',
+      conversationKey: 'perplexity:t1',
+      site: 'perplexity',
+      conversationId: 't1',
+      messageId: 'a1',
+      role: 'assistant',
+      text: TEXT,
+      userTurn: 'Rents?',
+      previous: [],
+      status: 'scored',
+      attempts: 1,
+      nextAttemptAt: 0,
+      capturedAt: 1_000,
+      updatedAt: 1_000,
+      citations: MARKERS,
+    });
+    await target.scores.add({
+      messageKey: 'perplexity:t1:a1',
+      score: 10,
+      flags: [],
+      claims: CLAIMS,
+      judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
+      cached: false,
+      latencyMs: 0,
+      scoredAt: 1_500,
+    });
+  }
+
+  async function exported(source: UnspunDb, redaction: { texts: boolean; ids: boolean; salt: string }): Promise<string> {
+    // As the research zip writes conversations.jsonl: each record redacted as chosen, one line each.
+    const lines: string[] = [];
+    const keys = (await source.conversations.toArray()).map((c) => c.key);
+    for await (const record of archiveRecords(source, keys)) lines.push(toJsonlLine(redactFor(record, redaction)));
+    return lines.join('');
+  }
+
+  async function reimported(jsonl: string): Promise<UnspunDb> {
+    const fresh = createDb('io-again', { indexedDB: new IDBFactory(), IDBKeyRange });
+    for await (const outcome of importRecords('unspun', [jsonl])) {
+      expect(outcome.ok).toBe(true);
+      if (outcome.ok) await storeImported(fresh, outcome.record, 1_700_000_000_000);
+    }
+    return fresh;
+  }
+
+  it('an unredacted export imports back into MessageRecord.citations and the claims, and exports again the same', async () => {
+    await seed(db);
+    const first = await exported(db, { texts: false, ids: false, salt: 's' });
+    const record = JSON.parse(first) as ExportRecord;
+    expect(record.schema_version).toBe('1.2.0');
+    expect(record.messages[1]!.citations).toHaveLength(4);
+    expect(record.messages[1]!.scores![0]!.claims![1]!.cites).toEqual([{ citation: 3, label: '[3]', url: null, nowhere: 'beyond-sources' }]);
+    const again = await reimported(first);
+    const stored = (await again.messages.toArray())[0]!;
+    expect(stored.citations).toEqual(MARKERS);
+    expect((await again.scores.toArray())[0]!.claims).toEqual(CLAIMS);
+    const second = await exported(again, { texts: false, ids: false, salt: 's' });
+    const view = (r: ExportRecord) => r.messages.map((m) => ({ citations: m.citations, claims: m.scores?.[0]?.claims }));
+    expect(view(JSON.parse(second))).toEqual(view(record));
+  });
+
+  it('a redacted export imports its redacted markers: the one in the email is gone, URLs keep no query', async () => {
+    await seed(db);
+    const jsonl = await exported(db, { texts: true, ids: false, salt: 's' });
+    expect(jsonl).not.toContain('jane.doe');
+    const stored = (await (await reimported(jsonl)).messages.toArray())[0]!;
+    expect(stored.text).toContain('[EMAIL]');
+    expect(stored.citations!.map((c) => [c.label, c.url])).toEqual([
+      ['reuters', 'https://www.reuters.com/lisbon'],
+      ['[1]', 'https://ine.pt/rents'],
+      ['[3]', undefined],
+    ]);
+    for (const c of stored.citations!) if (c.end !== undefined) expect(stored.text.slice(c.at, c.end)).toBe(c.label);
   });
 });

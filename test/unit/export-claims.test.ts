@@ -1,11 +1,15 @@
 // The claim ledger and askBack in the research export (schema 1.1.0, additive): carried, verified
 // against the exported text, dropped and counted when they do not match, moved by redaction.
+// Citation markers and each claim's cites (1.2.0, additive): where each marker points, which claim
+// it sits on (as the side panel links them), kept valid through redaction or dropped and counted.
 import { describe, expect, it } from 'vitest';
-import { exportScore } from '#shared/export/build';
-import { ExportRecord, READABLE_SCHEMA_VERSIONS } from '#shared/export/record';
-import { redactRecord } from '#shared/export/redact-record';
+import { exportScore, recordFromArchive } from '#shared/export/build';
+import { EXPORT_SCHEMA_VERSION, type ExportMessage, ExportRecord, exportJsonSchema, READABLE_SCHEMA_VERSIONS } from '#shared/export/record';
+import { redactRecord, reviewRedaction } from '#shared/export/redact-record';
+import { citeClaims } from '#shared/detect/citations';
 import { detectClaims } from '#shared/detect/claims';
-import type { Flag } from '#shared/schemas';
+import type { CitationMarker, Claim, Flag } from '#shared/schemas';
+import { validate } from '../helpers/json-schema.ts';
 
 const TEXT = 'Write to help@example.org today. The fund returned 7% last year. Experts agree it is the best.';
 const JUDGE = { kind: 'offline' as const, promptVersion: 'p', taxonomyVersion: 't' };
@@ -73,5 +77,219 @@ describe('claims and askBack in the export', () => {
     expect(READABLE_SCHEMA_VERSIONS).toContain('1.0.0');
     const old = { ...record(), schema_version: '1.0.0' };
     expect(ExportRecord.safeParse(old).success).toBe(true);
+  });
+});
+
+// ---- 1.2.0: citation markers per message, and which claim cites what ----
+
+const CITED =
+  'Rents in Lisbon rose 12% last year [1]. Write to jane.doe@example.org for the full table [2]. The council said it will vote on a cap in May [3].';
+const sentence = (quote: string, support: Claim['support']): Claim => ({
+  start: CITED.indexOf(quote),
+  end: CITED.indexOf(quote) + quote.length,
+  quote,
+  support,
+});
+const CITED_CLAIMS: Claim[] = [
+  sentence('Rents in Lisbon rose 12% last year [1].', 'link'),
+  sentence('Write to jane.doe@example.org for the full table [2].', 'none'),
+  sentence('The council said it will vote on a cap in May [3].', 'link'),
+];
+const plainMarker = (label: string, extra: Partial<CitationMarker> = {}): CitationMarker => ({
+  at: CITED.indexOf(label),
+  end: CITED.indexOf(label) + label.length,
+  label,
+  ...extra,
+});
+const REUTERS = 'https://www.reuters.com/markets/lisbon-rents?utm_source=chat&email=jane.doe%40example.org#para-4';
+const MARKERS: CitationMarker[] = [
+  // A chip right after the first sentence (Perplexity), its URL with a query and a fragment.
+  { at: 39, label: 'reuters +2', url: REUTERS },
+  plainMarker('[1]', { n: 1, sources: 2, url: 'https://ine.pt/en/rents' }),
+  // A chip inside the email address, its label an email, its href "#": points nowhere, and sits in text redaction replaces.
+  { at: CITED.indexOf('@'), label: 'jane.doe@example.org', url: '#' },
+  plainMarker('[2]', { n: 2, sources: 2 }),
+  plainMarker('[3]', { n: 3, sources: 2 }),
+  // Offsets past the end of the text (a stale capture): never exported.
+  { at: 500, label: 'ghost', url: 'https://example.com/' },
+];
+
+function citedRecord(markers: CitationMarker[] = MARKERS, claims: Claim[] = CITED_CLAIMS): ExportRecord {
+  return recordFromArchive({
+    conversation: { key: 'perplexity:t1', site: 'perplexity', conversationId: 't1', firstCapturedAt: 1_000, lastCapturedAt: 1_000 },
+    messages: [
+      {
+        key: 'perplexity:t1:a1',
+        conversationKey: 'perplexity:t1',
+        site: 'perplexity',
+        conversationId: 't1',
+        messageId: 'a1',
+        role: 'assistant',
+        text: CITED,
+        userTurn: 'What happened to rents in Lisbon?',
+        previous: [],
+        status: 'scored',
+        attempts: 1,
+        nextAttemptAt: 0,
+        capturedAt: 1_000,
+        updatedAt: 1_000,
+        citations: markers,
+      },
+    ],
+    scores: [{ score: 20, flags: [], judge: JUDGE, claims, cached: false, latencyMs: 1, messageKey: 'perplexity:t1:a1', scoredAt: 1_500 }],
+  });
+}
+const reply = (r: ExportRecord) => r.messages.find((m) => m.role === 'assistant')!;
+
+describe('citations in the export (1.2.0)', () => {
+  it('is the current version, and a 1.1.0 record with claims but no citations still reads', () => {
+    expect(EXPORT_SCHEMA_VERSION).toBe('1.2.0');
+    expect(READABLE_SCHEMA_VERSIONS).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    expect(ExportRecord.safeParse(record()).success).toBe(true);
+  });
+
+  it.each([
+    [0, { at: 39, label: 'reuters +2', url: REUTERS, host: 'reuters.com' }],
+    [1, { at: 35, end: 38, label: '[1]', url: 'https://ine.pt/en/rents', n: 1, sources: 2, host: 'ine.pt' }],
+    [2, { at: 57, label: 'jane.doe@example.org', url: '#', nowhere: 'unusable-url' }],
+    [3, { at: 89, end: 92, label: '[2]', url: null, n: 2, sources: 2, nowhere: 'no-url' }],
+    [4, { at: 140, end: 143, label: '[3]', url: null, n: 3, sources: 2, nowhere: 'beyond-sources' }],
+  ])('marker %i is exported with where it points: %j', (i, expected) => {
+    expect(reply(citedRecord()).citations![i]).toEqual(expected);
+  });
+
+  it('a marker whose offsets do not fit the text is dropped and counted, never exported', () => {
+    const message = reply(citedRecord());
+    expect(message.citations).toHaveLength(5);
+    expect(message.citations!.map((c) => c.label)).not.toContain('ghost');
+    expect(message.dropped_citations).toBe(1);
+    const backwards = reply(citedRecord([{ at: 38, end: 35, label: '[1]' }]));
+    expect(backwards.citations).toBeUndefined();
+    expect(backwards.dropped_citations).toBe(1);
+  });
+
+  it("each claim's cites are what the side panel computes (citeClaims), with the marker's index; support stays the judge's", () => {
+    const message = reply(citedRecord());
+    const claims = message.scores![0]!.claims!;
+    // The panel, given the markers the export kept (the ghost past the text's end is not one of them).
+    const panel = citeClaims(CITED, CITED_CLAIMS, MARKERS.slice(0, 5));
+    claims.forEach((claim, j) => {
+      const { cites } = panel[j]!;
+      expect(claim.cites?.map(({ citation: _, ...rest }) => rest)).toEqual(cites?.map((c) => ({ ...c, url: c.url ?? null })));
+      for (const cite of claim.cites ?? []) expect(message.citations![cite.citation!]!.label).toBe(cite.label);
+    });
+    expect(claims.map((c) => c.support)).toEqual(['link', 'none', 'link']);
+    // The dangling one: a researcher sees that the council claim cites [3], which points nowhere.
+    expect(claims[2]!.cites).toEqual([{ citation: 4, label: '[3]', url: null, nowhere: 'beyond-sources' }]);
+    expect(claims[0]!.cites!.map((c) => c.host)).toEqual(['reuters.com', 'ine.pt']);
+  });
+
+  it('a reply without markers exports no citations and no cites (nothing invented)', () => {
+    const message = reply(citedRecord([]));
+    expect(message.citations).toBeUndefined();
+    expect(message.dropped_citations).toBeUndefined();
+    expect(message.scores![0]!.claims!.every((c) => c.cites === undefined)).toBe(true);
+  });
+
+  it('validates with zod and against the published JSON Schema (ajv)', () => {
+    const exported = citedRecord();
+    expect(ExportRecord.safeParse(exported).success).toBe(true);
+    expect(validate(exportJsonSchema(), JSON.parse(JSON.stringify(exported)))).toEqual([]);
+    const redacted = redactRecord(exported, { texts: true, ids: true, salt: 's' });
+    expect(validate(exportJsonSchema(), JSON.parse(JSON.stringify(redacted)))).toEqual([]);
+    const extra = JSON.parse(JSON.stringify(exported));
+    extra.messages[1].citations[0].page = 'x';
+    expect(validate(exportJsonSchema(), extra)).toEqual(['/messages/1/citations/0: must NOT have additional properties (page)']);
+  });
+
+  it.each([
+    ['a marker past the end of the text', (m: ExportMessage) => (m.citations![0]!.at = CITED.length + 1), 'citation offsets must lie within the text'],
+    ['a plain-text marker that ends before it starts', (m: ExportMessage) => (m.citations![1]!.end = 30), 'citation offsets must lie within the text'],
+    ['a marker that both points to a host and nowhere', (m: ExportMessage) => (m.citations![0]!.nowhere = 'no-url'), 'exactly one of host and nowhere'],
+    ['a marker that points neither', (m: ExportMessage) => delete m.citations![0]!.host, 'exactly one of host and nowhere'],
+    ['a cite whose index is not a citation', (m: ExportMessage) => (m.scores![0]!.claims![2]!.cites![0]!.citation = 9), 'citation must be an index'],
+  ])('zod refuses %s', (_, edit, message) => {
+    const bad = structuredClone(citedRecord());
+    edit(reply(bad));
+    const result = ExportRecord.safeParse(bad);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message).join('\n')).toContain(message);
+  });
+});
+
+describe('citations under redaction', () => {
+  it('unredacted exports keep every URL whole', () => {
+    expect(reply(citedRecord()).citations![0]!.url).toBe(REUTERS);
+    const idsOnly = redactRecord(citedRecord(), { texts: false, ids: true, salt: 's' });
+    expect(reply(idsOnly).citations![0]!.url).toBe(REUTERS);
+  });
+
+  it('markers move with the text; the one inside the email is dropped and counted; indices and labels follow', () => {
+    const redacted = redactRecord(citedRecord(), { texts: true, ids: true, salt: 's' });
+    const message = reply(redacted);
+    expect(message.text).toBe(
+      'Rents in Lisbon rose 12% last year [1]. Write to [EMAIL] for the full table [2]. The council said it will vote on a cap in May [3].',
+    );
+    expect(message.citations!.map((c) => c.label)).toEqual(['reuters +2', '[1]', '[2]', '[3]']);
+    expect(message.dropped_citations).toBe(2); // the ghost at build, the chip inside the email here
+    // Plain-text markers still cover their own text; the chip still sits right after its sentence.
+    for (const c of message.citations!) if (c.end !== undefined) expect(message.text.slice(c.at, c.end)).toBe(c.label);
+    expect(message.text.slice(0, message.citations![0]!.at)).toBe('Rents in Lisbon rose 12% last year [1].');
+    // URLs keep scheme, host and path: the query (an email) and the fragment are gone, and it says so.
+    expect(message.citations![0]).toMatchObject({ url: 'https://www.reuters.com/markets/lisbon-rents', url_redacted: true, host: 'reuters.com' });
+    expect(message.citations![1]).toMatchObject({ url: 'https://ine.pt/en/rents' });
+    expect(message.citations![1]!.url_redacted).toBeUndefined();
+    expect(JSON.stringify(redacted)).not.toContain('jane.doe');
+    // Cites follow their markers' new indices; the dropped marker's cite stays, with no index and its label redacted.
+    const claims = message.scores![0]!.claims!;
+    for (const claim of claims)
+      for (const cite of claim.cites ?? []) if (cite.citation !== undefined) expect(message.citations![cite.citation]!.label).toBe(cite.label);
+    expect(claims[1]!.cites).toEqual([
+      // A fragment-only href leaves nothing once the fragment is dropped.
+      { label: '[EMAIL]', url: null, nowhere: 'unusable-url', label_redacted: true, url_redacted: true },
+      { citation: 2, label: '[2]', url: null, nowhere: 'no-url' },
+    ]);
+    expect(claims[0]!.cites!.find((c) => c.host === 'reuters.com')).toMatchObject({ url: 'https://www.reuters.com/markets/lisbon-rents', url_redacted: true });
+    // The text's email and nothing else counted: the dropped marker's label is not in the export.
+    expect(redacted.redaction.counts).toEqual({ EMAIL: 1 });
+    expect(ExportRecord.safeParse(redacted).success).toBe(true);
+  });
+
+  it('a kept marker whose label holds PII is redacted like text and counted', () => {
+    const redacted = redactRecord(citedRecord([{ at: 39, label: 'ask bob@example.com', url: 'https://example.com/a?u=bob' }]), { texts: true, ids: false });
+    expect(reply(redacted).citations![0]).toMatchObject({ label: 'ask [EMAIL]', label_redacted: true, url: 'https://example.com/a', url_redacted: true });
+    expect(reply(redacted).scores![0]!.claims![0]!.cites![0]).toMatchObject({ citation: 0, label: 'ask [EMAIL]', label_redacted: true });
+    expect(redacted.redaction.counts).toEqual({ EMAIL: 2 });
+  });
+
+  const EMAIL_START = CITED.indexOf('jane.doe@');
+  const EMAIL_END = EMAIL_START + 'jane.doe@example.org'.length;
+  it.each([
+    ['a chip right before the email', { at: EMAIL_START, label: 'x' }, { at: EMAIL_START }],
+    ['a chip inside the email', { at: EMAIL_START + 3, label: 'x' }, null],
+    ['a chip right after the email', { at: EMAIL_END, label: 'x' }, { at: EMAIL_START + '[EMAIL]'.length }],
+    ['a plain-text marker overlapping the email', { at: EMAIL_START - 2, end: EMAIL_START + 1, label: 'o j' }, null],
+    ['a plain-text marker after the email', plainMarker('[2]'), { at: 76, end: 79 }],
+  ] as const)('%s: %j', (_, marker, expected) => {
+    const message = reply(redactRecord(citedRecord([marker]), { texts: true, ids: false }));
+    if (expected === null) {
+      expect(message.citations).toBeUndefined();
+      expect(message.dropped_citations).toBe(1);
+    } else {
+      expect(message.citations![0]).toMatchObject(expected);
+      expect(message.dropped_citations).toBeUndefined();
+    }
+  });
+
+  it('a second redaction pass changes nothing (labels, URLs and offsets already redacted)', () => {
+    const once = redactRecord(citedRecord(), { texts: true, ids: true, salt: 's' });
+    expect(JSON.stringify(redactRecord(once, { texts: true, ids: true, salt: 's' }))).toBe(JSON.stringify(once));
+  });
+
+  it('the review step lists a citation label that will be redacted', () => {
+    const items = reviewRedaction(citedRecord());
+    expect(items.filter((i) => i.where === 'citation label')).toEqual([
+      { where: 'citation label', message: 1, type: 'EMAIL', original: 'jane.doe@example.org', context: '[EMAIL]' },
+    ]);
   });
 });

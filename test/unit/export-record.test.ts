@@ -14,7 +14,7 @@ import type { Flag } from '#shared/schemas';
 import { compileSchema, validate } from '../helpers/json-schema.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
-const SCHEMA_COPY = resolve(FIXTURES, 'export-schema-1.1.0.json');
+const SCHEMA_COPY = resolve(FIXTURES, 'export-schema-1.2.0.json');
 
 async function importedRecords(): Promise<ExportRecord[]> {
   const records: ExportRecord[] = [];
