@@ -19,7 +19,7 @@ export const EXPORT_SCHEMA_CHANGELOG: readonly (readonly [version: string, date:
   [
     '1.2.0',
     '2026-12-06',
-    'Additive: messages may carry citations (the citation markers the page showed: at/end offsets into the exported text, label, url or null, n, sources, and where each points: host, or nowhere with the reason no-url|unusable-url|beyond-sources) and dropped_citations; claims may carry cites (the markers on that claim, as the side panel links them, with the index of the message citation). Redacted exports redact labels like texts, keep only scheme, host and path of every citation URL (query strings and fragments are dropped: they often carry ids or emails; url_redacted says so), and drop (and count) a marker that sat inside redacted text. 1.0.0 and 1.1.0 records stay valid.',
+    'Additive: messages may carry citations (the citation markers the page showed: at/end offsets into the exported text, label, url or null, n, sources, and where each points: host, or nowhere with the reason no-url|unusable-url|beyond-sources) and dropped_citations; claims may carry cites (the markers on that claim, as the side panel links them, with the index of the message citation). Redacted exports redact labels like texts, keep only scheme, host and path of every citation URL (query strings and fragments are dropped: they often carry ids or emails; a path in which redaction finds PII is cut to the host; url_redacted says so), and drop (and count) a marker that sat inside redacted text. 1.0.0 and 1.1.0 records stay valid.',
   ],
   [
     '1.1.0',

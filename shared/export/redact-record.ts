@@ -53,10 +53,30 @@ function markerRedacted(redaction: Redaction, citation: Pick<ExportCitation, 'at
   return redaction.replaced.some((span) => (end !== undefined ? span.start < end && at < span.end : span.start < at && at < span.end));
 }
 
-/** A citation URL in a redacted export: scheme, host and path; query strings and fragments often carry ids or emails. */
-function redactUrl(url: string | null): { url: string | null; url_redacted?: true } {
+/**
+ * A citation URL in a redacted export: scheme, host and path; query strings and fragments often carry
+ * ids or emails. A path in which redaction finds PII (an email, a phone number, a key…) is cut to the
+ * host: `https://example.org/`.
+ */
+export function redactUrl(url: string | null, keep?: readonly PlaceholderType[]): { url: string | null; url_redacted?: true } {
   if (url === null) return { url };
-  const kept = stripQuery(url);
+  let kept = stripQuery(url);
+  if (kept) {
+    try {
+      const parsed = new URL(kept);
+      let path = parsed.pathname;
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // A malformed escape: check the path as it is.
+      }
+      // As it is (keys, emails) and with separators as spaces (a phone number split by slashes or dashes).
+      const found = (text: string) => redactText(text, keep ? { keep } : {}).replaced.length > 0;
+      if (found(path) || found(path.replace(/[/_+-]+/g, ' '))) kept = `${parsed.protocol}//${parsed.host}/`;
+    } catch {
+      // Not an absolute URL (a relative href): kept as cut.
+    }
+  }
   // A fragment-only href ("#cite-3") leaves nothing: null, and url_redacted says why.
   return kept === url ? { url } : { url: kept || null, url_redacted: true };
 }
@@ -129,7 +149,7 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
           continue;
         }
         newIndex.push(kept.length);
-        const next: ExportCitation = { ...citation, ...labelOf(citation.label, true), ...redactUrl(citation.url) };
+        const next: ExportCitation = { ...citation, ...labelOf(citation.label, true), ...redactUrl(citation.url, options.keep) };
         if (changed) {
           next.at = mapOffset(redaction, citation.at, 'start');
           if (citation.end !== undefined) next.end = mapOffset(redaction, citation.end, 'end');
@@ -141,7 +161,7 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
       if (dropped) out.dropped_citations = dropped;
     }
     const redactCite = (cite: ExportCite): ExportCite => {
-      const next: ExportCite = { ...cite, ...labelOf(cite.label, false), ...redactUrl(cite.url) };
+      const next: ExportCite = { ...cite, ...labelOf(cite.label, false), ...redactUrl(cite.url, options.keep) };
       const index = cite.citation === undefined ? undefined : newIndex[cite.citation];
       if (index === undefined) delete next.citation;
       else next.citation = index;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportScore, recordFromArchive } from '#shared/export/build';
 import { EXPORT_SCHEMA_VERSION, type ExportMessage, ExportRecord, exportJsonSchema, READABLE_SCHEMA_VERSIONS } from '#shared/export/record';
-import { redactRecord, reviewRedaction } from '#shared/export/redact-record';
+import { redactRecord, redactUrl, reviewRedaction } from '#shared/export/redact-record';
 import { citeClaims } from '#shared/detect/citations';
 import { detectClaims } from '#shared/detect/claims';
 import type { CitationMarker, Claim, Flag } from '#shared/schemas';
@@ -218,6 +218,23 @@ describe('citations in the export (1.2.0)', () => {
 });
 
 describe('citations under redaction', () => {
+  it.each([
+    // Kept: nothing personal in the path.
+    ['https://www.pewresearch.org/short-reads/2024/05/01/ai-use/', 'https://www.pewresearch.org/short-reads/2024/05/01/ai-use/', false],
+    ['https://en.wikipedia.org/wiki/Drake_equation', 'https://en.wikipedia.org/wiki/Drake_equation', false],
+    ['https://news.example.com/2023/11/article-12345678', 'https://news.example.com/2023/11/article-12345678', false],
+    // Query and fragment cut; a fragment-only link leaves nothing.
+    ['https://x.org/a?b=1#f', 'https://x.org/a', true],
+    ['#cite-3', null, true],
+    // PII in the path: cut to the host.
+    ['https://x.org/users/jane.doe@example.com/profile', 'https://x.org/', true],
+    ['https://x.org/call/555-123-4567', 'https://x.org/', true],
+    ['https://x.org/doc/sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789', 'https://x.org/', true],
+    ['https://x.org/users/jane%40example.com', 'https://x.org/', true],
+  ] as const)('a cited URL under redaction: %s → %s', (url, expected, redacted) => {
+    expect(redactUrl(url)).toEqual(redacted ? { url: expected, url_redacted: true } : { url: expected });
+  });
+
   it('unredacted exports keep every URL whole', () => {
     expect(reply(citedRecord()).citations![0]!.url).toBe(REUTERS);
     const idsOnly = redactRecord(citedRecord(), { texts: false, ids: true, salt: 's' });
