@@ -233,7 +233,6 @@ describe('Unspun in Chromium', () => {
     await offline.keyboard.press('Escape');
 
     // Back on the same port with the same token: the queue retries on its own.
-    const restartedAt = Date.now();
     server = await startProxy(port);
     expect(server.token).toBe(config.token);
     const scored = await until(
@@ -245,7 +244,6 @@ describe('Unspun in Chromium', () => {
       20_000,
     );
     expect(scored.attempts).toBeGreaterThanOrEqual(2);
-    expect(Date.now() - restartedAt).toBeLessThan(20_000);
     await offline.locator('unspun-badge[data-message-id="e2e-2-a1"][data-state="scored"]').waitFor({ timeout: 10_000 });
     await expect.poll(() => highlightCount(offline)).toBeGreaterThanOrEqual(DEMO_MOVES.length);
     await offline.screenshot({ path: join(RESULTS, 'demo-scored-after-outage.png') });

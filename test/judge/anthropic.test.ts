@@ -311,26 +311,28 @@ describe('upstream failures: SDK retries, then a typed UpstreamError', () => {
 
   it('a hanging upstream hits the overall deadline: 504', async () => {
     const judge = judgeWith({ deadlineMs: 300 });
-    fake.enqueue({ hang: true }, { hang: true }, { hang: true });
-    const started = Date.now();
+    // Every request hangs (a queue could be drained by a late retry of an earlier test).
+    fake.setResponder(() => ({ hang: true }));
     const error = await failureOf(judge.score(REQUEST));
+    // The code says the deadline ended it (not the SDK's own timeout or a dropped connection); no
+    // wall-clock bound: how long that takes depends on how busy the machine is.
     expect(error.status).toBe(504);
     expect(error.code).toBe('upstream_timeout');
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('the deadline bounds retries too (a slow upstream that keeps failing)', async () => {
     const judge = judgeWith({ deadlineMs: 400, maxRetries: 5 });
     fake.setResponder(() => errorResponse(529, 'busy', { 'retry-after-ms': '150' }));
-    const started = Date.now();
     const error = await failureOf(judge.score(REQUEST));
+    // The deadline ended it, before the SDK used all its retries (6 tries need 5 waits of 150 ms > 400 ms).
     expect(error.status).toBe(504);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error.code).toBe('upstream_timeout');
+    expect(fake.messageRequests().length).toBeLessThan(6);
   });
 
   it("the caller's abort signal cancels the request", async () => {
     const judge = judgeWith();
-    fake.enqueue({ hang: true });
+    fake.setResponder(() => ({ hang: true }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const error = await failureOf(judge.score(REQUEST, controller.signal));
