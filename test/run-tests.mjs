@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: builds the extension (the e2e tests load the real build), runs `npm run check`,
 // runs every vitest project, and ends with the plain line CI reads: `N passed, N failed, N skipped`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,26 +31,45 @@ if (!args.includes('--no-check')) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'unspun-test-'));
-const report = join(dir, 'vitest.json');
 const vitestArgs = args.filter((a) => a !== '--no-build' && a !== '--no-check');
-const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs]);
+
+// The two projects run as two vitest processes at once. In one process, a project without file
+// parallelism (e2e: one browser at a time) runs as its own group AFTER the parallel group, and
+// vitest gives the unit project one worker on a 2-core machine: the browser tests waited for the
+// last unit test while a core idled. A run narrowed to one project (`--project x`) stays one process.
+const projects = vitestArgs.some((a) => a === '--project' || a.startsWith('--project=')) ? [null] : ['unit', 'e2e'];
+const vitest = (project) =>
+  new Promise((resolve) => {
+    const report = join(dir, `vitest-${project ?? 'all'}.json`);
+    const projectArgs = project ? ['--project', project, '--passWithNoTests'] : [];
+    const child = spawn('npx', ['vitest', 'run', ...projectArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs], {
+      stdio: 'inherit',
+    });
+    child.on('error', () => resolve({ status: 1, report }));
+    child.on('close', (code) => resolve({ status: code ?? 1, report }));
+  });
+const runs = await Promise.all(projects.map(vitest));
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  passed = json.numPassedTests;
-  failed = json.numFailedTests;
-  skipped = json.numPendingTests + json.numTodoTests;
-  // A file that fails to load (no tests) or whose beforeAll throws (its tests reported as skipped,
-  // e.g. no Firefox installed) must still count as a failure.
-  failed += json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
-} catch {
-  failed = Math.max(failed, 1);
+for (const { status, report } of runs) {
+  let counted = 0;
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    passed += json.numPassedTests;
+    counted = json.numFailedTests;
+    skipped += json.numPendingTests + json.numTodoTests;
+    // A file that fails to load (no tests) or whose beforeAll throws (its tests reported as skipped,
+    // e.g. no Firefox installed) must still count as a failure.
+    counted += json.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+  } catch {
+    counted = Math.max(counted, 1);
+  }
+  // A process that failed without a failing test in its report (a crash, a config error) fails the run.
+  failed += status !== 0 && counted === 0 ? 1 : counted;
 }
 rmSync(dir, { recursive: true, force: true });
-if (status !== 0 && failed === 0) failed = 1;
 passed += checkPassed;
 failed += checkFailed;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
