@@ -100,8 +100,10 @@ export function findNamesInRecord(record: ExportRecord, find: (text: string) => 
 export function redactRecord(record: ExportRecord, options: RecordRedactionOptions): ExportRecord {
   if (options.ids && !options.salt) throw new Error('redactRecord: pseudonymous ids need a salt');
   const counts = { ...record.redaction.counts };
+  const redactUncounted = (text: string): Redaction =>
+    redactText(text, { ...(options.names ? { names: options.names(text) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
   const redact = (text: string): Redaction => {
-    const result = redactText(text, { ...(options.names ? { names: options.names(text) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+    const result = redactUncounted(text);
     addCounts(counts, result.counts);
     return result;
   };
@@ -133,9 +135,7 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
     // Citation markers move with the text; one that sat inside redacted text is dropped and counted.
     // Labels are redacted like texts (counted once, on the marker; a claim's cite is a copy).
     const labelOf = (label: string, count: boolean): { label: string; label_redacted?: true } => {
-      const result = count
-        ? redact(label)
-        : redactText(label, { ...(options.names ? { names: options.names(label) } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+      const result = count ? redact(label) : redactUncounted(label);
       return result.replaced.length ? { label: result.text, label_redacted: true } : { label };
     };
     const newIndex: (number | undefined)[] = [];
