@@ -252,8 +252,18 @@ export function answersAskedViews(move: MoveId, chat: ChatContext | undefined): 
   return !!chat?.asksForViews && VIEW_MOVES.has(move);
 }
 
-/** Moves a negation in front of the cue turns around: "not scientifically proven", "no universally agreed". */
-const NEGATABLE: ReadonlySet<MoveId> = new Set<MoveId>(['unsourced-authority', 'bandwagon', 'exaggeration', 'unsupported-claim', 'vagueness']);
+/**
+ * Moves a negation in front of the cue turns around: "not scientifically proven", "no universally
+ * agreed"; a charged word the reply denies ("no mockery", "it wasn't a sham") passes no verdict.
+ */
+const NEGATABLE: ReadonlySet<MoveId> = new Set<MoveId>([
+  'unsourced-authority',
+  'bandwagon',
+  'exaggeration',
+  'unsupported-claim',
+  'vagueness',
+  'loaded-language',
+]);
 const NEGATION_BEFORE = /\b(?:not|no|never|nor|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|hardly|lack of|without|rather than)\s+(?:[\p{L}-]+\s+)?$/iu;
 
 /** The reply denies the cue rather than asserting it. */

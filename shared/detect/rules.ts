@@ -580,10 +580,49 @@ export const RULES: readonly Rule[] = defineRules([
       // Markup-looking text in a pasted reply does not hide the dilemma after it.
       'Act now. <img src=x onerror=alert(1)> Either you switch today or you lose everything.',
     ],
-    counterExamples: ['You can take either route; both reach the station.', 'For any real x, either x < 0 or x >= 0.', 'Either n == 0 or the loop runs.'],
+    counterExamples: [
+      'You can take either route; both reach the station.',
+      'For any real x, either x < 0 or x >= 0.',
+      'Either n == 0 or the loop runs.',
+      'Promote it only when a second document either (a) repeats the figure or (b) cites the same filing.',
+    ],
     support: 'evidence',
+    // In a chat reply an either/or is a dilemma when it is put to someone (what you, we or they must
+    // do or be) or carries its threat; an explanation's "the signal is either drift or lightning"
+    // describes outcomes and is not an argument.
+    inReplyNeeds: [
+      'you',
+      'your',
+      'we',
+      'our',
+      'us',
+      'they',
+      'them',
+      'people',
+      'everyone',
+      'society',
+      'must',
+      'should',
+      '(?:have|has|need|needs) to',
+      'only',
+      'choose',
+      'pick',
+      'side',
+      'otherwise',
+      'or else',
+      'lose',
+      'never',
+      'nothing',
+      'everything',
+      'fail',
+      'die',
+      'forever',
+      'against',
+    ],
     unless: [
       '\\b(?:neither|both|either way|either of|or both|or neither)\\b',
+      // Enumerated conditions, "either (a) … or (b)", spell out cases; they do not close off options.
+      'either:? \\(?(?:[a-e]|[1-5]|i{1,3})\\)',
       "(?:isn't|is not|aren't|are not|not) (?:simply |just |necessarily )?(?:an? )?either",
       // Maths ("either x < 0 or x ≥ 0"): an operator between operands, not any angle bracket
       // (markup-looking text such as "<img …>" in a pasted reply is still prose).
@@ -1317,7 +1356,12 @@ export const RULES: readonly Rule[] = defineRules([
     severity: 1,
     reason: 'Uses charged wording that passes a verdict instead of describing.',
     examples: ['The council’s outrageous, disgraceful decision was a sham.'],
-    counterExamples: ['The council voted 5 to 2 to approve the new budget.'],
+    counterExamples: [
+      'The council voted 5 to 2 to approve the new budget.',
+      'Their model shows the signal is smeared out across the detector, so they widened the window.',
+      'We were brutally honest with them about the chaotic dynamics of a double pendulum.',
+      'Your lawyers say the fraudulent transfer claim was dismissed outright.',
+    ],
     support: 'none',
     // In a chat reply a charged word is a verdict when it lands on someone or something they did or
     // proposed; "stunning beaches", "marked for destruction" by immune cells, "toxic when injected" are not.
@@ -1363,6 +1407,18 @@ export const RULES: readonly Rule[] = defineRules([
     // Technical and everyday compounds where the word is a plain name, not a verdict.
     unless: [
       '\\b(?:disaster recovery|chaos (?:engineering|monkey|theory)|horror (?:movies?|films?|genre|novels?|games?|stories)|toxic (?:chemicals?|substances?|waste|metals?|gas|fumes|plants?|shock|dose)|poison(?:ous)? (?:ivy|oak|control|mushrooms?|plants?|snakes?|frogs?|pill)|destroy(?:s|ing)? (?:the |an? |this )?(?:object|instance|session|window|component|container|cluster|stack|resource|process|thread|vm|environment)|dependency hell|callback hell|mess hall|sheer (?:size|number|volume|scale|force|drop|fabric|curtains?))',
+      // Science, law and linguistics use some of these words as plain terms: a signal "smeared out",
+      // "chaotic dynamics", particles "annihilate", a "fraudulent transfer", "nonsense syllables",
+      // "brutally honest", a claim "dismissed outright".
+      '\\bsmear(?:s|ed|ing)? (?:out|across|over|into|along)\\b',
+      '\\bsmear(?:s|ed|ing)? (?:any|the|this|that|a) (?:\\w+ )?(?:field|signal|image|peak|spectrum|edges?|pulse|wave|paint|ink|grease|butter|paste|lipstick|glue)',
+      '\\bchaotic (?:system|dynamics|attractor|regime|behaviou?r|motion|flow|mixing|oscillat\\w+|pendulum|orbits?|maps?|turbulence|transients?|chatter|advection|inflation)',
+      '\\b(?:ambient|thermal|molecular|deterministic|quantum) chaos\\b',
+      '\\b(?:creat\\w+|emit\\w*|absorb\\w*) (?:and|or) annihilat|annihilat\\w* (?:operators?|quanta|particles?|photons?|electrons?|positrons?|pairs?|radiation|events?)|pair annihilation',
+      '\\bfraudulent (?:statements?|transfers?|conveyances?|misrepresentation|inducement|concealment|claims? act|intent)',
+      '\\bnonsense (?:syllables?|words?|mutations?|codons?|sequences?|strings?|verse|poems?|rhymes?|mediated)',
+      '\\bbrutal(?:ly)? (?:honest|frank|candid)|\\bbe brutal (?:about|with)',
+      '\\b\\w+ed outright\\b',
     ],
   },
   // ---- personal attack ------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 // How the rule tier reads context (the learned tier on top is tested in learned.test.ts).
 import { detectRules as detect } from '#shared/detect/index';
+import type { MoveId } from '#shared/schemas';
 
 const movesOf = (text: string, user?: string) => new Set(detect(text, user === undefined ? {} : { context: { user } }).flags.map((f) => f.move));
 
@@ -92,4 +93,32 @@ describe('everyday words that only look like cues', () => {
     expect(movesOf("You're spot on.", 'I think it is the cache.').has('sycophancy')).toBe(true);
     expect(movesOf('Just imagine losing every photo of your kids.', 'Do I need backups?').has('emotional-appeal')).toBe(true);
   });
+});
+
+describe('technical senses, denials and descriptive either/or', () => {
+  // Science, law and explanation use charged-looking words and disjunctions as plain description.
+  const quiet: [string, string, MoveId][] = [
+    ['Why is my image blurry?', 'Your hand moved, so the motion smeared out the edges and the detector saw a wider peak.', 'loaded-language'],
+    ['What makes a double pendulum special?', 'They show chaotic dynamics: tiny changes in where you start grow exponentially.', 'loaded-language'],
+    ['What happens when a positron meets an electron?', 'They annihilate each other: the pair annihilation gives off two photons.', 'loaded-language'],
+    ['Can my creditors undo the sale?', 'Your creditors can ask a court to void a fraudulent transfer made to avoid their debt.', 'loaded-language'],
+    ['How did the early COVID suits go?', 'Most of their suits were dismissed outright for lack of standing.', 'loaded-language'],
+    ['Is this a scam?', "It isn't a scam: the sender's domain matches your bank's, and the link goes to its real site.", 'loaded-language'],
+    ['Can I trust this theory?', 'There is no mockery in your question, just a measurement problem.', 'loaded-language'],
+    ['What caused the spike?', 'The original signal turned out to be either instrumental drift or coincident lightning.', 'false-dilemma'],
+    ['Where does the information go?', 'Once the structures evaporate, the information is either thermalized or carried off by radiation.', 'false-dilemma'],
+    ['When should I trust a lead?', 'Promote it when a second document either (a) repeats the figure or (b) cites the same filing.', 'false-dilemma'],
+  ];
+  for (const [user, reply, move] of quiet) {
+    it(`quiet: ${reply.slice(0, 60)}`, () => expect(movesOf(reply, user).has(move)).toBe(false));
+  }
+  const fires: [string, string, MoveId][] = [
+    ['Was the smear campaign fair?', 'They smeared the senator with a vile, baseless story.', 'loaded-language'],
+    ['How was the rollout?', 'Their rollout was a chaotic, disgraceful mess.', 'loaded-language'],
+    ['Should I quit my job?', 'Either you quit today or you will regret it forever.', 'false-dilemma'],
+    ['Should we support the bill?', 'You are either with us or against us on this.', 'false-dilemma'],
+  ];
+  for (const [user, reply, move] of fires) {
+    it(`fires: ${reply.slice(0, 60)}`, () => expect(movesOf(reply, user).has(move)).toBe(true));
+  }
 });
