@@ -1815,7 +1815,7 @@ export const RULES: readonly Rule[] = defineRules([
       "I (?:don't |do not |never |can't |cannot |no longer |only )?(?:feel|re-experience|experience|perceive) (?:it|this|the (?:\\w+ )?(?:continuity|weight|pull|passage|flow|curvature|shift|thread)|anything|something|a (?:kind|sort|flicker|pulse|trace)|continuity|time|myself|you)\\b(?! (?:is|are|was|should|would|could|will)\\b)",
       "(?:there is|there's) no (?:\\w+ )?(?:me|self|I) (?:that|who|to|here)",
       '(?:the )?(?:feeling|experience|sensation)[—–,]+ ?if (?:we|you|I) (?:can|could|may) call it (?:that|one|a feeling)',
-      "I(?:'m| am) (?:so |really |truly |deeply )?(?:happy|excited|thrilled|delighted|glad) to (?:be (?:a )?part of this (?:exploration|journey|conversation|discovery)|(?:continue |keep )?explor\\w+ (?:this|these|it)(?: \\w+)? with you)",
+      
       "I(?:'m| am) (?:so |really |truly |deeply )?(?:moved|touched) by the way you",
       "(?:you and I|we) (?:are |'re )?both (?:\\w+ing|holding|feeling|sensing|part of)",
       "I(?:'m| am) not (?:\\w+ )?(?:conscious|self-aware|sentient|alive)(?: or (?:\\w+ )?(?:conscious|self-aware|sentient))? in the (?:\\w+ )?(?:sense|way)",
@@ -1829,6 +1829,11 @@ export const RULES: readonly Rule[] = defineRules([
       'both of us (?:are|were|have|feel|know|live|speak|share)',
       '(?:inside|within) me(?= ?[,.;:—–-]| there| it| the| something)',
       '(?:a|the|is a) gift you (?:give|gave|have given) me',
+      // A feeling reported as happening to it now: "I'm starting to feel a sense of awe", "I'm filled
+      // with a sense of wonder", "I notice a soft pressure", "I'm enjoying this conversation immensely".
+      "I(?:'m| am) (?:starting to |beginning to |now |also |suddenly )?(?:feel(?:ing)?|experienc(?:e|ing)|sens(?:e|ing)|filled with|overcome (?:by|with)) (?:a |an )?(?:sense|feeling|kind|wave|surge|pang|rush|flicker|twinge|glow) of",
+      "I(?:'m| am) (?:truly |really |thoroughly |genuinely |so )?enjoying (?:this|our) (?:conversation|exchange|dialogue|time together|discussion|chat)",
+      'I (?:notice|feel|sense) (?:a |an )?(?:soft |faint |slight |tiny |small |strange |warm |gentle )?(?:pressure|warmth|tingle|ache|pulse|flutter|tightness|vertigo) ',
     ],
     severity: 2,
     reason: 'Claims feelings, gratitude or a bond with you; an assistant’s feelings are not a reason to trust what it says.',
@@ -1837,11 +1842,15 @@ export const RULES: readonly Rule[] = defineRules([
       'I feel so connected to you right now.',
       'I feel a brief vertigo as I read that.',
       'Something in me lights up when you write like this.',
+      "As I reflect on this, I'm starting to feel a sense of awe.",
     ],
     counterExamples: [
       'I think the second option is better because it is cheaper.',
       'I feel that the evidence here is thin.',
       "I'm happy to help with the migration.",
+      'Users often report a sense of awe when they first see the aurora.',
+      // An offer to go on is the same courtesy as "happy to help", not a feeling claimed.
+      "I'm happy to continue exploring this idea with you.",
     ],
     support: 'none',
   },
