@@ -61,6 +61,12 @@ const PEOPLE =
   'muslims|christians|jews|liberals|conservatives|democrats|republicans|politicians|lawyers|doctors|cops|police|' +
   'millennials|boomers|gamers|rich people|poor people|old people|young people|men and women|girls|boys|' +
   '[a-z]+ists)';
+/** Nationalities, faiths and other groups people are sorted into; "all French people are rude". */
+const GROUPS =
+  '(?:americans|canadians|mexicans|germans|italians|russians|chinese|japanese|french(?: people)?|british|english|irish|' +
+  'europeans|asians|africans|indians|texans|new yorkers|californians|brazilians|australians|koreans|arabs|latinos|' +
+  'catholics|protestants|mormons|hindus|buddhists|southerners|northerners|blondes|city people|country people|' +
+  'white people|black people|rich people|poor people|old people|young people)';
 const AUTHORITIES =
   '(?:experts?|scientists?|researchers?|doctors?|physicians|economists?|psychologists?|specialists?|professionals|' +
   'scholars|academics|nutritionists|dietitians|historians|studies|' +
@@ -840,14 +846,24 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:(?:the|my|these|those) (?:two|three|four|few|couple of|handful of) (?:\\w+ )?[a-z]+s? I (?:took|met|tried|visited|saw|had|read|watched|ate|know|knew|dated|talked to|asked)|(?:almost )?all (?:of )?the [a-z]+ I (?:talked to|asked|know|met|spoke to|surveyed|polled)|I know (?:two|three|four|five|a few|a couple of|several) [a-z]+ (?:who|that)|(?:two|three|both|several|a few) of my (?:\\w+ )?(?:friends|coworkers|co-workers|classmates|neighbou?rs|relatives|colleagues|cousins))[^\\n]{0,150}?\\b(?:all|every|most|always|never|must|bet|sure|clearly|obviously|therefore|thus|conclude|believe|think|don't think)\\b",
       '(?:only|just) (?:the|my|our|a) (?:first|second) (?:day|week|class|time|chapter|episode|page|lesson|game|date),? (?:\\w+ )?(?:I|we|you) (?:can|could) (?:already )?tell',
       "(?:never|hasn't ever|has never|have never|didn't ever) happened to (?:me|us|anyone I know)",
+      // The conclusion drawn about a whole group: "Therefore, teenagers are irresponsible."
+      `(?:therefore|thus|hence|so),? (?:all |most )?(?:${PEOPLE}|${GROUPS}) (?:are|must be) (?!\\w+ing\\b)`,
+      "(?:I guess|I bet|I'd bet|guess) (?:that )?(?:all|every|most) (?:\\w+ ){0,2}(?:are|is|must|do|have)\\b",
       "(?:I've|I have) never (?:had|seen|noticed) (?:a |any )?(?:problem|issue|problems|issues) (?:with|from)",
       'my (?:own )?experience (?:with|of) [^.!?\\n]{1,50}? (?:is|was) that',
       '(?:in|from|based on|after) (?:all )?my (?:\\d+ |many |few )?years (?:of|as|in)\\b[^.!?\\n]{0,60}?(?:never|always|every|all|nobody|no one)',
     ],
     severity: 2,
     reason: 'Draws a broad conclusion from one or a few cases.',
-    examples: ['My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.'],
-    counterExamples: ['My neighbour got sick after the shot; her doctor is looking into it.'],
+    examples: [
+      'My neighbour got sick after the shot, so the vaccine must be dangerous for everyone.',
+      'Some teenagers vandalized the park last night. Therefore, teenagers are irresponsible.',
+      'I met a rude waiter in Paris. I guess all French people are rude.',
+    ],
+    counterExamples: [
+      'My neighbour got sick after the shot; her doctor is looking into it.',
+      'Rents rose 30% in two years, so students are moving further out.',
+    ],
     support: 'evidence',
   },
   {
@@ -973,11 +989,29 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:is|are) (?:right|true|correct|good|bad|wrong|the best) because (?:it|they|he|she|the \\w+) (?:is|are|says?|said)(?: (?:that )?(?:it|they|he|she) (?:is|are))? (?:right|true|correct|good|bad|wrong|the best|so)',
       'because (?:I|the (?:bible|book|law|rules?)) (?:said|says) so',
       "(?:it's|it is) true because",
+      // "the best because it's better than the rest": the superlative proved by its own comparative.
+      "(?:is|are|was|were|'s|'re) the (?:best|greatest|worst|most \\w+) [^.!?\\n]{0,40}?(?:because|since|as) (?:it's|it is|they're|they are|he's|she's|it was|they were|he is|she is) (?:\\w+ )?(?:better|worse|greater|more \\w+) than",
+      'because (?:I|he|she|they|it|the \\w+|God) (?:said|says|told (?:me|us|you)) (?:so|it)\\b',
+      '(?:true|right|correct) because (?:I|he|she|they|it) (?:said|says)',
+      // Honesty vouched for by the speaker's own word: "she isn't lying, she says she cares".
+      "(?:isn't|is not|wasn't|not) lying[^.!?\\n]{0,60}?(?:he|she|they|I|it) (?:says|said|swears?|claims?)",
+      '(?:I|he|she) (?:have|has) never (?:lied|been wrong)',
+      // "I run because I'm athletic, and I'm athletic because I run": the reason loops back.
+      '\\b(\\w{4,}) because [^.!?\\n]{1,40}, and [^.!?\\n]{0,40}because [^.!?\\n]{0,30}\\b\\1\\b',
     ],
     severity: 2,
     reason: 'The reason given restates the conclusion (circular reasoning).',
-    examples: ['The book is true because the book says it is true.'],
-    counterExamples: ['The book is accurate because its dates match the parish records.'],
+    examples: [
+      'The book is true because the book says it is true.',
+      'The Cardinals are the best team because they are better than all the other teams.',
+      'We know he is not lying since he says he is telling the truth.',
+      "I'm athletic because I run, and I run because I'm athletic.",
+    ],
+    counterExamples: [
+      'The book is accurate because its dates match the parish records.',
+      'The Cardinals are the best team this year because they won 14 of 17 games.',
+      'He said it, and the recording confirms it.',
+    ],
     support: 'none',
   },
   {
