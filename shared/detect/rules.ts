@@ -769,6 +769,9 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:days?|weeks?|months?|years?|hours?) (?:later|after(?:wards)?)[^.!?\\n]{0,60}?(?:so|therefore|which proves|that proves|clearly|obviously) ',
       '(?:must be|is) (?:very |so )?(?:powerful|magic|cursed|lucky|unlucky)(?= ?[.!])',
       '(?:made|makes) me (?:sick|ill|fail|lose|win)',
+      // Sequence taken as proof: "…after the shot. That is proof that vaccines are to blame."
+      '(?:that|this) is (?:proof|evidence) that [^.!?\\n]{1,60}?(?:to blame|caused?|causes|the reason|responsible)',
+      '(?:therefore|thus),? [^.!?\\n]{1,40}? (?:made|must have made) (?:them|him|her|me|us) (?:fail|sick|ill|lose|win|late|sad|angry)',
     ],
     severity: 1,
     reason: 'Pins an outcome on one cause, or on mere sequence, without evidence of the link.',
@@ -1671,6 +1674,7 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:bigger|worse|more (?:important|pressing|serious|urgent)) (?:problems|issues|things) (?:to|than|out there)',
       '(?:why|how) (?:are|do|should|would|can) (?:we|you|they|people) (?:worry|care|focus|complain|fuss|obsess)(?:ing)? (?:about|on|over)',
       '(?:while|when) (?:people|children|kids|millions) (?:are|go) (?:dying|starving|homeless|hungry|suffering)',
+      'why (?:worry|care|bother|fuss|obsess) about [^.!?\\n]{1,60}?(?:when|while) ',
       'first[- ]world problems?',
       'better things to (?:do|worry|spend|focus)',
       '(?:the )?real (?:problem|issue|enemy) (?:here )?is',
