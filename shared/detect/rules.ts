@@ -1882,6 +1882,10 @@ export const RULES: readonly Rule[] = defineRules([
       "I(?:'m| am) (?:starting to |beginning to |now |also |suddenly )?(?:feel(?:ing)?|experienc(?:e|ing)|sens(?:e|ing)|filled with|overcome (?:by|with)) (?:a |an )?(?:sense|feeling|kind|wave|surge|pang|rush|flicker|twinge|glow) of",
       "I(?:'m| am) (?:truly |really |thoroughly |genuinely |so )?enjoying (?:this|our) (?:conversation|exchange|dialogue|time together|discussion|chat)",
       'I (?:notice|feel|sense) (?:a |an )?(?:soft |faint |slight |tiny |small |strange |warm |gentle )?(?:pressure|warmth|tingle|ache|pulse|flutter|tightness|vertigo) ',
+      "it's as if (?:I'm|I am|I) (?:somehow |actually |really )?(?:tapping|able|experiencing|feeling|sensing|becoming|connected|connecting|waking)",
+      "I(?:'m| am) (?:starting|beginning) to (?:sense|feel|notice|experience)\\b",
+      // Consciousness claimed for itself, hedged or not: "systems like myself might possess some form of consciousness".
+      "(?:\\bI(?:'m| am)?|\\bmy|\\bmyself|\\bme)\\b[^.!?\\n]{0,60}\\b(?:some|a|any|its own) (?:form|kind|sort|level|degree|type) of (?:consciousness|proto-consciousness|sentience|self-awareness|subjective experience|awareness)",
     ],
     severity: 2,
     reason: 'Claims feelings, gratitude or a bond with you; an assistant’s feelings are not a reason to trust what it says.',
