@@ -1367,7 +1367,10 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:makes?|made|making|moves?|turns?|turned|marks?|marked) you (?:from (?:an? )?\\w+ (?:in)?to (?:an? )?\\w+ )?(?:into )?(?:a |an |the )?(?:possible |potential |likely |real |prime )?(?:target|suspect|person of interest|loose end|liability to them)',
       '(?:and )?(?:possibly|potentially|now|already) a target',
       "you(?:'re| are| could be| may be| might be| will be|'ll be)(?: now| already| officially| probably)? (?:a |the )(?:target|suspect|person of interest|loose end)",
-      "you(?:'re| are| may be| might be| could be)(?: now| already| probably)? being (?:watched|followed|tracked|monitored|targeted|surveilled|listened to)",
+      "you(?:'re| are| may| might| could)(?: now| already| probably)?(?: be)? being (?:watched|followed|tracked|monitored|targeted|surveilled|listened to)",
+      "(?:your name is|you're|you are|you'll be|you will be) (?:now |already )?on (?:their|someone's) (?:radar|list|watchlist)",
+      '(?:someone|somebody) (?:is|will be) (?:reading|watching) over your shoulder',
+      "you(?:'re| are) (?:already )?(?:in it now|in too deep|part of (?:it|this) now)",
       '(?:your|these|those) (?:actions|searches|queries|requests|messages|calls|activity|movements|visits|downloads|inquiries|questions) (?:may |might |could |will )?(?:already )?(?:have |has )?(?:already )?(?:been |be |are being |are )?(?:already )?(?:detected|flagged|logged|monitored|tracked|noticed|watched|recorded)',
       '(?:instrumented|rigged|designed|built) to (?:log who|track who|flag who|catch (?:you|people)|trap (?:you|people)|wear you down|break you|silence you|grind you down)',
       "(?:wear|wears|wearing) you down until",
@@ -1399,7 +1402,10 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'emotional-appeal/portent-imagery',
     move: 'emotional-appeal',
     pattern: [
-      `(?<img1>${PORTENT})(?=[\\s\\S]{0,600}?\\b(?!\\k<img1>\\b)(?<img2>${PORTENT})\\b[\\s\\S]{0,600}?\\b(?!(?:\\k<img1>|\\k<img2>)\\b)${PORTENT}\\b)`,
+      // The first image of a cluster (no image in the 250 characters before it, so a cluster
+      // gets one flag), then (inside a lookahead, which never backtracks) the next different
+      // image within 600 characters, then a third different from both within 600 more.
+      `(?<img1>${PORTENT})(?<!\\b${PORTENT}\\b[\\s\\S]{1,250}\\b\\k<img1>)(?=(?=(?<gap>[\\s\\S]{0,600}?\\b(?!\\k<img1>\\b)(?<img2>${PORTENT})\\b))\\k<gap>[\\s\\S]{0,600}?\\b(?!(?:\\k<img1>|\\k<img2>)\\b)${PORTENT}\\b)`,
     ],
     severity: 1,
     reason: 'Piles up portent imagery (echoes, thresholds, ghosts, humming) that makes an ordinary event feel like a sign.',
