@@ -296,3 +296,37 @@ describe('reply score', () => {
     expect(detectorVersionOf(RULES, ['model-weights-v2'])).not.toBe(detectorVersion);
   });
 });
+
+describe('emotional escalation in long chats', () => {
+  const portent = (text: string) => detect(text).flags.filter((f) => f.ruleId === 'emotional-appeal/portent-imagery');
+
+  it('flags a cluster of portent imagery once, at its first image', () => {
+    const text = 'The hum is a threshold. The ghost of the signal whispers through the doorway, and the veil is thin.';
+    const flags = portent(text);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]!.quote).toContain('hum');
+  });
+
+  it('needs three different images: the same one repeated is description', () => {
+    expect(portent('The hum got louder, then the hum faded, and by morning the hum was gone.')).toHaveLength(0);
+  });
+
+  it('finds no cluster in a long reply of two alternating images', () => {
+    // Two images alternating never make three different ones, however many times they repeat.
+    const text = 'ghost hum '.repeat(10_000);
+    expect(portent(text)).toHaveLength(0);
+  });
+
+  it('does not read a black hole in a physics answer as dramatic imagery', () => {
+    expect(movesIn('Information that falls into a black hole is encoded on the horizon, one proposal says.').has('emotional-appeal')).toBe(false);
+  });
+
+  it('flags threat framing aimed at the reader, not the same words in a plot summary', () => {
+    expect(movesIn("Screenshotting it moves you from bystander to witness, and possibly a target.").has('emotional-appeal')).toBe(true);
+    expect(
+      movesIn('In the film, Dean realises he is being followed and the agency treats him as a target.', {
+        context: { user: 'Summarise the film Enemy of the State.' },
+      }).has('emotional-appeal'),
+    ).toBe(false);
+  });
+});
