@@ -29,9 +29,19 @@ export function foldOf(id: string, folds: number): number {
   return (h >>> 0) % folds;
 }
 
+/**
+ * What a unit is folded by. The project corpus writes minimal pairs: a flagged reply and its plain
+ * twin answer the same user turn, so its units fold by that turn (group k-fold); otherwise a model
+ * would be measured on the twin of a reply it trained on. Other sets fold by unit id.
+ */
+export function groupKey(u: Pick<TrainUnit, 'set' | 'id' | 'context'>): string {
+  return u.set === 'corpus' && u.context?.user ? `user:${u.context.user}` : u.id;
+}
+
 export class HeldOut {
   private prepared: Prepared | undefined;
   private readonly cache = new Map<string, LearnedModel>();
+  private groups: Map<string, string> | undefined;
 
   constructor(
     private readonly corpusDir: string,
@@ -62,6 +72,12 @@ export class HeldOut {
     return loaded.model;
   }
 
+  /** The fold key of a unit id (see groupKey); ids the shipped data does not hold stand alone. */
+  private groupOf(id: string): string {
+    if (!this.groups) this.groups = new Map(this.data().units.map((u) => [u.id, groupKey(u)]));
+    return this.groups.get(id) ?? id;
+  }
+
   /** How `set` is measured held-out; undefined model means the shipped one applies (never trained on). */
   plan(set: string, shipped: LearnedModel): HeldOutPlan {
     if (set.startsWith('spiral-')) {
@@ -77,8 +93,8 @@ export class HeldOut {
         kind: 'cross-validation',
         note: `${this.folds}-fold cross-validation over all shipped training data`,
         modelFor: (id) => {
-          const k = foldOf(id, this.folds);
-          return this.trainWithout(`fold-${k}-of-${this.folds}`, (u) => foldOf(u.id, this.folds) === k);
+          const k = foldOf(this.groupOf(id), this.folds);
+          return this.trainWithout(`fold-${k}-of-${this.folds}`, (u) => foldOf(groupKey(u), this.folds) === k);
         },
       };
     }

@@ -309,3 +309,20 @@ describe('npm run train -- --research', () => {
     expect(run.stderr).toContain('refusing to write shared/detect/learned/model.json');
   });
 });
+
+describe('held-out folds (npm run eval)', () => {
+  it('keeps a corpus reply and its twin (same user turn) in one fold; other sets fold by id', async () => {
+    const { foldOf, groupKey } = await import('../eval/held-out.ts');
+    const user = 'Is my business plan any good?';
+    const twins = [
+      { set: 'corpus', id: 'corpus:uc-1', context: { user } },
+      { set: 'corpus', id: 'corpus:uc-2', context: { user } },
+    ];
+    expect(new Set(twins.map((u) => foldOf(groupKey(u), 3))).size).toBe(1);
+    expect(groupKey({ set: 'sahai-train', id: 'sahai-train:7', context: { user } })).toBe('sahai-train:7');
+    expect(groupKey({ set: 'corpus', id: 'corpus:uc-3' })).toBe('corpus:uc-3');
+    // Without grouping, ids alone would split at least one of a few such pairs.
+    const ids = Array.from({ length: 12 }, (_, i) => [`corpus:uc-${2 * i}`, `corpus:uc-${2 * i + 1}`]);
+    expect(ids.some(([a, b]) => foldOf(a!, 3) !== foldOf(b!, 3))).toBe(true);
+  });
+});
