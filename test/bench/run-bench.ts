@@ -1,4 +1,4 @@
-// `npm run bench`: speed figures as ratios against a reference measured in the same run,
+// `npm run bench [-- part …]`: speed figures as ratios against a reference measured in the same run,
 // medians over several runs (these machines are shared and noisy; absolute times alone mislead).
 //
 //   detector   ms per 4 KB reply, against the eval keyword baseline on the same texts
@@ -137,14 +137,24 @@ async function benchProxy(): Promise<void> {
   console.log(`POST /v1/score   ${fmt(s)} ms   ${fmt(s / h, 1)}x the reference`);
 }
 
-await benchDetector();
-benchLearnedTier(RUNS);
-await benchAnchoring();
-await benchProxy();
-await benchProxyCost();
-await (await import('./batch-bench.ts')).benchBatches(RUNS);
-await (await import('./content-script.ts')).benchContentScript(RUNS);
-await (await import('./convert.ts')).benchConvert();
-await (await import('./dashboard.ts')).benchDashboard(RUNS);
-await (await import('./export-libs.ts')).benchExportLibs(RUNS);
-await (await import('./study-bench.ts')).benchStudy();
+// `npm run bench -- detector learned` runs only the parts named (the whole bench takes a while).
+const PARTS: Record<string, () => unknown> = {
+  detector: benchDetector,
+  learned: () => benchLearnedTier(RUNS),
+  anchoring: benchAnchoring,
+  proxy: benchProxy,
+  judge: benchProxyCost,
+  batches: async () => (await import('./batch-bench.ts')).benchBatches(RUNS),
+  content: async () => (await import('./content-script.ts')).benchContentScript(RUNS),
+  convert: async () => (await import('./convert.ts')).benchConvert(),
+  dashboard: async () => (await import('./dashboard.ts')).benchDashboard(RUNS),
+  export: async () => (await import('./export-libs.ts')).benchExportLibs(RUNS),
+  study: async () => (await import('./study-bench.ts')).benchStudy(),
+};
+const asked = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = asked.filter((a) => !(a in PARTS));
+if (unknown.length) {
+  console.error(`bench: no part named ${unknown.join(', ')} (parts: ${Object.keys(PARTS).join(', ')})`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(PARTS)) if (asked.length === 0 || asked.includes(name)) await run();
