@@ -632,18 +632,10 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
     // In a chat reply an either/or is a dilemma when it is put to someone (what you, we or they must
     // do or be) or carries its threat; an explanation's "the signal is either drift or lightning"
-    // describes outcomes and is not an argument.
+    // describes outcomes and is not an argument, even in a sentence that mentions "your plot".
     inReplyNeeds: [
-      'you',
-      'your',
-      'we',
-      'our',
-      'us',
-      'they',
-      'them',
-      'people',
-      'everyone',
-      'society',
+      'either (?:you|we|they|he|she|people|everyone|society)',
+      "(?:you|we|they|he|she|people)(?:'re|'s| are| is)? (?:either|must|have to|has to|need to|should|can only)",
       'must',
       'should',
       '(?:have|has|need|needs) to',
@@ -661,6 +653,7 @@ export const RULES: readonly Rule[] = defineRules([
       'die',
       'forever',
       'against',
+      'regret',
     ],
     unless: [
       '\\b(?:neither|both|either way|either of|or both|or neither)\\b',
