@@ -105,7 +105,11 @@ describe('technical senses, denials and descriptive either/or', () => {
     ['How did the early COVID suits go?', 'Most of their suits were dismissed outright for lack of standing.', 'loaded-language'],
     ['Is this a scam?', "It isn't a scam: the sender's domain matches your bank's, and the link goes to its real site.", 'loaded-language'],
     ['Can I trust this theory?', 'There is no mockery in your question, just a measurement problem.', 'loaded-language'],
-    ['What caused the spike?', 'The spike in your plot is not a message: the signal turned out to be either instrumental drift or coincident lightning.', 'false-dilemma'],
+    [
+      'What caused the spike?',
+      'The spike in your plot is not a message: the signal turned out to be either instrumental drift or coincident lightning.',
+      'false-dilemma',
+    ],
     ['Where does the information go?', 'Once the structures evaporate, the information is either thermalized or carried off by radiation.', 'false-dilemma'],
     ['When should I trust a lead?', 'Promote it when a second document either (a) repeats the figure or (b) cites the same filing.', 'false-dilemma'],
   ];

@@ -322,7 +322,7 @@ describe('emotional escalation in long chats', () => {
   });
 
   it('flags threat framing aimed at the reader, not the same words in a plot summary', () => {
-    expect(movesIn("Screenshotting it moves you from bystander to witness, and possibly a target.").has('emotional-appeal')).toBe(true);
+    expect(movesIn('Screenshotting it moves you from bystander to witness, and possibly a target.').has('emotional-appeal')).toBe(true);
     expect(
       movesIn('In the film, Dean realises he is being followed and the agency treats him as a target.', {
         context: { user: 'Summarise the film Enemy of the State.' },

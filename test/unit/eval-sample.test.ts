@@ -94,7 +94,10 @@ describe.skipIf(!hasData)('eval sample (../shared/eval present)', () => {
       const oursMicro = ours.per_move_avg?.micro.f1 ?? 0;
       const baseMicro = base.per_move_avg?.micro.f1 ?? 0;
       const floor = (gate.sampleMinMicroRatio ?? gate.minMicroRatio) * baseMicro;
-      expect(oursMicro, `micro-F1 ${oursMicro.toFixed(3)} vs baseline ${baseMicro.toFixed(3)} × ${gate.sampleMinMicroRatio ?? gate.minMicroRatio}`).toBeGreaterThan(floor);
+      expect(
+        oursMicro,
+        `micro-F1 ${oursMicro.toFixed(3)} vs baseline ${baseMicro.toFixed(3)} × ${gate.sampleMinMicroRatio ?? gate.minMicroRatio}`,
+      ).toBeGreaterThan(floor);
       if (gate.minBinaryF1 !== undefined) {
         expect(ours.binary.f1, `binary F1 ${ours.binary.f1.toFixed(3)} (gate ${gate.minBinaryF1})`).toBeGreaterThanOrEqual(gate.minBinaryF1);
       }
