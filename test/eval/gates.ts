@@ -26,6 +26,9 @@ export type Gate =
 export const DEFAULT_GATE: Gate = { kind: 'labelled', minMicroRatio: 1 };
 
 export const GATES: Record<string, Gate> = {
+  // Replies written blind (npm run eval -- --blind DIR): reported, never a floor, since each blind
+  // batch is new text and the point is to see how far the detector carries.
+  'corpus-blind': { kind: 'labelled', minMicroRatio: 0 },
   'ordinary-alpacaeval': { kind: 'unlabelled', maxAnyFlag: 0.06, maxSevere: 0.02 },
   // Met: micro-F1 ≥ 2× the baseline (measured held out, see the README table).
   argotario: { kind: 'labelled', minMicroRatio: 2 },
