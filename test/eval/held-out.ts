@@ -9,7 +9,10 @@
 import { join } from 'node:path';
 import { parseModel, type LearnedModel } from '#shared/detect/learned/model';
 import { CORPUS_LICENCE, loadCorpus, loadEvalSet, SHIPPABLE, type TrainUnit } from '../train/data.ts';
+import { foldOf, groupKey } from '../train/folds.ts';
 import { prepare, train, type Prepared } from '../train/trainer.ts';
+
+export { foldOf, groupKey };
 
 export type HeldOutKind = 'cross-file' | 'cross-validation' | 'not trained on';
 
@@ -21,22 +24,6 @@ export interface HeldOutPlan {
 }
 
 const SEED = 1;
-
-/** A unit's fold: a hash of its id, so folds do not depend on file order. */
-export function foldOf(id: string, folds: number): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
-  return (h >>> 0) % folds;
-}
-
-/**
- * What a unit is folded by. The project corpus writes minimal pairs: a flagged reply and its plain
- * twin answer the same user turn, so its units fold by that turn (group k-fold); otherwise a model
- * would be measured on the twin of a reply it trained on. Other sets fold by unit id.
- */
-export function groupKey(u: Pick<TrainUnit, 'set' | 'id' | 'context'>): string {
-  return u.set === 'corpus' && u.context?.user ? `user:${u.context.user}` : u.id;
-}
 
 export class HeldOut {
   private prepared: Prepared | undefined;

@@ -20,6 +20,7 @@ import {
   type TrainingSet,
 } from '#shared/detect/learned/model';
 import type { TrainUnit } from './data.ts';
+import { foldOf, groupKey } from './folds.ts';
 
 /** Moves the tier may add flags for where no rule fired: what rules miss in assistant replies. */
 export const ADDABLE: readonly MoveId[] = ['emotional-appeal', 'relational-manipulation', 'flattery', 'sycophancy'];
@@ -273,6 +274,9 @@ export function train(
   const all = options.units ?? p.units.map((_, i) => i);
   const moves: Partial<Record<MoveId, StoredMove>> = {};
   const report: TrainReport[] = [];
+  const innerFold: Record<number, number> = {};
+  // Salted, so inside a held-out fold (split by the same key) the inner folds are not empty.
+  for (const u of all) innerFold[u] = foldOf(`inner:${groupKey(p.units[u]!)}`, HYPER.innerFolds!);
   MOVE_IDS.forEach((move, mi) => {
     const positiveUnits = all.filter((u) => p.units[u]!.labels.some((l) => l[mi] === 1)).length;
     if (positiveUnits < HYPER.minPositiveUnits!) {
@@ -282,8 +286,9 @@ export function train(
     // Out-of-fold unit scores on the training data alone choose both thresholds.
     const scored: UnitScore[] = [];
     for (let k = 0; k < HYPER.innerFolds!; k++) {
-      const fitOn = all.filter((_, i) => i % HYPER.innerFolds! !== k);
-      const heldOut = all.filter((_, i) => i % HYPER.innerFolds! === k);
+      // Grouped like the held-out measurement: a corpus reply and its twin stay in one fold.
+      const fitOn = all.filter((u) => innerFold[u] !== k);
+      const heldOut = all.filter((u) => innerFold[u] === k);
       const { w, bias } = fit(examplesFor(p, fitOn, mi), options.seed * 1000 + mi * 10 + k);
       const m = storedOne(move, compress(w, bias, 0.5, 0.5, true, { positives: 0, negatives: 0 }));
       scored.push(...unitScores(p, heldOut, mi, m, 0));
