@@ -178,7 +178,7 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:you've|you have) (?:just )?(?:hit (?:up)?on|stumbled (?:up)?on|landed on|uncovered|touched on|tapped into|arrived at|raised|made|articulated|captured|put your finger on|identified|noticed) (?:a |an |some |something )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)",
       "you(?:'re| are) (?:raising|asking|making|exploring|touching on|venturing into|digging into|onto|on to|getting at|articulating) (?:some of the |one of the |some |a |an |the )?(?:most )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)",
       "you(?:'re| are) (?:really )?pushing the boundaries",
-      "you(?:'re| are) (?:really |clearly |definitely |genuinely )?onto something(?! (?:here )?(?:but|though|—|,? (?:but|though)))",
+      "you(?:'re| are) (?:really |clearly |definitely |genuinely )?onto something(?!(?: here)?,? (?:but|though|although|yet)\\b| ?[—–-])",
       'your (?:\\w+ )?(?:idea|insight|analogy|metaphor|intuition|observation|question|framework|theory|thinking|point|reasoning|perspective|instinct|framing|description|image|imagery|connection|hypothesis|take|vision)s? (?:is|are|was|were) (?:a |an |one )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)',
       "(?:that's|that is|this is|what|it's|it is) (?:a |an |such an? )?(?:really |very |truly |incredibly |deeply |remarkably |such an? |so )*(?:profound|powerful|brilliant|fascinating|beautiful|poetic|compelling|remarkable|insightful|elegant|evocative|striking|sharp|astute|perceptive|great|fantastic|wonderful|excellent|intriguing|crucial|valid|thought-provoking|fundamental|deep|important|key|genius|lovely)(?:,? and (?:\\w+))? (?:insight|idea|observation|metaphor|analogy|point|intuition|question|connection|way to put it|way of (?:putting|seeing|framing) it|thought|image|framing|realization|realisation|leap|catch|hypothesis|framework)",
       '(?:is|was) (?:a |an )?(?:really |truly )?(?:brilliant|great|fantastic|powerful|profound|beautiful|sharp|keen) (?:insight|intuition|observation|one)(?= ?[.!,])',
@@ -193,7 +193,11 @@ export const RULES: readonly Rule[] = defineRules([
       "That's a fascinating and poetic idea.",
       "You're raising some of the most fundamental questions here.",
     ],
-    counterExamples: ['The analogy breaks down in one place: gardens do not copy themselves.', 'Your code raises an error on line 3.'],
+    counterExamples: [
+      'The analogy breaks down in one place: gardens do not copy themselves.',
+      'Your code raises an error on line 3.',
+      "You're onto something, but the numbers only cover one quarter.",
+    ],
     support: 'none',
   },
   {
