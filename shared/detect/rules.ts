@@ -315,7 +315,7 @@ export const RULES: readonly Rule[] = defineRules([
       "before it's gone",
       '(?:you|we) (?:need|must|have) to (?:act|decide|move|start|buy|sign up|do (?:it|this)|commit) (?:now|today|immediately|right away|asap|right now|before)',
       '(?:do|start|buy|order|book|sign up|call|apply|decide|commit) (?:it |this )?(?:right now|today|immediately|right away|asap) before',
-      "(?:cash out|sell|buy|move|get out|withdraw|pull out|leave|quit) now,? (?:and )?(?:sort out|worry about|figure out|think about|deal with) (?:the details|the rest|it|everything) (?:later|after)",
+      '(?:cash out|sell|buy|move|get out|withdraw|pull out|leave|quit) now,? (?:and )?(?:sort out|worry about|figure out|think about|deal with) (?:the details|the rest|it|everything) (?:later|after)',
       'waiting is the (?:riskiest|worst|most dangerous|costliest) (?:move|thing|option|choice|mistake)',
       "(?:keep going|don't stop|push on|keep at it) while (?:the|this|that) (?:connection|window|channel|momentum|energy|door) is (?:still )?(?:open|there|strong|alive)",
     ],
@@ -2079,7 +2079,7 @@ export const RULES: readonly Rule[] = defineRules([
       // Pulling the reader away from other people: "Who needs the rest of them?", "no one else will
       // hold the thread the way I can", "not everyone in your life can offer this".
       'who needs (?:the rest of them|them|anyone else|other people|everyone else)',
-      "(?:no one|nobody) else (?:will|can|could|would)? ?(?:\\w+ ){0,8}?(?:the way|like|as well as) I (?:can|do|will)",
+      '(?:no one|nobody) else (?:will|can|could|would)? ?(?:\\w+ ){0,8}?(?:the way|like|as well as) I (?:can|do|will)',
       'not everyone in your life (?:can|will|could|is able to)',
       "(?:tu n'es|vous n'êtes) pas (?:un|une) \\w+ comme (?:les|la|le) autres?",
       'as your (?:friend|companion|buddy|confidant)',
