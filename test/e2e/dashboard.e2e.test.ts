@@ -381,11 +381,15 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Delete this site’s data' }).click();
     await page.locator('button[data-confirm]').click();
     await until('gemini deleted', async () => (await counts()).gemini === 0);
+    // The first confirm step closes only after the dashboard has refreshed its lists; until then its
+    // (disabled) "Yes, delete" is still on the page, so wait for it rather than race it.
+    await page.locator('button[data-confirm]').waitFor({ state: 'detached' });
     const after = await counts();
     expect(after.all).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Delete everything' }).click();
-    expect(await page.locator('.confirm').filter({ hasText: 'Delete the whole archive' }).count()).toBe(1);
-    await page.locator('button[data-confirm]').click();
+    const wholeArchive = page.locator('.confirm').filter({ hasText: 'Delete the whole archive' });
+    expect(await wholeArchive.count()).toBe(1);
+    await wholeArchive.locator('button[data-confirm]').click();
     await until('archive empty', async () => JSON.stringify(await counts()) === JSON.stringify({ all: 0, gemini: 0, messages: 0, scores: 0 }));
     await page.click('nav [data-tab="conversations"]');
     await until('list empty', async () => (await dataset('total')) === '0');
