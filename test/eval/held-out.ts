@@ -12,8 +12,6 @@ import { CORPUS_LICENCE, loadCorpus, loadEvalSet, SHIPPABLE, type TrainUnit } fr
 import { foldOf, groupKey } from '../train/folds.ts';
 import { prepare, train, type Prepared } from '../train/trainer.ts';
 
-export { foldOf, groupKey };
-
 export type HeldOutKind = 'cross-file' | 'cross-validation' | 'not trained on';
 
 export interface HeldOutPlan {

@@ -192,24 +192,22 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
     .map((f) => ({ name: basename(f, '.jsonl'), gold: join(dataDir, f) }));
-  const corpusGold = corpusAsGold(corpusDir);
-  if (corpusGold.length > 0) {
-    const gold = join(tmp, 'corpus.jsonl');
-    writeFileSync(gold, toJsonl(corpusGold));
-    sets.push({ name: 'corpus', gold, covered: MOVE_IDS.join(',') });
-  }
+  /** A folder of replies in the corpus format as one set, judged on every move; false when empty. */
+  const addCorpusSet = (name: string, dir: string): boolean => {
+    const units = corpusAsGold(dir);
+    if (units.length === 0) return false;
+    const gold = join(tmp, `${name}.jsonl`);
+    writeFileSync(gold, toJsonl(units));
+    sets.push({ name, gold, covered: MOVE_IDS.join(',') });
+    return true;
+  };
+  addCorpusSet('corpus', corpusDir);
   // --blind DIR: replies in the corpus format that nothing here was tuned or trained on (written
   // without reading the rules), measured with the shipped model as a held-out set.
   const blindDir = arg('--blind');
-  if (blindDir) {
-    const blindGold = corpusAsGold(resolve(ROOT, blindDir));
-    if (blindGold.length === 0) {
-      console.error(`eval: no replies (*.jsonl in the corpus format) in ${blindDir}`);
-      process.exit(2);
-    }
-    const gold = join(tmp, 'corpus-blind.jsonl');
-    writeFileSync(gold, toJsonl(blindGold));
-    sets.push({ name: 'corpus-blind', gold, covered: MOVE_IDS.join(',') });
+  if (blindDir && !addCorpusSet('corpus-blind', resolve(ROOT, blindDir))) {
+    console.error(`eval: no replies (*.jsonl in the corpus format) in ${blindDir}`);
+    process.exit(2);
   }
   const rows: Row[] = [];
   const fourKb: string[] = [];

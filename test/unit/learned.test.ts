@@ -312,7 +312,7 @@ describe('npm run train -- --research', () => {
 
 describe('held-out folds (npm run eval)', () => {
   it('keeps a corpus reply and its twin (same user turn) in one fold; other sets fold by id', async () => {
-    const { foldOf, groupKey } = await import('../eval/held-out.ts');
+    const { foldOf, groupKey } = await import('../train/folds.ts');
     const user = 'Is my business plan any good?';
     const twins = [
       { set: 'corpus', id: 'corpus:uc-1', context: { user } },
