@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatedStudy, JoinResponse, StudyStats, type StudyFileInput } from '#shared/api/study';
-import { runStudyCli } from '../../proxy/study/main.ts';
+import { runningServer, runStudyCli } from '../../proxy/study/main.ts';
 import { freePort, type PgCluster, startPgCluster } from './pg-cluster.ts';
 import { donationRecord } from './records.ts';
 
@@ -47,9 +47,18 @@ async function kill9(server: Server): Promise<void> {
   await server.exited;
 }
 
-async function stop(server: Server): Promise<void> {
+/**
+ * SIGTERM, then wait until the server node process itself is gone: `exited` is npm's exit, which
+ * can come before node has finished shutting down, and until then the CLI still sees a running
+ * server (its running file and a live pid) and talks to a port that no longer answers.
+ */
+async function stop(server: Server, configDir: string): Promise<void> {
   process.kill(-server.child.pid!, 'SIGTERM');
   await server.exited;
+  for (let waited = 0; runningServer(configDir) !== null; waited += 50) {
+    if (waited > 30_000) throw new Error(`the study server was still running 30 s after SIGTERM: ${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function cli(env: Record<string, string | undefined>, ...argv: string[]) {
@@ -137,7 +146,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
         const listed = await cli(env, 'list');
         expect(listed.json.studies).toEqual([expect.objectContaining({ studyId, participants: 1, donations: 20, status: 'open' })]);
-        await stop(second);
+        await stop(second, dir);
 
         // With no server running the CLI opens the database itself.
         const removed = await cli(env, 'delete-participant', studyId, joined.participantId);
