@@ -127,6 +127,33 @@ describe('on disk', () => {
     expect(again.results!.map((r) => r.id)).toEqual(items.map((i) => i.id));
   });
 
+  it('a finished job answers from its results file, read when asked: nothing of it is held in memory, before or after a restart', async () => {
+    const first = await start();
+    const items = [0, 1, 2].map((i) => ({ id: `m${i}`, reply: { text: TEXTS[i] } }));
+    const id = await submit(first, items);
+    expect((await finished(first, id)).results).toHaveLength(3);
+    // Change one result on disk, as nobody but the proxy would: if GET answered from a copy in
+    // memory it would not show. Then remove another: that item reads as not scored.
+    const edit = (change: (line: { i: number; r: Record<string, unknown> }) => string | null) => {
+      const lines = readFileSync(batchFile(`${id}.results.jsonl`), 'utf8')
+        .trim()
+        .split('\n');
+      const kept = lines.map((l) => change(JSON.parse(l))).filter((l): l is string => l !== null);
+      writeFileSync(batchFile(`${id}.results.jsonl`), `${kept.join('\n')}\n`);
+    };
+    edit((line) => JSON.stringify(line.i === 1 ? { ...line, r: { ...line.r, score: 42 } } : line));
+    const edited = await finished(first, id);
+    expect(edited.results!.map((r) => r.score === 42)).toEqual([false, true, false]);
+    await stop(first);
+
+    edit((line) => (line.i === 2 ? null : JSON.stringify(line)));
+    const second = await start();
+    const again = await finished(second, id);
+    expect(again.results![1]!.score).toBe(42);
+    expect(again.results![2]).toMatchObject({ id: 'm2', error: { code: 'not_scored' } });
+    expect(again.results![2]!.score).toBeUndefined();
+  });
+
   it('an anthropic job whose cache hit comes after its upstream items still lists results in input order', async () => {
     fake = await startFakeAnthropic();
     const KEY = `${'sk-ant'}-test-storage-0123456789`;
