@@ -9,8 +9,10 @@
 // a proxy killed during one, may still have created the batch upstream: before any new try, and at
 // restart, the upstream's list is searched for a batch of that size created during a recorded try;
 // one found is adopted (the oldest; later strays are canceled), otherwise the create is tried
-// again (bounded, with backoff). Results stay on disk (store.ts); finished jobs are kept for a
-// while (UNSPUN_BATCH_KEEP_DAYS, UNSPUN_BATCH_KEEP_JOBS) and can be deleted.
+// again (bounded, with backoff). A job that ended (canceled, or failed) while a try's outcome was
+// unknown, in a proxy that then stopped, is looked up at the next start too: what landed is
+// canceled, so it is neither run nor paid for. Results stay on disk (store.ts); finished jobs are
+// kept for a while (UNSPUN_BATCH_KEEP_DAYS, UNSPUN_BATCH_KEEP_JOBS) and can be deleted.
 import { randomBytes } from 'node:crypto';
 import type { JudgeChoice, ScoreRequest } from '#shared/schemas';
 import type { Logger } from '../types.ts';
@@ -255,7 +257,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
    */
   async function createUpstream(job: BatchJob, judge: BatchingJudge): Promise<'sent' | 'here' | 'stopped'> {
     const intent = job.intent!;
-    if (intent.attempts.length > 0 && (await adopt(job))) return 'sent';
+    if (intent.attempts.length > 0 && (await adopt(job)) === 'adopted') return 'sent';
     let requests: Array<{ custom_id: string; params: unknown }> | undefined;
     for (;;) {
       if (closed || job.status !== 'running') return 'stopped';
@@ -293,20 +295,20 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
         }
         logger.warn(`batch ${job.id}: creating the Message Batch failed (${api.code}, try ${intent.attempts.length} of ${CREATE_TRIES})`);
         // The try may have landed although its answer was lost: look before sending another.
-        if (await adopt(job)) return 'sent';
+        if ((await adopt(job)) === 'adopted') return 'sent';
         if (intent.attempts.length < CREATE_TRIES) await sleep(retryBaseMs * 2 ** (intent.attempts.length - 1));
       }
     }
   }
 
-  /** Records the Message Batch the job's items went to; cancels it at once if the job was canceled meanwhile. */
+  /** Records the Message Batch the job's items went to; cancels it at once if the job ended (canceled, failed) or was deleted meanwhile. */
   async function settle(job: BatchJob, batch: UpstreamBatch, adopted: boolean): Promise<void> {
     const intent = job.intent!;
     // Saved even when closing or canceled meanwhile: a restart must poll this batch, not send another.
     job.upstream = { batchId: batch.id, tag: intent.tag, indices: intent.indices, status: batch.processingStatus, ...(adopted ? { adopted: true } : {}) };
     delete job.intent;
     save(job);
-    if (job.status === 'canceled' || !store.get(job.id)) {
+    if (TERMINAL.has(job.status) || !store.get(job.id)) {
       await client!.cancel(batch.id).catch(() => logger.warn(`batch ${job.id}: canceling Message Batch ${batch.id} failed`));
     }
   }
@@ -316,10 +318,10 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
    * during one of the tries (give or take the clock slack), not already another job's. The oldest
    * is adopted; later ones (a try whose answer was lost, then another) are canceled.
    */
-  async function adopt(job: BatchJob): Promise<boolean> {
+  async function adopt(job: BatchJob): Promise<'adopted' | 'none' | 'unknown'> {
     const intent = job.intent!;
     const first = intent.attempts[0];
-    if (!first) return false;
+    if (!first) return 'none';
     let listed: UpstreamBatch[];
     try {
       listed = await client!.list(new Date(Date.parse(first.startedAt) - CLOCK_SLACK_MS).toISOString());
@@ -327,7 +329,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
       logger.warn(
         `batch ${job.id}: cannot list the upstream Message Batches (${error instanceof UpstreamError ? error.code : 'error'}); a new one may be created`,
       );
-      return false;
+      return 'unknown';
     }
     const taken = new Set(store.all().flatMap((j) => (j.upstream && j.id !== job.id ? [j.upstream.batchId] : [])));
     const now = clock();
@@ -341,7 +343,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
       .filter((b) => !taken.has(b.id) && b.requests === intent.indices.length && during(b))
       .sort((a, b) => Date.parse(a.createdAt ?? '') - Date.parse(b.createdAt ?? ''));
     const [keep, ...strays] = matches;
-    if (!keep) return false;
+    if (!keep) return 'none';
     for (const stray of strays) {
       if (stray.processingStatus !== 'in_progress') continue;
       logger.warn(`batch ${job.id}: canceling Message Batch ${stray.id}, a second copy of ${keep.id} left by a lost answer`);
@@ -349,7 +351,21 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     }
     logger.info(`batch ${job.id}: adopted Message Batch ${keep.id}, created by an earlier try`);
     await settle(job, keep, true);
-    return true;
+    return 'adopted';
+  }
+
+  /**
+   * A job that ended (canceled, or failed after its last try) while a try's outcome was unknown,
+   * and the proxy stopped before learning it: the batch that try created may be running upstream,
+   * paid for and never read. Found at the next start, it is canceled; when nothing landed, the
+   * intent is dropped so later starts do not look again.
+   */
+  async function reconcileEnded(job: BatchJob): Promise<void> {
+    const outcome = await adopt(job);
+    if (outcome === 'none' && job.intent && store.get(job.id)) {
+      delete job.intent;
+      save(job);
+    }
   }
 
   async function buildRequests(job: BatchJob, judge: BatchingJudge, tag: string, indices: readonly number[]) {
@@ -517,7 +533,17 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     resume() {
       sweep();
       for (const job of store.all()) {
-        if (TERMINAL.has(job.status)) continue;
+        if (TERMINAL.has(job.status)) {
+          if (job.intent && client) {
+            logger.info(`batch ${job.id}: ended while a Message Batch was being created; looking for it upstream to cancel it`);
+            track(
+              serialized(() => reconcileEnded(job)).catch((error: unknown) => {
+                logger.warn(`batch ${job.id}: looking for its Message Batch failed (${error instanceof Error ? error.message : String(error)})`);
+              }),
+            );
+          }
+          continue;
+        }
         const doing = job.upstream
           ? `polling Message Batch ${job.upstream.batchId}`
           : job.intent

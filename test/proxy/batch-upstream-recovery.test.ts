@@ -117,6 +117,102 @@ describe('a proxy killed while creating a Message Batch', () => {
   });
 });
 
+describe('a job that ended while its Message Batch was being created', () => {
+  it('canceled, then the proxy killed: at the next start the batch that landed is canceled, not left to run and be paid for', async () => {
+    fake.enqueueBatchCreate('hang-after'); // created upstream; the answer never comes back
+    // The create's answer is not given up on before the kill (however slow the machine).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: dir, UNSPUN_CONFIG_DIR: dir, UNSPUN_PORT: '0', ...env({ UNSPUN_BATCH_TIMEOUT_MS: '600000' }) },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise((r) => child.on('close', r));
+    try {
+      await until(() => /listening on (http:\/\/\S+)/.test(stdout));
+      const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
+      const token = readFileSync(join(dir, 'token'), 'utf8').trim();
+      const id = await submit(url, token);
+      await until(() => fake.batches().length === 1);
+      const canceled = await fetch(`${url}/v1/batches/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(canceled.status).toBe(200);
+      expect(((await canceled.json()) as View).status).toBe('canceled');
+      // The proxy never learnt the batch's id, so it could not cancel it then.
+      expect(fake.batches()[0]!.canceled).toBe(false);
+      child.kill('SIGKILL');
+      await exited;
+
+      const proxy = await start();
+      await until(() => fake.batches()[0]!.canceled);
+      const view = (await (await proxy.request(`/v1/batches/${id}`)).json()) as View;
+      expect(view).toMatchObject({ status: 'canceled', upstream: { batchId: fake.batches()[0]!.id } });
+      expect(creates()).toHaveLength(1);
+      expect(fake.messageRequests()).toHaveLength(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  const endedJob = (id: string, status: 'failed' | 'canceled', attempt: { startedAt: string; endedAt?: string }) => {
+    mkdirSync(join(dir, 'batches'), { recursive: true });
+    writeFileSync(
+      join(dir, 'batches', `${id}.items.jsonl`),
+      `${JSON.stringify({ id: 'b', reply: { text: B } })}\n${JSON.stringify({ id: 'c', reply: { text: C } })}\n`,
+    );
+    writeFileSync(
+      join(dir, 'batches', `${id}.json`),
+      JSON.stringify({
+        version: 2,
+        id,
+        createdAt: attempt.startedAt,
+        updatedAt: attempt.endedAt ?? attempt.startedAt,
+        status,
+        judge: 'anthropic',
+        total: 2,
+        done: 0,
+        failed: 0,
+        ...(status === 'failed' ? { error: { code: 'upstream_create_failed', message: 'The Message Batches API did not take the job.' } } : {}),
+        intent: { tag: 'abcdef012345', indices: [0, 1], attempts: [attempt] },
+      }),
+    );
+  };
+  const jobFile = (id: string) =>
+    JSON.parse(readFileSync(join(dir, 'batches', `${id}.json`), 'utf8')) as { status: string; intent?: unknown; upstream?: unknown };
+  const lists = () => fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/messages/batches').length;
+
+  it('failed after its last try, whose batch landed late: canceled at the next start; the job stays failed', async () => {
+    const now = new Date().toISOString();
+    endedJob('batch_late', 'failed', { startedAt: now, endedAt: now });
+    const res = await fetch(`${fake.url}/v1/messages/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        requests: [B, C].map((text, i) => ({
+          custom_id: `abcdef012345-${i}`,
+          params: { model: 'claude-haiku-5-5', max_tokens: 100, messages: [{ role: 'user', content: text }] },
+        })),
+      }),
+    });
+    expect(res.status).toBe(200);
+    const proxy = await start();
+    await until(() => fake.batches()[0]!.canceled);
+    expect(jobFile('batch_late')).toMatchObject({ status: 'failed', upstream: { batchId: fake.batches()[0]!.id } });
+    expect(jobFile('batch_late').intent).toBeUndefined();
+    expect(((await (await proxy.request('/v1/batches/batch_late')).json()) as View).status).toBe('failed');
+  });
+
+  it('a try that left nothing upstream is looked for once, then forgotten (the job file keeps no intent to look for again)', async () => {
+    endedJob('batch_nothing', 'canceled', { startedAt: new Date().toISOString() });
+    const proxy = await start();
+    await until(() => jobFile('batch_nothing').intent === undefined);
+    expect(lists()).toBe(1);
+    expect(jobFile('batch_nothing')).toMatchObject({ status: 'canceled' });
+    expect(jobFile('batch_nothing').upstream).toBeUndefined();
+    expect(((await (await proxy.request('/v1/batches/batch_nothing')).json()) as View).status).toBe('canceled');
+    expect(fake.batches()).toHaveLength(0);
+  });
+});
+
 describe('a create that fails in passing', () => {
   it.each([
     ['times out before the upstream made anything', 'hang-before', 2, 1],
