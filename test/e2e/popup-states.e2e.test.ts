@@ -83,6 +83,7 @@ describe('popup states', () => {
     await door.waitForLoadState();
     expect(door.url()).toBe(`${proxy.url}/`);
     expect(await door.locator('body').textContent()).toMatch(/pairing link/);
+    await door.screenshot({ path: join(RESULTS, 'proxy-front-door.png') });
     await door.close();
     await page.close();
   });
