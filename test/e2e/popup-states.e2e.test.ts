@@ -32,8 +32,8 @@ async function openPopup(connection: string): Promise<Page> {
 const text = async (popup: Page, id: string) => (await popup.locator(`#${id}`).textContent()) ?? '';
 
 /**
- * Opens the demo chat, waits for its first reply's waiting badge and clicks it: the card says why
- * the reply is not scored (`reason`) and offers one action. Returns the page for a screenshot.
+ * Opens the demo chat and waits for its first reply's waiting badge to say why it waits (`reason`),
+ * unclicked; then clicks it: the card says the same reason and offers one action.
  */
 async function waitingCard(conversation: string, reason: string): Promise<{ page: Page; card: ReturnType<typeof closedRoot> }> {
   const page = await ext.context.newPage();
@@ -42,6 +42,8 @@ async function waitingCard(conversation: string, reason: string): Promise<{ page
   await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 15_000 });
   const badge = page.locator(`unspun-badge[data-message-id="${conversation}-a1"]`);
   await page.locator(`unspun-badge[data-message-id="${conversation}-a1"][data-state="pending"]`).waitFor({ timeout: 15_000 });
+  // The badge says why before anyone clicks it.
+  await expect.poll(() => badge.getAttribute('data-reason'), { timeout: 10_000 }).toBe(reason);
   await badge.locator('button').click();
   await expect.poll(() => page.locator('unspun-card').getAttribute('data-kind')).toBe('waiting');
   const card = closedRoot(page, 'unspun-card');
