@@ -1,7 +1,8 @@
 // What the reader sees on each captured reply: its badge (waiting, scored, failed) and its flags
 // drawn as highlights over the page's own text. It owns the per-reply state; the loop tells it
 // what the background answered, and it keeps the drawing in step when the site re-renders a turn.
-// A waiting badge asks the background why (a retry moment too) and says the one thing to do.
+// A waiting badge asks the background why as soon as a reply waits, and again on a click (a retry
+// moment too), and says the one thing to do.
 import type { Flag, ScoreResult } from '#shared/schemas';
 import type { StatusResponse } from '../messages.ts';
 import { rangeForOffsets } from '../sites/extract.ts';
@@ -106,16 +107,36 @@ export function createReplyView(options: ReplyViewOptions) {
     return drawn.length;
   }
 
-  async function askWaiting(): Promise<WaitingReason> {
+  /**
+   * Asks the background why replies wait and says it on every waiting badge. `unasked` is the
+   * view's own question when a reply starts waiting (no click): a background that does not answer
+   * changes nothing then, and "being scored" is not remembered, since it may change any moment.
+   */
+  async function askWaiting(unasked = false): Promise<WaitingReason> {
     const status = await options.askStatus();
+    if (unasked && (!status || !options.isLive())) return lastReason ?? 'scoring';
     if (status?.proxyUrl) proxyUrl = status.proxyUrl;
-    lastReason = waitingReason(status);
+    const reason = waitingReason(status);
+    lastReason = unasked && reason === 'scoring' ? undefined : reason;
     for (const reply of replies.values()) {
       if (reply.state.kind !== 'pending') continue;
-      reply.state = { kind: 'pending', reason: lastReason };
+      reply.state = { kind: 'pending', reason };
       reply.badge.update(reply.state);
     }
-    return lastReason;
+    return reason;
+  }
+
+  /** A question about why replies wait that is on its way, so a burst of new replies asks once. */
+  let asking: Promise<WaitingReason> | undefined;
+  /**
+   * A reply waits and no reason is known yet: ask once, so its badge says "proxy not running",
+   * "not paired yet" or "pairing needed again" before anyone clicks it.
+   */
+  function learnWhyWaiting(): void {
+    if (lastReason || asking) return;
+    asking = askWaiting(true).finally(() => {
+      asking = undefined;
+    });
   }
 
   async function explainWaiting(messageId: string, anchor: HTMLElement): Promise<void> {
@@ -209,6 +230,7 @@ export function createReplyView(options: ReplyViewOptions) {
       if (state.kind === 'scored') state.drawn = draw(turn, state.result);
       if (state.kind === 'pending' && lastReason) state.reason = lastReason;
       reply.badge.update(state);
+      if (state.kind === 'pending' && !state.reason) learnWhyWaiting();
     },
     /** A scan read this reply again: put back a badge the site's re-render dropped, redraw stale highlights. */
     refresh(turn: ParsedTurn): void {

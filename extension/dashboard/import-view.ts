@@ -10,7 +10,7 @@ import { storeImported } from './archive-io.ts';
 import { addImported, addSkipped, emptyTally, importDone, importLines, type ImportTally } from './import-report.ts';
 import type { DashboardContext } from './page.ts';
 import { MAX_RUN_REPLIES } from './runs.ts';
-import { runMonitor, sendRunMessage } from './runs-view.ts';
+import { askJudges, fillJudgePicker, runMonitor, sendRunMessage } from './runs-view.ts';
 
 /** Skipped conversations listed by name; the rest are counted. */
 const SHOWN_SKIPPED = 50;
@@ -33,11 +33,17 @@ export function mountImport(root: HTMLElement, ctx: DashboardContext): void {
     h('option', { text: 'Unspun export (conversations.jsonl)', attrs: { value: 'unspun' } }),
   ]);
   const file = h('input', { attrs: { type: 'file', name: 'import-file', accept: '.json,.jsonl,application/json' } });
+  // Until the proxy says which judges it has (GET /health, through the background), the import
+  // scores with its default; then only the judges it has can be picked, as in the re-score tab.
   const importJudge = h('select', { attrs: { name: 'import-judge', 'aria-label': 'Judge' } }, [
-    h('option', { text: 'auto', attrs: { value: 'auto' } }),
-    h('option', { text: 'offline detector', attrs: { value: 'offline' } }),
-    h('option', { text: 'judge model', attrs: { value: 'anthropic' } }),
+    h('option', { text: 'the proxy’s default judge', attrs: { value: 'auto' } }),
   ]);
+  const judgeNote = h('p', { class: 'muted', attrs: { id: 'import-judge-note' } });
+  void askJudges().then(({ judges }) => {
+    judgeNote.textContent = judges
+      ? fillJudgePicker(importJudge, judges)
+      : 'The proxy is not reachable: the import still works, and its replies are scored with the proxy’s default judge once it runs (start it with npm start).';
+  });
   const importGo = h('button', { class: 'primary', text: 'Import', attrs: { type: 'button', id: 'import-go' } });
   const okLine = h('p', { class: 'status ok', attrs: { role: 'status', id: 'import-status' } });
   const warning = h('div', { class: 'warning', attrs: { id: 'import-warning', hidden: '' } });
@@ -94,7 +100,7 @@ export function mountImport(root: HTMLElement, ctx: DashboardContext): void {
         const { run, error } = await sendRunMessage({
           type: 'dashboard-start-run',
           kind: 'import',
-          judge: importJudge.value as 'auto',
+          judge: importJudge.value as 'offline' | 'anthropic' | 'auto',
           messageKeys: unscored.slice(i, i + MAX_RUN_REPLIES),
         });
         if (!run) {
@@ -125,6 +131,7 @@ export function mountImport(root: HTMLElement, ctx: DashboardContext): void {
   root.replaceChildren(
     h('h2', { text: 'Import' }),
     h('div', { class: 'toolbar' }, [importFormat, file, h('span', { text: 'score with' }), importJudge, importGo]),
+    judgeNote,
     okLine,
     warning,
     runsBox,

@@ -38,6 +38,39 @@ export function judgeOptions(judges: ProxyJudges): { value: 'offline' | 'anthrop
   });
 }
 
+/** Which judges the proxy has (its GET /health, asked through the background). */
+export async function askJudges(): Promise<JudgesResponse> {
+  try {
+    return (await browser.runtime.sendMessage({ type: 'dashboard-judges' } satisfies DashboardToBackground)) as JudgesResponse;
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+/**
+ * Fills a judge picker with what the proxy has: its default selected (or the reader's pick, when
+ * the proxy has it), the others disabled with the proxy's reason. Returns that reason in words, to
+ * show beside the picker ('' when every judge can be used).
+ */
+export function fillJudgePicker(select: HTMLSelectElement, judges: ProxyJudges): string {
+  const options = judgeOptions(judges);
+  const kept = options.find((o) => o.value === select.value && !o.disabled)?.value;
+  select.replaceChildren(
+    ...options.map((o) => {
+      const option = h('option', { text: o.label, attrs: { value: o.value } });
+      option.disabled = o.disabled;
+      option.selected = kept ? o.value === kept : o.selected;
+      if (o.reason) option.title = o.reason;
+      return option;
+    }),
+  );
+  select.disabled = false;
+  return options
+    .filter((o) => o.reason)
+    .map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`)
+    .join(' ');
+}
+
 /** Polls a run through the background until it ends; `onUpdate` after each step. */
 export async function followRun(runId: string, onUpdate: (run: RunRecord | undefined, error?: string) => void): Promise<RunRecord | undefined> {
   for (;;) {
@@ -160,11 +193,7 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
     h('div', { class: 'panel' }, [h('h2', { text: 'Runs' }), runs]),
   );
 
-  void (browser.runtime.sendMessage({ type: 'dashboard-judges' } satisfies DashboardToBackground) as Promise<JudgesResponse>).then(
-    (answer) => showJudges(answer),
-    (error: unknown) => showJudges({ error: String(error) }),
-  );
-  function showJudges({ judges, error }: JudgesResponse): void {
+  void askJudges().then(({ judges, error }) => {
     if (!judges) {
       judge.replaceChildren(h('option', { text: 'the proxy is not reachable', attrs: { value: '' } }));
       judgeNote.textContent = error ?? 'The proxy did not say which judges it has.';
@@ -172,22 +201,8 @@ export function mountRuns(root: HTMLElement, ctx: DashboardContext): void {
       selected.disabled = filtered.disabled = true;
       return;
     }
-    const options = judgeOptions(judges);
-    judge.replaceChildren(
-      ...options.map((o) => {
-        const option = h('option', { text: o.label, attrs: { value: o.value } });
-        option.disabled = o.disabled;
-        option.selected = o.selected;
-        if (o.reason) option.title = o.reason;
-        return option;
-      }),
-    );
-    judge.disabled = false;
-    judgeNote.textContent = options
-      .filter((o) => o.reason)
-      .map((o) => `${capitalise(JUDGE_LABEL[o.value])} is off. ${o.reason}`)
-      .join(' ');
-  }
+    judgeNote.textContent = fillJudgePicker(judge, judges);
+  });
 
   async function start(conversationKeys: string[]): Promise<void> {
     if (!judge.value) {

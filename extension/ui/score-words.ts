@@ -56,9 +56,10 @@ export interface WaitingWords {
 export function waitingReason(status: Pick<StatusResponse, 'enabled' | 'paired' | 'reachable' | 'detail' | 'connection'> | undefined): WaitingReason {
   if (!status) return 'scoring';
   if (!status.enabled) return 'off';
-  if (!status.reachable) return 'proxy-down';
-  // The background's connection state, when it sent one; older backgrounds only had the words.
+  // No token yet: pairing is the next step whether or not a proxy answers (the popup says the same,
+  // "Not paired yet"); the words say to start the proxy first. Older backgrounds sent no state.
   if (status.connection === 'not-paired') return 'not-paired';
+  if (!status.reachable) return 'proxy-down';
   if (!status.paired) return status.connection === undefined && /not paired yet/i.test(status.detail) ? 'not-paired' : 'token-rejected';
   return 'scoring';
 }
@@ -86,7 +87,7 @@ export function waitingWords(reason: WaitingReason, proxyUrl = 'http://127.0.0.1
         reason,
         badge: 'not paired yet',
         title: 'Unspun is not paired with its proxy yet',
-        body: 'Open the pairing link the proxy printed when it started (or its page below) and confirm. This reply is saved and is scored once paired.',
+        body: 'Run `npm start` in the Unspun folder, then open the pairing link it prints in this browser. This reply is saved and is scored once paired.',
         action: { kind: 'open-proxy', label: 'Open the pairing page' },
       };
     case 'off':

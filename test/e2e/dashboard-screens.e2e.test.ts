@@ -221,7 +221,11 @@ describe('dashboard screens', () => {
     await page.click('nav [data-tab="data"]');
     await until('the delete panel lists the sites', async () => (await page.locator('#delete-site option').count()) === 2);
     await page.selectOption('select[name="import-format"]', 'chatgpt');
-    await page.selectOption('select[name="import-judge"]', 'offline');
+    // The proxy runs offline: the import's judge picker offers its judge, and the judge model is off, saying why.
+    await page.waitForFunction(() => (document.querySelector('select[name="import-judge"]') as HTMLSelectElement | null)?.value === 'offline');
+    expect(await page.locator('select[name="import-judge"] option[value="anthropic"]').isDisabled()).toBe(true);
+    expect(await page.locator('select[name="import-judge"] option[value="auto"]').count()).toBe(0);
+    expect(await page.locator('#import-judge-note').textContent()).toMatch(/^The judge model \(anthropic\) is off\. .*ANTHROPIC_API_KEY/);
     await page.setInputFiles('input[name="import-file"]', resolve('test/fixtures/exports/chatgpt-conversations.json'));
     await page.click('#import-go');
     await page.waitForSelector('#import-panel[data-import-done]', { timeout: 60_000 });

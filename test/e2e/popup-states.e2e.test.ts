@@ -1,12 +1,13 @@
 // The popup as a newcomer meets it, in real Chromium: not paired yet, paired, proxy down and token
 // rejected each say their own words and one action (never a raw "Failed to fetch"); unseen chat sites
 // fold into one line; the options page keeps the moves switch apart from the connection form.
-// Screenshots of each state land in test-results/.
+// A reply's waiting badge on the demo chat says the same states in its card (not paired yet, token
+// rejected; the proxy-down card is in demo.e2e.test.ts). Screenshots of each state land in test-results/.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
-import { launchExtension, pair, RESULTS, storageGet, storageSet, type LaunchedExtension } from './harness.ts';
+import { closedRoot, launchExtension, pair, RESULTS, storageGet, storageSet, type LaunchedExtension } from './harness.ts';
 
 let ext: LaunchedExtension;
 let proxy: TestProxy;
@@ -30,6 +31,27 @@ async function openPopup(connection: string): Promise<Page> {
 
 const text = async (popup: Page, id: string) => (await popup.locator(`#${id}`).textContent()) ?? '';
 
+/**
+ * Opens the demo chat and waits for its first reply's waiting badge to say why it waits (`reason`),
+ * unclicked; then clicks it: the card says the same reason and offers one action.
+ */
+async function waitingCard(conversation: string, reason: string): Promise<{ page: Page; card: ReturnType<typeof closedRoot> }> {
+  const page = await ext.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.goto(`${proxy.url}/demo?c=${conversation}&ms=5`);
+  await page.waitForFunction(() => document.documentElement.dataset.demoDone === 'true', null, { timeout: 15_000 });
+  const badge = page.locator(`unspun-badge[data-message-id="${conversation}-a1"]`);
+  await page.locator(`unspun-badge[data-message-id="${conversation}-a1"][data-state="pending"]`).waitFor({ timeout: 15_000 });
+  // The badge says why before anyone clicks it.
+  await expect.poll(() => badge.getAttribute('data-reason'), { timeout: 10_000 }).toBe(reason);
+  await badge.locator('button').click();
+  await expect.poll(() => page.locator('unspun-card').getAttribute('data-kind')).toBe('waiting');
+  const card = closedRoot(page, 'unspun-card');
+  expect(await card.locator('.card').getAttribute('data-reason')).toBe(reason);
+  await expect.poll(() => badge.getAttribute('data-reason')).toBe(reason);
+  return { page, card };
+}
+
 describe('popup states', () => {
   it('before pairing: "Not paired yet" with the one action, and the sites folded into one line', async () => {
     const popup = await openPopup('not-paired');
@@ -43,6 +65,29 @@ describe('popup states', () => {
     await summary.click();
     expect(await popup.locator('#site-health li[data-kind="unseen"]').first().isVisible()).toBe(true);
     await popup.close();
+  });
+
+  it('before pairing, a reply’s waiting badge says "not paired yet" (as the popup does) and its card opens the proxy’s front door', async () => {
+    // No token, and nothing answers at the default address: still "not paired yet", not "proxy not running".
+    const first = await waitingCard('np-1', 'not-paired');
+    expect(await first.card.locator('.name').textContent()).toBe('Unspun is not paired with its proxy yet');
+    expect(await first.card.locator('.body').textContent()).toMatch(/npm start.*pairing link .* saved/);
+    expect(await first.page.locator('unspun-badge[data-message-id="np-1-a1"] button').textContent()).toMatch(/not paired yet/);
+    await first.page.screenshot({ path: join(RESULTS, 'badge-waiting-not-paired.png') });
+    await first.page.close();
+    // With the proxy's address known (as after typing it in the options page), the one action opens
+    // its front door, which has the pairing steps.
+    await storageSet(ext.sw, { proxyUrl: proxy.url });
+    const { page, card } = await waitingCard('np-2', 'not-paired');
+    expect(await card.locator('.action').count()).toBe(1);
+    expect(await card.locator('.action').textContent()).toBe('Open the pairing page');
+    const [door] = await Promise.all([ext.context.waitForEvent('page'), card.locator('.action').click()]);
+    await door.waitForLoadState();
+    expect(door.url()).toBe(`${proxy.url}/`);
+    expect(await door.locator('body').textContent()).toMatch(/pairing link/);
+    await door.screenshot({ path: join(RESULTS, 'proxy-front-door.png') });
+    await door.close();
+    await page.close();
   });
 
   it('paired: says so', async () => {
@@ -60,6 +105,16 @@ describe('popup states', () => {
     expect(await text(popup, 'detail')).toMatch(/^Open the pairing link again/);
     await popup.screenshot({ path: join(RESULTS, 'popup-token-rejected.png') });
     await popup.close();
+  });
+
+  it('token rejected: a reply’s waiting badge says pairing is needed again, and its card says how', async () => {
+    const { page, card } = await waitingCard('tr-1', 'token-rejected');
+    expect(await card.locator('.name').textContent()).toBe('The proxy no longer accepts this browser');
+    expect(await card.locator('.body').textContent()).toMatch(/pair again/);
+    expect(await card.locator('.action').textContent()).toBe('Open the pairing page');
+    expect(await page.locator('unspun-badge[data-message-id="tr-1-a1"] button').textContent()).toMatch(/pairing needed again/);
+    await page.screenshot({ path: join(RESULTS, 'badge-waiting-token-rejected.png') });
+    await page.close();
   });
 
   it('proxy down: says it isn’t running and to run npm start, with no raw fetch error', async () => {

@@ -446,6 +446,9 @@ describe('pages', () => {
     expect(html).toMatch(/Pair the extension/);
     expect(html).toMatch(/pairing link/);
     expect(html).toMatch(/npm start/);
+    // Both browsers' loading steps, as in the README.
+    expect(html).toContain('.output/chrome-mv3');
+    expect(html).toContain('.output/firefox-mv3/manifest.json');
     expect(html).toContain('href="/demo"');
     expect(html).not.toContain(TOKEN);
   });

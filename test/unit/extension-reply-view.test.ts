@@ -184,6 +184,57 @@ describe('reply view', () => {
     expect(badges[1]!.states[0]).toEqual({ kind: 'pending', reason: 'not-paired' });
   });
 
+  it('a reply that starts waiting asks why at once: its badge says "not paired yet" before any click', async () => {
+    const { view, badges, calls, statuses } = setup();
+    statuses.push({
+      enabled: true,
+      paired: false,
+      proxyUrl: 'http://127.0.0.1:8787',
+      reachable: false,
+      detail: 'Failed to fetch',
+      connection: 'not-paired',
+      counts: { pending: 1, scored: 0, failed: 0 },
+    });
+    view.apply('a1', 'pending');
+    expect(badges[0]!.states[0]).toEqual({ kind: 'pending' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(badges[0]!.states.at(-1)).toEqual({ kind: 'pending', reason: 'not-paired' });
+    expect(calls).toEqual([]); // no card opened: the badge itself says it
+    // Known now: the next waiting reply says it at once, without asking again.
+    view.clear();
+    view.apply('a1', 'pending');
+    expect(badges[1]!.states).toEqual([{ kind: 'pending', reason: 'not-paired' }]);
+    expect(statuses).toHaveLength(0);
+  });
+
+  it('"being scored" is said but not remembered; a background that does not answer changes nothing', async () => {
+    const { view, badges, statuses } = setup();
+    const fine = { enabled: true, paired: true, proxyUrl: 'http://127.0.0.1:8787', reachable: true, detail: 'ok', connection: 'ok' as const };
+    statuses.push({ ...fine, counts: { pending: 1, scored: 0, failed: 0 } });
+    view.apply('a1', 'pending');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(badges[0]!.states.at(-1)).toEqual({ kind: 'pending', reason: 'scoring' });
+    // The next waiting reply asks again: the proxy may have gone meanwhile.
+    view.clear();
+    statuses.push({
+      ...fine,
+      paired: false,
+      reachable: false,
+      detail: 'Failed to fetch',
+      connection: 'proxy-down',
+      counts: { pending: 1, scored: 0, failed: 0 },
+    });
+    view.apply('a1', 'pending');
+    expect(badges[1]!.states).toEqual([{ kind: 'pending' }]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(badges[1]!.states.at(-1)).toEqual({ kind: 'pending', reason: 'proxy-down' });
+    // No answer from the background: the badge stays as it was.
+    const quiet = setup();
+    quiet.view.apply('a1', 'pending');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(quiet.badges[0]!.states).toEqual([{ kind: 'pending' }]);
+  });
+
   it('a failed reply says why it could not be scored; a scored one opens its summary', () => {
     const { view, badges, calls } = setup();
     view.apply('a1', 'failed', undefined, 'The judge refused.');

@@ -62,6 +62,19 @@ describe('why a reply waits: one reason, its words, one action', () => {
       'open-proxy',
     ],
     ['not paired, by connection state', { ...base, paired: false, detail: 'anything', connection: 'not-paired' }, 'not-paired', 'open-proxy'],
+    // As the popup says it: with no token, pairing is the next step even when no proxy answers yet.
+    [
+      'not paired and no proxy answers, by connection state',
+      { ...base, paired: false, reachable: false, detail: 'Failed to fetch', connection: 'not-paired' },
+      'not-paired',
+      'open-proxy',
+    ],
+    [
+      'proxy down after pairing, by connection state',
+      { ...base, paired: false, reachable: false, detail: 'Failed to fetch', connection: 'proxy-down' },
+      'proxy-down',
+      'retry',
+    ],
     [
       'token rejected, by connection state',
       { ...base, paired: false, detail: 'Not paired yet.', connection: 'token-rejected' },
@@ -84,6 +97,7 @@ describe('why a reply waits: one reason, its words, one action', () => {
     expect(new Set(all.map((w) => w.title)).size).toBe(3);
     expect(waitingWords('proxy-down', 'http://127.0.0.1:9999').body).toMatch(/127\.0\.0\.1:9999.*`npm start`/);
     expect(waitingWords('token-rejected').body).toMatch(/pair again/);
+    expect(waitingWords('not-paired').body).toMatch(/`npm start`.*pairing link/);
   });
 });
 
