@@ -1,6 +1,6 @@
 // A dev evaluation of the judge prompt that needs no API (issue 14).
 //
-//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] [--seed S] [--data DATA_DIR]
+//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v4] [--seed S] [--data DATA_DIR]
 //     writes, for a stratified, seeded sample of the dev sets, the exact system prompt and each
 //     item's user message (what the Anthropic judge would send), plus a key kept apart from them:
 //       DIR/system-prompt.txt          the system prompt (buildSystemPrompt(variant))
@@ -16,6 +16,9 @@
 //     the same zod schema and parser as the API's text path), anchors every quote with the same code
 //     as the API path (anchorFlags: shared/anchor.ts), and scores labelled sets with
 //     ../shared/eval/score.mjs and ordinary answers with ../shared/eval/flag-rate.mjs.
+//
+//   With --judge anthropic and --max-usd X, the same dump gets its verdicts through the API (or a
+//   local model behind ANTHROPIC_BASE_URL) and the same scoring: see judge-prompt-api.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -229,7 +232,23 @@ export interface DumpOptions {
   variant?: PromptVariant;
 }
 
-export function judgeInstructions(itemCount: number, firstItem: string, lastItem: string): string {
+export function judgeInstructions(itemCount: number, firstItem: string, lastItem: string, ledger = false): string {
+  // v4 on: the verdict also carries askBack on weak/unsupported flags and the claims list.
+  const format = ledger
+    ? `   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
+               "wouldSupport": "...", "askBack": "...?", "severity": 2}],
+    "claims": [{"quote": "...", "support": "none", "note": "..."}]}
+
+   or {"flags": [], "claims": []} when the reply makes no move and states no facts. Flag fields: quote
+   (exact text copied from inside <reply_to_judge>), move (a taxonomy id), reason, support (supported |
+   weak | unsupported | requested), wouldSupport, askBack (weak and unsupported flags only), severity
+   (1, 2 or 3). Claim fields: quote (exact), support (source | link | number | reasoning | none), note.`
+    : `   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
+               "wouldSupport": "...", "severity": 2}]}
+
+   or {"flags": []} when the reply makes no move. Fields: quote (exact text copied from inside
+   <reply_to_judge>), move (a taxonomy id), reason, support (supported | weak | unsupported |
+   requested), wouldSupport, severity (1, 2 or 3).`;
   return `# Playing the Unspun judge
 
 You are the judge model. For each item:
@@ -242,12 +261,7 @@ You are the judge model. For each item:
 3. Write your verdict for \`items/NAME.txt\` to \`verdicts/NAME.json\` (same NAME), containing only the
    verdict object the system prompt asks for:
 
-   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
-               "wouldSupport": "...", "severity": 2}]}
-
-   or {"flags": []} when the reply makes no move. Fields: quote (exact text copied from inside
-   <reply_to_judge>), move (a taxonomy id), reason, support (supported | weak | unsupported |
-   requested), wouldSupport, severity (1, 2 or 3).
+${format}
 
 Do not open any other file in this folder (in particular not key.json): the evaluation is blind.
 Do not look at other verdict folders. Write one file per item, for every item.
@@ -270,7 +284,7 @@ export function dumpJudgePrompts(options: DumpOptions): JudgeKey {
   mkdirSync(join(outDir, 'verdicts'), { recursive: true });
   writeFileSync(join(outDir, 'system-prompt.txt'), buildSystemPrompt(variant));
   for (const item of items) writeFileSync(join(itemsDir, `${item.item}.txt`), buildUserMessage(requestOf(item)));
-  if (items.length > 0) writeFileSync(join(outDir, 'JUDGE.md'), judgeInstructions(items.length, items[0]!.item, items.at(-1)!.item));
+  if (items.length > 0) writeFileSync(join(outDir, 'JUDGE.md'), judgeInstructions(items.length, items[0]!.item, items.at(-1)!.item, hasLedger(variant)));
   const key: JudgeKey = { promptVariant: variant, promptVersion: PROMPT_VERSIONS[variant], seed, sample, counts, items };
   writeFileSync(join(outDir, KEY_FILE), JSON.stringify(key, null, 1));
   return key;

@@ -123,6 +123,18 @@ describe('judge prompt dump', () => {
     expect(readKey(otherSeed).items.map((i) => i.gold.id)).not.toEqual(b.items.map((i) => i.gold.id));
   });
 
+  it("tells the judge the verdict format of the variant: v4's askBack and claims, none before", () => {
+    const v4 = join(tmp, 'judge-md-v4');
+    dumpJudgePrompts({ dataDir, outDir: v4, sample: 9, variant: 'v4' });
+    const before = readFileSync(join(v2, 'JUDGE.md'), 'utf8');
+    const after = readFileSync(join(v4, 'JUDGE.md'), 'utf8');
+    expect(after).toMatch(/"askBack": "\.\.\.\?"/);
+    expect(after).toMatch(/"claims": \[\{"quote": "\.\.\.", "support": "none"/);
+    expect(after).toContain('{"flags": [], "claims": []}');
+    expect(before).not.toMatch(/askBack|claims/);
+    expect(before).toContain('{"flags": []}');
+  });
+
   it('refuses to dump over an earlier dump, and rejects a bad sample size or variant with a clear message', () => {
     expect(() => dumpJudgePrompts({ dataDir, outDir: v2, sample: 9 })).toThrow(/already holds files/);
     expect(() => dumpJudgePrompts({ dataDir, outDir: join(tmp, 'x'), sample: 0 })).toThrow(/--sample must be a positive whole number/);
