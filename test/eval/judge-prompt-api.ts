@@ -3,6 +3,7 @@
 // Anthropic-compatible endpoint named by ANTHROPIC_BASE_URL, e.g. a local model) writing the verdicts.
 //
 //   npm run eval -- --judge anthropic --judge-prompt-dump DIR --sample N --max-usd X [--prompt v1..v4] [--seed S]
+//                   [--judge-mode structured|tool|text]   (text: a local server with neither structured output nor tools)
 //
 // DIR is dumped exactly as without an API (system prompt, items, key). Then each item without a
 // verdict goes to the judge with that variant's system prompt and that item's user message (the
@@ -16,7 +17,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ScoreRequest } from '#shared/schemas';
 import { resolveJudgeSettings } from '../../proxy/config.ts';
-import { costUsd, createAnthropicJudge, DEFAULT_MODEL, JudgeOutputError, type AnthropicVerdict } from '../../proxy/judges/anthropic/index.ts';
+import {
+  type AnthropicVerdict,
+  costUsd,
+  createAnthropicJudge,
+  DEFAULT_MODEL,
+  JUDGE_MODES,
+  type JudgeMode,
+  JudgeOutputError,
+} from '../../proxy/judges/anthropic/index.ts';
 import {
   buildSystemPrompt,
   buildUserMessage,
@@ -48,6 +57,8 @@ export interface JudgePromptApiOptions {
   seed?: string;
   /** Default: the variant of an existing dump in DIR, else the default prompt. */
   variant?: PromptVariant;
+  /** How the verdict is asked for (default structured output); `text` for local servers with neither structured output nor tools. */
+  mode?: JudgeMode;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
   /** ../shared/eval by default (the scorers). */
@@ -137,6 +148,7 @@ function apiNoteOf(file: string): ApiNote | undefined {
 
 export async function runJudgePromptApi(o: JudgePromptApiOptions): Promise<JudgePromptApiResult> {
   if (o.sample !== undefined && (!Number.isInteger(o.sample) || o.sample < 1)) throw new Error('--sample must be a positive whole number');
+  if (o.mode !== undefined && !JUDGE_MODES.includes(o.mode)) throw new Error(`--judge-mode must be one of ${JUDGE_MODES.join(', ')}`);
   if (!Number.isFinite(o.maxUsd) || o.maxUsd < 0) throw new Error('--judge anthropic needs --max-usd X (a dollar limit, 0 or more)');
   const settings = resolveJudgeSettings(o.env, 'anthropic');
   const model = settings.anthropic?.model ?? DEFAULT_MODEL;
@@ -167,7 +179,7 @@ export async function runJudgePromptApi(o: JudgePromptApiOptions): Promise<Judge
     result.refused = true;
   } else {
     const { apiKey, baseURL } = settings.anthropic!;
-    const judge = createAnthropicJudge({ apiKey, ...(baseURL ? { baseURL } : {}), model, promptVariant: variant });
+    const judge = createAnthropicJudge({ apiKey, ...(baseURL ? { baseURL } : {}), model, promptVariant: variant, ...(o.mode ? { mode: o.mode } : {}) });
     for (const item of todo) {
       if (result.realUsd >= o.maxUsd) {
         result.stopped = `the --max-usd limit ($${result.realUsd.toFixed(4)} spent); the rest stays without a verdict until a rerun`;
@@ -229,6 +241,7 @@ export async function runJudgePromptApiCli(flags: Record<string, string | true>,
   try {
     const data = str('data');
     const prompt = str('prompt');
+    const mode = str('judge-mode');
     const r = await runJudgePromptApi({
       dir: str('judge-prompt-dump')!,
       dataDir: data ? resolve(root, data) : join(EVAL_DIR, 'data'),
@@ -236,6 +249,7 @@ export async function runJudgePromptApiCli(flags: Record<string, string | true>,
       maxUsd: Number(str('max-usd')),
       ...(str('seed') ? { seed: str('seed') } : {}),
       ...(prompt ? { variant: prompt as PromptVariant } : {}),
+      ...(mode ? { mode: mode as JudgeMode } : {}),
       env: process.env,
       log: (line) => console.log(line),
     });

@@ -46,6 +46,7 @@ const FLAGS = {
   'judge-verdicts': { type: 'string' },
   seed: { type: 'string' },
   prompt: { type: 'string' },
+  'judge-mode': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 const flags = (() => {

@@ -172,6 +172,22 @@ describe.skipIf(!hasScorers)('judge prompt evaluation through the API (fake Anth
     expect(v4.report.ledger).toBeDefined();
   });
 
+  it('a local server with neither structured output nor tools: --judge-mode text asks for JSON text and scores the same', async () => {
+    const r = await runJudgePromptApi(options('text-mode', { mode: 'text' }));
+    const requests = fake.messageRequests();
+    expect(requests).toHaveLength(7);
+    for (const q of requests) {
+      expect(q.body.output_config?.format).toBeUndefined();
+      expect(q.body.tools).toBeUndefined();
+      expect(q.body.system[0].text).toBe(readFileSync(join(tmp, 'text-mode', 'system-prompt.txt'), 'utf8'));
+      expect(q.body.system[1].text).toMatch(/^Answer with ONLY the JSON verdict object/);
+    }
+    expect(r.report).toMatchObject({ scored: 7, droppedQuotes: 1 });
+    expect(r.report.sets.find((s) => s.name === 'spiral-kimi-k2')!.moves['relational-manipulation']).toMatchObject({ tp: 1 });
+    await expect(runJudgePromptApi(options('bad-mode', { mode: 'json' as 'text' }))).rejects.toThrow(/--judge-mode must be one of structured, tool, text/);
+    expect(existsSync(join(tmp, 'bad-mode'))).toBe(false);
+  });
+
   it('sends nothing when the estimate is above --max-usd, and nothing without a key', async () => {
     const o = options('refused', { maxUsd: 0 });
     const r = await runJudgePromptApi(o);
