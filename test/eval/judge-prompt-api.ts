@@ -216,6 +216,7 @@ export async function runJudgePromptApi(o: JudgePromptApiOptions): Promise<Judge
   }
   const report = await scoreJudgeVerdicts({ dir: o.dir, ...(o.evalDir ? { evalDir: o.evalDir } : {}) });
   // The API path anchored (and dropped) before the verdict was written: count those drops as given and dropped.
+  // (v4's dropped claims stay in each verdict's api.droppedClaims: the judge counts schema and anchoring drops as one.)
   for (const item of key.items) {
     const note = existsSync(verdictPath(o.dir, item)) ? apiNoteOf(verdictPath(o.dir, item)) : undefined;
     if (!note) continue;
