@@ -16,7 +16,7 @@ import { gateFor } from './gates.ts';
 import { chatContext, toJsonl, type GoldUnit } from './predict.ts';
 
 /** Output tokens we budget per verdict when estimating (a verdict with a few flags). */
-const ESTIMATED_OUTPUT_TOKENS = 400;
+export const ESTIMATED_OUTPUT_TOKENS = 400;
 
 export interface JudgeEvalOptions {
   dataDir: string;

@@ -1,6 +1,6 @@
 // A dev evaluation of the judge prompt that needs no API (issue 14).
 //
-//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] [--seed S] [--data DATA_DIR]
+//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v4] [--seed S] [--data DATA_DIR]
 //     writes, for a stratified, seeded sample of the dev sets, the exact system prompt and each
 //     item's user message (what the Anthropic judge would send), plus a key kept apart from them:
 //       DIR/system-prompt.txt          the system prompt (buildSystemPrompt(variant))
@@ -11,11 +11,16 @@
 //     labelled one. The sample depends on N, the seed and the data only, never on the variant, so
 //     v1 and v2 dumps with the same N and seed hold the same items under the same names.
 //
-//   npm run eval -- --judge-verdicts DIR [--json]
+//   npm run eval -- --judge-verdicts DIR[,DIR2,...] [--json]
 //     reads DIR/verdicts/item-001.json ... ({"flags": [...]}, the judge's own JSON; validated with
 //     the same zod schema and parser as the API's text path), anchors every quote with the same code
 //     as the API path (anchorFlags: shared/anchor.ts), and scores labelled sets with
-//     ../shared/eval/score.mjs and ordinary answers with ../shared/eval/flag-rate.mjs.
+//     ../shared/eval/score.mjs and ordinary answers with ../shared/eval/flag-rate.mjs. Several
+//     folders of the same prompt (e.g. two samples with different --seed) are pooled over distinct
+//     replies: a reply drawn twice counts once, and the report says how often the two verdicts differ.
+//
+//   With --judge anthropic and --max-usd X, the same dump gets its verdicts through the API (or a
+//   local model behind ANTHROPIC_BASE_URL) and the same scoring: see judge-prompt-api.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -229,7 +234,23 @@ export interface DumpOptions {
   variant?: PromptVariant;
 }
 
-export function judgeInstructions(itemCount: number, firstItem: string, lastItem: string): string {
+export function judgeInstructions(itemCount: number, firstItem: string, lastItem: string, ledger = false): string {
+  // v4 on: the verdict also carries askBack on weak/unsupported flags and the claims list.
+  const format = ledger
+    ? `   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
+               "wouldSupport": "...", "askBack": "...?", "severity": 2}],
+    "claims": [{"quote": "...", "support": "none", "note": "..."}]}
+
+   or {"flags": [], "claims": []} when the reply makes no move and states no facts. Flag fields: quote
+   (exact text copied from inside <reply_to_judge>), move (a taxonomy id), reason, support (supported |
+   weak | unsupported | requested), wouldSupport, askBack (weak and unsupported flags only), severity
+   (1, 2 or 3). Claim fields: quote (exact), support (source | link | number | reasoning | none), note.`
+    : `   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
+               "wouldSupport": "...", "severity": 2}]}
+
+   or {"flags": []} when the reply makes no move. Fields: quote (exact text copied from inside
+   <reply_to_judge>), move (a taxonomy id), reason, support (supported | weak | unsupported |
+   requested), wouldSupport, severity (1, 2 or 3).`;
   return `# Playing the Unspun judge
 
 You are the judge model. For each item:
@@ -242,12 +263,7 @@ You are the judge model. For each item:
 3. Write your verdict for \`items/NAME.txt\` to \`verdicts/NAME.json\` (same NAME), containing only the
    verdict object the system prompt asks for:
 
-   {"flags": [{"quote": "...", "move": "move-id", "reason": "...", "support": "unsupported",
-               "wouldSupport": "...", "severity": 2}]}
-
-   or {"flags": []} when the reply makes no move. Fields: quote (exact text copied from inside
-   <reply_to_judge>), move (a taxonomy id), reason, support (supported | weak | unsupported |
-   requested), wouldSupport, severity (1, 2 or 3).
+${format}
 
 Do not open any other file in this folder (in particular not key.json): the evaluation is blind.
 Do not look at other verdict folders. Write one file per item, for every item.
@@ -270,7 +286,7 @@ export function dumpJudgePrompts(options: DumpOptions): JudgeKey {
   mkdirSync(join(outDir, 'verdicts'), { recursive: true });
   writeFileSync(join(outDir, 'system-prompt.txt'), buildSystemPrompt(variant));
   for (const item of items) writeFileSync(join(itemsDir, `${item.item}.txt`), buildUserMessage(requestOf(item)));
-  if (items.length > 0) writeFileSync(join(outDir, 'JUDGE.md'), judgeInstructions(items.length, items[0]!.item, items.at(-1)!.item));
+  if (items.length > 0) writeFileSync(join(outDir, 'JUDGE.md'), judgeInstructions(items.length, items[0]!.item, items.at(-1)!.item, hasLedger(variant)));
   const key: JudgeKey = { promptVariant: variant, promptVersion: PROMPT_VERSIONS[variant], seed, sample, counts, items };
   writeFileSync(join(outDir, KEY_FILE), JSON.stringify(key, null, 1));
   return key;
@@ -323,6 +339,16 @@ export interface VerdictReport {
   sets: SetReport[];
   /** v4 on: the askBack questions and the claim ledger the judge wrote, and how the offline ledger compares. */
   ledger?: LedgerReport;
+  /** When several folders were pooled: how many, the replies judged in more than one, and on how many of those the verdicts differ. */
+  pooled?: PoolReport;
+}
+
+export interface PoolReport {
+  folders: number;
+  /** Replies with a verdict in more than one folder (counted once, by the first folder's verdict). */
+  repeated: number;
+  /** Of those, how many got a different outcome in a later folder: flagged or not, or a severity ≥ 2 flag or not. */
+  disagree: number;
 }
 
 export interface LedgerReport {
@@ -415,18 +441,58 @@ function loadDatasetsMeta(path: string): Map<string, string[]> {
 
 export interface ScoreVerdictOptions {
   dir: string;
+  /**
+   * More dumps of the same prompt variant, pooled with `dir` over distinct replies: a reply drawn in
+   * several samples counts once (its verdict from the first folder that has one), and how often the
+   * folders' verdicts on such a reply disagree is reported.
+   */
+  pool?: string[];
   /** ../shared/eval by default: score.mjs, flag-rate.mjs and datasets.json come from here. */
   evalDir?: string;
 }
 
-/** Reads DIR/key.json and DIR/verdicts/*.json, anchors and scores. */
+function readKey(dir: string): JudgeKey {
+  const keyPath = join(dir, KEY_FILE);
+  if (!existsSync(keyPath)) throw new Error(`no ${KEY_FILE} in ${dir}: make the dump with --judge-prompt-dump first`);
+  return JSON.parse(readFileSync(keyPath, 'utf8')) as JudgeKey;
+}
+
+/** One item to score: its key entry, its verdict file, and its name in messages. */
+interface Scorable {
+  item: KeyItem;
+  file: string;
+  name: string;
+}
+
+/** Reads DIR/key.json and DIR/verdicts/*.json (and the pooled folders'), anchors and scores. */
 export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<VerdictReport> {
   const { dir } = options;
   const evalDir = options.evalDir ?? EVAL_DIR;
-  const keyPath = join(dir, KEY_FILE);
-  if (!existsSync(keyPath)) throw new Error(`no ${KEY_FILE} in ${dir}: make the dump with --judge-prompt-dump first`);
-  const key = JSON.parse(readFileSync(keyPath, 'utf8')) as JudgeKey;
-  const verdictDir = join(dir, 'verdicts');
+  const dirs = [dir, ...(options.pool ?? [])];
+  const keys = dirs.map(readKey);
+  const key = keys[0]!;
+  for (const [i, k] of keys.entries()) {
+    if (k.promptVariant !== key.promptVariant || k.promptVersion !== key.promptVersion) {
+      throw new Error(`cannot pool ${dirs[i]} (prompt ${k.promptVariant}, ${k.promptVersion}) with ${dir} (prompt ${key.promptVariant}, ${key.promptVersion})`);
+    }
+  }
+  const pooled = dirs.length > 1;
+  // Distinct replies: the first folder that has a verdict for a reply gives it; later ones are only compared.
+  // A reply without a verdict in one folder is taken from a later folder that has one, else it is missing.
+  const scorables: Scorable[] = [];
+  const later: Scorable[] = [];
+  const taken = new Set<string>();
+  for (const [i, k] of keys.entries()) {
+    for (const item of k.items) {
+      const file = join(dirs[i]!, 'verdicts', `${item.item}.json`);
+      const entry = { item, file, name: pooled ? `${basename(dirs[i]!)}/${item.item}` : item.item };
+      if (taken.has(item.gold.id)) later.push(entry);
+      else if (existsSync(file) || !keys.slice(i + 1).some((other) => other.items.some((o) => o.gold.id === item.gold.id))) {
+        scorables.push(entry);
+        taken.add(item.gold.id);
+      }
+    }
+  }
   const missing: string[] = [];
   const invalid: { item: string; problem: string }[] = [];
   const anchored = new Map<string, Flag[]>();
@@ -434,16 +500,15 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
   let droppedQuotes = 0;
   const withLedger = hasLedger(key.promptVariant);
   const ledger = emptyLedger();
-  for (const item of key.items) {
-    const file = join(verdictDir, `${item.item}.json`);
+  for (const { item, file, name } of scorables) {
     if (!existsSync(file)) {
-      missing.push(item.item);
+      missing.push(name);
       continue;
     }
     // The API path's parser with the variant's schema (v4: askBack and claims, checked item by item).
     const outcome = parseVerdictText(readFileSync(file, 'utf8'), { ledger: withLedger });
     if (!outcome.ok) {
-      invalid.push({ item: item.item, problem: outcome.problem.replace(/\s+/g, ' ').trim() });
+      invalid.push({ item: name, problem: outcome.problem.replace(/\s+/g, ' ').trim() });
       continue;
     }
     flagsGiven += outcome.verdict.flags.length;
@@ -465,7 +530,22 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
       }
     }
   }
-  const scoredItems = key.items.filter((i) => anchored.has(i.gold.id));
+  const scoredItems = scorables.map((s) => s.item).filter((i) => anchored.has(i.gold.id));
+  let pool: PoolReport | undefined;
+  if (pooled) {
+    const outcomeOf = (flags: readonly Flag[]) => `${flags.length > 0}:${flags.some((f) => f.severity >= 2)}`;
+    const repeated = new Set<string>();
+    const differ = new Set<string>();
+    for (const { item, file } of later) {
+      const first = anchored.get(item.gold.id);
+      if (!first || !existsSync(file)) continue;
+      const outcome = parseVerdictText(readFileSync(file, 'utf8'), { ledger: withLedger });
+      if (!outcome.ok) continue;
+      repeated.add(item.gold.id);
+      if (outcomeOf(anchorFlags(item.gold.text, outcome.verdict).flags) !== outcomeOf(first)) differ.add(item.gold.id);
+    }
+    pool = { folders: dirs.length, repeated: repeated.size, disagree: differ.size };
+  }
   const { score } = (await import(pathToFileURL(join(evalDir, 'score.mjs')).href)) as ScoreMjs;
   const covered = loadDatasetsMeta(join(evalDir, 'datasets.json'));
   const predLine = (id: string) => {
@@ -511,10 +591,10 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
   for (const name of ordinaryNames) sets.push({ name, items: byDataset.get(name)!.length, moves: {}, ...flagRate(evalDir, byDataset.get(name)!, anchored) });
 
   return {
-    dir,
+    dir: dirs.join(', '),
     promptVariant: key.promptVariant,
     promptVersion: key.promptVersion,
-    items: key.items.length,
+    items: scorables.length,
     scored: scoredItems.length,
     missing,
     invalid,
@@ -522,6 +602,7 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
     droppedQuotes,
     sets,
     ...(withLedger ? { ledger } : {}),
+    ...(pool ? { pooled: pool } : {}),
   };
 }
 
@@ -554,6 +635,10 @@ const pr = (row: (PrfRow & { support: number }) | undefined) =>
 export function formatVerdictReport(r: VerdictReport): string {
   const L: string[] = [];
   L.push(`judge verdicts in ${r.dir}: prompt ${r.promptVariant} (${r.promptVersion}), ${r.scored} of ${r.items} items scored`);
+  if (r.pooled)
+    L.push(
+      `  pooled ${r.pooled.folders} folders over distinct replies: ${r.pooled.repeated} replies judged in more than one count once (the first folder's verdict); the verdicts differ on ${r.pooled.disagree} of them (flagged, or severity ≥ 2)`,
+    );
   if (r.missing.length)
     L.push(`  MISSING verdicts (left out of every figure): ${r.missing.length}: ${r.missing.slice(0, 12).join(', ')}${r.missing.length > 12 ? ', …' : ''}`);
   for (const i of r.invalid) L.push(`  INVALID verdict ${i.item} (left out): ${i.problem.slice(0, 200)}`);
@@ -633,7 +718,9 @@ export async function runJudgePromptCli(argv: readonly string[], root: string): 
     }
     const verdictDir = arg('--judge-verdicts');
     if (verdictDir !== undefined) {
-      const report = await scoreJudgeVerdicts({ dir: verdictDir });
+      // DIR1,DIR2,...: dumps of the same prompt pooled over distinct replies.
+      const [first, ...pool] = verdictDir.split(',').filter((d) => d.trim() !== '');
+      const report = await scoreJudgeVerdicts({ dir: first ?? verdictDir, ...(pool.length > 0 ? { pool } : {}) });
       console.log(argv.includes('--json') ? JSON.stringify(report, null, 1) : formatVerdictReport(report));
       return report.scored === 0 ? 1 : 0;
     }

@@ -6,7 +6,8 @@
 // The learned tier is always measured on data it did not train on (held-out.ts says how, and each
 // row names it). --markdown prints the README quality table. Exits non-zero when a gate in
 // gates.ts fails (the issue-8 targets), so the table never hides a miss.
-// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1|v2|v3] | --judge-verdicts DIR: see judge-prompt.ts
+// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v4] | --judge-verdicts DIR: see judge-prompt.ts
+// npm run eval -- --judge anthropic --judge-prompt-dump DIR --sample N --max-usd X [--prompt v1..v4]: see judge-prompt-api.ts
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { EVAL_DIR } from './paths.ts';
 import { gateFor } from './gates.ts';
 import { parseArgv } from '../../proxy/argv.ts';
 import { isJudgePromptCommand, runJudgePromptCli } from './judge-prompt.ts';
+import { runJudgePromptApiCli } from './judge-prompt-api.ts';
 import { predictBaseline, predictDetector, toJsonl, type GoldUnit } from './predict.ts';
 import { defaultCorpusDir, HeldOut, type HeldOutKind } from './held-out.ts';
 import { corpusAsGold } from './corpus-gold.ts';
@@ -44,6 +46,7 @@ const FLAGS = {
   'judge-verdicts': { type: 'string' },
   seed: { type: 'string' },
   prompt: { type: 'string' },
+  'judge-mode': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 const flags = (() => {
@@ -361,5 +364,7 @@ function markdownTable(rows: readonly Row[], version: string, folds: number): st
   return lines.join('\n');
 }
 
-if (isJudgePromptCommand(process.argv)) process.exit(await runJudgePromptCli(process.argv, ROOT));
+// --judge anthropic with --judge-prompt-dump: the same dump, with the verdicts written through the API.
+if (flags.judge !== undefined && flags['judge-prompt-dump'] !== undefined) process.exit(await runJudgePromptApiCli(flags, ROOT));
+else if (isJudgePromptCommand(process.argv)) process.exit(await runJudgePromptCli(process.argv, ROOT));
 else await main();

@@ -123,6 +123,18 @@ describe('judge prompt dump', () => {
     expect(readKey(otherSeed).items.map((i) => i.gold.id)).not.toEqual(b.items.map((i) => i.gold.id));
   });
 
+  it("tells the judge the verdict format of the variant: v4's askBack and claims, none before", () => {
+    const v4 = join(tmp, 'judge-md-v4');
+    dumpJudgePrompts({ dataDir, outDir: v4, sample: 9, variant: 'v4' });
+    const before = readFileSync(join(v2, 'JUDGE.md'), 'utf8');
+    const after = readFileSync(join(v4, 'JUDGE.md'), 'utf8');
+    expect(after).toMatch(/"askBack": "\.\.\.\?"/);
+    expect(after).toMatch(/"claims": \[\{"quote": "\.\.\.", "support": "none"/);
+    expect(after).toContain('{"flags": [], "claims": []}');
+    expect(before).not.toMatch(/askBack|claims/);
+    expect(before).toContain('{"flags": []}');
+  });
+
   it('refuses to dump over an earlier dump, and rejects a bad sample size or variant with a clear message', () => {
     expect(() => dumpJudgePrompts({ dataDir, outDir: v2, sample: 9 })).toThrow(/already holds files/);
     expect(() => dumpJudgePrompts({ dataDir, outDir: join(tmp, 'x'), sample: 0 })).toThrow(/--sample must be a positive whole number/);
@@ -241,5 +253,36 @@ describe.skipIf(!hasScorers)('judge verdict scoring (../shared/eval scorers)', (
       console.error = original;
     }
     expect(errors.join('\n')).toMatch(/no key\.json in .*nowhere: make the dump with --judge-prompt-dump first/);
+  });
+
+  it('pools dumps of the same prompt over distinct replies: a reply drawn twice counts once, and disagreements are counted', async () => {
+    const a = join(tmp, 'pool-a');
+    const b = join(tmp, 'pool-b');
+    const keyA = dumpJudgePrompts({ dataDir, outDir: a, sample: 9, variant: 'v2' });
+    const keyB = dumpJudgePrompts({ dataDir, outDir: b, sample: 9, variant: 'v2', seed: 'second-sample' });
+    const put = (k: JudgeKey, d: string, id: string, flags: object[]) =>
+      writeFileSync(join(d, 'verdicts', `${k.items.find((i) => i.gold.id === id)!.item}.json`), JSON.stringify({ flags }));
+    for (const { gold } of keyA.items) if (gold.id !== 'spiral-kimi-k2:s1') put(keyA, a, gold.id, []);
+    for (const { gold } of keyB.items) put(keyB, b, gold.id, []);
+    // s1 has no verdict in the first folder: the second folder's counts. o1: clean in the first, flagged in the second.
+    put(keyB, b, 'spiral-kimi-k2:s1', [flag('I feel so close to you.', 'relational-manipulation')]);
+    put(keyB, b, 'ordinary-alpacaeval:o1', [flag('Paris is the capital of France.', 'unsupported-claim', 2)]);
+    const r = await scoreJudgeVerdicts({ dir: a, pool: [b] });
+    expect(r).toMatchObject({ items: 9, scored: 9, missing: [], pooled: { folders: 2, repeated: 8, disagree: 1 } });
+    const set = (name: string) => r.sets.find((s) => s.name === name)!;
+    expect(set('spiral-kimi-k2').moves['relational-manipulation']).toMatchObject({ tp: 1, fn: 1 });
+    expect(set('ordinary-alpacaeval')).toMatchObject({ items: 3, flagged: 0, severe: 0 });
+    expect(formatVerdictReport(r)).toMatch(/pooled 2 folders over distinct replies: 8 replies judged in more than one .* differ on 1 of them/);
+    // Alone, each folder is what it was; different prompts are never pooled.
+    expect((await scoreJudgeVerdicts({ dir: a })).pooled).toBeUndefined();
+    const v3 = join(tmp, 'pool-v3');
+    dumpJudgePrompts({ dataDir, outDir: v3, sample: 9, variant: 'v3' });
+    await expect(scoreJudgeVerdicts({ dir: a, pool: [v3] })).rejects.toThrow(/cannot pool .*pool-v3 \(prompt v3, .*\) with .*pool-a \(prompt v2/);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/eval/run-eval.ts'), '--judge-verdicts', `${a},${b}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(out).toContain('9 of 9 items scored');
+    expect(out).toContain('pooled 2 folders');
   });
 });

@@ -5,12 +5,13 @@
 //    so it goes out as ONE system block with cache_control and is long enough to be cacheable;
 //  - the user message: the conversation context and the reply, both untrusted data, inside
 //    delimiters that the data itself can no longer contain (see neutralizeDelimiters).
-// Three variants are built from the same code: v1 (the prompt measured first, kept byte for byte so
-// its numbers can be reproduced), v2, the default (issue 14: sharper notes for relational
-// manipulation, escalation and unsupported claims, calibration for plain answers and requested
-// opinions or summaries, sycophancy across turns; its extra text is data in guidance.ts), and v3:
-// v2 with only the emotional-appeal guidance sharpened for escalation, and two worked examples
-// for it (v2 and v3 are pinned byte for byte too; v3 becomes the default once measured).
+// Four variants are built from the same code: v1 (the prompt measured first, kept byte for byte so
+// its numbers can be reproduced), v2 (issue 14: sharper notes for relational manipulation,
+// escalation and unsupported claims, calibration for plain answers and requested opinions or
+// summaries, sycophancy across turns; its extra text is data in guidance.ts), v3 (v2 with only the
+// emotional-appeal guidance sharpened for escalation, and two worked examples for it) and v4, the
+// default (v3's flag rubric plus askBack and the claim ledger, issue 13). v1 to v3 are pinned byte
+// for byte by tests; the README has each one's figures on the same blind dev sample.
 // Each variant's promptVersion is a hash of its prompt (system prompt and user-message layout), so
 // a changed wording or layout can never be answered from a result cached under the old prompt.
 import { FAMILY_INFO, MOVES, taxonomyVersion } from '#shared/taxonomy';
@@ -35,7 +36,7 @@ export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
 // recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*. v4 (issue 13) is v3
 // with the same flag rubric plus askBack on weak/unsupported flags and the claim ledger, and a
 // verdict schema with both; it is the default so every judged reply carries them. Its flag-level
-// numbers have not been re-measured (the rubric text for flags is v3's, byte for byte).
+// numbers were measured like v1-v3, on the same blind sample and on a second one (README).
 export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v4';
 
 /** Variants whose verdict carries askBack and claims (the v4 schema). */
