@@ -11,7 +11,8 @@ export const anthropicJudge: JudgeDefinition = {
   capabilities: { cache: true, budget: true, upstream: true, batches: true },
   promptVersion,
   upstreamName: 'Anthropic API',
-  setup: 'set ANTHROPIC_API_KEY (or the key file) and restart',
+  setup: 'set ANTHROPIC_API_KEY (or the key file; UNSPUN_JUDGE=anthropic or auto makes it the default) and restart',
+  notConfigured: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.',
   create(settings) {
     if (!settings.anthropic) return undefined;
     const { apiKey, baseURL, model } = settings.anthropic;
