@@ -37,7 +37,7 @@ export interface JudgeCapabilities {
 }
 
 /** The settings a judge may be built from (ProxyConfig satisfies it). */
-export type JudgeSettings = Pick<ProxyConfig, 'anthropic' | 'detectorModel'> & { deadlineMs?: number };
+export type JudgeSettings = Pick<ProxyConfig, 'anthropic' | 'detectorModel'> & { deadlineMs?: number; batchTimeoutMs?: number };
 
 /** One judge as the registry knows it: adding a judge is its folder plus one registry line. */
 export interface JudgeDefinition {
@@ -53,6 +53,8 @@ export interface JudgeDefinition {
   readonly upstreamName?: string;
   /** Its judge for these settings, or undefined when they do not allow one (e.g. no key). */
   create(settings: JudgeSettings): Judge | undefined;
+  /** Its upstream's batch API for these settings (judges whose capabilities say `batches`), or undefined. */
+  createBatchClient?(settings: JudgeSettings): UpstreamBatchClient | undefined;
 }
 
 /**

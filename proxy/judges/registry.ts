@@ -6,7 +6,15 @@
 import type { UnavailableJudge } from '#shared/api/health';
 import { type JudgeChoice, JUDGE_KINDS, type JudgeKind } from '#shared/schemas';
 import { anthropicJudge } from './anthropic/index.ts';
-import { type Judge, type JudgeCapabilities, type JudgeDefinition, type Judges, type JudgeSettings, JudgeUnavailableError } from './judge-interface.ts';
+import {
+  type Judge,
+  type JudgeCapabilities,
+  type JudgeDefinition,
+  type Judges,
+  type JudgeSettings,
+  JudgeUnavailableError,
+  type UpstreamBatchClient,
+} from './judge-interface.ts';
 import { offlineJudge } from './offline.ts';
 
 export type JudgeRegistry = Readonly<Record<JudgeKind, JudgeDefinition>>;
@@ -40,6 +48,21 @@ export function createJudges(settings: JudgeSettings, registry: JudgeRegistry = 
     if (judge) judges[kind] = judge;
   }
   return judges;
+}
+
+/**
+ * The upstream batch API batch jobs go through: the first definition, in registry order, that
+ * declares batches and can build a client from these settings; null when none can (no key).
+ * One client: the batch runner sends every batching job through it.
+ */
+export function createBatchClient(settings: JudgeSettings, registry: JudgeRegistry = JUDGES): UpstreamBatchClient | null {
+  for (const kind of JUDGE_KINDS) {
+    const definition = registry[kind];
+    if (!definition.capabilities.batches) continue;
+    const client = definition.createBatchClient?.(settings);
+    if (client) return client;
+  }
+  return null;
 }
 
 /** The kinds this process has, in registry order (GET /health, GET /v1/stats). */

@@ -7,8 +7,8 @@ import { createApp } from '../../proxy/app.ts';
 import { openDailySpend } from '../../proxy/budget/daily-spend.ts';
 import { createMemoryCache } from '../../proxy/cache/result-cache.ts';
 import type { Judge, JudgeCapabilities, JudgeDefinition } from '../../proxy/judges/judge-interface.ts';
-import { JudgeUnavailableError } from '../../proxy/judges/judge-interface.ts';
-import { capabilitiesOf, createJudges, JUDGES, type JudgeRegistry, selectJudge, unavailableJudges } from '../../proxy/judges/registry.ts';
+import { JudgeUnavailableError, type UpstreamBatchClient } from '../../proxy/judges/judge-interface.ts';
+import { capabilitiesOf, createBatchClient, createJudges, JUDGES, type JudgeRegistry, selectJudge, unavailableJudges } from '../../proxy/judges/registry.ts';
 import { createLimiter } from '../../proxy/limit.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -223,5 +223,23 @@ describe('selectJudge: what offline, auto and a named kind mean', () => {
     expect(() => selectJudge({ offline }, 'anthropic')).toThrow(
       'The anthropic judge is not configured: set ANTHROPIC_API_KEY (or the key file; UNSPUN_JUDGE=anthropic or auto makes it the default) and restart, or ask for judge "offline" or "auto".',
     );
+  });
+});
+
+describe('the batch client comes from the definition that declares batches', () => {
+  const KEY = { anthropic: { apiKey: 'sk-ant-test-key-000000', model: 'claude-haiku-4-5' } } as never;
+  const echoClient = { create: async () => ({ id: 'echo-batch', processingStatus: 'ended' }) } as unknown as UpstreamBatchClient;
+
+  it('the anthropic definition builds its Message Batches client from a key, and none without one', () => {
+    const client = createBatchClient(KEY);
+    expect(client).not.toBeNull();
+    expect(Object.keys(client!).sort()).toEqual(['cancel', 'create', 'list', 'results', 'retrieve']);
+    expect(createBatchClient({ anthropic: null })).toBeNull();
+  });
+
+  it("a test-only judge's own batch client is the one used; a definition that does not declare batches gets none", () => {
+    const echo = { ...JUDGES.anthropic, createBatchClient: () => echoClient };
+    expect(createBatchClient(KEY, { ...JUDGES, anthropic: echo })).toBe(echoClient);
+    expect(createBatchClient(KEY, { ...JUDGES, anthropic: { ...echo, capabilities: { ...echo.capabilities, batches: false } } })).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 // server, the CLI, tests and benches use. The proxy core never imports this folder's other files.
 import type { JudgeDefinition } from '../judge-interface.ts';
 import { createAnthropicJudge } from './judge.ts';
+import { createMessageBatchClient } from './message-batches.ts';
 import { promptVersion } from './prompt.ts';
 
 export const anthropicJudge: JudgeDefinition = {
@@ -22,6 +23,11 @@ export const anthropicJudge: JudgeDefinition = {
       ...(model ? { model } : {}),
       ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
     });
+  },
+  createBatchClient(settings) {
+    if (!settings.anthropic) return undefined;
+    const { apiKey, baseURL, model } = settings.anthropic;
+    return createMessageBatchClient({ apiKey, baseURL, model, ...(settings.batchTimeoutMs !== undefined ? { timeoutMs: settings.batchTimeoutMs } : {}) });
   },
 };
 
