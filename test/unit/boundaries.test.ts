@@ -137,6 +137,13 @@ describe('module boundaries', () => {
     expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
   });
 
+  it('in proxy/, only judges/registry.ts imports the anthropic judge: the server, the CLIs and the core build judges and batch clients through the registry', () => {
+    const importers = proxyImports((file) => !file.startsWith('proxy/judges/anthropic/'))
+      .filter(([, to]) => to.startsWith('proxy/judges/anthropic/'))
+      .map(([from]) => from);
+    expect(importers).toEqual(['proxy/judges/registry.ts']);
+  });
+
   it('nothing in the proxy core imports app.ts (shared types live in proxy/types.ts: no app ↔ scoring ↔ runner cycle)', () => {
     const bad = proxyImports((file) => PROXY_CORE(file) && file !== 'proxy/app.ts').filter(([, to]) => to === 'proxy/app.ts');
     expect(bad).toEqual([]);
