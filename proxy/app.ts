@@ -17,8 +17,8 @@ import { PairChallengeRequest } from '#shared/api/pairing';
 import { MOVES, taxonomyVersion } from '#shared/taxonomy';
 import { type DailySpend, openDailySpend } from './budget/daily-spend.ts';
 import type { ResultCache } from './cache/result-cache.ts';
-import { type Judges, selectJudge, type UpstreamBatchClient } from './judges/judge-interface.ts';
-import { availableKinds, JUDGES, type JudgeRegistry, upstreamModel } from './judges/registry.ts';
+import type { Judges, UpstreamBatchClient } from './judges/judge-interface.ts';
+import { availableKinds, JUDGES, type JudgeRegistry, selectJudge, unavailableJudges, upstreamModel } from './judges/registry.ts';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES } from './config.ts';
 import { createLimiter, type Limiter } from './limit.ts';
 import { createScorer } from './scoring.ts';
@@ -120,6 +120,7 @@ export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? Date.now;
   const stats = deps.stats ?? createStats(clock);
   const spend = deps.spend ?? openDailySpend({ budgetUsd: config.dailyBudgetUsd ?? null, file: null, clock });
+  const registry = deps.registry ?? JUDGES;
   const limiter = deps.limiter ?? createLimiter(config.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency);
   const scorer = createScorer({
     judges,
@@ -132,7 +133,7 @@ export function createApp(deps: AppDeps) {
     now,
     logger,
     logText: config.logText ?? false,
-    registry: deps.registry ?? JUDGES,
+    registry,
   });
 
   const batches = createBatchRunner({
@@ -145,7 +146,7 @@ export function createApp(deps: AppDeps) {
     stats,
     logger,
     clock,
-    registry: deps.registry ?? JUDGES,
+    registry,
   });
 
   const app = new Hono();
@@ -187,8 +188,8 @@ export function createApp(deps: AppDeps) {
       ok: true,
       service: 'unspun',
       version: config.version ?? '0.0.0',
-      judge: defaultJudgeKind(judges, defaultChoice),
-      judges: judgeReport(judges, defaultChoice),
+      judge: defaultJudgeKind(judges, defaultChoice, registry),
+      judges: judgeReport(judges, defaultChoice, registry),
       taxonomyVersion,
     } satisfies HealthResponse),
   );
@@ -231,8 +232,8 @@ export function createApp(deps: AppDeps) {
     const model = upstreamModel(judges);
     return c.json({
       since: stats.startedAt,
-      judge: defaultJudgeKind(judges, defaultChoice),
-      judges: availableJudges(judges),
+      judge: defaultJudgeKind(judges, defaultChoice, registry),
+      judges: availableKinds(judges),
       ...(model !== undefined ? { model } : {}),
       requests: s.requests,
       cacheHits: s.cacheHits,
@@ -292,9 +293,9 @@ export function createApp(deps: AppDeps) {
 
 export type App = ReturnType<typeof createApp>;
 
-function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | JudgeChoice {
+function defaultJudgeKind(judges: Judges, choice: JudgeChoice, registry: JudgeRegistry): JudgeKind | JudgeChoice {
   try {
-    return selectJudge(judges, choice).kind;
+    return selectJudge(judges, choice, registry).kind;
   } catch {
     return choice;
   }
@@ -302,28 +303,16 @@ function defaultJudgeKind(judges: Judges, choice: JudgeChoice): JudgeKind | Judg
 
 /**
  * Which judges this proxy can use, its default, and why the others are off, for GET /health
- * (public: names and reasons only, never a key or where it came from).
+ * (public: names and reasons only, never a key or where it came from). The reasons are the
+ * registry's, so a judge that is not built says what its own definition needs.
  */
-function judgeReport(judges: Judges, choice: JudgeChoice): JudgesReport {
-  const available = availableJudges(judges);
-  const kind = defaultJudgeKind(judges, choice);
+function judgeReport(judges: Judges, choice: JudgeChoice, registry: JudgeRegistry): JudgesReport {
+  const kind = defaultJudgeKind(judges, choice, registry);
   return {
-    available,
+    available: availableKinds(judges),
     default: kind === 'auto' ? 'offline' : kind,
-    unavailable: judges.anthropic
-      ? []
-      : [
-          {
-            kind: 'anthropic' as const,
-            reason: 'not_configured' as const,
-            message: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.',
-          },
-        ],
+    unavailable: unavailableJudges(judges, registry),
   };
-}
-
-function availableJudges(judges: Judges): JudgeKind[] {
-  return availableKinds(judges);
 }
 
 async function readPageFile(name: PageName): Promise<string | null> {

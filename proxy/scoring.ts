@@ -8,16 +8,8 @@ import type { Logger } from './types.ts';
 import type { DailySpend } from './budget/daily-spend.ts';
 import { cacheKey, type JudgeIdentity, type ResultCache, type StoredResult } from './cache/result-cache.ts';
 import { UpstreamError } from './judges/upstream-error.ts';
-import {
-  type Judge,
-  type JudgeVerdict,
-  type Judges,
-  JudgeUnavailableError,
-  keepAnchoredClaims,
-  keepAnchoredFlags,
-  selectJudge,
-} from './judges/judge-interface.ts';
-import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, upstreamNameOf } from './judges/registry.ts';
+import { type Judge, type JudgeVerdict, type Judges, JudgeUnavailableError, keepAnchoredClaims, keepAnchoredFlags } from './judges/judge-interface.ts';
+import { capabilitiesOf, JUDGES, type JudgeRegistry, promptVersionOf, selectJudge, upstreamNameOf } from './judges/registry.ts';
 import type { Limiter } from './limit.ts';
 import { ApiError, zodIssues } from './middleware/errors.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -80,7 +72,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
     const wanted = choice ?? deps.defaultChoice;
     let judge: Judge;
     try {
-      judge = selectJudge(judges, wanted);
+      judge = selectJudge(judges, wanted, registry);
     } catch (error) {
       if (error instanceof JudgeUnavailableError) throw new ApiError(503, 'judge_unavailable', error.message);
       throw error;
@@ -108,7 +100,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
 
   function preferredJudge(choice: JudgeChoice | undefined): Judge | undefined {
     try {
-      return selectJudge(judges, choice ?? deps.defaultChoice);
+      return selectJudge(judges, choice ?? deps.defaultChoice, registry);
     } catch {
       return undefined;
     }

@@ -7,9 +7,8 @@ import { type App, createApp } from './app.ts';
 import type { Logger } from './types.ts';
 import type { ProxyConfig } from './config.ts';
 import type { JudgeKind } from '#shared/schemas';
-import { type Judges, selectJudge } from './judges/judge-interface.ts';
-import { createJudges } from './judges/registry.ts';
-import { createMessageBatchClient } from './judges/anthropic/index.ts';
+import type { Judges } from './judges/judge-interface.ts';
+import { createBatchClient, createJudges, selectJudge } from './judges/registry.ts';
 import { join } from 'node:path';
 import { openDailySpend, SPEND_FILE } from './budget/daily-spend.ts';
 import { openResultCache } from './cache/result-cache.ts';
@@ -96,14 +95,7 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
           batchStore: createBatchStore(join(config.configDir, 'batches'), onError),
           // The extension install that paired, so its origin alone is served after a restart too.
           pairedExtension: openPairedExtension(config.configDir, onError),
-          batchClient: config.anthropic
-            ? createMessageBatchClient({
-                apiKey: config.anthropic.apiKey,
-                baseURL: config.anthropic.baseURL,
-                model: config.anthropic.model,
-                timeoutMs: config.batchTimeoutMs,
-              })
-            : null,
+          batchClient: createBatchClient(config),
           ...(options.now ? { now: options.now } : {}),
         });
       } catch (error) {

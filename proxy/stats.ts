@@ -1,6 +1,6 @@
 // Counters since the proxy started, for GET /v1/stats. In memory only: today's spend, which must
 // survive a restart, lives in the budget file and is added when the stats are read.
-import type { JudgeKind, Usage } from '#shared/schemas';
+import { JUDGE_KINDS, type JudgeKind, type Usage } from '#shared/schemas';
 
 export interface Stats {
   /** POST /v1/score requests that reached the scorer, and batch items scored. */
@@ -39,7 +39,8 @@ export function createStats(clock: () => number = Date.now): StatsRecorder {
   const s: Stats = {
     requests: { score: 0, batchItems: 0 },
     cacheHits: 0,
-    judgeCalls: { offline: 0, anthropic: 0 },
+    // One counter per kind the wire knows, so a new judge kind needs no edit here.
+    judgeCalls: Object.fromEntries(JUDGE_KINDS.map((kind) => [kind, 0])) as Record<JudgeKind, number>,
     failures: {},
     parseFailures: 0,
     repairs: 0,

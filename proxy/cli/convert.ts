@@ -23,8 +23,8 @@ import { namesLookup, redactableTexts, redactRecord } from '#shared/export/redac
 import { type ImportOutcome, importRecords } from '#shared/import/index';
 import { readVersion, resolveConfigDir, resolveJudgeSettings } from '../config.ts';
 import { isEntryPoint } from '../entry.ts';
-import { type Judge, type Judges, selectJudge } from '../judges/judge-interface.ts';
-import { createJudges } from '../judges/registry.ts';
+import type { Judge, Judges } from '../judges/judge-interface.ts';
+import { createJudges, selectJudge } from '../judges/registry.ts';
 import { CONVERT_USAGE, type ConvertArgs, parseConvertArgs, UsageError } from './convert/args.ts';
 import { type NameFinder, startNameWorker } from './convert/names-client.ts';
 import { type HashedOutput, openHashedOutput, tempPathFor } from './convert/output.ts';

@@ -1,5 +1,5 @@
 // One interface for every judge, so the proxy, the CLI and the cache do not care which one answered.
-import { Claim, Flag, type JudgeChoice, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
+import { Claim, Flag, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
 import type { ProxyConfig } from '../config.ts';
 
 export interface JudgeVerdict {
@@ -37,7 +37,7 @@ export interface JudgeCapabilities {
 }
 
 /** The settings a judge may be built from (ProxyConfig satisfies it). */
-export type JudgeSettings = Pick<ProxyConfig, 'anthropic' | 'detectorModel'> & { deadlineMs?: number };
+export type JudgeSettings = Pick<ProxyConfig, 'anthropic' | 'detectorModel'> & { deadlineMs?: number; batchTimeoutMs?: number };
 
 /** One judge as the registry knows it: adding a judge is its folder plus one registry line. */
 export interface JudgeDefinition {
@@ -47,10 +47,14 @@ export interface JudgeDefinition {
   readonly promptVersion: string;
   /** What makes it available, for messages ("set ANTHROPIC_API_KEY (or the key file) and restart"). */
   readonly setup?: string;
+  /** Why a process has none and what to do, for a reader (GET /health): "The proxy has no Anthropic API key: set …". */
+  readonly notConfigured?: string;
   /** Its upstream as people name it in messages ("Anthropic API"); none for a local judge. */
   readonly upstreamName?: string;
   /** Its judge for these settings, or undefined when they do not allow one (e.g. no key). */
   create(settings: JudgeSettings): Judge | undefined;
+  /** Its upstream's batch API for these settings (judges whose capabilities say `batches`), or undefined. */
+  createBatchClient?(settings: JudgeSettings): UpstreamBatchClient | undefined;
 }
 
 /**
@@ -99,16 +103,6 @@ export type Judges = { offline: Judge } & { [K in Exclude<JudgeKind, 'offline'>]
 /** Asked for a judge this process does not have (e.g. `anthropic` with no key). */
 export class JudgeUnavailableError extends Error {
   override name = 'JudgeUnavailableError';
-}
-
-/** `auto` means anthropic when configured, else offline; `anthropic` without one is an error. */
-export function selectJudge(judges: Judges, choice: JudgeChoice = 'auto'): Judge {
-  if (choice === 'offline') return judges.offline;
-  if (judges.anthropic) return judges.anthropic;
-  if (choice === 'auto') return judges.offline;
-  throw new JudgeUnavailableError(
-    'The anthropic judge is not configured: set ANTHROPIC_API_KEY (and UNSPUN_JUDGE=anthropic or auto) and restart, or ask for judge "offline" or "auto".',
-  );
 }
 
 /**

@@ -7,7 +7,8 @@ import { createApp } from '../../proxy/app.ts';
 import { openDailySpend } from '../../proxy/budget/daily-spend.ts';
 import { createMemoryCache } from '../../proxy/cache/result-cache.ts';
 import type { Judge, JudgeCapabilities, JudgeDefinition } from '../../proxy/judges/judge-interface.ts';
-import { capabilitiesOf, createJudges, JUDGES, type JudgeRegistry } from '../../proxy/judges/registry.ts';
+import { JudgeUnavailableError, type UpstreamBatchClient } from '../../proxy/judges/judge-interface.ts';
+import { capabilitiesOf, createBatchClient, createJudges, JUDGES, type JudgeRegistry, selectJudge, unavailableJudges } from '../../proxy/judges/registry.ts';
 import { createLimiter } from '../../proxy/limit.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -142,5 +143,103 @@ describe('a test-only echo judge, registered with one line, scored through creat
       expect(body.error.message).toMatch(/^The Echo service did not answer within the 100 ms deadline/);
       expect(echo.calls()).toBe(0);
     }
+  });
+});
+
+describe('a registered judge this process cannot build speaks for itself', () => {
+  // Before: /health's reason and the 503 for an unbuilt judge were the anthropic judge's words,
+  // written into app.ts and selectJudge, whatever the registry held.
+  const unbuilt: JudgeDefinition = {
+    kind: 'anthropic',
+    capabilities: { cache: true, budget: false, upstream: true, batches: false },
+    promptVersion: 'echo-v1',
+    setup: 'set ECHO_URL and restart',
+    notConfigured: 'The proxy has no echo service: set ECHO_URL and restart the proxy.',
+    create: () => undefined,
+  };
+  const registry: JudgeRegistry = { ...JUDGES, anthropic: unbuilt };
+
+  function unbuiltApp() {
+    const judges = createJudges({ anthropic: { apiKey: 'sk-ant-test-key-000000' } as never }, registry);
+    const app = createApp({ config: { token: TOKEN, port: 8787 }, judges, registry });
+    const request = (path: string, body?: object) =>
+      app.request(`http://127.0.0.1:8787${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    return { judges, request };
+  }
+
+  it('is not built even when the settings hold an Anthropic key, and /health gives its own reason', async () => {
+    const { judges, request } = unbuiltApp();
+    expect(Object.keys(judges)).toEqual(['offline']);
+    expect(await (await request('/health')).json()).toMatchObject({
+      judge: 'offline',
+      judges: {
+        available: ['offline'],
+        default: 'offline',
+        unavailable: [{ kind: 'anthropic', reason: 'not_configured', message: 'The proxy has no echo service: set ECHO_URL and restart the proxy.' }],
+      },
+    });
+  });
+
+  it('asked for by name, it is a 503 that says what its definition needs; auto falls back to offline', async () => {
+    const { request } = unbuiltApp();
+    const named = await request('/v1/score', { reply: { text: REPLY }, judge: 'anthropic' });
+    expect(named.status).toBe(503);
+    const { error } = (await named.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('judge_unavailable');
+    expect(error.message).toBe('The anthropic judge is not configured: set ECHO_URL and restart, or ask for judge "offline" or "auto".');
+    expect(error.message).not.toMatch(/ANTHROPIC/);
+    const auto = await request('/v1/score', { reply: { text: REPLY }, judge: 'auto' });
+    expect(auto.status).toBe(200);
+    expect(((await auto.json()) as { judge: { kind: string } }).judge.kind).toBe('offline');
+  });
+
+  it('a definition with no words of its own gets a generic reason built from its setup', () => {
+    const { notConfigured: _, ...plain } = unbuilt;
+    expect(unavailableJudges({ offline: createJudges({ anthropic: null }).offline }, { ...JUDGES, anthropic: plain })).toEqual([
+      { kind: 'anthropic', reason: 'not_configured', message: 'The proxy has no anthropic judge: set ECHO_URL and restart.' },
+    ]);
+  });
+});
+
+describe('selectJudge: what offline, auto and a named kind mean', () => {
+  const offline = createJudges({ anthropic: null }).offline;
+  const upstream = createJudges({ anthropic: { apiKey: 'sk-ant-test-key-000000' } as never }).anthropic!;
+
+  it.each([
+    ['offline, with an upstream judge', 'offline', true, 'offline'],
+    ['auto, with an upstream judge', 'auto', true, 'anthropic'],
+    ['auto, without one', 'auto', false, 'offline'],
+    ['anthropic, with it', 'anthropic', true, 'anthropic'],
+  ] as const)('%s -> %s', (_name, choice, withUpstream, kind) => {
+    expect(selectJudge(withUpstream ? { offline, anthropic: upstream } : { offline }, choice).kind).toBe(kind);
+  });
+
+  it("a named kind the process lacks throws, naming its registry definition's setup", () => {
+    expect(() => selectJudge({ offline }, 'anthropic')).toThrow(JudgeUnavailableError);
+    expect(() => selectJudge({ offline }, 'anthropic')).toThrow(
+      'The anthropic judge is not configured: set ANTHROPIC_API_KEY (or the key file; UNSPUN_JUDGE=anthropic or auto makes it the default) and restart, or ask for judge "offline" or "auto".',
+    );
+  });
+});
+
+describe('the batch client comes from the definition that declares batches', () => {
+  const KEY = { anthropic: { apiKey: 'sk-ant-test-key-000000', model: 'claude-haiku-4-5' } } as never;
+  const echoClient = { create: async () => ({ id: 'echo-batch', processingStatus: 'ended' }) } as unknown as UpstreamBatchClient;
+
+  it('the anthropic definition builds its Message Batches client from a key, and none without one', () => {
+    const client = createBatchClient(KEY);
+    expect(client).not.toBeNull();
+    expect(Object.keys(client!).sort()).toEqual(['cancel', 'create', 'list', 'results', 'retrieve']);
+    expect(createBatchClient({ anthropic: null })).toBeNull();
+  });
+
+  it("a test-only judge's own batch client is the one used; a definition that does not declare batches gets none", () => {
+    const echo = { ...JUDGES.anthropic, createBatchClient: () => echoClient };
+    expect(createBatchClient(KEY, { ...JUDGES, anthropic: echo })).toBe(echoClient);
+    expect(createBatchClient(KEY, { ...JUDGES, anthropic: { ...echo, capabilities: { ...echo.capabilities, batches: false } } })).toBeNull();
   });
 });

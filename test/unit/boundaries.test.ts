@@ -68,6 +68,32 @@ describe('module boundaries', () => {
     expect(violations('extension', (t) => t !== 'proxy' && t !== 'test')).toEqual([]);
   });
 
+  // A page or content script that parks its internals on globalThis ships that door to every user:
+  // the dashboard once set globalThis.unspunDashboard = {db, measureExport} for the bench, which now
+  // bundles its own page (test/bench/export-page.ts). Only the service worker keeps hooks (the e2e
+  // harness drives it through sw.evaluate).
+  const GLOBAL_HOOK = /Object\.assign\(\s*globalThis\b|\bglobalThis\.\w+\s*=(?!=)/;
+  const isBackground = (file: string) => file.startsWith('extension/background/') || file === 'extension/entrypoints/background.ts';
+
+  it('reads a globalThis hook of either shape, not a read or a comparison', () => {
+    expect(GLOBAL_HOOK.test(`Object.assign(globalThis, { unspunDashboard: { db } });`)).toBe(true);
+    expect(GLOBAL_HOOK.test('globalThis.unspunDashboard = { db };')).toBe(true);
+    expect(GLOBAL_HOOK.test('const f = globalThis.fetch.bind(globalThis);')).toBe(false);
+    expect(GLOBAL_HOOK.test('if (globalThis.x === undefined) return;')).toBe(false);
+  });
+
+  it('extension pages and content scripts put nothing on globalThis (only the background does)', () => {
+    const hooks = sourceFiles('extension')
+      .filter((file) => !isBackground(file))
+      .flatMap((file) =>
+        readFileSync(join(ROOT, file), 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(?:\/\/|\*)/.test(line) && GLOBAL_HOOK.test(line))
+          .map((line) => `${file}: ${line.trim()}`),
+      );
+    expect(hooks).toEqual([]);
+  });
+
   it('extension/ imports no Node built-in', () => {
     expect(violations('extension', (_t, spec) => !NODE_BUILTINS.has(spec))).toEqual([]);
   });
@@ -109,6 +135,13 @@ describe('module boundaries', () => {
     const outside = proxyImports((file) => !file.startsWith('proxy/judges/anthropic/'));
     const bad = outside.filter(([, to]) => to.startsWith('proxy/judges/anthropic/') && to !== 'proxy/judges/anthropic/index.ts');
     expect(bad.map(([from, to]) => `${from} imports ${to}`)).toEqual([]);
+  });
+
+  it('in proxy/, only judges/registry.ts imports the anthropic judge: the server, the CLIs and the core build judges and batch clients through the registry', () => {
+    const importers = proxyImports((file) => !file.startsWith('proxy/judges/anthropic/'))
+      .filter(([, to]) => to.startsWith('proxy/judges/anthropic/'))
+      .map(([from]) => from);
+    expect(importers).toEqual(['proxy/judges/registry.ts']);
   });
 
   it('nothing in the proxy core imports app.ts (shared types live in proxy/types.ts: no app ↔ scoring ↔ runner cycle)', () => {

@@ -2,6 +2,7 @@
 // server, the CLI, tests and benches use. The proxy core never imports this folder's other files.
 import type { JudgeDefinition } from '../judge-interface.ts';
 import { createAnthropicJudge } from './judge.ts';
+import { createMessageBatchClient } from './message-batches.ts';
 import { promptVersion } from './prompt.ts';
 
 export const anthropicJudge: JudgeDefinition = {
@@ -11,7 +12,8 @@ export const anthropicJudge: JudgeDefinition = {
   capabilities: { cache: true, budget: true, upstream: true, batches: true },
   promptVersion,
   upstreamName: 'Anthropic API',
-  setup: 'set ANTHROPIC_API_KEY (or the key file) and restart',
+  setup: 'set ANTHROPIC_API_KEY (or the key file; UNSPUN_JUDGE=anthropic or auto makes it the default) and restart',
+  notConfigured: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.',
   create(settings) {
     if (!settings.anthropic) return undefined;
     const { apiKey, baseURL, model } = settings.anthropic;
@@ -21,6 +23,11 @@ export const anthropicJudge: JudgeDefinition = {
       ...(model ? { model } : {}),
       ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
     });
+  },
+  createBatchClient(settings) {
+    if (!settings.anthropic) return undefined;
+    const { apiKey, baseURL, model } = settings.anthropic;
+    return createMessageBatchClient({ apiKey, baseURL, model, ...(settings.batchTimeoutMs !== undefined ? { timeoutMs: settings.batchTimeoutMs } : {}) });
   },
 };
 
