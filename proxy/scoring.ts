@@ -235,7 +235,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
         `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`,
       );
     }
-    stats.verdict({ usage: verdict.usage, droppedQuotes: judgeDropped + dropped, repaired: extra.repaired === true });
+    stats.verdict({ usage: verdict.usage, droppedQuotes: judgeDropped + dropped, droppedClaims, repaired: extra.repaired === true });
     if (verdict.usage?.costUsd) spend?.add(verdict.usage.costUsd);
     store(request, judge, parsed.data);
     if (deps.logText)
