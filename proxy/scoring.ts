@@ -2,6 +2,7 @@
 // into offline, or refuse `anthropic`), answer from the result cache when it can, otherwise run the
 // judge under the upstream concurrency limit and one overall deadline, keep only anchored flags,
 // count it all for /v1/stats, record the spend, and cache the result. Failures leave as ApiErrors.
+import { withAskBacks } from '#shared/ask-back';
 import { type JudgeChoice, ScoreResult, type ScoreRequest } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import type { Logger } from './types.ts';
@@ -198,7 +199,11 @@ export function createScorer(deps: ScorerDeps): Scorer {
   }
 
   function accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome {
-    const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
+    const anchored = keepAnchoredFlags(request.reply.text, verdict.flags);
+    const dropped = anchored.dropped;
+    // Every weak or unsupported flag gets a question for "Ask for it": the judge's own when it wrote a
+    // valid one, else the move's template filled from the quote (shared/ask-back.ts), as offline.
+    const flags = withAskBacks(anchored.flags);
     const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; droppedClaims?: unknown; repaired?: unknown };
     const judgeDropped = typeof extra.droppedQuotes === 'number' ? extra.droppedQuotes : 0;
     if (dropped > 0) {
