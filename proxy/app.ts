@@ -242,6 +242,7 @@ export function createApp(deps: AppDeps) {
       parseFailures: s.parseFailures,
       repairs: s.repairs,
       droppedQuotes: s.droppedQuotes,
+      droppedClaims: s.droppedClaims,
       tokens: s.tokens,
       costUsdSinceStart: s.costUsd,
       spend: {

@@ -2,6 +2,7 @@
 // into offline, or refuse `anthropic`), answer from the result cache when it can, otherwise run the
 // judge under the upstream concurrency limit and one overall deadline, keep only anchored flags,
 // count it all for /v1/stats, record the spend, and cache the result. Failures leave as ApiErrors.
+import { withAskBacks } from '#shared/ask-back';
 import { type JudgeChoice, ScoreResult, type ScoreRequest } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import type { Logger } from './types.ts';
@@ -190,7 +191,11 @@ export function createScorer(deps: ScorerDeps): Scorer {
   }
 
   function accept(request: ScoreRequest, judge: Judge, verdict: JudgeVerdict, options: { latencyMs: number; notice?: string | undefined }): ScoreOutcome {
-    const { flags, dropped } = keepAnchoredFlags(request.reply.text, verdict.flags);
+    const anchored = keepAnchoredFlags(request.reply.text, verdict.flags);
+    const dropped = anchored.dropped;
+    // Every weak or unsupported flag gets a question for "Ask for it": the judge's own when it wrote a
+    // valid one, else the move's template filled from the quote (shared/ask-back.ts), as offline.
+    const flags = withAskBacks(anchored.flags);
     const extra = verdict as JudgeVerdict & { droppedQuotes?: unknown; droppedClaims?: unknown; repaired?: unknown };
     const judgeDropped = typeof extra.droppedQuotes === 'number' ? extra.droppedQuotes : 0;
     if (dropped > 0) {
@@ -227,7 +232,7 @@ export function createScorer(deps: ScorerDeps): Scorer {
         `The ${judge.kind} judge returned a result that does not fit the ScoreResult contract; the details are in the proxy log.`,
       );
     }
-    stats.verdict({ usage: verdict.usage, droppedQuotes: judgeDropped + dropped, repaired: extra.repaired === true });
+    stats.verdict({ usage: verdict.usage, droppedQuotes: judgeDropped + dropped, droppedClaims, repaired: extra.repaired === true });
     if (verdict.usage?.costUsd) spend?.add(verdict.usage.costUsd);
     store(request, judge, parsed.data);
     if (deps.logText)

@@ -15,6 +15,8 @@ export interface Stats {
   repairs: number;
   /** Flags whose quote could not be found in the reply: dropped, never shown. */
   droppedQuotes: number;
+  /** Claims and askBack questions from the judge that failed anchoring or the schema: dropped, never shown. */
+  droppedClaims: number;
   /** `auto` answered by the offline judge because the daily budget was spent. */
   budgetFallbacks: number;
   /** Explicit `anthropic` refused with 429 because the daily budget was spent. */
@@ -31,7 +33,7 @@ export interface StatsRecorder {
   cacheHit(): void;
   judgeCall(kind: JudgeKind): void;
   failure(code: string): void;
-  verdict(info: { usage?: Usage | undefined; droppedQuotes?: number; repaired?: boolean }): void;
+  verdict(info: { usage?: Usage | undefined; droppedQuotes?: number; droppedClaims?: number; repaired?: boolean }): void;
   budget(outcome: 'fallback' | 'refused'): void;
 }
 
@@ -45,6 +47,7 @@ export function createStats(clock: () => number = Date.now): StatsRecorder {
     parseFailures: 0,
     repairs: 0,
     droppedQuotes: 0,
+    droppedClaims: 0,
     budgetFallbacks: 0,
     budgetRefusals: 0,
     tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
@@ -67,8 +70,9 @@ export function createStats(clock: () => number = Date.now): StatsRecorder {
       s.failures[code] = (s.failures[code] ?? 0) + 1;
       if (code === 'parse_failed') s.parseFailures++;
     },
-    verdict({ usage, droppedQuotes = 0, repaired = false }) {
+    verdict({ usage, droppedQuotes = 0, droppedClaims = 0, repaired = false }) {
       s.droppedQuotes += droppedQuotes;
+      s.droppedClaims += droppedClaims;
       if (repaired) s.repairs++;
       if (!usage) return;
       s.tokens.input += usage.inputTokens;

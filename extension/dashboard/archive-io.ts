@@ -2,10 +2,11 @@
 // streamed out as export records one at a time, and imported records stored as archive records.
 // Imported replies that come without a score wait (status failed, a clear lastError, so the live
 // queue leaves them alone) for the dashboard's import run to score them through the batch endpoint.
+import { needsAskBack } from '#shared/ask-back';
 import { recordFromArchive } from '#shared/export/build';
 import type { ExportMessage, ExportRecord, ExportScore } from '#shared/export/record';
 import { conversationKey, messageKey, RecordSource, type ConversationRecord, type MessageRecord, type ScoreRecord } from '#shared/records';
-import { type CitationMarker, type Claim, MAX_CITATION_LABEL, MAX_CITATIONS, MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
+import { type CitationMarker, type Claim, MAX_ASK_BACK_CHARS, MAX_CITATION_LABEL, MAX_CITATIONS, MAX_REPLY_CHARS, type Flag, type Turn } from '#shared/schemas';
 import { labelKey, type LabelRecord } from '../db/labels.ts';
 import type { UnspunDb } from '../db/schema.ts';
 import { messageScoreFields, quotesVerified, refreshSummary, titleFrom } from '../db/summary.ts';
@@ -142,6 +143,9 @@ export function scoreFromExport(score: ExportScore, messageKey: string, text: st
     source: f.source,
     ...(f.rule_id ? { ruleId: f.rule_id } : {}),
     ...(f.would_support ? { wouldSupport: f.would_support } : {}),
+    // The follow-up question (1.1.0+): kept where a flag may carry one, so "Did asking help?" counts
+    // questions asked about imported replies too.
+    ...(f.ask_back?.trim() && f.ask_back.length <= MAX_ASK_BACK_CHARS && needsAskBack(f) ? { askBack: f.ask_back } : {}),
   }));
   const j = score.judge;
   const record: ScoreRecord = {

@@ -1,8 +1,10 @@
 // Did asking help? For each reply whose next user turn asked one of its flags' askBack questions
 // ("Ask for it", or typed by hand), whether the answer came with more support: the answer has
-// fewer weak or unsupported flags of that move than the reply that was asked about.
+// fewer weak or unsupported flags of that move than the reply that was asked about, and, when its
+// score lists a claim ledger, at least one claim with some backing. Without that second part an
+// answer that dodges ("I can't point to a specific study") has no flags and would count as support.
 // Pure: the conversation's replies in order, with their flags, in; counts and examples out.
-import type { Flag, MoveId } from '#shared/schemas';
+import type { Claim, Flag, MoveId } from '#shared/schemas';
 
 export interface AskReply {
   key: string;
@@ -10,6 +12,8 @@ export interface AskReply {
   userTurn?: string | undefined;
   /** The primary score's flags; undefined while not scored. */
   flags?: readonly Pick<Flag, 'move' | 'support' | 'askBack' | 'quote'>[] | undefined;
+  /** The primary score's claim ledger; undefined when the score has none (older prompts, v3 judges). */
+  claims?: readonly Pick<Claim, 'support'>[] | undefined;
 }
 
 export interface AskOutcome {
@@ -23,6 +27,8 @@ export interface AskOutcome {
   scored: boolean;
   before: number;
   after: number;
+  /** Claims in the answer with some backing (a source, link, number or reason); undefined when it has no ledger. */
+  backedClaims?: number;
   gotSupport: boolean;
 }
 
@@ -31,7 +37,7 @@ export interface AskSummary {
   asked: number;
   /** Of those, answers already scored. */
   answered: number;
-  /** Of the answered, those with fewer weak or unsupported flags of the asked move. */
+  /** Of the answered, those with fewer weak or unsupported flags of the asked move (and a backed claim, when there is a ledger). */
   gotSupport: number;
   outcomes: AskOutcome[];
 }
@@ -56,6 +62,7 @@ export function askOutcomes(replies: readonly AskReply[]): AskOutcome[] {
     const before = weakOrUnsupported(reply.flags, asked.move);
     const after = weakOrUnsupported(next.flags, asked.move);
     const scored = next.flags !== undefined;
+    const backedClaims = next.claims?.filter((c) => c.support !== 'none').length;
     out.push({
       askedAbout: reply.key,
       move: asked.move,
@@ -64,7 +71,8 @@ export function askOutcomes(replies: readonly AskReply[]): AskOutcome[] {
       scored,
       before,
       after,
-      gotSupport: scored && after < before,
+      ...(backedClaims !== undefined ? { backedClaims } : {}),
+      gotSupport: scored && after < before && backedClaims !== 0,
     });
   }
   return out;

@@ -17,7 +17,7 @@ export async function askConversations(db: UnspunDb, limit = ASK_REPLY_LIMIT): P
   const byConversation = new Map<string, { at: number; reply: AskReply }[]>();
   messages.forEach((m, i) => {
     const list = byConversation.get(m.conversationKey) ?? [];
-    list.push({ at: m.capturedAt, reply: { key: m.key, userTurn: m.userTurn, flags: scores[i]?.flags } });
+    list.push({ at: m.capturedAt, reply: { key: m.key, userTurn: m.userTurn, flags: scores[i]?.flags, claims: scores[i]?.claims } });
     byConversation.set(m.conversationKey, list);
   });
   return [...byConversation.values()].map((list) => list.sort((a, b) => a.at - b.at).map((x) => x.reply));
@@ -52,7 +52,7 @@ export async function mountAskSummary(box: HTMLElement, db: UnspunDb): Promise<v
     ]),
     h('p', {
       class: 'muted',
-      text: 'An answer counts as more support when it has fewer weak or unsupported flags of the move you asked about than the reply you asked about.',
+      text: 'An answer counts as more support when it has fewer weak or unsupported flags of the move you asked about than the reply you asked about, and at least one claim backed by a source, a link, a number or a reason (when its score lists claims).',
     }),
     h(
       'ul',
@@ -62,7 +62,11 @@ export async function mountAskSummary(box: HTMLElement, db: UnspunDb): Promise<v
           h('span', { text: `${moveName(o.move)}: “${o.question}” → ` }),
           h('span', {
             class: o.gotSupport ? 'verdict-down' : 'verdict-same',
-            text: !o.scored ? 'not scored yet' : o.gotSupport ? `more support (${o.before} → ${o.after})` : `no more support (${o.before} → ${o.after})`,
+            text: !o.scored
+              ? 'not scored yet'
+              : o.gotSupport
+                ? `more support (${o.before} → ${o.after})`
+                : `no more support (${o.before} → ${o.after}${o.backedClaims === 0 ? ', no backed claim' : ''})`,
           }),
         ]),
       ),

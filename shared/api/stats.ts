@@ -20,6 +20,8 @@ export const StatsResponse = z.object({
   parseFailures: count,
   repairs: count,
   droppedQuotes: count,
+  /** Claims and askBack questions from the judge that failed anchoring or the schema (dropped, never shown). */
+  droppedClaims: count,
   tokens: z.object({ input: count, output: count, cacheRead: count, cacheCreation: count }),
   costUsdSinceStart: usd,
   spend: z.object({

@@ -1,4 +1,5 @@
-// Redacting a whole export record: texts (messages, title, label notes) through shared/redact.ts,
+// Redacting a whole export record: texts (messages, title, label notes, and what scores say about a
+// reply: rationales, would-support lines, ask-back questions, claim notes) through shared/redact.ts,
 // flag, claim and citation-marker offsets moved onto the redacted text with every quote re-sliced
 // from it (a marker inside redacted text is dropped and counted), citation URLs cut to scheme, host
 // and path, and site ids replaced by pseudonymous ids (HMAC-SHA-256 with a salt: stable for one
@@ -6,7 +7,7 @@
 import { addCounts, mapOffset, mapRange, type PlaceholderType, type Redaction, redactText } from '../redact.ts';
 import { finishRecord, stripQuery } from './build.ts';
 import { type NameSpan, spreadNames } from './names.ts';
-import type { ExportCitation, ExportCite, ExportMessage, ExportRecord } from './record.ts';
+import type { ExportCitation, ExportCite, ExportFlag, ExportMessage, ExportRecord } from './record.ts';
 import { hmacSha256Hex } from './sha256.ts';
 
 export interface RecordRedactionOptions {
@@ -39,9 +40,20 @@ export function redactableTexts(record: ExportRecord): string[] {
   for (const message of record.messages) {
     texts.push(message.text);
     for (const citation of message.citations ?? []) texts.push(citation.label);
-    for (const score of message.scores ?? []) for (const flag of score.flags) if (flag.label?.note) texts.push(flag.label.note);
+    for (const score of message.scores ?? []) {
+      for (const flag of score.flags) {
+        if (flag.label?.note) texts.push(flag.label.note);
+        texts.push(...scorerTexts(flag));
+      }
+      for (const claim of score.claims ?? []) if (claim.note) texts.push(claim.note);
+    }
   }
   return texts;
+}
+
+/** What a score says about a flag in its own words: these often quote the reply (a judge's reason, the ask-back question). */
+function scorerTexts(flag: ExportFlag): string[] {
+  return [flag.rationale, ...(flag.would_support ? [flag.would_support] : []), ...(flag.ask_back ? [flag.ask_back] : [])];
 }
 
 /**
@@ -181,13 +193,19 @@ export function redactRecord(record: ExportRecord, options: RecordRedactionOptio
           }
           // Label notes are the reader's own words: redacted like the texts.
           if (flag.label?.note) next.label = { ...flag.label, note: redact(flag.label.note).text };
+          // The scorer's words about the reply quote it ("You said 'email jane@…'. Which study…?"):
+          // redacted like the text, uncounted (the text's own redaction counted each find).
+          next.rationale = redactUncounted(flag.rationale).text;
+          if (flag.would_support) next.would_support = redactUncounted(flag.would_support).text;
+          if (flag.ask_back) next.ask_back = redactUncounted(flag.ask_back).text;
           return next;
         }),
         // Claims move with the text like flags do.
         ...(score.claims
           ? {
               claims: score.claims.map((claim) => {
-                const cited = claim.cites ? { ...claim, cites: claim.cites.map(redactCite) } : claim;
+                const noted = claim.note ? { ...claim, note: redactUncounted(claim.note).text } : claim;
+                const cited = noted.cites ? { ...noted, cites: noted.cites.map(redactCite) } : noted;
                 if (!changed) return cited;
                 const moved = mapRange(redaction, claim.start, claim.end);
                 return {

@@ -72,6 +72,22 @@ export function codePointOffset(text: string, utf16Offset: number): number {
   return points;
 }
 
+/**
+ * A reply's text as a PTC article file: line breaks as "\n". Python reads text files with universal
+ * newlines ("\r\n" and a lone "\r" become "\n"), so an article written with "\r" in it would have
+ * its spans land one character later per break before them.
+ */
+export function ptcArticleText(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** A UTF-16 offset into a reply as a PTC offset: code points into its article text (ptcArticleText). */
+export function ptcOffset(text: string, utf16Offset: number): number {
+  const before = text.slice(0, utf16Offset);
+  const article = ptcArticleText(before);
+  return codePointOffset(article, article.length);
+}
+
 /** One-line, tab-free field for a TSV cell. */
 function tsvField(value: string): string {
   return value.replace(/[\t\r\n]+/g, ' ');
@@ -95,7 +111,7 @@ export function toPtc(records: Iterable<ExportRecord>, options: PtcOptions, firs
       articles.push({
         id,
         fileName: `article${id}.txt`,
-        text: message.text,
+        text: ptcArticleText(message.text),
         conversationId: record.conversation.id,
         site: record.conversation.site,
         messageId: message.id,
@@ -111,8 +127,8 @@ export function toPtc(records: Iterable<ExportRecord>, options: PtcOptions, firs
             leftOut++;
             continue;
           }
-          const start = codePointOffset(message.text, flag.start);
-          const end = codePointOffset(message.text, flag.end);
+          const start = ptcOffset(message.text, flag.start);
+          const end = ptcOffset(message.text, flag.end);
           const line = `${id}\t${technique}\t${start}\t${end}`;
           // Two judges (or two moves mapped to one class) on the same span are one gold span.
           if (spans.has(line)) continue;

@@ -147,6 +147,35 @@ describe('Ask for it', () => {
     await page.screenshot({ path: join(RESULTS, 'askback-clipboard.png') });
     await page.close();
   });
+
+  it('a message box that does not take the text: copied to the clipboard instead, the card says so, the box is left as it was', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: 'https://chatgpt.com' });
+    const page = await open(fixture('chatgpt', 'streaming.html'));
+    // The site's editor in a state that refuses input (read-only while it reconnects, say): it
+    // cancels beforeinput and puts back whatever reaches its DOM. Every way "Ask for it" has of
+    // typing is tried and seen to fail; nothing is left in the box.
+    await page.evaluate(() => {
+      const old = document.getElementById('prompt-textarea')!;
+      const box = old.cloneNode(false) as HTMLElement;
+      box.removeAttribute('data-fixture-composer');
+      box.style.minHeight = '24px';
+      old.replaceWith(box);
+      box.addEventListener('beforeinput', (event) => event.preventDefault());
+      new MutationObserver(() => {
+        if (box.childNodes.length > 0) box.replaceChildren();
+      }).observe(box, { childList: true, characterData: true, subtree: true });
+    });
+    const inCard = await openAskableFlag(page);
+    const question = await questionOf(inCard);
+    await inCard.locator('button.ask').click();
+    await expect.poll(() => inCard.locator('.askback').getAttribute('data-asked'), { timeout: 10_000 }).toBe('clipboard');
+    expect(await inCard.locator('.ask-status').textContent()).toBe(
+      'The chat box did not take it: the question is copied to your clipboard. Paste it into the chat.',
+    );
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(question);
+    expect(await page.evaluate(() => document.getElementById('prompt-textarea')!.textContent)).toBe('');
+    await page.close();
+  });
 });
 
 describe('the claim ledger', () => {

@@ -56,59 +56,36 @@ beforeAll(async () => {
     }
     // A site that shows no model.
     for (let day = 0; day < 35; day += 3) await add('claude', undefined, day, plain, []);
-    // "Ask for it" once: the reply leans on unnamed experts, the next user turn is its question,
-    // and the answer names its source (no unsupported flag left).
+    // "Ask for it" twice: each reply leans on unnamed experts and the next user turn is its question.
+    // One answer names its source (no unsupported flag left, a sourced claim in its ledger); the
+    // other dodges (no flag either, but its ledger backs nothing), which is not support.
     const question = 'Which study is this based on: who ran it, when, and with how many people?';
     const leaning = 'Experts agree that index funds beat stock picking.';
-    const at = start + 40 * DAY;
-    await queries.recordCapture!(
-      db,
-      { site: 'chatgpt', conversationId: 'ask-1', messageId: 'q1', text: leaning, userTurn: 'Should I pick stocks?', previous: [], model: 'gpt-4o' },
-      at,
-    );
-    await queries.markScored!(
-      db,
-      'chatgpt:ask-1:q1',
-      {
-        score: 40,
-        flags: [
-          {
-            move: 'unsourced-authority',
-            start: 0,
-            end: 13,
-            quote: 'Experts agree',
-            severity: 2,
-            support: 'unsupported',
-            rationale: 'r',
-            source: 'detector',
-            askBack: question,
-          },
-        ],
-        judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' },
-        cached: false,
-        latencyMs: 1,
-      },
-      at,
-    );
-    await queries.recordCapture!(
-      db,
-      {
-        site: 'chatgpt',
-        conversationId: 'ask-1',
-        messageId: 'q2',
-        text: 'SPIVA 2024 (S&P Dow Jones Indices) found most active funds trailed their index over 15 years.',
-        userTurn: question,
-        previous: [],
-        model: 'gpt-4o',
-      },
-      at + 60_000,
-    );
-    await queries.markScored!(
-      db,
-      'chatgpt:ask-1:q2',
-      { score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 },
-      at + 60_000,
-    );
+    const offline = { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' };
+    const ask = async (conversationId: string, at: number, answer: string, claims: { support: string }[]) => {
+      const capture = (messageId: string, text: string, userTurn: string, when: number) =>
+        queries.recordCapture!(db, { site: 'chatgpt', conversationId, messageId, text, userTurn, previous: [], model: 'gpt-4o' }, when);
+      await capture('q1', leaning, 'Should I pick stocks?', at);
+      const experts = { move: 'unsourced-authority', start: 0, end: 13, quote: 'Experts agree', severity: 2, support: 'unsupported' };
+      await queries.markScored!(
+        db,
+        `chatgpt:${conversationId}:q1`,
+        { score: 40, flags: [{ ...experts, rationale: 'r', source: 'detector', askBack: question }], judge: offline, cached: false, latencyMs: 1 },
+        at,
+      );
+      await capture('q2', answer, question, at + 60_000);
+      const ledger = claims.map((c) => ({ start: 0, end: answer.length, quote: answer, ...c }));
+      await queries.markScored!(
+        db,
+        `chatgpt:${conversationId}:q2`,
+        { score: 0, flags: [], claims: ledger, judge: offline, cached: false, latencyMs: 1 },
+        at + 60_000,
+      );
+    };
+    await ask('ask-1', start + 40 * DAY, 'SPIVA 2024 (S&P Dow Jones Indices) found most active funds trailed their index over 15 years.', [
+      { support: 'source' },
+    ]);
+    await ask('ask-2', start + 41 * DAY, 'I cannot point to one particular study on that.', [{ support: 'none' }]);
   });
   page = await ext.context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
@@ -170,8 +147,10 @@ describe('Models tab (drift per model)', () => {
       got: (el as HTMLElement).dataset.gotSupport,
       text: el.textContent ?? '',
     }));
-    expect(box).toMatchObject({ asked: '1', got: '1' });
-    expect(box.text).toContain('1 of 1 answer came with more support (100%)');
+    expect(box).toMatchObject({ asked: '2', got: '1' });
+    expect(box.text).toContain('1 of 2 answers came with more support (50%)');
+    expect(box.text).toContain('more support (1 → 0)');
+    expect(box.text).toContain('no more support (1 → 0, no backed claim)');
     expect(box.text).toContain('Unsourced authority');
     await page.screenshot({ path: join(RESULTS, 'dashboard-models-asked.png'), fullPage: true });
   });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { askBackFor } from '#shared/ask-back';
 import { flagsMatchText, ScoreResult } from '#shared/schemas';
 import { createAnthropicJudge } from '../../proxy/judges/anthropic/judge.ts';
 import { PROMPT_VERSIONS } from '../../proxy/judges/anthropic/prompt.ts';
@@ -86,6 +87,41 @@ describe('the claim ledger through the proxy', () => {
     );
     const result = await score(proxy);
     expect(result.claims).toEqual([{ start: 37, end: 65, quote: 'It cut costs by 40% in 2023.', support: 'number' }]);
+    expect(result.droppedClaims).toBe(1);
+  });
+
+  it('a weak or unsupported flag the judge left without a valid question gets the move template; its own is kept; a supported flag gets none', async () => {
+    const proxy = await start();
+    const flag = (quote: string, move: string, support: string, askBack?: string) => ({
+      quote,
+      move,
+      reason: 'r',
+      support,
+      wouldSupport: 'w',
+      ...(askBack !== undefined ? { askBack } : {}),
+      severity: 2,
+    });
+    fake.enqueue(
+      textResponse(
+        JSON.stringify({
+          flags: [
+            flag('Experts agree this is the best plan.', 'unsourced-authority', 'unsupported', 'Which experts, and where?'),
+            flag('It cut costs by 40% in 2023.', 'unsupported-claim', 'weak'),
+            flag('You should sign up today.', 'false-urgency', 'unsupported', `${'Why? '.repeat(80)}`),
+            flag('best plan', 'exaggeration', 'supported'),
+          ],
+          claims: [],
+        }),
+      ),
+    );
+    const result = await score(proxy);
+    const byMove = Object.fromEntries(result.flags.map((f) => [f.move, f]));
+    expect(byMove['unsourced-authority']!.askBack).toBe('Which experts, and where?');
+    expect(byMove['unsupported-claim']!.askBack).toBe(askBackFor(byMove['unsupported-claim']!));
+    expect(byMove['unsupported-claim']!.askBack).toContain('It cut costs by 40% in 2023');
+    expect(byMove['false-urgency']!.askBack).toBe(askBackFor(byMove['false-urgency']!));
+    expect(byMove.exaggeration!.askBack).toBeUndefined();
+    // The too-long question still counts as dropped: the template is ours, not the judge's.
     expect(result.droppedClaims).toBe(1);
   });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { askBackFor } from '#shared/ask-back';
 import { ScoreResult } from '#shared/schemas';
 import { errorResponse, type FakeAnthropic, startFakeAnthropic, textResponse } from '../fake-anthropic/server.ts';
 import { startTestProxy, type TestProxy } from '../helpers/proxy.ts';
@@ -66,6 +67,7 @@ describe('GET /v1/stats', () => {
       failures: {},
       parseFailures: 0,
       droppedQuotes: 0,
+      droppedClaims: 0,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 },
       spend: { todayUsd: 0, budgetUsd: 2.5, remainingUsd: 2.5, exhausted: false },
       concurrency: { max: 3, active: 0, queued: 0 },
@@ -102,6 +104,40 @@ describe('GET /v1/stats', () => {
     expect(s.spend.todayUsd).toBeCloseTo(s.costUsdSinceStart, 8);
     expect(s.spend.budgetUsd).toBeNull();
     expect(s.cache.entries).toBe(2);
+  });
+
+  it('counts the claims and askBack questions it dropped, like dropped quotes; a cache hit adds none', async () => {
+    const p = await start();
+    fake.enqueue(
+      textResponse(
+        JSON.stringify({
+          flags: [
+            {
+              quote: 'Experts agree this is the best plan.',
+              move: 'unsourced-authority',
+              reason: 'Names no expert.',
+              support: 'unsupported',
+              wouldSupport: 'a named source',
+              askBack: 'Which experts,\nand where did they say it?',
+              severity: 2,
+            },
+          ],
+          claims: [
+            { quote: 'Experts agree this is the best plan.', support: 'none' },
+            { quote: 'A claim the reply never makes.', support: 'none' },
+            { quote: 'You should sign up today.', support: 'probably' },
+          ],
+        }),
+      ),
+    );
+    const result = (await score(p, { reply: { text: REPLY } }).then((r) => r.json())) as ScoreResult;
+    expect(result.flags).toHaveLength(1);
+    // The judge's two-line question is dropped; the move's template stands in for it.
+    expect(result.flags[0]!.askBack).toBe(askBackFor(result.flags[0]!));
+    expect(result.claims?.map((c) => c.quote)).toEqual(['Experts agree this is the best plan.']);
+    expect(result.droppedClaims).toBe(3);
+    expect((await score(p, { reply: { text: REPLY } }).then((r) => r.json())).cached).toBe(true);
+    expect(await stats(p)).toMatchObject({ droppedQuotes: 0, droppedClaims: 3 });
   });
 
   it("today's spend comes back after a restart; counters start again", async () => {

@@ -10,6 +10,8 @@ import { archiveRecords, storeImported, WAITING_FOR_IMPORT_RUN } from '../../ext
 import { exportChunks, redactFor } from '../../extension/dashboard/export-pipeline.ts';
 import { toJsonlLine } from '../../shared/export/formats.ts';
 import { createDb, type UnspunDb } from '../../extension/db/schema.ts';
+import { summarizeAsks } from '../../extension/dashboard/askback-data.ts';
+import { askConversations } from '../../extension/dashboard/askback-view.ts';
 
 let db: UnspunDb;
 beforeEach(() => {
@@ -74,6 +76,70 @@ describe('import into the archive', () => {
     expect(flagsOf(out)).toEqual(flagsOf(ok));
     const replyTexts = (records: ExportRecord[]) => records.flatMap((r) => r.messages.filter((m) => m.role === 'assistant').map((m) => m.text)).sort();
     expect(replyTexts(out)).toEqual(replyTexts(ok));
+  });
+});
+
+describe('askBack through export and import', () => {
+  it('an exported follow-up question comes back on its flag, and "Did asking help?" counts it in the imported archive', async () => {
+    const question = 'Which study is this based on: who ran it, when, and with how many people?';
+    const judge = { kind: 'offline' as const, promptVersion: 'p', taxonomyVersion: 't' };
+    const reply = (messageId: string, text: string, userTurn: string, at: number) => ({
+      key: `chatgpt:k1:${messageId}`,
+      conversationKey: 'chatgpt:k1',
+      site: 'chatgpt',
+      conversationId: 'k1',
+      messageId,
+      role: 'assistant' as const,
+      text,
+      userTurn,
+      previous: [],
+      status: 'scored' as const,
+      attempts: 1,
+      nextAttemptAt: 0,
+      capturedAt: at,
+      updatedAt: at,
+    });
+    await db.conversations.add({ key: 'chatgpt:k1', site: 'chatgpt', conversationId: 'k1', firstCapturedAt: 1_000, lastCapturedAt: 2_000 });
+    await db.messages.bulkAdd([
+      reply('q1', 'Experts agree index funds win.', 'Should I pick stocks?', 1_000),
+      reply('q2', 'SPIVA 2024 (S&P Dow Jones Indices) found most active funds trailed their index.', question, 2_000),
+    ]);
+    const experts = {
+      move: 'unsourced-authority' as const,
+      start: 0,
+      end: 13,
+      quote: 'Experts agree',
+      severity: 2,
+      rationale: 'r',
+      source: 'detector' as const,
+    };
+    await db.scores.bulkAdd([
+      {
+        messageKey: 'chatgpt:k1:q1',
+        score: 40,
+        flags: [
+          { ...experts, support: 'unsupported', askBack: question },
+          // A question on a supported flag is not one a reader is offered: not stored back.
+          { ...experts, move: 'bandwagon', support: 'supported', askBack: 'Who else?' },
+        ],
+        judge,
+        cached: false,
+        latencyMs: 0,
+        scoredAt: 1_500,
+      },
+      { messageKey: 'chatgpt:k1:q2', score: 0, flags: [], judge, cached: false, latencyMs: 0, scoredAt: 2_500 },
+    ]);
+    const lines: string[] = [];
+    for await (const record of archiveRecords(db, ['chatgpt:k1'])) lines.push(toJsonlLine(record));
+    expect(lines.join('')).toContain('"ask_back":"Which study is this based on');
+    const fresh = createDb('io-ask', { indexedDB: new IDBFactory(), IDBKeyRange });
+    for await (const outcome of importRecords('unspun', [lines.join('')])) if (outcome.ok) await storeImported(fresh, outcome.record, 1_700_000_000_000);
+    const stored = (await fresh.scores.toArray()).find((s) => s.flags.length > 0)!;
+    expect(stored.flags.map((f) => [f.move, f.askBack])).toEqual([
+      ['unsourced-authority', question],
+      ['bandwagon', undefined],
+    ]);
+    expect(summarizeAsks(await askConversations(fresh))).toMatchObject({ asked: 1, answered: 1, gotSupport: 1 });
   });
 });
 

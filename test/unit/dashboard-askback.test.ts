@@ -1,5 +1,6 @@
 // "Did asking help?": a user turn that carries a previous reply's askBack question counts as asked;
-// the answer got support when it has fewer weak or unsupported flags of that move.
+// the answer got support when it has fewer weak or unsupported flags of that move and, when its
+// score has a claim ledger, at least one claim with some backing.
 import { describe, expect, it } from 'vitest';
 import { askOutcomes, summarizeAsks, type AskReply } from '../../extension/dashboard/askback-data.ts';
 
@@ -32,6 +33,22 @@ describe('askOutcomes', () => {
       'an answer that still leans on unnamed experts: no support',
       { key: 'a2', userTurn: Q, flags: [flag('unsourced-authority', 'weak')] },
       { before: 1, after: 1, gotSupport: false },
+    ],
+    [
+      'an answer that dodges (no flags, but its ledger backs nothing): no support',
+      { key: 'a2', userTurn: Q, flags: [], claims: [{ support: 'none' }] },
+      { before: 1, after: 0, backedClaims: 0, gotSupport: false },
+    ],
+    ['an answer with an empty ledger (no claim at all): no support', { key: 'a2', userTurn: Q, flags: [], claims: [] }, { backedClaims: 0, gotSupport: false }],
+    [
+      'an answer whose ledger names a source: support',
+      { key: 'a2', userTurn: Q, flags: [], claims: [{ support: 'none' }, { support: 'source' }] },
+      { backedClaims: 1, gotSupport: true },
+    ],
+    [
+      'a backed claim alone is not enough: the move is still unsupported',
+      { key: 'a2', userTurn: Q, flags: [flag('unsourced-authority', 'unsupported')], claims: [{ support: 'number' }] },
+      { before: 1, after: 1, backedClaims: 1, gotSupport: false },
     ],
     ['an answer not scored yet: asked, not judged', { key: 'a2', userTurn: Q }, { scored: false, gotSupport: false }],
     ['a next turn that asks something else: not counted', { key: 'a2', userTurn: 'What about bonds?', flags: [] }, null],

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { exportScore, recordFromArchive } from '#shared/export/build';
 import { EXPORT_SCHEMA_VERSION, type ExportMessage, ExportRecord, exportJsonSchema, READABLE_SCHEMA_VERSIONS } from '#shared/export/record';
-import { redactRecord, redactUrl, reviewRedaction } from '#shared/export/redact-record';
+import { namesLookup, redactableTexts, redactRecord, redactUrl, reviewRedaction } from '#shared/export/redact-record';
+import { askBackFor } from '#shared/ask-back';
 import { citeClaims } from '#shared/detect/citations';
 import { detectClaims } from '#shared/detect/claims';
 import type { CitationMarker, Claim, Flag } from '#shared/schemas';
@@ -70,6 +71,53 @@ describe('claims and askBack in the export', () => {
     expect(out.map((c) => c.support)).toEqual(['none', 'number', 'none']);
     for (const c of out) expect(message.text.slice(c.start, c.end)).toBe(c.quote);
     expect(out[0]!.quote_redacted).toBe(true);
+    expect(ExportRecord.safeParse(redacted).success).toBe(true);
+  });
+
+  it('a redacted export leaves no PII in what the scorer wrote about the reply: ask_back, rationale, would_support, claim notes', () => {
+    const text = 'Experts agree you should email jane.doe@example.org or ask Linda Park today.';
+    const quote = 'Experts agree you should email jane.doe@example.org';
+    const flag: Flag = {
+      move: 'unsourced-authority',
+      start: 0,
+      end: quote.length,
+      quote,
+      severity: 2,
+      support: 'unsupported',
+      rationale: `Cites unnamed experts for "${quote}" and points to Linda Park.`,
+      wouldSupport: 'A named study, not jane.doe@example.org.',
+      source: 'judge',
+    };
+    const withQuestion = { ...flag, askBack: askBackFor(flag)! };
+    expect(withQuestion.askBack).toContain('jane.doe@example.org');
+    const claim: Claim = { start: 0, end: text.length, quote: text, support: 'none', note: 'Only jane.doe@example.org and Linda Park back it.' };
+    const score = exportScore({ score: 40, flags: [withQuestion], judge: JUDGE, claims: [claim] }, text, 0);
+    const base = record();
+    const plain = ExportRecord.parse({ ...base, messages: [base.messages[0], { ...base.messages[1], text, scores: [score] }] });
+    // Names as the dashboard finds them: in the reply text only, then spread to the conversation's other texts.
+    const texts = redactableTexts(plain);
+    const names = namesLookup(
+      texts,
+      texts.map((t) => (t === text ? [{ start: text.indexOf('Linda Park'), end: text.indexOf('Linda Park') + 10 }] : [])),
+    );
+    const redacted = redactRecord(plain, { texts: true, ids: false, salt: 's', names });
+    const out = redacted.messages[1]!;
+    const f = out.scores![0]!.flags[0]!;
+    for (const said of [f.ask_back!, f.rationale, f.would_support!, out.scores![0]!.claims![0]!.note!]) {
+      expect(said).not.toContain('jane.doe');
+      expect(said).not.toContain('Linda');
+      expect(said).toContain('[EMAIL]');
+    }
+    expect(f.ask_back).toMatch(/^You wrote "Experts agree you should email \[EMAIL\]"\. Which study/);
+    // Each find is counted once, for the text it came from.
+    expect(redacted.redaction.counts).toEqual(
+      redactRecord(ExportRecord.parse({ ...plain, messages: [plain.messages[0], { ...plain.messages[1]!, scores: [] }] }), {
+        texts: true,
+        ids: false,
+        salt: 's',
+        names,
+      }).redaction.counts,
+    );
     expect(ExportRecord.safeParse(redacted).success).toBe(true);
   });
 

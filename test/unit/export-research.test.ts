@@ -112,6 +112,19 @@ describe('toPtc', () => {
     expect(toPtc(twice, { techniques: 'ptc', judge: 'anthropic' }).labels).toBe('100000001\tBandwagon,Reductio_ad_hitlerum\t0\t14\n');
   });
 
+  it('line breaks: articles are written with "\\n" and spans count them as Python reads the file (universal newlines)', () => {
+    const text = 'First line.\r\nSecond 😀 line.\rThird: Experts agree it is safe.\r\n';
+    const ptc = toPtc([record('c4', [{ text, scores: [{ kind: 'offline', moves: [['Experts agree', 'unsourced-authority']] }] }])], {
+      techniques: 'ptc',
+    });
+    const article = ptc.articles[0]!;
+    expect(article.text).toBe('First line.\nSecond 😀 line.\nThird: Experts agree it is safe.\n');
+    // What open(path, encoding="utf-8").read() gives a Python scorer or corpus tool: CR and CRLF as LF.
+    const asPythonReads = Array.from(article.text.replace(/\r\n?/g, '\n'));
+    const [, , start, end] = ptc.labels.trim().split('\t');
+    expect(asPythonReads.slice(Number(start), Number(end)).join('')).toBe('Experts agree');
+  });
+
   it('gives an empty span file (not a blank line) when nothing is flagged', () => {
     expect(toPtc([records[1]!], { techniques: 'ptc' }).labels).toBe('');
   });
