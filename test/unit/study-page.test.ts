@@ -1,0 +1,144 @@
+// The studies page's consent screen (extension/study/page.ts) for a join link to another machine:
+// the page as shipped (studies/index.html in linkedom), its messages answered by the real
+// background study service (fake-indexeddb archive) over WXT's fake browser, and a stand-in study
+// server reached through the service's fetch. What matters: the screen names the origin the
+// extension will actually send to (the link's), never the origin the server claims for itself;
+// a loopback link says "on this computer"; a remote origin without permission asks first and
+// contacts nothing; the server's texts are shown as text.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { parseHTML } from 'linkedom';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { sha256Hex } from '../../shared/export/sha256.ts';
+import type { ScoreResult } from '../../shared/schemas.ts';
+
+// WXT's `browser` is read from globalThis when it loads: the fake browser goes there first.
+(globalThis as { chrome?: unknown }).chrome = fakeBrowser;
+const { createStudyService } = await import('../../extension/background/study-service.ts');
+const { createDb } = await import('../../extension/db/schema.ts');
+const { mountStudiesPage } = await import('../../extension/study/page.ts');
+
+const PAGE = readFileSync(join(import.meta.dirname, '../../extension/entrypoints/studies/index.html'), 'utf8');
+const CONSENT = 'You agree to donate redacted replies for research on persuasion.';
+const STUDY_ID = 's_remotestudy0000001';
+const RESULT: ScoreResult = { score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 };
+
+interface Setup {
+  joinUrl: string;
+  hostAccess: boolean;
+  title?: string;
+  /** The origin the server's own description claims (a server can say anything). */
+  claimedOrigin?: string;
+}
+
+const globals = ['document', 'window', 'location', 'history', 'HTMLElement'] as const;
+const saved = new Map<string, unknown>();
+beforeEach(() => {
+  fakeBrowser.reset();
+  for (const name of globals) saved.set(name, (globalThis as Record<string, unknown>)[name]);
+  vi.useFakeTimers({ toFake: ['setInterval'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  for (const name of globals) (globalThis as Record<string, unknown>)[name] = saved.get(name);
+});
+
+async function openConsent(setup: Setup) {
+  const requests: string[] = [];
+  const study = {
+    studyId: STUDY_ID,
+    title: setup.title ?? 'Persuasion in the wild',
+    researcher: 'Dr. R <r@lab.example.org>',
+    consent: CONSENT,
+    consentSha256: sha256Hex(CONSENT),
+    collect: 'flagged',
+    sites: 'all',
+    includeUserTurns: false,
+    endDate: null,
+    endsAt: null,
+    reviewHours: 24,
+    retentionDays: 365,
+    maxParticipants: null,
+    status: 'open',
+    origin: setup.claimedOrigin ?? new URL(setup.joinUrl).origin,
+    collected: [],
+  };
+  const service = createStudyService({
+    db: createDb(`study-page-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }),
+    loadParticipations: async () => ({}),
+    saveParticipations: async () => {},
+    hasHostAccess: async () => setup.hostAccess,
+    scoreLocally: () => RESULT,
+    fetch: async (input) => {
+      requests.push(String(input));
+      if (String(input) === `${new URL(setup.joinUrl).origin}/v1/studies/${STUDY_ID}`)
+        return new Response(JSON.stringify(study), { headers: { 'content-type': 'application/json' } });
+      return new Response('{"error":{"code":"not_found","message":"no"}}', { status: 404 });
+    },
+  });
+  fakeBrowser.runtime.onMessage.addListener((message: unknown) => service.handleMessage(message) as Promise<unknown>);
+
+  const { document, window } = parseHTML(PAGE) as unknown as { document: Document; window: Window & typeof globalThis };
+  (window.HTMLElement.prototype as { scrollIntoView?: () => void }).scrollIntoView = () => {};
+  Object.assign(globalThis, {
+    document,
+    window,
+    HTMLElement: window.HTMLElement,
+    location: { hash: `#join=${encodeURIComponent(setup.joinUrl)}`, pathname: '/studies.html' },
+    history: { replaceState() {} },
+  });
+  mountStudiesPage();
+  const consent = document.getElementById('consent')!;
+  const status = document.getElementById('join-status')!;
+  await vi.waitFor(() => {
+    if (consent.hidden && !/permission|Nothing was sent/.test(status.textContent ?? '')) throw new Error('the study is still being read');
+  });
+  return { document, consent, status, requests };
+}
+
+describe('the consent screen says where donations go', () => {
+  it('a join link to another machine: the link’s origin, in the warning box, not the origin the server claims', async () => {
+    const { consent, requests } = await openConsent({
+      joinUrl: `https://lab.example.org/join/${STUDY_ID}`,
+      hostAccess: true,
+      claimedOrigin: 'https://trusted-university.example.edu',
+    });
+    expect(consent.hidden).toBe(false);
+    const box = consent.querySelector('#foreign-origin');
+    expect(box).not.toBeNull();
+    expect(box!.querySelector('code')!.textContent).toBe('https://lab.example.org');
+    expect(box!.textContent).toContain('another machine: everything you donate is sent there');
+    expect(consent.textContent).not.toContain('trusted-university.example.edu');
+    expect(consent.querySelector('.origin.local')).toBeNull();
+    // Reading the study is one GET to that origin; nothing is joined or sent before the click.
+    expect(requests).toEqual([`https://lab.example.org/v1/studies/${STUDY_ID}`]);
+    expect((consent.querySelector('#join-study') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a join link on this computer: the origin, marked as this computer', async () => {
+    const { consent } = await openConsent({ joinUrl: `http://127.0.0.1:8788/join/${STUDY_ID}`, hostAccess: true });
+    expect(consent.querySelector('#foreign-origin')).toBeNull();
+    expect(consent.querySelector('.origin.local')!.textContent).toBe('Study server: http://127.0.0.1:8788 (on this computer).');
+  });
+
+  it('another machine without permission yet: asks to contact that one origin, contacts nothing, shows no consent', async () => {
+    const { consent, status, requests } = await openConsent({ joinUrl: `https://lab.example.org/join/${STUDY_ID}`, hostAccess: false });
+    expect(consent.hidden).toBe(true);
+    expect(status.textContent).toContain('Unspun needs your permission to contact https://lab.example.org.');
+    expect(status.querySelector('#allow-origin')!.textContent).toBe('Allow Unspun to contact https://lab.example.org');
+    expect(requests).toEqual([]);
+  });
+
+  it('the study’s title and researcher are shown as text, never as markup', async () => {
+    const { consent } = await openConsent({
+      joinUrl: `https://lab.example.org/join/${STUDY_ID}`,
+      hostAccess: true,
+      title: 'Persuasion <img src=x onerror="alert(1)">',
+    });
+    expect(consent.querySelector('#consent-title')!.textContent).toBe('Persuasion <img src=x onerror="alert(1)">');
+    expect(consent.textContent).toContain('Researcher: Dr. R <r@lab.example.org>');
+    expect(consent.querySelector('img')).toBeNull();
+  });
+});
