@@ -31,6 +31,10 @@ interface Setup {
   title?: string;
   /** The origin the server's own description claims (a server can say anything). */
   claimedOrigin?: string;
+  /** The study's status as the server reports it. */
+  studyStatus?: 'open' | 'full' | 'closed' | 'ended';
+  /** The server's answer to reading the study, when not 200 (a wrong or expired link). */
+  infoStatus?: number;
 }
 
 const globals = ['document', 'window', 'location', 'history', 'HTMLElement'] as const;
@@ -61,7 +65,7 @@ async function openConsent(setup: Setup) {
     reviewHours: 24,
     retentionDays: 365,
     maxParticipants: null,
-    status: 'open',
+    status: setup.studyStatus ?? 'open',
     origin: setup.claimedOrigin ?? new URL(setup.joinUrl).origin,
     collected: [],
   };
@@ -73,6 +77,7 @@ async function openConsent(setup: Setup) {
     scoreLocally: () => RESULT,
     fetch: async (input) => {
       requests.push(String(input));
+      if (setup.infoStatus !== undefined) return new Response('{"error":{"code":"study_not_found","message":"No study"}}', { status: setup.infoStatus });
       if (String(input) === `${new URL(setup.joinUrl).origin}/v1/studies/${STUDY_ID}`)
         return new Response(JSON.stringify(study), { headers: { 'content-type': 'application/json' } });
       return new Response('{"error":{"code":"not_found","message":"no"}}', { status: 404 });
@@ -93,7 +98,7 @@ async function openConsent(setup: Setup) {
   const consent = document.getElementById('consent')!;
   const status = document.getElementById('join-status')!;
   await vi.waitFor(() => {
-    if (consent.hidden && !/permission|Nothing was sent/.test(status.textContent ?? '')) throw new Error('the study is still being read');
+    if (consent.hidden && !/permission|Nothing was sent|No open study/.test(status.textContent ?? '')) throw new Error('the study is still being read');
   });
   return { document, consent, status, requests };
 }
@@ -141,4 +146,31 @@ describe('the consent screen says where donations go', () => {
     expect(consent.textContent).toContain('Researcher: Dr. R <r@lab.example.org>');
     expect(consent.querySelector('img')).toBeNull();
   });
+});
+
+describe('a study that takes no one: clear words, and no way to join', () => {
+  for (const [infoStatus, why] of [
+    [404, 'a wrong link'],
+    [410, 'an expired link'],
+  ] as const) {
+    it(`${why} (${infoStatus}): says there is no open study at this link, shows no consent`, async () => {
+      const { consent, status } = await openConsent({ joinUrl: `https://lab.example.org/join/${STUDY_ID}`, hostAccess: true, infoStatus });
+      expect(consent.hidden).toBe(true);
+      expect(status.textContent).toContain('No open study at this link (the server at https://lab.example.org does not know it, or it has ended)');
+      expect(status.className).toContain('bad');
+    });
+  }
+
+  for (const [studyStatus, words] of [
+    ['full', 'This study is full: it has all the participants it asked for. You cannot join it.'],
+    ['closed', 'The researcher has closed this study. You cannot join it.'],
+    ['ended', 'This study has ended. You cannot join it.'],
+  ] as const) {
+    it(`a ${studyStatus} study: the consent screen says so and the agree box cannot be ticked`, async () => {
+      const { consent } = await openConsent({ joinUrl: `https://lab.example.org/join/${STUDY_ID}`, hostAccess: true, studyStatus });
+      expect(consent.querySelector('[data-closed]')!.textContent).toBe(words);
+      expect((consent.querySelector('#agree') as HTMLInputElement).disabled).toBe(true);
+      expect((consent.querySelector('#join-study') as HTMLButtonElement).disabled).toBe(true);
+    });
+  }
 });
