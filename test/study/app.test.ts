@@ -360,6 +360,31 @@ for (const target of DB_TARGETS) {
       expect(await rowsOf(studyId)).toBe(1);
     });
 
+    it('lets a participant delete everything they gave after the study closed or ended', async () => {
+      const closed = await createStudy();
+      const ended = await createStudy({ endDate: '2026-12-07' });
+      const p = await join(closed.studyId);
+      const q = await join(ended.studyId);
+      await call('POST', `/v1/studies/${closed.studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${ended.studyId}/donations`, { auth: q.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${closed.studyId}/close`, { auth: closed.researcherToken });
+      const saved = now;
+      now = Date.parse('2026-12-08T00:00:01.000Z');
+      try {
+        for (const [studyId, secret] of [
+          [closed.studyId, p.secret],
+          [ended.studyId, q.secret],
+        ] as const) {
+          const res = await call('DELETE', `/v1/studies/${studyId}/participants/me`, { auth: secret });
+          expect(res.status, res.text).toBe(200);
+          expect(WithdrawReceipt.parse(res.json)).toMatchObject({ deleted: true, donations: 1, consentRecords: 1 });
+          expect(await rowsOf(studyId)).toBe(0);
+        }
+      } finally {
+        now = saved;
+      }
+    });
+
     it('refuses joins and donations after the end date (410)', async () => {
       const { studyId } = await createStudy({ endDate: '2026-12-07' });
       const p = await join(studyId);
