@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { sha256Hex } from '../../shared/export/sha256.ts';
 import type { ScoreResult } from '../../shared/schemas.ts';
+import type { Participation } from '../../extension/study/contract.ts';
 
 // WXT's `browser` is read from globalThis when it loads: the fake browser goes there first.
 (globalThis as { chrome?: unknown }).chrome = fakeBrowser;
@@ -23,6 +24,13 @@ const { mountStudiesPage } = await import('../../extension/study/page.ts');
 const PAGE = readFileSync(join(import.meta.dirname, '../../extension/entrypoints/studies/index.html'), 'utf8');
 const CONSENT = 'You agree to donate redacted replies for research on persuasion.';
 const STUDY_ID = 's_remotestudy0000001';
+const JOINED = {
+  participantId: 'p_participant0000000001',
+  secret: 'usp_the-participant-secret-0123456789',
+  studyId: STUDY_ID,
+  consentSha256: sha256Hex(CONSENT),
+  consentedAt: '2026-12-07T04:00:00.000Z',
+};
 const RESULT: ScoreResult = { score: 0, flags: [], judge: { kind: 'offline', promptVersion: 'p', taxonomyVersion: 't' }, cached: false, latencyMs: 1 };
 
 interface Setup {
@@ -51,6 +59,8 @@ afterEach(() => {
 
 async function openConsent(setup: Setup) {
   const requests: string[] = [];
+  const credentials: string[] = [];
+  let participations: Record<string, Participation> = {};
   const study = {
     studyId: STUDY_ID,
     title: setup.title ?? 'Persuasion in the wild',
@@ -71,12 +81,19 @@ async function openConsent(setup: Setup) {
   };
   const service = createStudyService({
     db: createDb(`study-page-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }),
-    loadParticipations: async () => ({}),
-    saveParticipations: async () => {},
+    loadParticipations: async () => structuredClone(participations),
+    saveParticipations: async (all) => {
+      participations = structuredClone(all);
+    },
     hasHostAccess: async () => setup.hostAccess,
     scoreLocally: () => RESULT,
-    fetch: async (input) => {
-      requests.push(String(input));
+    fetch: async (input, init) => {
+      const method = init?.method ?? 'GET';
+      requests.push(method === 'GET' ? String(input) : `${method} ${String(input)}`);
+      const headers = (init?.headers ?? {}) as Record<string, string>;
+      for (const [name, value] of Object.entries(headers)) if (!['accept', 'content-type'].includes(name)) credentials.push(`${name}: ${value}`);
+      if (method === 'POST' && String(input) === `${new URL(setup.joinUrl).origin}/v1/studies/${STUDY_ID}/participants`)
+        return new Response(JSON.stringify(JOINED), { status: 201, headers: { 'content-type': 'application/json' } });
       if (setup.infoStatus !== undefined) return new Response('{"error":{"code":"study_not_found","message":"No study"}}', { status: setup.infoStatus });
       if (String(input) === `${new URL(setup.joinUrl).origin}/v1/studies/${STUDY_ID}`)
         return new Response(JSON.stringify(study), { headers: { 'content-type': 'application/json' } });
@@ -100,7 +117,13 @@ async function openConsent(setup: Setup) {
   await vi.waitFor(() => {
     if (consent.hidden && !/permission|Nothing was sent|No open study/.test(status.textContent ?? '')) throw new Error('the study is still being read');
   });
-  return { document, consent, status, requests };
+  return { document, consent, status, requests, credentials, participations: () => participations };
+}
+
+/** A click as the browser delivers it to the page's listeners. */
+function click(element: Element | null): void {
+  if (!element) throw new Error('nothing to click');
+  element.dispatchEvent(new (globalThis as unknown as { window: typeof globalThis }).window.Event('click'));
 }
 
 describe('the consent screen says where donations go', () => {
@@ -173,4 +196,47 @@ describe('a study that takes no one: clear words, and no way to join', () => {
       expect((consent.querySelector('#join-study') as HTMLButtonElement).disabled).toBe(true);
     });
   }
+});
+
+describe('joining a study on another machine from the page, then its card', () => {
+  it('tick, Join: the participant is kept in the extension; Pause, Resume and Leave act on it; only the secret ever goes to the server', async () => {
+    const { document, consent, requests, credentials, participations } = await openConsent({
+      joinUrl: `https://lab.example.org/join/${STUDY_ID}`,
+      hostAccess: true,
+    });
+    const agree = consent.querySelector('#agree') as HTMLInputElement;
+    agree.checked = true;
+    agree.dispatchEvent(new (globalThis as unknown as { window: typeof globalThis }).window.Event('change'));
+    expect((consent.querySelector('#join-study') as HTMLButtonElement).disabled).toBe(false);
+    click(consent.querySelector('#join-study'));
+    const card = () => document.querySelector(`[data-study="${STUDY_ID}"]`) as HTMLElement | null;
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    expect(participations()[STUDY_ID]).toMatchObject({
+      state: 'active',
+      apiBase: 'https://lab.example.org',
+      participantId: JOINED.participantId,
+      secret: JOINED.secret,
+    });
+    expect(card()!.textContent).toContain(`Study server https://lab.example.org · you are participant ${JOINED.participantId}`);
+
+    click(card()!.querySelector('[data-control="pause"]'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('paused'));
+    expect(participations()[STUDY_ID]!.state).toBe('paused');
+    expect(card()!.textContent).toContain('Paused: nothing is collected or sent until you resume.');
+    click(card()!.querySelector('[data-control="resume"]'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('active'));
+    click(card()!.querySelector('[data-control="leave"]'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('left'));
+    expect(participations()[STUDY_ID]!.state).toBe('left');
+    expect(card()!.textContent).toContain('You left this study: nothing more is collected or sent.');
+
+    expect(document.body.textContent).not.toContain(JOINED.secret);
+    // Read the study (on opening, and again just before joining), then join: nothing else, no credential.
+    expect(requests).toEqual([
+      `https://lab.example.org/v1/studies/${STUDY_ID}`,
+      `https://lab.example.org/v1/studies/${STUDY_ID}`,
+      `POST https://lab.example.org/v1/studies/${STUDY_ID}/participants`,
+    ]);
+    expect(credentials).toEqual([]);
+  });
 });
