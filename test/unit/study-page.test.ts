@@ -15,6 +15,9 @@ import { sha256Hex } from '../../shared/export/sha256.ts';
 import type { ScoreResult } from '../../shared/schemas.ts';
 import type { Participation } from '../../extension/study/contract.ts';
 
+/** Waits on a condition, never on the clock: generous for a loaded machine. */
+const WAIT = { timeout: 15_000, interval: 10 };
+
 // WXT's `browser` is read from globalThis when it loads: the fake browser goes there first.
 (globalThis as { chrome?: unknown }).chrome = fakeBrowser;
 const { createStudyService } = await import('../../extension/background/study-service.ts');
@@ -116,7 +119,7 @@ async function openConsent(setup: Setup) {
   const status = document.getElementById('join-status')!;
   await vi.waitFor(() => {
     if (consent.hidden && !/permission|Nothing was sent|No open study/.test(status.textContent ?? '')) throw new Error('the study is still being read');
-  });
+  }, WAIT);
   return { document, consent, status, requests, credentials, participations: () => participations };
 }
 
@@ -210,7 +213,7 @@ describe('joining a study on another machine from the page, then its card', () =
     expect((consent.querySelector('#join-study') as HTMLButtonElement).disabled).toBe(false);
     click(consent.querySelector('#join-study'));
     const card = () => document.querySelector(`[data-study="${STUDY_ID}"]`) as HTMLElement | null;
-    await vi.waitFor(() => expect(card()).not.toBeNull());
+    await vi.waitFor(() => expect(card()).not.toBeNull(), WAIT);
     expect(participations()[STUDY_ID]).toMatchObject({
       state: 'active',
       apiBase: 'https://lab.example.org',
@@ -220,13 +223,13 @@ describe('joining a study on another machine from the page, then its card', () =
     expect(card()!.textContent).toContain(`Study server https://lab.example.org · you are participant ${JOINED.participantId}`);
 
     click(card()!.querySelector('[data-control="pause"]'));
-    await vi.waitFor(() => expect(card()!.dataset.state).toBe('paused'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('paused'), WAIT);
     expect(participations()[STUDY_ID]!.state).toBe('paused');
     expect(card()!.textContent).toContain('Paused: nothing is collected or sent until you resume.');
     click(card()!.querySelector('[data-control="resume"]'));
-    await vi.waitFor(() => expect(card()!.dataset.state).toBe('active'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('active'), WAIT);
     click(card()!.querySelector('[data-control="leave"]'));
-    await vi.waitFor(() => expect(card()!.dataset.state).toBe('left'));
+    await vi.waitFor(() => expect(card()!.dataset.state).toBe('left'), WAIT);
     expect(participations()[STUDY_ID]!.state).toBe('left');
     expect(card()!.textContent).toContain('You left this study: nothing more is collected or sent.');
 
