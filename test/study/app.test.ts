@@ -132,6 +132,9 @@ for (const target of DB_TARGETS) {
       expect(page.text).toContain('Persuasion &lt;script&gt;alert(1)&lt;/script&gt; in the wild');
       expect(page.text).toContain(`<meta name="unspun-study" content="${studyId}">`);
       expect(page.text).toContain(`${PUBLIC}/join/${studyId}`);
+      // Where donations go is the server's public origin, on the page and in its meta for the extension.
+      expect(page.text).toContain(`Donations go to ${PUBLIC}.`);
+      expect(page.text).toContain(`<meta name="unspun-study-origin" content="${PUBLIC}">`);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect((await call('GET', '/join/s_nosuchstudy0000000000')).status).toBe(404);
     });
