@@ -1,5 +1,5 @@
 // The study server's tables, as Drizzle sees them (queries are built from these). The tables are
-// made by the ordered migrations in migrations.ts; a test checks that the two agree.
+// made by the ordered migrations in migrations.ts; test/study/app.test.ts checks that the two agree.
 import { bigserial, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { StudyFile } from '#shared/api/study';
 

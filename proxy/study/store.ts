@@ -264,7 +264,11 @@ export function createStudyStore(db: StudyDb, clock: () => number = Date.now): S
 
     async withdraw(study, participantId) {
       return db.transaction(async (tx) => {
-        const gone = await tx.delete(donations).where(eq(donations.participantId, participantId)).returning({ id: donations.id });
+        // Scoped to this study: a researcher token of one study can never reach another study's rows.
+        const gone = await tx
+          .delete(donations)
+          .where(and(eq(donations.participantId, participantId), eq(donations.studyId, study.id)))
+          .returning({ id: donations.id });
         const left = await tx
           .delete(participants)
           .where(and(eq(participants.id, participantId), eq(participants.studyId, study.id)))

@@ -179,8 +179,10 @@ export async function benchStudy(): Promise<void> {
   );
   console.log('database   donations/s   batch p50   batch p99   join p50   server peak RSS   rows      lost  duplicated');
   let failed = false;
+  const results: Result[] = [];
   for (const kind of ['pglite', 'postgres'] as const) {
     const r = await runOne(kind);
+    results.push(r);
     const lost = expected - r.rows;
     const duplicated = Math.max(0, r.rows - expected) + Math.max(0, r.acknowledged - expected);
     if (lost !== 0 || duplicated !== 0 || r.acknowledged !== expected) failed = true;
@@ -189,6 +191,11 @@ export async function benchStudy(): Promise<void> {
     );
   }
   console.log("PostgreSQL's own processes are not in the RSS column; PGlite runs inside the server process.");
+  // Absolute times on a shared 2-core machine say little alone: the two databases of this run, as ratios.
+  const [lite, pg] = results as [Result, Result];
+  console.log(
+    `PostgreSQL against PGlite in this run: ${(pg.donationsPerSecond / lite.donationsPerSecond).toFixed(1)}x the donations/s, ${(pg.p50 / lite.p50).toFixed(2)}x the batch p50, ${(pg.p99 / lite.p99).toFixed(2)}x the batch p99, ${(pg.peakRssMb / lite.peakRssMb).toFixed(2)}x the server RSS`,
+  );
   if (failed) {
     console.log('STUDY BENCH FAILED: rows lost or duplicated');
     process.exitCode = 1;

@@ -2,7 +2,8 @@
 // PostgreSQL: join, donate (idempotent), withdraw, the researcher's routes, and every kind of bad
 // input answered with a clear 4xx and nothing stored.
 import { createHash } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
+import { getTableConfig } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConsentExportRecord,
@@ -23,7 +24,7 @@ import { type OpenDatabase, openDatabase } from '../../proxy/study/db.ts';
 import { migrate } from '../../proxy/study/migrations.ts';
 import { prepareRecords } from '../../proxy/study/prepare.ts';
 import { createRateLimiter } from '../../proxy/study/rate-limit.ts';
-import { donations, participants } from '../../proxy/study/schema.ts';
+import { donations, participants, schema } from '../../proxy/study/schema.ts';
 import { startStudyServer } from '../../proxy/study/server.ts';
 import { createStudyStore } from '../../proxy/study/store.ts';
 import { validate } from '../helpers/json-schema.ts';
@@ -40,6 +41,9 @@ const STUDY: StudyFileInput = {
   collect: 'flagged',
   sites: ['demo', 'chatgpt'],
 };
+
+/** Drizzle's column types as PostgreSQL's format_type() names them. */
+const SQL_TYPE: Record<string, string> = { bigserial: 'bigint', serial: 'integer', timestamp: 'timestamp without time zone' };
 
 interface Call {
   body?: unknown;
@@ -128,6 +132,9 @@ for (const target of DB_TARGETS) {
       expect(page.text).toContain('Persuasion &lt;script&gt;alert(1)&lt;/script&gt; in the wild');
       expect(page.text).toContain(`<meta name="unspun-study" content="${studyId}">`);
       expect(page.text).toContain(`${PUBLIC}/join/${studyId}`);
+      // Where donations go is the server's public origin, on the page and in its meta for the extension.
+      expect(page.text).toContain(`Donations go to ${PUBLIC}.`);
+      expect(page.text).toContain(`<meta name="unspun-study-origin" content="${PUBLIC}">`);
       expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect((await call('GET', '/join/s_nosuchstudy0000000000')).status).toBe(404);
     });
@@ -299,6 +306,24 @@ for (const target of DB_TARGETS) {
       expect((await call('DELETE', `/v1/studies/${studyId}/participants/${p.participantId}`, { auth: researcherToken })).status).toBe(404);
     });
 
+    it("never lets one study's researcher delete a participant of another study", async () => {
+      const mine = await createStudy();
+      const theirs = await createStudy();
+      const p = await join(theirs.studyId);
+      await call('POST', `/v1/studies/${theirs.studyId}/donations`, {
+        auth: p.secret,
+        body: { records: [donationRecord({ n: 1 }), donationRecord({ n: 2 })] },
+      });
+      const res = await call('DELETE', `/v1/studies/${mine.studyId}/participants/${p.participantId}`, { auth: mine.researcherToken });
+      expect(res.status).toBe(404);
+      expect(res.json.error.code).toBe('participant_not_found');
+      // The other study's token on the other study's path: 401, not a way in.
+      expect((await call('DELETE', `/v1/studies/${theirs.studyId}/participants/${p.participantId}`, { auth: mine.researcherToken })).status).toBe(401);
+      expect(await rowsOf(theirs.studyId)).toBe(2);
+      const store = createStudyStore(database.db, clock);
+      expect(await store.participantCount(theirs.studyId)).toBe(1);
+    });
+
     it('refuses missing, wrong and expired researcher tokens', async () => {
       const { studyId, researcherToken } = await createStudy({ retentionDays: 1 });
       const other = await createStudy();
@@ -336,6 +361,31 @@ for (const target of DB_TARGETS) {
       expect(late.json.error.code).toBe('study_closed');
       expect((await call('GET', `/join/${studyId}`)).status).toBe(410);
       expect(await rowsOf(studyId)).toBe(1);
+    });
+
+    it('lets a participant delete everything they gave after the study closed or ended', async () => {
+      const closed = await createStudy();
+      const ended = await createStudy({ endDate: '2026-12-07' });
+      const p = await join(closed.studyId);
+      const q = await join(ended.studyId);
+      await call('POST', `/v1/studies/${closed.studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${ended.studyId}/donations`, { auth: q.secret, body: { records: [donationRecord({ n: 1 })] } });
+      await call('POST', `/v1/studies/${closed.studyId}/close`, { auth: closed.researcherToken });
+      const saved = now;
+      now = Date.parse('2026-12-08T00:00:01.000Z');
+      try {
+        for (const [studyId, secret] of [
+          [closed.studyId, p.secret],
+          [ended.studyId, q.secret],
+        ] as const) {
+          const res = await call('DELETE', `/v1/studies/${studyId}/participants/me`, { auth: secret });
+          expect(res.status, res.text).toBe(200);
+          expect(WithdrawReceipt.parse(res.json)).toMatchObject({ deleted: true, donations: 1, consentRecords: 1 });
+          expect(await rowsOf(studyId)).toBe(0);
+        }
+      } finally {
+        now = saved;
+      }
     });
 
     it('refuses joins and donations after the end date (410)', async () => {
@@ -628,6 +678,49 @@ for (const target of DB_TARGETS) {
       expect(await migrate(database.db)).toEqual([]);
     });
 
+    it('has the tables the Drizzle schema describes: the same columns, types, keys, indexes and cascades as the migrations made', async () => {
+      const rows = async <T>(query: ReturnType<typeof sql>) => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
+      for (const table of Object.values(schema)) {
+        const config = getTableConfig(table);
+        const expected = config.columns
+          .map((c) => ({ name: c.name, type: SQL_TYPE[c.getSQLType()] ?? c.getSQLType(), notNull: c.notNull, primary: c.primary }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const actual = (
+          await rows<{ name: string; type: string; not_null: boolean; is_primary: boolean }>(sql`
+            SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+              EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY(i.indkey)) AS is_primary
+            FROM pg_attribute a WHERE a.attrelid = ${config.name}::regclass AND a.attnum > 0 AND NOT a.attisdropped`)
+        )
+          .map((r) => ({ name: r.name, type: r.type, notNull: r.not_null, primary: r.is_primary }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        expect(actual, config.name).toEqual(expected);
+
+        const indexes = (
+          await rows<{ name: string; is_unique: boolean }>(sql`
+            SELECT c.relname AS name, i.indisunique AS is_unique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = ${config.name}::regclass AND NOT i.indisprimary`)
+        ).sort((a, b) => a.name.localeCompare(b.name));
+        expect(indexes, config.name).toEqual(
+          config.indexes.map((i) => ({ name: i.config.name, is_unique: i.config.unique })).sort((a, b) => a.name!.localeCompare(b.name!)),
+        );
+
+        const foreignKeys = (
+          await rows<{ column: string; target: string; on_delete: string }>(sql`
+            SELECT a.attname AS column, t.relname AS target, c.confdeltype AS on_delete FROM pg_constraint c
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] JOIN pg_class t ON t.oid = c.confrelid
+            WHERE c.conrelid = ${config.name}::regclass AND c.contype = 'f'`)
+        ).sort((a, b) => a.column.localeCompare(b.column));
+        expect(foreignKeys, config.name).toEqual(
+          config.foreignKeys
+            .map((fk) => {
+              const ref = fk.reference();
+              return { column: ref.columns[0]!.name, target: getTableConfig(ref.foreignTable).name, on_delete: fk.onDelete === 'cascade' ? 'c' : 'a' };
+            })
+            .sort((a, b) => a.column.localeCompare(b.column)),
+        );
+      }
+    });
+
     if (target.name === 'postgres') {
       it('opens a read-only database (a read replica) for stats and exports without trying to migrate it', async () => {
         const { studyId } = await createStudy();
@@ -642,15 +735,31 @@ for (const target of DB_TARGETS) {
         }
       });
 
-      it('answers 503 while the database is down, and serves again once it is back', async () => {
+      it('answers 503 while the database is down, logs what is wrong, and serves again once it is back', async () => {
         const { studyId } = await createStudy();
         const p = await join(studyId);
+        const errors: string[] = [];
+        const logged = createStudyApp({
+          config: { publicUrl: PUBLIC, adminToken: ADMIN },
+          store: createStudyStore(database.db, clock),
+          clock,
+          logger: { info() {}, warn() {}, error: (line) => errors.push(line) },
+        });
         await cluster!.stop();
         try {
           const down = await call('POST', `/v1/studies/${studyId}/donations`, { auth: p.secret, body: { records: [donationRecord({ n: 1 })] } });
           expect(down.status).toBe(503);
           expect(down.json.error.code).toBe('database_unavailable');
+          expect(down.json.error.message).toContain('nothing was stored');
           expect(down.headers.get('retry-after')).toBe('30');
+          // What `npm run study` prints (its logger is the console): which request, and that the database is away.
+          const again = await logged.request(`/v1/studies/${studyId}/donations`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${p.secret}` },
+            body: JSON.stringify({ records: [donationRecord({ n: 1 })] }),
+          });
+          expect(again.status).toBe(503);
+          expect(errors).toEqual([expect.stringMatching(new RegExp(`^database unavailable on POST /v1/studies/${studyId}/donations: .+`))]);
         } finally {
           await cluster!.start();
         }

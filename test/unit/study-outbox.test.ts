@@ -238,6 +238,24 @@ describe('joining', () => {
     expect(preview.example.redaction.ids).toBe('pseudonymous');
   });
 
+  it('the consent example is the participant’s own most recent conversation the study would take, redacted as it would be sent', async () => {
+    const t = setup();
+    await t.capture('mine', 'm1');
+    t.tick(1_000);
+    await t.capture('unflagged', 'm1', 'Here is the timetable you asked for. Email me at a.b@example.com.');
+    const preview = await t.service.preview(JOIN_URL);
+    if (!preview.ok) throw new Error(preview.error);
+    expect(preview.exampleFrom).toBe('archive');
+    // The study collects flagged replies only: the newer, unflagged conversation is not the example.
+    expect(preview.example.messages.map((m) => m.text)).toEqual(['Great question! Email me at [EMAIL] now.']);
+    expect(JSON.stringify(preview.example)).not.toContain('a.b@example.com');
+    expect(JSON.stringify(preview.example)).not.toContain('mine');
+    expect(preview.example.redaction).toMatchObject({ redacted: true, ids: 'pseudonymous' });
+    // Showing it sends nothing: no participant, no donation.
+    expect(t.server.participants.size).toBe(0);
+    expect(t.server.donationRequests).toBe(0);
+  });
+
   it('a remote origin without the permission is not contacted', async () => {
     const t = setup();
     const service = createStudyService({
