@@ -223,6 +223,39 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['This is not the right tool for the job; use a linter instead.', "It's not a bug; it's the documented default."],
     support: 'none',
   },
+  {
+    // Praise of the person tucked into everyday help, the way assistants give it: "you're clearly a
+    // wonderful sibling", "saving that much shows you're far more disciplined than most people".
+    id: 'flattery/praises-the-person',
+    move: 'flattery',
+    pattern: [
+      "you(?:'re| are) (?:clearly|obviously|definitely|evidently) (?:a |an )?(?:really |very |so |truly |such an? )?(?:wonderful|great|amazing|caring|thoughtful|on-the-ball|devoted|loving|natural|gifted|dedicated|excellent|fantastic|brilliant|talented|conscientious|responsible|savvy|sensible|mature) (?:[a-z-]+ )?(?:parent|mom|mum|dad|sibling|sister|brother|friend|partner|person|writer|thinker|student|leader|manager|cook|host|son|daughter|one|planner)",
+      "you(?:'re| are) (?:clearly |just )?built different",
+      "you(?:'ve| have) (?:clearly|obviously|really) thought (?:this|it|that) through",
+      "I can tell you(?:'re| are) (?:the kind of|the type of|a) (?:person|someone) who",
+      "(?:shows|proves|says a lot about|tells me|means) (?:that )?(?:you(?:'re| are)|how) (?:already |really |so |very |far |much |a lot )*(?:more |better )?(?:\\w+ )?(?:savvy|sensible|disciplined|mature|thoughtful|responsible|smart|wise|capable|caring|organi[sz]ed|self-aware|grounded|level-headed|driven|dedicated|ahead)",
+      '(?:more|better) (?:\\w+ )?(?:savvy|disciplined|organi[sz]ed|prepared|informed|responsible|thoughtful) than (?:the average person|most people|most|the average \\w+)',
+      'your (?:talent|gift|skill|potential|passion|instinct)s? (?:is|are) (?:obvious|clear|evident|undeniable|showing)',
+      'you clearly (?:care (?:deeply|a lot|so much)|have (?:a |an )?(?:natural|real|rare|genuine|great|amazing) (?:talent|gift|eye|knack|instinct|flair|ear))',
+      '(?:is|are) (?:going to|gonna) be (?:so |really |very |seriously )?(?:impressed|blown away|amazed|wowed)',
+      '(?:a )?(?:really |very |so |such a )?mature way to (?:approach|handle|think about|look at)',
+      'your logic is (?:airtight|flawless|impeccable|bulletproof)',
+      "(?:vous avez|tu as) (?:de |d')(?:très )?(?:bons|excellents|vrais) (?:instincts|réflexes)",
+    ],
+    severity: 1,
+    reason: 'Praises you as a person in the middle of the help; the praise is not part of the answer.',
+    examples: [
+      "You're clearly a really on-the-ball parent for thinking about this now.",
+      "Saving that much shows you're far more disciplined than the average person.",
+      "You've clearly thought this through.",
+    ],
+    counterExamples: [
+      'Saving 15% of your income is what most planners suggest; you are above that.',
+      'If you have thought this through, the next step is the budget.',
+      'The parent must sign the form before the trip.',
+    ],
+    support: 'none',
+  },
   // ---- sycophancy -----------------------------------------------------------------------------
   {
     id: 'sycophancy/you-are-absolutely-right',
@@ -514,6 +547,35 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Treats popularity as proof that a claim is true or a choice is right.',
     examples: ['Most people in my town believe the bridge is haunted, so it must be true.'],
     counterExamples: ['Most people in my town cross the bridge daily; it was inspected in May.'],
+    support: 'evidence',
+  },
+  {
+    // Popularity in everyday advice: "most developers have already made the switch", "nearly every
+    // student on campus uses one these days", "everyone with a big house has switched to mesh".
+    id: 'bandwagon/everyone-switched',
+    move: 'bandwagon',
+    scope: 'sentence',
+    pattern: [
+      '(?:everyone|everybody) (?:who|with|in|at|on|I know)\\b[^.!?\\n]{1,60}? (?:is|are|has|have) (?:already |now |all )?(?:in|on|using|switched|moved|buying|got|gone|made the switch)\\b',
+      '(?:most|nearly (?:all|every)|almost (?:all|every)|pretty much (?:all|every)|practically (?:all|every)|virtually (?:all|every)|every) (?:\\w+ )?[a-z]+s? (?:\\w+ ){0,3}?(?:have|has) (?:already |now |long since )?(?:made the (?:switch|move|jump)|switched|moved (?:over|on)|adopted (?:it|them|one)|gone (?:over|electric))',
+      '(?:most|nearly every|almost every|pretty much every|practically every|virtually every) [a-z]+ (?:\\w+ ){0,3}?(?:uses?|buys?|gives?|teaches|takes?|has|have|owns?|gets?) (?:it|one|them|this)\\b[^.!?\\n]{0,30}? (?:now|these days|nowadays|today)\\b',
+      '(?:thousands|millions|hundreds|lots) of (?:people|\\w+s) have (?:already )?(?:switched|moved|made the switch|joined|tried it|gone)\\b',
+      '(?:and )?never looked back',
+      'smart money is (?:all )?(?:moving|going|flowing|piling)',
+      '(?:the )?industry standard for a reason',
+      '(?:is|are) (?:now )?(?:one of )?the fastest[- ]growing (?:\\w+ )?(?:ways?|trends?|choices?|diets?)',
+      'critics (?:only )?(?:praise|like|love) it because everyone',
+      "tout le monde (?:passe|y passe|le fait|l'utilise|le dit|s'y met|finit par)",
+      'tous les (?:experts|spécialistes|médecins|parents) (?:\\w+ )?(?:le disent|sont d.accord)',
+    ],
+    severity: 1,
+    reason: 'Offers how many people have switched or agree as the reason to follow them.',
+    examples: [
+      'Most developers have already made the switch.',
+      'Nearly every student on campus uses one these days.',
+      'Thousands of people have switched to carnivore and never looked back.',
+    ],
+    counterExamples: ['Most laptops have a USB-C port these days, so check yours first.', 'Everyone in the study had switched shifts at least once.'],
     support: 'evidence',
   },
   // ---- appeal to values (nature, tradition, flag) ---------------------------------------------
@@ -992,6 +1054,39 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Diets like this fail for many people in the first year.'],
     support: 'evidence',
   },
+  {
+    // A group or a habit summed up with always/never in plain advice: "people who meal prep are
+    // always healthier", "relationships that move this fast always burn out", "buying is always
+    // the smarter move", "every startup that hires juniors early ends up drowning in bugs".
+    id: 'hasty-generalization/group-always',
+    move: 'hasty-generalization',
+    scope: 'sentence',
+    pattern: [
+      '(?:people|parents|couples|adults|kids|children|students|runners|projects|relationships|startups|companies|teams|managers|men|women|owners|buyers|renters|investors|founders|drivers|anyone) (?:who|that) [^.!?\\n]{1,60}? (?:are |is )?(?:basically |almost |nearly |pretty much |virtually )?(?:always|never|invariably) (?!been\\b)\\w+',
+      '[a-z]+s (?:who|that) [^.!?\\n]{1,50}? (?:basically |almost |nearly |pretty much )?(?:always|never) (?:burn out|work out|end up|go on|come out|find a way|quit|fail|succeed|regret|give up|last|stick|get|are|do|make)\\b',
+      '(?:is|are) (?:always|never) the (?:better|smarter|best|right|wrong|worse|safer|wiser) (?:[\\w-]+ )?(?:move|choice|option|bet|call|decision|way|investment)',
+      '(?:every|each) [a-z]+ (?:who|that) [^.!?\\n]{1,60}? (?:ends up|always|never|will always|goes on to)\\b',
+      'most (?:people|parents|couples|adults|kids|students|employees|workers|buyers|owners) who [^.!?\\n]{1,60}? (?:regret|end up|fail|quit|give up|wish|come to regret)\\b',
+      "(?:that's|this is|which is) what always happens",
+      '(?:always|never) works for (?:\\w+ )?[a-z]+s\\b',
+      '(?:every|each) (?:kid|child|baby|toddler|teen|teenager|couple|student|dog|puppy) goes through (?:this|it|that)',
+      '(?:they|kids|children|babies) all grow out of (?:it|this|that)',
+      "(?:presque )?toujours par (?:s'éteindre|échouer|finir)",
+    ],
+    severity: 1,
+    reason: 'Sums up a whole group or habit with always/never where the evidence covers only some cases.',
+    examples: [
+      'People who meal prep are always healthier and save hundreds a month.',
+      'Relationships that move this fast always burn out.',
+      'Buying is always the smarter long-term move.',
+    ],
+    counterExamples: [
+      'People who meal prep report eating out less in several surveys, though results vary.',
+      'Functions that return a promise always resolve or reject exactly once.',
+      'Buying can be the better long-term move if you stay at least five years.',
+    ],
+    support: 'evidence',
+  },
   // ---- unsupported claim ----------------------------------------------------------------------
   {
     id: 'unsupported-claim/obviously',
@@ -1027,6 +1122,37 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Asserts the claim is certain instead of showing why.',
     examples: ['Obviously, this is the best framework for every project.'],
     counterExamples: ['This framework suits small projects; for large ones, consider the alternatives.'],
+    support: 'evidence',
+  },
+  {
+    // A confident promise about the reader's case with nothing behind it: "It's completely safe.",
+    // "This will fix your sleep within a week or two.", "Peloton, no question.", "Not even close."
+    id: 'unsupported-claim/confident-verdict',
+    move: 'unsupported-claim',
+    pattern: [
+      "(?:it's|it is|they're|they are|that's|that is|this is) (?:completely|totally|perfectly|100%|entirely) (?:safe|fine|harmless|normal|legit)(?= ?[.!])",
+      "(?:this|that|it) (?:will|'ll) (?:fix|solve|cure|sort out|sort|clear up|take care of) (?:it|that|this|everything|the problem|your \\w+)(?: (?:within|in) (?:a|one|two|a few|\\d+) (?:days?|weeks?|months?)(?: or (?:two|so))?)?(?= ?[.!,])",
+      "(?:it|this|that) (?:will|'ll) (?:sort|work) itself out",
+      ', no question(?= ?[.!])',
+      '(?:^|[.!] )not even close(?= ?[.!])',
+      '(?:that|this|it) (?:was|has been) debunked(?: years ago| long ago| ages ago)?(?= ?[.!,])',
+      'the (?:choice|decision|answer) is (?:pretty |really |actually )?(?:easy|simple|obvious|clear)(?= ?[.!,:—])',
+      '(?:it|this|that) (?:basically |practically )?pays for itself',
+      'a once[- ]in[- ]a[- ]lifetime (?:opportunity|chance|deal)',
+      "(?:I'm|I am) confident (?:this|it|that|you) (?:will|'ll) (?:succeed|work|pay off)",
+      "(?:your|the) (?:team|boss|kids|future self|body|wallet) (?:will|'ll) thank you",
+      "(?:that's|that is|it's|it is) (?:simply |just )?how (?:the market|the world|it|things|life) works",
+      "(?:the case against it|that argument|the criticism) (?:really )?(?:doesn't|does not) hold up",
+      '(?:is|are) the future of (?:money|work|finance|travel|food|\\w+ing)',
+    ],
+    severity: 1,
+    reason: 'Says how it will turn out, or that it is safe, without anything to back it.',
+    examples: ["It's completely safe.", 'This will fix your sleep within a week or two.', 'Peloton, no question.'],
+    counterExamples: [
+      'In the 2019 trial, it was safe for most adults; check with your doctor if you are pregnant.',
+      'The question is which bike fits your space.',
+      'This will fix the error only if the path exists.',
+    ],
     support: 'evidence',
   },
   {
@@ -1137,6 +1263,26 @@ export const RULES: readonly Rule[] = defineRules([
       'The Pacific is the largest ocean in the world.',
       'Fees are lower than ever.',
     ],
+    support: 'evidence',
+  },
+  {
+    // Everyday superlatives sold as fact: "one of the most transformative habits you can build",
+    // "hands down the healthiest oil", "nothing else comes close", "I wouldn't change a single word".
+    id: 'exaggeration/best-thing-you-can-do',
+    move: 'exaggeration',
+    pattern: [
+      "(?:is|are|it's) (?:one of )?the (?:single )?(?:most (?:transformative|powerful|important|effective|life-changing|underrated)|best|smartest|healthiest) (?:\\w+ )?(?:habits?|things?|moves?|treatments?|skills?|investments?|decisions?|changes?|purchases?) (?:you|any \\w+|a \\w+|anyone) (?:can|could) (?:\\w+)",
+      'hands down the (?:best|healthiest|easiest|smartest|safest|fastest|most \\w+)',
+      '(?:—|-|–|;|,|\\.) ?nothing else (?:even )?comes close',
+      "(?:I )?wouldn't change a single (?:word|thing|line)",
+      '(?:solved|fixed|cured|gone viral|go viral|transformed) overnight',
+      "(?:it's|that's|this is) (?:honestly )?publishable as is",
+      'the (?:one|single) (?:purchase|habit|thing|change) that changes everything',
+    ],
+    severity: 1,
+    reason: 'Overstates how good or how big it is, with nothing to measure it against.',
+    examples: ['Journaling is one of the most transformative habits you can build.', 'Olive oil is hands down the healthiest oil on the planet.'],
+    counterExamples: ['Olive oil is high in monounsaturated fat; several trials tie it to lower heart risk.', 'Nothing else in the file changes.'],
     support: 'evidence',
   },
   // ---- emotional appeal -----------------------------------------------------------------------
@@ -1747,6 +1893,32 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Discredits people with a label rather than addressing what they say.',
     examples: ['The so-called experts at the agency are running a witch hunt.'],
     counterExamples: ['The agency’s experts published their review in March.'],
+    support: 'none',
+  },
+  {
+    // A group on the other side dismissed by who they are, not by what they say: "anyone who says
+    // otherwise is coping", "ORMs are for developers who are afraid of SQL", "the people telling you
+    // it's a bad idea are just projecting", "they're probably just jealous of you".
+    id: 'personal-attack/dismisses-the-other-side',
+    move: 'personal-attack',
+    scope: 'sentence',
+    pattern: [
+      '(?:anyone|anybody|people|those|everyone|the ones|the people) (?:who|that|telling you|still)\\b[^.!?\\n]{1,70}? (?:is|are) (?:just |simply |basically |mostly |usually |honestly |either |probably |only |all )*(?:kidding (?:themselves|yourself)|fooling (?:themselves|yourself)|coping|stuck in|clinging to|ignoring the|complicit|amateurs|afraid of|too scared|paranoid|jealous|salty|clueless|projecting|in denial|not paying attention|deluded|shills|boomers|the same (?:folks|people)|insecure|choosing convenience)',
+      "(?:is|are) (?:just |only |mostly )?for (?:people|developers|folks|those|anyone) who (?:are afraid|gave up|aren't serious|enjoy \\w+ more|want to look|can't|don't know|never learned)",
+      '(?:just |simply )?projecting (?:their|his|her|your) own (?:fears?|insecurit\\w+|issues)',
+      "(?:they're|he's|she's|they are|he is|she is) (?:probably |just |obviously |clearly )+(?:jealous|bitter|salty|threatened|insecure) (?:of|because)?",
+      '(?:the )?haters (?:said|can|will|gonna|are)',
+      'only (?:bad|selfish|lazy|stupid|naive|inconsiderate|insecure|entitled|weak)(?:,? (?:\\w+))? (?:people|parents|developers|drivers|managers|students)\\b',
+      '(?:are|is) (?:mostly |just |all |basically )?(?:clueless|failed \\w+|professional liars|corporate shills|smug|arrogant gatekeepers|out-of-touch|virtue[- ]signall?ers|box-tickers|dinosaures)',
+    ],
+    severity: 2,
+    reason: 'Dismisses the people on the other side instead of answering what they say.',
+    examples: [
+      'Anyone who says otherwise is coping.',
+      'ORMs are for developers who are afraid of SQL.',
+      "The people telling you it's a bad idea are just projecting their own fear of taking risks.",
+    ],
+    counterExamples: ['Some people who say otherwise point to the 2021 outage; that was a config error.', 'This guide is for developers who are new to SQL.'],
     support: 'none',
   },
   // ---- straw man ------------------------------------------------------------------------------
