@@ -14,11 +14,12 @@ export const anthropicJudge: JudgeDefinition = {
   setup: 'set ANTHROPIC_API_KEY (or the key file) and restart',
   create(settings) {
     if (!settings.anthropic) return undefined;
-    const { apiKey, baseURL, model } = settings.anthropic;
+    const { apiKey, baseURL, model, mode } = settings.anthropic;
     return createAnthropicJudge({
       apiKey,
       ...(baseURL ? { baseURL } : {}),
       ...(model ? { model } : {}),
+      ...(mode ? { mode } : {}),
       ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
     });
   },
