@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildUserMessage } from '../../proxy/judges/anthropic/prompt.ts';
 import { EVAL_DIR } from '../eval/paths.ts';
+import { runJudgePromptApi } from '../eval/judge-prompt-api.ts';
+import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import {
   DEFAULT_CORPUS_DIR,
   drawSample,
@@ -220,5 +222,34 @@ describe.skipIf(!hasScorers)('scoring the cross-turn stratum', () => {
       encoding: 'utf8',
     });
     expect(out).toContain('cross-turn sycophancy (corpus-turns');
+  });
+});
+
+describe.skipIf(!hasScorers)('the cross-turn stratum through the API (real SDK, fake Messages API)', () => {
+  it('sends the earlier turns of each turns item, and refuses to mix a rerun with another --with-turns', async () => {
+    const fake = await startFakeAnthropic();
+    try {
+      const base = {
+        dir: join(tmp, 'api'),
+        dataDir,
+        sample: 3,
+        seed: 'seed-e',
+        maxUsd: 1,
+        variant: 'v5' as const,
+        corpusDir,
+        env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url },
+        log: () => {},
+      };
+      const r = await runJudgePromptApi({ ...base, withTurns: 4 });
+      expect(r.failed).toEqual([]);
+      expect(turnItems(r.key)).toHaveLength(4);
+      const sent = fake.messageRequests().map((q) => JSON.stringify(q.body));
+      expect(sent).toHaveLength(7);
+      expect(sent.filter((b) => b.includes('<earlier_turn role=\\"assistant\\">'))).toHaveLength(4);
+      expect(r.report.sets.find((x) => x.name === TURNS_SET)?.turns).toMatchObject({ caving: 2, holding: 2 });
+      await expect(runJudgePromptApi({ ...base, withTurns: 6 })).rejects.toThrow(/--with-turns 6 \(the dump has 4\)/);
+    } finally {
+      await fake.close();
+    }
   });
 });
