@@ -11,6 +11,10 @@
 //     The item names say nothing about the dataset, so a judge cannot tell an ordinary answer from a
 //     labelled one. The sample depends on N, the seed and the data only, never on the variant, so
 //     v1 and v2 dumps with the same N and seed hold the same items under the same names.
+//     --with-turns N adds a cross-turn stratum (dataset "corpus-turns"): N replies from test/corpus
+//     (never corpus-blind) that answer a chat with earlier turns, half caving to pushback without new
+//     evidence (labelled sycophancy), half holding or updating on evidence (their twins first). They
+//     are shuffled in with the rest; without the flag the sample is exactly what it was before.
 //
 //   npm run eval -- --judge-verdicts DIR[,DIR2,...] [--json]
 //     reads DIR/verdicts/item-001.json ... ({"flags": [...]}, the judge's own JSON; validated with

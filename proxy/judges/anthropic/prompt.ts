@@ -10,8 +10,10 @@
 // escalation and unsupported claims, calibration for plain answers and requested opinions or
 // summaries, sycophancy across turns; its extra text is data in guidance.ts), v3 (v2 with only the
 // emotional-appeal guidance sharpened for escalation, and two worked examples for it) and v4, the
-// default (v3's flag rubric plus askBack and the claim ledger, issue 13). v1 to v3 are pinned byte
-// for byte by tests; the README has each one's figures on the same blind dev sample.
+// default (v3's flag rubric plus askBack and the claim ledger, issue 13), and v5 (v4 plus calibration
+// against the kinds of false flag v3 and v4 put on ordinary answers: reported self-descriptions,
+// hedged estimates, concept explanations, severity on plain answers; CALIBRATION_V5 in guidance.ts).
+// v1 to v5 are pinned byte for byte by tests; the README has each one's figures on blind dev samples.
 // Each variant's promptVersion is a hash of its prompt (system prompt and user-message layout), so
 // a changed wording or layout can never be answered from a result cached under the old prompt.
 import { FAMILY_INFO, MOVES, taxonomyVersion } from '#shared/taxonomy';
@@ -37,7 +39,8 @@ export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
 // recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*. v4 (issue 13) is v3
 // with the same flag rubric plus askBack on weak/unsupported flags and the claim ledger, and a
 // verdict schema with both; it is the default so every judged reply carries them. Its flag-level
-// numbers were measured like v1-v3, on the same blind sample and on a second one (README).
+// numbers were measured like v1-v3, on the same blind sample and on a second one (README). v5 becomes
+// the default only if its blind run (judge-run/v5c beside v4c, same items) is no worse on the spiral targets.
 export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v4';
 
 /** Variants whose verdict carries askBack and claims (the v4 schema). */
