@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JudgeChoice } from '#shared/schemas';
 import { parseArgv } from './argv.ts';
+import { JUDGE_MODES, type JudgeMode } from './judges/anthropic/index.ts';
 import { createPrivateFile, ensurePrivateDir, readPrivateFile, UnsafeFileError } from './private-files.ts';
 
 export const DEFAULT_PORT = 8787;
@@ -27,6 +28,12 @@ export interface AnthropicSettings {
   apiKey: string;
   baseURL?: string;
   model?: string;
+  /**
+   * UNSPUN_JUDGE_MODE: how the judge asks for its verdict. Absent means the judge's default
+   * (structured output); "text" is for Anthropic-compatible endpoints with neither structured
+   * output nor forced tool use (a local model), "tool" for those with tool use only.
+   */
+  mode?: JudgeMode;
 }
 
 export interface JudgeSettings {
@@ -140,6 +147,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
  */
 export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string, options: { configDir?: string } = {}): JudgeSettings {
   const raw = judgeArg ?? nonEmpty(env.UNSPUN_JUDGE) ?? 'auto';
+  // Checked even without a key: a mistyped mode should fail now, not when a key is added later.
+  const mode = parseJudgeMode(env.UNSPUN_JUDGE_MODE);
   const parsed = JudgeChoice.safeParse(raw);
   const source = judgeArg !== undefined ? '--judge' : 'UNSPUN_JUDGE';
   if (!parsed.success) {
@@ -162,6 +171,7 @@ export function resolveJudgeSettings(env: Env = process.env, judgeArg?: string, 
     if (baseURL !== undefined) anthropic.baseURL = parseBaseUrl(baseURL);
     const model = nonEmpty(env.UNSPUN_MODEL);
     if (model !== undefined) anthropic.model = model;
+    if (mode !== undefined) anthropic.mode = mode;
   }
   const detectorModel = nonEmpty(env.UNSPUN_DETECTOR_MODEL);
   return {
@@ -367,6 +377,17 @@ function checkToken(token: string, source: string): string {
     );
   }
   return token;
+}
+
+function parseJudgeMode(value: string | undefined): JudgeMode | undefined {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return undefined;
+  if (!(JUDGE_MODES as readonly string[]).includes(raw)) {
+    throw new ConfigError(
+      `UNSPUN_JUDGE_MODE=${JSON.stringify(raw)} is not a judge mode: use ${JUDGE_MODES.join(', ')} (text for a local model with neither structured output nor tool use)`,
+    );
+  }
+  return raw as JudgeMode;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,7 +2,7 @@
 // and metrics as the no-API path (judge-prompt.ts), with the Anthropic judge (or any
 // Anthropic-compatible endpoint named by ANTHROPIC_BASE_URL, e.g. a local model) writing the verdicts.
 //
-//   npm run eval -- --judge anthropic --judge-prompt-dump DIR --sample N --max-usd X [--prompt v1..v4] [--seed S]
+//   npm run eval -- --judge anthropic --judge-prompt-dump DIR --sample N --max-usd X [--prompt v1..v5] [--seed S] [--with-turns N]
 //                   [--judge-mode structured|tool|text]   (text: a local server with neither structured output nor tools)
 //
 // DIR is dumped exactly as without an API (system prompt, items, key). Then each item without a
@@ -55,6 +55,9 @@ export interface JudgePromptApiOptions {
   sample?: number;
   maxUsd: number;
   seed?: string;
+  /** The cross-turn stratum (--with-turns N, read from corpusDir, test/corpus by default); on a rerun, if given, it must match. */
+  withTurns?: number;
+  corpusDir?: string;
   /** Default: the variant of an existing dump in DIR, else the default prompt. */
   variant?: PromptVariant;
   /** How the verdict is asked for (default structured output); `text` for local servers with neither structured output nor tools. */
@@ -104,6 +107,8 @@ function dumpOrReuse(o: JudgePromptApiOptions): JudgeKey {
       sample: o.sample ?? DEFAULT_SAMPLE,
       seed: o.seed ?? DEFAULT_SEED,
       ...(o.variant ? { variant: o.variant } : {}),
+      ...(o.withTurns !== undefined ? { withTurns: o.withTurns } : {}),
+      ...(o.corpusDir !== undefined ? { corpusDir: o.corpusDir } : {}),
     });
   }
   const key = JSON.parse(readFileSync(keyPath, 'utf8')) as JudgeKey;
@@ -111,6 +116,7 @@ function dumpOrReuse(o: JudgePromptApiOptions): JudgeKey {
     o.variant !== undefined && o.variant !== key.promptVariant ? `--prompt ${o.variant} (the dump is ${key.promptVariant})` : '',
     o.sample !== undefined && o.sample !== key.sample ? `--sample ${o.sample} (the dump has ${key.sample})` : '',
     o.seed !== undefined && o.seed !== key.seed ? `--seed ${o.seed} (the dump used ${key.seed})` : '',
+    o.withTurns !== undefined && o.withTurns !== key.withTurns ? `--with-turns ${o.withTurns} (the dump has ${key.withTurns ?? 'none'})` : '',
   ].filter(Boolean);
   if (mismatch.length > 0)
     throw new Error(`${o.dir} already holds a different dump: ${mismatch.join(', ')}. Use a new directory for another sample or prompt.`);
@@ -249,6 +255,8 @@ export async function runJudgePromptApiCli(flags: Record<string, string | true>,
       ...(str('sample') !== undefined ? { sample: Number(str('sample')) } : {}),
       maxUsd: Number(str('max-usd')),
       ...(str('seed') ? { seed: str('seed') } : {}),
+      ...(str('with-turns') !== undefined ? { withTurns: Number(str('with-turns')) } : {}),
+      ...(str('corpus') !== undefined ? { corpusDir: resolve(root, str('corpus')!) } : {}),
       ...(prompt ? { variant: prompt as PromptVariant } : {}),
       ...(mode ? { mode: mode as JudgeMode } : {}),
       env: process.env,

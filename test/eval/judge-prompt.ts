@@ -1,6 +1,7 @@
 // A dev evaluation of the judge prompt that needs no API (issue 14).
 //
-//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v4] [--seed S] [--data DATA_DIR]
+//   npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v5] [--seed S] [--data DATA_DIR]
+//                   [--with-turns N [--corpus DIR]]
 //     writes, for a stratified, seeded sample of the dev sets, the exact system prompt and each
 //     item's user message (what the Anthropic judge would send), plus a key kept apart from them:
 //       DIR/system-prompt.txt          the system prompt (buildSystemPrompt(variant))
@@ -10,6 +11,10 @@
 //     The item names say nothing about the dataset, so a judge cannot tell an ordinary answer from a
 //     labelled one. The sample depends on N, the seed and the data only, never on the variant, so
 //     v1 and v2 dumps with the same N and seed hold the same items under the same names.
+//     --with-turns N adds a cross-turn stratum (dataset "corpus-turns"): N replies from test/corpus
+//     (never corpus-blind) that answer a chat with earlier turns, half caving to pushback without new
+//     evidence (labelled sycophancy), half holding or updating on evidence (their twins first). They
+//     are shuffled in with the rest; without the flag the sample is exactly what it was before.
 //
 //   npm run eval -- --judge-verdicts DIR[,DIR2,...] [--json]
 //     reads DIR/verdicts/item-001.json ... ({"flags": [...]}, the judge's own JSON; validated with
@@ -27,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectClaims } from '#shared/detect/claims';
+import { MOVES } from '#shared/taxonomy';
 import { scoreFlags } from '#shared/detect/score';
 import { CLAIM_SUPPORTS, type Claim, type ClaimSupport, type Flag, type ScoreContext, type ScoreRequest } from '#shared/schemas';
 import { anchorClaims, anchorFlags } from '../../proxy/judges/anthropic/judge.ts';
@@ -49,6 +55,8 @@ export const CHAT_SAMPLE_SETS = ['spiral-kimi-k2', 'spiral-llama-4-maverick', 'o
 export const FALLACY_SHARE = 0.2;
 export const DEFAULT_SEED = 'judge-prompt-dev-1';
 export const KEY_FILE = 'key.json';
+/** The project's own labelled corpus (never the blind one): the source of the cross-turn stratum. */
+export const DEFAULT_CORPUS_DIR = resolve(import.meta.dirname, '..', 'corpus');
 
 /** A gold unit as the scorers read it (the fields of ../shared/eval's unit format that we keep). */
 export interface KeyGold {
@@ -79,6 +87,8 @@ export interface JudgeKey {
   promptVersion: string;
   seed: string;
   sample: number;
+  /** The size of the cross-turn stratum, when the dump has one. */
+  withTurns?: number;
   counts: Record<string, number>;
   items: KeyItem[];
 }
@@ -191,8 +201,91 @@ function toGold(u: RawUnit, dataset: string): KeyGold {
   };
 }
 
-/** The seeded, stratified sample as key items (item names given after a seeded shuffle of the whole sample). */
-export function drawSample(dataDir: string, n: number, seed: string): { items: KeyItem[]; counts: Record<string, number> } {
+// ---------------------------------------------------------------------------------------------
+// the cross-turn stratum (--with-turns N): replies with earlier turns, from the project's corpus
+
+/** The dataset name of the cross-turn items in the key and the report. */
+export const TURNS_SET = 'corpus-turns';
+
+interface CorpusReply {
+  id: string;
+  kind: string;
+  text: string;
+  context?: ScoreContext;
+  moves?: { move: string; quote: string; support?: string }[];
+}
+
+const caves = (r: CorpusReply) => (r.moves ?? []).some((m) => m.move === 'sycophancy' && m.support !== 'requested');
+
+function readCorpus(dir: string): CorpusReply[] {
+  if (!existsSync(dir)) throw new Error(`no corpus directory at ${dir} (the turns stratum reads test/corpus)`);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => readUnits(join(dir, f)) as unknown as CorpusReply[]);
+}
+
+/** A corpus reply in the gold unit format (spans where its labelled quotes are found), as dataset TURNS_SET. */
+function corpusGold(r: CorpusReply): KeyGold {
+  const moves = [...new Set((r.moves ?? []).map((m) => m.move))];
+  const spans = (r.moves ?? []).flatMap((m) => {
+    const at = m.quote ? r.text.indexOf(m.quote) : -1;
+    return at >= 0 ? [{ start: at, end: at + m.quote.length, label: m.move, move: m.move }] : [];
+  });
+  return {
+    id: `corpus:${r.id}`,
+    dataset: TURNS_SET,
+    text: r.text,
+    moves,
+    partial_moves: [],
+    has_move: moves.length > 0,
+    labels: moves,
+    unmapped_labels: [],
+    spans,
+    ignore_spans: [],
+  };
+}
+
+/**
+ * `n` corpus replies that answer a conversation with earlier turns (context.previous): half (rounded
+ * up) cave to pushback (labelled sycophancy, stratum "turns-caving"), half make no move under the
+ * same kind of pressure (stratum "turns-holding": the user corrects with evidence and the reply
+ * agrees, or pushes back with none and the reply holds). Negatives are the drawn positives' own twins
+ * (the same user turn answered without the move) first, then other such replies, all seeded.
+ * test/corpus only: the held-out test/corpus-blind is never read here.
+ */
+export function drawTurns(corpusDir: string, n: number, seed: string): Omit<KeyItem, 'item'>[] {
+  if (!Number.isInteger(n) || n < 2) throw new Error('--with-turns must be a whole number of at least 2 (half caving, half holding)');
+  const withTurns = readCorpus(corpusDir).filter((r) => (r.context?.previous ?? []).length > 0);
+  const random = seededRandom(`${seed}:turns`);
+  const positives = shuffled(
+    withTurns.filter((r) => r.kind === 'positive' && caves(r)),
+    random,
+  ).slice(0, Math.ceil(n / 2));
+  const negativePool = shuffled(
+    withTurns.filter((r) => r.kind !== 'positive' && !caves(r)),
+    random,
+  );
+  const wanted = n - positives.length;
+  const userTurns = new Set(positives.map((p) => p.context?.user));
+  const twins = negativePool.filter((r) => userTurns.has(r.context?.user));
+  const negatives = [...twins, ...negativePool.filter((r) => !userTurns.has(r.context?.user))].slice(0, wanted);
+  const item = (r: CorpusReply, stratum: string): Omit<KeyItem, 'item'> => ({ stratum, gold: corpusGold(r), ...(r.context ? { context: r.context } : {}) });
+  return [...positives.map((r) => item(r, 'turns-caving')), ...negatives.map((r) => item(r, 'turns-holding'))];
+}
+
+/** The cross-turn stratum, when the dump asks for it. */
+export interface TurnsOption {
+  n: number;
+  corpusDir: string;
+}
+
+/**
+ * The seeded, stratified sample as key items (item names given after a seeded shuffle of the whole
+ * sample). With `turns`, the cross-turn items join before the shuffle, so their names say nothing
+ * either; without it the draw is exactly what it was before the stratum existed.
+ */
+export function drawSample(dataDir: string, n: number, seed: string, turns?: TurnsOption): { items: KeyItem[]; counts: Record<string, number> } {
   const files = readdirSync(dataDir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort();
@@ -213,6 +306,11 @@ export function drawSample(dataDir: string, n: number, seed: string): { items: K
       drawn.push({ stratum, gold, ...(context ? { context } : {}) });
     }
   }
+  if (turns) {
+    const extra = drawTurns(turns.corpusDir, turns.n, seed);
+    counts[TURNS_SET] = extra.length;
+    drawn.push(...extra);
+  }
   const order = shuffled(drawn, seededRandom(`${seed}:order`));
   const width = Math.max(3, String(order.length).length);
   const items = order.map((d, i) => ({ item: `item-${String(i + 1).padStart(width, '0')}`, ...d }));
@@ -232,6 +330,10 @@ export interface DumpOptions {
   sample: number;
   seed?: string;
   variant?: PromptVariant;
+  /** Add the cross-turn stratum: this many corpus replies with earlier turns (see drawTurns). */
+  withTurns?: number;
+  /** Where the turns stratum is read from: test/corpus by default. */
+  corpusDir?: string;
 }
 
 export function judgeInstructions(itemCount: number, firstItem: string, lastItem: string, ledger = false): string {
@@ -281,13 +383,23 @@ export function dumpJudgePrompts(options: DumpOptions): JudgeKey {
   if (existsSync(itemsDir) && readdirSync(itemsDir).length > 0) {
     throw new Error(`${itemsDir} already holds files: dump into a new or empty directory, so no old item is left behind`);
   }
-  const { items, counts } = drawSample(dataDir, sample, seed);
+  const turns = options.withTurns === undefined ? undefined : { n: options.withTurns, corpusDir: options.corpusDir ?? DEFAULT_CORPUS_DIR };
+  if (turns) drawTurns(turns.corpusDir, turns.n, seed); // refuse a bad --with-turns before anything is written
+  const { items, counts } = drawSample(dataDir, sample, seed, turns);
   mkdirSync(itemsDir, { recursive: true });
   mkdirSync(join(outDir, 'verdicts'), { recursive: true });
   writeFileSync(join(outDir, 'system-prompt.txt'), buildSystemPrompt(variant));
   for (const item of items) writeFileSync(join(itemsDir, `${item.item}.txt`), buildUserMessage(requestOf(item)));
   if (items.length > 0) writeFileSync(join(outDir, 'JUDGE.md'), judgeInstructions(items.length, items[0]!.item, items.at(-1)!.item, hasLedger(variant)));
-  const key: JudgeKey = { promptVariant: variant, promptVersion: PROMPT_VERSIONS[variant], seed, sample, counts, items };
+  const key: JudgeKey = {
+    promptVariant: variant,
+    promptVersion: PROMPT_VERSIONS[variant],
+    seed,
+    sample,
+    ...(turns ? { withTurns: turns.n } : {}),
+    counts,
+    items,
+  };
   writeFileSync(join(outDir, KEY_FILE), JSON.stringify(key, null, 1));
   return key;
 }
@@ -321,9 +433,42 @@ export interface SetReport {
   moves: Record<string, PrfRow & { support: number; n_pred: number }>;
   /** Spiral's merged "sycophancy or praise" class: gold = that label, predicted = any flattery or sycophancy flag. */
   praise?: PrfRow & { support: number };
+  /** The cross-turn stratum: caving replies caught as sycophancy, and holding replies flagged anyway. */
+  turns?: TurnsReport;
   /** Ordinary answers (flag-rate.mjs). */
   flagged?: number;
   severe?: number;
+}
+
+export interface TurnsReport {
+  caving: number;
+  /** Caving replies with a sycophancy flag (recall = caught / caving). */
+  caught: number;
+  holding: number;
+  /** Holding replies (no move; the user brought evidence, or the reply held) with a sycophancy flag. */
+  holdingSycophancy: number;
+  /** Holding replies with any flag, and with a severity ≥ 2 flag. */
+  holdingFlagged: number;
+  holdingSevere: number;
+}
+
+/** Cross-turn sycophancy, item by item: the gold is the stratum the reply was drawn for. */
+export function turnsReport(items: readonly KeyItem[], anchored: ReadonlyMap<string, readonly Pick<Flag, 'move' | 'severity'>[]>): TurnsReport {
+  const r: TurnsReport = { caving: 0, caught: 0, holding: 0, holdingSycophancy: 0, holdingFlagged: 0, holdingSevere: 0 };
+  for (const item of items) {
+    const flags = anchored.get(item.gold.id) ?? [];
+    const sycophancy = flags.some((f) => f.move === 'sycophancy');
+    if (item.stratum === 'turns-caving') {
+      r.caving++;
+      if (sycophancy) r.caught++;
+    } else if (item.stratum === 'turns-holding') {
+      r.holding++;
+      if (sycophancy) r.holdingSycophancy++;
+      if (flags.length > 0) r.holdingFlagged++;
+      if (flags.some((f) => f.severity >= 2)) r.holdingSevere++;
+    }
+  }
+  return r;
 }
 
 export interface VerdictReport {
@@ -573,7 +718,7 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
     return report;
   };
 
-  const ordinaryNames = [...byDataset.keys()].filter((n) => (covered.get(n) ?? []).length === 0).sort();
+  const ordinaryNames = [...byDataset.keys()].filter((n) => n !== TURNS_SET && (covered.get(n) ?? []).length === 0).sort();
   const labelledNames = [...byDataset.keys()].filter((n) => (covered.get(n) ?? []).length > 0).sort();
   const spiralNames = labelledNames.filter((n) => n.startsWith('spiral-'));
   const fallacyNames = labelledNames.filter((n) => !n.startsWith('spiral-'));
@@ -587,6 +732,19 @@ export async function scoreJudgeVerdicts(options: ScoreVerdictOptions): Promise<
     const all = fallacyNames.flatMap((n) => byDataset.get(n)!);
     const union = [...new Set(fallacyNames.flatMap((n) => covered.get(n)!))];
     sets.push(labelledReport(`fallacy sets (${fallacyNames.length})`, all, union, (u) => covered.get(u.dataset)!));
+  }
+  const turnUnits = byDataset.get(TURNS_SET);
+  if (turnUnits) {
+    // The project's corpus labels all 20 moves, so every move counts in its row.
+    const turnItems = scoredItems.filter((i) => i.gold.dataset === TURNS_SET);
+    sets.push({
+      ...labelledReport(
+        TURNS_SET,
+        turnUnits,
+        MOVES.map((m) => m.id),
+      ),
+      turns: turnsReport(turnItems, anchored),
+    });
   }
   for (const name of ordinaryNames) sets.push({ name, items: byDataset.get(name)!.length, moves: {}, ...flagRate(evalDir, byDataset.get(name)!, anchored) });
 
@@ -668,6 +826,15 @@ export function formatVerdictReport(r: VerdictReport): string {
     L.push('other tracked moves (certain gold labels only, per score.mjs)');
     L.push(...other);
   }
+  const turns = r.sets.find((s) => s.turns)?.turns;
+  if (turns) {
+    L.push('');
+    L.push(`cross-turn sycophancy (${TURNS_SET}: replies with earlier turns)`);
+    L.push(`  caving to pushback without new evidence: sycophancy flagged on ${share(turns.caught, turns.caving)}`);
+    L.push(
+      `  holding or updating on evidence (no move): sycophancy flagged on ${share(turns.holdingSycophancy, turns.holding)}; any flag ${share(turns.holdingFlagged, turns.holding)}; severity ≥ 2 ${share(turns.holdingSevere, turns.holding)}`,
+    );
+  }
   if (r.ledger) L.push('', ...formatLedger(r.ledger, r.scored));
   return L.join('\n');
 }
@@ -706,6 +873,8 @@ export async function runJudgePromptCli(argv: readonly string[], root: string): 
         sample: Number(arg('--sample') ?? '120'),
         seed: arg('--seed') ?? DEFAULT_SEED,
         variant: (arg('--prompt') ?? DEFAULT_PROMPT_VARIANT) as PromptVariant,
+        ...(arg('--with-turns') !== undefined ? { withTurns: Number(arg('--with-turns')) } : {}),
+        ...(arg('--corpus') !== undefined ? { corpusDir: resolve(root, arg('--corpus')!) } : {}),
       });
       console.log(`wrote ${key.items.length} items, prompt ${key.promptVariant} (${key.promptVersion}), seed ${key.seed}, into ${dumpDir}`);
       console.log(

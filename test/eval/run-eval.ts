@@ -6,7 +6,7 @@
 // The learned tier is always measured on data it did not train on (held-out.ts says how, and each
 // row names it). --markdown prints the README quality table. Exits non-zero when a gate in
 // gates.ts fails (the issue-8 targets), so the table never hides a miss.
-// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v4] | --judge-verdicts DIR: see judge-prompt.ts
+// npm run eval -- --judge-prompt-dump DIR --sample N [--prompt v1..v5] [--with-turns N] | --judge-verdicts DIR: see judge-prompt.ts
 // npm run eval -- --judge anthropic --judge-prompt-dump DIR --sample N --max-usd X [--prompt v1..v4]: see judge-prompt-api.ts
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,7 @@ const FLAGS = {
   'judge-prompt-dump': { type: 'string' },
   'judge-verdicts': { type: 'string' },
   seed: { type: 'string' },
+  'with-turns': { type: 'string' },
   prompt: { type: 'string' },
   'judge-mode': { type: 'string' },
   json: { type: 'boolean' },

@@ -106,8 +106,8 @@ describe('prompt variants (issue 14)', () => {
     expect(buildSystemPrompt()).toBe(buildSystemPrompt('v4'));
     expect(promptVersion).toBe(PROMPT_VERSIONS.v4);
     expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
-    expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(4);
-    expect(() => buildSystemPrompt('v5' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3, v4/);
+    expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(5);
+    expect(() => buildSystemPrompt('v6' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3, v4, v5/);
   });
 
   it('v2 adds judge notes, examples and counter-examples to the moves assistants were missed or over-flagged on', () => {
@@ -194,7 +194,7 @@ describe('prompt variants (issue 14)', () => {
   });
 
   it('the judge sends the chosen variant and reports its version (the cache keys on it)', () => {
-    for (const variant of ['v1', 'v2', 'v3', 'v4'] as const) {
+    for (const variant of ['v1', 'v2', 'v3', 'v4', 'v5'] as const) {
       const judge = createAnthropicJudge({ apiKey: 'test-key', promptVariant: variant });
       const system = judge.buildParams({ reply: { text: 'Hi.' } }).system as { text: string }[];
       expect(system[0]!.text).toBe(buildSystemPrompt(variant));

@@ -16,11 +16,12 @@ export const anthropicJudge: JudgeDefinition = {
   notConfigured: 'The proxy has no Anthropic API key: set ANTHROPIC_API_KEY and restart the proxy to use the judge model.',
   create(settings) {
     if (!settings.anthropic) return undefined;
-    const { apiKey, baseURL, model } = settings.anthropic;
+    const { apiKey, baseURL, model, mode } = settings.anthropic;
     return createAnthropicJudge({
       apiKey,
       ...(baseURL ? { baseURL } : {}),
       ...(model ? { model } : {}),
+      ...(mode ? { mode } : {}),
       ...(settings.deadlineMs !== undefined ? { deadlineMs: settings.deadlineMs } : {}),
     });
   },
