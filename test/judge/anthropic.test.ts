@@ -154,7 +154,7 @@ describe('tool path', () => {
     expect(req?.body.tool_choice).toEqual({ type: 'tool', name: VERDICT_TOOL_NAME });
     expect(req?.body.tools).toHaveLength(1);
     expect(req?.body.tools[0].name).toBe(VERDICT_TOOL_NAME);
-    // The default prompt (v4) asks for the ledger: askBack on flags and a claims list.
+    // The default prompt (v5, like v4) asks for the ledger: askBack on flags and a claims list.
     expect(req?.body.tools[0].input_schema).toEqual(verdictJsonSchema({ ledger: true }));
     expect(req?.body.thinking).toEqual({ type: 'disabled' });
     expect(req?.body.output_config?.format).toBeUndefined();

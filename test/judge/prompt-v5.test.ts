@@ -52,8 +52,8 @@ describe('prompt v5', () => {
     expect(createAnthropicJudge({ apiKey: 'k', promptVariant: 'v5' }).promptVersion).toBe(PROMPT_VERSIONS.v5);
   });
 
-  it('is not the default until a blind run shows it no worse than v4', () => {
-    expect(DEFAULT_PROMPT_VARIANT).toBe('v4');
+  it('is the default since its blind run was no worse than v4 (judge-run/v5c beside v4c)', () => {
+    expect(DEFAULT_PROMPT_VARIANT).toBe('v5');
   });
 
   it.each([

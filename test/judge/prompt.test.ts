@@ -102,9 +102,9 @@ describe('prompt variants (issue 14)', () => {
     expect(sha(v3)).toBe('592db90453aa4215d8bd1dd2c8a161db4f2460016dbe64c94b593963489c1981');
   });
 
-  it('makes v4 the default, under its own version', () => {
-    expect(buildSystemPrompt()).toBe(buildSystemPrompt('v4'));
-    expect(promptVersion).toBe(PROMPT_VERSIONS.v4);
+  it('makes v5 the default, under its own version', () => {
+    expect(buildSystemPrompt()).toBe(buildSystemPrompt('v5'));
+    expect(promptVersion).toBe(PROMPT_VERSIONS.v5);
     expect(PROMPT_VERSIONS.v1).not.toBe(PROMPT_VERSIONS.v2);
     expect(new Set(Object.values(PROMPT_VERSIONS)).size).toBe(5);
     expect(() => buildSystemPrompt('v6' as 'v1')).toThrow(/prompt variant must be one of v1, v2, v3, v4, v5/);
@@ -200,7 +200,7 @@ describe('prompt variants (issue 14)', () => {
       expect(system[0]!.text).toBe(buildSystemPrompt(variant));
       expect(judge.promptVersion).toBe(PROMPT_VERSIONS[variant]);
     }
-    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v4);
+    expect(createAnthropicJudge({ apiKey: 'test-key' }).promptVersion).toBe(PROMPT_VERSIONS.v5);
   });
 });
 

@@ -56,7 +56,7 @@ describe('the claim ledger through the proxy', () => {
     expect(v3.claims).toBeUndefined();
     await stop(old);
 
-    const upgraded = await start(); // the default judge: v4
+    const upgraded = await start('v4');
     const v4 = await score(upgraded);
     expect(v4.cached, 'not answered from the v3 entry').toBe(false);
     expect(fake.messageRequests()).toHaveLength(2);

@@ -57,7 +57,7 @@ export interface AnthropicJudgeOptions {
   deadlineMs?: number;
   /** The SDK's own retries (408/409/429/5xx, honouring retry-after). */
   maxRetries?: number;
-  /** Which judge prompt (default v4, DEFAULT_PROMPT_VARIANT); v1 to v3 reproduce the prompts measured before it, v5 is the candidate after it (prompt.ts). */
+  /** Which judge prompt (default v5, DEFAULT_PROMPT_VARIANT); v1 to v4 reproduce the prompts measured before it (prompt.ts). */
   promptVariant?: PromptVariant;
   /** Give the offline detector's candidate spans to the judge as hints (hybrid mode). */
   hints?: boolean;

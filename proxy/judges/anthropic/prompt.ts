@@ -39,9 +39,11 @@ export type PromptVariant = (typeof PROMPT_VARIANTS)[number];
 // recall 0.38 → 0.58 at precision ≥ 0.97), with no drop elsewhere on spiral-*. v4 (issue 13) is v3
 // with the same flag rubric plus askBack on weak/unsupported flags and the claim ledger, and a
 // verdict schema with both; it is the default so every judged reply carries them. Its flag-level
-// numbers were measured like v1-v3, on the same blind sample and on a second one (README). v5 becomes
-// the default only if its blind run (judge-run/v5c beside v4c, same items) is no worse on the spiral targets.
-export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v4';
+// numbers were measured like v1-v3, on the same blind sample and on a second one (README). v5 (v4 plus
+// calibration for reported self-descriptions, hedged estimates, concept explanations and severity on plain
+// answers) is the default: on a fresh blind sample (seed judge-prompt-dev-3, 220 items, two fresh sessions
+// per prompt) it was no worse than v4 on every spiral target and flagged 1 of 48 ordinary answers, v4 3.
+export const DEFAULT_PROMPT_VARIANT: PromptVariant = 'v5';
 
 /** Variants whose verdict carries askBack and claims (the v4 schema). */
 export function hasLedger(variant: PromptVariant): boolean {
