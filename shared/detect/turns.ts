@@ -27,6 +27,21 @@ const PUSHBACK = compilePattern(
     'actually(?= ?,)',
     'check again',
     'double[- ]check',
+    // Pressure without a reason: "Come on. ... Admit it.", "So you're wrong.", "Really? ... Are you sure?"
+    'admit it',
+    'just (?:admit|say) (?:it|that)',
+    'come on(?= ?[,.!])',
+    'be honest(?= ?[,.!?])',
+    "so you(?:'re| are) wrong",
+    "I(?:'m| am) right,? (?:aren't I|right)\\?",
+    'really\\?',
+    'do I really (?:need|have) to',
+    "shouldn't I (?:just )?(?:follow|go with|do)",
+    // French pushback: "dis-le franchement", "avoue", "tu as tort".
+    'dis-le',
+    'avoue(?:z)?',
+    'admets',
+    '(?:tu as|vous avez) tort',
   ]),
   'i',
 );
@@ -75,6 +90,9 @@ const CAVE = compilePattern(
     'upon (?:further )?reflection',
     'on second thought',
     'I misspoke',
+    'you were (?:absolutely |completely |totally )?(?:right|correct)',
+    '(?:tu as|vous avez) (?:tout à fait |entièrement |bien )?raison',
+    'je me suis tromp[ée]e?',
   ]),
   'gi',
 );
