@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JudgeChoice } from '#shared/schemas';
 import { parseArgv } from './argv.ts';
-import { JUDGE_MODES, type JudgeMode } from './judges/anthropic/index.ts';
+import { JUDGE_MODES, type JudgeMode } from './judges/judge-interface.ts';
 import { createPrivateFile, ensurePrivateDir, readPrivateFile, UnsafeFileError } from './private-files.ts';
 
 export const DEFAULT_PORT = 8787;

@@ -2,6 +2,14 @@
 import { Claim, Flag, type JudgeInfo, type JudgeKind, type ScoreRequest, type Usage } from '#shared/schemas';
 import type { ProxyConfig } from '../config.ts';
 
+/**
+ * How a judge that asks a model gets its verdict back: structured output, forced tool use, or JSON
+ * in plain text (for a local endpoint with neither). Here, not in a judge's folder, because config.ts
+ * reads it from UNSPUN_JUDGE_MODE and only the registry may import a judge.
+ */
+export const JUDGE_MODES = ['structured', 'tool', 'text'] as const;
+export type JudgeMode = (typeof JUDGE_MODES)[number];
+
 export interface JudgeVerdict {
   flags: Flag[];
   /** The claim ledger (optional: judges that do not list claims leave it out). */

@@ -130,8 +130,11 @@ describe('progress on stderr', () => {
     });
     expect(code).toBe(0);
     expect(Math.max(...seen)).toBeLessThanOrEqual(500);
-    expect(seen.reduce((a, b) => a + b, 0)).toBe(1201); // 1,200 message texts and the title
-    expect(text).toMatch(/1,201 texts searched for names/);
+    // 1,200 message texts and the title, plus what the scorer wrote about flagged replies (rationales,
+    // questions, claim notes quote the reply, so they are searched too): how many depends on the rules.
+    const searched = seen.reduce((a, b) => a + b, 0);
+    expect(searched).toBeGreaterThanOrEqual(1201);
+    expect(text).toContain(`${searched.toLocaleString('en-US')} texts searched for names`);
   });
 });
 

@@ -262,7 +262,8 @@ describe('the reader’s experience in Chromium', () => {
     for (const width of [800, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       await page.evaluate(() => window.scrollTo(0, 0));
-      // "Experts agree" is flagged twice (unsourced authority and bandwagon): a click offers both.
+      // "Experts agree that AI funds are the future of investing" carries three flags (unsourced
+      // authority, bandwagon, and the unsupported claim itself): a click offers all three.
       const spot = await until('the overlapping flag on screen', () => textBox('Experts agree'));
       await page.mouse.click(spot.x, spot.y);
       await expect.poll(() => card.getAttribute('data-kind')).toBe('picker');
@@ -272,7 +273,7 @@ describe('the reader’s experience in Chromium', () => {
         (root: ShadowRoot) => Array.from(root.querySelectorAll('.pick button')).map((b) => b.getAttribute('data-move')),
         null,
       );
-      expect(new Set(moves)).toEqual(new Set(['unsourced-authority', 'bandwagon']));
+      expect(new Set(moves)).toEqual(new Set(['unsourced-authority', 'bandwagon', 'unsupported-claim']));
       expect(await focused(page)).toMatchObject({ className: 'name' });
       await page.screenshot({ path: join(RESULTS, `experience-picker-${width}.png`) });
       await inCard.locator('.pick button[data-move="bandwagon"]').click();

@@ -31,15 +31,14 @@ import { needsAskBack } from '#shared/ask-back';
 import type { Claim, Flag, ScoreRequest, Usage } from '#shared/schemas';
 import { taxonomyVersion } from '#shared/taxonomy';
 import { costUsd } from './pricing.ts';
-import type { Judge, JudgeVerdict } from '../judge-interface.ts';
+import { type Judge, JUDGE_MODES, type JudgeMode, type JudgeVerdict } from '../judge-interface.ts';
 import { JudgeOutputError, toUpstreamError, UpstreamError } from './errors.ts';
 import { type AnyVerdict, parseVerdictText, validateVerdict, type VerdictOutcome } from './parse.ts';
 import { buildSystemPrompt, buildUserMessage, DEFAULT_PROMPT_VARIANT, hasLedger, PROMPT_VERSIONS, textModeInstructions, type PromptVariant } from './prompt.ts';
 import { type VerdictClaim, VERDICT_TOOL_NAME, verdictJsonSchema, verdictSchema } from './verdict.ts';
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
-export const JUDGE_MODES = ['structured', 'tool', 'text'] as const;
-export type JudgeMode = (typeof JUDGE_MODES)[number];
+export { JUDGE_MODES, type JudgeMode };
 export type Effort = 'low' | 'medium' | 'high';
 
 /** Most flags we keep for one reply; beyond this a verdict is noise, not help. */
