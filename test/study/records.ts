@@ -3,6 +3,8 @@
 import { finishRecord, newRecord } from '#shared/export/build';
 import { ExportRecord } from '#shared/export/record';
 import { redactRecord } from '#shared/export/redact-record';
+import { sha256Hex } from '#shared/export/sha256';
+import type { StudyPublicInfo } from '#shared/api/study';
 
 export interface RecordOptions {
   site?: string;
@@ -68,4 +70,26 @@ export function donationRecord(options: RecordOptions = {}): ExportRecord {
   });
   const record = options.redact === false ? base : redactRecord(base, { texts: true, ids: true, salt: 'participant-salt' });
   return ExportRecord.parse(record);
+}
+
+/** What a study server says of an open study (GET /v1/studies/:id), for the extension's study tests. */
+export function publicStudy(studyId: string, consent: string, origin: string, overrides: Partial<StudyPublicInfo> = {}): StudyPublicInfo {
+  return {
+    studyId,
+    title: 'Persuasion in the wild',
+    consent,
+    consentSha256: sha256Hex(consent),
+    collect: 'flagged',
+    sites: 'all',
+    includeUserTurns: false,
+    endDate: null,
+    endsAt: null,
+    reviewHours: 0,
+    retentionDays: 365,
+    maxParticipants: null,
+    status: 'open',
+    origin,
+    collected: [],
+    ...overrides,
+  };
 }

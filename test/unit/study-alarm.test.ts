@@ -8,7 +8,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { sha256Hex } from '../../shared/export/sha256.ts';
 import type { ExportRecord } from '../../shared/export/record.ts';
 import type { Participation } from '../../extension/study/contract.ts';
-import { donationRecord } from '../study/records.ts';
+import { donationRecord, publicStudy } from '../study/records.ts';
 
 /** Waits on a condition, never on the clock: generous for a loaded machine. */
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -28,23 +28,7 @@ const participation: Participation = {
   studyId: STUDY_ID,
   apiBase: BASE,
   joinUrl: `${BASE}/join/${STUDY_ID}`,
-  study: {
-    studyId: STUDY_ID,
-    title: 'Alarm',
-    consent: CONSENT,
-    consentSha256: sha256Hex(CONSENT),
-    collect: 'all',
-    includeUserTurns: false,
-    sites: 'all',
-    endDate: null,
-    endsAt: null,
-    reviewHours: 0,
-    retentionDays: 365,
-    maxParticipants: null,
-    status: 'open',
-    origin: BASE,
-    collected: [],
-  },
+  study: publicStudy(STUDY_ID, CONSENT, BASE, { title: 'Alarm', collect: 'all' }),
   participantId: 'p_participant0000000001',
   secret: SECRET,
   salt: 'salt',

@@ -14,6 +14,7 @@ import { classifySendFailure, nextOutboxState, OUTBOX_ACTIONS, OUTBOX_STATES, st
 import { sha256Hex } from '../../shared/export/sha256.ts';
 import type { ExportRecord } from '../../shared/export/record.ts';
 import type { ScoreResult } from '../../shared/schemas.ts';
+import { publicStudy } from '../study/records.ts';
 
 const dbs: UnspunDb[] = [];
 function freshDb(): UnspunDb {
@@ -92,24 +93,7 @@ function fakeServer(): FakeServer {
     rows: new Map(),
     participants: new Map(),
     donationRequests: 0,
-    study: {
-      studyId: STUDY_ID,
-      title: 'Persuasion in the wild',
-      researcher: 'Dr. R',
-      consent: CONSENT,
-      consentSha256: sha256Hex(CONSENT),
-      collect: 'flagged',
-      sites: 'all',
-      includeUserTurns: false,
-      endDate: null,
-      endsAt: null,
-      reviewHours: 0,
-      retentionDays: 365,
-      maxParticipants: null,
-      status: 'open',
-      origin: BASE,
-      collected: [],
-    },
+    study: publicStudy(STUDY_ID, CONSENT, BASE, { researcher: 'Dr. R' }),
     fetch: async (input, init) => {
       const url = new URL(String(input));
       const method = init?.method ?? 'GET';

@@ -12,6 +12,7 @@ import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { sha256Hex } from '../../shared/export/sha256.ts';
+import { publicStudy } from '../study/records.ts';
 import type { ScoreResult } from '../../shared/schemas.ts';
 import type { Participation } from '../../extension/study/contract.ts';
 
@@ -64,24 +65,12 @@ async function openConsent(setup: Setup) {
   const requests: string[] = [];
   const credentials: string[] = [];
   let participations: Record<string, Participation> = {};
-  const study = {
-    studyId: STUDY_ID,
+  const study = publicStudy(STUDY_ID, CONSENT, setup.claimedOrigin ?? new URL(setup.joinUrl).origin, {
     title: setup.title ?? 'Persuasion in the wild',
     researcher: 'Dr. R <r@lab.example.org>',
-    consent: CONSENT,
-    consentSha256: sha256Hex(CONSENT),
-    collect: 'flagged',
-    sites: 'all',
-    includeUserTurns: false,
-    endDate: null,
-    endsAt: null,
     reviewHours: 24,
-    retentionDays: 365,
-    maxParticipants: null,
     status: setup.studyStatus ?? 'open',
-    origin: setup.claimedOrigin ?? new URL(setup.joinUrl).origin,
-    collected: [],
-  };
+  });
   const service = createStudyService({
     db: createDb(`study-page-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange }),
     loadParticipations: async () => structuredClone(participations),
