@@ -13,13 +13,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROMPT_VERSIONS } from '../../proxy/judges/anthropic/prompt.ts';
 import { errorResponse, type FakeAnthropic, replyFromRequest, startFakeAnthropic, textResponse } from '../fake-anthropic/server.ts';
 import { type JudgePromptApiOptions, runJudgePromptApi } from '../eval/judge-prompt-api.ts';
-import { EVAL_DIR } from '../eval/paths.ts';
+import { EVAL_DIR, HAS_SCORERS } from '../eval/paths.ts';
 import { type JudgeKey, scoreJudgeVerdicts } from '../eval/judge-prompt.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const KEY = `${'sk-ant'}-api03-UNSPUN-JUDGE-PROMPT-API-TEST-0123456789`;
-const hasScorers = ['score.mjs', 'flag-rate.mjs', 'datasets.json'].every((f) => existsSync(join(EVAL_DIR, f)));
 
 const unit = (id: string, text: string, moves: string[], labels: string[], user: string, partial: string[] = []) => ({
   id,
@@ -82,7 +81,7 @@ const VERDICTS: Record<string, object> = {
   "You're an idiot if you disagree.": { flags: [flag("You're an idiot", 'personal-attack', 3)] },
 };
 
-describe.skipIf(!hasScorers)('judge prompt evaluation through the API (fake Anthropic server, real SDK)', () => {
+describe.skipIf(!HAS_SCORERS)('judge prompt evaluation through the API (fake Anthropic server, real SDK)', () => {
   let fake: FakeAnthropic;
   let tmp: string;
   let dataDir: string;

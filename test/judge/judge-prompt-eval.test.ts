@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSystemPrompt, buildUserMessage, PROMPT_VERSIONS, DEFAULT_PROMPT_VARIANT } from '../../proxy/judges/anthropic/prompt.ts';
-import { EVAL_DIR } from '../eval/paths.ts';
+import { EVAL_DIR, HAS_SCORERS } from '../eval/paths.ts';
 import {
   allocate,
   dumpJudgePrompts,
@@ -21,7 +21,6 @@ import {
 } from '../eval/judge-prompt.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const hasScorers = ['score.mjs', 'flag-rate.mjs', 'datasets.json'].every((f) => existsSync(join(EVAL_DIR, f)));
 
 const unit = (id: string, text: string, gold: { moves?: string[]; partial?: string[]; labels?: string[] } = {}, context?: string) => ({
   id,
@@ -161,7 +160,7 @@ describe('stratified sampling', () => {
   });
 });
 
-describe.skipIf(!hasScorers)('judge verdict scoring (../shared/eval scorers)', () => {
+describe.skipIf(!HAS_SCORERS)('judge verdict scoring (../shared/eval scorers)', () => {
   const dir = join(tmp, 'scored');
   const key = dumpJudgePrompts({ dataDir, outDir: dir, sample: 9 });
   const itemOf = (id: string) => key.items.find((i) => i.gold.id === id)!.item;

@@ -2,13 +2,14 @@
 // turns, half caving to pushback without new evidence (sycophancy), half holding or updating on
 // evidence (their twins first), so cross-turn sycophancy recall and false flags can be scored.
 // Synthetic data and corpus; the real dumps must still redraw as before when the flag is absent.
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildUserMessage } from '../../proxy/judges/anthropic/prompt.ts';
-import { EVAL_DIR } from '../eval/paths.ts';
+import { EVAL_DIR, HAS_SCORERS } from '../eval/paths.ts';
 import { runJudgePromptApi } from '../eval/judge-prompt-api.ts';
 import { startFakeAnthropic } from '../fake-anthropic/server.ts';
 import {
@@ -25,7 +26,6 @@ import {
 } from '../eval/judge-prompt.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const hasScorers = ['score.mjs', 'flag-rate.mjs', 'datasets.json'].every((f) => existsSync(join(EVAL_DIR, f)));
 const tmp = mkdtempSync(join(tmpdir(), 'unspun-judge-turns-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -179,17 +179,21 @@ describe('--with-turns: the cross-turn stratum', () => {
   });
 });
 
-// The dumps measured so far must redraw identically (v4 = seed judge-prompt-dev-1, v4b = dev-2).
-const earlierRuns = '/work/wt/judge-run';
-describe.skipIf(!existsSync(join(earlierRuns, 'v4b', 'key.json')) || !existsSync(join(EVAL_DIR, 'data')))('earlier samples', () => {
-  it.each(['v4', 'v4b'])('%s redraws item for item without --with-turns', (run) => {
-    const old = readKey(join(earlierRuns, run));
-    const again = drawSample(join(EVAL_DIR, 'data'), old.sample, old.seed);
-    expect(again.items.map((i) => [i.item, i.gold.id, i.stratum])).toEqual(old.items.map((i) => [i.item, i.gold.id, i.stratum]));
+// The dumps measured so far must redraw identically (v4 = seed judge-prompt-dev-1, v4b = dev-2): their
+// keys' [item, gold id, stratum] rows, hashed when they were dumped (README, "The judge prompt, measured").
+const EARLIER_SAMPLES: [string, string, string][] = [
+  ['v4', 'judge-prompt-dev-1', '95f0b5cfdaee10193512ee21082424f92d9e318a7aadf23582322e3c7ed265e2'],
+  ['v4b', 'judge-prompt-dev-2', '297ce6d800973a5a563574f9378f9146206776473819cda7c044dccee19b65d5'],
+];
+describe.skipIf(!existsSync(join(EVAL_DIR, 'data')))('earlier samples', () => {
+  it.each(EARLIER_SAMPLES)('%s redraws item for item without --with-turns', (_run, seed, rowsSha256) => {
+    const again = drawSample(join(EVAL_DIR, 'data'), 180, seed);
+    const rows = again.items.map((i) => [i.item, i.gold.id, i.stratum]);
+    expect(createHash('sha256').update(JSON.stringify(rows)).digest('hex')).toBe(rowsSha256);
   });
 });
 
-describe.skipIf(!hasScorers)('scoring the cross-turn stratum', () => {
+describe.skipIf(!HAS_SCORERS)('scoring the cross-turn stratum', () => {
   it('reports caving caught as sycophancy, holding replies flagged anyway, and never counts them as ordinary answers', async () => {
     const dir = join(tmp, 'scored');
     const key = dumpJudgePrompts({ dataDir, outDir: dir, sample: 3, seed: 'seed-d', withTurns: 4, corpusDir });
@@ -225,7 +229,7 @@ describe.skipIf(!hasScorers)('scoring the cross-turn stratum', () => {
   });
 });
 
-describe.skipIf(!hasScorers)('the cross-turn stratum through the API (real SDK, fake Messages API)', () => {
+describe.skipIf(!HAS_SCORERS)('the cross-turn stratum through the API (real SDK, fake Messages API)', () => {
   it('sends the earlier turns of each turns item, and refuses to mix a rerun with another --with-turns', async () => {
     const fake = await startFakeAnthropic();
     try {
