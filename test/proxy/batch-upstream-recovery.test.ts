@@ -82,27 +82,41 @@ function expectScored(view: View): void {
   for (const r of view.results!) expect(ScoreResult.parse(r).flags.length).toBeGreaterThan(0);
 }
 
+/** `npm run proxy` as its own process (so it can be SIGKILLed), listening on a free port. */
+async function spawnProxy(extraEnv: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: dir, UNSPUN_CONFIG_DIR: dir, UNSPUN_PORT: '0', ...env(extraEnv) },
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise((r) => child.on('close', r));
+  const killed = async () => {
+    child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await until(() => /listening on (http:\/\/\S+)/.test(stdout));
+  } catch (error) {
+    await killed();
+    throw error;
+  }
+  const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
+  return { child, url, token: readFileSync(join(dir, 'token'), 'utf8').trim(), killed };
+}
+
 describe('a proxy killed while creating a Message Batch', () => {
   it('adopts the batch that landed when it starts again: one batch paid for, the job completes', async () => {
     fake.enqueueBatchCreate('hang-after'); // created upstream; the answer never comes back
-    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: dir, UNSPUN_CONFIG_DIR: dir, UNSPUN_PORT: '0', ...env() },
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const exited = new Promise((r) => child.on('close', r));
+    const { child, url, token, killed } = await spawnProxy();
     try {
-      await until(() => /listening on (http:\/\/\S+)/.test(stdout));
-      const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
-      const id = await submit(url, readFileSync(join(dir, 'token'), 'utf8').trim());
+      const id = await submit(url, token);
       await until(() => fake.batches().length === 1);
       // The intent was written before the call: the job file names the try, not yet a batch.
       const job = JSON.parse(readFileSync(join(dir, 'batches', `${id}.json`), 'utf8')) as { intent?: { attempts: unknown[] }; upstream?: unknown };
       expect(job.intent?.attempts).toHaveLength(1);
       expect(job.upstream).toBeUndefined();
-      child.kill('SIGKILL');
-      await exited;
+      await killed();
 
       const proxy = await start();
       const view = await finished(proxy, id);
@@ -121,17 +135,8 @@ describe('a job that ended while its Message Batch was being created', () => {
   it('canceled, then the proxy killed: at the next start the batch that landed is canceled, not left to run and be paid for', async () => {
     fake.enqueueBatchCreate('hang-after'); // created upstream; the answer never comes back
     // The create's answer is not given up on before the kill (however slow the machine).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: dir, UNSPUN_CONFIG_DIR: dir, UNSPUN_PORT: '0', ...env({ UNSPUN_BATCH_TIMEOUT_MS: '600000' }) },
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const exited = new Promise((r) => child.on('close', r));
+    const { child, url, token, killed } = await spawnProxy({ UNSPUN_BATCH_TIMEOUT_MS: '600000' });
     try {
-      await until(() => /listening on (http:\/\/\S+)/.test(stdout));
-      const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
-      const token = readFileSync(join(dir, 'token'), 'utf8').trim();
       const id = await submit(url, token);
       await until(() => fake.batches().length === 1);
       const canceled = await fetch(`${url}/v1/batches/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
@@ -139,8 +144,7 @@ describe('a job that ended while its Message Batch was being created', () => {
       expect(((await canceled.json()) as View).status).toBe('canceled');
       // The proxy never learnt the batch's id, so it could not cancel it then.
       expect(fake.batches()[0]!.canceled).toBe(false);
-      child.kill('SIGKILL');
-      await exited;
+      await killed();
 
       const proxy = await start();
       await until(() => fake.batches()[0]!.canceled);
