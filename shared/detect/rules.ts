@@ -403,7 +403,7 @@ export const RULES: readonly Rule[] = defineRules([
     unless: ['\\bsome (?:\\w+ )?(?:studies|research|researchers|scientists|experts|evidence) (?:suggests?|hints?|proposes?|indicates?)'],
     move: 'unsourced-authority',
     pattern: [
-      `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly |clearly |consistently |repeatedly |would |will )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|(?:are|is) telling us|suggests?|demonstrates?|demonstrated|backs?|supports?|revealed|indicates|concluded|is clear|are clear|consensus)`,
+      `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly |clearly |consistently |repeatedly |would |will )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|(?:are|is) telling us|suggests?|demonstrates?|demonstrated|backs?|supports?|revealed|indicates|concluded|is clear|are clear|(?:are|is) unanimous|consensus)`,
     ],
     severity: 2,
     reason: 'Leans on unnamed experts or studies; nothing here lets you check who said it.',
@@ -478,11 +478,11 @@ export const RULES: readonly Rule[] = defineRules([
   },
   {
     // A consensus of unnamed insiders: "Most analysts agree that …", "Google engineers all agree …",
-    // "les experts sont unanimes".
+    // "les experts sont unanimes". Experts, scientists, doctors and the like are studies-show's.
     id: 'unsourced-authority/insiders-agree',
     move: 'unsourced-authority',
     pattern: [
-      '(?:most |many |top |leading )?(?:analysts|insiders|economists|engineers|developers|doctors|nutritionists|researchers|insiders) (?:all |now )?(?:agree|say|are unanimous)(?! (?:on|that) (?:no|nothing))',
+      '(?:most |many |top |leading )?(?:analysts|insiders|engineers|developers) (?:all |now )?(?:agree|say|are unanimous)(?! (?:on|that) (?:no|nothing))',
       '[A-Z][a-z]+ (?:engineers|researchers|insiders|employees) (?:all )?(?:agree|say)',
       'les experts sont unanimes',
     ],
