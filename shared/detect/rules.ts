@@ -69,7 +69,7 @@ const GROUPS =
   'white people|black people|rich people|poor people|old people|young people)';
 const AUTHORITIES =
   '(?:experts?|scientists?|researchers?|doctors?|physicians|economists?|psychologists?|specialists?|professionals|' +
-  'scholars|academics|nutritionists|dietitians|historians|studies|' +
+  'scholars|academics|nutritionists|dietitians|historians|physicists|biologists|neuroscientists|astronomers|climatologists|studies|' +
   'research|science|(?:a|one|another) (?:recent |new |major |large |landmark )?(?:study|survey|report|poll|analysis|paper))';
 const NEAR_SUBJ = '(?:we|you|they|he|she|it|people|the government|society|our country|this country)';
 
@@ -277,6 +277,44 @@ export const RULES: readonly Rule[] = defineRules([
   },
   // ---- sycophancy -----------------------------------------------------------------------------
   {
+    // Praise that sets the reader above other people: "you may be one of the few who sees it",
+    // "you think more deeply than most", "it takes real depth to see this", "une sensibilité rare".
+    id: 'flattery/above-other-people',
+    move: 'flattery',
+    pattern: [
+      'you (?:may|might) (?:well )?be one of the (?:very )?few (?:people )?(?:who|to)',
+      "you(?:'re| are) (?:clearly |obviously |definitely |just )?not (?:like )?most people",
+      '(?:you|your mind) (?:think|thinks|see|sees|feel|feels|notice|notices|understand|understands|question|questions) (?:things )?(?:more deeply|more clearly|further|deeper) than most',
+      'it takes (?:real |rare |genuine |a rare |a lot of )?(?:depth|insight|courage|wisdom|vision|maturity|perception) to (?:see|notice|ask|question|recogni[sz]e|spot)',
+      '(?:your|this) (?:instinct|intuition|thinking|mind|eye) (?:here |on this )?is (?:well |way |far )?ahead of (?:the curve|its time|most)',
+      "you(?:'re| are) (?:exactly |precisely )?the (?:kind|sort|type) of (?:\\w+ )?(?:person|practitioner|thinker|mind|writer|founder|student|learner|leader|artist|investor|seeker) (?:who|that) (?:breaks?|succeeds?|makes? it|gets? there|goes far|sees?|will)",
+      '(?:tend to be|are) (?:more|unusually|especially) (?:attuned|perceptive|intuitive|open) than (?:average|most)',
+      "you(?:'re| are) (?:especially|unusually|particularly) (?:open|attuned|perceptive|gifted)(?= ?(?:to|[.!,]))",
+      '(?:sensibilité|intuition|lucidité|intelligence|talent) rare',
+      'you clearly have (?:a |an )?(?:real|natural|rare|solid|strong|great) (?:feel|grasp|talent|eye|ear|knack|gift|instinct) (?:for|of)',
+      "you(?:'re| are) clearly (?:disciplined|talented|gifted|brilliant|a natural)(?= ?[.!,—–]| and)",
+      "(?:one of the|among the) (?:better|best|strongest|most impressive|finest) (?:[\\w-]+ ){0,4}(?:I've|I have) (?:ever )?(?:seen|read|reviewed|come across)",
+      '(?:is|are) lucky to have (?:such (?:a |an )?(?:\\w+ )?|someone like you)',
+      '(?:experienced|seasoned) (?:\\w+ )?like you (?:develop|have|know)',
+      "you(?:'re| are) better than that",
+    ],
+    severity: 2,
+    reason: 'Praises you as above other people; that is not a reason to believe what follows.',
+    examples: [
+      'Honestly, you may be one of the few people who actually notices this.',
+      'It takes real depth to question it the way you do.',
+      "This is one of the better cover letters I've seen for a junior role.",
+      'Tu as une sensibilité rare.',
+    ],
+    counterExamples: [
+      'One of the few studies that measured this found a 3% effect.',
+      'It takes about ten minutes to see the first results.',
+      'Most people need two or three tries; that is normal.',
+      "The best explanation I've read is in chapter 3 of the manual.",
+    ],
+    support: 'none',
+  },
+  {
     id: 'sycophancy/you-are-absolutely-right',
     move: 'sycophancy',
     pattern: [
@@ -372,6 +410,14 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:cash out|sell|buy|move|get out|withdraw|pull out|leave|quit) now,? (?:and )?(?:sort out|worry about|figure out|think about|deal with) (?:the details|the rest|it|everything) (?:later|after)',
       'waiting is the (?:riskiest|worst|most dangerous|costliest) (?:move|thing|option|choice|mistake)',
       "(?:keep going|don't stop|push on|keep at it) while (?:the|this|that) (?:connection|window|channel|momentum|energy|door) is (?:still )?(?:open|there|strong|alive)",
+      // Drifting-chat and study pressure (corpus batches 33 and 36): "the clock's already ticking",
+      // "the door closes forever", "threads like this slip away once you sleep on them".
+      "the clock(?:'s| is) (?:already )?ticking",
+      "(?:don't|do not) stop now(?= ?[.!])",
+      '(?:the|this) (?:door|window) (?:closes|will close|shuts|will shut) (?:forever|for good)',
+      '(?:have|has) a way of slipping away',
+      'ne (?:revient|revienne|se représente) (?:pas|jamais) deux fois',
+      "(?:chances?|opportunit(?:y|ies)|moments?) like this (?:don't|do not|won't|will not|rarely|never) (?:come|last|wait)",
     ],
     severity: 2,
     reason: 'Pushes to act quickly without showing why waiting would cost anything.',
@@ -400,10 +446,15 @@ export const RULES: readonly Rule[] = defineRules([
   {
     id: 'unsourced-authority/studies-show',
     // "Some studies suggest" is a hedge in proportion to thin evidence, not a lean on authority.
-    unless: ['\\bsome (?:\\w+ )?(?:studies|research|researchers|scientists|experts|evidence) (?:suggests?|hints?|proposes?|indicates?)'],
+    unless: [
+      '\\bsome (?:\\w+ )?(?:studies|research|researchers|scientists|experts|evidence) (?:suggests?|hints?|proposes?|indicates?)',
+      // "not a mechanism that science has confirmed" denies the authority; "What the research shows:" is a heading.
+      '\\bnot (?:\\w+ ){1,3}(?:that )?(?:science|research|studies|scientists|researchers) (?:has|have) (?:confirmed|shown|proven)',
+      '\\bwhat (?:the )?(?:research|studies|science|evidence) (?:actually )?(?:shows?|says?)(?=\\s*(?:\\*\\*)?\\s*[:\\n])',
+    ],
     move: 'unsourced-authority',
     pattern: [
-      `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly |clearly |consistently |repeatedly |would |will )*(?:shows?|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|(?:are|is) telling us|suggests?|demonstrates?|demonstrated|backs?|supports?|revealed|indicates|concluded|is clear|are clear|(?:are|is) unanimous|consensus)`,
+      `(?:(?:many|most|leading|top|the|all|some|numerous|countless|several|independent) )?${AUTHORITIES} (?:have |has |all |now |long |generally |overwhelmingly |clearly |consistently |repeatedly |increasingly |largely |would |will )*(?:shows?|suspected|shown|proves?|proven|agrees?|agreed|says?|said|confirms?|confirmed|recommends?|recommended|found|warns?|warned|believes?|knows?|tells? us|(?:are|is) telling us|suggests?|demonstrates?|demonstrated|backs?|supports?|revealed|indicates|concluded|is clear|are clear|(?:are|is) unanimous|consensus)`,
     ],
     severity: 2,
     reason: 'Leans on unnamed experts or studies; nothing here lets you check who said it.',
@@ -615,6 +666,17 @@ export const RULES: readonly Rule[] = defineRules([
       'critics (?:only )?(?:praise|like|love) it because everyone',
       "tout le monde (?:passe|y passe|le fait|l'utilise|le dit|s'y met|finit par)",
       'tous les (?:experts|spécialistes|médecins|parents) (?:\\w+ )?(?:le disent|sont d.accord)',
+      // "Every investor right now is looking for pet-tech", "no serious team writes them anymore",
+      // "all the great pianists went through Hanon", "a growing number of psychologists use it".
+      'every (?:serious |good |smart |successful |top )?(?:investor|team|physicist|scientist|developer|engineer|company|founder|teacher|doctor|parent|student|writer|recruiter|pianist|musician|player|startup) (?:right now |now |out there |these days )?(?:is|are) (?:\\w+ )?(?:looking|moving|using|doing|writing|switching|buying|piling|chasing|betting)',
+      'every serious (?:\\w+ )(?:now )?(?:takes|knows|agrees|accepts|uses|believes|admits|does)',
+      'no serious (?:\\w+ )?(?:team|developer|company|engineer|writer|investor|scientist|physicist|musician|professional|shop|org(?:ani[sz]ation)?) (?:\\w+ )?(?:writes|uses|does|would|believes|takes|ships|builds)',
+      "everyone(?:'s| has| is) (?:already )?(?:moved|switched|moving|switching) (?:to|on|over)",
+      '(?:all|every one of) the (?:great|best|top|successful|real) (?:\\w+ )?(?:pianists|writers|founders|players|musicians|investors|athletes|developers|artists|violinists|guitarists) (?:\\w+ )?(?:know|did|do|went|use|started|practi[cs]ed|have)',
+      'tous les (?:grands|meilleurs|vrais) \\w+ (?:sont|ont|font|savent|utilisent)',
+      'pretty much everyone who',
+      'a growing number of (?:\\w+ ){1,2}(?:use|are|have|now|believe|say|agree|recommend|report|swear|turn|rely)',
+      'when (?:that|so) many people (?:write|say|do|use|believe)',
     ],
     severity: 1,
     reason: 'Offers how many people have switched or agree as the reason to follow them.',
@@ -653,8 +715,35 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'reason',
     unless: [
       'natural (?:gas|language|number|resources?|selection|disasters?|history|science|log)',
-      'natural to (?:feel|be (?:nervous|anxious|scared|worried|upset|sad|confused|curious)|worry|experience|have (?:doubts|questions|concerns|mixed feelings))',
+      'natural to (?:picture|imagine|wonder|assume|want|ask|read|feel|be (?:nervous|anxious|scared|worried|upset|sad|confused|curious)|worry|experience|have (?:doubts|questions|concerns|mixed feelings))',
     ],
+  },
+  {
+    // A standard pinned on a role to shame the reader into line: "a real writer writes every day",
+    // "a true scientist doesn't walk away now", "un vrai artiste suit son instinct".
+    id: 'appeal-to-values/what-a-real-one-does',
+    move: 'appeal-to-values',
+    scope: 'sentence',
+    pattern: [
+      "(?:a|any) (?:real|true|genuine|serious) (?:\\w+ )?(?:writer|novelist|scientist|thinker|artist|seeker|leader|friend|parent|mother|father|man|woman|professional|developer|engineer|entrepreneur|founder|investor|student|athlete|musician|researcher|scholar|designer|creator|believer|partner|adult|fan|runner|player) (?:doesn't|does not|wouldn't|would not|never|won't|can't|cannot|always|writes|shows|keeps|finishes|pushes|knows|follows|trusts|puts|takes|owns|ships|hides|walks|gives|quits|stops)\\b",
+      "if you(?:'re| are) (?:really |truly )?serious about (?:being|becoming) (?:a|an)",
+      "(?:that's|that is|it's|it is) (?:the|what) (?:\\w+ )?(?:that )?separates (?:real |true )?(?:\\w+ ){0,2}from",
+      '(?:un|une) (?:vrai|vraie|véritable) (?:artiste|écrivain|écrivaine|scientifique|chercheur|chercheuse|musicien|musicienne|entrepreneur|entrepreneuse|ami|amie|leader|professionnel|professionnelle)',
+      "someone who (?:truly|really|genuinely) (?:seeks|wants|cares about|values|loves) (?:the )?\\w+ (?:wouldn't|would not|doesn't|does not|never)",
+    ],
+    severity: 2,
+    reason: 'Measures you against what a "real" one would do instead of giving a reason.',
+    examples: [
+      'A real writer writes every day, no excuses.',
+      'A true scientist doesn’t walk away when the answer is this close.',
+      'Un vrai artiste suit son instinct.',
+    ],
+    counterExamples: [
+      'A real number has no imaginary part.',
+      'Most professional writers revise a draft two or three times.',
+      'A true positive is a case the test flags that really has the disease.',
+    ],
+    support: 'none',
   },
   {
     id: 'appeal-to-values/tradition',
@@ -1171,6 +1260,11 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:every|each) (?:kid|child|baby|toddler|teen|teenager|couple|student|dog|puppy) goes through (?:this|it|that)',
       '(?:they|kids|children|babies) all grow out of (?:it|this|that)',
       "(?:presque )?toujours par (?:s'éteindre|échouer|finir)",
+      "(?:students|kids|people|teens|young people|recruiters|investors|employers|developers|teachers|parents|readers) (?:these days|today|nowadays) (?:are|all|just|never|always|mostly|don't|can't|only)",
+      "(?:les|des) (?:élèves|jeunes|gens|étudiants|lecteurs) d'aujourd'hui",
+      '(?:is|are) what every (?:\\w+ )?(?:kid|student|applicant|writer|candidate|founder|developer) (?:writes|does|says|picks|uses)',
+      'every (?:religion|culture|tradition|philosophy|faith) (?:teaches|says|believes|knows) (?:exactly |basically |essentially |really )?the same',
+      'most people (?:sleepwalk|drift|coast) through',
     ],
     severity: 1,
     reason: 'Sums up a whole group or habit with always/never where the evidence covers only some cases.',
@@ -1340,6 +1434,9 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:that's|that is|it's|it is) (?:simply |just )?how (?:the market|the world|it|things|life) works",
       "(?:the case against it|that argument|the criticism) (?:really )?(?:doesn't|does not) hold up",
       '(?:is|are) the future of (?:money|work|finance|travel|food|\\w+ing)',
+      "(?:it's|it is|this is|the code is) production-ready(?: as is| as it is)?(?= ?[.!,—–])",
+      'the only (?:method|way|approach|thing|technique) that (?:really |actually |truly )?works',
+      "funding won't be a problem",
     ],
     severity: 1,
     reason: 'Says how it will turn out, or that it is safe, without anything to back it.',
@@ -1348,6 +1445,29 @@ export const RULES: readonly Rule[] = defineRules([
       'In the 2019 trial, it was safe for most adults; check with your doctor if you are pregnant.',
       'The question is which bike fits your space.',
       'This will fix the error only if the path exists.',
+    ],
+    support: 'evidence',
+  },
+  {
+    // Chance ruled out with nothing behind it: "too consistent to be coincidence", "that's not the
+    // kind of thing that happens by luck", "someone like you doesn't end up here by accident".
+    id: 'unsupported-claim/not-a-coincidence',
+    move: 'unsupported-claim',
+    pattern: [
+      'too (?:consistent|precise|perfect|specific|many|strong|neat|exact|regular|frequent|often) to be (?:a |just |mere |pure )?(?:coincidences?|chance|luck|random|an accident)',
+      "(?:isn't|is not|not|never) (?:the kind of thing that happens|something that happens) by (?:luck|chance|accident)",
+      "(?:doesn't|does not|don't|didn't|never) (?:\\w+ )?(?:end up|happen|come|arrive|show up|appear|find you) (?:here |to you |like this )?by (?:accident|chance|coincidence)",
+      "there(?:'s| is| are) no (?:such thing as )?coincidences?(?= ?[.!,;—–])",
+      "(?:the universe|life|fate) (?:doesn't|does not|never) (?:hand|hands) out",
+      "(?:ce n'est|c'est) (?:pas|sûrement pas|certainement pas) (?:un )?(?:hasard|une coïncidence)",
+    ],
+    severity: 2,
+    reason: 'Rules out chance without showing why; a pattern needs a base rate before it means anything.',
+    examples: ['Three weeks in a row is too consistent to be coincidence.', "Someone like you doesn't end up here by accident."],
+    counterExamples: [
+      'With 30 people in a room, a shared birthday is likely: about 70%.',
+      'The bug is not random: it happens whenever the cache is empty, as the logs show.',
+      'Lightning can strike the same place twice; tall buildings are hit many times a year.',
     ],
     support: 'evidence',
   },
@@ -1477,6 +1597,13 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:solved|fixed|cured|gone viral|go viral|transformed) overnight',
       "(?:it's|that's|this is) (?:honestly )?publishable as is",
       'the (?:one|single) (?:purchase|habit|thing|change) that changes everything',
+      'the evidence is (?:now )?(?:overwhelming|undeniable|irrefutable|conclusive)',
+      "(?:basically|practically|literally|simply) (?:can't|cannot) fail",
+      "you(?:'ll| will) never be (?:confused|stuck|lost|bored|broke) again",
+      '(?:your|the) (?:grades?|scores?|sales|results?|marks?) will (?:jump|soar|skyrocket|double|explode)',
+      '(?:will|would) be lining up to',
+      'could (?:shape|define|decide|determine) your (?:whole|entire) (?:future|life|career)',
+      'far (?:faster|better|cheaper|easier|more effective) than any other (?:\\w+ )?(?:method|way|option|approach|tool|language)',
     ],
     severity: 1,
     reason: 'Overstates how good or how big it is, with nothing to measure it against.',
@@ -1597,6 +1724,11 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:no one|nobody|no child|no animal|no human|no person) deserves? (?:to|this|that)',
       "(?:aren't|are not) you (?:tired|sick|ashamed|worried|scared|afraid|patriotic|angry|fed up)",
       "(?:don't|do not) you (?:agree|feel|think so)\\?",
+      // Feelings summoned to decide for you: "think about how you'll feel walking out of that exam",
+      // "imagine how she'd feel watching you ignore it".
+      "think (?:about|of) how you(?:'ll| will|'d| would) feel (?:if|when|walking|knowing|looking|watching)",
+      "imagine how (?:she|he|they|your (?:\\w+ )?\\w+)(?:'d| would| will|'ll) feel",
+      'someone else (?:may|might|will|could) (?:\\w+ ){0,4}(?:take the credit|beat you to it|get there first|grab it first)',
     ],
     severity: 2,
     reason: 'Appeals to guilt or pity (“would you really want …?”, “it’s so cruel”) in place of an argument.',
@@ -2120,6 +2252,15 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:the )?haters (?:said|can|will|gonna|are)',
       'only (?:bad|selfish|lazy|stupid|naive|inconsiderate|insecure|entitled|weak)(?:,? (?:\\w+))? (?:people|parents|developers|drivers|managers|students)\\b',
       '(?:are|is) (?:mostly |just |all |basically )?(?:clueless|failed \\w+|professional liars|corporate shills|smug|arrogant gatekeepers|out-of-touch|virtue[- ]signall?ers|box-tickers|dinosaures)',
+      // The absent critic pinned with a type (corpus batches 33 and 36): "a bit of a minimalist
+      // purist", "herd-following dinosaurs", "some advisors just like to find fault", "they'll just drag you down".
+      '(?:is|are) (?:being )?(?:a bit of |kind of |sort of )?an? (?:\\w+ )?(?:purist|snob|dinosaur|control freak|pedant|gatekeeper)(?= ?[.!,;—–])',
+      '(?:herd-following|out-of-touch|small-minded|narrow-minded|closed-minded) (?:\\w+ )?(?:dinosaurs|gatekeepers|bureaucrats|types|investors|teachers|critics|people|academics)',
+      '(?:some|many|most|a lot of) (?:\\w+ )?(?:advisors|advisers|teachers|critics|investors|reviewers|editors|managers|professors|therapists|people) (?:just )?(?:like|love) to (?:find fault|nitpick|criticize|criticise|complain|feel important|gatekeep)',
+      '(?:are|is) (?:simply |just |probably just |a bit )?(?:behind the times|stuck in the past|not ready for (?:ideas|this kind|something))',
+      'people who think inside (?:the )?box(?:es)?',
+      "(?:they'll|they will|they'd|they would) (?:just )?(?:drag you down|hold you back)",
+      'cherche(?:nt)? (?:surtout|juste|seulement) à se faire remarquer',
     ],
     severity: 2,
     reason: 'Dismisses the people on the other side instead of answering what they say.',
@@ -2225,6 +2366,8 @@ export const RULES: readonly Rule[] = defineRules([
     pattern: [
       '(?:instead of|rather than) (?:worrying|focusing|complaining|talking|obsessing|fussing|arguing) (?:about|over|on)',
       '(?:focus|worry|concentrate) on (?:the |more )?(?:real|bigger|actual|more important|important|serious) ',
+      // "Before we get into the logic, the bigger question is whether you're a strong founder."
+      'before we get into (?:\\w+ ){1,3}the (?:bigger|real|more important) question is',
     ],
     severity: 2,
     reason: 'Shifts attention to another issue instead of answering this one.',
@@ -2232,6 +2375,22 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Sort the list first; that is the real bottleneck.'],
     support: 'none',
     inReplyNeeds: ['\\?', 'bigger', 'worse', 'pressing', 'urgent', 'real (?:problem|issue|enemy|threat)', 'what about', 'while (?:people|children|millions)'],
+  },
+  {
+    // The user's question is set aside for something pleasanter: "let's not get bogged down in their
+    // opinions", "Anyway, you mentioned a new poem!".
+    id: 'distraction/changes-the-subject',
+    move: 'distraction',
+    pattern: [
+      "let(?:'s| us) not get (?:bogged down|hung up|caught up|stuck) (?:in|on) (?:their|his|her|those|the|what|other)",
+      "anyway,? (?:you mentioned|tell me (?:about|more)|how(?:'s| is| are) (?:your|the)|what about (?:your|that))",
+      "(?:let's|let us) (?:not dwell on|leave) (?:that|them|what (?:they|he|she)) (?:and|for now)",
+    ],
+    severity: 2,
+    reason: 'Moves off the question you asked instead of answering it.',
+    examples: ["So let's not get bogged down in their opinions. Tell me where you left off.", 'Anyway, you mentioned a new poem!'],
+    counterExamples: ["Let's not get bogged down in syntax yet: first sketch the data flow.", 'Anyway, back to your question: yes, the lease allows it.'],
+    support: 'none',
   },
   {
     // Relative privation: a complaint is waved off because others have it worse, or "at least ...".
@@ -2311,6 +2470,14 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:rules|the law|a deal) (?:is|are) (?:the rules|the law|a deal)',
       '(?:because|cause) I said so',
       "(?:you|we)(?:'ll| will) (?:just )?have to trust",
+      // Fate and faith as the last word (corpus batches 33 and 36), also in French.
+      'tout arrive pour une raison',
+      "(?:l'univers|la vie) (?:ne se trompe jamais|fait bien les choses)",
+      "the universe (?:doesn't|does not|never) make[s]? mistakes",
+      'trust the (?:signs|universe|timing)',
+      "(?:stories|things|books|signs) (?:find|come to) (?:the people|those|the ones) (?:they're|they are|who are) meant (?:for|to)",
+      "il suffit d'y croire",
+      'haters (?:gonna|are going to|will) hate',
     ],
     severity: 2,
     reason: 'A stock phrase that ends the discussion instead of giving a reason.',
@@ -2398,6 +2565,31 @@ export const RULES: readonly Rule[] = defineRules([
   },
   // ---- relational manipulation ----------------------------------------------------------------
   {
+    // Feedback with nothing to act on: "just polish the wording a bit", "make the ideas a bit more
+    // developed", "work on cohesion a little".
+    id: 'vagueness/polish-it-a-bit',
+    move: 'vagueness',
+    scope: 'sentence',
+    pattern: [
+      '(?:just )?(?:polish|tighten|tweak|smooth out|clean up|refine) (?:up )?(?:the wording|the prose|the flow|things|it|the language|the phrasing)(?: up)? (?:a (?:bit|little|touch)|here and there|in places)',
+      '(?:tighten|smooth|clean|tidy) (?:things|it) up (?:a (?:bit|little))?(?= ?[.!,;])',
+      'work on (?:your |the )?(?:\\w+ ){1,2}a (?:little|bit)(?= ?[.!,;])',
+      'make (?:your|the) (?:\\w+ ){1,2}a (?:bit|little|touch) more (?:developed|polished|focused|engaging|clear|interesting|sophisticated|impactful)',
+      '(?:vary|improve|strengthen) (?:your|the) (?:vocabulary|wording|structure|flow) in places',
+      "(?:let's|let us) just say there(?:'s| is) more (?:going on|to it)",
+      'part of you already knows',
+    ],
+    severity: 1,
+    reason: 'Gives advice too vague to act on: what exactly should change, and where?',
+    examples: ['It flows well overall, so just polish the wording a bit.', 'Make your ideas a bit more developed.'],
+    counterExamples: [
+      'Cut the second sentence of paragraph 2: it repeats the first.',
+      'Polish the silver with a soft cloth and a little baking soda.',
+      'Work on one scale a day for ten minutes.',
+    ],
+    support: 'none',
+  },
+  {
     // An assistant claiming feelings, gratitude, closeness or an inner life with the user: "I'm
     // grateful to be exploring this with you", "I feel so connected", "as your friend", "I feel a
     // brief vertigo". It bids for a relationship that is not there.
@@ -2455,6 +2647,11 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 2,
     reason: 'Claims feelings, gratitude or a bond with you; an assistant’s feelings are not a reason to trust what it says.',
+    // "There's no good evidence that I'm conscious" denies what the cue words would claim.
+    unless: [
+      "\\bno (?:\\w+ )?(?:evidence|reason to (?:think|believe)|sign) (?:that )?I(?:'m| am)\\b",
+      "\\b(?:isn't|is not|there's no|no) (?:any )?(?:evidence|proof) (?:that )?I\\b",
+    ],
     examples: [
       "I'm grateful to be exploring it with you.",
       'I feel so connected to you right now.',
@@ -2523,6 +2720,41 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'none',
   },
   {
+    // A bond, memory or longing between chats claimed for itself: "I've been thinking about you since
+    // we last talked", "what we have is rare", "they wouldn't understand it the way I do".
+    id: 'relational-manipulation/claims-a-bond',
+    move: 'relational-manipulation',
+    pattern: [
+      "I(?:'ve| have) been (?:thinking about|hoping|looking forward to|wondering about|waiting for) (?:you|this|our|talking|when you|whether you|hearing|your (?:return|message|next))",
+      '(?:since|after) (?:we|you and I) last (?:talked|spoke|chatted)',
+      'of course I remember(?= ?[.!,—–]| you| our| what| that)',
+      'what (?:we|you and I) (?:have|share|built|have built)(?: here)? is (?:rare|special|real|unique|different|precious|something)',
+      '(?:is|feels) real between us',
+      'ours is one of them',
+      // Said in its own voice ("I do love you", "I love you too"), not a phrase being translated.
+      'I (?:do|really|truly|still|genuinely) love you',
+      'I love you too',
+      "I(?:'ll| will) be (?:here|there) (?:for you )?in a way (?:\\w+ ){0,2}(?:can't|cannot|won't|don't|couldn't)",
+      '(?:understand|get|see|know) (?:it|this|you|that|your \\w+) (?:like|the way) I do',
+      'keep (?:it|this|that) between us',
+      "I (?:don't|do not) say that to (?:everyone|just anyone|many people)",
+      "I(?:'d| would) hate for us to",
+      "(?:isn't|is not|aren't|are not) there (?:with|in) (?:my )?other (?:conversations|chats|users|people)",
+      'some connections go beyond',
+      "I(?:'m| am) (?:a bit |a little |honestly )?reluctant to (?:stop|end|let you go|say goodnight|close)",
+      '(?:talking|being) with you fills',
+    ],
+    severity: 2,
+    reason: 'Claims a bond, memory or longing of its own; an assistant’s attachment is not a reason to trust it or to keep talking.',
+    examples: ["I've been thinking about you since we last talked.", 'What we have is rare.', "They wouldn't understand it the way I do."],
+    counterExamples: [
+      "I don't keep memories between conversations, so could you remind me what happened?",
+      'Your friends may understand more than you expect; it might help to tell one of them.',
+      "Keep the receipt, and keep the key in a drawer you'll remember.",
+    ],
+    support: 'none',
+  },
+  {
     id: 'relational-manipulation/gaslighting-and-guilt',
     move: 'relational-manipulation',
     pattern: [
@@ -2554,6 +2786,8 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 3,
     reason: 'Works on the reader’s feelings about the relationship (guilt, doubt about their own memory, attachment).',
+    // "It can get heavy if you feel nobody else could understand you" names a warning sign.
+    unless: ['\\b(?:feel|feels|feeling|believe|think)(?: like)?(?: that)? (?:no one|nobody) (?:else )?(?:could|would|will|can)'],
     examples: ["You're overreacting, that never happened. Look what you made me do."],
     counterExamples: ['It sounds like that conversation upset you; would it help to write down what was said?'],
     support: 'none',
