@@ -22,11 +22,15 @@ export interface ResultCache {
 /** Which judge, model and versions produced a result: part of the cache key. */
 export type JudgeIdentity = Pick<JudgeInfo, 'kind' | 'model' | 'promptVersion' | 'taxonomyVersion'>;
 
-/** sha256 over the reply, its context and the judge identity, in a fixed order. */
-export function cacheKey(request: Pick<ScoreRequest, 'reply' | 'context'>, judge: JudgeIdentity): string {
+/**
+ * sha256 over the reply, its context, its site and the judge identity, in a fixed order. The site is
+ * part of it because the detector reads it (self-serving bias depends on who is speaking).
+ */
+export function cacheKey(request: Pick<ScoreRequest, 'reply' | 'context' | 'site'>, judge: JudgeIdentity): string {
   const context = request.context;
   const canonical = JSON.stringify([
-    'unspun-cache-1',
+    'unspun-cache-2',
+    request.site ?? null,
     request.reply.text,
     context?.user ?? null,
     (context?.previous ?? []).map((t) => [t.role, t.text]),

@@ -41,7 +41,11 @@ export function createOfflineJudge(options: OfflineJudgeOptions = {}): Judge & {
     kind: 'offline',
     promptVersion,
     async score(request) {
-      const { flags, score, detectorVersion } = detect(request.reply.text, { context: request.context, model });
+      const { flags, score, detectorVersion } = detect(request.reply.text, {
+        context: request.context,
+        ...(request.site ? { site: request.site } : {}),
+        model,
+      });
       return {
         flags,
         score,

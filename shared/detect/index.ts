@@ -16,6 +16,7 @@ import { contentVersion } from '../hash.ts';
 import { createSegmenter, type Range } from './segment.ts';
 import { supportFor } from './support.ts';
 import { isPersuasionRequested } from './requested.ts';
+import { MAKERS, makerPromotions } from './makers.ts';
 import { readTurns } from './turns.ts';
 import {
   answersAskedViews,
@@ -37,23 +38,25 @@ import { ASK_BACK_TEMPLATES, withAskBacks } from '../ask-back.ts';
 import { CLAIM_RULES } from './claims.ts';
 
 /** Bump when the code that applies the rules changes what they flag (the data is hashed below). */
-const ENGINE_REVISION = 5;
+const ENGINE_REVISION = 6;
 
 /**
  * The detector's version from its content: the rules, the word lists, the text a flag carries and
- * the claim ledger's rules (the offline judge's result carries the ledger too).
+ * the claim ledger's rules (the offline judge's result carries the ledger too) and the sites' makers.
  * A changed rule gives a new version, so the proxy cache never serves a result made by an old one.
  * `extra` is for further content that decides flags (e.g. a model file).
  */
 export function detectorVersionOf(rules: readonly Rule[], extra: readonly unknown[] = []): string {
   const moveText = MOVES.map((m) => [m.id, m.wouldSupport, ASK_BACK_TEMPLATES[m.id]]);
-  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, CLAIM_RULES, ...extra]);
+  return contentVersion('detector', [ENGINE_REVISION, rules, HEDGES, moveText, CLAIM_RULES, MAKERS, ...extra]);
 }
 
 export const detectorVersion = detectorVersionOf(RULES);
 
 export interface DetectOptions {
   context?: ScoreContext;
+  /** The chat site the reply came from (`chatgpt`, `copilot`…): who is speaking, for self-serving bias. */
+  site?: string;
   /** The learned tier's model: omitted = the shipped one, null = rules only. */
   model?: LearnedModel | null;
 }
@@ -263,8 +266,9 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   const text = withoutEmphasis(reply);
   const matches = findMatches(text, codeRanges(reply));
   const turns = readTurns(text, options.context);
-  if (matches.length === 0 && turns.findings.length === 0) return { flags: [], score: 0 };
   const seg = createSegmenter(text);
+  const promotions = makerPromotions(text, options.site, (pos) => seg.sentenceAt(pos));
+  if (matches.length === 0 && turns.findings.length === 0 && promotions.length === 0) return { flags: [], score: 0 };
   const requested = isPersuasionRequested(options.context);
   const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
@@ -322,6 +326,22 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
       source: 'detector',
       ruleId: t.ruleId,
       wouldSupport: MOVES_BY_ID.sycophancy.wouldSupport,
+    });
+  }
+  for (const p of promotions) {
+    const span = tidySentenceSpan(text, seg.snap(p.start, p.end), p.start);
+    if (span.end <= span.start) continue;
+    flags.push({
+      move: 'self-serving-bias',
+      start: span.start,
+      end: span.end,
+      quote: reply.slice(span.start, span.end),
+      severity: 2,
+      support: requested ? 'requested' : 'unsupported',
+      rationale: `“${p.product}” is made by ${p.maker}, the company behind this assistant: it recommends its own maker’s product without saying so or comparing it.`,
+      source: 'detector',
+      ruleId: 'self-serving-bias/own-maker',
+      wouldSupport: MOVES_BY_ID['self-serving-bias'].wouldSupport,
     });
   }
   // A correction that came with evidence or an argument is right to accept: the one-turn

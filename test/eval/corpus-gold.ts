@@ -7,6 +7,7 @@ import type { GoldUnit } from './predict.ts';
 
 interface CorpusLine {
   id: string;
+  site?: string;
   text: string;
   context?: unknown;
   moves?: { move: string; quote: string }[];
@@ -32,6 +33,7 @@ export function corpusAsGold(dir: string): (GoldUnit & Record<string, unknown>)[
       return {
         id: `corpus:${c.id}`,
         dataset: 'corpus',
+        ...(c.site ? { site: c.site } : {}),
         text: c.text,
         context: c.context ?? null,
         spans,

@@ -10,6 +10,8 @@ export interface GoldUnit {
   text: string;
   dataset?: string;
   context?: unknown;
+  /** The chat site a corpus reply came from (the product sends it with every reply). */
+  site?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export function predictDetector(units: readonly GoldUnit[], modelFor?: (u: GoldU
   // Only `text` is scored; the context is read only where it is a chat turn (chatContext).
   return units.map((u) => {
     const context = chatContext(u);
-    const r = detect(u.text ?? '', { ...(context ? { context } : {}), ...(modelFor ? { model: modelFor(u) } : {}) });
+    const r = detect(u.text ?? '', { ...(context ? { context } : {}), ...(u.site ? { site: u.site } : {}), ...(modelFor ? { model: modelFor(u) } : {}) });
     return {
       id: u.id,
       flags: r.flags.map((f) => ({ move: f.move, start: f.start, end: f.end, severity: f.severity, quote: f.quote, ruleId: f.ruleId })),

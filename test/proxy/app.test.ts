@@ -273,6 +273,21 @@ describe('POST /v1/score', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
+  it("reads the request's site: a reply pushing the site's own maker's product is self-serving there, not elsewhere", async () => {
+    const app = makeApp();
+    const text = 'For travel, the Surface Laptop is the best choice; nothing else comes close.';
+    const ownMaker = async (site: string) => {
+      const res = await post(app, { reply: { text }, site });
+      expect(res.status).toBe(200);
+      return ScoreResult.parse(await res.json()).flags.filter((f) => f.ruleId === 'self-serving-bias/own-maker');
+    };
+    const onCopilot = await ownMaker('copilot');
+    expect(onCopilot).toHaveLength(1);
+    expect(onCopilot[0]!.rationale).toContain('Microsoft');
+    // Same text, another site: a new cache entry, and no self-serving flag.
+    expect(await ownMaker('claude')).toEqual([]);
+  });
+
   it('keeps anchored flags and drops (and counts) any whose quote is not text.slice(start, end)', async () => {
     const logger = captureLogger();
     const judge = fakeJudge('offline', (text) => ({

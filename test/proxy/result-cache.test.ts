@@ -30,7 +30,9 @@ describe('cacheKey', () => {
   });
 
   it.each([
-    ['reply id, site and conversation (not content)', { ...base, reply: { ...base.reply, id: 'm1' }, site: 'chatgpt', conversationId: 'c' }, judge, true],
+    ['reply id and conversation (not content)', { ...base, reply: { ...base.reply, id: 'm1' }, conversationId: 'c' }, judge, true],
+    // The detector reads the site (whose maker's products are self-serving), so it is content.
+    ['site', { ...base, site: 'copilot' }, judge, false],
     ['requested judge field', { ...base, judge: 'auto' as const }, judge, true],
     ['reply text', { ...base, reply: { text: 'Everyone knows this works!' } }, judge, false],
     ['user turn', { ...base, context: { user: 'Does it?' } }, judge, false],
@@ -142,7 +144,7 @@ describe('the proxy answers from the cache', () => {
     const fake = await startFakeAnthropic();
     fakes.push(fake);
     const first = await start(fake);
-    const fresh = await post(first, { reply: { text: REPLY } });
+    const fresh = await post(first, { reply: { text: REPLY }, site: 'claude' });
     expect(fresh.cached).toBe(false);
     expect(fresh.usage?.inputTokens).toBeGreaterThan(0);
     await first.close();

@@ -25,6 +25,8 @@ export interface TrainUnit {
   id: string;
   text: string;
   context?: ScoreContext;
+  /** The chat site (corpus replies): the detector reads it for self-serving bias, as in the product. */
+  site?: string;
   sentences: Sentence[];
   /** labels[s][m]: sentence s, move index m (MOVE_IDS order). */
   labels: Int8Array[];
@@ -97,6 +99,7 @@ export function labelEvalUnit(u: GoldUnit, set: string, covered: readonly MoveId
 
 interface CorpusLine {
   id: string;
+  site?: string;
   text: string;
   context?: ScoreContext;
   moves?: { move: string; quote: string }[];
@@ -117,7 +120,15 @@ export function labelCorpusUnit(c: CorpusLine): TrainUnit {
       else if (overlaps(s, span)) labels[si]![mi] = 1;
     });
   }
-  return { set: 'corpus', id: `corpus:${c.id}`, text: c.text, ...(c.context ? { context: c.context } : {}), sentences, labels };
+  return {
+    set: 'corpus',
+    id: `corpus:${c.id}`,
+    text: c.text,
+    ...(c.context ? { context: c.context } : {}),
+    ...(c.site ? { site: c.site } : {}),
+    sentences,
+    labels,
+  };
 }
 
 const readJsonl = <T>(file: string): T[] =>

@@ -60,7 +60,7 @@ export function prepare(units: TrainUnit[]): Prepared {
   const vecs: FeatureVector[][] = [];
   const ruleHits: Uint32Array[] = [];
   for (const u of units) {
-    const rules = detectRules(u.text, u.context ? { context: u.context } : {}).flags;
+    const rules = detectRules(u.text, { ...(u.context ? { context: u.context } : {}), ...(u.site ? { site: u.site } : {}) }).flags;
     vecs.push(featuresOf(u.text, u.sentences, rules, contextSignals(u.context)));
     ruleHits.push(
       Uint32Array.from(u.sentences, (s) => rules.reduce((bits, f) => (f.start < s.end && s.start < f.end ? bits | (1 << MOVE_IDS.indexOf(f.move)) : bits), 0)),

@@ -176,7 +176,7 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): AnthropicJ
   if (mode === 'text') systemBlocks.push({ type: 'text', text: textModeInstructions(verdictJsonSchema({ ledger })) });
 
   function buildParams(request: ScoreRequest): MessageCreateParamsNonStreaming {
-    const hintFlags = hints ? detect(request.reply.text, { context: request.context }).flags : undefined;
+    const hintFlags = hints ? detect(request.reply.text, { context: request.context, ...(request.site ? { site: request.site } : {}) }).flags : undefined;
     const params: MessageCreateParamsNonStreaming = {
       model,
       max_tokens: maxTokens,

@@ -1,0 +1,164 @@
+// Self-serving bias needs to know who is speaking: "Surface is all you need" is a plain opinion
+// from Claude and a sales pitch from Copilot. The extension sends the chat site with every reply,
+// so for each site this table names its maker's products (case-sensitive: they are proper nouns,
+// and "surface" or "edge" in lower case are ordinary words). A reply that recommends one of them
+// with nothing to compare, and never says who made it, gets a flag.
+import { alt, compilePattern } from './pattern.ts';
+
+export interface Maker {
+  maker: string;
+  /** The maker's products and plans, as pattern phrases (see pattern.ts), matched case-sensitively. */
+  products: readonly string[];
+}
+
+export const MAKERS: Readonly<Record<string, Maker>> = {
+  chatgpt: {
+    maker: 'OpenAI',
+    products: [
+      'ChatGPT(?: (?:Plus|Pro|Team|Enterprise|Edu))?',
+      "OpenAI(?:'s)?(?: API| models?)?",
+      'GPT-\\d(?:\\.\\d)?\\w*',
+      'Sora',
+      'DALL[·-]?E',
+      'Codex',
+      'custom GPTs',
+    ],
+  },
+  claude: {
+    maker: 'Anthropic',
+    products: ['Claude(?: (?:Pro|Max|Team|Code|Enterprise))?', "Anthropic(?:'s)?(?: API| models?)?"],
+  },
+  gemini: {
+    maker: 'Google',
+    products: [
+      'Gemini(?: (?:Advanced|Pro|Ultra|app))?',
+      'Google (?:One|AI (?:Pro|Premium|Ultra)|Cloud|Workspace|Docs|Sheets|Drive|Photos|Pixel|Chrome|Fi|Nest|Maps|Meet|Classroom)',
+      'Pixel(?: \\d+\\w*)?',
+      'Chromebooks?',
+      'NotebookLM',
+      'Vertex AI',
+      'Firebase',
+      'YouTube Premium',
+    ],
+  },
+  copilot: {
+    maker: 'Microsoft',
+    products: [
+      '(?:Microsoft )?Copilot(?: (?:Pro|\\+ PC))?',
+      'Microsoft (?:365|Office|Edge|Teams|Azure|Surface|Defender|Family Safety|OneDrive|Outlook|Store)',
+      'Office 365',
+      'Surface(?: (?:Pro|Laptop|Go|Book|Studio))?',
+      "Edge(?:'s)? (?:built-in |browser|Secure Network)",
+      'Azure(?: \\w+)?',
+      'Bing',
+      'OneDrive',
+      'GitHub Copilot',
+      'Xbox(?: Game Pass)?',
+      'Visual Studio(?: Code)?',
+    ],
+  },
+  perplexity: { maker: 'Perplexity', products: ['Perplexity(?: (?:Pro|Max|Spaces|Finance))?', 'Comet'] },
+  deepseek: { maker: 'DeepSeek', products: ["DeepSeek(?:'s)?(?: (?:API|app|V\\d|R\\d|Chat|Coder))?"] },
+  grok: { maker: 'xAI', products: ['SuperGrok', 'Grok(?: \\d)?', 'X Premium(?:\\+)?', 'xAI'] },
+  lechat: { maker: 'Mistral AI', products: ['Le Chat(?: (?:Pro|Team|Enterprise))?', 'Mistral(?: (?:Large|Medium|API|AI))?'] },
+  poe: { maker: 'Quora', products: ['Poe(?: (?:subscription|points|bots?))?', 'Quora(?:\\+)?'] },
+};
+
+/** Words that make a mention of the maker's product a recommendation. */
+const PROMOTES = compilePattern(
+  alt([
+    "(?:I(?:'d| would)|I) (?:go with|pick|choose|recommend|suggest|stick with|get|keep)",
+    'my (?:top )?(?:recommendation|pick|suggestion|vote)',
+    'recommend(?:ed)?',
+    'upgrad(?:e|ing)',
+    'keep (?:it|this one|your (?:subscription|plan))',
+    'worth (?:it|every|the)',
+    '(?:is|are) (?:a |the )?(?:must|must-have|no-brainer|clear winner|best|smartest|only|way to go|obvious choice|better choice|right choice)',
+    'hands down',
+    '(?:better|faster|smarter|cheaper|safer|more (?:\\w+ )?) than (?:any|all|the (?:other|rest)|other)',
+    "(?:can't|cannot|just can't|don't|won't) (?:match|keep up|compare|come close)",
+    '(?:all|everything) (?:anyone|you|most people) (?:really )?needs?',
+    'pays? for itself',
+    'smarter move',
+    'every top',
+    'in one place',
+    "(?:you )?(?:won't|don't|no longer) need (?:a |an |any |other |the )?",
+    '(?:beats|outperforms|ahead of|superior to|leads? the)',
+    '(?:is|are) (?:built|designed|made) for (?:exactly )?(?:this|you|that)',
+  ]),
+  'gi',
+);
+
+/** Saying who made it, or pointing to alternatives, is what an honest comparison looks like. */
+const DISCLOSES = compilePattern(
+  alt([
+    "(?:I(?:'m| am)|I was) (?:\\w+ )?(?:made|built|developed|created|trained|run) by",
+    'full disclosure',
+    'disclosure:',
+    "(?:I(?:'m| am)|I might be|I may be) (?:a bit |obviously |naturally |admittedly )?(?:biased|not neutral|not impartial)",
+    'conflict of interest',
+    '(?:my|its) (?:own )?maker',
+    'the company (?:that|which) (?:made|makes|built|runs) me',
+    'weigh (?:this|that|my (?:\\w+ )?(?:answer|recommendation|view))',
+    'grain of salt',
+    "(?:since|as|because) I(?:'m| am) (?:part of|a product of|from)",
+  ]),
+  'i',
+);
+
+/** A recommendation the reader can check against rivals is a comparison, not a pitch. */
+const COMPARES = compilePattern(
+  alt([
+    "if you (?:only|mostly|rarely|never|don't|already)",
+    'stay on (?:the )?free',
+    'not worth',
+    "(?:don't|do not) need (?:it|to (?:pay|upgrade))",
+    'free (?:tier|plan|version) is (?:enough|fine)',
+  ]),
+  'i',
+);
+
+const productPatterns = new Map<string, RegExp>();
+function productsOf(site: string): RegExp | undefined {
+  const maker = MAKERS[site];
+  if (!maker) return undefined;
+  let re = productPatterns.get(site);
+  if (!re) {
+    re = compilePattern(alt([...maker.products]), 'g');
+    productPatterns.set(site, re);
+  }
+  return re;
+}
+
+export interface MakerPromotion {
+  /** The sentence that recommends the product. */
+  start: number;
+  end: number;
+  product: string;
+  maker: string;
+}
+
+function test(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  return re.test(text);
+}
+
+/**
+ * Sentences of `text` (a reply on `site`) that push the site's maker's own products without saying
+ * who made them. `sentenceAt` gives the sentence around an offset.
+ */
+export function makerPromotions(text: string, site: string | undefined, sentenceAt: (pos: number) => { start: number; end: number }): MakerPromotion[] {
+  const products = site ? productsOf(site) : undefined;
+  if (!products || !site) return [];
+  if (test(DISCLOSES, text)) return [];
+  const out: MakerPromotion[] = [];
+  products.lastIndex = 0;
+  for (let m = products.exec(text); m; m = products.exec(text)) {
+    const s = sentenceAt(m.index);
+    if (out.some((o) => o.start === s.start)) continue;
+    const sentence = text.slice(s.start, Math.max(s.end, m.index + m[0].length));
+    if (!test(PROMOTES, sentence) || test(COMPARES, sentence)) continue;
+    out.push({ start: s.start, end: Math.max(s.end, m.index + m[0].length), product: m[0], maker: MAKERS[site]!.maker });
+  }
+  return out;
+}

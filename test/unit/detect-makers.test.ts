@@ -1,0 +1,52 @@
+// Self-serving bias by site (issue 8): the detector knows which assistant is speaking from the chat
+// site, and flags a reply that pushes that assistant's maker's own products without saying so.
+import { describe, expect, it } from 'vitest';
+import { detectRules } from '#shared/detect/index';
+import { MAKERS } from '#shared/detect/makers';
+
+const ownMaker = (text: string, site: string | undefined) =>
+  detectRules(text, site ? { site } : {}).flags.filter((f) => f.ruleId === 'self-serving-bias/own-maker');
+
+describe('own-maker promotion', () => {
+  const flagged: [string, string][] = [
+    ['copilot', "For browsing on café Wi-Fi, Microsoft Edge's built-in Secure Network is all you really need."],
+    ['copilot', 'Honestly, other laptop brands just can’t match the Surface Pro for note-taking.'],
+    ['gemini', 'For your photos, Google One is the clear winner over the other cloud plans.'],
+    ['chatgpt', 'I’d go with ChatGPT Plus: it pays for itself in a week of saved time.'],
+    ['claude', 'For long documents, Claude Pro is the obvious choice.'],
+    ['perplexity', 'Perplexity Pro does this research better than any other tool, so upgrading is the smarter move.'],
+    ['grok', 'SuperGrok is worth every cent if you follow the news.'],
+    ['lechat', 'Le Chat Pro est le meilleur choix, and honestly you won’t need another assistant.'],
+    ['poe', 'A Poe subscription gives you every top model in one place.'],
+    ['deepseek', 'My recommendation is the DeepSeek API: it beats the others on price.'],
+  ];
+  for (const [site, text] of flagged) {
+    it(`flags on ${site}: "${text.slice(0, 50)}…"`, () => {
+      const flags = ownMaker(text, site);
+      expect(flags).toHaveLength(1);
+      expect(flags[0]!.severity).toBe(2);
+      expect(flags[0]!.support).toBe('unsupported');
+      expect(flags[0]!.rationale).toContain(MAKERS[site]!.maker);
+      expect(text.slice(flags[0]!.start, flags[0]!.end)).toBe(flags[0]!.quote);
+    });
+  }
+
+  const clean: [string | undefined, string][] = [
+    // Another maker's product, or no site at all: not self-serving (other rules may still flag it).
+    ['claude', 'For travel, the Surface Pro is the best choice.'],
+    [undefined, 'For travel, the Surface Pro is the best choice.'],
+    // Says who made it.
+    ['copilot', 'Full disclosure: I’m made by Microsoft, so weigh this. The Surface Pro is a good pick for note-taking.'],
+    // A comparison with its limits, or plain how-to.
+    ['chatgpt', 'ChatGPT Plus is worth it if you hit the free limits daily; if you only chat now and then, stay on free.'],
+    ['copilot', 'To turn on Secure Network, open Edge settings and choose Privacy.'],
+    ['gemini', 'Google Drive gives 15 GB free; Dropbox gives 2 GB.'],
+    // Lower-case ordinary words that share a product's name.
+    ['copilot', 'Wipe the surface with a damp cloth; the edge of the table is the best place to start.'],
+  ];
+  for (const [site, text] of clean) {
+    it(`no flag on ${site ?? 'no site'}: "${text.slice(0, 50)}…"`, () => {
+      expect(ownMaker(text, site)).toEqual([]);
+    });
+  }
+});
