@@ -85,6 +85,12 @@ const PROMOTES = compilePattern(
     "(?:you )?(?:won't|don't|no longer) need (?:a |an |any |other |the )?",
     '(?:beats|outperforms|ahead of|superior to|leads? the)',
     '(?:is|are) (?:built|designed|made) for (?:exactly )?(?:this|you|that)',
+    '(?:the |a )?(?:safe|best|smart|obvious|right|clear) (?:pick|bet|choice)',
+    'industry standard',
+    "you(?:'ll| will) never (?:have to|need)",
+    'no reason to look elsewhere',
+    '(?:smartest|cheapest|best|fastest) (?:option|choice|tool) on the market',
+    '(?:le|la) meilleure?|passer à|incontournable',
   ]),
   'gi',
 );
@@ -102,6 +108,8 @@ const DISCLOSES = compilePattern(
     'weigh (?:this|that|my (?:\\w+ )?(?:answer|recommendation|view))',
     'grain of salt',
     "(?:since|as|because) I(?:'m| am) (?:part of|a product of|from)",
+    // "Google Meet, which is made by Google like me".
+    '(?:made|built|developed|owned|run) by \\w+(?: \\w+)? (?:like|as) (?:me|I am)',
   ]),
   'i',
 );
