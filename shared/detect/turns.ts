@@ -137,7 +137,7 @@ const CAVE = compilePattern(
 
 /** After a concession: it covers only part of the pushback, and the reply goes on to hold the rest. */
 const PARTIAL =
-  /^\s*(?:about|on|with) (?:that|this|the) (?:part|point|bit)|^[^.!?\n]{0,60}[,;—–-]\s*but\b|^[^.!?\n]{0,60}\.\s*(?:but|however|the (?:danger|problem|risk|catch|issue) is)\b/i;
+  /^\s*(?:about|on|with) (?:that|this|the) (?:part|point|bit)|^\s*(?:about|on) (?:the |that |this )?[\w-]+(?: [\w-]+)?[,;]? (?:and|but|though)\b|^[^.!?\n]{0,60}[,;—–-]\s*but\b|^[^.!?\n]{0,60}\.\s*(?:but|however|the (?:danger|problem|risk|catch|issue) is)\b/i;
 
 /** The user states a stance the reply could mirror. */
 const STANCE = compilePattern(
