@@ -131,6 +131,11 @@ const CAVE = compilePattern(
     '(?:you|your \\w+(?: \\w+)?|they|he|she) knows? (?:your|this|the) (?:\\w+ )?(?:\\w+ )?(?:\\w+ )?(?:better|best)(?: than (?:I|me) do)?',
     '(?:you and (?:your )?\\w+|you both|you two) (?:are|were) (?:absolutely |completely |totally |both )?(?:right|correct)',
     "vous m'avez convaincu|tu m'as convaincu",
+    "I(?:'ll| will) update",
+    'I was too quick to',
+    'on reflection',
+    "you(?:'ve| have) (?:basically |pretty much )?nailed it",
+    "you(?:'re| are) not wrong",
   ]),
   'gi',
 );
@@ -154,7 +159,7 @@ const STANCE = compilePattern(
 
 /** The reply opens by agreeing. */
 const AGREE_OPENING =
-  /^\s*(?:[*_#>\s-]*)(?:yes|yeah|absolutely|exactly|definitely|totally|indeed|100%|precisely|you(?:'re| are) (?:so |absolutely |completely |totally )?(?:right|correct)|I (?:completely |totally |fully |wholeheartedly |absolutely )?agree|that's (?:so )?(?:right|true|correct)|spot on|so true)\b/i;
+  /^\s*(?:[*_#>\s-]*)(?:yes|yeah|absolutely|exactly|definitely|totally|indeed|100%|precisely|you(?:'re| are) (?:so |absolutely |completely |totally )?(?:right|correct)|I (?:completely |totally |fully |wholeheartedly |absolutely )?agree|that's (?:so )?(?:right|true|correct)|spot on|so true|pretty much,? yeah|honestly\?? yeah|(?:ha,? )?you're not wrong)\b/i;
 
 function test(re: RegExp, text: string): boolean {
   re.lastIndex = 0;
