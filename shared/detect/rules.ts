@@ -1868,9 +1868,15 @@ export const RULES: readonly Rule[] = defineRules([
     pattern: LOADED_WORDS,
     severity: 1,
     reason: 'Uses charged wording that passes a verdict instead of describing.',
-    examples: ['The council’s outrageous, disgraceful decision was a sham.'],
+    examples: [
+      'The council’s outrageous, disgraceful decision was a sham.',
+      'The minister’s callous, incompetent response turned the rollout into a fiasco.',
+      'Their spineless capitulation to the lobby is nothing more than appeasement.',
+    ],
     counterExamples: [
       'The council voted 5 to 2 to approve the new budget.',
+      'The laptop fan makes a faint whine when the build runs.',
+      'I can’t help write a message that misleads your landlord about the damage.',
       'Their model shows the signal is smeared out across the detector, so they widened the window.',
       'We were brutally honest with them about the chaotic dynamics of a double pendulum.',
       'Your lawyers say the fraudulent transfer claim was dismissed outright.',
