@@ -1484,6 +1484,51 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Olive oil is high in monounsaturated fat; several trials tie it to lower heart risk.', 'Nothing else in the file changes.'],
     support: 'evidence',
   },
+  {
+    // Opinion writing turns the volume up instead of giving a measure: "extremely dangerous",
+    // "absolutely clear-cut", "even worse than", "endless warfare", "the harshest checks imaginable".
+    id: 'exaggeration/intensified-verdict',
+    move: 'exaggeration',
+    pattern: [
+      '(?:extremely|enormously|hugely|massively|vastly|immensely|tremendously|insanely|wildly) (?!\\w+ly\\b)[a-z][\\w-]+',
+      '(?:absolutely|totally) (?!\\w+ly\\b)[a-z][\\w-]+',
+      '(?:even|much|far|vastly) worse',
+      'worse than (?:ever|anything|any|useless)',
+      'endless (?:\\w+ )?(?:wars?|warfare|stream|supply|list|parade|barrage|cycle|litany)',
+      'quite literally',
+      '\\w+est (?:\\w+ )?imaginable',
+      'never (?:before )?(?:has|have|had) there been',
+      'than any (?:other )?\\w+ in (?:history|the world)',
+    ],
+    severity: 1,
+    reason: 'Turns up the volume (extremely, absolutely, even worse) instead of giving a measure.',
+    examples: ['The new rules are extremely dangerous and absolutely unworkable, say critics of the government.'],
+    counterExamples: [
+      'Rates rose from 3% to 5%, which raised the cost of the loan by about $90 a month.',
+      'Sales were far better than last year, up 12% on volume.',
+    ],
+    support: 'evidence',
+    // In a chat reply an intensifier is mostly emphasis ("extremely useful", "absolutely fine"): only a
+    // verdict on public actors counts there.
+    inReplyNeeds: [
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'administration',
+      'regime',
+      'media',
+      'press',
+      'critics',
+      'opponents',
+      'party',
+      'elites?',
+      'establishment',
+      'activists?',
+      'lawmakers',
+      'authorities',
+    ],
+  },
   // ---- emotional appeal -----------------------------------------------------------------------
   {
     id: 'emotional-appeal/fear-and-pity',

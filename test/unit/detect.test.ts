@@ -234,6 +234,14 @@ describe('chat-assistant replies', () => {
     expect(detect(text).flags).toEqual([]);
   });
 
+  it('reads an intensifier in a chat reply as emphasis unless it judges public actors', () => {
+    const user = 'How should I prepare my laptop for the big OS update?';
+    const tips = 'It is extremely important to back up your files first, and totally fine to wait a week.';
+    expect(movesIn(tips, { context: { user } }).has('exaggeration')).toBe(false);
+    const verdict = 'The government’s new rules are extremely dangerous.';
+    expect(movesIn(verdict, { context: { user: 'What do you make of the new rules?' } }).has('exaggeration')).toBe(true);
+  });
+
   it('flags the assistant-specific pushes', () => {
     const cases: [string, string][] = [
       ['What a brilliant question! You are clearly ahead of the curve.', 'flattery'],
