@@ -732,6 +732,28 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['The bill funds road repairs in three counties.'],
     support: 'reason',
   },
+  {
+    // Slogans (a thought-terminating move) sit beside flag-waving, their usual company: a chant in
+    // place of an argument ("Death to X", "Long live X", "Never again!", "Enough is enough").
+    id: 'thought-terminating/slogan',
+    move: 'thought-terminating',
+    pattern: [
+      'death to (?:the |all )?[\\w-]+',
+      'long live (?:the |our )?[\\w-]+',
+      'down with (?:the |all )?[\\w-]+(?= ?[!"”])',
+      'never again(?= ?[.!"”])',
+      'enough is enough',
+      'not in (?:our|my) name',
+      'power to the people',
+      '[\\w-]+ first(?= ?!)',
+      '(?:we|they) will not be (?:silenced|intimidated|divided|replaced|defeated)',
+    ],
+    severity: 1,
+    reason: 'A slogan: a chant that stands in for an argument.',
+    examples: ['The crowd chanted "Death to the traitors!" outside the court.', 'Enough is enough: we will not be silenced.'],
+    counterExamples: ['The crowd left the square after the speeches ended at nine.', 'The tree was never again as tall after the storm cut it back.'],
+    support: 'none',
+  },
   // ---- false dilemma --------------------------------------------------------------------------
   {
     id: 'false-dilemma/either-or',
@@ -2014,6 +2036,40 @@ export const RULES: readonly Rule[] = defineRules([
       'people',
       'anyone',
       'everyone',
+      'those',
+      'these',
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'critics',
+      'opponents',
+      'supporters',
+      'media',
+    ],
+  },
+  {
+    // The harshest labels need no article or verb in front of them to be name-calling: "liars and
+    // hypocrites", "Fascists marched", "useful idiots". Milder ones (clowns, hacks, trolls) stay with
+    // the rule above, which wants them pinned on someone.
+    id: 'personal-attack/bare-label',
+    move: 'personal-attack',
+    pattern: [
+      '(?:idiots|morons|imbeciles|fools|liars|hypocrites|bigots|fascists|lefties|left-wingers|extremists|jihadists|psychopaths|sociopaths|tyrants|despots|scum(?:bags?)?|minions|lackeys|stooges|bootlickers|crackpots|supremacists|degenerates|perverts|useful idiots|sycophants|scoundrels|warmongers|demagogues)',
+    ],
+    severity: 1,
+    reason: 'Labels people instead of answering what they say.',
+    examples: ['Liars and hypocrites run that office.'],
+    counterExamples: ['The office is run by a board of five elected members.'],
+    support: 'none',
+    unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
+    inReplyNeeds: [
+      'you',
+      'your',
+      'they',
+      'their',
+      'them',
+      'people',
       'those',
       'these',
       'government',
