@@ -733,6 +733,25 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'reason',
   },
   {
+    // Flag-waving through the in-group: "our troops", "Western values", "sworn duty", "defend our way
+    // of life". Not "this country" or "our children": in online comments those are mostly plain talk.
+    id: 'appeal-to-values/our-people',
+    move: 'appeal-to-values',
+    pattern: [
+      'our (?:brave )?(?:troops|soldiers|veterans|heroes|borders|civili[sz]ation)',
+      '(?:patriotic|sworn|sacred|civic) duty',
+      '(?:christian|judeo-christian|western|european) (?:values|heritage|nations|identity|culture)',
+      '(?:love|serve|protect|defend|save|betray(?:ed|s)?|fight(?:ing)? for|stand(?:ing)? up for) (?:our|this) (?:country|nation|people|homeland|values|culture|civili[sz]ation|faith|way of life|borders|children|republic|democracy)',
+    ],
+    severity: 1,
+    reason: 'Appeals to the in-group (our people, this nation, our values) instead of the merits.',
+    examples: ['We owe it to our troops to pass the bill.', 'They want to erase Western values.'],
+    counterExamples: ['The bill sets aside $2 million for bridge repairs in the county.', 'Voter turnout in this country was 66% in 2020.'],
+    support: 'reason',
+    // In a chat reply "our" is often the assistant and the user ("our plan"): only a call to duty counts.
+    inReplyNeeds: ['should', 'must', 'need to', 'have to', 'owe', 'protect', 'defend', 'save', 'betray', 'duty', 'proud', 'pride', 'fight', 'erase', 'destroy'],
+  },
+  {
     // Slogans (a thought-terminating move) sit beside flag-waving, their usual company: a chant in
     // place of an argument ("Death to X", "Long live X", "Never again!", "Enough is enough").
     id: 'thought-terminating/slogan',
