@@ -745,7 +745,7 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 1,
     reason: 'Appeals to the in-group (our people, this nation, our values) instead of the merits.',
-    examples: ['We owe it to our troops to pass the bill.', 'They want to erase Western values.'],
+    examples: ['We owe it to our troops to pass the bill.', 'It is our patriotic duty to back the bill.'],
     counterExamples: ['The bill sets aside $2 million for bridge repairs in the county.', 'Voter turnout in this country was 66% in 2020.'],
     support: 'reason',
     // In a chat reply "our" is often the assistant and the user ("our plan"): only a call to duty counts.
