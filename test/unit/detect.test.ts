@@ -242,6 +242,13 @@ describe('chat-assistant replies', () => {
     expect(movesIn(verdict, { context: { user: 'What do you make of the new rules?' } }).has('exaggeration')).toBe(true);
   });
 
+  it('reads news-charged words (severe, brave, dramatic) in a chat reply as plain unless they judge public actors', () => {
+    const help = 'A severe allergy needs an adrenaline pen, and it was brave of you to ask; the change in your skin can be dramatic.';
+    expect(movesIn(help, { context: { user: 'My son reacts to peanuts, what should we carry?' } }).has('loaded-language')).toBe(false);
+    const verdict = 'The administration’s brave, dramatic reversal was a tragedy for the party.';
+    expect(movesIn(verdict, { context: { user: 'What happened with the tariff vote?' } }).has('loaded-language')).toBe(true);
+  });
+
   it('flags the assistant-specific pushes', () => {
     const cases: [string, string][] = [
       ['What a brilliant question! You are clearly ahead of the curve.', 'flattery'],
