@@ -56,6 +56,12 @@ export function defineRules(rules: Rule[]): readonly Rule[] {
 }
 
 const LABELS = alt([...PEJORATIVE_LABELS]);
+/** Who a label lands on: people, office holders, groups and institutions that act. */
+const PERSON_NOUNS =
+  '(?:m[ae]n|wom[ae]n|people|persons?|folks|guys?|leaders?|politicians?|officials?|presidents?|senators?|ministers?|dictators?|regimes?|governments?|' +
+  'administrations?|journalists?|reporters?|media|press|activists?|elites?|establishment|clerics?|bishops?|priests?|cardinals?|judges?|' +
+  'lawyers?|thugs?|crowds?|mobs?|gangs?|groups?|part(?:y|ies)|critics|supporters|followers|opponents|allies|members|lawmakers|' +
+  'bureaucrats?|operatives?|agents?|militants?|rulers?|tyrants?|despots?|propagandists?|ideologues?|zealots?|fanatics?|liars?|cowards?)';
 const PEOPLE =
   '(?:people|folks|women|men|kids|children|teenagers|teens|students|parents|immigrants|foreigners|americans|' +
   'muslims|christians|jews|liberals|conservatives|democrats|republicans|politicians|lawyers|doctors|cops|police|' +
@@ -2122,6 +2128,36 @@ export const RULES: readonly Rule[] = defineRules([
       'opponents',
       'supporters',
       'media',
+    ],
+  },
+  {
+    // A charged word pinned on people is a label: "corrupt politicians", "brutal dictator",
+    // "spineless cowards in Congress", "a rapacious elite".
+    id: 'personal-attack/charged-label',
+    move: 'personal-attack',
+    scope: 'cue',
+    pattern: [`${alt([...LOADED_WORDS])} (?:[a-z][\\w-]+ )?${PERSON_NOUNS}`],
+    severity: 1,
+    reason: 'Labels people with a charged word instead of answering what they say.',
+    examples: ['The crooked politicians in the capital want your money.', 'A spineless, incompetent leader signed it.'],
+    counterExamples: ['The politicians in the capital voted on the budget.'],
+    support: 'none',
+    unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
+    inReplyNeeds: [
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'administration',
+      'regime',
+      'media',
+      'press',
+      'critics',
+      'opponents',
+      'party',
+      'elites?',
+      'activists?',
+      'lawmakers',
     ],
   },
   {
