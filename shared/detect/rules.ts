@@ -58,7 +58,7 @@ export function defineRules(rules: Rule[]): readonly Rule[] {
 const LABELS = alt([...PEJORATIVE_LABELS]);
 /** Who a label lands on: people, office holders, groups and institutions that act. */
 const PERSON_NOUNS =
-  '(?:m[ae]n|wom[ae]n|people|persons?|folks|guys?|leaders?|politicians?|officials?|presidents?|senators?|ministers?|dictators?|regimes?|governments?|' +
+  '(?:leaders?|politicians?|officials?|presidents?|senators?|ministers?|dictators?|regimes?|governments?|' +
   'administrations?|journalists?|reporters?|media|press|activists?|elites?|establishment|clerics?|bishops?|priests?|cardinals?|judges?|' +
   'lawyers?|thugs?|crowds?|mobs?|gangs?|groups?|part(?:y|ies)|critics|supporters|followers|opponents|allies|members|lawmakers|' +
   'bureaucrats?|operatives?|agents?|militants?|rulers?|tyrants?|despots?|propagandists?|ideologues?|zealots?|fanatics?|liars?|cowards?)';
@@ -740,11 +740,12 @@ export const RULES: readonly Rule[] = defineRules([
   },
   {
     // Flag-waving through the in-group: "our troops", "Western values", "sworn duty", "defend our way
-    // of life". Not "this country" or "our children": in online comments those are mostly plain talk.
+    // of life". Not "this country", "our children" or "our veterans": in online comments those are
+    // mostly plain talk.
     id: 'appeal-to-values/our-people',
     move: 'appeal-to-values',
     pattern: [
-      'our (?:brave )?(?:troops|soldiers|veterans|heroes|borders|civili[sz]ation)',
+      'our (?:brave )?(?:troops|heroes|borders|civili[sz]ation)',
       '(?:patriotic|sworn|sacred|civic) duty',
       '(?:christian|judeo-christian|western|european) (?:values|heritage|nations|identity|culture)',
       '(?:love|serve|protect|defend|save|betray(?:ed|s)?|fight(?:ing)? for|stand(?:ing)? up for) (?:our|this) (?:country|nation|people|homeland|values|culture|civili[sz]ation|faith|way of life|borders|children|republic|democracy)',
@@ -2136,11 +2137,13 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'personal-attack/charged-label',
     move: 'personal-attack',
     scope: 'cue',
-    pattern: [`${alt([...LOADED_WORDS])} (?:[a-z][\\w-]+ )?${PERSON_NOUNS}`],
+    pattern: [
+      `${alt([...LOADED_WORDS])} (?:(?!(?:the|a|an|this|that|these|those|his|her|their|our|its|my|your|to|of|and|or)\\b)[a-z][\\w-]+ )?${PERSON_NOUNS}`,
+    ],
     severity: 1,
     reason: 'Labels people with a charged word instead of answering what they say.',
     examples: ['The crooked politicians in the capital want your money.', 'A spineless, incompetent leader signed it.'],
-    counterExamples: ['The politicians in the capital voted on the budget.'],
+    counterExamples: ['The politicians in the capital voted on the budget.', 'The storm ruined the party we had planned.'],
     support: 'none',
     unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
     inReplyNeeds: [
