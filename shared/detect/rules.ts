@@ -2170,12 +2170,12 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'personal-attack/bare-label',
     move: 'personal-attack',
     pattern: [
-      '(?:idiots|morons|imbeciles|fools|liars|hypocrites|bigots|fascists|lefties|left-wingers|extremists|jihadists|psychopaths|sociopaths|tyrants|despots|scum(?:bags?)?|minions|lackeys|stooges|bootlickers|crackpots|supremacists|degenerates|perverts|useful idiots|sycophants|scoundrels|warmongers|demagogues)',
+      '(?:idiots|morons|imbeciles|fools|liars|hypocrites|bigots|fascists|lefties|left-wingers|extremists|jihadists|psychopaths|sociopaths|tyrants|despots|scumbags?|minions|lackeys|stooges|bootlickers|crackpots|supremacists|degenerates|perverts|useful idiots|sycophants|scoundrels|warmongers|demagogues)',
     ],
     severity: 1,
     reason: 'Labels people instead of answering what they say.',
     examples: ['Liars and hypocrites run that office.'],
-    counterExamples: ['The office is run by a board of five elected members.'],
+    counterExamples: ['The office is run by a board of five elected members.', 'Life began in warm ponds, not as pond scum.'],
     support: 'none',
     unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
     inReplyNeeds: [
