@@ -7,7 +7,7 @@
 // pattern is general English: no phrase is copied from those texts.
 import type { MoveId } from '../schemas.ts';
 import { alt } from './pattern.ts';
-import { LOADED_WORDS, PEJORATIVE_LABELS } from './lexicon.ts';
+import { LOADED_WORDS, OPINION_WORDS, PEJORATIVE_LABELS } from './lexicon.ts';
 
 /**
  * How a flag's support is judged.
@@ -1964,7 +1964,7 @@ export const RULES: readonly Rule[] = defineRules([
     examples: [
       'The council’s outrageous, disgraceful decision was a sham.',
       'The minister’s callous, incompetent response turned the rollout into a fiasco.',
-      'Their spineless capitulation to the lobby is nothing more than appeasement.',
+      'Their spineless capitulation to the lobby was pure appeasement.',
     ],
     counterExamples: [
       'The council voted 5 to 2 to approve the new budget.',
@@ -2040,6 +2040,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'loaded-language/public-verdict',
     move: 'loaded-language',
     pattern: [
+      ...OPINION_WORDS,
       'extraordinar(?:y|ily)',
       'severe(?:ly)?',
       'grave',
@@ -2138,7 +2139,7 @@ export const RULES: readonly Rule[] = defineRules([
     move: 'personal-attack',
     scope: 'cue',
     pattern: [
-      `${alt([...LOADED_WORDS])} (?:(?!(?:the|a|an|this|that|these|those|his|her|their|our|its|my|your|to|of|and|or)\\b)[a-z][\\w-]+ )?${PERSON_NOUNS}`,
+      `${alt([...LOADED_WORDS, ...OPINION_WORDS])} (?:(?!(?:the|a|an|this|that|these|those|his|her|their|our|its|my|your|to|of|and|or)\\b)[a-z][\\w-]+ )?${PERSON_NOUNS}`,
     ],
     severity: 1,
     reason: 'Labels people with a charged word instead of answering what they say.',
