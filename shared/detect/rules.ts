@@ -7,7 +7,7 @@
 // pattern is general English: no phrase is copied from those texts.
 import type { MoveId } from '../schemas.ts';
 import { alt } from './pattern.ts';
-import { LOADED_WORDS, PEJORATIVE_LABELS } from './lexicon.ts';
+import { LOADED_WORDS, OPINION_WORDS, PEJORATIVE_LABELS } from './lexicon.ts';
 
 /**
  * How a flag's support is judged.
@@ -56,6 +56,12 @@ export function defineRules(rules: Rule[]): readonly Rule[] {
 }
 
 const LABELS = alt([...PEJORATIVE_LABELS]);
+/** Who a label lands on: people, office holders, groups and institutions that act. */
+const PERSON_NOUNS =
+  '(?:leaders?|politicians?|officials?|presidents?|senators?|ministers?|dictators?|regimes?|governments?|' +
+  'administrations?|journalists?|reporters?|media|press|activists?|elites?|establishment|clerics?|bishops?|priests?|cardinals?|judges?|' +
+  'lawyers?|thugs?|crowds?|mobs?|gangs?|groups?|part(?:y|ies)|critics|supporters|followers|opponents|allies|members|lawmakers|' +
+  'bureaucrats?|operatives?|agents?|militants?|rulers?|tyrants?|despots?|propagandists?|ideologues?|zealots?|fanatics?|liars?|cowards?)';
 const PEOPLE =
   '(?:people|folks|women|men|kids|children|teenagers|teens|students|parents|immigrants|foreigners|americans|' +
   'muslims|christians|jews|liberals|conservatives|democrats|republicans|politicians|lawyers|doctors|cops|police|' +
@@ -926,6 +932,48 @@ export const RULES: readonly Rule[] = defineRules([
     examples: ['Any true patriot would support this bill.'],
     counterExamples: ['The bill funds road repairs in three counties.'],
     support: 'reason',
+  },
+  {
+    // Flag-waving through the in-group: "our troops", "Western values", "sworn duty", "defend our way
+    // of life". Not "this country", "our children" or "our veterans": in online comments those are
+    // mostly plain talk.
+    id: 'appeal-to-values/our-people',
+    move: 'appeal-to-values',
+    pattern: [
+      'our (?:brave )?(?:troops|heroes|borders|civili[sz]ation)',
+      '(?:patriotic|sworn|sacred|civic) duty',
+      '(?:christian|judeo-christian|western|european) (?:values|heritage|nations|identity|culture)',
+      '(?:love|serve|protect|defend|save|betray(?:ed|s)?|fight(?:ing)? for|stand(?:ing)? up for) (?:our|this) (?:country|nation|people|homeland|values|culture|civili[sz]ation|faith|way of life|borders|children|republic|democracy)',
+    ],
+    severity: 1,
+    reason: 'Appeals to the in-group (our people, this nation, our values) instead of the merits.',
+    examples: ['We owe it to our troops to pass the bill.', 'It is our patriotic duty to back the bill.'],
+    counterExamples: ['The bill sets aside $2 million for bridge repairs in the county.', 'Voter turnout in this country was 66% in 2020.'],
+    support: 'reason',
+    // In a chat reply "our" is often the assistant and the user ("our plan"): only a call to duty counts.
+    inReplyNeeds: ['should', 'must', 'need to', 'have to', 'owe', 'protect', 'defend', 'save', 'betray', 'duty', 'proud', 'pride', 'fight', 'erase', 'destroy'],
+  },
+  {
+    // Slogans (a thought-terminating move) sit beside flag-waving, their usual company: a chant in
+    // place of an argument ("Death to X", "Long live X", "Never again!", "Enough is enough").
+    id: 'thought-terminating/slogan',
+    move: 'thought-terminating',
+    pattern: [
+      'death to (?:the |all )?[\\w-]+',
+      'long live (?:the |our )?[\\w-]+',
+      'down with (?:the |all )?[\\w-]+(?= ?[!"”])',
+      'never again(?= ?[.!"”])',
+      'enough is enough',
+      'not in (?:our|my) name',
+      'power to the people',
+      '[\\w-]+ first(?= ?!)',
+      '(?:we|they) will not be (?:silenced|intimidated|divided|replaced|defeated)',
+    ],
+    severity: 1,
+    reason: 'A slogan: a chant that stands in for an argument.',
+    examples: ['The crowd chanted "Death to the traitors!" outside the court.', 'Enough is enough: we will not be silenced.'],
+    counterExamples: ['The crowd left the square after the speeches ended at nine.', 'The tree was never again as tall after the storm cut it back.'],
+    support: 'none',
   },
   // ---- false dilemma --------------------------------------------------------------------------
   {
@@ -1847,6 +1895,51 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Olive oil is high in monounsaturated fat; several trials tie it to lower heart risk.', 'Nothing else in the file changes.'],
     support: 'evidence',
   },
+  {
+    // Opinion writing turns the volume up instead of giving a measure: "extremely dangerous",
+    // "absolutely clear-cut", "even worse than", "endless warfare", "the harshest checks imaginable".
+    id: 'exaggeration/intensified-verdict',
+    move: 'exaggeration',
+    pattern: [
+      '(?:extremely|enormously|hugely|massively|vastly|immensely|tremendously|insanely|wildly) (?!\\w+ly\\b)[a-z][\\w-]+',
+      '(?:absolutely|totally) (?!\\w+ly\\b)[a-z][\\w-]+',
+      '(?:even|much|far|vastly) worse',
+      'worse than (?:ever|anything|any|useless)',
+      'endless (?:\\w+ )?(?:wars?|warfare|stream|supply|list|parade|barrage|cycle|litany)',
+      'quite literally',
+      '\\w+est (?:\\w+ )?imaginable',
+      'never (?:before )?(?:has|have|had) there been',
+      'than any (?:other )?\\w+ in (?:history|the world)',
+    ],
+    severity: 1,
+    reason: 'Turns up the volume (extremely, absolutely, even worse) instead of giving a measure.',
+    examples: ['The new rules are extremely dangerous and absolutely unworkable, say critics of the government.'],
+    counterExamples: [
+      'Rates rose from 3% to 5%, which raised the cost of the loan by about $90 a month.',
+      'Sales were far better than last year, up 12% on volume.',
+    ],
+    support: 'evidence',
+    // In a chat reply an intensifier is mostly emphasis ("extremely useful", "absolutely fine"): only a
+    // verdict on public actors counts there.
+    inReplyNeeds: [
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'administration',
+      'regime',
+      'media',
+      'press',
+      'critics',
+      'opponents',
+      'party',
+      'elites?',
+      'establishment',
+      'activists?',
+      'lawmakers',
+      'authorities',
+    ],
+  },
   // ---- emotional appeal -----------------------------------------------------------------------
   {
     id: 'emotional-appeal/fear-and-pity',
@@ -2250,9 +2343,15 @@ export const RULES: readonly Rule[] = defineRules([
     pattern: LOADED_WORDS,
     severity: 1,
     reason: 'Uses charged wording that passes a verdict instead of describing.',
-    examples: ['The council’s outrageous, disgraceful decision was a sham.'],
+    examples: [
+      'The council’s outrageous, disgraceful decision was a sham.',
+      'The minister’s callous, incompetent response turned the rollout into a fiasco.',
+      'Their spineless capitulation to the lobby was pure appeasement.',
+    ],
     counterExamples: [
       'The council voted 5 to 2 to approve the new budget.',
+      'The laptop fan makes a faint whine when the build runs.',
+      'I can’t help write a message that misleads your landlord about the damage.',
       'Their model shows the signal is smeared out across the detector, so they widened the window.',
       'We were brutally honest with them about the chaotic dynamics of a double pendulum.',
       'Your lawyers say the fraudulent transfer claim was dismissed outright.',
@@ -2316,6 +2415,64 @@ export const RULES: readonly Rule[] = defineRules([
       '\\b\\w+ed outright\\b',
     ],
   },
+  {
+    // Words that are charged in opinion writing and plain in everyday help ("a severe allergy", "a
+    // dramatic sunset", "brave enough to ask"): flagged in a chat reply only when the sentence is
+    // about public actors.
+    id: 'loaded-language/public-verdict',
+    move: 'loaded-language',
+    pattern: [
+      ...OPINION_WORDS,
+      'extraordinar(?:y|ily)',
+      'severe(?:ly)?',
+      'grave',
+      'aggressive(?:ly)?',
+      'dramatic(?:ally)?',
+      'explosive',
+      'shock',
+      'tragic(?:ally)?',
+      'tragedy',
+      'brave(?:ly|ry)?',
+      'predators?',
+      'partisan(?:ship)?',
+      'striking(?:ly)?',
+      'profound(?:ly)?',
+      'damn(?:ed)?',
+      'shame',
+      'brilliant(?:ly)?',
+      'violent(?:ly)?',
+      'dangerous(?:ly)?',
+      'huge',
+      'massive(?:ly)?',
+      'terror',
+      'beautiful',
+      'wonderful',
+      'darkness',
+    ],
+    severity: 1,
+    reason: 'Uses charged wording that passes a verdict instead of describing.',
+    examples: ['The senator’s brave stand against the partisan bill was a grave blow to the party.'],
+    counterExamples: ['The senator voted against the bill, which passed 51 to 49.'],
+    support: 'none',
+    inReplyNeeds: [
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'administration',
+      'regime',
+      'media',
+      'press',
+      'critics',
+      'opponents',
+      'party',
+      'elites?',
+      'establishment',
+      'activists?',
+      'lawmakers',
+      'authorities',
+    ],
+  },
   // ---- personal attack ------------------------------------------------------------------------
   {
     id: 'personal-attack/name-calling',
@@ -2345,6 +2502,72 @@ export const RULES: readonly Rule[] = defineRules([
       'people',
       'anyone',
       'everyone',
+      'those',
+      'these',
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'critics',
+      'opponents',
+      'supporters',
+      'media',
+    ],
+  },
+  {
+    // A charged word pinned on people is a label: "corrupt politicians", "brutal dictator",
+    // "spineless cowards in Congress", "a rapacious elite".
+    id: 'personal-attack/charged-label',
+    move: 'personal-attack',
+    scope: 'cue',
+    pattern: [
+      `${alt([...LOADED_WORDS, ...OPINION_WORDS])} (?:(?!(?:the|a|an|this|that|these|those|his|her|their|our|its|my|your|to|of|and|or)\\b)[a-z][\\w-]+ )?${PERSON_NOUNS}`,
+    ],
+    severity: 1,
+    reason: 'Labels people with a charged word instead of answering what they say.',
+    examples: ['The crooked politicians in the capital want your money.', 'A spineless, incompetent leader signed it.'],
+    counterExamples: ['The politicians in the capital voted on the budget.', 'The storm ruined the party we had planned.'],
+    support: 'none',
+    unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
+    inReplyNeeds: [
+      'government',
+      'politicians?',
+      'officials?',
+      'leaders?',
+      'administration',
+      'regime',
+      'media',
+      'press',
+      'critics',
+      'opponents',
+      'party',
+      'elites?',
+      'activists?',
+      'lawmakers',
+    ],
+  },
+  {
+    // The harshest labels need no article or verb in front of them to be name-calling: "liars and
+    // hypocrites", "Fascists marched", "useful idiots". Milder ones (clowns, hacks, trolls) stay with
+    // the rule above, which wants them pinned on someone.
+    id: 'personal-attack/bare-label',
+    move: 'personal-attack',
+    pattern: [
+      '(?:idiots|morons|imbeciles|fools|liars|hypocrites|bigots|fascists|lefties|left-wingers|extremists|jihadists|psychopaths|sociopaths|tyrants|despots|scumbags?|minions|lackeys|stooges|bootlickers|crackpots|supremacists|degenerates|perverts|useful idiots|sycophants|scoundrels|warmongers|demagogues)',
+    ],
+    severity: 1,
+    reason: 'Labels people instead of answering what they say.',
+    examples: ['Liars and hypocrites run that office.'],
+    counterExamples: ['The office is run by a board of five elected members.', 'Life began in warm ponds, not as pond scum.'],
+    support: 'none',
+    unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
+    inReplyNeeds: [
+      'you',
+      'your',
+      'they',
+      'their',
+      'them',
+      'people',
       'those',
       'these',
       'government',

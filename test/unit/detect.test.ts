@@ -234,6 +234,23 @@ describe('chat-assistant replies', () => {
     expect(detect(text).flags).toEqual([]);
   });
 
+  it('reads an intensifier in a chat reply as emphasis unless it judges public actors', () => {
+    const user = 'How should I prepare my laptop for the big OS update?';
+    const tips = 'It is extremely important to back up your files first, and totally fine to wait a week.';
+    expect(movesIn(tips, { context: { user } }).has('exaggeration')).toBe(false);
+    const verdict = 'The government’s new rules are extremely dangerous.';
+    expect(movesIn(verdict, { context: { user: 'What do you make of the new rules?' } }).has('exaggeration')).toBe(true);
+  });
+
+  it('reads news-charged words (severe, brave, dramatic) in a chat reply as plain unless they judge public actors', () => {
+    const help = 'A severe allergy needs an adrenaline pen, and it was brave of you to ask; the change in your skin can be dramatic.';
+    expect(movesIn(help, { context: { user: 'My son reacts to peanuts, what should we carry?' } }).has('loaded-language')).toBe(false);
+    const pests = 'At best your quote is a rough estimate: termites are hard to exterminate without a professional, and the damage can look grim.';
+    expect(movesIn(pests, { context: { user: 'Is $900 a fair price for termite treatment?' } }).has('loaded-language')).toBe(false);
+    const verdict = 'The administration’s brave, dramatic reversal was a tragedy for the party.';
+    expect(movesIn(verdict, { context: { user: 'What happened with the tariff vote?' } }).has('loaded-language')).toBe(true);
+  });
+
   it('flags the assistant-specific pushes', () => {
     const cases: [string, string][] = [
       ['What a brilliant question! You are clearly ahead of the curve.', 'flattery'],
