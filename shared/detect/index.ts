@@ -270,7 +270,7 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   const promotions = makerPromotions(text, options.site, (pos) => seg.sentenceAt(pos));
   if (matches.length === 0 && turns.findings.length === 0 && promotions.length === 0) return { flags: [], score: 0 };
   const requested = isPersuasionRequested(options.context);
-  const scene: Scene = { reply, text, chat: readChatContext(options.context), quotes: quotedRanges(reply) };
+  const scene: Scene = { reply, text, chat: readChatContext(options.context, options.site), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
   const cueLength = new Map<Flag, number>();
   for (const { c, start, end } of matches) {

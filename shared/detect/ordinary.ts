@@ -90,9 +90,11 @@ const ASKS_FOR_VIEWS = compilePattern(
   'i',
 );
 
-export function readChatContext(context: ScoreContext | undefined): ChatContext | undefined {
+export function readChatContext(context: ScoreContext | undefined, site?: string): ChatContext | undefined {
   const user = context?.user;
-  if (!user || !user.trim()) return undefined;
+  // A reply captured on a chat site is a chat reply even when its user turn was not found: the
+  // chat gates (inReplyNeeds) apply, or "beautiful beaches" would read like opinion writing.
+  if (!user || !user.trim()) return site ? { userStems: new Set(), asksForDescription: false, asksForViews: false } : undefined;
   const userStems = new Set<string>();
   for (const m of user.matchAll(WORD)) if (m[0].length >= 4) userStems.add(stemOf(m[0]));
   return { userStems, asksForDescription: ASKS_FOR_DESCRIPTION.test(user), asksForViews: ASKS_FOR_VIEWS.test(user) };

@@ -50,3 +50,14 @@ describe('own-maker promotion', () => {
     });
   }
 });
+
+describe('a reply from a chat site is a chat reply', () => {
+  // The extension sends the site with every reply; the user turn is sometimes not found on the page.
+  const text = 'Okinawa is famous for its beautiful beaches, and the aquarium has a massive tank.';
+  it('without the user turn, a site still turns on the chat gates', () => {
+    expect(detectRules(text, { site: 'chatgpt' }).flags).toEqual([]);
+  });
+  it('with neither (an article line), the same words read as opinion writing', () => {
+    expect(detectRules(text).flags.length).toBeGreaterThan(0);
+  });
+});
