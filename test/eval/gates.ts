@@ -45,9 +45,10 @@ export const GATES: Record<string, Gate> = {
   'logic-dev': { kind: 'labelled', minMicroRatio: 2 },
   // On the 400-unit sample of npm test it is 1.98×, so the sample guard holds 1.9×.
   'logic-train': { kind: 'labelled', minMicroRatio: 2, sampleMinMicroRatio: 1.9 },
-  // Span F1 target 0.30 is not met: 0.28 on ptc20-train and 0.18 on sahai-dev since flags
-  // highlight the clause that carries their cue (were 0.17 / 0.17 with the cue alone).
-  'ptc20-train': { kind: 'labelled', minMicroRatio: 2, minSpanF1: 0.25 },
+  // Span F1 target 0.30: met on ptc20-train since 2026-12-07 (0.341: news-opinion words, labels
+  // pinned on office holders, slogans; in chat replies those need a public actor in the sentence).
+  // Not met on sahai-dev (0.18): flags highlight the clause that carries their cue.
+  'ptc20-train': { kind: 'labelled', minMicroRatio: 2, minSpanF1: 0.3 },
   'sahai-dev': { kind: 'labelled', minMicroRatio: 2, minSpanF1: 0.15 },
   // Not met (2× the baseline): measured 1.4× cocolofa-dev, 1.8× logic-climate-train.
   'cocolofa-dev': { kind: 'labelled', minMicroRatio: 1.2 },
