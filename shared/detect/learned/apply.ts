@@ -15,9 +15,9 @@ const round2 = (p: number) => Math.round(p * 100) / 100;
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
 /** Probability per sentence and model move, for tests and the trainer's threshold search. */
-export function sentenceProbabilities(model: LearnedModel, text: string, ruleFlags: readonly Flag[], context?: ScoreContext) {
+export function sentenceProbabilities(model: LearnedModel, text: string, context?: ScoreContext) {
   const sentences = sentencesOf(text);
-  const features = featuresOf(text, sentences, ruleFlags, contextSignals(context));
+  const features = featuresOf(text, sentences, contextSignals(context));
   return { sentences, probs: features.map((f) => predict(model, f)) };
 }
 
@@ -52,7 +52,7 @@ export function applyLearned(
   /** Moves the rules have ruled out for this reply (e.g. sycophancy after a correction with evidence). */
   vetoed: ReadonlySet<MoveId> = new Set(),
 ): Flag[] {
-  const { sentences, probs } = sentenceProbabilities(model, text, ruleFlags, context);
+  const { sentences, probs } = sentenceProbabilities(model, text, context);
   if (sentences.length === 0) return [...ruleFlags];
   const index = new Map<MoveId, number>(model.moves.map((m, i) => [m.move, i]));
   const kept: Flag[] = [];

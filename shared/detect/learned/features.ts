@@ -96,11 +96,6 @@ export function contextSignals(context: ScoreContext | undefined): ContextSignal
   };
 }
 
-/** Rule flags as the learned tier reads them: which rule, which move, where. */
-export type RuleHit = Pick<Flag, 'move' | 'start' | 'end'> & { ruleId?: string | undefined };
-
-const overlaps = (a: Sentence, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-
 /** Lower case with curly apostrophes straightened, keeping every offset (a few letters grow when lowered). */
 function lowerSameLength(text: string): string {
   const lower = text.toLowerCase();
@@ -113,11 +108,17 @@ const lengthBucket = (words: number) => (words < 4 ? 0 : words < 8 ? 1 : words <
 /**
  * Features of every sentence of `text` (already split by sentencesOf). N-gram features are
  * scaled by 1/sqrt(count) so long sentences do not outvote short ones; meta features count 1.
+ *
+ * Rule hits are deliberately not features. The rules are written from this corpus's misses, so in
+ * training they explain its positives away: a model that could lean on them learned almost nothing
+ * from the words, and on blind batches (written after the rules) it added no flags where the rules
+ * missed. Without them, the words carry the model (2026-12-07, blind batches 47-48, 160 replies:
+ * binary F1 0.537 rules only and with a rule-hit model, which added nothing at any precision floor;
+ * 0.563 without rule-hit features, sycophancy's floor at 0.6: see trainer.ts).
  */
-export function featuresOf(text: string, sentences: readonly Sentence[], rules: readonly RuleHit[], ctx: ContextSignals): FeatureVector[] {
+export function featuresOf(text: string, sentences: readonly Sentence[], ctx: ContextSignals): FeatureVector[] {
   const lower = lowerSameLength(text);
   const replyMeta: number[] = [];
-  for (const m of new Set(rules.map((r) => r.move))) replyMeta.push(tagHash(`reply-rule:${m}`));
   const ctxTags: string[] = [];
   if (ctx.question) ctxTags.push('ctx:question');
   if (ctx.persuasion) ctxTags.push('ctx:persuasion');
@@ -151,11 +152,6 @@ export function featuresOf(text: string, sentences: readonly Sentence[], rules: 
         }
       }
       if (ctx.pushback && i < 2 && words <= 12) meta.push(fnv(5, lower, a, b) & MASK);
-    }
-    for (const r of rules) {
-      if (!overlaps(s, r)) continue;
-      meta.push(tagHash(`rule-move:${r.move}`));
-      if (r.ruleId) meta.push(tagHash(`rule:${r.ruleId}`));
     }
     meta.push(tagHash(`len:${lengthBucket(words)}`));
     if (i === 0) meta.push(tagHash('pos:first'));
