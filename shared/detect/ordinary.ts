@@ -94,7 +94,7 @@ export function readChatContext(context: ScoreContext | undefined, site?: string
   const user = context?.user;
   // A reply captured on a chat site is a chat reply even when its user turn was not found: the
   // chat gates (inReplyNeeds) apply, or "beautiful beaches" would read like opinion writing.
-  if (!user || !user.trim()) return site ? { userStems: new Set(), asksForDescription: false, asksForViews: false } : undefined;
+  if (!user?.trim()) return site ? { userStems: new Set(), asksForDescription: false, asksForViews: false } : undefined;
   const userStems = new Set<string>();
   for (const m of user.matchAll(WORD)) if (m[0].length >= 4) userStems.add(stemOf(m[0]));
   return { userStems, asksForDescription: ASKS_FOR_DESCRIPTION.test(user), asksForViews: ASKS_FOR_VIEWS.test(user) };

@@ -3,7 +3,7 @@
 // the sentence sits, and what the user's turn was like). The trainer (test/train) and the
 // detector (apply.ts) both call featuresOf, so training and inference can never drift apart.
 // Pure and allocation-light: hashes are computed without building n-gram strings.
-import type { Flag, ScoreContext } from '../../schemas.ts';
+import type { ScoreContext } from '../../schemas.ts';
 import { isPersuasionRequested } from '../requested.ts';
 
 /** Hash space: 2^BITS buckets shared by every move's weights. */
