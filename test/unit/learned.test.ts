@@ -218,9 +218,17 @@ describe('a missing or damaged model', () => {
   const good = () => smallModel().stored;
   const firstMove = (m: StoredModel) => Object.values(m.moves)[0]!;
   it.each([
-    ['not JSON', () => '{"format": "unspun-learned/1", '],
+    ['not JSON', () => '{"format": "unspun-learned/2", '],
     ['nothing', () => null],
     ['another format', () => ({ ...good(), format: 'other/9' })],
+    // A model trained on the older feature set (rule hits as features), re-versioned so only its format differs.
+    [
+      'the older feature set (unspun-learned/1)',
+      () => {
+        const m = { ...structuredClone(good()), format: 'unspun-learned/1' };
+        return { ...m, version: versionOf(m) };
+      },
+    ],
     [
       'edited weights (version no longer matches)',
       () => {

@@ -6,7 +6,11 @@
 import { MOVE_IDS, type MoveId } from '../../schemas.ts';
 import { BITS, type FeatureVector } from './features.ts';
 
-export const MODEL_FORMAT = 'unspun-learned/1';
+/**
+ * The file format, which includes the feature set: /2 since rule hits stopped being features
+ * (features.ts). A /1 file would be read with features it was not trained on, so it is refused.
+ */
+export const MODEL_FORMAT = 'unspun-learned/2';
 
 export interface TrainingSet {
   name: string;
