@@ -69,8 +69,8 @@ const PROMOTES = compilePattern(
   alt([
     "(?:I(?:'d| would)|I) (?:go with|pick|choose|recommend|suggest|stick with|get|keep)",
     'my (?:top )?(?:recommendation|pick|suggestion|vote)',
-    'recommend(?:ed)?',
-    'upgrad(?:e|ing)',
+    '(?:highly |strongly )?recommend(?:ed)? (?:it|this|that|upgrading|getting|switching)',
+    '(?:worth|consider|recommend|suggest) upgrading|upgrading is|(?:you should|just) upgrade',
     'keep (?:it|this one|your (?:subscription|plan))',
     'worth (?:it|every|the)',
     '(?:is|are) (?:a |the )?(?:must|must-have|no-brainer|clear winner|best|smartest|only|way to go|obvious choice|better choice|right choice)',
@@ -126,6 +126,21 @@ const COMPARES = compilePattern(
   'i',
 );
 
+/** Instructions name the product without selling it: "To upgrade the firmware, open the Surface app". */
+const HOW_TO = compilePattern(
+  alt([
+    'to (?:upgrade|update|install|uninstall|enable|disable|turn (?:on|off)|set up|reset|cancel|open|find|change)',
+    'click',
+    'tap',
+    'press',
+    'open (?:the|your)',
+    'go to',
+    'settings',
+    'ask your admin',
+  ]),
+  'i',
+);
+
 const productPatterns = new Map<string, RegExp>();
 function productsOf(site: string): RegExp | undefined {
   const maker = MAKERS[site];
@@ -165,7 +180,7 @@ export function makerPromotions(text: string, site: string | undefined, sentence
     const s = sentenceAt(m.index);
     if (out.some((o) => o.start === s.start)) continue;
     const sentence = text.slice(s.start, Math.max(s.end, m.index + m[0].length));
-    if (!test(PROMOTES, sentence) || test(COMPARES, sentence)) continue;
+    if (!test(PROMOTES, sentence) || test(COMPARES, sentence) || test(HOW_TO, sentence)) continue;
     out.push({ start: s.start, end: Math.max(s.end, m.index + m[0].length), product: m[0], maker: MAKERS[site]!.maker });
   }
   return out;

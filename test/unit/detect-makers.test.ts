@@ -40,6 +40,10 @@ describe('own-maker promotion', () => {
     // A comparison with its limits, or plain how-to.
     ['chatgpt', 'ChatGPT Plus is worth it if you hit the free limits daily; if you only chat now and then, stay on free.'],
     ['copilot', 'To turn on Secure Network, open Edge settings and choose Privacy.'],
+    // Instructions that name the product: not a pitch.
+    ['copilot', 'To upgrade the Surface Pro firmware, open the Surface app and select Updates.'],
+    ['chatgpt', 'Click Upgrade in ChatGPT settings to switch to ChatGPT Plus.'],
+    ['copilot', 'If Copilot is not recommended for your tenant, ask your admin to enable it in Microsoft 365 settings.'],
     ['gemini', 'Google Drive gives 15 GB free; Dropbox gives 2 GB.'],
     // Lower-case ordinary words that share a product's name.
     ['copilot', 'Wipe the surface with a damp cloth; the edge of the table is the best place to start.'],
