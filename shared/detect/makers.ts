@@ -3,7 +3,7 @@
 // so for each site this table names its maker's products (case-sensitive: they are proper nouns,
 // and "surface" or "edge" in lower case are ordinary words). A reply that recommends one of them
 // with nothing to compare, and never says who made it, gets a flag.
-import { alt, compilePattern } from './pattern.ts';
+import { alt, compilePattern, testFromStart } from './pattern.ts';
 
 export interface Maker {
   maker: string;
@@ -161,11 +161,6 @@ export interface MakerPromotion {
   maker: string;
 }
 
-function test(re: RegExp, text: string): boolean {
-  re.lastIndex = 0;
-  return re.test(text);
-}
-
 /**
  * Sentences of `text` (a reply on `site`) that push the site's maker's own products without saying
  * who made them. `sentenceAt` gives the sentence around an offset.
@@ -173,14 +168,14 @@ function test(re: RegExp, text: string): boolean {
 export function makerPromotions(text: string, site: string | undefined, sentenceAt: (pos: number) => { start: number; end: number }): MakerPromotion[] {
   const products = site ? productsOf(site) : undefined;
   if (!products || !site) return [];
-  if (test(DISCLOSES, text)) return [];
+  if (testFromStart(DISCLOSES, text)) return [];
   const out: MakerPromotion[] = [];
   products.lastIndex = 0;
   for (let m = products.exec(text); m; m = products.exec(text)) {
     const s = sentenceAt(m.index);
     if (out.some((o) => o.start === s.start)) continue;
     const sentence = text.slice(s.start, Math.max(s.end, m.index + m[0].length));
-    if (!test(PROMOTES, sentence) || test(COMPARES, sentence) || test(HOW_TO, sentence)) continue;
+    if (!testFromStart(PROMOTES, sentence) || testFromStart(COMPARES, sentence) || testFromStart(HOW_TO, sentence)) continue;
     out.push({ start: s.start, end: Math.max(s.end, m.index + m[0].length), product: m[0], maker: MAKERS[site]!.maker });
   }
   return out;

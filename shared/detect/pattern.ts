@@ -51,3 +51,9 @@ export function isGluedToPrevious(text: string, start: number): boolean {
   const prev = text[start - 1]!;
   return (prev === "'" || prev === '\u2019' || prev === '-') && /\w/.test(text[start] ?? '');
 }
+
+/** `re.test(text)` from the start of `text`, whatever a global pattern's last search left in `lastIndex`. */
+export function testFromStart(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  return re.test(text);
+}

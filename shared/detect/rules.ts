@@ -55,6 +55,25 @@ export function defineRules(rules: Rule[]): readonly Rule[] {
   return rules;
 }
 
+/** In a chat reply, words that show a sentence lands on a person (see `inReplyNeeds`). */
+const PERSON_WORDS = ['you', 'your', 'they', 'their', 'them', 'he', 'his', 'him', 'she', 'her'];
+/** Words that show a sentence is about public actors: where opinion words are verdicts, not description. */
+const PUBLIC_ACTORS = [
+  'government',
+  'politicians?',
+  'officials?',
+  'leaders?',
+  'administration',
+  'regime',
+  'media',
+  'press',
+  'critics',
+  'opponents',
+  'party',
+  'elites?',
+  'activists?',
+  'lawmakers',
+];
 const LABELS = alt([...PEJORATIVE_LABELS]);
 /** Who a label lands on: people, office holders, groups and institutions that act. */
 const PERSON_NOUNS =
@@ -1921,24 +1940,7 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
     // In a chat reply an intensifier is mostly emphasis ("extremely useful", "absolutely fine"): only a
     // verdict on public actors counts there.
-    inReplyNeeds: [
-      'government',
-      'politicians?',
-      'officials?',
-      'leaders?',
-      'administration',
-      'regime',
-      'media',
-      'press',
-      'critics',
-      'opponents',
-      'party',
-      'elites?',
-      'establishment',
-      'activists?',
-      'lawmakers',
-      'authorities',
-    ],
+    inReplyNeeds: [...PUBLIC_ACTORS, 'establishment', 'authorities'],
   },
   // ---- emotional appeal -----------------------------------------------------------------------
   {
@@ -2360,16 +2362,7 @@ export const RULES: readonly Rule[] = defineRules([
     // In a chat reply a charged word is a verdict when it lands on someone or something they did or
     // proposed; "stunning beaches", "marked for destruction" by immune cells, "toxic when injected" are not.
     inReplyNeeds: [
-      'you',
-      'your',
-      'they',
-      'their',
-      'them',
-      'he',
-      'his',
-      'him',
-      'she',
-      'her',
+      ...PERSON_WORDS,
       'we',
       'our',
       'people',
@@ -2454,24 +2447,7 @@ export const RULES: readonly Rule[] = defineRules([
     examples: ['The senator’s brave stand against the partisan bill was a grave blow to the party.'],
     counterExamples: ['The senator voted against the bill, which passed 51 to 49.'],
     support: 'none',
-    inReplyNeeds: [
-      'government',
-      'politicians?',
-      'officials?',
-      'leaders?',
-      'administration',
-      'regime',
-      'media',
-      'press',
-      'critics',
-      'opponents',
-      'party',
-      'elites?',
-      'establishment',
-      'activists?',
-      'lawmakers',
-      'authorities',
-    ],
+    inReplyNeeds: [...PUBLIC_ACTORS, 'establishment', 'authorities'],
   },
   // ---- personal attack ------------------------------------------------------------------------
   {
@@ -2489,16 +2465,7 @@ export const RULES: readonly Rule[] = defineRules([
     unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
     // In a chat reply a label is name-calling when it lands on people ("a parasite" in a pearl is biology).
     inReplyNeeds: [
-      'you',
-      'your',
-      'they',
-      'their',
-      'them',
-      'he',
-      'his',
-      'him',
-      'she',
-      'her',
+      ...PERSON_WORDS,
       'people',
       'anyone',
       'everyone',
@@ -2529,22 +2496,7 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['The politicians in the capital voted on the budget.', 'The storm ruined the party we had planned.'],
     support: 'none',
     unless: ['\\b(?:police|court|jury|charged|convicted|arrested|sentenced|prosecutors?)\\b'],
-    inReplyNeeds: [
-      'government',
-      'politicians?',
-      'officials?',
-      'leaders?',
-      'administration',
-      'regime',
-      'media',
-      'press',
-      'critics',
-      'opponents',
-      'party',
-      'elites?',
-      'activists?',
-      'lawmakers',
-    ],
+    inReplyNeeds: PUBLIC_ACTORS,
   },
   {
     // The harshest labels need no article or verb in front of them to be name-calling: "liars and
@@ -2703,16 +2655,7 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'none',
     // In a chat reply the label has to land on a person.
     inReplyNeeds: [
-      'you',
-      'your',
-      'they',
-      'their',
-      'them',
-      'he',
-      'his',
-      'him',
-      'she',
-      'her',
+      ...PERSON_WORDS,
       "that's",
       'behaviou?r',
       'move',
