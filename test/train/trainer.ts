@@ -25,6 +25,12 @@ import { foldOf, groupKey } from './folds.ts';
 /** Moves the tier may add flags for where no rule fired: what rules miss in assistant replies. */
 export const ADDABLE: readonly MoveId[] = ['emotional-appeal', 'relational-manipulation', 'flattery', 'sycophancy'];
 /**
+ * Experiments only: UNSPUN_TRAIN_ADD='{"vagueness":0.8}' lets more moves add (or changes a floor),
+ * recorded in the model file's `hyper` as `add:<move>`. The shipped model is trained without it.
+ */
+const ADD_OVERRIDE = JSON.parse(process.env.UNSPUN_TRAIN_ADD ?? '{}') as Partial<Record<MoveId, number>>;
+const mayAdd = (move: MoveId) => ADDABLE.includes(move) || ADD_OVERRIDE[move] !== undefined;
+/**
  * Per-move precision floors for added flags, where they differ from the default. Escalation is
  * learned mostly from long spiral chats; at 0.7 it added 15 emotional-appeal flags to plain
  * biographies and how-tos in ordinary-alpacaeval (6.2% of ordinary answers flagged, gate 6%).
@@ -32,7 +38,7 @@ export const ADDABLE: readonly MoveId[] = ['emotional-appeal', 'relational-manip
  * the threshold (0.88) sat just above what blind batches 47-48 scored, and at 0.6 (0.84) it adds
  * there without a new flag on ordinary answers (binary F1 0.537 rules only, 0.563 with the tier).
  */
-const ADD_PRECISION: Partial<Record<MoveId, number>> = { 'emotional-appeal': 0.85, sycophancy: 0.6 };
+const ADD_PRECISION: Partial<Record<MoveId, number>> = { 'emotional-appeal': 0.85, sycophancy: 0.6, ...ADD_OVERRIDE };
 
 export const HYPER: Record<string, number> = {
   epochs: 4,
@@ -296,7 +302,7 @@ export function train(
       const m = storedOne(move, compress(w, bias, 0.5, 0.5, true, { positives: 0, negatives: 0 }));
       scored.push(...unitScores(p, heldOut, mi, m, 0));
     }
-    const adds = ADDABLE.includes(move)
+    const adds = mayAdd(move)
       ? chooseThreshold(
           scored.map((x) => ({ s: x.any, y: x.y })),
           ADD_PRECISION[move] ?? HYPER.minPrecision!,
@@ -322,6 +328,7 @@ export function train(
       `  ${move.padEnd(24)} ${String(positiveUnits).padStart(5)} positive units  ${adds ? `adds at ${adds.t.toFixed(3)} (P ${adds.p.toFixed(2)} R ${adds.r.toFixed(2)})` : 'adds none'}  keeps rule flags at ${keep.t.toFixed(3)}  out-of-fold F1 ${keep.rulesF1.toFixed(3)} -> ${keep.f1.toFixed(3)}`,
     );
   });
-  const body = { format: MODEL_FORMAT, bits: BITS, seed: options.seed, trainedOn: options.trainedOn, hyper: { ...HYPER }, moves };
+  const hyper = { ...HYPER, ...Object.fromEntries(Object.entries(ADD_OVERRIDE).map(([m, floor]) => [`add:${m}`, floor!])) };
+  const body = { format: MODEL_FORMAT, bits: BITS, seed: options.seed, trainedOn: options.trainedOn, hyper, moves };
   return { model: { ...body, version: versionOf(body) }, report };
 }
