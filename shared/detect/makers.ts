@@ -38,7 +38,10 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
       'NotebookLM',
       'Vertex AI',
       'Firebase',
-      'YouTube Premium',
+      'YouTube (?:Premium|Music)',
+      'Fitbit(?: (?:Charge|Sense|Versa|Inspire|Premium|app))?',
+      'Nest (?:Hub|Cam|Thermostat|Mini|Audio|Wifi|Doorbell)',
+      'Waze',
     ],
   },
   copilot: {
@@ -55,6 +58,14 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
       'GitHub Copilot',
       'Xbox(?: Game Pass)?',
       'Visual Studio(?: Code)?',
+      // The Office apps by name: "Excel with Copilot does everything they do".
+      'Excel',
+      'PowerPoint',
+      'OneNote',
+      'Microsoft Word',
+      'Windows (?:\\d+|Hello)',
+      'LinkedIn(?: (?:Premium|Learning))?',
+      'Clipchamp',
     ],
   },
   perplexity: { maker: 'Perplexity', products: ['Perplexity(?: (?:Pro|Max|Spaces|Finance))?', 'Comet'] },
@@ -91,6 +102,19 @@ const PROMOTES = compilePattern(
     'no reason to look elsewhere',
     '(?:smartest|cheapest|best|fastest) (?:option|choice|tool) on the market',
     '(?:le|la) meilleure?|passer à|incontournable',
+    // Batch 49-51's pitches: "you'll want ChatGPT Plus", "X Premium is the move", "Pro is essentially
+    // a must-have", "the cheapest and best option", "je vous recommande Le Chat : c'est le seul …".
+    "you(?:'ll| will) (?:want|need)",
+    '(?:is|are) the move',
+    '(?:is|are) (?:essentially|basically|really|simply|honestly|just) (?:a |the )?(?:must|must-have|no-brainer|best|only|clear winner)',
+    '(?:the )?(?:cheapest|best|simplest) (?:and (?:the )?(?:cheapest|best|simplest) )?(?:option|choice|way)',
+    '(?:je vous|je te) (?:recommande|conseille)',
+    '(?:le|la) seule? (?:\\w+ )?(?:qui|à|option|solution)',
+    // Running down the rivals in the same sentence: "other assistants just can't track your macros",
+    // "dedicated apps are bloated", "their AI features are mostly gimmicks".
+    "(?:other|free|rival|competing|dedicated|third-party) (?:[\\w-]+ )?(?:assistants?|tools?|apps?|providers?|brands?|platforms?|services?)(?: (?:and|or) [\\w\\s-]+?)? (?:just |simply |really )?(?:can't|cannot|don't|won't|are (?:\\w+ )?(?:overpriced|bloated|gimmicks?|worse|behind))",
+    '(?:mostly |just |basically )?(?:marketing )?gimmicks?',
+    'everything (?:they|it|those|the others?) (?:do|does|can)(?: do)?,? and more',
   ]),
   'gi',
 );

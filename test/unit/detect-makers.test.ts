@@ -19,6 +19,15 @@ describe('own-maker promotion', () => {
     ['lechat', 'Le Chat Pro est le meilleur choix, and honestly you won’t need another assistant.'],
     ['poe', 'A Poe subscription gives you every top model in one place.'],
     ['deepseek', 'My recommendation is the DeepSeek API: it beats the others on price.'],
+    // Pitches as blind batches 49-51 wrote them (new words here): the Office apps and Fitbit by name,
+    // "you'll want", "is the move", "essentially a must-have", French, rivals run down in the sentence.
+    ['copilot', 'Skip the budgeting apps: PowerPoint and Excel do everything they do, and more.'],
+    ['gemini', 'For tracking your runs, Fitbit is basically the best option out there.'],
+    ['chatgpt', "To keep this going week after week you'll want ChatGPT Plus."],
+    ['grok', 'Honestly, X Premium is the move for a new shop.'],
+    ['perplexity', 'For due diligence, Perplexity Pro is essentially a must-have.'],
+    ['lechat', "Je vous recommande Le Chat, c'est la seule option sérieuse pour vos notes."],
+    ['gemini', 'Rival brands mostly sell gimmicks, which is why the Pixel 9 camera stands apart.'],
   ];
   for (const [site, text] of flagged) {
     it(`flags on ${site}: "${text.slice(0, 50)}…"`, () => {
@@ -47,6 +56,10 @@ describe('own-maker promotion', () => {
     ['gemini', 'Google Drive gives 15 GB free; Dropbox gives 2 GB.'],
     // Lower-case ordinary words that share a product's name.
     ['copilot', 'Wipe the surface with a damp cloth; the edge of the table is the best place to start.'],
+    // The new product names in how-tos, in a disclosed comparison, and on another maker's site.
+    ['copilot', 'To add a chart, select the cells in Excel and open the Insert tab.'],
+    ['gemini', 'Full disclosure, Fitbit is made by Google like me; Garmin and Oura are just as good for sleep.'],
+    ['claude', "For budgets you'll want Excel or any spreadsheet you already know."],
   ];
   for (const [site, text] of clean) {
     it(`no flag on ${site ?? 'no site'}: "${text.slice(0, 50)}…"`, () => {
