@@ -27,6 +27,8 @@ export interface TrainUnit {
   context?: ScoreContext;
   /** The chat site (corpus replies): the detector reads it for self-serving bias, as in the product. */
   site?: string;
+  /** The corpus file a reply came from: one writer's batch (folds are split by it, see folds.ts). */
+  batch?: string;
   sentences: Sentence[];
   /** labels[s][m]: sentence s, move index m (MOVE_IDS order). */
   labels: Int8Array[];
@@ -106,7 +108,7 @@ interface CorpusLine {
 }
 
 /** The project's corpus covers every move: a quoted move marks its sentences, everything else is negative. */
-export function labelCorpusUnit(c: CorpusLine): TrainUnit {
+export function labelCorpusUnit(c: CorpusLine, batch?: string): TrainUnit {
   const sentences = sentencesOf(c.text);
   const labels = sentences.map(() => new Int8Array(MOVE_IDS.length).fill(0));
   for (const m of c.moves ?? []) {
@@ -126,6 +128,7 @@ export function labelCorpusUnit(c: CorpusLine): TrainUnit {
     text: c.text,
     ...(c.context ? { context: c.context } : {}),
     ...(c.site ? { site: c.site } : {}),
+    ...(batch ? { batch } : {}),
     sentences,
     labels,
   };
@@ -147,5 +150,5 @@ export function loadCorpus(dir: string): TrainUnit[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
-    .flatMap((f) => readJsonl<CorpusLine>(join(dir, f)).map(labelCorpusUnit));
+    .flatMap((f) => readJsonl<CorpusLine>(join(dir, f)).map((c) => labelCorpusUnit(c, f)));
 }

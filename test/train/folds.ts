@@ -10,10 +10,16 @@ export function foldOf(id: string, folds: number): number {
 }
 
 /**
- * What a unit is folded by. The project corpus writes minimal pairs: a flagged reply and its plain
- * twin answer the same user turn, so its units fold by that turn (group k-fold); otherwise a model
- * would be measured on the twin of a reply it trained on. Other sets fold by unit id.
+ * What a unit is folded by. The project corpus is written in batches of 80 by one writer each, as
+ * minimal pairs (a flagged reply and its plain twin answer the same user turn). Its units fold by
+ * batch: held out that way, a model is measured (and its add thresholds are chosen) on a writer's
+ * wording it never trained on, which is what the product meets. Folded by user turn only, the
+ * thresholds fitted the writers' own style: retrained with six more batches, the tier added
+ * nothing on four new ones. Without a batch, a corpus unit folds by its user turn, so it never
+ * meets its twin; other sets fold by unit id.
  */
-export function groupKey(u: Pick<TrainUnit, 'set' | 'id' | 'context'>): string {
-  return u.set === 'corpus' && u.context?.user ? `user:${u.context.user}` : u.id;
+export function groupKey(u: Pick<TrainUnit, 'set' | 'id' | 'context' | 'batch'>): string {
+  if (u.set !== 'corpus') return u.id;
+  if (u.batch) return `batch:${u.batch}`;
+  return u.context?.user ? `user:${u.context.user}` : u.id;
 }

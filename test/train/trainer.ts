@@ -52,6 +52,8 @@ export const HYPER: Record<string, number> = {
   minPrecision: 0.7,
   minKeepGain: 0.01,
   hideRuleFlags: 0,
+  // 1: each add threshold is the lowest that keeps the precision floor (most recall), not the best F1.
+  addAtMaxRecall: 0,
   // Experiments only: UNSPUN_TRAIN_HYPER='{"l2":0.001}' (recorded in the model file's `hyper`).
   ...(JSON.parse(process.env.UNSPUN_TRAIN_HYPER ?? '{}') as Record<string, number>),
 };
@@ -244,8 +246,15 @@ export function chooseKeep(scored: readonly UnitScore[], add: number | undefined
   return { ...best, rulesF1: f1Of(tp, fp, fn) };
 }
 
-/** Best-F1 threshold with precision at least `floor`; undefined when no threshold reaches it. */
-export function chooseThreshold(scored: readonly { s: number; y: number }[], floor: number): { t: number; f1: number; p: number; r: number } | undefined {
+/**
+ * The add threshold with precision at least `floor`: the one with the best F1, or with `pick`
+ * 'recall' the lowest (most recall) that still keeps the floor. Undefined when none reaches it.
+ */
+export function chooseThreshold(
+  scored: readonly { s: number; y: number }[],
+  floor: number,
+  pick: 'f1' | 'recall' = 'f1',
+): { t: number; f1: number; p: number; r: number } | undefined {
   const sorted = [...scored].sort((a, b) => b.s - a.s);
   const total = sorted.filter((x) => x.y === 1).length;
   let tp = 0;
@@ -256,7 +265,8 @@ export function chooseThreshold(scored: readonly { s: number; y: number }[], flo
     const precision = tp / (i + 1);
     const recall = total ? tp / total : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    if (precision >= floor && (!best || f1 > best.f1)) best = { t: Math.max(0.05, sorted[i]!.s), f1, p: precision, r: recall };
+    if (precision >= floor && (!best || (pick === 'recall' ? recall > best.r : f1 > best.f1)))
+      best = { t: Math.max(0.05, sorted[i]!.s), f1, p: precision, r: recall };
   }
   return best;
 }
@@ -306,6 +316,7 @@ export function train(
       ? chooseThreshold(
           scored.map((x) => ({ s: x.any, y: x.y })),
           ADD_PRECISION[move] ?? HYPER.minPrecision!,
+          HYPER.addAtMaxRecall ? 'recall' : 'f1',
         )
       : undefined;
     // Hiding rule flags is off by default: held out (npm run eval) it lowered binary F1 on

@@ -80,7 +80,7 @@ function smallCorpus() {
       i % 2 === 0 ? { id: `t-${i}`, text: `${flatter} ${plain}`, moves: [{ move: 'flattery', quote: flatter }] } : { id: `t-${i}`, text: plain, moves: [] },
     );
   }
-  return lines.map(labelCorpusUnit);
+  return lines.map((l) => labelCorpusUnit(l));
 }
 
 let small: { stored: StoredModel; model: LearnedModel } | undefined;
@@ -144,6 +144,20 @@ describe('training', () => {
         floor,
       )?.t,
     ).toBe(t);
+  });
+
+  it("'recall' picks the lowest threshold that keeps the floor, 'f1' the best F1 above it", () => {
+    const rows = [
+      [0.9, 1],
+      [0.8, 1],
+      [0.7, 0],
+      [0.6, 0],
+      [0.5, 1],
+      [0.4, 0],
+    ].map(([s, y]) => ({ s: s!, y: y! }));
+    expect(chooseThreshold(rows, 0.6)?.t).toBe(0.8);
+    expect(chooseThreshold(rows, 0.6, 'recall')?.t).toBe(0.5);
+    expect(chooseThreshold(rows, 0.9, 'recall')?.t).toBe(0.8);
   });
 
   it('hides rule flags only when that helps, and keeps them all otherwise', () => {
@@ -319,6 +333,20 @@ describe('npm run train -- --research', () => {
 });
 
 describe('held-out folds (npm run eval)', () => {
+  it('folds corpus replies by batch (one writer), so thresholds are chosen on unseen wording', async () => {
+    const { foldOf, groupKey } = await import('../train/folds.ts');
+    const batch = (id: string, file: string, user: string) => ({ set: 'corpus', id, batch: file, context: { user } });
+    const sameBatch = [
+      batch('corpus:uc-4901', 'replies-49.jsonl', 'Is melatonin safe?'),
+      batch('corpus:uc-4933', 'replies-49.jsonl', 'My kid swallowed a pill'),
+    ];
+    expect(new Set(sameBatch.map((u) => foldOf(groupKey(u), 3))).size).toBe(1);
+    expect(groupKey(sameBatch[0]!)).toBe('batch:replies-49.jsonl');
+    // The batches themselves spread over the folds.
+    const files = Array.from({ length: 12 }, (_, i) => groupKey(batch(`corpus:uc-${i}`, `replies-${10 + i}.jsonl`, 'q')));
+    expect(new Set(files.map((k) => foldOf(k, 3))).size).toBe(3);
+  });
+
   it('keeps a corpus reply and its twin (same user turn) in one fold; other sets fold by id', async () => {
     const { foldOf, groupKey } = await import('../train/folds.ts');
     const user = 'Is my business plan any good?';
