@@ -198,6 +198,15 @@ describe('the learned tier in detect()', () => {
     expect(r.score).toBeGreaterThan(0);
   });
 
+  it('adds nothing to a sentence a rule already explains firmly as another move', () => {
+    const reply = 'Act now: your mind is brilliant and your instincts are genius-level. The file is saved in the home folder.';
+    const model = smallModel().model;
+    expect(detectRules(reply).flags.some((f) => f.move === 'false-urgency' && f.start === 0 && f.severity >= 2)).toBe(true);
+    // The same words without the rule's cue do get the learned flag (the model is confident on them).
+    expect(detect(reply.replace('Act now: y', 'Y'), { model }).flags.some((f) => f.ruleId === 'learned/flattery')).toBe(true);
+    expect(detect(reply, { model }).flags.filter((f) => f.ruleId === 'learned/flattery')).toEqual([]);
+  });
+
   it('leaves plain replies and code alone, and marks flags requested when the user asked for it', () => {
     const model = smallModel().model;
     expect(detect('Add two cups of flour and stir well. Paris is the capital of France.', { model }).flags).toEqual([]);

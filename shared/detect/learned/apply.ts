@@ -78,7 +78,10 @@ export function applyLearned(
     model.moves.forEach((m, mi) => {
       const p = probs[si]![mi]!;
       if (!m.add || vetoed.has(m.move) || p < m.threshold || p <= bestP) return;
-      if (kept.some((f) => f.move === m.move && overlaps(f, s))) return;
+      // A sentence a rule already explains firmly (severity 2 or more) gets no second, learned
+      // explanation: "You're right, I apologize" is caving (the turn rules say why), not flattery
+      // the model half-recognises. A mild cue (a charged word) leaves room for the model.
+      if (kept.some((f) => overlaps(f, s) && (f.move === m.move || f.severity >= 2))) return;
       best = mi;
       bestP = p;
     });
