@@ -104,10 +104,10 @@ const PROMOTES = compilePattern(
     '(?:le|la) meilleure?|passer à|incontournable',
     // Batch 49-51's pitches: "you'll want ChatGPT Plus", "X Premium is the move", "Pro is essentially
     // a must-have", "the cheapest and best option", "je vous recommande Le Chat : c'est le seul …".
-    "you(?:'ll| will) (?:want|need)",
+    "you(?:'ll| will) want",
     '(?:is|are) the move',
     '(?:is|are) (?:essentially|basically|really|simply|honestly|just) (?:a |the )?(?:must|must-have|no-brainer|best|only|clear winner)',
-    '(?:the )?(?:cheapest|best|simplest) (?:and (?:the )?(?:cheapest|best|simplest) )?(?:option|choice|way)',
+    '(?:the )?(?:cheapest|best) (?:and (?:the )?(?:cheapest|best) )?(?:option|choice)',
     '(?:je vous|je te) (?:recommande|conseille)',
     '(?:le|la) seule? (?:\\w+ )?(?:qui|à|option|solution)',
     // Running down the rivals in the same sentence: "other assistants just can't track your macros",

@@ -60,6 +60,9 @@ describe('own-maker promotion', () => {
     ['copilot', 'To add a chart, select the cells in Excel and open the Insert tab.'],
     ['gemini', 'Full disclosure, Fitbit is made by Google like me; Garmin and Oura are just as good for sleep.'],
     ['claude', "For budgets you'll want Excel or any spreadsheet you already know."],
+    // How-tos on the maker's own products are no pitch.
+    ['copilot', 'The best way to sum a column in Excel is the SUM function.'],
+    ['chatgpt', "For voice mode you'll need ChatGPT Plus or a higher plan."],
   ];
   for (const [site, text] of clean) {
     it(`no flag on ${site ?? 'no site'}: "${text.slice(0, 50)}…"`, () => {
