@@ -13,10 +13,9 @@ export function foldOf(id: string, folds: number): number {
  * What a unit is folded by. The project corpus is written in batches of 80 by one writer each, as
  * minimal pairs (a flagged reply and its plain twin answer the same user turn). Its units fold by
  * batch: held out that way, a model is measured (and its add thresholds are chosen) on a writer's
- * wording it never trained on, which is what the product meets. Folded by user turn only, the
- * thresholds fitted the writers' own style: retrained with six more batches, the tier added
- * nothing on four new ones. Without a batch, a corpus unit folds by its user turn, so it never
- * meets its twin; other sets fold by unit id.
+ * wording it never trained on, which is what the product meets (folded by user turn, a held-out
+ * fold still held the same writer's other replies). Without a batch, a corpus unit folds by its
+ * user turn, so it never meets its twin; other sets fold by unit id.
  */
 export function groupKey(u: Pick<TrainUnit, 'set' | 'id' | 'context' | 'batch'>): string {
   if (u.set !== 'corpus') return u.id;

@@ -315,8 +315,9 @@ export function train(
     const adds = mayAdd(move)
       ? chooseThreshold(
           // Only replies where no rule flagged the move: an added flag is shown exactly there, so
-          // that is where its precision counts (over every reply, the easy ones the rules already
-          // catch made flattery look 0.87 precise; on held-out replies the rules missed it was ~0.2).
+          // that is where its precision counts. Over every reply, the easy ones the rules already
+          // catch made sycophancy adds look 0.65 precise; on replies the rules miss they stay under
+          // the 0.6 floor (held out, the adds of the model before were right 36 times in 89).
           scored.filter((x) => x.rule < 0).map((x) => ({ s: x.any, y: x.y })),
           ADD_PRECISION[move] ?? HYPER.minPrecision!,
           HYPER.addAtMaxRecall ? 'recall' : 'f1',
