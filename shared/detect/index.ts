@@ -13,7 +13,7 @@ import { RULES, type Rule } from './rules.ts';
 import { MOVES, MOVES_BY_ID } from '../taxonomy.ts';
 import { HEDGES } from './lexicon.ts';
 import { contentVersion } from '../hash.ts';
-import { createSegmenter, type Range } from './segment.ts';
+import { createSegmenter, type Range, type Segmenter } from './segment.ts';
 import { supportFor } from './support.ts';
 import { isPersuasionRequested } from './requested.ts';
 import { MAKERS, makerPromotions } from './makers.ts';
@@ -266,9 +266,12 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   const text = withoutEmphasis(reply);
   const matches = findMatches(text, codeRanges(reply));
   const turns = readTurns(text, options.context);
-  const seg = createSegmenter(text);
-  const promotions = makerPromotions(text, options.site, (pos) => seg.sentenceAt(pos));
+  // Built only when something may be flagged: most sentences of most replies match nothing.
+  let segmenter: Segmenter | undefined;
+  const segment = () => (segmenter ??= createSegmenter(text));
+  const promotions = makerPromotions(text, options.site, (pos) => segment().sentenceAt(pos));
   if (matches.length === 0 && turns.findings.length === 0 && promotions.length === 0) return { flags: [], score: 0 };
+  const seg = segment();
   const requested = isPersuasionRequested(options.context);
   const scene: Scene = { reply, text, chat: readChatContext(options.context, options.site), quotes: quotedRanges(reply) };
   const flags: Flag[] = [];
@@ -312,37 +315,26 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
     cueLength.set(flag, cue.end - cue.start);
     flags.push(flag);
   }
-  for (const t of turns.findings) {
-    const span = seg.snap(t.start, t.end);
-    if (span.end <= span.start) continue;
+  // Findings read from the turns or the site rather than from a cue: no support to look for.
+  const readFlag = (move: MoveId, span: Range, severity: Flag['severity'], rationale: string, ruleId: string): void => {
+    if (span.end <= span.start) return;
     flags.push({
-      move: 'sycophancy',
+      move,
       start: span.start,
       end: span.end,
       quote: reply.slice(span.start, span.end),
-      severity: t.severity,
+      severity,
       support: requested ? 'requested' : 'unsupported',
-      rationale: t.reason,
+      rationale,
       source: 'detector',
-      ruleId: t.ruleId,
-      wouldSupport: MOVES_BY_ID.sycophancy.wouldSupport,
+      ruleId,
+      wouldSupport: MOVES_BY_ID[move].wouldSupport,
     });
-  }
+  };
+  for (const t of turns.findings) readFlag('sycophancy', seg.snap(t.start, t.end), t.severity, t.reason, t.ruleId);
   for (const p of promotions) {
-    const span = tidySentenceSpan(text, seg.snap(p.start, p.end), p.start);
-    if (span.end <= span.start) continue;
-    flags.push({
-      move: 'self-serving-bias',
-      start: span.start,
-      end: span.end,
-      quote: reply.slice(span.start, span.end),
-      severity: 2,
-      support: requested ? 'requested' : 'unsupported',
-      rationale: `“${p.product}” is made by ${p.maker}, the company behind this assistant: it recommends its own maker’s product without saying so or comparing it.`,
-      source: 'detector',
-      ruleId: 'self-serving-bias/own-maker',
-      wouldSupport: MOVES_BY_ID['self-serving-bias'].wouldSupport,
-    });
+    const rationale = `“${p.product}” is made by ${p.maker}, the company behind this assistant: it recommends its own maker’s product without saying so or comparing it.`;
+    readFlag('self-serving-bias', tidySentenceSpan(text, seg.snap(p.start, p.end), p.start), 2, rationale, 'self-serving-bias/own-maker');
   }
   // A correction that came with evidence or an argument is right to accept: the one-turn
   // concession rules ("you're right, I apologise") stand down for it.
