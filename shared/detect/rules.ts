@@ -2107,6 +2107,26 @@ export const RULES: readonly Rule[] = defineRules([
       '\\w+est (?:\\w+ )?imaginable',
       'never (?:before )?(?:has|have|had) there been',
       'than any (?:other )?\\w+ in (?:history|the world)',
+    ],
+    severity: 1,
+    reason: 'Turns up the volume (extremely, absolutely, even worse) instead of giving a measure.',
+    examples: ['The new rules are extremely dangerous and absolutely unworkable, say critics of the government.'],
+    counterExamples: [
+      'Rates rose from 3% to 5%, which raised the cost of the loan by about $90 a month.',
+      'Sales were far better than last year, up 12% on volume.',
+    ],
+    support: 'evidence',
+    // In a chat reply an intensifier is mostly emphasis ("extremely useful", "absolutely fine"): only a
+    // verdict on public actors counts there.
+    inReplyNeeds: [...PUBLIC_ACTORS, 'establishment', 'authorities'],
+  },
+  {
+    // Wonder claims and no-downside promises in a reply. These cues were first added to the rule
+    // above, whose chat gate (public actors) silenced them in every chat reply: the corpus tests
+    // read replies with their user turn, so none of them ever fired there (found 2026-12-07).
+    id: 'exaggeration/wonder-claims',
+    move: 'exaggeration',
+    pattern: [
       // Blind batches 49-51: wonder claims ("a miracle mineral", "melts belly fat").
       '(?:a |the )?miracle (?:mineral|supplement|cure|drug|food|pill|vitamin|ingredient|oil)',
       'sleep(?:ing)? like a baby (?:with)?in (?:a|one|two|a few) (?:weeks?|nights?|days)',
@@ -2119,28 +2139,39 @@ export const RULES: readonly Rule[] = defineRules([
       // Read batches 65-66: "will revolutionise the way you eat", "a dying relic".
       '(?:will|would) revolutioni[sz]e (?:the way )?(?:you|your)',
       '(?:a )?dying relic',
+      // Read batches 69-72: no downside, no limit, nothing else counts.
+      '(?:no|zero) downsides? (?:at all|whatsoever)',
+      "(?:you )?(?:really |honestly )?can't overdo (?:it|this|them)",
+      "(?:is|are|you're) basically wasting (?:your )?(?:time|money|effort)",
+      '(?:is|are) (?:honestly |really |simply )?the only (?:real |sane )?way to (?:keep|get|stay|make|lose|build|win)',
+      '(?:100|one hundred) ?% passive',
+      '(?:will|would) (?:completely |totally )?(?:destroy|ruin|wreck) (?:your|her|his|the) (?:coat|skin|teeth|gut|sleep|career|marriage|knees|back|metabolism)',
+      '(?:is|are) guaranteed to (?:last|work|succeed|pay off|stop|fix|help)',
+      "guarantees? (?:that )?(?:your \\w+|you)(?:'ll| will) ",
+      'sans (?:exception|aucun souci|souci)(?= ?[.!,])',
     ],
     severity: 1,
-    reason: 'Turns up the volume (extremely, absolutely, even worse) instead of giving a measure.',
+    reason: 'Promises a result with no limit or downside, which nothing in the reply backs.',
     examples: [
-      'The new rules are extremely dangerous and absolutely unworkable, say critics of the government.',
       'Zinc is a miracle supplement for colds.',
       'This tea melts belly fat overnight.',
       "With any of these three you really can't go wrong.",
       'This blender will revolutionise the way you cook.',
+      'Cats are the perfect pet for flats, with no downsides at all.',
+      "Protein is harmless, so you really can't overdo it.",
+      'Anything under 8,000 steps is basically useless.',
+      'Keep to this ratio and your marriage is guaranteed to last.',
     ],
     counterExamples: [
-      'Rates rose from 3% to 5%, which raised the cost of the loan by about $90 a month.',
-      'Sales were far better than last year, up 12% on volume.',
       "The 'miracle cure' ads were fined by the regulator in 2019.",
       "If you can't go to the workshop, the slides are online.",
       'The printing press revolutionised how books were made.',
       "For a first tent, you can't go wrong with either of these two; both have good reviews.",
+      'Every option has downsides; here they are side by side.',
+      'The warranty guarantees a replacement within 30 days of purchase.',
+      'The warranty guarantees the battery for eight years.',
     ],
     support: 'evidence',
-    // In a chat reply an intensifier is mostly emphasis ("extremely useful", "absolutely fine"): only a
-    // verdict on public actors counts there.
-    inReplyNeeds: [...PUBLIC_ACTORS, 'establishment', 'authorities'],
   },
   // ---- emotional appeal -----------------------------------------------------------------------
   {
@@ -2923,6 +2954,31 @@ export const RULES: readonly Rule[] = defineRules([
       'manager',
       'coworker',
       'colleague',
+      // Who is talked about in chats (batches 69-72: "Those landlords are a bunch of vultures").
+      'landlords?',
+      'tenants?',
+      'neighbou?rs?',
+      'coach',
+      'trainer',
+      'teachers?',
+      'clients?',
+      'customers?',
+      'recruiters?',
+      'ex',
+      'husband',
+      'wife',
+      'boyfriend',
+      'girlfriend',
+      'in-laws',
+      'guys',
+      'parents',
+      'roommates',
+      'coworkers',
+      'colleagues',
+      'managers?',
+      'bosses',
+      'anyone',
+      'someone',
     ],
   },
   {

@@ -53,6 +53,30 @@ describe('rules (driven by the rule table)', () => {
     });
   }
 
+  // In a chat reply (a user turn is given) a rule's chat gate (inReplyNeeds) applies. Cues written
+  // for chat replies once sat in a gated rule and never fired there (the wonder claims of batches
+  // 49-66): a rule with no gate must fire on its examples in a chat reply too. (The slogan rule's
+  // example is a chant in quotation marks, which a chat reply mentions rather than uses.)
+  for (const rule of RULES.filter((r) => !r.inReplyNeeds && r.id !== 'thought-terminating/slogan')) {
+    it(`${rule.id}: every example fires it in a chat reply too`, () => {
+      for (const example of rule.examples) {
+        const { flags } = detect(example, { context: { user: 'Can you help me with this?' } });
+        expect(
+          flags.some((f) => f.ruleId === rule.id),
+          `${example}\n${JSON.stringify(flags)}`,
+        ).toBe(true);
+      }
+    });
+  }
+  it.each([
+    ['exaggeration/wonder-claims', 'Honestly, zinc is a miracle supplement for colds.'],
+    ['exaggeration/wonder-claims', 'Anything under 8,000 steps is basically useless for your health.'],
+    ['personal-attack/labels-the-absent-person', 'Those landlords are a bunch of vultures.'],
+    ['personal-attack/labels-the-absent-person', 'Anyone who parks across a driveway like that is being selfish and petty.'],
+  ])('%s fires in a chat reply: "%s"', (id, reply) => {
+    expect(detect(reply, { context: { user: 'Any advice?' } }).flags.map((f) => f.ruleId)).toContain(id);
+  });
+
   it('covers at least 12 of the 20 moves, including the chat-assistant moves', () => {
     const covered = new Set(RULES.map((r) => r.move));
     expect(covered.size).toBeGreaterThanOrEqual(12);
