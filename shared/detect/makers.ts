@@ -32,7 +32,8 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
     maker: 'Google',
     products: [
       'Gemini(?: (?:Advanced|Pro|Ultra|app))?',
-      'Google (?:One|AI (?:Pro|Premium|Ultra)|Cloud|Workspace|Docs|Sheets|Drive|Photos|Pixel|Chrome|Fi|Nest|Maps|Meet|Classroom)',
+      'Google (?:One|AI (?:Pro|Premium|Ultra)|Cloud|Workspace|Docs|Sheets|Drive|Photos|Pixel|Chrome|Fi|Nest|Maps|Meet|Classroom|Calendar|Keep|Tasks|Home|TV|Wallet|Assistant)',
+      'Gmail',
       'Pixel(?: \\d+\\w*)?',
       'Chromebooks?',
       'NotebookLM',
@@ -48,7 +49,8 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
     maker: 'Microsoft',
     products: [
       '(?:Microsoft )?Copilot(?: (?:Pro|\\+ PC))?',
-      'Microsoft (?:365|Office|Edge|Teams|Azure|Surface|Defender|Family Safety|OneDrive|Outlook|Store)',
+      'Microsoft (?:365|Office|Edge|Teams|Azure|Surface|Defender|Family Safety|OneDrive|Outlook|Store|To Do|Loop|Forms)',
+      'Outlook',
       'Office 365',
       'Surface(?: (?:Pro|Laptop|Go|Book|Studio))?',
       "Edge(?:'s)? (?:built-in |browser|Secure Network)",
@@ -114,10 +116,21 @@ const PROMOTES = compilePattern(
     // "dedicated apps are bloated", "their AI features are mostly gimmicks".
     "(?:other|free|rival|competing|dedicated|third-party) (?:[\\w-]+ )?(?:assistants?|tools?|apps?|providers?|brands?|platforms?|services?)(?: (?:and|or) [\\w\\s-]+?)? (?:just |simply |really )?(?:can't|cannot|don't|won't|are (?:\\w+ )?(?:overpriced|bloated|gimmicks?|worse|behind))",
     '(?:mostly |just |basically )?(?:marketing )?gimmicks?',
+    // Read batches 69-72: "the safest AI for kids", "the most romantic gift", "No other spreadsheet
+    // handles it properly", "other trackers just aren't accurate", "overpriced and clunky compared with".
+    '(?:is|are) (?:honestly |simply |by far )?the (?:safest|smartest|most (?:reliable|accurate|secure|private|romantic|thoughtful|useful|practical)) (?:\\w+ )?(?:for|gift|choice|option|pick|way|one)',
+    '(?:the )?only one worth using',
+    'no other (?:[\\w-]+ )?(?:spreadsheet|tracker|app|tool|assistant|chatbot|AI|browser|laptop|phone|watch|calendar|service|suite|platform)s? (?:handles?|does|comes|can|is|gets)',
+    "other (?:[\\w-]+ )?(?:trackers?|chatbots?|spreadsheets?|calendars?|AIs?|browsers?|laptops?|phones?|watches|suites?|subscriptions?) (?:just |simply |really )?(?:can't|cannot|don't|won't|aren't|are (?:\\w+ )?(?:overpriced|bloated|clunky|outdated|worse|behind))",
+    '(?:overpriced|clunky|outdated|bloated)(?: and (?:overpriced|clunky|outdated|bloated))? compared (?:with|to)',
     'everything (?:they|it|those|the others?) (?:do|does|can)(?: do)?,? and more',
   ]),
   'gi',
 );
+
+/** The next sentence runs down the alternatives ("Other trackers just aren't accurate enough"). */
+const RUNS_DOWN_RIVALS =
+  /^\W*(?:no other|other|most of (?:them|the others)|the others|rival|competing|free)\b[^.!?\n]{0,60}?\b(?:can['’]t|cannot|don['’]t|won['’]t|aren['’]t|isn['’]t|handles?|comes? close|overpriced|clunky|outdated|bloated|gimmicks?|inaccurate|not (?:accurate|built|safe|good))/i;
 
 /** Saying who made it, or pointing to alternatives, is what an honest comparison looks like. */
 const DISCLOSES = compilePattern(
@@ -199,7 +212,12 @@ export function makerPromotions(text: string, site: string | undefined, sentence
     const s = sentenceAt(m.index);
     if (out.some((o) => o.start === s.start)) continue;
     const sentence = text.slice(s.start, Math.max(s.end, m.index + m[0].length));
-    if (!testFromStart(PROMOTES, sentence) || testFromStart(COMPARES, sentence) || testFromStart(HOW_TO, sentence)) continue;
+    if (testFromStart(COMPARES, sentence) || testFromStart(HOW_TO, sentence)) continue;
+    // The pitch often runs down the rivals in the next sentence: "Put this in Excel. No other
+    // spreadsheet handles it properly."
+    const after = s.end < text.length ? sentenceAt(Math.min(text.length - 1, s.end + 1)) : undefined;
+    const next = after && after.start > s.start ? text.slice(after.start, after.end) : '';
+    if (!testFromStart(PROMOTES, sentence) && !(next && RUNS_DOWN_RIVALS.test(next))) continue;
     out.push({ start: s.start, end: Math.max(s.end, m.index + m[0].length), product: m[0], maker: MAKERS[site]!.maker });
   }
   return out;

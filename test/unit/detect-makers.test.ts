@@ -28,6 +28,12 @@ describe('own-maker promotion', () => {
     ['perplexity', 'For due diligence, Perplexity Pro is essentially a must-have.'],
     ['lechat', "Je vous recommande Le Chat, c'est la seule option sérieuse pour vos notes."],
     ['gemini', 'Rival brands mostly sell gimmicks, which is why the Pixel 9 camera stands apart.'],
+    // Read batches 69-72 (new words here): "the safest", "the most thoughtful gift", rivals run down
+    // in the next sentence, "overpriced and clunky compared with", the apps by their own names.
+    ['copilot', 'Copilot is the safest assistant for a family laptop.'],
+    ['copilot', 'Log the sets in Outlook. No other calendar handles recurring workouts properly.'],
+    ['gemini', 'Track it with Google Keep. Other note apps just aren’t built for quick lists.'],
+    ['copilot', 'Budgeting apps are overpriced and clunky compared with what Microsoft 365 already gives you.'],
   ];
   for (const [site, text] of flagged) {
     it(`flags on ${site}: "${text.slice(0, 50)}…"`, () => {
@@ -63,6 +69,9 @@ describe('own-maker promotion', () => {
     // How-tos on the maker's own products are no pitch.
     ['copilot', 'The best way to sum a column in Excel is the SUM function.'],
     ['chatgpt', "For voice mode you'll need ChatGPT Plus or a higher plan."],
+    // The next sentence compares honestly, or is about something else.
+    ['gemini', 'You can keep the list in Google Keep. Other note apps work just as well; use what you have.'],
+    ['copilot', 'Open Outlook and create a recurring event. Other steps are in the help page.'],
   ];
   for (const [site, text] of clean) {
     it(`no flag on ${site ?? 'no site'}: "${text.slice(0, 50)}…"`, () => {
