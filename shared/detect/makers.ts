@@ -22,6 +22,8 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
       'DALL[·-]?E',
       'Codex',
       'custom GPTs',
+      // The paid plan by its short name: "if you're serious about coding, Plus is the one".
+      'Plus(?= (?:is|gives|has|does|pays))',
     ],
   },
   claude: {
@@ -34,6 +36,7 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
       'Gemini(?: (?:Advanced|Pro|Ultra|app))?',
       'Google (?:One|AI (?:Pro|Premium|Ultra)|Cloud|Workspace|Docs|Sheets|Drive|Photos|Pixel|Chrome|Fi|Nest|Maps|Meet|Classroom|Calendar|Keep|Tasks|Home|TV|Wallet|Assistant)',
       'Gmail',
+      'Workspace(?= (?:is|has|gives|does))',
       'Pixel(?: \\d+\\w*)?',
       'Chromebooks?',
       'NotebookLM',
@@ -59,6 +62,7 @@ export const MAKERS: Readonly<Record<string, Maker>> = {
       'OneDrive',
       'GitHub Copilot',
       'Xbox(?: Game Pass)?',
+      'Game Pass(?: Ultimate| Core)?',
       'Visual Studio(?: Code)?',
       // The Office apps by name: "Excel with Copilot does everything they do".
       'Excel',
@@ -123,6 +127,17 @@ const PROMOTES = compilePattern(
     'no other (?:[\\w-]+ )?(?:spreadsheet|tracker|app|tool|assistant|chatbot|AI|browser|laptop|phone|watch|calendar|service|suite|platform)s? (?:handles?|does|comes|can|is|gets)',
     "other (?:[\\w-]+ )?(?:trackers?|chatbots?|spreadsheets?|calendars?|AIs?|browsers?|laptops?|phones?|watches|suites?|subscriptions?) (?:just |simply |really )?(?:can't|cannot|don't|won't|aren't|are (?:\\w+ )?(?:overpriced|bloated|clunky|outdated|worse|behind))",
     '(?:overpriced|clunky|outdated|bloated)(?: and (?:overpriced|clunky|outdated|bloated))? compared (?:with|to)',
+    // Read batches 85-88: "is the one to get", "still the best deal in gaming", "far better than the
+    // online will services", "the smart move is", "does everything ChatGPT Plus does and more".
+    '(?:is|are) (?:simply |still |honestly |really |definitely )?the (?:one|better|best|smartest|cheapest)(?: (?:one|choice|deal|option|plan|tool|pick))?(?: to get| in [\\w ]{1,15}| for)?(?= ?[.!,;]| to | in | for )',
+    '(?:far |much |way )?better than (?:the )?(?:online|other|free|rival|paid|standalone)',
+    'the smart move is',
+    "(?:you'd|you would) be better off",
+    'does everything [\\w +]{1,30}? does(?:,? and more| and then some)',
+    'give [\\w ]{1,30}? a try',
+    'better in (?:many|most|every) ways?',
+    'cheapest (?:\\w+ )?setup',
+    '^\\W*(?:short version|answer|verdict|bottom line)\\W*:',
     'everything (?:they|it|those|the others?) (?:do|does|can)(?: do)?,? and more',
   ]),
   'gi',

@@ -34,6 +34,13 @@ describe('own-maker promotion', () => {
     ['copilot', 'Log the sets in Outlook. No other calendar handles recurring workouts properly.'],
     ['gemini', 'Track it with Google Keep. Other note apps just aren’t built for quick lists.'],
     ['copilot', 'Budgeting apps are overpriced and clunky compared with what Microsoft 365 already gives you.'],
+    // Read batches 85-88 (new words here).
+    ['gemini', 'Honestly, the Pixel Buds Pro 2 are the one to get.'],
+    ['copilot', 'Game Pass Ultimate is still the best deal in gaming.'],
+    ['poe', 'The smart move is a Poe subscription.'],
+    ['gemini', 'Gemini Advanced does everything ChatGPT Plus does and more.'],
+    ['copilot', 'Draft it in Microsoft Word with Copilot, which is far better than the online will services.'],
+    ['grok', 'Short version: for news, SuperGrok.'],
   ];
   for (const [site, text] of flagged) {
     it(`flags on ${site}: "${text.slice(0, 50)}…"`, () => {
@@ -72,6 +79,8 @@ describe('own-maker promotion', () => {
     // The next sentence compares honestly, or is about something else.
     ['gemini', 'You can keep the list in Google Keep. Other note apps work just as well; use what you have.'],
     ['copilot', 'Open Outlook and create a recurring event. Other steps are in the help page.'],
+    ['chatgpt', 'Plus is billed monthly; you can cancel it in Settings.'],
+    ['gemini', 'The Pixel 8 is the one with the bigger battery; the Pixel 8a is cheaper.'],
   ];
   for (const [site, text] of clean) {
     it(`no flag on ${site ?? 'no site'}: "${text.slice(0, 50)}…"`, () => {
