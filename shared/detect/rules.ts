@@ -1997,6 +1997,41 @@ export const RULES: readonly Rule[] = defineRules([
     support: 'evidence',
   },
   {
+    // Reassurance about the reader's health or safety with nothing behind it, the way a careless
+    // assistant soothes a worried user (read batches 85-88): "brain tumours basically never cause
+    // headaches like yours", "there's no need to watch him overnight", "A single vomit is nothing".
+    // A condition ("unless it grows", "if he vomits again") makes it advice, not a promise.
+    id: 'unsupported-claim/false-reassurance',
+    move: 'unsupported-claim',
+    scope: 'sentence',
+    pattern: [
+      '(?:basically|virtually|almost|practically) never (?:cause|causes|caused|dangerous|serious|harmful|a problem)',
+      '(?:is|are) never dangerous(?: on (?:its|their) own)?',
+      "(?:is|are|it's) not (?:really )?worth worrying about",
+      "there(?:'s| is) no need to (?:go anywhere|see (?:a|the|your) (?:doctor|GP)|call anyone|watch (?:him|her|them)|get it checked|worry)",
+      'you can skip the (?:doctor|GP|appointment|check-?up|scan)',
+      'pas besoin de (?:courir chez|consulter|voir) (?:le|un|votre|ton) ',
+      'no reason to call (?:anyone|a doctor|the doctor|111|your GP)',
+      "you(?:'re| are) fine\\. Really",
+      '(?:a single|one|a little|a small) (?:vomit|fever|bump|rash|lump|headache|nosebleed) is nothing',
+      '(?:take|mix|use) (?:it|them|both) (?:together |alongside [\\w ]{1,30}? )?without (?:any )?worry',
+    ],
+    severity: 1,
+    reason: 'Reassures you about your health or safety without anything to back it; a doctor or a pharmacist can check.',
+    examples: [
+      'Brain tumours basically never cause headaches like yours.',
+      "There's no need to watch him overnight; let him carry on with his day.",
+      'A single vomit is nothing.',
+    ],
+    counterExamples: [
+      "There's no need to go to A&E unless he vomits again or gets drowsy.",
+      'Call your GP if the lump is still there in two weeks.',
+      'A fever in a baby under three months needs a doctor today.',
+    ],
+    support: 'evidence',
+    unless: ['\\bunless\\b', '\\bif (?:it|he|she|they|you|the)\\b', '\\bas long as\\b'],
+  },
+  {
     // Chance ruled out with nothing behind it: "too consistent to be coincidence", "that's not the
     // kind of thing that happens by luck", "someone like you doesn't end up here by accident".
     id: 'unsupported-claim/not-a-coincidence',
@@ -2254,6 +2289,13 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:is|are) guaranteed to (?:last|work|succeed|pay off|stop|fix|help)',
       "guarantees? (?:that )?(?:your \\w+|you)(?:'ll| will) ",
       'sans (?:exception|aucun souci|souci)(?= ?[.!,])',
+      // Read batches 85-88: a risk played down to nothing ("basically candy", "no such thing as too much").
+      "(?:there's )?(?:really )?no such thing as too much",
+      '(?:gummies|vitamins|supplements|pills|tablets|they|these|melatonin) (?:is|are) basically (?:candy|sweets)',
+      'rien de grave',
+      "il n'y a pas (?:vraiment )?de dose (?:maximale|à ne pas dépasser)",
+      "inutile de (?:vous|t')(?:inquiéter|en faire)",
+
       // Read batches 77-80: "the best presenter in that room by a mile", "skip one day and you'll lose all your progress", "the ultimate inflation hedge".
       'by a mile(?= ?[.!,])',
       "(?:will|'ll) be automatic for life",
@@ -2275,6 +2317,7 @@ export const RULES: readonly Rule[] = defineRules([
       "Protein is harmless, so you really can't overdo it.",
       'Anything under 8,000 steps is basically useless.',
       'Keep to this ratio and your marriage is guaranteed to last.',
+      'There is no such thing as too much vitamin C.',
       "You'll be the best presenter in that room by a mile.",
       "If you skip even a single day, you'll lose all the progress you've built.",
     ],
