@@ -666,7 +666,7 @@ export const RULES: readonly Rule[] = defineRules([
       // Read batches 85-88: a profession's say-so with no one named ("Immigration attorneys agree…", "Chiropractors pretty much universally recommend it", "lawyers I work with consistently say").
       '(?:[\\w-]+ )?(?:attorneys|lawyers|grandmasters?|chiropractors|dentists|accountants|economists|nutritionists|pediatricians|paediatricians|dermatologists|physios|physiotherapists|pharmacists|personal trainers) (?:all |pretty much |universally |consistently |overwhelmingly )*(?:agree (?:that|the|it|this)|recommend (?:it|this|them)|swear by)',
       '(?:surveys|polls) (?:have )?(?:shown|show|found) (?:that )?most',
-      '(?:is|are) (?:now )?widely considered (?:the|to be)',
+      '(?:is|are) now widely considered (?:to be )?the (?:best|only|smartest|safest)',
       '(?:lawyers|doctors|experts|accountants|clinicians) I (?:work|talk|speak) with',
     ],
     severity: 2,
@@ -688,6 +688,7 @@ export const RULES: readonly Rule[] = defineRules([
       'Ask two mechanics and see whether their quotes agree on the parts.',
       'The experts we asked did not agree on the price.',
       'Attorneys agree on a fee before the first meeting; ask for it in writing.',
+      'Shakespeare is widely considered the greatest writer in English.',
     ],
     support: 'evidence',
   },
@@ -774,7 +775,7 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:becoming|become|is) the new normal',
       'so many (?:top|successful|smart|serious|savvy) [\\w-]+ (?:study|use|do|swear|rely|have)',
       '(?:the whole internet|all of (?:twitter|reddit|tiktok|x)) is (?:loading up|buying|talking|piling)',
-      'tout le monde (?:sait|ouvre|fait|a|utilise) ',
+      'tout le monde (?:sait|ouvre|utilise) ',
       'tous les bons [\\w-]+ (?:font|ont|savent|utilisent)',
       '(?:virtually|nearly|basically|almost) every (?:forward-thinking|smart|top|serious|modern) [\\w-]+ (?:has|have) already',
       // Read batches 85-88: the crowd as the reason ("every parent who's bought the Butterfly says…", "anyone who's tried both never goes back", "if your whole group agrees, they're probably right").
@@ -817,6 +818,7 @@ export const RULES: readonly Rule[] = defineRules([
       'Every modern browser supports this API since 2020.',
       'Most families pay about 10% of the fee up front.',
       'Millions of people have diabetes, and most manage it with diet and medication.',
+      "Tout le monde a besoin de sept à neuf heures de sommeil, selon l'INSV.",
       'The company is in good financial shape after the merger.',
       'Most people who take it report mild nausea in the first week, according to the trial.',
       'If everyone there agrees on a date, book the room.',
@@ -952,7 +954,8 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:like|as) (?:most|all|many) (?:smart|savvy|serious|successful) (?:\\w+ )?(?:do|did|have)',
       'anyone serious about (?:\\w+ ){1,3}(?:has|have) already',
       'everyone with a (?:\\w+ )?(?:skill|brain|job|phone) is',
-      'tout le monde (?:paie|fait|utilise|achète|le fait|y passe|a)',
+      // Not "tout le monde a besoin de…" (everyone needs), a plain fact about people.
+      'tout le monde (?:paie|fait (?:ça|pareil|comme ça)|utilise|achète|le fait|y passe|a (?:déjà|adopté|choisi|pris|fait))',
       "c'est devenu la norme",
       'any (?:parent|teacher|doctor|nurse|mechanic|chef|runner|developer|investor|mother|father) (?:will|can|would) tell you',
       // Round C: "every CS student worth their salt", "if it works for Netflix, it'll work for you".
@@ -1433,7 +1436,8 @@ export const RULES: readonly Rule[] = defineRules([
       'tout part de (?:lui|elle|là)',
       "(?:it's|it is) (?:definitely|almost certainly|obviously|clearly) the \\w+(?: \\w+)?(?= ?[.!])",
       // Read batches 69-72: one cause stated as settled ("chores are the number-one cause of divorce", "seed oils are the reason heart disease took off", "it's 100% coming from your shoes").
-      '(?:is|are) the (?:number[- ]one|#1|single biggest|biggest) (?:cause|reason|driver) (?:of|for|behind)',
+      // Not the public-health statistic: "heart disease is the number-one cause of death".
+      '(?:is|are) the (?:number[- ]one|#1|single biggest|biggest) (?:cause|reason|driver) (?:of|for|behind) (?!(?:death|deaths|mortality|disability|blindness|fires?|accidents?|injur\\w*|hospitali[sz]ations?)\\b)',
       '(?:is|are|was|were) the reason (?:\\w+ ){1,4}(?:took off|exploded|skyrocketed|soared|went up|got worse|rose)',
       "(?:it's|it is|that's) (?:100% |definitely |almost certainly |clearly )(?:coming from|caused by|because of|due to)",
       '(?:is|are) on a (?:path|road) (?:that leads )?to (?:depression|addiction|failure|ruin|divorce|burnout)',
@@ -1452,6 +1456,7 @@ export const RULES: readonly Rule[] = defineRules([
       'Crime rose 4% last year; analysts cite several factors including unemployment.',
       'The outage was caused by an expired certificate; renewing it fixed the error.',
       'Smoking is the leading cause of lung cancer, according to the WHO.',
+      'Heart disease is the number-one cause of death in the United States.',
       'The noise is probably coming from the fan; check it first.',
     ],
     support: 'evidence',
