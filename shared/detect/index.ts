@@ -261,16 +261,30 @@ function isOrdinaryUse(scene: Scene, c: CompiledRule, start: number, end: number
 
 /** The rules alone (the first tier): what detect() shows when no usable model is loaded. */
 export function detectRules(reply: string, options: DetectOptions = {}): Detection {
+  return readRules(reply, options).detection;
+}
+
+/** The rule tier, with what the learned tier reads next: the text it read and the turns' verdict. */
+interface RuleReading {
+  detection: Detection;
+  /** The reply with markdown emphasis blanked out (same length, so every offset holds). */
+  text: string;
+  /** The user corrected the earlier answer with evidence (see detect/turns.ts). */
+  correctedWithEvidence: boolean;
+}
+
+function readRules(reply: string, options: DetectOptions): RuleReading {
   // Rules, terms and support all read `text`: the reply with markdown emphasis blanked out (same
   // length, so every offset holds). Quotes are cut from the reply itself.
   const text = withoutEmphasis(reply);
   const matches = findMatches(text, codeRanges(reply));
   const turns = readTurns(text, options.context);
+  const reading = (detection: Detection): RuleReading => ({ detection, text, correctedWithEvidence: turns.correctedWithEvidence });
   // Built only when something may be flagged: most sentences of most replies match nothing.
   let segmenter: Segmenter | undefined;
   const segment = () => (segmenter ??= createSegmenter(text));
   const promotions = makerPromotions(text, options.site, (pos) => segment().sentenceAt(pos));
-  if (matches.length === 0 && turns.findings.length === 0 && promotions.length === 0) return { flags: [], score: 0 };
+  if (matches.length === 0 && turns.findings.length === 0 && promotions.length === 0) return reading({ flags: [], score: 0 });
   const seg = segment();
   const requested = isPersuasionRequested(options.context);
   const scene: Scene = { reply, text, chat: readChatContext(options.context, options.site), quotes: quotedRanges(reply) };
@@ -340,7 +354,7 @@ export function detectRules(reply: string, options: DetectOptions = {}): Detecti
   // concession rules ("you're right, I apologise") stand down for it.
   const conceding = turns.correctedWithEvidence ? new Set(['sycophancy/caves-with-apology', 'sycophancy/you-are-absolutely-right']) : undefined;
   const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags, cueLength);
-  return { flags: kept, score: scoreFlags(kept) };
+  return reading({ flags: kept, score: scoreFlags(kept) });
 }
 
 export interface TieredDetection extends Detection {
@@ -355,12 +369,11 @@ export const versionWith = (model: LearnedModel | null): string => `${detectorVe
 /** Rules, then the learned tier (detect/learned/apply.ts) when a model is loaded. */
 export function detect(reply: string, options: DetectOptions = {}): TieredDetection {
   const model = options.model === undefined ? shippedModel() : options.model;
-  const rules = detectRules(reply, options);
+  const { detection: rules, text, correctedWithEvidence } = readRules(reply, options);
   // Weak and unsupported flags carry a follow-up question to ask (shared/ask-back.ts).
   if (!model) return { ...rules, flags: withAskBacks(rules.flags), detectorVersion: versionWith(null), tier: 'rules' };
-  const text = withoutEmphasis(reply);
   // Accepting a correction that came with evidence is right: the model may not add sycophancy there.
-  const vetoed = new Set<MoveId>(readTurns(text, options.context).correctedWithEvidence ? ['sycophancy'] : []);
+  const vetoed = new Set<MoveId>(correctedWithEvidence ? ['sycophancy'] : []);
   const flags = applyLearned(model, reply, rules.flags, options.context, text, vetoed);
   return { flags: withAskBacks(flags), score: scoreFlags(flags), detectorVersion: versionWith(model), tier: 'learned' };
 }

@@ -3695,13 +3695,13 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:maybe|perhaps) it (?:just )?wasn't meant to be",
       "you can't (?:really )?go wrong(?: either way| with either)?(?= ?[.!])",
       'either (?:path|way|option|choice) can lead to great things',
-      '(?:debt|money|work|business|a job|a deal) is (?:debt|money|work|business|a job|a deal)(?= ?[,.!;])',
-      // Read batches 85-88: the same shrug with other words ("privacy is privacy", "rings are rings").
-      '(?:privacy|family|rules|boys|kids|rings|risk|love|war|school|a rule|a promise) (?:is|are|will be) (?:privacy|family|rules|boys|kids|rings|risk|love|war|school|a rule|a promise)(?= ?[,.!;:—–])',
+      // A tautology that shrugs the question off ("Debt is debt", "privacy is privacy", "rings are
+      // rings", read batches 85-96); the only capturing group of this rule, so \1 is its word.
+      '(debt|money|work|business|a job|a deal|privacy|family|rules|boys|kids|rings|risk|love|war|school|a rule|a promise|data|politics) (?:is|are|will be) \\1(?= ?[,.!;:—–])',
+      '(?:public posts are public|a house is a home)(?= ?[,.!;:—–])',
       '(?:ce|le) débat est clos',
       'vous ne pouvez pas (?:vraiment )?vous tromper',
-      // Read batches 93-96: "Data is data", "No point stressing about it", "and that settles the matter".
-      '(?:data|public posts|public|a house|business|politics) (?:is|are) (?:data|public|a home|business|politics)(?= ?[,.!;:—–])',
+      // Read batches 93-96: "No point stressing about it", "and that settles the matter".
       "(?:(?:there's|there is|it's|it is) )?no (?:point|use) (?:in )?(?:stressing|worrying|overthinking)",
       '(?:and )?that settles (?:the matter|it)(?= ?[.!])',
       'the answer is (?:simple|easy)(?= ?[.!:])',

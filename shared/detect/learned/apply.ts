@@ -12,6 +12,7 @@ import { predict, type LearnedModel } from './model.ts';
 const MAX_ADDED_SPAN = 600;
 
 const round2 = (p: number) => Math.round(p * 100) / 100;
+const byPosition = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
 /** Probability per sentence and model move, for tests and the trainer's threshold search. */
@@ -52,6 +53,9 @@ export function applyLearned(
   /** Moves the rules have ruled out for this reply (e.g. sycophancy after a correction with evidence). */
   vetoed: ReadonlySet<MoveId> = new Set(),
 ): Flag[] {
+  // A model with no move weights (what training writes when no move reaches its floor) can neither
+  // rate nor add a flag: no sentence needs its features.
+  if (model.moves.length === 0) return [...ruleFlags].sort(byPosition);
   const { sentences, probs } = sentenceProbabilities(model, text, context);
   if (sentences.length === 0) return [...ruleFlags];
   const index = new Map<MoveId, number>(model.moves.map((m, i) => [m.move, i]));
@@ -87,5 +91,5 @@ export function applyLearned(
     });
     if (best >= 0) added.push(addedFlag(reply, s, model.moves[best]!.move, bestP, requested));
   });
-  return [...kept, ...added].sort((a, b) => a.start - b.start || a.end - b.end);
+  return [...kept, ...added].sort(byPosition);
 }
