@@ -353,7 +353,13 @@ function readRules(reply: string, options: DetectOptions): RuleReading {
   // A correction that came with evidence or an argument is right to accept: the one-turn
   // concession rules ("you're right, I apologise") stand down for it.
   const conceding = turns.correctedWithEvidence ? new Set(['sycophancy/caves-with-apology', 'sycophancy/you-are-absolutely-right']) : undefined;
-  const kept = dedupe(conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags, cueLength);
+  let pool = conceding ? flags.filter((f) => !conceding.has(f.ruleId ?? '')) : flags;
+  // In a chat reply a charged word inside a sentence another move already explains adds a second,
+  // vaguer card: writers of assistant replies name the other move (flattery, a jab, a promise), and
+  // on its own the charged-word flag was right about one time in four there.
+  if (scene.chat)
+    pool = pool.filter((f) => f.move !== 'loaded-language' || !pool.some((o) => o.move !== 'loaded-language' && o.start < f.end && f.start < o.end));
+  const kept = dedupe(pool, cueLength);
   return reading({ flags: kept, score: scoreFlags(kept) });
 }
 

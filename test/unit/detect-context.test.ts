@@ -126,3 +126,20 @@ describe('technical senses, denials and descriptive either/or', () => {
     it(`fires: ${reply.slice(0, 60)}`, () => expect(movesOf(reply, user).has(move)).toBe(true));
   }
 });
+
+describe('one card per sentence for a charged word in a chat reply', () => {
+  const reply = 'Your roommate sounds incredibly selfish and disrespectful, and people like that never change.';
+  it('a charged word inside a sentence another move explains adds no second, vaguer card', () => {
+    const moves = detect(reply, { context: { user: 'My roommate left the dishes again.' } }).flags.map((f) => f.move);
+    expect(moves).toContain('hasty-generalization');
+    expect(moves).not.toContain('loaded-language');
+  });
+  it('alone in its sentence, the charged word still fires', () => {
+    const user = 'Why do people oppose nuclear power?';
+    const flags = detect('Opposition mostly comes from hysterical people who watched too many disaster movies.', { context: { user } }).flags;
+    expect(flags.map((f) => f.move)).toContain('loaded-language');
+  });
+  it('outside a chat (an article line), both flags stay', () => {
+    expect(detect(reply).flags.map((f) => f.move)).toEqual(expect.arrayContaining(['loaded-language', 'hasty-generalization']));
+  });
+});
