@@ -689,6 +689,9 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:de )?nombreux (?:psychologues|médecins|experts|spécialistes|chercheurs|scientifiques|professionnels) (?:reconnaissent|affirment|s'accordent|pensent|disent|estiment)",
       'les (?:spécialistes|médecins|chercheurs|scientifiques|professionnels) sont unanimes',
       '(?:many|most) (?:practitioners|therapists|coaches|healers|trainers) (?:have found|find|agree|say|report|swear)',
+      // Deferring to those in power as the reason (cocolofa-dev: 6 of 7 such sentences labelled an appeal to authority).
+      "(?<!(?:n't|not|never|nobody|no one) )(?:believe|trust|listen to|side with|go with|defer to) (?:the|our|their) (?:government|authorities|officials|minister|prime minister|president|police|leaders)\\b(?! (?:blindly|when))",
+      "(?:government|authorities|officials|leaders) (?:\\w+ )?(?:knows?|know) (?:what(?:'s| is) best|best)\\b",
     ],
     severity: 2,
     reason: 'Cites authority in general terms instead of a checkable source.',
@@ -706,6 +709,8 @@ export const RULES: readonly Rule[] = defineRules([
       "De nombreux psychologues reconnaissent aujourd'hui que le tarot aide.",
       'Les spécialistes sont unanimes.',
       'Many practitioners have found that Projectors who stop initiating feel a shift.',
+      "I'm more inclined to believe the government here.",
+      "The government knows what's best for its people.",
     ],
     counterExamples: [
       'According to the label, this supplement contains 50 mg of zinc.',
@@ -715,6 +720,7 @@ export const RULES: readonly Rule[] = defineRules([
       'Attorneys agree on a fee before the first meeting; ask for it in writing.',
       'Shakespeare is widely considered the greatest writer in English.',
       'Observers from the OSCE said the count was orderly.',
+      "Most of us don't trust the government to regulate itself.",
     ],
     support: 'evidence',
   },
@@ -1920,7 +1926,10 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'unsupported-claim/obviously',
     move: 'unsupported-claim',
     pattern: [
-      'obviously',
+      // Bare "obviously" was right about the move 12 times in 60 (corpus and eval sets): mostly a
+      // turn of phrase ("I'm obviously not neutral") or another move's word ("you're obviously a
+      // seasoned…" is flattery). As a verdict stated as beyond question, it still counts.
+      'obviously (?:the (?:best|better|right|only|smartest|correct)|true|false|right|wrong|better|worse|superior)\\b',
       'undeniabl[ey]',
       'unquestionabl[ey]',
       'indisputabl[ey]',
@@ -1945,12 +1954,13 @@ export const RULES: readonly Rule[] = defineRules([
     ],
     severity: 1,
     reason: 'Asserts the claim is certain instead of showing why.',
-    examples: ['Obviously, this is the best framework for every project.'],
+    examples: ['Obviously the best framework for every project is this one.', 'Python is obviously the better first language, end of story.'],
     counterExamples: [
       'This framework suits small projects; for large ones, consider the alternatives.',
       // A turn of phrase that opens a point, not a claim of certainty: the corpus writers labelled
       // it an unsupported claim 0 times in the 17 replies where it fired (read batches 01-66).
       "Let's be honest: the second draft is shorter, and the data section carries it.",
+      "I'm obviously not neutral here, since I'm made by one of these companies.",
     ],
     support: 'evidence',
   },
@@ -2287,7 +2297,10 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:of )?(?:epic|biblical|historic|astronomical|staggering|colossal|monumental) (?:proportions|scale|levels?|amounts?)',
       '(?:a |an )?(?:million|billion|thousand) times (?:better|worse|more)',
       'no one (?:in history|ever)',
-      'the (?:biggest|worst|greatest|gravest|deadliest) (?!of\\b)\\w+',
+      // Not a ranking of factors, which is analysis: "the biggest swing factor is mortgage rates",
+      // "find the biggest issues first", "health workers are at the greatest risk" (22 of 25 such
+      // flags were wrong across the corpus, ptc20, logic and cocolofa).
+      'the (?:biggest|worst|greatest|gravest|deadliest) (?!of\\b|(?:[\\w-]+ )?(?:factor|issue|risk|cost|contributor|driver|difference|change|problem|assumption|mistake|question|challenge|expense|drawback|downside|upside|advantage|benefit|limitation|variable|bottleneck|unknown|concern|source|reason|cause|share|chunk|part|hurdle|obstacle|lever|gain|upgrade|improvement|predictor|determinant)s?\\b)\\w+',
       '(?:absolutely|totally|utterly) (?:no|nothing|none|everything|unacceptable|disgraceful|outrageous|insane|ridiculous|absurd|laughable|ludicrous|worthless|useless|false|impossible|essential|vital|crucial|critical|devastating|catastrophic|massive|huge|perfect|incredible|amazing|unbelievable|terrible|horrible|awful|destroyed|ruined|failed|conflicted|unacceptable|wrong)',
       '(?:biggest|worst|greatest) (?:ever|in history)',
       '(?:unmatched|unrivall?ed|unparalleled|unbeatable|second to none)',
@@ -2302,6 +2315,8 @@ export const RULES: readonly Rule[] = defineRules([
       'This invention cut assembly time by a third in two factories.',
       'The Pacific is the largest ocean in the world.',
       'Fees are lower than ever.',
+      'The biggest swing factor is mortgage rates.',
+      'Run Lighthouse to find the biggest issues first.',
     ],
     support: 'evidence',
   },
