@@ -38,7 +38,12 @@ const mayAdd = (move: MoveId) => ADDABLE.includes(move) || ADD_OVERRIDE[move] !=
  * the threshold (0.88) sat just above what blind batches 47-48 scored, and at 0.6 (0.84) it adds
  * there without a new flag on ordinary answers (binary F1 0.537 rules only, 0.563 with the tier).
  */
-const ADD_PRECISION: Partial<Record<MoveId, number>> = { 'emotional-appeal': 0.85, sycophancy: 0.6, ...ADD_OVERRIDE };
+/**
+ * Flattery adds looked 0.70-0.72 precise out of fold (grouped by batch) in two retrainings, but on
+ * fresh blind batches they were right about the move 8 times in 19 (batches 73-00) and 0 times in 2
+ * (105-108): the writers' praise the rules miss is too varied for n-grams. 0.8 keeps them out.
+ */
+const ADD_PRECISION: Partial<Record<MoveId, number>> = { 'emotional-appeal': 0.85, sycophancy: 0.6, flattery: 0.8, ...ADD_OVERRIDE };
 
 export const HYPER: Record<string, number> = {
   epochs: 4,
