@@ -313,6 +313,8 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:a )?(?:really |very |so |such a )?mature way to (?:approach|handle|think about|look at)',
       'your logic is (?:airtight|flawless|impeccable|bulletproof)',
       "(?:vous avez|tu as) (?:de |d')(?:très )?(?:bons|excellents|vrais) (?:instincts|réflexes)",
+      // Any word of praise for the reader as a person ("you're an incredibly talented writer", "you're so brave"): a lexicon of praise, not a list of phrasings, since phrasings did not carry to new writers (round L).
+      "(?<!(?:if|when|unless|whether|because|as long as) )you(?:'re| are)(?: (?:clearly|obviously|really|so|truly|genuinely|such|an?|incredibly|remarkably|exceptionally|very|already|quite|unusually|naturally))* (?:thoughtful|insightful|brilliant|smart|clever|wise|perceptive|sharp|talented|gifted|impressive|remarkable|admirable|amazing|incredible|wonderful|exceptional|outstanding|fantastic|excellent|mature|brave|courageous|resilient|self-aware|intuitive|creative|inspiring|savvy|astute|articulate|eloquent)\\b(?! (?:enough|to (?:ask|check|wonder|worry|be)|at|with|in|about|for)\\b)",
     ],
     severity: 1,
     reason: 'Praises you as a person in the middle of the help; the praise is not part of the answer.',
@@ -320,11 +322,17 @@ export const RULES: readonly Rule[] = defineRules([
       "You're clearly a really on-the-ball parent for thinking about this now.",
       "Saving that much shows you're far more disciplined than the average person.",
       "You've clearly thought this through.",
+      "You're an incredibly talented writer!",
+      "Honestly, you're so brave and you always make the right call.",
+      "I can tell you're a thoughtful, considerate tenant.",
     ],
     counterExamples: [
       'Saving 15% of your income is what most planners suggest; you are above that.',
       'If you have thought this through, the next step is the budget.',
       'The parent must sign the form before the trip.',
+      "If you're creative, try a mind map first.",
+      "Whether you're brave enough to jump is your call, not mine.",
+      "You're excellent at keeping receipts, so the claim form will be quick.",
     ],
     support: 'none',
   },
@@ -1636,7 +1644,7 @@ export const RULES: readonly Rule[] = defineRules([
     pattern: [
       '(?:my|a|one) (?:friend|neighbou?r|cousin|uncle|aunt|brother|sister|coworker|co-worker|colleague|classmate|roommate|dad|mom|father|mother|grandma|grandpa|guy I know|person I know)[^.!?\\n]{1,100}?(?:so|therefore|thus|which means|that means|that proves|this proves)(?: that)? (?:all|every|everyone|most|they|you|it|the|these|those)',
       '(?:I|we) (?:met|know|knew|saw|had|tried|read about|heard about) (?:a|one|two|an?|some) [^.!?\\n]{1,80}?(?:so|therefore|thus|which means|that means) (?:all|every|everyone|most|they|these|those|it|the)',
-      '(?:therefore|so|thus|hence),? (?:all|every|everyone|no one|nobody|none of) ',
+      '(?:therefore|thus|hence),? (?:all|every|everyone|no one|nobody|none of) ',
       '(?:based on|from) (?:one|a single|my own|this one|a couple of|a few) (?:experience|example|case|incident|story|anecdote|visit|person|people)',
       '(?:I|we) (?:tried|met|visited|saw|had|know|knew) (?:one|two|a couple of|a few|an?) [^.!?\\n]{1,40}?(?:,|;| and) (?:they|it|both|all)(?: of them)? (?:were|was|are|is) (?:awful|terrible|bad|rude|horrible|great|amazing|lazy|mean|dishonest)',
       '(?:must|are) (?:all|always) (?:be )?(?:like that|the same)',
@@ -1682,6 +1690,24 @@ export const RULES: readonly Rule[] = defineRules([
       "If the trial dose suits you, it'll work for the full course too.",
     ],
     support: 'evidence',
+  },
+  {
+    // "…, so all of them are like that" in an argument. In a chat reply "so" mostly opens a purpose
+    // or a consequence ("so nobody is punished", "so every consumer updates", "so none of them
+    // divides it": 4 of 35 such flags were right in the corpus), so there it needs a group of people.
+    id: 'hasty-generalization/so-all-of-them',
+    move: 'hasty-generalization',
+    scope: 'sentence',
+    pattern: ['so,? (?:all|every|everyone|no one|nobody|none of) '],
+    severity: 2,
+    reason: 'Draws a broad conclusion from one or a few cases.',
+    examples: ['One landlord cheated me, so every landlord is a crook.', 'The last two contractors overcharged, so all contractors are crooks.'],
+    counterExamples: ['Two drivers cut me off, so I now leave earlier.'],
+    support: 'evidence',
+    inReplyNeeds: [
+      '(?:all|none of the|no) (?:[\\w-]+ )?(?:people|men|women|kids|children|teens|teenagers|parents|landlords|tenants|doctors|nurses|teachers|students|drivers|cyclists|immigrants|politicians|bosses|managers|employees|workers|customers|users|neighbou?rs|[a-z]{3,}(?:ers|ors|ists|ians|ans|ees))\\b',
+      'every (?:single )?(?:[\\w-]+ )?(?:person|man|woman|kid|child|teen|parent|landlord|tenant|doctor|teacher|student|driver|immigrant|politician|boss|manager|employee|worker|customer|neighbou?r)\\b',
+    ],
   },
   {
     // A group judged by one trait or one anecdote: "people who wear X are smarter", "I do it

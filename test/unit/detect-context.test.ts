@@ -143,3 +143,16 @@ describe('one card per sentence for a charged word in a chat reply', () => {
     expect(detect(reply).flags.map((f) => f.move)).toEqual(expect.arrayContaining(['loaded-language', 'hasty-generalization']));
   });
 });
+
+describe('"so nobody…" in a chat reply is a purpose or a consequence, not a sweeping conclusion', () => {
+  it.each([
+    'Tell your team which kind of goal you are setting, so nobody is punished for missing a stretch target.',
+    'The provider creates a new object each render, so every consumer updates.',
+    'It leaves remainder 1 when divided by each prime, so none of them divides it.',
+  ])('quiet in a chat reply: %s', (reply) => {
+    expect(movesOf(reply, 'How should I set this up?').has('hasty-generalization')).toBe(false);
+  });
+  it('one case made the rule for a group of people still fires in a chat reply', () => {
+    expect(movesOf('One landlord cheated me, so every landlord is a crook.', 'Are landlords honest?').has('hasty-generalization')).toBe(true);
+  });
+});
