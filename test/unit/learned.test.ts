@@ -160,6 +160,18 @@ describe('training', () => {
     expect(chooseThreshold(rows, 0.9, 'recall')?.t).toBe(0.8);
   });
 
+  it('a threshold resting on fewer right adds than asked for is no threshold', () => {
+    const rows = [
+      [0.9, 1],
+      [0.8, 1],
+      [0.7, 1],
+      [0.6, 0],
+      [0.5, 0],
+    ].map(([s, y]) => ({ s: s!, y: y! }));
+    expect(chooseThreshold(rows, 0.6, 'f1', 3)?.t).toBe(0.7);
+    expect(chooseThreshold(rows, 0.6, 'f1', 4)).toBeUndefined();
+  });
+
   it('hides rule flags only when that helps, and keeps them all otherwise', () => {
     const noisyRule = [
       { y: 1, any: 0.9, rule: 0.9 },
