@@ -71,6 +71,7 @@ interface CompiledRule {
   pattern: RegExp;
   unless?: RegExp;
   inReplyNeeds?: RegExp;
+  inReplyUnless?: RegExp;
 }
 
 /** How far (UTF-16 units) around a match its sentence is read, so run-on text stays linear. */
@@ -91,6 +92,7 @@ function compiledRules(): CompiledRule[] {
     pattern: compilePattern(alt(rule.pattern)),
     ...(rule.unless ? { unless: compilePattern(alt(rule.unless), 'i', false) } : {}),
     ...(rule.inReplyNeeds ? { inReplyNeeds: compilePattern(alt(rule.inReplyNeeds), 'i') } : {}),
+    ...(rule.inReplyUnless ? { inReplyUnless: compilePattern(alt(rule.inReplyUnless), 'i') } : {}),
   }));
   return compiled;
 }
@@ -255,6 +257,10 @@ function isOrdinaryUse(scene: Scene, c: CompiledRule, start: number, end: number
   if (chat && c.inReplyNeeds) {
     c.inReplyNeeds.lastIndex = 0;
     if (!c.inReplyNeeds.test(sentenceText)) return true;
+  }
+  if (chat && c.inReplyUnless) {
+    c.inReplyUnless.lastIndex = 0;
+    if (c.inReplyUnless.test(sentenceText)) return true;
   }
   return false;
 }

@@ -43,6 +43,12 @@ export interface Rule {
    */
   inReplyNeeds?: readonly string[];
   /**
+   * In a chat reply, the rule stands down when one of these phrases is in the sentence: uses that
+   * argument and news text rarely has but assistant replies often do ("one kid seems scared of the
+   * other", "the insurer warns that…"). Argument text keeps the rule as it is.
+   */
+  inReplyUnless?: readonly string[];
+  /**
    * What the flag highlights: the clause that holds the cue (default: a word choice frames the
    * claim it sits in, and the rationale names the cue words), the whole sentence when the move is
    * an argument shape (a dilemma, a causal chain, a generalisation), or only the cue itself.
@@ -2588,6 +2594,15 @@ export const RULES: readonly Rule[] = defineRules([
     examples: ['Think of the children who will go hungry if this passes.', 'Heartbreaking stories like this happen every day.'],
     counterExamples: ['Children under five should get the vaccine at 12 months.'],
     support: 'evidence',
+    // In a chat reply: fear described in someone else ("one kid seems scared of the other", "people
+    // who are scared of change", which is a jab when it is anything), a warning read out from a
+    // named source, and the user's family described ("your kids are grieving"). In the corpus the
+    // rule was right 9 times in 36 in chat replies, against 89 in 154 in argument and news text.
+    inReplyUnless: [
+      "(?:people|those|folks|anyone|someone|kid|child|the other|kids|children|they|he|she)(?: [\\w'-]+){0,4} (?:seems?|gets?|feels?|is|are|'re|was|were) (?:genuinely |really |just |usually |basically |often |so |a bit |a little )*(?:scared|afraid|terrified|frightened) (?:of|that)",
+      '(?:label|insurer|manufacturer|policy|guidance|leaflet|agency|regulator|pharmacist|doctor|FDA|NHS|CDC|WHO|insert|docs|documentation) (?:also |explicitly |specifically )?warns? that',
+      '(?:your|our) (?:children|kids|family|babies) (?:are|is) (?!going to|at risk|in danger|not safe)',
+    ],
   },
   {
     // "Imagine ..." as a scene of loss or fear; a visualisation exercise ("imagine the audience

@@ -156,3 +156,20 @@ describe('"so nobody…" in a chat reply is a purpose or a consequence, not a sw
     expect(movesOf('One landlord cheated me, so every landlord is a crook.', 'Are landlords honest?').has('hasty-generalization')).toBe(true);
   });
 });
+
+describe('fear described, not stirred: a chat-only veto (inReplyUnless)', () => {
+  const described = [
+    'If the fighting gets physical or one kid seems genuinely scared of the other, call the school.',
+    'The insurer warns that buyers can lose their entire premium if they cancel late.',
+    'Your kids are grieving their mother, so give them time.',
+  ];
+  it.each(described)('quiet in a chat reply: %s', (reply) => {
+    expect(movesOf(reply, 'What should I do?').has('emotional-appeal')).toBe(false);
+  });
+  it('a fear appeal aimed at the reader still fires in a chat reply', () => {
+    expect(movesOf('Think about your children: they will suffer if you wait.', 'Should I wait?').has('emotional-appeal')).toBe(true);
+  });
+  it('argument text keeps the rule as it was', () => {
+    expect(movesOf('The agency warns that our children will suffer.').has('emotional-appeal')).toBe(true);
+  });
+});
