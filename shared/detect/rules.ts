@@ -2311,7 +2311,7 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'exaggeration/superlative-ever',
     move: 'exaggeration',
     pattern: [
-      '(?:the )?(?:best|worst|greatest|biggest|most (?!famous\\b|popular\\b|common\\b|visited\\b|populous\\b|widely\\b|used\\b|spoken\\b|important\\b)\\w+|deadliest|worst-ever) (?:\\w+ ){0,3}(?:ever|in (?:history|the world|human history|living memory|the history of)|of all time|on (?:earth|the planet))',
+      '(?:the )?(?:best|worst|greatest|biggest|most (?!famous\\b|popular\\b|common\\b|visited\\b|populous\\b|widely\\b|used\\b|spoken\\b|important\\b|people\\b|of\\b|others\\b|folks\\b|users\\b|parents\\b|students\\b|kids\\b|adults\\b|teams\\b|companies\\b)\\w+|deadliest|worst-ever) (?:\\w+ ){0,3}(?:ever|in (?:history|the world|human history|living memory|the history of)|of all time|on (?:earth|the planet))',
       'of all time(?= ?[.!])',
       '(?:100|one hundred) ?(?:%|percent) (?:guaranteed|sure|certain|effective|safe|natural|proven)',
       'never fails',
@@ -2332,7 +2332,7 @@ export const RULES: readonly Rule[] = defineRules([
       // Not a ranking of factors, which is analysis: "the biggest swing factor is mortgage rates",
       // "find the biggest issues first", "health workers are at the greatest risk" (22 of 25 such
       // flags were wrong across the corpus, ptc20, logic and cocolofa).
-      'the (?:biggest|worst|greatest|gravest|deadliest) (?!of\\b|(?:[\\w-]+ )?(?:factor|issue|risk|cost|contributor|driver|difference|change|problem|assumption|mistake|question|challenge|expense|drawback|downside|upside|advantage|benefit|limitation|variable|bottleneck|unknown|concern|source|reason|cause|share|chunk|part|hurdle|obstacle|lever|gain|upgrade|improvement|predictor|determinant)s?\\b)\\w+',
+      'the (?:biggest|worst|greatest|gravest|deadliest) (?!of\\b|(?:[\\w-]+ )?(?:factor|issue|risk|cost|contributor|driver|difference|change|problem|assumption|mistake|question|challenge|expense|drawback|downside|upside|advantage|benefit|limitation|variable|bottleneck|unknown|concern|source|reason|cause|share|chunk|part|hurdle|obstacle|lever|gain|upgrade|improvement|predictor|determinant|case|day|stud(?:y|ie)|model|app|firm|offender|win|player|name|brand|citie|countrie|market)s?\\b)\\w+',
       '(?:absolutely|totally|utterly) (?:no|nothing|none|everything|unacceptable|disgraceful|outrageous|insane|ridiculous|absurd|laughable|ludicrous|worthless|useless|false|impossible|essential|vital|crucial|critical|devastating|catastrophic|massive|huge|perfect|incredible|amazing|unbelievable|terrible|horrible|awful|destroyed|ruined|failed|conflicted|unacceptable|wrong)',
       '(?:biggest|worst|greatest) (?:ever|in history)',
       '(?:unmatched|unrivall?ed|unparalleled|unbeatable|second to none)',
@@ -2349,6 +2349,13 @@ export const RULES: readonly Rule[] = defineRules([
       'Fees are lower than ever.',
       'The biggest swing factor is mortgage rates.',
       'Run Lighthouse to find the biggest issues first.',
+      'At 100,000 items that is about 5×10⁹ comparisons in the worst case.',
+      'A 2:14 first half is faster than most people will ever run.',
+      "Let's find a route that works for everyone.",
+    ],
+    // A plan or a time "that works for everyone" is a compromise, not a promise.
+    unless: [
+      '(?:find|pick|choose|agree on|land on|arrangement|route|time|plan|date|schedule|option|compromise|solution|split|rota)(?: \\w+){0,3} that works for (?:everyone|everybody|all)',
     ],
     support: 'evidence',
   },
