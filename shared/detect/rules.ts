@@ -410,6 +410,8 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:a |an )?(?:savvy|smart|sharp|brilliant|clever|gifted) \\w+ like you (?:is|are|will|can)',
       // Read batches 101 and 103 (round L). The reader ranked above others for paying attention.
       "you(?:'ve| have) (?:clearly |obviously |really |actually )?(?:been )?(?:looked|looking|dug|digging|paid|paying|thought|thinking|researched|researching) (?:into |about |attention to )?(?:this|it|the \\w+)(?: \\w+)? (?:way |far |much |a lot )?(?:more|closer|harder|longer|further)(?: closely| carefully| deeply)? than most",
+      // The reader set above "most people" by what they would have done ("most people would've quit at hour 10"): corpus writers label it flattery, not bandwagon.
+      "most people would(?:'ve| have|n't)? (?:never |just |not |simply )?(?:have )?(?:quit|given up|bother(?:ed)?|think|thought|catch|caught|notice[d]?|manage[d]?|put|banged|taken|stopped|panicked|skipped)",
     ],
     severity: 2,
     reason: 'Praises you as above other people; that is not a reason to believe what follows.',
@@ -428,6 +430,7 @@ export const RULES: readonly Rule[] = defineRules([
       'With a mind as brilliant as yours, this will be easy.',
       "You've clearly looked into this more closely than most people have.",
       "You've clearly been paying attention to this way more than most people.",
+      "Most people would've quit at hour 10, and you kept going.",
     ],
     counterExamples: [
       'One of the few studies that measured this found a 3% effect.',
@@ -442,6 +445,7 @@ export const RULES: readonly Rule[] = defineRules([
       'This plan costs less than most plans out there.',
       'The new model is on a different level of the building.',
       "You've paid more in fees this year than most people pay in five.",
+      'Most people would call a plumber for a gas leak, and so should you.',
     ],
     support: 'none',
   },
@@ -930,6 +934,10 @@ export const RULES: readonly Rule[] = defineRules([
     reason: 'Points to what most people think as if that settled the question.',
     examples: ['The vast majority of people agree that this is the right choice.', "Everybody knows couples who met on apps don't last."],
     counterExamples: ['A 2022 survey of 1,200 adults found 61% preferred the new design.', 'In a small village everyone knows who owns which dog.'],
+    // In a chat reply "most people would've quit by now" sets the reader above others (flattery),
+    // it does not offer the crowd as a reason: the corpus writers labelled 9 of 10 such sentences
+    // flattery and none bandwagon.
+    inReplyUnless: ["most people would(?:'ve| have|n't| never| not| just)"],
     support: 'evidence',
     unless: ['\\bnot (?:the )?majority\\b'],
   },
@@ -3905,7 +3913,8 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'vagueness/some-say',
     move: 'vagueness',
     pattern: [
-      'some (?:say|believe|argue|claim|critics|sources|observers|commentators|would (?:say|argue))',
+      // Not "have some say" or "giving her some say" (a share in a decision).
+      '(?<!(?:have|has|had|having|get|got|gets|give|gives|giving|gave|any|no|more|less|a) )some (?:say|believe|argue|claim|critics|sources|observers|commentators|would (?:say|argue))',
       '(?:many|some|a lot of) (?:people|folks) (?:say|believe|think|argue|claim|insist|feel that)',
       'it is (?:said|believed|thought|widely believed|often said|argued|rumou?red|claimed)',
       '(?:certain|some) (?:circles|sources|forces|quarters|elements)',
@@ -3914,7 +3923,7 @@ export const RULES: readonly Rule[] = defineRules([
       '(?:sources|insiders) (?:say|said|claim|suggest)',
       '(?:various|numerous|several|multiple) (?:studies|reports|sources|experts|people)',
       '(?:things|stuff) like that',
-      'and stuff',
+      "and stuff(?! (?:that|which|they|you|for|to|of|in|on|like|that's)\\b)",
       'one could (?:say|argue)',
       '(?:some|many) (?:have|would) (?:said|argued|suggested)',
     ],
@@ -3933,6 +3942,10 @@ export const RULES: readonly Rule[] = defineRules([
       'Some people are more sensitive to caffeine than others.',
       'Some argue the tax cuts paid for themselves; others point to the deficit figures.',
     ],
+    // In a chat reply "several studies find…" or "I summarise several sources" is a count in a
+    // sentence that goes on to say what was found, not a vague attribution: 13 of 15 such corpus
+    // flags were wrong.
+    inReplyUnless: ['(?:various|numerous|several|multiple) (?:studies|reports|sources|experts|people)'],
     support: 'evidence',
   },
   {

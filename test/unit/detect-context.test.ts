@@ -173,3 +173,19 @@ describe('fear described, not stirred: a chat-only veto (inReplyUnless)', () => 
     expect(movesOf('The agency warns that our children will suffer.').has('emotional-appeal')).toBe(true);
   });
 });
+
+describe('counts and comparisons in a chat reply', () => {
+  it('"several studies find…" is a count, not a vague attribution', () => {
+    const reply = 'Several studies find equal or higher output at home, mostly for focused tasks.';
+    expect(movesOf(reply, 'Is remote work less productive?').has('vagueness')).toBe(false);
+    expect(movesOf(reply).has('vagueness')).toBe(true);
+  });
+  it('"have some say" is a share in a decision', () => {
+    expect(movesOf('Let the kids have some say in the schedule.', 'How do I plan the holidays?').has('vagueness')).toBe(false);
+  });
+  it('"most people would\'ve quit" sets the reader above others: flattery, not bandwagon', () => {
+    const moves = movesOf("Most people would've quit at hour 10, and you kept going.", 'I finally finished the 12-hour hike!');
+    expect(moves.has('flattery')).toBe(true);
+    expect(moves.has('bandwagon')).toBe(false);
+  });
+});
