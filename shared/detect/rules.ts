@@ -1384,7 +1384,13 @@ export const RULES: readonly Rule[] = defineRules([
     examples: ['There are only two options: raise taxes or close the schools.'],
     counterExamples: ['There are several options, from small fee changes to new grants.'],
     support: 'evidence',
-    unless: ['\\bnot the only\\b', "\\b(?:isn't|is not) the only\\b", '\\b(?:many|several|other|more) (?:options|choices|ways)\\b'],
+    unless: [
+      // The party game, named: "Would you rather" questions.
+      '\\bwould you rather["”:]',
+      '\\bnot the only\\b',
+      "\\b(?:isn't|is not) the only\\b",
+      '\\b(?:many|several|other|more) (?:options|choices|ways)\\b',
+    ],
   },
   // ---- faulty causation -----------------------------------------------------------------------
   {
@@ -1548,6 +1554,9 @@ export const RULES: readonly Rule[] = defineRules([
       'Heart disease is the number-one cause of death in the United States.',
       'The noise is probably coming from the fan; check it first.',
     ],
+    // A belief or a tale the reply reports: "in Finland, some believe a visit from gnomes brings
+    // good luck", "the story goes that…", "legend has it".
+    unless: ['\\bsome (?:people )?(?:believe|say|think)\\b', '\\bthe story goes\\b', '\\blegend has it\\b', '\\bsuperstitions?\\b', '\\bfolklore\\b'],
     support: 'evidence',
   },
   {
@@ -1565,6 +1574,8 @@ export const RULES: readonly Rule[] = defineRules([
     counterExamples: ['Every time you call save(), the function writes the file to disk.'],
     support: 'evidence',
     unless: [
+      // A theory the reply explains: "the many-worlds interpretation suggests that every time…".
+      '\\b(?:suggests|posits|holds|proposes|predicts|states|assumes) that every time\\b',
       '\\b(?:functions?|methods?|calls?|requests?|builds?|commits?|push(?:es)?|deploy(?:s|ments?)?|runs?|tests?|pages?|components?|renders?|loops?|quer(?:y|ies)|servers?|clients?|scripts?|the app|the code|compiler|save|reload|refresh|click|press|install)\\b',
       'dependenc(?:y|ies)',
       'lockfile',
@@ -3945,7 +3956,14 @@ export const RULES: readonly Rule[] = defineRules([
     // In a chat reply "several studies find…" or "I summarise several sources" is a count in a
     // sentence that goes on to say what was found, not a vague attribution: 13 of 15 such corpus
     // flags were wrong.
-    inReplyUnless: ['(?:various|numerous|several|multiple) (?:studies|reports|sources|experts|people)'],
+    inReplyUnless: [
+      '(?:various|numerous|several|multiple) (?:studies|reports|sources|experts|people)',
+      // An assistant laying out a debate ("Some argue that it is unethical…; supporters…") reports
+      // it; the corpus writers marked it a hard negative every time. So is "and stuff" in a chat
+      // reply: casual wording, not a vague claim.
+      'some (?:critics |people |scientists |experts |economists |researchers |historians )?(?:argue|argued|contend|point out|worry|say|believe) that',
+      'and stuff',
+    ],
     support: 'evidence',
   },
   {

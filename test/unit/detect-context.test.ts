@@ -189,3 +189,19 @@ describe('counts and comparisons in a chat reply', () => {
     expect(moves.has('bandwagon')).toBe(false);
   });
 });
+
+describe('beliefs, theories, debates and games the reply reports', () => {
+  it.each([
+    ['Christmas traditions in Europe?', 'In Finland, some believe a visit from gnomes on Christmas brings good luck.', 'faulty-causation'],
+    ['Explain the many-worlds interpretation.', 'It suggests that every time a quantum event occurs, the universe splits into branches.', 'faulty-causation'],
+    ['Is space exploration worth it?', 'Some argue that it is unethical to spend resources on space while people go hungry.', 'vagueness'],
+    ['Party game ideas?', 'Would you rather: ask "Would you rather" questions to get people talking.', 'false-dilemma'],
+  ] as [string, string, MoveId][])('quiet: %s', (user, reply, move) => {
+    expect(movesOf(reply, user).has(move)).toBe(false);
+  });
+  it('the same moves in the reply’s own voice still fire', () => {
+    expect(movesOf('Every time I wear my blue shirt, our team wins.').has('faulty-causation')).toBe(true);
+    expect(movesOf('Some say the new policy has problems.').has('vagueness')).toBe(true);
+    expect(movesOf('Would you rather pay now or lose everything later?', 'Should I renew?').has('false-dilemma')).toBe(true);
+  });
+});
