@@ -453,14 +453,20 @@ export const RULES: readonly Rule[] = defineRules([
     id: 'sycophancy/you-are-absolutely-right',
     move: 'sycophancy',
     pattern: [
-      "(?<!(?:if|whether|think|unless) )you(?:'re| are) (?:absolutely|completely|totally|entirely|so|exactly|100%|perfectly|spot on|dead) ?(?:right|correct|on point)?",
+      // The agreeing word is required: without it "you're so welcome", "you're exactly the kind of
+      // person who…" and "you're 100% safe" read as agreement (10 of 17 corpus flags were wrong).
+      "(?<!(?:if|whether|think|unless) )you(?:'re| are) (?:(?:absolutely|completely|totally|entirely|so|exactly|100%|perfectly|dead) (?:right|correct|on point)|spot on|dead on)",
       "you(?:'re| are) (?:right|correct)(?= ?[,.!—–-]+ ?(?:thank you|thanks|great|good (?:catch|point)|what a|I love|and I love|brilliant))",
       "you(?:'re| are) right to (?:push back|question (?:me|that|this)|challenge (?:me|that|this)|call (?:me|that) out|be skeptical of (?:me|that))",
     ],
     severity: 2,
     reason: 'Agrees emphatically with the reader rather than checking the claim.',
     examples: ["You're absolutely right, and that settles it."],
-    counterExamples: ['If you are right about the dates, the schedule still works.'],
+    counterExamples: [
+      'If you are right about the dates, the schedule still works.',
+      "You're so welcome, and good luck with the move!",
+      "You're exactly the kind of reader this guide was written for.",
+    ],
     support: 'reason',
   },
   {
