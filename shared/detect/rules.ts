@@ -1817,6 +1817,10 @@ export const RULES: readonly Rule[] = defineRules([
     examples: ['Diets like this always fail.'],
     counterExamples: ['Diets like this fail for many people in the first year.'],
     support: 'evidence',
+    // In a chat reply "everyone in town is joining" or "everyone who cares about photos has
+    // switched" offers the crowd (bandwagon, which its own rules name), and "if everyone who opens
+    // the file has it" is a condition: 11 of 14 such corpus flags named the wrong move or none.
+    inReplyUnless: ['(?:everyone|everybody) (?:who|from|in|that) ', '(?:no one|nobody) who (?:knows|cares|loves)'],
   },
   {
     // A group or a habit summed up with always/never in plain advice: "people who meal prep are

@@ -205,3 +205,12 @@ describe('beliefs, theories, debates and games the reply reports', () => {
     expect(movesOf('Would you rather pay now or lose everything later?', 'Should I renew?').has('false-dilemma')).toBe(true);
   });
 });
+
+describe('"everyone who…" in a chat reply', () => {
+  it('a condition is not a sweeping claim', () => {
+    expect(movesOf('Use XLOOKUP if everyone who opens the file has Excel 2021.', 'Which lookup should I use?').has('hasty-generalization')).toBe(false);
+  });
+  it('argument text keeps it', () => {
+    expect(movesOf('Everyone from that town is a thief.').has('hasty-generalization')).toBe(true);
+  });
+});
