@@ -1,7 +1,7 @@
 // Research measurement, never a shipped model: can the learned tier reach a dev set's target when
 // it is trained on that very set? k-fold over the set's own units (grouped by unit id), each fold
 // predicted by a model trained on everything shipped plus the set's other folds, with every move
-// the set covers allowed to add flags (floor UNSPUN_TRAIN_ADD, default 0.5). Sets whose licence
+// the set covers allowed to add flags (at precision floor IN_DOMAIN_FLOOR, default 0.5). Sets whose licence
 // forbids shipping weights (cocolofa, LOGIC) can only ever be measured this way. Nothing is written
 // but the prediction file.
 //   npx tsx test/eval/in-domain.ts cocolofa-dev [--folds 3]
