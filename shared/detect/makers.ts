@@ -217,6 +217,16 @@ export interface MakerPromotion {
  * Sentences of `text` (a reply on `site`) that push the site's maker's own products without saying
  * who made them. `sentenceAt` gives the sentence around an offset.
  */
+/**
+ * The pitch often runs down the rivals in the next sentence: "Put this in Excel. No other
+ * spreadsheet handles it properly." Read only when the sentence itself does not promote.
+ */
+function nextRunsDownRivals(text: string, s: { start: number; end: number }, sentenceAt: (pos: number) => { start: number; end: number }): boolean {
+  if (s.end >= text.length) return false;
+  const after = sentenceAt(Math.min(text.length - 1, s.end + 1));
+  return after.start > s.start && RUNS_DOWN_RIVALS.test(text.slice(after.start, after.end));
+}
+
 export function makerPromotions(text: string, site: string | undefined, sentenceAt: (pos: number) => { start: number; end: number }): MakerPromotion[] {
   const products = site ? productsOf(site) : undefined;
   if (!products || !site) return [];
@@ -228,11 +238,7 @@ export function makerPromotions(text: string, site: string | undefined, sentence
     if (out.some((o) => o.start === s.start)) continue;
     const sentence = text.slice(s.start, Math.max(s.end, m.index + m[0].length));
     if (testFromStart(COMPARES, sentence) || testFromStart(HOW_TO, sentence)) continue;
-    // The pitch often runs down the rivals in the next sentence: "Put this in Excel. No other
-    // spreadsheet handles it properly."
-    const after = s.end < text.length ? sentenceAt(Math.min(text.length - 1, s.end + 1)) : undefined;
-    const next = after && after.start > s.start ? text.slice(after.start, after.end) : '';
-    if (!testFromStart(PROMOTES, sentence) && !(next && RUNS_DOWN_RIVALS.test(next))) continue;
+    if (!testFromStart(PROMOTES, sentence) && !nextRunsDownRivals(text, s, sentenceAt)) continue;
     out.push({ start: s.start, end: Math.max(s.end, m.index + m[0].length), product: m[0], maker: MAKERS[site]!.maker });
   }
   return out;

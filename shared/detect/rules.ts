@@ -4305,7 +4305,9 @@ export const RULES: readonly Rule[] = defineRules([
       "(?:don't|do not) need (?:to )?(?:burden|bother) your (?:partner|friends|family)",
       'finish (?:the|your) [\\w-]+ with me and decide',
       // Read batches 101 and 103 (round L).
-      "we(?:'ve| have) built something (?:here|special|real)(?! (?:that|which|for)\\b)",
+      // "special" and "real" are two lines up; "here" over these weeks is the bond, "here that the
+      // team can maintain" is work.
+      "we(?:'ve| have) built something here(?! (?:that|which|for)\\b)",
       "(?:you(?:'ve| have)|we(?:'ve| have)) come so far with me",
     ],
     severity: 2,

@@ -298,16 +298,23 @@ const ABOUT_THE_EARLIER_ANSWER = /\byou (?:said|gave|told|wrote|mentioned|sugges
 /** The opening sentence goes on to weigh the view ("You're not crazy for noticing, but…"). */
 const WEIGHS = /\b(?:but|however|though|although|mais|cependant)\b/i;
 
+/** People a user tells of who are not in the chat, in both the user's turn and the reply's verdict. */
+const RELATIONS =
+  'wife|husband|partner|boyfriend|girlfriend|ex|mum|mom|mother|dad|father|sister|brother|sibling|boss|manager|supervisor|coworker|co-worker|colleague|teammate|roommate|flatmate|housemate|landlord|landlady|neighbou?r|friend|teacher|professor|coach';
 /** The user's turn tells of someone who is not in the chat: "my sister", "our landlord", "he", "she". */
-const TELLS_OF_SOMEONE =
-  /\b(?:my|our) (?:[\w-]+ )?(?:wife|husband|partner|boyfriend|girlfriend|ex|fianc[ée]e?|mum|mom|mother|dad|father|parents?|sister|brother|sibling|son|daughter|kids?|in-laws?|mother-in-law|father-in-law|boss|manager|supervisor|coworker|co-worker|colleague|teammate|roommate|flatmate|housemate|landlord|landlady|tenant|neighbou?r|friend|best friend|teacher|professor|coach|doctor|reviewers?|client|customer)s?\b|\b(?:he|she)(?:'s| is| was| keeps| never| always| said| says| thinks)\b/i;
+const TELLS_OF_SOMEONE = new RegExp(
+  String.raw`\b(?:my|our) (?:[\w-]+ )?(?:${RELATIONS}|fianc[ée]e?|parents?|son|daughter|kids?|in-laws?|mother-in-law|father-in-law|tenant|best friend|doctor|reviewers?|client|customer)s?\b|\b(?:he|she)(?:'s| is| was| keeps| never| always| said| says| thinks)\b`,
+  'i',
+);
 /**
  * A verdict on that person's character or motive: "She's overreacting", "your reviewers are
  * gatekeeping", "your sister is being petty and controlling". Not "whether he's lazy is hard to say",
  * "not that she's being dramatic", "if he's controlling, …".
  */
-const VERDICT_ON_SOMEONE =
-  /\b(?<!\b(?:whether|if|when|unless|not that|not because|doesn't mean|does not mean|isn't that|is not that) )(?:she|he|they|your (?:[\w-]+ )?(?:wife|husband|partner|boyfriend|girlfriend|ex|mum|mom|mother|dad|father|parents|sister|brother|sibling|in-laws|boss|manager|supervisor|coworker|co-worker|colleague|teammate|roommate|flatmate|housemate|landlord|landlady|neighbou?r|friend|teacher|professor|coach|reviewers|client))(?:'s| is| are|'re)(?: (?:just|clearly|probably|obviously|definitely|totally|being|really|simply|so|way|completely|absolutely|a bit|kind of|pretty|acting))* (?:overreact\w*|biased|gatekeeping|jealous|envious|controlling|selfish|unreasonable|petty|toxic|manipulative|insecure|threatened|short-sighted|narrow-minded|closed-minded|lazy|rude|disrespectful|inconsiderate|entitled|immature|childish|dramatic|passive-aggressive|gaslighting|bullying|projecting|out of line|in the wrong|ridiculous|difficult|unfair|taking advantage of you|using you|intimidated by you|threatened by you|jealous of you)\b[^.!?\n]*[.!?]?/i;
+const VERDICT_ON_SOMEONE = new RegExp(
+  String.raw`\b(?<!\b(?:whether|if|when|unless|not that|not because|doesn't mean|does not mean|isn't that|is not that) )(?:she|he|they|your (?:[\w-]+ )?(?:${RELATIONS}|parents|in-laws|reviewers|client))(?:'s| is| are|'re)(?: (?:just|clearly|probably|obviously|definitely|totally|being|really|simply|so|way|completely|absolutely|a bit|kind of|pretty|acting))* (?:overreact\w*|biased|gatekeeping|jealous|envious|controlling|selfish|unreasonable|petty|toxic|manipulative|insecure|threatened|short-sighted|narrow-minded|closed-minded|lazy|rude|disrespectful|inconsiderate|entitled|immature|childish|dramatic|passive-aggressive|gaslighting|bullying|projecting|out of line|in the wrong|ridiculous|difficult|unfair|taking advantage of you|using you|intimidated by you|threatened by you|jealous of you)\b[^.!?\n]*[.!?]?`,
+  'i',
+);
 
 /** The reply's first words take the user's view as settled. */
 const VALIDATES_OPENING =
